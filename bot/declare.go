@@ -1,0 +1,82 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// DeclareInput is what a person or an alert says when declaring.
+type DeclareInput struct {
+	Title     string
+	Severity  Severity // 0: SEV3
+	Service   string
+	Summary   string
+	Impact    string
+	Source    string // "": manual
+	Private   bool
+	StartedAt time.Time // zero: declared time
+	Commander string    // optional
+	Actor     string
+}
+
+// Declare opens a new incident.
+func (s *Service) Declare(ctx context.Context, in DeclareInput) (*Incident, error) {
+	title := SanitizeTitle(in.Title, MaxTitleLen)
+	if title == "" {
+		return nil, Errorf(CodeInvalid, "a title is required, e.g. declare sev2 Checkout latency above SLO")
+	}
+	sev := in.Severity
+	if sev == 0 {
+		sev = SEV3
+	}
+	if !sev.Valid() {
+		return nil, Errorf(CodeInvalid, "severity %d is not one of sev1, sev2, sev3, sev4", int(sev))
+	}
+	now := s.Now()
+	started := in.StartedAt.UTC()
+	if in.StartedAt.IsZero() || started.After(now) {
+		started = now
+	}
+	source := SanitizeTitle(in.Source, MaxNameLen)
+	if source == "" {
+		source = "manual"
+	}
+	actor := normalizeUser(in.Actor)
+	inc := &Incident{
+		Title: title, Severity: sev, Status: StatusTriggered, Private: in.Private, Source: source,
+		Service: SanitizeTitle(in.Service, MaxNameLen), Summary: SanitizeText(in.Summary, MaxTextLen),
+		Impact:    SanitizeText(in.Impact, MaxTextLen),
+		StartedAt: started, DeclaredAt: now, UpdatedAt: now, Version: 1,
+		Roles: map[string]string{},
+	}
+	if cmd := normalizeUser(in.Commander); cmd != "" {
+		inc.Roles[RoleCommander] = cmd
+	}
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		n, err := tx.NextIncidentNumber(ctx)
+		if err != nil {
+			return fmt.Errorf("allocate incident number: %w", err)
+		}
+		inc.Number = n
+		if err := tx.CreateIncident(ctx, inc); err != nil {
+			return fmt.Errorf("create %s: %w", inc.Key(), err)
+		}
+		c := &change{inc: inc, actor: actor, now: now, tx: tx}
+		c.record(EntryDeclared, fmt.Sprintf("%s declared %s: %s", orNone(actor), sev, title),
+			map[string]string{"severity": sev.String(), "source": source})
+		if cmd := inc.Commander(); cmd != "" {
+			c.record(EntryRoleAssigned, cmd+" is commander", map[string]string{"role": RoleCommander, "new": cmd})
+		}
+		_, after := auditDiff(nil, inc)
+		if err := s.write(ctx, tx, c, "declare", nil, after); err != nil {
+			return err
+		}
+		return s.enqueueAll(ctx, tx, inc, EffectOpen, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.committed()
+	return inc, nil
+}

@@ -1,0 +1,253 @@
+package outbox_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/outbox"
+)
+
+// fakeOutbox records what the worker does with the jobs it hands out.
+type fakeOutbox struct {
+	mu       sync.Mutex
+	due      []bot.Job
+	done     []int64
+	retried  map[int64]time.Time
+	errs     map[int64]string
+	buried   map[int64]string
+	released []string
+	refuse   bool // Complete/Retry/Bury fail as if the lease was lost
+}
+
+func newFake(jobs ...bot.Job) *fakeOutbox {
+	return &fakeOutbox{due: jobs, retried: map[int64]time.Time{}, errs: map[int64]string{}, buried: map[int64]string{}}
+}
+
+func (f *fakeOutbox) Claim(_ context.Context, _ string, _ time.Time, _ time.Duration, limit int) ([]bot.Job, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := min(limit, len(f.due))
+	out := f.due[:n]
+	f.due = f.due[n:]
+	for i := range out {
+		out[i].Attempts++
+	}
+	return out, nil
+}
+
+func (f *fakeOutbox) lost() error {
+	if f.refuse {
+		return errors.New("lease lost")
+	}
+	return nil
+}
+
+func (f *fakeOutbox) Complete(_ context.Context, id int64, _ string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.lost(); err != nil {
+		return err
+	}
+	f.done = append(f.done, id)
+	return nil
+}
+
+func (f *fakeOutbox) Retry(_ context.Context, id int64, _ string, next time.Time, e string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.lost(); err != nil {
+		return err
+	}
+	f.retried[id], f.errs[id] = next, e
+	return nil
+}
+
+func (f *fakeOutbox) Bury(_ context.Context, id int64, _ string, e string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.lost(); err != nil {
+		return err
+	}
+	f.buried[id] = e
+	return nil
+}
+
+func (f *fakeOutbox) Release(_ context.Context, owner string, _ time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.released = append(f.released, owner)
+	return nil
+}
+
+func (f *fakeOutbox) OutboxStats(context.Context, time.Time) (bot.OutboxStats, error) {
+	return bot.OutboxStats{}, nil
+}
+
+func (f *fakeOutbox) DeadJobs(context.Context, int) ([]bot.Job, error) { return nil, nil }
+
+var t0 = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+
+func cfg() outbox.Config {
+	return outbox.Config{
+		Owner: "w1", Now: func() time.Time { return t0 }, MaxAttempts: 3,
+		BaseDelay: time.Second, MaxDelay: time.Minute,
+		Jitter: func(d time.Duration) time.Duration { return d }, // no jitter: exact delays
+	}
+}
+
+func TestOutcomes(t *testing.T) {
+	boom := errors.New("boom")
+	tests := []struct {
+		name      string
+		attempts  int // attempts before this claim
+		err       error
+		wantDone  bool
+		wantRetry time.Duration // 0: not retried
+		wantDead  string
+	}{
+		{name: "success completes", wantDone: true},
+		{name: "first failure backs off the base delay", err: boom, wantRetry: time.Second},
+		{name: "second failure doubles", attempts: 1, err: boom, wantRetry: 2 * time.Second},
+		{name: "retry-after hint wins over backoff", err: outbox.RetryAfter(boom, 42*time.Second), wantRetry: 42 * time.Second},
+		{name: "retry-after hint is capped", err: outbox.RetryAfter(boom, time.Hour), wantRetry: time.Minute},
+		{name: "permanent dead-letters at once", err: outbox.Permanent(boom), wantDead: "boom"},
+		{name: "last attempt dead-letters with the error kept", attempts: 2, err: fmt.Errorf("post: %w", boom), wantDead: "post: boom"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake(bot.Job{ID: 7, Kind: "console.card", Attempts: tt.attempts})
+			w := outbox.New(cfg(), f, nil)
+			w.Handle("console.card", func(context.Context, bot.Job) error { return tt.err })
+			n, err := w.RunOnce(context.Background())
+			if err != nil || n != 1 {
+				t.Fatalf("RunOnce = %d, %v", n, err)
+			}
+			if got := len(f.done) == 1; got != tt.wantDone {
+				t.Errorf("done = %v, want %v", f.done, tt.wantDone)
+			}
+			next, retried := f.retried[7]
+			if tt.wantRetry == 0 && retried {
+				t.Errorf("retried at %v, want no retry", next)
+			}
+			if tt.wantRetry != 0 && next.Sub(t0) != tt.wantRetry {
+				t.Errorf("retry after %v, want %v", next.Sub(t0), tt.wantRetry)
+			}
+			if f.buried[7] != tt.wantDead {
+				t.Errorf("dead-letter error = %q, want %q", f.buried[7], tt.wantDead)
+			}
+		})
+	}
+}
+
+func TestUnknownKindIsDeadLettered(t *testing.T) {
+	f := newFake(bot.Job{ID: 1, Kind: "nowhere.post"})
+	w := outbox.New(cfg(), f, nil)
+	if _, err := w.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if f.buried[1] == "" {
+		t.Fatal("a job with no handler must be dead-lettered, not retried forever")
+	}
+}
+
+func TestPanickingHandlerIsRetried(t *testing.T) {
+	f := newFake(bot.Job{ID: 1, Kind: "x"}, bot.Job{ID: 2, Kind: "y"})
+	w := outbox.New(cfg(), f, nil)
+	w.Handle("x", func(context.Context, bot.Job) error { panic("bad") })
+	w.Handle("y", func(context.Context, bot.Job) error { return nil })
+	if _, err := w.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := f.retried[1]; !ok {
+		t.Error("panicking job was not retried")
+	}
+	if len(f.done) != 1 || f.done[0] != 2 {
+		t.Errorf("done = %v, want [2]: one bad job must not stop the others", f.done)
+	}
+}
+
+func TestBackoffIsCapped(t *testing.T) {
+	f := newFake(bot.Job{ID: 1, Kind: "x", Attempts: 40})
+	c := cfg()
+	c.MaxAttempts = 100
+	w := outbox.New(c, f, nil)
+	w.Handle("x", func(context.Context, bot.Job) error { return errors.New("down") })
+	if _, err := w.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.retried[1].Sub(t0); got != time.Minute {
+		t.Errorf("delay after 41 attempts = %v, want the 1m cap", got)
+	}
+}
+
+func TestDefaultJitterStaysWithinHalfToFull(t *testing.T) {
+	c := cfg()
+	c.Jitter = nil
+	c.MaxAttempts = 100
+	for i := 0; i < 50; i++ {
+		f := newFake(bot.Job{ID: 1, Kind: "x", Attempts: 3}) // 4th attempt: 8s before jitter
+		w := outbox.New(c, f, nil)
+		w.Handle("x", func(context.Context, bot.Job) error { return errors.New("down") })
+		if _, err := w.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if d := f.retried[1].Sub(t0); d < 4*time.Second || d > 8*time.Second {
+			t.Fatalf("jittered delay %v outside [4s, 8s]", d)
+		}
+	}
+}
+
+func TestLostLeaseIsCounted(t *testing.T) {
+	f := newFake(bot.Job{ID: 1, Kind: "x"})
+	f.refuse = true
+	w := outbox.New(cfg(), f, nil)
+	w.Handle("x", func(context.Context, bot.Job) error { return nil })
+	if _, err := w.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if c := w.Counters(); c.LostLeases != 1 || c.Delivered != 0 {
+		t.Errorf("counters = %+v, want one lost lease and nothing counted delivered", c)
+	}
+}
+
+func TestRunDeliversOnPokeAndReleasesOnStop(t *testing.T) {
+	f := newFake()
+	c := cfg()
+	c.Poll = time.Hour // only a poke can wake it
+	w := outbox.New(c, f, nil)
+	got := make(chan int64, 1)
+	w.Handle("x", func(_ context.Context, j bot.Job) error { got <- j.ID; return nil })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+
+	f.mu.Lock()
+	f.due = append(f.due, bot.Job{ID: 9, Kind: "x"})
+	f.mu.Unlock()
+	w.Poke()
+	select {
+	case id := <-got:
+		if id != 9 {
+			t.Fatalf("delivered %d, want 9", id)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a poke did not wake the worker")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after cancel")
+	}
+	if len(f.released) != 1 || f.released[0] != "w1" {
+		t.Errorf("released = %v, want the worker's leases released once", f.released)
+	}
+}

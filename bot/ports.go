@@ -1,0 +1,107 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Store is the persistence port. Implementations: storage/sqlite and
+// storage/postgres, both held to storage/storetest.
+type Store interface {
+	Reader
+	Outbox
+	// InTx runs fn in one read-write transaction, committed when fn returns
+	// nil and rolled back otherwise. The Tx is not used after fn returns.
+	InTx(ctx context.Context, fn func(tx Tx) error) error
+	// Ping reports whether the database answers and its schema is current.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Reader answers queries outside a transaction. Missing rows are ErrNotFound.
+type Reader interface {
+	Incident(ctx context.Context, number int64) (*Incident, error)
+	IncidentByChannel(ctx context.Context, platform, channel string) (*Incident, error)
+	Incidents(ctx context.Context, f IncidentFilter) ([]*Incident, error)
+	Timeline(ctx context.Context, number int64) ([]Entry, error)
+	Actions(ctx context.Context, f ActionFilter) ([]ActionItem, error)
+	Audit(ctx context.Context, f AuditFilter) ([]AuditRecord, error)
+	CountByStatus(ctx context.Context) (map[Status]int, error)
+	MessageByRef(ctx context.Context, platform, ref string) (*PostedMessage, error)
+	// Messages lists a channel's messages, oldest first, at most limit of the newest.
+	Messages(ctx context.Context, platform, channel string, limit int) ([]PostedMessage, error)
+}
+
+// Tx is one read-write transaction.
+type Tx interface {
+	// NextIncidentNumber allocates the next incident number: unique,
+	// increasing, and gap-free (a rolled-back transaction returns its number).
+	NextIncidentNumber(ctx context.Context) (int64, error)
+	CreateIncident(ctx context.Context, inc *Incident) error
+	// LockIncident reads an incident and holds it until the transaction ends.
+	LockIncident(ctx context.Context, number int64) (*Incident, error)
+	UpdateIncident(ctx context.Context, inc *Incident) error
+	// LinkChannel maps a platform's channel to an incident (one incident per channel).
+	LinkChannel(ctx context.Context, number int64, platform, channel string) error
+	AddEntry(ctx context.Context, e *Entry) error          // sets e.ID
+	AddAudit(ctx context.Context, a *AuditRecord) error    // sets a.ID
+	AddAction(ctx context.Context, a *ActionItem) error    // sets a.ID
+	UpdateAction(ctx context.Context, a *ActionItem) error // by ID
+	IncidentActions(ctx context.Context, number int64) ([]ActionItem, error)
+	// Enqueue writes an outbox job (Status pending, NextAt as given). When
+	// CoalesceKey is set and a pending job has the same key, it adds nothing.
+	Enqueue(ctx context.Context, j *Job) error
+	SaveMessage(ctx context.Context, m *PostedMessage) error
+}
+
+// Outbox is the worker's side of the outbox. owner names the claiming
+// process; a job whose lease ran out may be claimed by anyone.
+type Outbox interface {
+	// Claim leases up to limit due jobs (pending with NextAt <= now, or
+	// running with an expired lease), never a job behind an older pending or
+	// running job with the same OrderKey. It increments Attempts.
+	Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Job, error)
+	Complete(ctx context.Context, id int64, owner string) error
+	// Retry puts a claimed job back to pending until next. If a pending job
+	// with the same CoalesceKey appeared meanwhile, the job is done instead.
+	Retry(ctx context.Context, id int64, owner string, next time.Time, lastErr string) error
+	Bury(ctx context.Context, id int64, owner string, lastErr string) error
+	// Release returns every job owner holds to pending, due now.
+	Release(ctx context.Context, owner string, now time.Time) error
+	OutboxStats(ctx context.Context, now time.Time) (OutboxStats, error)
+	DeadJobs(ctx context.Context, limit int) ([]Job, error)
+}
+
+// IncidentFilter selects incidents, newest first.
+type IncidentFilter struct {
+	Statuses []Status // empty: any
+	Limit    int      // 0: no limit
+}
+
+// ActionFilter selects action items.
+type ActionFilter struct {
+	Incident int64  // 0: any incident
+	Owner    string // "": any owner
+	OpenOnly bool
+}
+
+// AuditFilter selects audit records, oldest first.
+type AuditFilter struct {
+	Incident int64 // 0: all
+	Limit    int   // 0: no limit
+}
+
+// PostedMessage is a message the bot posted on a chat platform, kept so it can
+// be edited in place and is never posted twice.
+type PostedMessage struct {
+	ID         int64           `json:"id"`
+	Platform   string          `json:"platform"`
+	Channel    string          `json:"channel"`
+	Ref        string          `json:"ref"`         // stable identity, e.g. "card:INC-42", "job:17"
+	ExternalID string          `json:"external_id"` // the platform's id (Slack ts, Discord id)
+	Incident   int64           `json:"incident,omitempty"`
+	Body       json.RawMessage `json:"body,omitempty"`
+	CreatedAt  time.Time       `json:"created_at"`
+	UpdatedAt  time.Time       `json:"updated_at"`
+}

@@ -1,0 +1,217 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Config is what the Service needs to know about the deployment.
+type Config struct {
+	SLAs      map[Severity]SLA // nil: DefaultSLAs
+	Roles     []string         // roles besides the built-in ones
+	Targets   []string         // chat targets that receive open/card/post effects, e.g. "console", "slack"
+	PublicURL string           // base URL for links back to warroom
+	Now       func() time.Time // nil: time.Now
+	// AfterCommit, when set, runs after every committed change that wrote
+	// outbox jobs (e.g. to wake the outbox worker). It must not block.
+	AfterCommit func()
+}
+
+// Service changes incidents. Every method that changes something runs as one
+// store transaction writing the new state, timeline entries, the audit record
+// and the outbox jobs for its effects together.
+type Service struct {
+	store   Store
+	slas    map[Severity]SLA
+	roles   []string
+	targets []string
+	public  string
+	now     func() time.Time
+	after   func()
+	log     *slog.Logger
+}
+
+// NewService checks cfg and builds a Service.
+func NewService(cfg Config, store Store, log *slog.Logger) (*Service, error) {
+	if store == nil {
+		return nil, errors.New("bot: nil store")
+	}
+	slas := DefaultSLAs()
+	for s, t := range cfg.SLAs {
+		slas[s] = t
+	}
+	if err := validateSLAs(slas); err != nil {
+		return nil, err
+	}
+	roles := slices.Clone(BuiltinRoles)
+	for _, r := range cfg.Roles {
+		r = strings.ToLower(strings.TrimSpace(r))
+		if r == "" || strings.ContainsAny(r, " \t@") {
+			return nil, fmt.Errorf("role %q: a role is one word", r)
+		}
+		if !slices.Contains(roles, r) {
+			roles = append(roles, r)
+		}
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{
+		store: store, slas: slas, roles: roles, targets: slices.Clone(cfg.Targets),
+		public: strings.TrimRight(cfg.PublicURL, "/"), now: now, after: cfg.AfterCommit, log: log,
+	}, nil
+}
+
+// SLA returns the targets of a severity.
+func (s *Service) SLA(sev Severity) SLA { return s.slas[sev] }
+
+// Roles lists the roles that can be assigned, built-in first.
+func (s *Service) Roles() []string { return slices.Clone(s.roles) }
+
+// PublicURL is the base URL for links back to warroom.
+func (s *Service) PublicURL() string { return s.public }
+
+// Now is the Service's clock, in UTC and truncated to the microsecond that
+// both stores keep.
+func (s *Service) Now() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// Card renders an incident's card with the Service's links.
+func (s *Service) Card(inc *Incident) Message { return Card(inc, s.public) }
+
+// change collects what one mutation does, for mutate to write.
+type change struct {
+	inc     *Incident
+	actor   string
+	now     time.Time
+	entries []*Entry
+	posts   []PostPayload
+	audit   map[string]any // extra audit detail for changes that leave the incident as it was
+	tx      Tx
+}
+
+func (c *change) record(kind EntryKind, text string, data map[string]string) {
+	c.entries = append(c.entries, &Entry{Incident: c.inc.Number, At: c.now, Kind: kind, Actor: c.actor, Text: text, Data: data})
+}
+
+func (c *change) post(m Message, announce bool) {
+	m.Incident = c.inc.Number
+	c.posts = append(c.posts, PostPayload{Message: m, Announce: announce})
+}
+
+func (c *change) note(k string, v any) {
+	if c.audit == nil {
+		c.audit = map[string]any{}
+	}
+	c.audit[k] = v
+}
+
+// mutate runs fn against a locked incident in one transaction and writes
+// the incident, timeline, audit and outbox rows it produced.
+func (s *Service) mutate(ctx context.Context, number int64, actor, action string, fn func(c *change) error) (*Incident, error) {
+	var out *Incident
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		inc, err := tx.LockIncident(ctx, number)
+		if errors.Is(err, ErrNotFound) {
+			return Errorf(CodeNotFound, "%s does not exist", FormatKey(number))
+		}
+		if err != nil {
+			return fmt.Errorf("load %s: %w", FormatKey(number), err)
+		}
+		before := inc.Clone()
+		c := &change{inc: inc, actor: actor, now: s.Now(), tx: tx}
+		if err := fn(c); err != nil {
+			return err
+		}
+		b, a := auditDiff(before, inc)
+		changed := len(a) > 0
+		if changed {
+			inc.UpdatedAt = c.now
+			inc.Version++
+			if err := tx.UpdateIncident(ctx, inc); err != nil {
+				return fmt.Errorf("update %s: %w", inc.Key(), err)
+			}
+		}
+		for k, v := range c.audit {
+			a[k] = v
+		}
+		if err := s.write(ctx, tx, c, action, b, a); err != nil {
+			return err
+		}
+		if changed {
+			if err := s.enqueueAll(ctx, tx, inc, EffectCard, nil); err != nil {
+				return err
+			}
+		}
+		out = inc
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.committed()
+	return out, nil
+}
+
+// committed tells AfterCommit that jobs may be waiting.
+func (s *Service) committed() {
+	if s.after != nil && len(s.targets) > 0 {
+		s.after()
+	}
+}
+
+// write stores a change's timeline entries, audit record and posts.
+func (s *Service) write(ctx context.Context, tx Tx, c *change, action string, before, after map[string]any) error {
+	for _, e := range c.entries {
+		if err := tx.AddEntry(ctx, e); err != nil {
+			return fmt.Errorf("add timeline entry: %w", err)
+		}
+	}
+	rec := &AuditRecord{At: c.now, Actor: c.actor, Action: action, Incident: c.inc.Number, Before: before, After: after}
+	if err := tx.AddAudit(ctx, rec); err != nil {
+		return fmt.Errorf("add audit record: %w", err)
+	}
+	for _, p := range c.posts {
+		payload, err := json.Marshal(p)
+		if err != nil {
+			return fmt.Errorf("encode post: %w", err)
+		}
+		if err := s.enqueueAll(ctx, tx, c.inc, EffectPost, payload); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// enqueueAll writes one job of the effect for every target, ordered per
+// target and incident; card jobs coalesce.
+func (s *Service) enqueueAll(ctx context.Context, tx Tx, inc *Incident, effect string, payload []byte) error {
+	key := inc.Key()
+	for _, t := range s.targets {
+		j := &Job{
+			Kind: t + "." + effect, Incident: inc.Number, Payload: payload,
+			OrderKey: t + ":" + key, Status: JobPending, NextAt: s.Now(), CreatedAt: s.Now(),
+		}
+		if effect == EffectCard {
+			j.CoalesceKey = t + ".card:" + key
+		}
+		if err := tx.Enqueue(ctx, j); err != nil {
+			return fmt.Errorf("enqueue %s: %w", j.Kind, err)
+		}
+	}
+	return nil
+}
+
+// normalizeUser strips the @ of a mention and sanitises the name.
+func normalizeUser(u string) string {
+	return SanitizeTitle(strings.TrimPrefix(strings.TrimSpace(u), "@"), MaxNameLen)
+}
