@@ -1,0 +1,236 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/warroom/warroom/bot"
+)
+
+const incidentCols = `number, title, summary, impact, service, source, severity, status, private,
+	started_at, declared_at, acknowledged_at, mitigated_at, resolved_at, closed_at, updated_at, last_update_at,
+	roles, channels, links, version`
+
+const (
+	qNextNumber     = `UPDATE counters SET value = value + 1 WHERE name = 'incident' RETURNING value`
+	qCreateIncident = `INSERT INTO incidents (` + incidentCols + `)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`
+	qUpdateIncident = `UPDATE incidents SET title = $2, summary = $3, impact = $4, service = $5, source = $6,
+	severity = $7, status = $8, private = $9, started_at = $10, declared_at = $11, acknowledged_at = $12,
+	mitigated_at = $13, resolved_at = $14, closed_at = $15, updated_at = $16, last_update_at = $17,
+	roles = $18, channels = $19, links = $20, version = $21
+	WHERE number = $1`
+	qIncident         = `SELECT ` + incidentCols + ` FROM incidents WHERE number = $1`
+	qLockIncident     = qIncident + ` %s` // Dialect.ForUpdate
+	qIncidentByChan   = `SELECT ` + incidentCols + ` FROM incidents WHERE number = (SELECT incident FROM incident_channels WHERE platform = $1 AND channel = $2)`
+	qUnlinkChannel    = `DELETE FROM incident_channels WHERE incident = $1 AND platform = $2`
+	qLinkChannel      = `INSERT INTO incident_channels (platform, channel, incident) VALUES ($1, $2, $3) ON CONFLICT (platform, channel) DO NOTHING`
+	qChannelOwner     = `SELECT incident FROM incident_channels WHERE platform = $1 AND channel = $2`
+	qCountByStatus    = `SELECT status, COUNT(*) FROM incidents GROUP BY status`
+	qIncidentsNewest  = `SELECT ` + incidentCols + ` FROM incidents%s ORDER BY number DESC LIMIT $%d`
+	qIncidentsByState = ` WHERE status IN (%s)`
+)
+
+// incidentArgs are the values of incidentCols, in order.
+func incidentArgs(inc *bot.Incident) ([]any, error) {
+	roles, err := encode(inc.Roles)
+	if err != nil {
+		return nil, err
+	}
+	channels, err := encode(inc.Channels)
+	if err != nil {
+		return nil, err
+	}
+	links, err := encode(inc.Links)
+	if err != nil {
+		return nil, err
+	}
+	return []any{
+		inc.Number, inc.Title, inc.Summary, inc.Impact, inc.Service, inc.Source, int64(inc.Severity), string(inc.Status), inc.Private,
+		us(inc.StartedAt), us(inc.DeclaredAt), usPtr(inc.AcknowledgedAt), usPtr(inc.MitigatedAt), usPtr(inc.ResolvedAt),
+		usPtr(inc.ClosedAt), us(inc.UpdatedAt), usPtr(inc.LastUpdateAt),
+		roles, channels, links, inc.Version,
+	}, nil
+}
+
+func scanIncident(row scanner) (*bot.Incident, error) {
+	var (
+		inc                        bot.Incident
+		sev                        int64
+		status                     string
+		started, declared, updated int64
+		acked, mitigated, resolved sql.NullInt64
+		closed, lastUpdate         sql.NullInt64
+		roles, channels, links     string
+	)
+	if err := row.Scan(&inc.Number, &inc.Title, &inc.Summary, &inc.Impact, &inc.Service, &inc.Source, &sev, &status, &inc.Private,
+		&started, &declared, &acked, &mitigated, &resolved, &closed, &updated, &lastUpdate,
+		&roles, &channels, &links, &inc.Version); err != nil {
+		return nil, err
+	}
+	inc.Severity, inc.Status = bot.Severity(sev), bot.Status(status)
+	inc.StartedAt, inc.DeclaredAt, inc.UpdatedAt = fromUS(started), fromUS(declared), fromUS(updated)
+	inc.AcknowledgedAt, inc.MitigatedAt, inc.ResolvedAt = fromNullPtr(acked), fromNullPtr(mitigated), fromNullPtr(resolved)
+	inc.ClosedAt, inc.LastUpdateAt = fromNullPtr(closed), fromNullPtr(lastUpdate)
+	if err := decode(roles, &inc.Roles); err != nil {
+		return nil, err
+	}
+	if err := decode(channels, &inc.Channels); err != nil {
+		return nil, err
+	}
+	if err := decode(links, &inc.Links); err != nil {
+		return nil, err
+	}
+	return &inc, nil
+}
+
+// oneIncident scans a single-incident query, mapping no row to ErrNotFound.
+func oneIncident(row *sql.Row, what string) (*bot.Incident, error) {
+	inc, err := scanIncident(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%s: %w", what, bot.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return inc, nil
+}
+
+// Incident reads one incident.
+func (s *Store) Incident(ctx context.Context, number int64) (*bot.Incident, error) {
+	return oneIncident(s.r.QueryRowContext(ctx, qIncident, number), "read incident")
+}
+
+// IncidentByChannel reads the incident a platform's channel belongs to.
+func (s *Store) IncidentByChannel(ctx context.Context, platform, channel string) (*bot.Incident, error) {
+	return oneIncident(s.r.QueryRowContext(ctx, qIncidentByChan, platform, channel), "read incident by channel")
+}
+
+// Incidents lists incidents, newest first.
+func (s *Store) Incidents(ctx context.Context, f bot.IncidentFilter) ([]*bot.Incident, error) {
+	var (
+		where string
+		args  []any
+	)
+	if len(f.Statuses) > 0 {
+		where = fmt.Sprintf(qIncidentsByState, placeholders(1, len(f.Statuses)))
+		for _, st := range f.Statuses {
+			args = append(args, string(st))
+		}
+	}
+	args = append(args, limitArg(f.Limit))
+	rows, err := s.r.QueryContext(ctx, fmt.Sprintf(qIncidentsNewest, where, len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list incidents: %w", err)
+	}
+	defer rows.Close()
+	var out []*bot.Incident
+	for rows.Next() {
+		inc, err := scanIncident(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list incidents: %w", err)
+		}
+		out = append(out, inc)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list incidents: %w", err)
+	}
+	return out, nil
+}
+
+// CountByStatus counts incidents by status; every known status is present.
+func (s *Store) CountByStatus(ctx context.Context) (map[bot.Status]int, error) {
+	rows, err := s.r.QueryContext(ctx, qCountByStatus)
+	if err != nil {
+		return nil, fmt.Errorf("count incidents: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[bot.Status]int, len(bot.Statuses))
+	for _, st := range bot.Statuses {
+		out[st] = 0
+	}
+	for rows.Next() {
+		var (
+			st string
+			n  int
+		)
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("count incidents: %w", err)
+		}
+		out[bot.Status(st)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count incidents: %w", err)
+	}
+	return out, nil
+}
+
+// NextIncidentNumber bumps the counter row; the row stays locked until the
+// transaction ends, so numbers are gap-free.
+func (t *tx) NextIncidentNumber(ctx context.Context) (int64, error) {
+	var n int64
+	if err := t.queryRow(ctx, qNextNumber).Scan(&n); err != nil {
+		return 0, fmt.Errorf("next incident number: %w", err)
+	}
+	return n, nil
+}
+
+// CreateIncident inserts inc under its number.
+func (t *tx) CreateIncident(ctx context.Context, inc *bot.Incident) error {
+	args, err := incidentArgs(inc)
+	if err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, qCreateIncident, args...); err != nil {
+		if t.s.d.IsUniqueViolation(err) {
+			return bot.Errorf(bot.CodeConflict, "%s already exists", inc.Key())
+		}
+		return fmt.Errorf("insert incident: %w", err)
+	}
+	return nil
+}
+
+// LockIncident reads an incident and holds it until the transaction ends.
+func (t *tx) LockIncident(ctx context.Context, number int64) (*bot.Incident, error) {
+	return oneIncident(t.queryRow(ctx, qLockIncident, number), "lock incident")
+}
+
+// UpdateIncident writes every field of inc.
+func (t *tx) UpdateIncident(ctx context.Context, inc *bot.Incident) error {
+	args, err := incidentArgs(inc)
+	if err != nil {
+		return err
+	}
+	res, err := t.exec(ctx, qUpdateIncident, args...)
+	if err != nil {
+		return fmt.Errorf("update incident: %w", err)
+	}
+	return affected(res, "update incident")
+}
+
+// LinkChannel maps platform's channel to the incident, replacing the
+// incident's previous channel on that platform. A channel that belongs to
+// another incident is a conflict.
+func (t *tx) LinkChannel(ctx context.Context, number int64, platform, channel string) error {
+	if strings.TrimSpace(platform) == "" || strings.TrimSpace(channel) == "" {
+		return bot.Errorf(bot.CodeInvalid, "a channel link needs a platform and a channel")
+	}
+	if _, err := t.exec(ctx, qUnlinkChannel, number, platform); err != nil {
+		return fmt.Errorf("unlink channel: %w", err)
+	}
+	res, err := t.exec(ctx, qLinkChannel, platform, channel, number)
+	if err != nil {
+		return fmt.Errorf("link channel: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	var owner int64
+	if err := t.queryRow(ctx, qChannelOwner, platform, channel).Scan(&owner); err != nil {
+		return fmt.Errorf("link channel: %w", err)
+	}
+	return bot.Errorf(bot.CodeConflict, "%s channel %s already belongs to %s", platform, channel, bot.FormatKey(owner))
+}

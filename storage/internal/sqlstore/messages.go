@@ -1,0 +1,85 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/warroom/warroom/bot"
+)
+
+const msgCols = `id, platform, channel, ref, external_id, incident, body, created_at, updated_at`
+
+const (
+	qSaveMessage = `INSERT INTO messages (platform, channel, ref, external_id, incident, body, created_at, updated_at)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+	ON CONFLICT (platform, ref) DO UPDATE SET channel = excluded.channel, external_id = excluded.external_id,
+		incident = excluded.incident, body = excluded.body, updated_at = excluded.updated_at
+	RETURNING id, created_at`
+	qMessageByRef = `SELECT ` + msgCols + ` FROM messages WHERE platform = $1 AND ref = $2`
+	qMessages     = `SELECT ` + msgCols + ` FROM (
+		SELECT ` + msgCols + ` FROM messages WHERE platform = $1 AND channel = $2 ORDER BY id DESC LIMIT $3
+	) newest ORDER BY id`
+)
+
+// SaveMessage inserts or updates the message with m's (Platform, Ref); an
+// update keeps the first ID and CreatedAt, which are set on m.
+func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
+	var created int64
+	err := t.queryRow(ctx, qSaveMessage, m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), nullRaw(m.Body),
+		us(m.CreatedAt), us(m.UpdatedAt)).Scan(&m.ID, &created)
+	if err != nil {
+		return fmt.Errorf("save message: %w", err)
+	}
+	m.CreatedAt = fromUS(created)
+	return nil
+}
+
+func scanMessage(row scanner) (bot.PostedMessage, error) {
+	var (
+		m                bot.PostedMessage
+		incident         sql.NullInt64
+		body             sql.NullString
+		created, updated int64
+	)
+	if err := row.Scan(&m.ID, &m.Platform, &m.Channel, &m.Ref, &m.ExternalID, &incident, &body, &created, &updated); err != nil {
+		return m, err
+	}
+	m.Incident, m.Body = incident.Int64, fromNullRaw(body)
+	m.CreatedAt, m.UpdatedAt = fromUS(created), fromUS(updated)
+	return m, nil
+}
+
+// MessageByRef reads the message with the platform's ref.
+func (s *Store) MessageByRef(ctx context.Context, platform, ref string) (*bot.PostedMessage, error) {
+	m, err := scanMessage(s.r.QueryRowContext(ctx, qMessageByRef, platform, ref))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("read message: %w", bot.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read message: %w", err)
+	}
+	return &m, nil
+}
+
+// Messages lists the newest limit messages of a channel (0: all), oldest first.
+func (s *Store) Messages(ctx context.Context, platform, channel string, limit int) ([]bot.PostedMessage, error) {
+	rows, err := s.r.QueryContext(ctx, qMessages, platform, channel, limitArg(limit))
+	if err != nil {
+		return nil, fmt.Errorf("read messages: %w", err)
+	}
+	defer rows.Close()
+	var out []bot.PostedMessage
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read messages: %w", err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read messages: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,225 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// Timeline entries and audit records: append-only rows of an incident.
+
+const (
+	qAddEntry = `INSERT INTO timeline (incident, at, kind, actor, text, data) VALUES ($1, $2, $3, $4, $5, $6)`
+	qTimeline = `SELECT id, incident, at, kind, actor, text, data FROM timeline WHERE incident = $1 ORDER BY id`
+	qAddAudit = `INSERT INTO audit (at, actor, action, incident, before, after) VALUES ($1, $2, $3, $4, $5, $6)`
+	qAudit    = `SELECT id, at, actor, action, incident, before, after FROM audit%s ORDER BY id LIMIT $%d`
+)
+
+// AddEntry appends a timeline entry and sets e.ID.
+func (t *tx) AddEntry(ctx context.Context, e *bot.Entry) error {
+	data, err := encode(e.Data)
+	if err != nil {
+		return err
+	}
+	e.ID, err = t.insert(ctx, qAddEntry, e.Incident, us(e.At), string(e.Kind), e.Actor, e.Text, data)
+	if err != nil {
+		return fmt.Errorf("insert timeline entry: %w", err)
+	}
+	return nil
+}
+
+// AddAudit appends an audit record and sets a.ID.
+func (t *tx) AddAudit(ctx context.Context, a *bot.AuditRecord) error {
+	before, err := encode(a.Before)
+	if err != nil {
+		return err
+	}
+	after, err := encode(a.After)
+	if err != nil {
+		return err
+	}
+	a.ID, err = t.insert(ctx, qAddAudit, us(a.At), a.Actor, a.Action, nullID(a.Incident), before, after)
+	if err != nil {
+		return fmt.Errorf("insert audit record: %w", err)
+	}
+	return nil
+}
+
+// Timeline lists an incident's entries, oldest first; none for an unknown
+// incident.
+func (s *Store) Timeline(ctx context.Context, number int64) ([]bot.Entry, error) {
+	rows, err := s.r.QueryContext(ctx, qTimeline, number)
+	if err != nil {
+		return nil, fmt.Errorf("read timeline: %w", err)
+	}
+	defer rows.Close()
+	var out []bot.Entry
+	for rows.Next() {
+		var (
+			e          bot.Entry
+			at         int64
+			kind, data string
+		)
+		if err := rows.Scan(&e.ID, &e.Incident, &at, &kind, &e.Actor, &e.Text, &data); err != nil {
+			return nil, fmt.Errorf("read timeline: %w", err)
+		}
+		e.At, e.Kind = fromUS(at), bot.EntryKind(kind)
+		if err := decode(data, &e.Data); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read timeline: %w", err)
+	}
+	return out, nil
+}
+
+// Audit lists audit records, oldest first: the first Limit of them.
+func (s *Store) Audit(ctx context.Context, f bot.AuditFilter) ([]bot.AuditRecord, error) {
+	var (
+		where string
+		args  []any
+	)
+	if f.Incident != 0 {
+		where, args = " WHERE incident = $1", append(args, f.Incident)
+	}
+	args = append(args, limitArg(f.Limit))
+	rows, err := s.r.QueryContext(ctx, fmt.Sprintf(qAudit, where, len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("read audit: %w", err)
+	}
+	defer rows.Close()
+	var out []bot.AuditRecord
+	for rows.Next() {
+		var (
+			a             bot.AuditRecord
+			at            int64
+			incident      sql.NullInt64
+			before, after string
+		)
+		if err := rows.Scan(&a.ID, &at, &a.Actor, &a.Action, &incident, &before, &after); err != nil {
+			return nil, fmt.Errorf("read audit: %w", err)
+		}
+		a.At, a.Incident = fromUS(at), incident.Int64
+		if err := decode(before, &a.Before); err != nil {
+			return nil, err
+		}
+		if err := decode(after, &a.After); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read audit: %w", err)
+	}
+	return out, nil
+}
+
+// Action items.
+
+const actionCols = `id, incident, seq, title, owner, due, kind, status, ticket, created_at, done_at`
+
+const (
+	qAddAction = `INSERT INTO action_items (incident, seq, title, owner, due, kind, status, ticket, created_at, done_at)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+	qUpdateAction = `UPDATE action_items SET title = $2, owner = $3, due = $4, kind = $5, status = $6, ticket = $7, done_at = $8
+	WHERE id = $1`
+	qIncidentActions = `SELECT ` + actionCols + ` FROM action_items WHERE incident = $1 ORDER BY seq`
+	qActions         = `SELECT ` + actionCols + ` FROM action_items`
+)
+
+func scanAction(row scanner) (bot.ActionItem, error) {
+	var (
+		a            bot.ActionItem
+		due, doneAt  sql.NullInt64
+		created      int64
+		kind, status string
+	)
+	if err := row.Scan(&a.ID, &a.Incident, &a.Seq, &a.Title, &a.Owner, &due, &kind, &status, &a.Ticket, &created, &doneAt); err != nil {
+		return a, err
+	}
+	a.Due, a.DoneAt, a.CreatedAt = fromNullPtr(due), fromNullPtr(doneAt), fromUS(created)
+	a.Kind, a.Status = bot.ActionKind(kind), bot.ActionStatus(status)
+	return a, nil
+}
+
+func scanActions(rows *sql.Rows) ([]bot.ActionItem, error) {
+	defer rows.Close()
+	var out []bot.ActionItem
+	for rows.Next() {
+		a, err := scanAction(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read action items: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read action items: %w", err)
+	}
+	return out, nil
+}
+
+// AddAction inserts an action item and sets a.ID. Seq is unique per incident.
+func (t *tx) AddAction(ctx context.Context, a *bot.ActionItem) error {
+	id, err := t.insert(ctx, qAddAction, a.Incident, a.Seq, a.Title, a.Owner, usPtr(a.Due), string(a.Kind), string(a.Status),
+		a.Ticket, us(a.CreatedAt), usPtr(a.DoneAt))
+	if err != nil {
+		if t.s.d.IsUniqueViolation(err) {
+			return bot.Errorf(bot.CodeConflict, "%s already has action item #%d", bot.FormatKey(a.Incident), a.Seq)
+		}
+		return fmt.Errorf("insert action item: %w", err)
+	}
+	a.ID = id
+	return nil
+}
+
+// UpdateAction writes an action item's changeable fields, by ID.
+func (t *tx) UpdateAction(ctx context.Context, a *bot.ActionItem) error {
+	res, err := t.exec(ctx, qUpdateAction, a.ID, a.Title, a.Owner, usPtr(a.Due), string(a.Kind), string(a.Status), a.Ticket, usPtr(a.DoneAt))
+	if err != nil {
+		return fmt.Errorf("update action item: %w", err)
+	}
+	return affected(res, "update action item")
+}
+
+// IncidentActions lists an incident's action items by seq.
+func (t *tx) IncidentActions(ctx context.Context, number int64) ([]bot.ActionItem, error) {
+	rows, err := t.query(ctx, qIncidentActions, number)
+	if err != nil {
+		return nil, fmt.Errorf("read action items: %w", err)
+	}
+	return scanActions(rows)
+}
+
+// Actions lists action items in the order they were added.
+func (s *Store) Actions(ctx context.Context, f bot.ActionFilter) ([]bot.ActionItem, error) {
+	var (
+		conds []string
+		args  []any
+	)
+	if f.Incident != 0 {
+		args = append(args, f.Incident)
+		conds = append(conds, fmt.Sprintf("incident = $%d", len(args)))
+	}
+	if f.Owner != "" {
+		args = append(args, f.Owner)
+		conds = append(conds, fmt.Sprintf("owner = $%d", len(args)))
+	}
+	if f.OpenOnly {
+		args = append(args, string(bot.ActionOpen))
+		conds = append(conds, fmt.Sprintf("status = $%d", len(args)))
+	}
+	q := qActions
+	if len(conds) > 0 {
+		q += " WHERE " + strings.Join(conds, " AND ")
+	}
+	rows, err := s.r.QueryContext(ctx, q+" ORDER BY id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("read action items: %w", err)
+	}
+	return scanActions(rows)
+}

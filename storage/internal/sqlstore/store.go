@@ -1,0 +1,269 @@
+// Package sqlstore is the database/sql implementation of bot.Store shared by
+// storage/sqlite and storage/postgres. Both databases take the same
+// statements ($n placeholders, ON CONFLICT, RETURNING); a small Dialect
+// carries the few differences (row locks, SKIP LOCKED, the migration lock,
+// how a unique violation looks, whether to prepare statements).
+//
+// It imports bot and the standard library only; the drivers are chosen by
+// the packages that open the databases.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// Dialect is what differs between the databases.
+type Dialect struct {
+	Name string // for logs: "sqlite", "postgres"
+	// ForUpdate is appended to the statement that reads and holds an
+	// incident ("FOR UPDATE"); empty where a transaction already excludes
+	// every other writer (SQLite).
+	ForUpdate string
+	// SkipLocked is appended to the claim subquery ("FOR UPDATE SKIP LOCKED").
+	SkipLocked string
+	// MigrationLock runs first in every migration transaction; empty for none.
+	MigrationLock string
+	// IsUniqueViolation reports whether err is a unique-constraint violation.
+	IsUniqueViolation func(error) bool
+	// Prepare makes the writer prepare its statements once at Open and reuse
+	// them in every transaction. Worth it where the writer is one connection
+	// (SQLite); pgx caches statements per connection by itself.
+	Prepare bool
+	// LastInsertID reads a new row's id from the driver's result rather than
+	// from RETURNING id, which costs a result set (SQLite).
+	LastInsertID bool
+}
+
+// Config is what Open needs.
+type Config struct {
+	Writer     *sql.DB // transactions and outbox writes
+	Reader     *sql.DB // Reader methods; nil: Writer
+	Dialect    Dialect
+	Migrations fs.FS // NNNN_name.sql files at its root
+}
+
+// Store implements bot.Store over database/sql.
+type Store struct {
+	w, r   *sql.DB
+	d      Dialect
+	latest int64
+	stmts  map[string]*sql.Stmt
+}
+
+var _ bot.Store = (*Store)(nil)
+
+// Open applies pending migrations, prepares the writer's statements and
+// returns the store. It does not close the databases on failure.
+func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Reader == nil {
+		cfg.Reader = cfg.Writer
+	}
+	if cfg.Dialect.IsUniqueViolation == nil {
+		cfg.Dialect.IsUniqueViolation = func(error) bool { return false }
+	}
+	migs, err := loadMigrations(cfg.Migrations)
+	if err != nil {
+		return nil, err
+	}
+	if err := migrate(ctx, cfg.Writer, cfg.Dialect, migs, log); err != nil {
+		return nil, err
+	}
+	s := &Store{w: cfg.Writer, r: cfg.Reader, d: cfg.Dialect, latest: migs[len(migs)-1].version}
+	if cfg.Dialect.Prepare {
+		if err := s.prepare(ctx); err != nil {
+			s.closeStmts()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// prepare readies every fixed statement the writer runs.
+func (s *Store) prepare(ctx context.Context) error {
+	s.stmts = make(map[string]*sql.Stmt, len(writerStatements))
+	for _, q := range writerStatements {
+		st, err := s.w.PrepareContext(ctx, s.sql(q))
+		if err != nil {
+			return fmt.Errorf("prepare statement: %w", err)
+		}
+		s.stmts[q] = st
+	}
+	return nil
+}
+
+func (s *Store) closeStmts() {
+	for _, st := range s.stmts {
+		_ = st.Close()
+	}
+	s.stmts = nil
+}
+
+// sql fills in a statement's dialect parts.
+func (s *Store) sql(q string) string {
+	switch q {
+	case qLockIncident:
+		return fmt.Sprintf(q, s.d.ForUpdate)
+	case qClaim:
+		return fmt.Sprintf(q, s.d.SkipLocked)
+	case qAddEntry, qAddAudit, qAddAction, qEnqueue:
+		if !s.d.LastInsertID {
+			return q + " RETURNING id"
+		}
+	}
+	return q
+}
+
+// SchemaVersion is the newest migration this code knows.
+func (s *Store) SchemaVersion() int64 { return s.latest }
+
+// InTx runs fn in one transaction on the writer. fn must do its writing
+// through tx: on SQLite the writer is a single connection, so calling the
+// store's own writing methods (Claim, Complete, ...) from fn would wait for
+// it forever.
+func (s *Store) InTx(ctx context.Context, fn func(tx bot.Tx) error) error {
+	sqltx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	finished := false
+	defer func() {
+		if !finished { // fn failed or panicked
+			_ = sqltx.Rollback()
+		}
+	}()
+	if err := fn(&tx{s: s, tx: sqltx}); err != nil {
+		return err
+	}
+	finished = true
+	if err := sqltx.Commit(); err != nil {
+		return fmt.Errorf("commit transaction: %w", err)
+	}
+	return nil
+}
+
+// Ping reports whether the database answers and its schema is the one this
+// code knows.
+func (s *Store) Ping(ctx context.Context) error {
+	v, err := currentVersion(ctx, s.r)
+	if err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	switch {
+	case v > s.latest:
+		return newerError(v, s.latest)
+	case v < s.latest:
+		return fmt.Errorf("database schema version %d is older than this warroom needs (%d); run warroom migrate", v, s.latest)
+	}
+	return nil
+}
+
+// Close releases the statements and both databases.
+func (s *Store) Close() error {
+	s.closeStmts()
+	var errs []error
+	if s.r != s.w {
+		errs = append(errs, s.r.Close())
+	}
+	errs = append(errs, s.w.Close())
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	return nil
+}
+
+// DB returns the writer, for callers that need the database itself
+// (tests, leadership locks).
+func (s *Store) DB() *sql.DB { return s.w }
+
+// wexec runs a fixed statement on the writer outside a transaction.
+func (s *Store) wexec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := s.stmts[q]; st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return s.w.ExecContext(ctx, s.sql(q), args...)
+}
+
+// wquery runs a fixed query on the writer outside a transaction.
+func (s *Store) wquery(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := s.stmts[q]; st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return s.w.QueryContext(ctx, s.sql(q), args...)
+}
+
+// tx is one bot.Tx.
+type tx struct {
+	s  *Store
+	tx *sql.Tx
+}
+
+func (t *tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if st := t.s.stmts[q]; st != nil {
+		return t.tx.StmtContext(ctx, st)
+	}
+	return nil
+}
+
+func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, t.s.sql(q), args...)
+}
+
+func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, t.s.sql(q), args...)
+}
+
+func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, t.s.sql(q), args...)
+}
+
+// insert runs an INSERT of one row and returns its id, or 0 when ON
+// CONFLICT DO NOTHING left the row out.
+func (t *tx) insert(ctx context.Context, q string, args ...any) (int64, error) {
+	if !t.s.d.LastInsertID {
+		var id int64
+		err := t.queryRow(ctx, q, args...).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, nil
+		}
+		return id, err
+	}
+	res, err := t.exec(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// affected turns "no row changed" into bot.ErrNotFound.
+func affected(res sql.Result, what string) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", what, bot.ErrNotFound)
+	}
+	return nil
+}

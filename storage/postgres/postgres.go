@@ -1,0 +1,102 @@
+// Package postgres is warroom's shared store for several replicas: bot.Store
+// on PostgreSQL through pgx's database/sql driver. Incidents are locked with
+// SELECT ... FOR NO KEY UPDATE, outbox claims skip rows another replica holds
+// (FOR UPDATE SKIP LOCKED), migrations run under an advisory lock, and
+// TryLead elects one replica for singleton work.
+//
+// It imports bot, storage/internal/sqlstore and pgx.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+
+	"github.com/warroom/warroom/storage/internal/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// ErrSchemaNewer is wrapped when the database was migrated by a newer warroom.
+var ErrSchemaNewer = sqlstore.ErrSchemaNewer
+
+// Config says which database to use.
+type Config struct {
+	DSN      string // postgres://user:pass@host:5432/db?sslmode=disable (or key=value form)
+	MaxConns int    // open connections; 0: 10
+}
+
+// Store is bot.Store on PostgreSQL.
+type Store struct {
+	*sqlstore.Store
+	db  *sql.DB
+	log *slog.Logger
+}
+
+var dialect = sqlstore.Dialect{
+	Name: "postgres",
+	// The row lock UPDATE itself takes: it serialises LockIncident callers
+	// like FOR UPDATE, but lets other transactions insert rows that refer
+	// to the incident (their foreign-key checks take KEY SHARE).
+	ForUpdate:         "FOR NO KEY UPDATE",
+	SkipLocked:        "FOR UPDATE SKIP LOCKED",
+	MigrationLock:     fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", lockKey("migrate")),
+	IsUniqueViolation: isUniqueViolation,
+}
+
+// Open connects and applies pending migrations.
+func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
+	if cfg.DSN == "" {
+		return nil, errors.New("open postgres: empty DSN")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	conns := cfg.MaxConns
+	if conns <= 0 {
+		conns = 10
+	}
+	migs, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	db, err := sql.Open("pgx", cfg.DSN)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	s, err := sqlstore.Open(ctx, sqlstore.Config{Writer: db, Dialect: dialect, Migrations: migs}, log)
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	return &Store{Store: s, db: db, log: log}, nil
+}
+
+func isUniqueViolation(err error) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && e.Code == "23505"
+}
+
+// lockKey names an advisory lock: a 64-bit hash of "warroom:" + name.
+func lockKey(name string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("warroom:" + name))
+	return int64(h.Sum64())
+}

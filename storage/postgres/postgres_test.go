@@ -1,0 +1,179 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/storage/postgres"
+	"github.com/warroom/warroom/storage/storetest"
+)
+
+// testDSN returns the test database's DSN, or skips.
+func testDSN(t testing.TB) string {
+	t.Helper()
+	dsn := os.Getenv("WARROOM_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("WARROOM_TEST_POSTGRES is not set; set it to a PostgreSQL DSN " +
+			"(e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the PostgreSQL store tests")
+	}
+	return dsn
+}
+
+// schemaDSN creates an empty schema of its own for t, dropped when t ends,
+// and returns a DSN whose search_path is that schema.
+func schemaDSN(t testing.TB) string {
+	t.Helper()
+	dsn := testDSN(t)
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	schema := "warroom_test_" + hex.EncodeToString(b)
+	ctx := context.Background()
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	return withSearchPath(t, dsn, schema)
+}
+
+func withSearchPath(t testing.TB, dsn, schema string) string {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			t.Fatalf("parse WARROOM_TEST_POSTGRES: %v", err)
+		}
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return dsn + " search_path=" + schema
+}
+
+func open(t testing.TB, dsn string) *postgres.Store {
+	t.Helper()
+	s, err := postgres.Open(context.Background(), postgres.Config{DSN: dsn}, nil)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return s
+}
+
+func TestStore(t *testing.T) {
+	testDSN(t)
+	storetest.Run(t, func(t *testing.T) bot.Store {
+		return open(t, schemaDSN(t))
+	})
+}
+
+func TestReopenIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	dsn := schemaDSN(t)
+	for i := range 3 {
+		s, err := postgres.Open(ctx, postgres.Config{DSN: dsn}, nil)
+		if err != nil {
+			t.Fatalf("open %d: %v", i, err)
+		}
+		if err := s.Ping(ctx); err != nil {
+			t.Errorf("Ping after open %d: %v", i, err)
+		}
+		var n int64
+		if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != s.SchemaVersion() {
+			t.Errorf("schema_migrations has %d rows (%v), want %d", n, err, s.SchemaVersion())
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestConcurrentOpensMigrateOnce(t *testing.T) {
+	dsn := schemaDSN(t)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			s, err := postgres.Open(context.Background(), postgres.Config{DSN: dsn}, nil)
+			if err == nil {
+				err = s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent Open: %v", err)
+		}
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	ctx := context.Background()
+	dsn := schemaDSN(t)
+	s := open(t, dsn)
+	if _, err := s.DB().ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (7, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ping(ctx); !errors.Is(err, postgres.ErrSchemaNewer) {
+		t.Errorf("Ping on a newer schema: %v", err)
+	}
+	_, err := postgres.Open(ctx, postgres.Config{DSN: dsn}, nil)
+	want := "database schema version 7 is newer than this warroom knows (1); upgrade warroom"
+	if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, postgres.ErrSchemaNewer) {
+		t.Fatalf("Open on a newer schema: %v\nwant an error saying %q", err, want)
+	}
+}
+
+func TestTryLead(t *testing.T) {
+	ctx := context.Background()
+	a := open(t, schemaDSN(t))
+	b := open(t, schemaDSN(t))
+	b2 := make([]byte, 6)
+	_, _ = rand.Read(b2)
+	name := "scheduler-" + hex.EncodeToString(b2) // advisory locks are database-wide
+
+	releaseA, ok, err := a.TryLead(ctx, name)
+	if err != nil || !ok {
+		t.Fatalf("first TryLead = %v, %v; want leadership", ok, err)
+	}
+	if _, ok, err := b.TryLead(ctx, name); err != nil || ok {
+		t.Fatalf("second store's TryLead = %v, %v; want refused", ok, err)
+	}
+	if _, ok, err := a.TryLead(ctx, name); err != nil || ok {
+		t.Fatalf("TryLead again while leading = %v, %v; want refused", ok, err)
+	}
+	releaseOther, ok, err := b.TryLead(ctx, name+"-other")
+	if err != nil || !ok {
+		t.Fatalf("another name = %v, %v; want leadership", ok, err)
+	}
+	releaseOther()
+	releaseA()
+	releaseA() // harmless
+	releaseB, ok, err := b.TryLead(ctx, name)
+	if err != nil || !ok {
+		t.Fatalf("TryLead after release = %v, %v; want leadership", ok, err)
+	}
+	releaseB()
+}
