@@ -1,0 +1,90 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// runActionAdd: action add TEXT [@owner] [due:DATE] [--kind K]. The last
+// mention is the owner (earlier ones stay in the text); one due: at most.
+func runActionAdd(ctx context.Context, r *Router, c *call) (Reply, error) {
+	a, err := c.parseArgs()
+	if err != nil {
+		return Reply{}, err
+	}
+	var in bot.ActionInput
+	if k, ok := a.value("kind"); ok {
+		if in.Kind, err = bot.ParseActionKind(k); err != nil {
+			return Reply{}, err
+		}
+	}
+	owner, due := -1, -1
+	for i, t := range a.pos {
+		switch t.Kind {
+		case Mention:
+			owner = i
+		case Due:
+			if due >= 0 {
+				return Reply{}, bot.Errorf(bot.CodeInvalid, "give one due date")
+			}
+			due = i
+		}
+	}
+	var words []Token
+	for i, t := range a.pos {
+		switch i {
+		case owner:
+			if in.Owner, err = c.user(t); err != nil {
+				return Reply{}, err
+			}
+		case due:
+			d, err := ParseDue(t.Value, r.now())
+			if err != nil {
+				return Reply{}, err
+			}
+			in.Due = &d
+		default:
+			words = append(words, t)
+		}
+	}
+	in.Title = text(words)
+	item, err := r.svc.AddAction(ctx, c.inc.Number, c.actor, in)
+	if err != nil {
+		return Reply{}, err
+	}
+	msg := fmt.Sprintf("Added action item #%d (%s) to %s: %s", item.Seq, item.Kind, c.inc.Key(), item.Title)
+	if item.Owner != "" {
+		msg += ", owner @" + item.Owner
+	}
+	if item.Due != nil {
+		msg += ", due " + formatDue(*item.Due)
+	}
+	return Reply{Text: msg + ".", Incident: c.inc}, nil
+}
+
+// runActionDone: action done N.
+func runActionDone(ctx context.Context, r *Router, c *call) (Reply, error) {
+	n, err := parseNumber("action item", c.args)
+	if err != nil {
+		return Reply{}, err
+	}
+	item, err := r.svc.CompleteAction(ctx, c.inc.Number, c.actor, int(n))
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: fmt.Sprintf("Action item #%d of %s is done%s: %s", item.Seq, c.inc.Key(), c.who(), item.Title), Incident: c.inc}, nil
+}
+
+// runActionList: action list.
+func runActionList(ctx context.Context, r *Router, c *call) (Reply, error) {
+	if err := c.noArgs(); err != nil {
+		return Reply{}, err
+	}
+	items, err := r.svc.Actions(ctx, bot.ActionFilter{Incident: c.inc.Number})
+	if err != nil {
+		return Reply{}, fmt.Errorf("list action items: %w", err)
+	}
+	return Reply{Text: formatActions(c.inc, items, r.now()), Incident: c.inc, Ephemeral: true}, nil
+}
