@@ -1,0 +1,179 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/integrations/internal/httpx"
+)
+
+// Limits of list endpoints.
+const (
+	defaultLimit = 100
+	maxLimit     = 1000
+)
+
+// incidentView is an incident as the API shows it: every field of
+// bot.Incident plus its key and the severity's name.
+type incidentView struct {
+	*bot.Incident
+	Key          string `json:"key"`
+	SeverityName string `json:"severity_name"`
+}
+
+func view(inc *bot.Incident) *incidentView {
+	return &incidentView{Incident: inc, Key: inc.Key(), SeverityName: inc.Severity.String()}
+}
+
+// incidentDetail is one incident with its history.
+type incidentDetail struct {
+	*incidentView
+	Timeline    []bot.Entry      `json:"timeline"`
+	ActionItems []bot.ActionItem `json:"action_items"`
+}
+
+// declareRequest is the body of POST /api/v1/incidents.
+type declareRequest struct {
+	Title     string          `json:"title"`
+	Severity  json.RawMessage `json:"severity,omitempty"` // "sev2", "SEV2", "2" or 2
+	Service   string          `json:"service,omitempty"`
+	Summary   string          `json:"summary,omitempty"`
+	Impact    string          `json:"impact,omitempty"`
+	Private   bool            `json:"private,omitempty"`
+	Commander string          `json:"commander,omitempty"`
+	StartedAt string          `json:"started_at,omitempty"` // RFC 3339
+	User      string          `json:"user,omitempty"`
+}
+
+func (a *API) declare(w http.ResponseWriter, r *http.Request) {
+	var in declareRequest
+	if httpx.DecodeJSON(w, r, &in) != nil {
+		return
+	}
+	sev, err := parseSeverity(in.Severity)
+	if err != nil {
+		httpx.WriteErr(w, a.log, err)
+		return
+	}
+	var started time.Time
+	if in.StartedAt != "" {
+		started, err = time.Parse(time.RFC3339, in.StartedAt)
+		if err != nil {
+			httpx.WriteError(w, http.StatusBadRequest, `"started_at" must be an RFC 3339 time like 2026-03-01T14:05:00Z`)
+			return
+		}
+	}
+	user := strings.TrimSpace(in.User)
+	if user == "" {
+		user = DefaultUser
+	}
+	inc, err := a.svc.Declare(r.Context(), bot.DeclareInput{
+		Title: in.Title, Severity: sev, Service: in.Service, Summary: in.Summary, Impact: in.Impact,
+		Private: in.Private, Commander: in.Commander, StartedAt: started, Actor: user,
+	})
+	if err != nil {
+		httpx.WriteErr(w, a.log, err)
+		return
+	}
+	a.poke()
+	w.Header().Set("Location", "/api/v1/incidents/"+inc.Key())
+	httpx.WriteJSON(w, http.StatusCreated, view(inc))
+}
+
+// parseSeverity accepts a JSON string ("sev2", "SEV2", "2") or number (2);
+// absent means the default.
+func parseSeverity(raw json.RawMessage) (bot.Severity, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return 0, nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		var n int
+		if json.Unmarshal(raw, &n) != nil {
+			return 0, bot.Errorf(bot.CodeInvalid, `"severity" must be one of "sev1", "sev2", "sev3", "sev4"`)
+		}
+		s = strconv.Itoa(n)
+	}
+	return bot.ParseSeverity(s)
+}
+
+func (a *API) list(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var f bot.IncidentFilter
+	switch st := strings.ToLower(strings.TrimSpace(q.Get("status"))); st {
+	case "", "all":
+	case "open":
+		f.Statuses = bot.OpenStatuses
+	default:
+		for _, part := range strings.Split(st, ",") {
+			s, err := bot.ParseStatus(part)
+			if err != nil {
+				httpx.WriteError(w, http.StatusBadRequest, bot.ErrorMessage(err)+` (or "open", "all")`)
+				return
+			}
+			f.Statuses = append(f.Statuses, s)
+		}
+	}
+	limit, err := parseLimit(q.Get("limit"))
+	if err != nil {
+		httpx.WriteErr(w, a.log, err)
+		return
+	}
+	f.Limit = limit
+	incs, err := a.svc.List(r.Context(), f)
+	if err != nil {
+		httpx.WriteErr(w, a.log, err)
+		return
+	}
+	out := make([]*incidentView, len(incs))
+	for i, inc := range incs {
+		out[i] = view(inc)
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"incidents": out})
+}
+
+func parseLimit(s string) (int, error) {
+	if s == "" {
+		return defaultLimit, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > maxLimit {
+		return 0, bot.Errorf(bot.CodeInvalid, `"limit" must be a number from 1 to %d`, maxLimit)
+	}
+	return n, nil
+}
+
+func (a *API) get(w http.ResponseWriter, r *http.Request) {
+	n, err := bot.ParseKey(r.PathValue("key"))
+	if err != nil {
+		httpx.WriteErr(w, a.log, err)
+		return
+	}
+	ctx := r.Context()
+	inc, err := a.svc.Get(ctx, n)
+	if err != nil {
+		httpx.WriteErr(w, a.log, err)
+		return
+	}
+	tl, err := a.svc.Timeline(ctx, n)
+	if err != nil {
+		httpx.WriteErr(w, a.log, err)
+		return
+	}
+	items, err := a.svc.Actions(ctx, bot.ActionFilter{Incident: n})
+	if err != nil {
+		httpx.WriteErr(w, a.log, err)
+		return
+	}
+	if tl == nil {
+		tl = []bot.Entry{}
+	}
+	if items == nil {
+		items = []bot.ActionItem{}
+	}
+	httpx.WriteJSON(w, http.StatusOK, incidentDetail{incidentView: view(inc), Timeline: tl, ActionItems: items})
+}

@@ -1,0 +1,249 @@
+package console
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/integrations/internal/httpx"
+)
+
+// layout is what every page's frame shows.
+type layout struct {
+	Title    string
+	Page     string
+	Channels []channelView
+	Active   string // the channel shown, if any
+	Public   bool   // show the log-out button
+	Poll     int64  // milliseconds between polls
+}
+
+// channelView is one entry of the sidebar.
+type channelView struct {
+	Name     string
+	Href     string
+	Status   bot.Status // "" for the announcement channel
+	Key      string
+	Active   bool
+	Announce bool
+}
+
+// chatData is the chat page.
+type chatData struct {
+	layout
+	Channel  string
+	Known    bool
+	Incident *bot.Incident // the channel's incident, if any
+	Messages []messageView
+	Version  string
+}
+
+func (c *Console) chat(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(r.PathValue("name"), "#")
+	if name == "" {
+		name = c.announce
+	}
+	d, err := c.chatState(r.Context(), name, name)
+	if err != nil {
+		c.fail(w, err)
+		return
+	}
+	status := http.StatusOK
+	if !d.Known && name != "" {
+		status = http.StatusNotFound
+	}
+	c.render(w, status, "chat", d)
+}
+
+// chatState reads everything the chat page shows for channel name, with
+// channel active highlighted in the sidebar.
+func (c *Console) chatState(ctx context.Context, name, active string) (*chatData, error) {
+	d := &chatData{Channel: name}
+	if name != "" && name == c.announce {
+		d.Known = true
+	} else if name != "" {
+		inc, err := c.svc.ByChannel(ctx, Platform, name)
+		switch bot.ErrorCode(err) {
+		case "":
+			d.Known, d.Incident = true, inc
+		case bot.CodeNotFound:
+		default:
+			return nil, err
+		}
+	}
+	lay, err := c.frame(ctx, "#"+name, "chat", active)
+	if err != nil {
+		return nil, err
+	}
+	d.layout = lay
+	if d.Known {
+		msgs, err := c.store.Messages(ctx, Platform, name, historyLimit)
+		if err != nil {
+			return nil, fmt.Errorf("read messages of %s: %w", name, err)
+		}
+		for _, pm := range msgs {
+			d.Messages = append(d.Messages, viewOf(pm))
+		}
+	}
+	d.Version = version(d)
+	return d, nil
+}
+
+// frame builds the sidebar: the announcement channel, then one channel per
+// incident that is open or resolved and has its console channel, newest
+// first.
+func (c *Console) frame(ctx context.Context, title, page, active string) (layout, error) {
+	lay := layout{Title: title, Page: page, Active: active, Public: c.cfg.Public, Poll: c.poll.Milliseconds()}
+	if c.announce != "" {
+		lay.Channels = append(lay.Channels, channelView{
+			Name: c.announce, Href: "/", Active: active == c.announce, Announce: true,
+		})
+	}
+	incs, err := c.svc.List(ctx, bot.IncidentFilter{Statuses: append(append([]bot.Status{}, bot.OpenStatuses...), bot.StatusResolved), Limit: 100})
+	if err != nil {
+		return lay, fmt.Errorf("list incidents: %w", err)
+	}
+	for _, inc := range incs {
+		ch := inc.Channels[Platform]
+		if ch == "" {
+			continue
+		}
+		lay.Channels = append(lay.Channels, channelView{
+			Name: ch, Href: "/channels/" + ch, Status: inc.Status, Key: inc.Key(), Active: active == ch,
+		})
+	}
+	return lay, nil
+}
+
+// version fingerprints what the browser shows, so that a poll with nothing
+// new is answered with 204.
+func version(d *chatData) string {
+	h := fnv.New64a()
+	for _, ch := range d.Channels {
+		fmt.Fprintf(h, "%s|%s|", ch.Name, ch.Status)
+	}
+	if d.Incident != nil {
+		fmt.Fprintf(h, "inc|%d|", d.Incident.Version)
+	}
+	for _, m := range d.Messages {
+		fmt.Fprintf(h, "%s|%s|", m.DOMID, m.Version)
+	}
+	return strconv.FormatUint(h.Sum64(), 36)
+}
+
+// pollReply is what the page's script merges into the page.
+type pollReply struct {
+	Version  string        `json:"v"`
+	Sidebar  string        `json:"sidebar"`
+	Header   string        `json:"header"`
+	Messages []pollMessage `json:"messages"`
+}
+
+type pollMessage struct {
+	ID      string `json:"id"`
+	Version string `json:"v"`
+	HTML    string `json:"html"`
+}
+
+// pollState answers GET /console/poll?channel=NAME&v=VERSION: 204 when the
+// version is current, the sidebar, header and messages otherwise. Pages
+// without a channel send active=NAME instead, for the sidebar only.
+func (c *Console) pollState(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	name, active := q.Get("channel"), q.Get("active")
+	if name != "" {
+		active = name
+	}
+	d, err := c.chatState(r.Context(), name, active)
+	if err != nil {
+		httpx.WriteErr(w, c.log, err)
+		return
+	}
+	if q.Get("v") == d.Version {
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	out := pollReply{Version: d.Version, Messages: make([]pollMessage, 0, len(d.Messages))}
+	if out.Sidebar, err = c.fragment("sidebar", d); err == nil {
+		out.Header, err = c.fragment("header", d)
+	}
+	for _, m := range d.Messages {
+		if err != nil {
+			break
+		}
+		var html string
+		html, err = c.fragment("message", m)
+		out.Messages = append(out.Messages, pollMessage{ID: m.DOMID, Version: m.Version, HTML: html})
+	}
+	if err != nil {
+		httpx.WriteErr(w, c.log, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
+}
+
+// commandRequest is what the page sends when a person types a command or
+// clicks a button.
+type commandRequest struct {
+	Text    string `json:"text"`
+	User    string `json:"user"`
+	Channel string `json:"channel"`
+}
+
+// commandReply is the reply, rendered, for the page to show to its person.
+type commandReply struct {
+	HTML      string `json:"html"`
+	Ephemeral bool   `json:"ephemeral"`
+	Form      string `json:"form,omitempty"`
+}
+
+// command answers POST /console/command.
+func (c *Console) command(w http.ResponseWriter, r *http.Request) {
+	var in commandRequest
+	if httpx.DecodeJSON(w, r, &in) != nil {
+		return
+	}
+	if strings.TrimSpace(in.Text) == "" {
+		httpx.WriteError(w, http.StatusBadRequest, "type a command, e.g. /incident help")
+		return
+	}
+	user := strings.TrimSpace(in.User)
+	if user == "" {
+		user = "operator"
+	}
+	rep, err := c.router.Dispatch(r.Context(), commands.Request{
+		Text: in.Text, User: user, Channel: strings.TrimPrefix(in.Channel, "#"), Platform: Platform,
+	})
+	c.poke()
+	if err != nil {
+		httpx.WriteErr(w, c.log, err)
+		return
+	}
+	v := messageView{At: c.svc.Now(), Lead: rep.Text, Ephemeral: rep.Ephemeral, Form: rep.Form, Prompt: strings.TrimSpace(in.Text)}
+	// A change's card reaches the channel through the outbox; repeating it
+	// in the reply would show it twice. Reads (ephemeral) show theirs.
+	if rep.Message != nil && (rep.Ephemeral || rep.Text == "") {
+		v.Msg = *rep.Message
+	}
+	html, err := c.fragment("reply", v)
+	if err != nil {
+		httpx.WriteErr(w, c.log, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, commandReply{HTML: html, Ephemeral: rep.Ephemeral, Form: rep.Form})
+}
+
+// fail answers a page request that could not be served.
+func (c *Console) fail(w http.ResponseWriter, err error) {
+	status := httpx.StatusOf(err)
+	if status == http.StatusInternalServerError {
+		c.log.Error("console page", "err", err)
+	}
+	http.Error(w, bot.ErrorMessage(err), status)
+}

@@ -1,0 +1,137 @@
+package console
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/outbox"
+)
+
+// Message refs: the stable identity of each message the console keeps, so
+// that a card is edited in place and a retried job never posts twice.
+func cardRef(inc *bot.Incident) string     { return "card:" + inc.Key() }
+func announceRef(inc *bot.Incident) string { return "announce:" + inc.Key() }
+func jobRef(id int64) string               { return "job:" + strconv.FormatInt(id, 10) }
+
+// handleOpen creates the incident's channel, posts its card there and
+// announces it.
+func (c *Console) handleOpen(ctx context.Context, job bot.Job) error {
+	inc, ch, err := c.channelOf(ctx, job)
+	if err != nil {
+		return err
+	}
+	return c.saveCards(ctx, inc, ch)
+}
+
+// handleCard re-renders the card and the announcement from current state.
+func (c *Console) handleCard(ctx context.Context, job bot.Job) error {
+	inc, ch, err := c.channelOf(ctx, job)
+	if err != nil {
+		return err
+	}
+	return c.saveCards(ctx, inc, ch)
+}
+
+// handlePost posts a message in the incident channel, and in the
+// announcement channel when the payload says so.
+func (c *Console) handlePost(ctx context.Context, job bot.Job) error {
+	var p bot.PostPayload
+	if err := json.Unmarshal(job.Payload, &p); err != nil {
+		return outbox.Permanent(fmt.Errorf("decode post payload of job %d: %w", job.ID, err))
+	}
+	inc, ch, err := c.channelOf(ctx, job)
+	if err != nil {
+		return err
+	}
+	if p.Message.Incident == 0 {
+		p.Message.Incident = inc.Number
+	}
+	if err := c.save(ctx, ch, jobRef(job.ID), inc.Number, p.Message); err != nil {
+		return err
+	}
+	if p.Announce && c.announce != "" {
+		return c.save(ctx, c.announce, jobRef(job.ID)+":announce", inc.Number, p.Message)
+	}
+	return nil
+}
+
+// channelOf loads a job's incident and makes sure it has its console
+// channel, creating (linking) it on first use.
+func (c *Console) channelOf(ctx context.Context, job bot.Job) (*bot.Incident, string, error) {
+	if job.Incident == 0 {
+		return nil, "", outbox.Permanent(fmt.Errorf("job %d (%s) names no incident", job.ID, job.Kind))
+	}
+	inc, err := c.svc.Get(ctx, job.Incident)
+	if bot.ErrorCode(err) == bot.CodeNotFound {
+		return nil, "", outbox.Permanent(fmt.Errorf("job %d: %w", job.ID, err))
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("load %s: %w", bot.FormatKey(job.Incident), err)
+	}
+	if ch := inc.Channels[Platform]; ch != "" {
+		return inc, ch, nil
+	}
+	ch := bot.ChannelName(inc)
+	linked, err := c.svc.LinkChannel(ctx, inc.Number, Platform, ch)
+	if err != nil {
+		return nil, "", fmt.Errorf("link channel %s: %w", ch, err)
+	}
+	return linked, ch, nil
+}
+
+// saveCards writes the incident's card in its channel and its announcement.
+func (c *Console) saveCards(ctx context.Context, inc *bot.Incident, ch string) error {
+	card := c.svc.Card(inc)
+	if err := c.save(ctx, ch, cardRef(inc), inc.Number, card); err != nil {
+		return err
+	}
+	if c.announce == "" {
+		return nil
+	}
+	return c.save(ctx, c.announce, announceRef(inc), inc.Number, card)
+}
+
+// save stores message m under ref in channel: a new message, or an edit of
+// the one already there (which keeps its place and creation time). Saving
+// the same content again changes nothing.
+func (c *Console) save(ctx context.Context, channel, ref string, incident int64, m bot.Message) error {
+	body, err := json.Marshal(m)
+	if err != nil {
+		return outbox.Permanent(fmt.Errorf("encode message %s: %w", ref, err))
+	}
+	now := c.svc.Now()
+	pm := &bot.PostedMessage{
+		Platform: Platform, Channel: channel, Ref: ref, ExternalID: ref,
+		Incident: incident, Body: body, CreatedAt: now, UpdatedAt: now,
+	}
+	old, err := c.store.MessageByRef(ctx, Platform, ref)
+	switch {
+	case errors.Is(err, bot.ErrNotFound):
+	case err != nil:
+		return fmt.Errorf("read message %s: %w", ref, err)
+	default:
+		if old.Channel == channel && bytes.Equal(compact(old.Body), body) {
+			return nil
+		}
+		pm.ID, pm.CreatedAt = old.ID, old.CreatedAt
+	}
+	if err := c.store.InTx(ctx, func(tx bot.Tx) error { return tx.SaveMessage(ctx, pm) }); err != nil {
+		return fmt.Errorf("save message %s: %w", ref, err)
+	}
+	return nil
+}
+
+// compact normalises stored JSON so that a store which reformats it still
+// compares equal.
+func compact(b []byte) []byte {
+	var buf bytes.Buffer
+	if json.Compact(&buf, b) != nil {
+		return b
+	}
+	return buf.Bytes()
+}

@@ -1,0 +1,137 @@
+package console
+
+import (
+	"maps"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// listData is the incident list page.
+type listData struct {
+	layout
+	Filter    string // "open" or "all"
+	Incidents []listRow
+}
+
+type listRow struct {
+	*bot.Incident
+	Key     string
+	Channel string
+	Age     string // open for, or took to resolve
+}
+
+func (c *Console) incidents(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	filter := r.URL.Query().Get("status")
+	f := bot.IncidentFilter{Limit: 500}
+	if filter != "all" {
+		filter = "open"
+		f.Statuses = bot.OpenStatuses
+	}
+	lay, err := c.frame(ctx, "Incidents", "incidents", "")
+	if err != nil {
+		c.fail(w, err)
+		return
+	}
+	incs, err := c.svc.List(ctx, f)
+	if err != nil {
+		c.fail(w, err)
+		return
+	}
+	d := listData{layout: lay, Filter: filter}
+	now := c.svc.Now()
+	for _, inc := range incs {
+		row := listRow{Incident: inc, Key: inc.Key(), Channel: inc.Channels[Platform]}
+		if ttr, ok := inc.TimeToResolve(); ok {
+			row.Age = "resolved in " + bot.FormatDuration(ttr)
+		} else {
+			row.Age = "open " + bot.FormatDuration(now.Sub(inc.DeclaredAt))
+		}
+		d.Incidents = append(d.Incidents, row)
+	}
+	c.render(w, http.StatusOK, "incidents", d)
+}
+
+// incidentData is one incident's page.
+type incidentData struct {
+	layout
+	Inc      *bot.Incident
+	Key      string
+	Channel  string
+	Roles    []roleView
+	Times    []timeView
+	SLA      bot.SLA
+	Actions  []bot.ActionItem
+	Timeline []bot.Entry
+	Now      time.Time
+}
+
+type roleView struct{ Role, User string }
+
+type timeView struct {
+	Label string
+	At    *time.Time
+	Note  string // e.g. MTTA 4m
+}
+
+func (c *Console) incident(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	n, err := bot.ParseKey(r.PathValue("key"))
+	if err != nil {
+		c.fail(w, err)
+		return
+	}
+	inc, err := c.svc.Get(ctx, n)
+	if err != nil {
+		c.fail(w, err)
+		return
+	}
+	tl, err := c.svc.Timeline(ctx, n)
+	if err != nil {
+		c.fail(w, err)
+		return
+	}
+	items, err := c.svc.Actions(ctx, bot.ActionFilter{Incident: n})
+	if err != nil {
+		c.fail(w, err)
+		return
+	}
+	ch := inc.Channels[Platform]
+	lay, err := c.frame(ctx, inc.Key()+": "+inc.Title, "incident", ch)
+	if err != nil {
+		c.fail(w, err)
+		return
+	}
+	d := incidentData{
+		layout: lay, Inc: inc, Key: inc.Key(), Channel: ch, SLA: c.svc.SLA(inc.Severity),
+		Actions: items, Timeline: tl, Now: c.svc.Now(),
+	}
+	for _, role := range c.svc.Roles() {
+		d.Roles = append(d.Roles, roleView{Role: role, User: inc.Roles[role]})
+	}
+	for _, role := range slices.Sorted(maps.Keys(inc.Roles)) {
+		if !slices.Contains(c.svc.Roles(), role) {
+			d.Roles = append(d.Roles, roleView{Role: role, User: inc.Roles[role]})
+		}
+	}
+	started, declared := inc.StartedAt, inc.DeclaredAt
+	d.Times = []timeView{
+		{Label: "Started", At: &started},
+		{Label: "Declared", At: &declared, Note: "MTTD " + bot.FormatDuration(inc.TimeToDetect())},
+		{Label: "Acknowledged", At: inc.AcknowledgedAt, Note: durNote("MTTA", inc.TimeToAcknowledge)},
+		{Label: "Mitigated", At: inc.MitigatedAt},
+		{Label: "Resolved", At: inc.ResolvedAt, Note: durNote("MTTR", inc.TimeToResolve)},
+		{Label: "Closed", At: inc.ClosedAt},
+	}
+	c.render(w, http.StatusOK, "incident", d)
+}
+
+func durNote(label string, f func() (time.Duration, bool)) string {
+	if d, ok := f(); ok {
+		return label + " " + bot.FormatDuration(d)
+	}
+	return ""
+}
