@@ -1,0 +1,78 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+const mod = "github.com/warroom/warroom"
+
+func TestAllowed(t *testing.T) {
+	for _, tc := range []struct {
+		from, imp string
+		ok        bool
+	}{
+		{"bot", "context", true},
+		{"bot", "golang.org/x/text/unicode/norm", false},
+		{"bot", mod + "/commands", false},
+		{"bot/outbox", mod + "/bot", true},
+		{"bot/outbox", "log/slog", true},
+		{"bot/outbox", mod + "/bot/kpi", false},
+		{"bot/kpi", "github.com/cenkalti/backoff/v5", false},
+		{"commands", mod + "/bot", true},
+		{"commands", mod + "/bot/kpi", true},
+		{"commands", mod + "/storage/sqlite", false},
+		{"commands", mod + "/integrations/slack", false},
+		{"storage/sqlite", mod + "/bot", true},
+		{"storage/sqlite", mod + "/storage/internal/sqlstore", true},
+		{"storage/sqlite", "modernc.org/sqlite", true},
+		{"storage/sqlite", mod + "/storage/postgres", false},
+		{"storage/sqlite", mod + "/commands", false},
+		{"storage/internal/sqlstore", mod + "/bot", true},
+		{"integrations/slack", mod + "/commands", true},
+		{"integrations/slack", mod + "/bot/outbox", true},
+		{"integrations/slack", mod + "/integrations/internal/httpx", true},
+		{"integrations/slack", mod + "/integrations/slack/blocks", true},
+		{"integrations/slack", "github.com/slack-go/slack", true},
+		{"integrations/slack", mod + "/integrations/console", false},
+		{"integrations/slack", mod + "/storage/sqlite", false},
+		{"integrations/internal/httpx", mod + "/bot", true},
+		{"integrations/internal/httpx", mod + "/integrations/slack", false},
+		{"cmd/warroom", mod + "/storage/sqlite", true},
+		{"integrations/api", mod + "/cmd/warroom", false},
+		{"commands", mod + "/cmd/warroom", false},
+	} {
+		why := allowed(mod, tc.from, tc.imp)
+		if (why == "") != tc.ok {
+			t.Errorf("%s → %s: allowed = %v (%q), want %v", tc.from, tc.imp, why == "", why, tc.ok)
+		}
+	}
+}
+
+func TestCheckTestImports(t *testing.T) {
+	pkgs := []pkg{
+		{ImportPath: mod + "/integrations/console", TestImports: []string{mod + "/storage/sqlite"}},
+		{ImportPath: mod + "/commands", XTestImports: []string{mod + "/cmd/warroom"}},
+	}
+	got := check(mod, pkgs)
+	if len(got) != 1 || !strings.Contains(got[0], "nothing imports cmd") {
+		t.Errorf("check = %q, want one violation: a test importing cmd", got)
+	}
+}
+
+// TestModuleFollowsTheRule checks the real module.
+func TestModuleFollowsTheRule(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list over the module")
+	}
+	pkgs, module, err := listPackages("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if module != mod {
+		t.Fatalf("module = %q, want %q", module, mod)
+	}
+	for _, v := range check(module, pkgs) {
+		t.Error(v)
+	}
+}

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/integrations/api"
+	"github.com/warroom/warroom/integrations/console"
+	"github.com/warroom/warroom/storage/postgres"
+	"github.com/warroom/warroom/storage/sqlite"
+)
+
+// Shutdown budget, inside shutdownLimit: draining HTTP, then the worker
+// (which releases its leases within its own 5 s).
+const (
+	drainTimeout      = 15 * time.Second
+	workerStopTimeout = 8 * time.Second
+)
+
+// App is a running warroom: the store, the domain service, the command
+// router, the adapters, the outbox worker and the HTTP server.
+type App struct {
+	cfg     Config
+	log     *slog.Logger
+	store   bot.Store
+	svc     *bot.Service
+	worker  *outbox.Worker
+	metrics *metrics
+	handler http.Handler
+	server  *http.Server
+	ln      net.Listener
+}
+
+// Open builds the application and starts listening, but serves nothing
+// until Run. It does no slow work: opening SQLite and applying migrations
+// take milliseconds.
+func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, log: log, store: store}
+	if err := a.build(); err != nil {
+		_ = store.Close()
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		_ = store.Close()
+		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	a.ln = ln
+	a.server = newServer(a.handler, log)
+	return a, nil
+}
+
+// openStore opens the database WARROOM_DB names, applying migrations.
+func openStore(ctx context.Context, cfg Config, log *slog.Logger) (bot.Store, error) {
+	if cfg.DB.IsPostgres() {
+		s, err := postgres.Open(ctx, postgres.Config{DSN: cfg.DB.Reveal()}, log.With("store", "postgres"))
+		if err != nil {
+			return nil, fmt.Errorf("open database %s: %w", cfg.DB, err)
+		}
+		return s, nil
+	}
+	s, err := sqlite.Open(ctx, sqlite.Config{Path: cfg.DB.Reveal()}, log.With("store", "sqlite"))
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return s, nil
+}
+
+// build wires everything above the store. It is the one place that knows
+// every package.
+func (a *App) build() error {
+	cfg, log := a.cfg, a.log
+	a.worker = outbox.New(outbox.Config{
+		Lease: cfg.Outbox.Lease, Batch: cfg.Outbox.Batch, MaxAttempts: cfg.Outbox.MaxAttempts,
+	}, a.store, log)
+	svc, err := bot.NewService(bot.Config{
+		SLAs: cfg.SLAs, Roles: cfg.Roles, Targets: []string{console.Platform},
+		PublicURL: cfg.PublicURL, AfterCommit: a.worker.Poke,
+	}, a.store, log)
+	if err != nil {
+		return fmt.Errorf("build service: %w", err)
+	}
+	a.svc = svc
+	a.metrics = newMetrics(a.store, a.worker, time.Now, log)
+	router, err := commands.New(svc, commands.Config{Observe: a.metrics.observeCommand}, log)
+	if err != nil {
+		return fmt.Errorf("build command router: %w", err)
+	}
+	jsonAPI, err := api.New(api.Config{Token: cfg.APIToken.Reveal(), Poke: a.worker.Poke}, svc, router, log)
+	if err != nil {
+		return fmt.Errorf("build JSON API: %w", err)
+	}
+	announce := cfg.AnnounceChannel
+	if announce == "" {
+		announce = console.NoAnnounce
+	}
+	con, err := console.New(console.Config{
+		Token: cfg.APIToken.Reveal(), Public: cfg.Public(), Announce: announce, Poke: a.worker.Poke,
+	}, svc, router, a.store, log)
+	if err != nil {
+		return fmt.Errorf("build web console: %w", err)
+	}
+	for kind, h := range con.Handlers() {
+		a.worker.Handle(kind, h)
+	}
+
+	mux := http.NewServeMux()
+	jsonAPI.Register(mux)
+	con.Register(mux)
+	routes(mux, a.store.Ping, a.metrics, log)
+	a.handler = middleware(mux, a.metrics, log)
+	return nil
+}
+
+// URL is where the server listens, e.g. http://127.0.0.1:8080.
+func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
+
+// Handler is the whole HTTP handler, middleware included.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Run serves HTTP and runs the outbox worker until ctx ends, then shuts
+// down gracefully: stop accepting, drain in-flight requests, stop the
+// worker (it returns its leased jobs to the queue). Close the App after.
+func (a *App) Run(ctx context.Context) error {
+	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWorker()
+	workerDone := make(chan error, 1)
+	go func() { workerDone <- a.worker.Run(workerCtx) }()
+	served := make(chan error, 1)
+	go func() { served <- a.server.Serve(a.ln) }()
+	bi := readBuildInfo()
+	a.log.Info("warroom listening on "+a.URL(), "public_url", a.cfg.PublicURL, "db", a.cfg.DB,
+		"console_login", a.cfg.Public(), "version", bi.Version)
+
+	var err error
+	select {
+	case <-ctx.Done():
+		a.log.Info("shutting down", "reason", context.Cause(ctx))
+	case err = <-served:
+		err = fmt.Errorf("serve http: %w", err)
+	}
+
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
+	defer cancel()
+	if e := a.server.Shutdown(dctx); e != nil {
+		_ = a.server.Close()
+		err = errors.Join(err, fmt.Errorf("drain http requests: %w", e))
+	}
+	stopWorker()
+	t := time.NewTimer(workerStopTimeout)
+	defer t.Stop()
+	select {
+	case e := <-workerDone:
+		if e != nil {
+			err = errors.Join(err, fmt.Errorf("stop outbox worker: %w", e))
+		}
+	case <-t.C:
+		err = errors.Join(err, errors.New("stop outbox worker: timed out"))
+	}
+	return err
+}
+
+// Close closes the listener (if Run never served it) and the store. Call
+// it after Run returns.
+func (a *App) Close() error {
+	_ = a.ln.Close()
+	if err := a.store.Close(); err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/outbox"
+)
+
+// metrics are the process's Prometheus metrics, on its own registry.
+type metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	commands *prometheus.HistogramVec
+}
+
+// newMetrics registers every metric: HTTP, commands, the store's outbox
+// and incident gauges (read at scrape time), the worker's counters, build
+// info, and the Go and process collectors.
+func newMetrics(store storeStats, worker *outbox.Worker, now func() time.Time, log *slog.Logger) *metrics {
+	reg := prometheus.NewRegistry()
+	m := &metrics{
+		reg: reg,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "warroom_http_requests_total",
+			Help: "HTTP requests served, by route pattern and status code.",
+		}, []string{"route", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "warroom_http_request_duration_seconds",
+			Help:    "Time to serve HTTP requests, by route pattern.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"route"}),
+		commands: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "warroom_command_duration_seconds",
+			Help:    "Time to run a command, by command and result (ok or the error code).",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"command", "result"}),
+	}
+	bi := readBuildInfo()
+	build := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name:        "warroom_build_info",
+		Help:        "Always 1; the labels say which build is running.",
+		ConstLabels: prometheus.Labels{"version": bi.Version, "commit": bi.Commit, "goversion": bi.Go},
+	})
+	build.Set(1)
+	counter := func(name, help string, f func(outbox.Counters) uint64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help},
+			func() float64 { return float64(f(worker.Counters())) })
+	}
+	reg.MustRegister(
+		m.requests, m.duration, m.commands, build,
+		&storeCollector{store: store, now: now, log: log},
+		counter("warroom_outbox_delivered_total", "Outbox jobs delivered by this process.",
+			func(c outbox.Counters) uint64 { return c.Delivered }),
+		counter("warroom_outbox_retries_total", "Outbox deliveries that failed and were scheduled again.",
+			func(c outbox.Counters) uint64 { return c.Retried }),
+		counter("warroom_outbox_dead_lettered_total", "Outbox jobs this process gave up on.",
+			func(c outbox.Counters) uint64 { return c.Dead }),
+		counter("warroom_outbox_lost_leases_total", "Outbox jobs whose lease ran out before delivery finished.",
+			func(c outbox.Counters) uint64 { return c.LostLeases }),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return m
+}
+
+// observeCommand is commands.Config.Observe.
+func (m *metrics) observeCommand(command string, d time.Duration, err error) {
+	result := "ok"
+	if err != nil {
+		result = string(bot.ErrorCode(err))
+	}
+	m.commands.WithLabelValues(command, result).Observe(d.Seconds())
+}
+
+// wrap counts and times every request. It must wrap the ServeMux itself:
+// the route label is the pattern the mux matched ("unmatched" for none),
+// which keeps the label set small whatever paths clients send.
+func (m *metrics) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			route := r.Pattern
+			if route == "" {
+				route = "unmatched"
+			}
+			m.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
+			m.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// storeStats is what the metrics read from the store at scrape time.
+type storeStats interface {
+	OutboxStats(ctx context.Context, now time.Time) (bot.OutboxStats, error)
+	CountByStatus(ctx context.Context) (map[bot.Status]int, error)
+}
+
+// storeCollector reads the outbox and incident gauges from the database
+// at each scrape, so every replica reports the same shared state.
+type storeCollector struct {
+	store storeStats
+	now   func() time.Time
+	log   *slog.Logger
+}
+
+var (
+	descOutboxPending = prometheus.NewDesc("warroom_outbox_pending_jobs",
+		"Outbox jobs waiting for delivery (pending or being delivered).", nil, nil)
+	descOutboxDead = prometheus.NewDesc("warroom_outbox_dead_jobs",
+		"Outbox jobs given up on (dead-lettered); see the log for their last error.", nil, nil)
+	descOutboxAge = prometheus.NewDesc("warroom_outbox_oldest_pending_age_seconds",
+		"Age of the oldest outbox job waiting for delivery; 0 when none waits.", nil, nil)
+	descIncidents = prometheus.NewDesc("warroom_incidents",
+		"Incidents by status.", []string{"status"}, nil)
+)
+
+func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- descOutboxPending
+	ch <- descOutboxDead
+	ch <- descOutboxAge
+	ch <- descIncidents
+}
+
+func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if st, err := c.store.OutboxStats(ctx, c.now()); err != nil {
+		c.log.Warn("metrics: read outbox stats", "err", err)
+		ch <- prometheus.NewInvalidMetric(descOutboxPending, err)
+	} else {
+		ch <- prometheus.MustNewConstMetric(descOutboxPending, prometheus.GaugeValue, float64(st.Pending))
+		ch <- prometheus.MustNewConstMetric(descOutboxDead, prometheus.GaugeValue, float64(st.Dead))
+		ch <- prometheus.MustNewConstMetric(descOutboxAge, prometheus.GaugeValue, st.OldestAge.Seconds())
+	}
+	counts, err := c.store.CountByStatus(ctx)
+	if err != nil {
+		c.log.Warn("metrics: count incidents", "err", err)
+		ch <- prometheus.NewInvalidMetric(descIncidents, err)
+		return
+	}
+	for _, s := range bot.Statuses {
+		ch <- prometheus.MustNewConstMetric(descIncidents, prometheus.GaugeValue, float64(counts[s]), string(s))
+	}
+}
