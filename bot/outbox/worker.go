@@ -188,6 +188,10 @@ func (w *Worker) deliver(ctx context.Context, j bot.Job) {
 		err = safeCall(hctx, h, j)
 		cancel()
 	}
+	if err != nil && ctx.Err() != nil {
+		// Cut off by shutdown, not failed: Run's Release hands it back.
+		return
+	}
 	octx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	log := w.log.With("job", j.ID, "kind", j.Kind, "attempt", j.Attempts)

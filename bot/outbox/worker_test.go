@@ -251,3 +251,20 @@ func TestRunDeliversOnPokeAndReleasesOnStop(t *testing.T) {
 		t.Errorf("released = %v, want the worker's leases released once", f.released)
 	}
 }
+
+func TestDeliveryCutOffByShutdownIsHandedBack(t *testing.T) {
+	f := newFake(bot.Job{ID: 1, Kind: "x"})
+	w := outbox.New(cfg(), f, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	w.Handle("x", func(hctx context.Context, _ bot.Job) error {
+		cancel() // shutdown arrives mid-delivery
+		<-hctx.Done()
+		return hctx.Err()
+	})
+	if _, err := w.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.retried)+len(f.buried)+len(f.done) != 0 {
+		t.Errorf("a cut-off delivery was recorded as an outcome: retried %v buried %v done %v", f.retried, f.buried, f.done)
+	}
+}
