@@ -53,6 +53,11 @@ type Tx interface {
 	// CoalesceKey is set and a pending job has the same key, it adds nothing.
 	Enqueue(ctx context.Context, j *Job) error
 	SaveMessage(ctx context.Context, m *PostedMessage) error
+	// MarkSeen records that an inbound delivery (a Slack event_id, a
+	// PagerDuty webhook id, a pinned message) was handled, and reports
+	// whether this is the first time source and key were seen. A redelivery
+	// answers false, so its effects are written once.
+	MarkSeen(ctx context.Context, source, key string, at time.Time) (first bool, err error)
 }
 
 // Outbox is the worker's side of the outbox. owner names the claiming

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"Audit", testAudit},
 		{"ActionItems", testActionItems},
 		{"Messages", testMessages},
+		{"MarkSeen", testMarkSeen},
 		{"RollbackLeavesNothing", testRollback},
 		{"ConcurrentDeclaresGapFree", testConcurrentDeclares},
 		{"ConcurrentMutations", testConcurrentMutations},

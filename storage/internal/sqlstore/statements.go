@@ -7,5 +7,5 @@ var writerStatements = []string{
 	qUnlinkChannel, qLinkChannel, qChannelOwner,
 	qAddEntry, qAddAudit, qAddAction, qUpdateAction, qIncidentActions,
 	qEnqueue, qClaim, qComplete, qBuryCopy, qBuryNote, qBuryDelete, qSupersede, qRequeue, qLeased,
-	qSaveMessage,
+	qSaveMessage, qMarkSeen,
 }
