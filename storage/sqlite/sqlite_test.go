@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,14 +77,14 @@ func TestNewerSchemaRefused(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "warroom.db")
 	s := open(t, path)
-	if _, err := s.DB().ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (7, 0)`); err != nil {
+	if _, err := s.DB().ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)`); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Ping(ctx); !errors.Is(err, sqlite.ErrSchemaNewer) {
 		t.Errorf("Ping on a newer schema: %v", err)
 	}
 	_, err := sqlite.Open(ctx, sqlite.Config{Path: path}, nil)
-	want := "database schema version 7 is newer than this warroom knows (1); upgrade warroom"
+	want := fmt.Sprintf("database schema version 999 is newer than this warroom knows (%d); upgrade warroom", s.SchemaVersion())
 	if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, sqlite.ErrSchemaNewer) {
 		t.Fatalf("Open on a newer schema: %v\nwant an error saying %q", err, want)
 	}
