@@ -63,7 +63,7 @@ func (s *Service) Declare(ctx context.Context, in DeclareInput) (*Incident, erro
 			return fmt.Errorf("create %s: %w", inc.Key(), err)
 		}
 		c := &change{inc: inc, actor: actor, now: now, tx: tx}
-		c.record(EntryDeclared, fmt.Sprintf("%s declared %s: %s", orNone(actor), sev, title),
+		c.record(EntryDeclared, fmt.Sprintf("Declared %s: %s", sev, title),
 			map[string]string{"severity": sev.String(), "source": source})
 		if cmd := inc.Commander(); cmd != "" {
 			c.record(EntryRoleAssigned, cmd+" is commander", map[string]string{"role": RoleCommander, "new": cmd})

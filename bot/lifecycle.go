@@ -65,14 +65,14 @@ func (c *change) move(to Status, summary string) error {
 	switch {
 	case from == StatusResolved && to == StatusInvestigating:
 		inc.ResolvedAt = nil
-		c.record(EntryReopened, who+" reopened the incident", data)
+		c.record(EntryReopened, "Reopened", data)
 		c.post(Message{Text: fmt.Sprintf("%s reopened %s", who, inc.Key())}, true)
 	case to == StatusAcknowledged:
-		c.record(EntryAcknowledged, who+" acknowledged", data)
+		c.record(EntryAcknowledged, "Acknowledged", data)
 	case to == StatusResolved:
 		t := c.now
 		inc.ResolvedAt = &t
-		text := who + " resolved the incident"
+		text := "Resolved"
 		if summary != "" {
 			text += ": " + summary
 			data["summary"] = summary
@@ -90,9 +90,9 @@ func (c *change) move(to Status, summary string) error {
 			inc.ResolvedAt = &t
 		}
 		inc.ClosedAt = &t
-		c.record(EntryClosed, who+" closed the incident", data)
+		c.record(EntryClosed, "Closed", data)
 	default:
-		c.record(EntryStatusChanged, fmt.Sprintf("%s moved the status from %s to %s", who, from, to), data)
+		c.record(EntryStatusChanged, fmt.Sprintf("Status %s → %s", from, to), data)
 	}
 	return nil
 }
@@ -160,7 +160,7 @@ func (s *Service) SetSeverity(ctx context.Context, number int64, actor string, s
 			return Errorf(CodeConflict, "%s is closed", c.inc.Key())
 		}
 		c.inc.Severity = sev
-		c.record(EntrySeverityChanged, fmt.Sprintf("%s changed severity from %s to %s", orNone(c.actor), old, sev),
+		c.record(EntrySeverityChanged, fmt.Sprintf("Severity %s → %s", old, sev),
 			map[string]string{"old": old.String(), "new": sev.String()})
 		c.post(Message{Text: fmt.Sprintf("%s changed the severity of %s from %s to %s", orNone(c.actor), c.inc.Key(), old, sev)}, false)
 		return nil

@@ -65,7 +65,7 @@ func (s *Service) SetField(ctx context.Context, number int64, actor string, fiel
 			return Errorf(CodeConflict, "%s of %s is already that", field, c.inc.Key())
 		}
 		*ref = value
-		c.record(EntryFieldChanged, fmt.Sprintf("%s changed %s", orNone(c.actor), field),
+		c.record(EntryFieldChanged, fmt.Sprintf("Changed the %s", field),
 			map[string]string{"field": string(field), "old": old, "new": value})
 		return nil
 	})
@@ -108,7 +108,7 @@ func (s *Service) SetTime(ctx context.Context, number int64, actor string, field
 		if !t.IsZero() {
 			newV = fmtTime(&t)
 		}
-		c.record(EntryTimeChanged, fmt.Sprintf("%s set the %s time to %s", orNone(c.actor), field, orNone(newV)),
+		c.record(EntryTimeChanged, fmt.Sprintf("Set the %s time to %s", field, orNone(newV)),
 			map[string]string{"field": string(field), "old": old, "new": newV})
 		return nil
 	})

@@ -116,7 +116,7 @@ func TestIncidentLife(t *testing.T) {
 		{"action add second", "", "action add INC-1 Review runbook", "Added action item #2 (corrective) to INC-1: Review runbook.", false, nil},
 		{"action done", "C-inc-1", "action done #2", "Action item #2 of INC-1 is done by alice: Review runbook", false, nil},
 		{"action list", "C-inc-1", "actions", "#  STATUS  KIND        OWNER  DUE         TITLE\n1  open    preventive  @bob   2026-12-01  Add disk alerts for @erin's hosts\n2  done    corrective  -      -           Review runbook", true, nil},
-		{"timeline", "C-inc-1", "timeline", "Timeline of INC-1:\n2026-11-22 12:00:00Z  alice  alice declared SEV2: Checkout latency above SLO\n", true, nil},
+		{"timeline", "C-inc-1", "timeline", "Timeline of INC-1:\n2026-11-22 12:00:00Z  alice  Declared SEV2: Checkout latency above SLO\n", true, nil},
 		{"list", "", "list", "1 open incident:\nKEY    SEV   STATUS      AGE  TITLE\nINC-1  SEV1  identified  21s  Checkout slow in EU", true, nil},
 		{"resolve", "C-inc-1", "resolve Rolled back; p99 normal", "INC-1 resolved by alice after", false, func(t *testing.T, inc *bot.Incident, last bot.Entry) {
 			if inc.Status != bot.StatusResolved || inc.ResolvedAt == nil {

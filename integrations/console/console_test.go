@@ -138,7 +138,7 @@ func TestLoopbackChat(t *testing.T) {
 	for path, want := range map[string]string{
 		"/channels/" + ch:       "Checkout latency above SLO",
 		"/incidents":            "INC-1",
-		"/incidents/INC-1":      "alice acknowledged",
+		"/incidents/INC-1":      "Acknowledged",
 		"/incidents?status=all": "payments",
 	} {
 		res := s.request(t, "GET", path, "", nil)

@@ -149,7 +149,7 @@ func TestBrowser(t *testing.T) {
 	}
 	text, err := chromedp.Run(bctx, chromedp.Text(chromedp.ID("timeline")))
 	step("read the timeline text", err)
-	if !strings.Contains(text, "alice acknowledged") || !strings.Contains(text, "Rolled back deploy 1234") {
+	if !strings.Contains(text, "Acknowledged\n— alice") || !strings.Contains(text, "Rolled back deploy 1234") {
 		t.Errorf("timeline text:\n%s", text)
 	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
