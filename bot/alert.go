@@ -29,6 +29,7 @@ type Alert struct {
 	EndsAt      *time.Time        `json:"ends_at,omitempty"`
 	URL         string            `json:"url,omitempty"` // link back to the source
 	Incident    int64             `json:"incident,omitempty"`
+	Window      int64             `json:"window,omitempty"` // the maintenance window that suppressed it
 }
 
 // DefaultGroupKey is the group of an alert when its sender gives none:

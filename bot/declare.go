@@ -18,6 +18,7 @@ type DeclareInput struct {
 	StartedAt time.Time // zero: declared time
 	Commander string    // optional
 	Actor     string
+	Links     map[string]Link // optional counterparts in other systems (e.g. the PagerDuty incident it came from)
 }
 
 // Declare opens a new incident.
@@ -53,6 +54,12 @@ func (s *Service) Declare(ctx context.Context, in DeclareInput) (*Incident, erro
 	if cmd := normalizeUser(in.Commander); cmd != "" {
 		inc.Roles[RoleCommander] = cmd
 	}
+	for sys, l := range in.Links {
+		if inc.Links == nil {
+			inc.Links = map[string]Link{}
+		}
+		inc.Links[sys] = l
+	}
 	err := s.store.InTx(ctx, func(tx Tx) error {
 		n, err := tx.NextIncidentNumber(ctx)
 		if err != nil {
@@ -70,6 +77,9 @@ func (s *Service) Declare(ctx context.Context, in DeclareInput) (*Incident, erro
 		}
 		_, after := auditDiff(nil, inc)
 		if err := s.write(ctx, tx, c, "declare", nil, after); err != nil {
+			return err
+		}
+		if err := s.afterChange(ctx, tx, c, nil); err != nil {
 			return err
 		}
 		return s.enqueueAll(ctx, tx, inc, EffectOpen, nil)

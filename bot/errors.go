@@ -18,6 +18,7 @@ const (
 	CodeForbidden     Code = "forbidden"      // the caller may not do this
 	CodeNotConfigured Code = "not_configured" // the integration the request needs is not set up
 	CodeInternal      Code = "internal"       // anything else
+	CodeUnavailable   Code = "unavailable"    // overloaded: try again shortly (HTTP 503 + Retry-After)
 )
 
 // Error is a domain error with a code and a message fit to show a person.

@@ -55,6 +55,9 @@ type Incident struct {
 	Channels map[string]string `json:"channels,omitempty"` // platform → channel id
 	Links    map[string]Link   `json:"links,omitempty"`    // system → link
 	Version  int64             `json:"version"`            // bumped on every change
+
+	Alerts       int `json:"alerts,omitempty"`        // alerts attached to the incident
+	AlertsFiring int `json:"alerts_firing,omitempty"` // of which still firing
 }
 
 // Key is the incident's public name, INC-<n>.

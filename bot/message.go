@@ -16,6 +16,9 @@ type Message struct {
 	Severity Severity `json:"severity,omitempty"` // colours the message; 0 for none
 	Incident int64    `json:"incident,omitempty"` // the incident it is about, if any
 	Footer   string   `json:"footer,omitempty"`
+	// Attachments are files posted with the message (a digest's chart);
+	// platforms that cannot upload show their names.
+	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
 // Field is one labelled value of a message. (Field names an incident field.)
@@ -56,6 +59,9 @@ func Card(inc *Incident, publicURL string) Message {
 	}
 	if inc.Impact != "" {
 		m.Fields = append(m.Fields, Field{Label: "Impact", Value: inc.Impact})
+	}
+	if inc.Alerts > 0 {
+		m.Fields = append(m.Fields, Field{Label: "Alerts", Value: fmt.Sprintf("%d firing of %d", inc.AlertsFiring, inc.Alerts)})
 	}
 	for _, sys := range []string{LinkPagerDuty, LinkJira, LinkServiceNow} {
 		if l, ok := inc.Links[sys]; ok {

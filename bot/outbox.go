@@ -22,6 +22,9 @@ const (
 	EffectOpen = "open" // create the incident channel, post the card, announce
 	EffectCard = "card" // re-render the card and the announcement from current state
 	EffectPost = "post" // post a message in the incident channel (and announce updates)
+	// EffectAnnounce posts a PostPayload in the announcement channel only;
+	// its job names no incident (maintenance windows).
+	EffectAnnounce = "announce"
 )
 
 // Job is one outbound effect, written in the same transaction as the change

@@ -21,6 +21,8 @@ type Store interface {
 
 // Reader answers queries outside a transaction. Missing rows are ErrNotFound.
 type Reader interface {
+	AlertReader
+	TimerReader
 	Incident(ctx context.Context, number int64) (*Incident, error)
 	IncidentByChannel(ctx context.Context, platform, channel string) (*Incident, error)
 	Incidents(ctx context.Context, f IncidentFilter) ([]*Incident, error)
@@ -35,6 +37,8 @@ type Reader interface {
 
 // Tx is one read-write transaction.
 type Tx interface {
+	AlertTx
+	TimerTx
 	// NextIncidentNumber allocates the next incident number: unique,
 	// increasing, and gap-free (a rolled-back transaction returns its number).
 	NextIncidentNumber(ctx context.Context) (int64, error)

@@ -21,6 +21,17 @@ type Config struct {
 	// AfterCommit, when set, runs after every committed change that wrote
 	// outbox jobs (e.g. to wake the outbox worker). It must not block.
 	AfterCommit func()
+	// Paging names the paging targets and when they page (paging.go).
+	Paging PagingConfig
+	// Escalation says when unacknowledged incidents escalate (escalation.go).
+	Escalation EscalationConfig
+	// Alerts configures alert routing and HandleAlerts (alertconfig.go).
+	Alerts AlertConfig
+	// Tickets names the ticket targets and the ticket threshold (tickets.go).
+	Tickets TicketConfig
+	// Insights configures process-SLA reminders, action-item reminders
+	// and postmortem drafts on resolve (insights.go).
+	Insights InsightsConfig
 }
 
 // Service changes incidents. Every method that changes something runs as one
@@ -35,6 +46,15 @@ type Service struct {
 	now     func() time.Time
 	after   func()
 	log     *slog.Logger
+
+	paging     PagingConfig
+	escalation EscalationConfig
+
+	alertCfg alertConfig // routes and group-commit limits (alertconfig.go)
+	gc       committer   // merges concurrent HandleAlerts calls (groupcommit.go)
+
+	tickets  TicketConfig   // ticket targets and threshold (tickets.go)
+	insights InsightsConfig // SLA and action reminders, postmortems (insights.go)
 }
 
 // NewService checks cfg and builds a Service.
@@ -59,6 +79,13 @@ func NewService(cfg Config, store Store, log *slog.Logger) (*Service, error) {
 			roles = append(roles, r)
 		}
 	}
+	if err := validateEscalation(cfg.Escalation); err != nil {
+		return nil, err
+	}
+	alertCfg, err := newAlertConfig(cfg.Alerts)
+	if err != nil {
+		return nil, err
+	}
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
@@ -69,6 +96,12 @@ func NewService(cfg Config, store Store, log *slog.Logger) (*Service, error) {
 	return &Service{
 		store: store, slas: slas, roles: roles, targets: slices.Clone(cfg.Targets),
 		public: strings.TrimRight(cfg.PublicURL, "/"), now: now, after: cfg.AfterCommit, log: log,
+		paging: PagingConfig{Targets: slices.Clone(cfg.Paging.Targets), PageAt: cfg.Paging.PageAt},
+		escalation: EscalationConfig{Off: cfg.Escalation.Off, Levels: slices.Clone(cfg.Escalation.Levels),
+			Mention: slices.Clone(cfg.Escalation.Mention)},
+		alertCfg: alertCfg,
+		tickets:  TicketConfig{Targets: slices.Clone(cfg.Tickets.Targets), At: cfg.Tickets.At},
+		insights: cfg.Insights.withDefaults(),
 	}, nil
 }
 
@@ -147,6 +180,9 @@ func (s *Service) mutate(ctx context.Context, number int64, actor, action string
 		if err := s.write(ctx, tx, c, action, b, a); err != nil {
 			return err
 		}
+		if err := s.afterChange(ctx, tx, c, before); err != nil {
+			return err
+		}
 		if changed {
 			if err := s.enqueueAll(ctx, tx, inc, EffectCard, nil); err != nil {
 				return err
@@ -164,7 +200,7 @@ func (s *Service) mutate(ctx context.Context, number int64, actor, action string
 
 // committed tells AfterCommit that jobs may be waiting.
 func (s *Service) committed() {
-	if s.after != nil && len(s.targets) > 0 {
+	if s.after != nil && (len(s.targets) > 0 || len(s.paging.Targets) > 0 || len(s.tickets.Targets) > 0) {
 		s.after()
 	}
 }

@@ -1,0 +1,235 @@
+package digest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// Schedule posts a digest to a channel at every slot of a calendar.
+type Schedule struct {
+	Name    string // unique; the key of its claimed slots
+	Channel string
+	// Next returns the first slot strictly after t (a cron schedule with
+	// its CRON_TZ, parsed by the wiring).
+	Next    func(t time.Time) time.Time
+	Options Options // Period, Location, Severities, Sections, Title; End is the slot
+}
+
+// Store is what the Runner writes through and reads.
+type Store interface {
+	InTx(ctx context.Context, fn func(tx bot.Tx) error) error
+	LastSlot(ctx context.Context, schedule string) (time.Time, bool, error)
+}
+
+// RunnerConfig configures a Runner.
+type RunnerConfig struct {
+	Schedules []Schedule
+	Targets   []string // chat targets that receive "<target>.digest" jobs
+	Owner     string   // this process, recorded on claimed slots
+	// Start is when this process started: a schedule that never ran
+	// posts its first slot after Start.
+	Start time.Time
+	Now   func() time.Time // for digests posted on request; nil: time.Now
+	// AfterPost runs after jobs were written (e.g. to wake the outbox worker).
+	AfterPost func()
+}
+
+// SetTargets replaces the chat targets that receive digest jobs (for
+// wiring that learns them after the Runner was built).
+func (r *Runner) SetTargets(targets []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cfg.Targets = append([]string(nil), targets...)
+}
+
+func (r *Runner) targets() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.cfg.Targets
+}
+
+// maxSteps bounds the walk from the last claimed slot to now.
+const maxSteps = 1 << 20
+
+// Runner posts scheduled digests exactly once per slot.
+type Runner struct {
+	cfg     RunnerConfig
+	store   Store
+	builder *Builder
+	log     *slog.Logger
+	mu      sync.Mutex
+	last    map[string]time.Time // per schedule: newest slot known to be claimed
+}
+
+// NewRunner checks the schedules and returns a Runner.
+func NewRunner(cfg RunnerConfig, store Store, b *Builder, log *slog.Logger) (*Runner, error) {
+	seen := map[string]bool{}
+	for _, s := range cfg.Schedules {
+		if s.Name == "" || seen[s.Name] {
+			return nil, fmt.Errorf("digest schedule %q: names must be set and unique", s.Name)
+		}
+		seen[s.Name] = true
+		if s.Next == nil || s.Channel == "" {
+			return nil, fmt.Errorf("digest schedule %q needs a channel and a schedule", s.Name)
+		}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Start.IsZero() {
+		cfg.Start = cfg.Now()
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Runner{cfg: cfg, store: store, builder: b, log: log.With("component", "digest"), last: map[string]time.Time{}}, nil
+}
+
+// Tick posts the latest due slot of every schedule that has not been
+// posted; it is a bot/schedule Task.
+func (r *Runner) Tick(ctx context.Context, now time.Time) error {
+	var errs []error
+	for _, s := range r.cfg.Schedules {
+		if err := r.tick(ctx, s, now); err != nil {
+			errs = append(errs, fmt.Errorf("digest %s: %w", s.Name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (r *Runner) tick(ctx context.Context, s Schedule, now time.Time) error {
+	r.mu.Lock()
+	base, known := r.last[s.Name]
+	r.mu.Unlock()
+	if !known {
+		last, ok, err := r.store.LastSlot(ctx, s.Name)
+		if err != nil {
+			return err
+		}
+		base = r.cfg.Start
+		if ok {
+			base = last
+		}
+	}
+	slot := latestSlot(s.Next, base, now)
+	if slot.IsZero() {
+		r.remember(s.Name, base)
+		return nil
+	}
+	o := s.Options
+	o.End = slot
+	d, err := r.builder.Build(ctx, o)
+	if err != nil {
+		return err
+	}
+	first, err := r.post(ctx, s.Name, s.Channel, slot, Message(d))
+	if err != nil {
+		return err
+	}
+	r.remember(s.Name, slot)
+	if first {
+		r.log.Info("digest posted", "schedule", s.Name, "channel", s.Channel, "slot", slot)
+	}
+	return nil
+}
+
+func (r *Runner) remember(name string, slot time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if slot.After(r.last[name]) {
+		r.last[name] = slot
+	}
+}
+
+// latestSlot is the newest slot after base and at or before now; zero for
+// none.
+func latestSlot(next func(time.Time) time.Time, base, now time.Time) time.Time {
+	var latest time.Time
+	t := next(base)
+	for i := 0; i < maxSteps && !t.IsZero() && !t.After(now); i++ {
+		latest = t
+		t = next(t)
+	}
+	return latest
+}
+
+// post claims the slot (when schedule is set) and writes one digest job
+// per target, in one transaction. first is false when the slot was
+// claimed before: nothing is written then.
+func (r *Runner) post(ctx context.Context, schedule, channel string, slot time.Time, m bot.Message) (first bool, err error) {
+	payload, err := json.Marshal(bot.DigestPayload{Channel: channel, Schedule: schedule, Message: m})
+	if err != nil {
+		return false, fmt.Errorf("encode digest: %w", err)
+	}
+	now := r.cfg.Now().UTC().Truncate(time.Microsecond)
+	targets := r.targets()
+	err = r.store.InTx(ctx, func(tx bot.Tx) error {
+		if schedule != "" {
+			itx, ok := tx.(bot.InsightsTx)
+			if !ok {
+				return errors.New("the store cannot claim digest slots")
+			}
+			if first, err = itx.ClaimSlot(ctx, schedule, slot, r.cfg.Owner, now); err != nil || !first {
+				return err
+			}
+		}
+		first = true
+		for _, t := range targets {
+			j := &bot.Job{Kind: t + "." + bot.EffectDigest, Payload: payload, OrderKey: t + ":digest:" + channel,
+				Status: bot.JobPending, NextAt: now, CreatedAt: now}
+			if err := tx.Enqueue(ctx, j); err != nil {
+				return fmt.Errorf("enqueue %s: %w", j.Kind, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	if first && r.cfg.AfterPost != nil && len(targets) > 0 {
+		r.cfg.AfterPost()
+	}
+	return first, nil
+}
+
+// Build builds a digest of the period ending now, with o's other options
+// (the CLI's `warroom digest`).
+func (r *Runner) Build(ctx context.Context, o Options) (*Digest, error) {
+	if o.End.IsZero() {
+		o.End = r.cfg.Now().UTC().Truncate(time.Microsecond)
+	}
+	return r.builder.Build(ctx, o)
+}
+
+// PostNow builds a digest of the period ending now and posts it to
+// channel on every target, outside any schedule.
+func (r *Runner) PostNow(ctx context.Context, o Options, channel string) (*Digest, error) {
+	d, err := r.Build(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := r.post(ctx, "", channel, time.Time{}, Message(d)); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Channels lists the schedules' channels, each once.
+func (r *Runner) Channels() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range r.cfg.Schedules {
+		if !seen[s.Channel] {
+			seen[s.Channel] = true
+			out = append(out, s.Channel)
+		}
+	}
+	return out
+}

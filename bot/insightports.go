@@ -1,0 +1,67 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Attachment is a file posted with a message, e.g. a digest's PNG chart.
+type Attachment struct {
+	Name        string `json:"name"`         // file name, e.g. "digest.png"
+	ContentType string `json:"content_type"` // e.g. "image/png"
+	Title       string `json:"title,omitempty"`
+	Data        []byte `json:"data"` // base64 in JSON
+}
+
+// EffectDigest posts a DigestPayload in a named channel (no incident).
+// A job's Kind is "<target>.digest".
+const EffectDigest = "digest"
+
+// DigestPayload is the payload of an EffectDigest job.
+type DigestPayload struct {
+	Channel  string  `json:"channel"`  // the chat channel, as configured
+	Schedule string  `json:"schedule"` // the schedule's name; "" for one posted on request
+	Message  Message `json:"message"`
+}
+
+// Postmortem is an incident's stored postmortem draft.
+type Postmortem struct {
+	Incident    int64     `json:"incident"`
+	Body        string    `json:"body"` // markdown
+	GeneratedAt time.Time `json:"generated_at"`
+	Version     int64     `json:"version"` // 1 for the first draft, +1 per regeneration
+}
+
+// InsightsTx is the transactional side of digests and postmortems. The SQL
+// stores' Tx implement it; the Service finds it by type assertion.
+type InsightsTx interface {
+	// ClaimSlot records that slot of schedule ran. first is false when it
+	// was claimed before (by this process, an earlier run, or a replica):
+	// (schedule, slot) is unique in the database.
+	ClaimSlot(ctx context.Context, schedule string, slot time.Time, owner string, at time.Time) (first bool, err error)
+	// SavePostmortem stores an incident's draft, replacing an older one
+	// and setting p.Version.
+	SavePostmortem(ctx context.Context, p *Postmortem) error
+}
+
+// InsightsReader reads what InsightsTx wrote, and sums incidents up.
+type InsightsReader interface {
+	KPIReader
+	// LastSlot is the newest claimed slot of schedule; ok is false for none.
+	LastSlot(ctx context.Context, schedule string) (slot time.Time, ok bool, err error)
+	// Postmortem is an incident's stored draft, or ErrNotFound.
+	Postmortem(ctx context.Context, incident int64) (*Postmortem, error)
+}
+
+// HistoryStore exports and imports incident history in bulk.
+type HistoryStore interface {
+	// ExportIncidents calls fn for every incident declared at or after
+	// since (zero: all), by number, without holding them all in memory.
+	ExportIncidents(ctx context.Context, since time.Time, fn func(inc *Incident) error) error
+	// ImportIncidents writes the incidents next returns (nil at the end) in
+	// one transaction, in batches: an incident whose number exists is
+	// replaced, a new one inserted, and the incident counter moves past the
+	// highest number so that later declares never collide. An error from
+	// next rolls everything back.
+	ImportIncidents(ctx context.Context, next func() (*Incident, error)) (created, updated int, err error)
+}

@@ -1,0 +1,228 @@
+package kpi
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// collectRows reads the rows of q, splitting a long period in two halves
+// read at once (each on its own connection) when there are CPUs to spare.
+func collectRows(ctx context.Context, r bot.KPIReader, q bot.KPIQuery) (*bot.KPIAggregates, error) {
+	parts := 1
+	if runtime.GOMAXPROCS(0) > 1 && q.To.Sub(q.From) > 2*Day {
+		parts = 2
+	}
+	accs := make([]*accumulator, parts)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for i := range parts {
+		pq := q
+		if parts > 1 {
+			mid := q.From.Add(q.To.Sub(q.From) / 2)
+			if i == 0 {
+				pq.To = mid
+			} else {
+				pq.From = mid
+			}
+		}
+		accs[i] = newAccumulator(q, true)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := accs[i]
+			errs[i] = r.KPIRows(ctx, pq, func(row *bot.KPIRow) error { a.add(row); return nil })
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("read incidents: %w", err)
+		}
+	}
+	for _, a := range accs[1:] {
+		accs[0].merge(a)
+	}
+	return accs[0].finish(), nil
+}
+
+// merge adds b's sums to a's.
+func (a *accumulator) merge(b *accumulator) {
+	for k, g := range b.groups {
+		x := a.groups[k]
+		if x == nil {
+			c := *g
+			a.groups[k] = &c
+			continue
+		}
+		x.Count += g.Count
+		x.Acked += g.Acked
+		x.Resolved += g.Resolved
+		x.SumDetect += g.SumDetect
+		x.SumAck += g.SumAck
+		x.SumResolve += g.SumResolve
+		x.AckMet += g.AckMet
+		x.AckMissed += g.AckMissed
+		x.ResolveMet += g.ResolveMet
+		x.ResolveMissed += g.ResolveMissed
+		x.InMaintenance += g.InMaintenance
+	}
+	for k, h := range b.hists {
+		x := a.hists[k]
+		if x == nil {
+			a.hists[k] = h
+			continue
+		}
+		for v, n := range h {
+			x[v] += n
+		}
+	}
+	for k, p := range b.series {
+		x := a.series[k]
+		if x == nil {
+			a.series[k] = p
+			continue
+		}
+		x.Count += p.Count
+		x.Resolved += p.Resolved
+		x.SumResolve += p.SumResolve
+	}
+}
+
+type gkey struct {
+	sev          bot.Severity
+	service, src string
+}
+
+type hkey struct {
+	metric  int // index in metrics
+	sev     bot.Severity
+	service string
+}
+
+var metrics = [3]string{bot.MetricDetect, bot.MetricAck, bot.MetricResolve}
+
+// accumulator sums rows up into groups, histograms and the chart series.
+type accumulator struct {
+	q      bot.KPIQuery
+	bucket bool // round durations to histogram buckets
+	groups map[gkey]*bot.KPIGroup
+	hists  map[hkey]map[time.Duration]int64
+	series map[[2]int]*bot.SeriesPoint
+	agg    *bot.KPIAggregates
+	last   *bot.KPIGroup // rows come grouped: skip the map lookup
+	lastK  gkey
+	// cur caches the histograms of the current service by severity and
+	// metric (rows come grouped by service).
+	curSvc string
+	cur    [5][3]map[time.Duration]int64
+}
+
+func newAccumulator(q bot.KPIQuery, bucket bool) *accumulator {
+	return &accumulator{q: q, bucket: bucket, groups: map[gkey]*bot.KPIGroup{}, hists: map[hkey]map[time.Duration]int64{},
+		series: map[[2]int]*bot.SeriesPoint{}, agg: &bot.KPIAggregates{Breaches: map[bot.Severity]map[string]int64{}}}
+}
+
+func (a *accumulator) dur(metric int, sev bot.Severity, svc string, d time.Duration) {
+	if a.q.CountsOnly || sev < 1 || sev > 4 {
+		return
+	}
+	if a.bucket {
+		d = bot.DurationBucketMid(d)
+	}
+	if svc != a.curSvc {
+		a.curSvc, a.cur = svc, [5][3]map[time.Duration]int64{}
+	}
+	h := a.cur[sev][metric]
+	if h == nil {
+		k := hkey{metric, sev, svc}
+		if h = a.hists[k]; h == nil {
+			h = map[time.Duration]int64{}
+			a.hists[k] = h
+		}
+		a.cur[sev][metric] = h
+	}
+	h[d]++
+}
+
+func (a *accumulator) add(r *bot.KPIRow) {
+	k := gkey{r.Severity, r.Service, r.Source}
+	g := a.last
+	if g == nil || k != a.lastK {
+		g = a.groups[k]
+		if g == nil {
+			g = &bot.KPIGroup{Severity: r.Severity, Service: r.Service, Source: r.Source}
+			a.groups[k] = g
+		}
+		a.last, a.lastK = g, k
+	}
+	g.Count++
+	if a.q.CountsOnly {
+		return
+	}
+	ttd := r.DeclaredAt.Sub(r.StartedAt)
+	g.SumDetect += int64(ttd / time.Microsecond)
+	a.dur(0, r.Severity, r.Service, ttd)
+	acked, resolved := !r.AcknowledgedAt.IsZero(), !r.ResolvedAt.IsZero()
+	if acked {
+		tta := r.AcknowledgedAt.Sub(r.DeclaredAt)
+		g.Acked++
+		g.SumAck += int64(tta / time.Microsecond)
+		a.dur(1, r.Severity, r.Service, tta)
+	}
+	var ttr time.Duration
+	if resolved {
+		ttr = r.ResolvedAt.Sub(r.DeclaredAt)
+		g.Resolved++
+		g.SumResolve += int64(ttr / time.Microsecond)
+		a.dur(2, r.Severity, r.Service, ttr)
+	}
+	if b := bucketOf(a.q.Buckets, r.DeclaredAt); b >= 0 {
+		sk := [2]int{b, int(r.Severity)}
+		p := a.series[sk]
+		if p == nil {
+			p = &bot.SeriesPoint{Bucket: b, Severity: r.Severity}
+			a.series[sk] = p
+		}
+		p.Count++
+		if resolved {
+			p.Resolved++
+			p.SumResolve += int64(ttr / time.Microsecond)
+		}
+	}
+	if bot.InMaintenance(a.q.Maintenance, r.DeclaredAt, r.Service) {
+		g.InMaintenance++
+		return
+	}
+	ack, res := rowOutcome(r, a.q.SLAs[r.Severity], a.q.Now)
+	g.AckMet += ack.Met
+	g.AckMissed += ack.Missed
+	g.ResolveMet += res.Met
+	g.ResolveMissed += res.Missed
+}
+
+func (a *accumulator) finish() *bot.KPIAggregates {
+	agg := a.agg
+	for _, g := range a.groups {
+		agg.Groups = append(agg.Groups, *g)
+	}
+	sort.Slice(agg.Groups, func(i, j int) bool { return groupLess(agg.Groups[i], agg.Groups[j]) })
+	for k, h := range a.hists {
+		for v, n := range h {
+			agg.Durations = append(agg.Durations, bot.DurationBucket{Metric: metrics[k.metric], Severity: k.sev, Service: k.service, Value: v, N: n})
+		}
+	}
+	for _, p := range a.series {
+		agg.Series = append(agg.Series, *p)
+	}
+	sort.Slice(agg.Series, func(i, j int) bool {
+		x, y := agg.Series[i], agg.Series[j]
+		return x.Bucket < y.Bucket || x.Bucket == y.Bucket && x.Severity < y.Severity
+	})
+	return agg
+}

@@ -1,0 +1,126 @@
+package kpi
+
+import (
+	"math"
+	"sort"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// Stats summarises one duration metric. N is 0 when nothing was measured;
+// the other fields are then 0.
+type Stats struct {
+	N      int64         `json:"n"`
+	Median time.Duration `json:"median"`
+	P90    time.Duration `json:"p90"`
+	Mean   time.Duration `json:"mean"`
+}
+
+// bar is one histogram value and how many times it occurs.
+type bar struct {
+	v time.Duration
+	n int64
+}
+
+// dist collects a histogram and an exact sum.
+type dist struct {
+	bars map[time.Duration]int64
+	n    int64
+	sum  int64 // microseconds
+}
+
+func (d *dist) add(v time.Duration, n int64) {
+	if d.bars == nil {
+		d.bars = map[time.Duration]int64{}
+	}
+	d.bars[v] += n
+}
+
+// stats computes median, p90 (nearest rank over the histogram) and the
+// mean (from the exact sum).
+func (d *dist) stats() Stats {
+	var total int64
+	bars := make([]bar, 0, len(d.bars))
+	for v, n := range d.bars {
+		bars = append(bars, bar{v, n})
+		total += n
+	}
+	if total == 0 {
+		return Stats{}
+	}
+	sort.Slice(bars, func(i, j int) bool { return bars[i].v < bars[j].v })
+	n := d.n
+	if n == 0 {
+		n = total
+	}
+	mean := time.Duration(math.Round(float64(d.sum)/float64(n))) * time.Microsecond
+	return Stats{N: total, Median: rank(bars, total, 0.5), P90: rank(bars, total, 0.9), Mean: mean}
+}
+
+// rank is the nearest-rank percentile p of a sorted histogram.
+func rank(bars []bar, total int64, p float64) time.Duration {
+	k := int64(math.Ceil(p * float64(total)))
+	if k < 1 {
+		k = 1
+	}
+	var seen int64
+	for _, b := range bars {
+		seen += b.n
+		if seen >= k {
+			return b.v
+		}
+	}
+	return bars[len(bars)-1].v
+}
+
+// Percentile is the nearest-rank percentile p (0 < p ≤ 1) of values; 0
+// for none.
+func Percentile(values []time.Duration, p float64) time.Duration {
+	if len(values) == 0 {
+		return 0
+	}
+	var d dist
+	for _, v := range values {
+		d.add(v, 1)
+	}
+	var bars []bar
+	for v, n := range d.bars {
+		bars = append(bars, bar{v, n})
+	}
+	sort.Slice(bars, func(i, j int) bool { return bars[i].v < bars[j].v })
+	return rank(bars, int64(len(values)), p)
+}
+
+// Compliance is how many incidents met an SLA target and how many missed
+// it; those still inside their target count as neither.
+type Compliance struct {
+	Met    int64 `json:"met"`
+	Missed int64 `json:"missed"`
+}
+
+// Total is Met + Missed.
+func (c Compliance) Total() int64 { return c.Met + c.Missed }
+
+// Percent is the share met, 0–100, and false when nothing was decided.
+func (c Compliance) Percent() (float64, bool) {
+	if c.Total() == 0 {
+		return 0, false
+	}
+	return 100 * float64(c.Met) / float64(c.Total()), true
+}
+
+func (c *Compliance) add(o Compliance) { c.Met += o.Met; c.Missed += o.Missed }
+
+// severityOK reports whether sev passes the query's severity filter.
+func severityOK(q bot.KPIQuery, sev bot.Severity) bool {
+	if len(q.Severities) == 0 {
+		return true
+	}
+	for _, s := range q.Severities {
+		if s == sev {
+			return true
+		}
+	}
+	return false
+}

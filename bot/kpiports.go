@@ -1,0 +1,209 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// KPI metrics: the three durations of SPEC §4.
+const (
+	MetricDetect  = "detect"  // MTTD: declared − started
+	MetricAck     = "ack"     // MTTA: acknowledged − declared
+	MetricResolve = "resolve" // MTTR: resolved − declared
+)
+
+// Process SLA names, as recorded in sla_breached timeline entries
+// (Data["sla"]) and timers.
+const (
+	SLAAck        = "ack"
+	SLAResolve    = "resolve"
+	SLAUpdate     = "update"
+	SLAPostmortem = "postmortem"
+)
+
+// KPIQuery says which incidents a KPI aggregate covers: those declared in
+// [From, To), of Severities (empty: all).
+type KPIQuery struct {
+	From, To   time.Time
+	Severities []Severity
+	// Buckets are the chart's bucket boundaries, ascending (len n+1 for n
+	// buckets); none: no series.
+	Buckets []time.Time
+	// SLAs are the targets compliance is measured against.
+	SLAs map[Severity]SLA
+	// Maintenance windows: incidents declared inside one (and matching its
+	// service= matcher, when it has one) are left out of SLA compliance.
+	Maintenance []MaintenanceWindow
+	// Now is when open incidents' ages and overdue actions are measured.
+	Now time.Time
+	// Top is how many noisiest alerts to list (0: 5).
+	Top int
+	// CountsOnly asks for Groups' counts alone (the previous period of a
+	// digest): KPIRows may then fill in Severity, Service and Source only.
+	CountsOnly bool
+}
+
+// KPIGroup counts the incidents of one (severity, service, source).
+type KPIGroup struct {
+	Severity Severity `json:"severity"`
+	Service  string   `json:"service"`
+	Source   string   `json:"source"`
+	Count    int64    `json:"count"`
+	Acked    int64    `json:"acked"`
+	Resolved int64    `json:"resolved"`
+	// Exact sums for means, in microseconds.
+	SumDetect  int64 `json:"sum_detect"`
+	SumAck     int64 `json:"sum_ack"`
+	SumResolve int64 `json:"sum_resolve"`
+	// SLA outcomes, maintenance excluded. Met and missed are decided;
+	// an incident still inside its target is neither.
+	AckMet, AckMissed         int64 `json:"-"`
+	ResolveMet, ResolveMissed int64 `json:"-"`
+	InMaintenance             int64 `json:"in_maintenance"`
+}
+
+// DurationBucket is one bar of a duration histogram: N incidents of
+// (Metric, Severity, Service) whose duration rounds down to Value.
+type DurationBucket struct {
+	Metric   string        `json:"metric"`
+	Severity Severity      `json:"severity"`
+	Service  string        `json:"service"`
+	Value    time.Duration `json:"value"`
+	N        int64         `json:"n"`
+}
+
+// SeriesPoint is one severity's incidents in chart bucket Bucket.
+type SeriesPoint struct {
+	Bucket     int      `json:"bucket"`
+	Severity   Severity `json:"severity"`
+	Count      int64    `json:"count"`
+	Resolved   int64    `json:"resolved"`
+	SumResolve int64    `json:"sum_resolve"` // microseconds
+}
+
+// AgeCount counts open incidents of a severity by age bucket (AgeBuckets).
+type AgeCount struct {
+	Severity Severity `json:"severity"`
+	Bucket   int      `json:"bucket"`
+	N        int64    `json:"n"`
+}
+
+// AgeBuckets are the upper bounds of the open-incident age buckets; the
+// last bucket is everything older.
+var AgeBuckets = []time.Duration{time.Hour, 24 * time.Hour, 7 * 24 * time.Hour}
+
+// NameCount is a name and how often it occurred.
+type NameCount struct {
+	Name string `json:"name"`
+	N    int64  `json:"n"`
+}
+
+// ActionCounts are the action items opened and closed in a period and
+// overdue at its end.
+type ActionCounts struct {
+	Opened  int64 `json:"opened"`
+	Closed  int64 `json:"closed"`
+	Overdue int64 `json:"overdue"`
+}
+
+// KPIAggregates is what the store sums up for a KPIQuery; bot/kpi turns it
+// into a report. Nothing in it grows with the number of incidents.
+type KPIAggregates struct {
+	Groups    []KPIGroup       `json:"groups"`
+	Durations []DurationBucket `json:"durations"`
+	// Breaches counts incidents with an sla_breached entry, by severity
+	// and SLA name (update, postmortem), maintenance excluded.
+	Breaches map[Severity]map[string]int64 `json:"breaches"`
+	Series   []SeriesPoint                 `json:"series"`
+	Open     []AgeCount                    `json:"open"`
+	Alerts   []NameCount                   `json:"alerts"` // noisiest alert names
+	// RecurringGroups are alert groups that opened more than one incident
+	// in the period, most first.
+	RecurringGroups []NameCount  `json:"recurring_groups,omitempty"`
+	Actions         ActionCounts `json:"actions"`
+	// Reopened counts incidents of the period that were reopened.
+	Reopened int64 `json:"reopened"`
+}
+
+// KPIRow is what the KPIs read of one incident.
+type KPIRow struct {
+	Severity        Severity
+	Service, Source string
+	StartedAt       time.Time
+	DeclaredAt      time.Time
+	AcknowledgedAt  time.Time // zero: not acknowledged
+	ResolvedAt      time.Time // zero: not resolved
+}
+
+// KPIReader reads what KPIs are computed from, without loading every
+// incident into memory.
+type KPIReader interface {
+	// KPIRows calls fn for every incident declared in [q.From, q.To) of
+	// q.Severities, reading a covering index; rows arrive grouped by
+	// service and source, in no other order.
+	KPIRows(ctx context.Context, q KPIQuery, fn func(r *KPIRow) error) error
+	// KPIExtras sums up what is not a column of the incident, in SQL:
+	// Open (ages at q.Now), Breaches and Reopened (of the period's
+	// incidents, maintenance excluded), Alerts, RecurringGroups and
+	// Actions. Groups, Durations and Series stay empty.
+	KPIExtras(ctx context.Context, q KPIQuery) (*KPIAggregates, error)
+}
+
+// DurationBucketOf rounds d down to its histogram bucket: whole seconds
+// below 128 s, then 64 buckets per doubling (under 1.6% apart). The SQL
+// stores use the same rule.
+func DurationBucketOf(d time.Duration) time.Duration {
+	s := int64(d / time.Second)
+	if s < 128 {
+		if s < 0 {
+			return 0
+		}
+		return time.Duration(s) * time.Second
+	}
+	w := int64(2) // width for [128, 256)
+	for lim := int64(256); s >= lim && lim < 1<<40; lim *= 2 {
+		w *= 2
+	}
+	return time.Duration(s/w*w) * time.Second
+}
+
+// DurationBucketMid is the middle of d's histogram bucket, the value a
+// bucket stands for (within 0.8% of every duration in it).
+func DurationBucketMid(d time.Duration) time.Duration {
+	lo := DurationBucketOf(d)
+	if lo < 128*time.Second {
+		return lo
+	}
+	w := 2 * time.Second
+	for lim := 256 * time.Second; lo >= lim; lim *= 2 {
+		w *= 2
+	}
+	return lo + w/2
+}
+
+// InMaintenance reports whether an incident declared at t for service
+// falls in one of ws: inside the window, and matching its service
+// matcher (service=X) when it has one.
+func InMaintenance(ws []MaintenanceWindow, t time.Time, service string) bool {
+	for _, w := range ws {
+		if t.Before(w.StartsAt) || !t.Before(w.End()) {
+			continue
+		}
+		if svc, ok := WindowService(w); ok && svc != service {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// WindowService returns the service a window is limited to, when it has
+// a service=X matcher.
+func WindowService(w MaintenanceWindow) (string, bool) {
+	for _, m := range w.Matchers {
+		if m.Name == "service" && m.Op == "=" {
+			return m.Value, true
+		}
+	}
+	return "", false
+}

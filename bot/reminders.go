@@ -1,0 +1,177 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FireReminders fires the due SLA and action-item timers, each in its own
+// transaction that claims the timer row, so that a reminder or a breach is
+// posted and recorded once even with several replicas. It returns how many
+// fired.
+func (s *Service) FireReminders(ctx context.Context, now time.Time, limit int) (int, error) {
+	if limit <= 0 {
+		limit = 200
+	}
+	due, err := s.store.DueTimers(ctx, now, limit)
+	if err != nil {
+		return 0, fmt.Errorf("list due timers: %w", err)
+	}
+	n := 0
+	var errs []error
+	for _, t := range due {
+		if !reminderKind(t.Kind) {
+			continue
+		}
+		fired, err := s.fireReminder(ctx, t, now)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if fired {
+			n++
+		}
+	}
+	if n > 0 {
+		s.committed()
+	}
+	return n, errors.Join(errs...)
+}
+
+func reminderKind(k string) bool {
+	switch k {
+	case TimerSLAAck, TimerSLAResolve, TimerSLAUpdate, TimerSLAPostmortem:
+		return true
+	}
+	return strings.HasPrefix(k, timerActionPrefix)
+}
+
+// fireReminder handles one timer: it locks the incident, then claims the
+// timer, checks that the reminder still applies, and writes its effects.
+func (s *Service) fireReminder(ctx context.Context, t Timer, now time.Time) (bool, error) {
+	fired := false
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		inc, err := tx.LockIncident(ctx, t.Incident)
+		if err != nil {
+			return fmt.Errorf("load %s: %w", FormatKey(t.Incident), err)
+		}
+		if _, err := tx.ClaimTimer(ctx, t.ID, now); errors.Is(err, ErrNotFound) {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("claim timer: %w", err)
+		}
+		c := &change{inc: inc, actor: "warroom", now: s.Now(), tx: tx}
+		action, err := s.reminderEffects(ctx, c, t)
+		if err != nil {
+			return err
+		}
+		if action != "" {
+			if err := s.write(ctx, tx, c, action, nil, map[string]any{"timer": t.Kind, "level": t.Level}); err != nil {
+				return err
+			}
+		}
+		if err := tx.FireTimer(ctx, t.ID, now); err != nil {
+			return fmt.Errorf("fire timer: %w", err)
+		}
+		fired = action != ""
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("fire %s timer of %s: %w", t.Kind, FormatKey(t.Incident), err)
+	}
+	return fired, nil
+}
+
+// reminderEffects records and posts what a timer means now, and names the
+// audit action; "" when it no longer applies (the timer is then spent).
+func (s *Service) reminderEffects(ctx context.Context, c *change, t Timer) (string, error) {
+	inc := c.inc
+	sla := s.slas[inc.Severity]
+	breach := t.Level%2 == 1
+	cmdr := mention(inc.Commander())
+	switch t.Kind {
+	case TimerSLAAck:
+		if !inc.Status.Open() || inc.AcknowledgedAt != nil {
+			return "", nil
+		}
+		return s.slaEffect(c, SLAAck, breach, sla.Acknowledge, "acknowledge",
+			fmt.Sprintf("%s is not acknowledged yet. Acknowledge with /incident ack %s.", inc.Key(), inc.Key()), cmdr), nil
+	case TimerSLAResolve:
+		if !inc.Status.Open() {
+			return "", nil
+		}
+		return s.slaEffect(c, SLAResolve, breach, sla.Resolve, "resolve",
+			fmt.Sprintf("%s has been open for %s.", inc.Key(), FormatDuration(c.now.Sub(inc.DeclaredAt))), cmdr), nil
+	case TimerSLAUpdate:
+		if !inc.Status.Open() {
+			return "", nil
+		}
+		return s.slaEffect(c, SLAUpdate, breach, sla.UpdateCadence, "post a status update",
+			fmt.Sprintf("Post an update with /incident update %s TEXT.", inc.Key()), cmdr), nil
+	case TimerSLAPostmortem:
+		if inc.Status == StatusClosed || inc.ResolvedAt == nil {
+			return "", nil
+		}
+		return s.slaEffect(c, SLAPostmortem, breach, sla.PostmortemDue, "finish the postmortem",
+			fmt.Sprintf("Review the draft (/incident postmortem) and close %s when the postmortem is done.", inc.Key()), cmdr), nil
+	}
+	seq, err := strconv.Atoi(strings.TrimPrefix(t.Kind, timerActionPrefix))
+	if err != nil {
+		return "", nil // not ours
+	}
+	items, err := c.tx.IncidentActions(ctx, inc.Number)
+	if err != nil {
+		return "", fmt.Errorf("list action items: %w", err)
+	}
+	for _, a := range items {
+		if a.Seq != seq || a.Status != ActionOpen || a.Due == nil {
+			continue
+		}
+		who := mention(a.Owner)
+		if who == "" {
+			who = cmdr
+		}
+		var text string
+		if c.now.Before(*a.Due) {
+			text = fmt.Sprintf("action item #%d of %s is due %s: %s", a.Seq, inc.Key(), a.Due.Format(time.DateOnly), a.Title)
+		} else {
+			text = fmt.Sprintf("action item #%d of %s is overdue since %s: %s", a.Seq, inc.Key(), a.Due.Format(time.DateOnly), a.Title)
+		}
+		if who != "" {
+			text = who + ": " + text
+		}
+		c.post(Message{Title: "Action item reminder", Text: text + fmt.Sprintf(". Mark it done with /incident action done %d.", a.Seq)}, false)
+		return "action_reminder", nil
+	}
+	return "", nil
+}
+
+// slaEffect posts a reminder, or records and posts a breach.
+func (s *Service) slaEffect(c *change, name string, breach bool, target time.Duration, verb, hint, who string) string {
+	inc := c.inc
+	prefix := ""
+	if who != "" {
+		prefix = who + ": "
+	}
+	if !breach {
+		left := target - time.Duration(float64(target)*s.insights.RemindAt)
+		c.post(Message{Title: "SLA reminder: " + inc.Key(), Severity: inc.Severity,
+			Text: fmt.Sprintf("%s%s target to %s (%s) passes in %s. %s", prefix, inc.Severity, verb, FormatDuration(target), FormatDuration(left), hint)}, false)
+		return "sla_reminder"
+	}
+	text := fmt.Sprintf("SLA breached: %s target to %s (%s) missed", inc.Severity, verb, FormatDuration(target))
+	c.record(EntrySLABreached, text, map[string]string{"sla": name, "target": FormatDuration(target)})
+	c.post(Message{Title: "SLA breached: " + inc.Key(), Severity: inc.Severity, Text: prefix + text + ". " + hint}, false)
+	return "sla_breach"
+}
+
+func mention(user string) string {
+	if user == "" {
+		return ""
+	}
+	return "@" + strings.TrimPrefix(user, "@")
+}

@@ -1,0 +1,48 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// TimerEscalate is the kind of the escalation timers.
+const TimerEscalate = "escalate"
+
+// Timer is a row that says "at DueAt, do Kind level Level to Incident".
+// (Incident, Kind, Level) is unique, so a level fires at most once: a
+// restart neither loses a timer nor fires it again.
+type Timer struct {
+	ID         int64      `json:"id"`
+	Incident   int64      `json:"incident"`
+	Kind       string     `json:"kind"`
+	Level      int        `json:"level"`
+	DueAt      time.Time  `json:"due_at"`
+	FiredAt    *time.Time `json:"fired_at,omitempty"`
+	CanceledAt *time.Time `json:"canceled_at,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+}
+
+// TimerTx is the transactional side of timers, part of Tx.
+type TimerTx interface {
+	// SetTimer creates the timer of (Incident, Kind, Level), or moves the
+	// DueAt of one that has neither fired nor been canceled. A fired or
+	// canceled timer stays as it is. It sets t.ID.
+	SetTimer(ctx context.Context, t *Timer) error
+	// CancelTimers cancels an incident's pending timers of kind and
+	// returns how many.
+	CancelTimers(ctx context.Context, incident int64, kind string, at time.Time) (int, error)
+	// ClaimTimer locks timer id if it is pending and due at now; another
+	// transaction holding it, or a timer that fired, was canceled or is not
+	// due, is ErrNotFound. On PostgreSQL a locked row is skipped, not waited for.
+	ClaimTimer(ctx context.Context, id int64, now time.Time) (*Timer, error)
+	// FireTimer marks a claimed timer fired.
+	FireTimer(ctx context.Context, id int64, at time.Time) error
+}
+
+// TimerReader lists timers outside a transaction, part of Store.
+type TimerReader interface {
+	// DueTimers lists up to limit pending timers due at now, soonest first.
+	DueTimers(ctx context.Context, now time.Time, limit int) ([]Timer, error)
+	// Timers lists an incident's timers of every state, by kind and level.
+	Timers(ctx context.Context, incident int64) ([]Timer, error)
+}
