@@ -16,6 +16,7 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -34,6 +35,9 @@ var ErrSchemaNewer = sqlstore.ErrSchemaNewer
 type Config struct {
 	DSN      string // postgres://user:pass@host:5432/db?sslmode=disable (or key=value form)
 	MaxConns int    // open connections; 0: 10
+	// ReadOnly migrates nothing and runs every transaction read-only; the
+	// schema must be current already.
+	ReadOnly bool
 }
 
 // Store is bot.Store on PostgreSQL.
@@ -52,6 +56,7 @@ var dialect = sqlstore.Dialect{
 	SkipLocked:        "FOR UPDATE SKIP LOCKED",
 	MigrationLock:     fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", lockKey("migrate")),
 	IsUniqueViolation: isUniqueViolation,
+	GroupLock:         "SELECT pg_advisory_xact_lock(hashtextextended('warroom:alert-group:' || $1, 0))",
 }
 
 // Open connects and applies pending migrations.
@@ -81,12 +86,31 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	s, err := sqlstore.Open(ctx, sqlstore.Config{Writer: db, Dialect: dialect, Migrations: migs}, log)
+	if cfg.ReadOnly {
+		db.Close()
+		if db, err = sql.Open("pgx", withReadOnly(cfg.DSN)); err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(conns)
+	}
+	s, err := sqlstore.Open(ctx, sqlstore.Config{Writer: db, Dialect: dialect, Migrations: migs, ReadOnly: cfg.ReadOnly}, log)
 	if err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
 	return &Store{Store: s, db: db, log: log}, nil
+}
+
+// withReadOnly makes every session of dsn default to read-only transactions.
+func withReadOnly(dsn string) string {
+	const opt = "default_transaction_read_only=on"
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		if strings.Contains(dsn, "?") {
+			return dsn + "&" + opt
+		}
+		return dsn + "?" + opt
+	}
+	return dsn + " " + opt
 }
 
 func isUniqueViolation(err error) bool {

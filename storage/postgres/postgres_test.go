@@ -102,8 +102,8 @@ func TestReopenIsIdempotent(t *testing.T) {
 			t.Errorf("Ping after open %d: %v", i, err)
 		}
 		var n int64
-		if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != s.SchemaVersion() {
-			t.Errorf("schema_migrations has %d rows (%v), want %d", n, err, s.SchemaVersion())
+		if err := s.DB().QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&n); err != nil || n != s.SchemaVersion() {
+			t.Errorf("schema_migrations is at version %d (%v), want %d", n, err, s.SchemaVersion())
 		}
 		if err := s.Close(); err != nil {
 			t.Fatal(err)

@@ -36,6 +36,9 @@ type Config struct {
 	// transactions but never corrupts) or "FULL" (every commit is fsynced).
 	Synchronous string
 	Readers     int // read connections; 0: 4
+	// ReadOnly opens an existing database for reading only: no file is
+	// created, nothing is migrated or checkpointed, every write fails.
+	ReadOnly bool
 }
 
 // Store is bot.Store on SQLite.
@@ -77,6 +80,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
 
+	if cfg.ReadOnly {
+		return openReadOnly(ctx, cfg.Path, migs, log)
+	}
 	// Create the file ourselves so that it, and the -wal and -shm files
 	// SQLite gives the same mode, are private to the owner.
 	if f, err := os.OpenFile(cfg.Path, os.O_RDWR|os.O_CREATE, 0o600); err != nil {
@@ -126,7 +132,27 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 
 // Close stops the checkpointer and closes the database.
 func (s *Store) Close() error {
+	if s.ckpt == nil { // read-only
+		return s.Store.Close()
+	}
 	return errors.Join(s.ckpt.close(), s.Store.Close())
+}
+
+// openReadOnly opens an existing, current database for queries only.
+func openReadOnly(ctx context.Context, path string, migs fs.FS, log *slog.Logger) (*Store, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	db, err := sql.Open("sqlite", dsn(path, "mode=ro", "_pragma=busy_timeout(5000)", "_pragma=query_only(1)"))
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	s, err := sqlstore.Open(ctx, sqlstore.Config{Writer: db, Dialect: dialect, Migrations: migs, ReadOnly: true}, log)
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return &Store{Store: s}, nil
 }
 
 // dsn builds a file: URI; %, ? and # in the path are escaped so that they

@@ -64,8 +64,8 @@ func TestReopenIsIdempotent(t *testing.T) {
 			t.Errorf("open %d: incident 1 = %v, %v", i, inc, err)
 		}
 		var n int
-		if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || int64(n) != s.SchemaVersion() {
-			t.Errorf("schema_migrations has %d rows (%v), want %d", n, err, s.SchemaVersion())
+		if err := s.DB().QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&n); err != nil || int64(n) != s.SchemaVersion() {
+			t.Errorf("schema_migrations is at version %d (%v), want %d", n, err, s.SchemaVersion())
 		}
 		if err := s.Close(); err != nil {
 			t.Fatal(err)

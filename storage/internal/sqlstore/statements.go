@@ -8,4 +8,6 @@ var writerStatements = []string{
 	qAddEntry, qAddAudit, qAddAction, qUpdateAction, qIncidentActions,
 	qEnqueue, qClaim, qComplete, qBuryCopy, qBuryNote, qBuryDelete, qSupersede, qRequeue, qLeased,
 	qSaveMessage, qMarkSeen,
+	qInsertAlert, qAlertByKey, qResolveAlert, qAlertGroup, qSaveGroup, qAddSuppressed,
+	qCreateWindow, qWindowByName, qLockWindow, qEndWindow, qActiveWindows,
 }

@@ -30,6 +30,10 @@ type Dialect struct {
 	SkipLocked string
 	// MigrationLock runs first in every migration transaction; empty for none.
 	MigrationLock string
+	// GroupLock takes a transaction-scoped lock on an alert group key ($1),
+	// so that two processes never both declare an incident for one group;
+	// empty where one writer excludes every other (SQLite).
+	GroupLock string
 	// IsUniqueViolation reports whether err is a unique-constraint violation.
 	IsUniqueViolation func(error) bool
 	// Prepare makes the writer prepare its statements once at Open and reuse
@@ -47,6 +51,9 @@ type Config struct {
 	Reader     *sql.DB // Reader methods; nil: Writer
 	Dialect    Dialect
 	Migrations fs.FS // NNNN_name.sql files at its root
+	// ReadOnly neither migrates nor prepares writes: the schema must be
+	// current already (warroom route --dry-run).
+	ReadOnly bool
 }
 
 // Store implements bot.Store over database/sql.
@@ -75,10 +82,16 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	s := &Store{w: cfg.Writer, r: cfg.Reader, d: cfg.Dialect, latest: migs[len(migs)-1].version}
+	if cfg.ReadOnly {
+		if err := s.Ping(ctx); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
 	if err := migrate(ctx, cfg.Writer, cfg.Dialect, migs, log); err != nil {
 		return nil, err
 	}
-	s := &Store{w: cfg.Writer, r: cfg.Reader, d: cfg.Dialect, latest: migs[len(migs)-1].version}
 	if cfg.Dialect.Prepare {
 		if err := s.prepare(ctx); err != nil {
 			s.closeStmts()
@@ -111,11 +124,11 @@ func (s *Store) closeStmts() {
 // sql fills in a statement's dialect parts.
 func (s *Store) sql(q string) string {
 	switch q {
-	case qLockIncident:
+	case qLockIncident, qLockWindow:
 		return fmt.Sprintf(q, s.d.ForUpdate)
 	case qClaim:
 		return fmt.Sprintf(q, s.d.SkipLocked)
-	case qAddEntry, qAddAudit, qAddAction, qEnqueue:
+	case qAddEntry, qAddAudit, qAddAction, qEnqueue, qInsertAlert, qCreateWindow:
 		if !s.d.LastInsertID {
 			return q + " RETURNING id"
 		}

@@ -1,0 +1,173 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+const alertCols = `id, source, fingerprint, starts_at, group_key, status, title, labels, annotations, ends_at, url, incident, window_id`
+
+const (
+	qInsertAlert = `INSERT INTO alerts (source, fingerprint, starts_at, group_key, status, title, labels, annotations, ends_at, url, incident, window_id, received_at)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (source, fingerprint, starts_at) DO NOTHING`
+	qAlertByKey    = `SELECT ` + alertCols + ` FROM alerts WHERE source = $1 AND fingerprint = $2 AND starts_at = $3`
+	qResolveAlert  = `UPDATE alerts SET status = 'resolved', ends_at = $2 WHERE id = $1`
+	qAlertGroup    = `SELECT group_key, incident, updated_at FROM alert_groups WHERE group_key = $1`
+	qSaveGroup     = `INSERT INTO alert_groups (group_key, incident, updated_at) VALUES ($1, $2, $3) ON CONFLICT (group_key) DO UPDATE SET incident = excluded.incident, updated_at = excluded.updated_at`
+	qAlertsBy      = `SELECT ` + alertCols + ` FROM alerts WHERE ($1 = 0 OR incident = $1) AND ($2 = 0 OR window_id = $2) ORDER BY id LIMIT $3`
+	qAddSuppressed = `UPDATE maintenance_windows SET suppressed = suppressed + $2 WHERE id = $1`
+)
+
+func scanAlert(row scanner) (*bot.Alert, error) {
+	var (
+		a                   bot.Alert
+		starts              int64
+		status, labels, ann string
+		ends, inc, win      sql.NullInt64
+	)
+	if err := row.Scan(&a.ID, &a.Source, &a.Fingerprint, &starts, &a.GroupKey, &status, &a.Title, &labels, &ann,
+		&ends, &a.URL, &inc, &win); err != nil {
+		return nil, err
+	}
+	a.StartsAt, a.Status, a.EndsAt = fromUS(starts), bot.AlertStatus(status), fromNullPtr(ends)
+	a.Incident, a.Window = inc.Int64, win.Int64
+	if err := decode(labels, &a.Labels); err != nil {
+		return nil, err
+	}
+	if err := decode(ann, &a.Annotations); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// InsertAlert stores a unless its (source, fingerprint, starts_at) is stored.
+func (t *tx) InsertAlert(ctx context.Context, a *bot.Alert, receivedAt time.Time) (bool, error) {
+	labels, err := encode(a.Labels)
+	if err != nil {
+		return false, err
+	}
+	ann, err := encode(a.Annotations)
+	if err != nil {
+		return false, err
+	}
+	id, err := t.insert(ctx, qInsertAlert, a.Source, a.Fingerprint, us(a.StartsAt), a.GroupKey, string(a.Status), a.Title,
+		labels, ann, usPtr(a.EndsAt), a.URL, nullID(a.Incident), nullID(a.Window), us(receivedAt))
+	if err != nil {
+		return false, fmt.Errorf("insert alert: %w", err)
+	}
+	if id == 0 {
+		return false, nil
+	}
+	a.ID = id
+	return true, nil
+}
+
+// AlertByKey reads one alert by its identity, in the transaction.
+func (t *tx) AlertByKey(ctx context.Context, source, fingerprint string, startsAt time.Time) (*bot.Alert, error) {
+	return oneAlert(t.queryRow(ctx, qAlertByKey, source, fingerprint, us(startsAt)))
+}
+
+// StoredAlert reads one alert by its identity.
+func (s *Store) StoredAlert(ctx context.Context, source, fingerprint string, startsAt time.Time) (*bot.Alert, error) {
+	return oneAlert(s.r.QueryRowContext(ctx, qAlertByKey, source, fingerprint, us(startsAt)))
+}
+
+func oneAlert(row *sql.Row) (*bot.Alert, error) {
+	a, err := scanAlert(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("read alert: %w", bot.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read alert: %w", err)
+	}
+	return a, nil
+}
+
+// ResolveAlert marks an alert resolved.
+func (t *tx) ResolveAlert(ctx context.Context, id int64, endsAt *time.Time) error {
+	res, err := t.exec(ctx, qResolveAlert, id, usPtr(endsAt))
+	if err != nil {
+		return fmt.Errorf("resolve alert: %w", err)
+	}
+	return affected(res, "resolve alert")
+}
+
+// AlertGroup reads a group in the transaction.
+func (t *tx) AlertGroup(ctx context.Context, key string) (bot.AlertGroup, error) {
+	return oneGroup(t.queryRow(ctx, qAlertGroup, key))
+}
+
+// StoredAlertGroup reads a group.
+func (s *Store) StoredAlertGroup(ctx context.Context, key string) (bot.AlertGroup, error) {
+	return oneGroup(s.r.QueryRowContext(ctx, qAlertGroup, key))
+}
+
+func oneGroup(row *sql.Row) (bot.AlertGroup, error) {
+	var (
+		g  bot.AlertGroup
+		at int64
+	)
+	err := row.Scan(&g.Key, &g.Incident, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return bot.AlertGroup{}, fmt.Errorf("read alert group: %w", bot.ErrNotFound)
+	}
+	if err != nil {
+		return bot.AlertGroup{}, fmt.Errorf("read alert group: %w", err)
+	}
+	g.UpdatedAt = fromUS(at)
+	return g, nil
+}
+
+// SaveAlertGroup creates or replaces a group.
+func (t *tx) SaveAlertGroup(ctx context.Context, g bot.AlertGroup) error {
+	if _, err := t.exec(ctx, qSaveGroup, g.Key, g.Incident, us(g.UpdatedAt)); err != nil {
+		return fmt.Errorf("save alert group: %w", err)
+	}
+	return nil
+}
+
+// Alerts lists stored alerts, oldest first.
+func (s *Store) Alerts(ctx context.Context, f bot.AlertFilter) ([]bot.Alert, error) {
+	rows, err := s.r.QueryContext(ctx, qAlertsBy, f.Incident, f.Window, limitArg(f.Limit))
+	if err != nil {
+		return nil, fmt.Errorf("list alerts: %w", err)
+	}
+	defer rows.Close()
+	var out []bot.Alert
+	for rows.Next() {
+		a, err := scanAlert(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list alerts: %w", err)
+		}
+		out = append(out, *a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list alerts: %w", err)
+	}
+	return out, nil
+}
+
+// LockAlertGroup holds key's group until the transaction ends.
+func (t *tx) LockAlertGroup(ctx context.Context, key string) error {
+	if t.s.d.GroupLock == "" {
+		return nil
+	}
+	if _, err := t.tx.ExecContext(ctx, t.s.d.GroupLock, key); err != nil {
+		return fmt.Errorf("lock alert group: %w", err)
+	}
+	return nil
+}
+
+// AddSuppressed counts alerts a window suppressed.
+func (t *tx) AddSuppressed(ctx context.Context, id int64, n int64) error {
+	res, err := t.exec(ctx, qAddSuppressed, id, n)
+	if err != nil {
+		return fmt.Errorf("count suppressed alerts: %w", err)
+	}
+	return affected(res, "count suppressed alerts")
+}

@@ -1,0 +1,223 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// Digest slots, postmortem drafts, export and import (migration 0005).
+
+var (
+	_ bot.InsightsReader = (*Store)(nil)
+	_ bot.HistoryStore   = (*Store)(nil)
+	_ bot.InsightsTx     = (*tx)(nil)
+)
+
+const (
+	qClaimSlot = `INSERT INTO digest_runs (schedule, slot, owner, claimed_at) VALUES ($1, $2, $3, $4)
+	ON CONFLICT (schedule, slot) DO NOTHING`
+	qLastSlot       = `SELECT MAX(slot) FROM digest_runs WHERE schedule = $1`
+	qSavePostmortem = `INSERT INTO postmortems (incident, body, generated_at, version) VALUES ($1, $2, $3, 1)
+	ON CONFLICT (incident) DO UPDATE SET body = excluded.body, generated_at = excluded.generated_at,
+	version = postmortems.version + 1
+	RETURNING version`
+	qPostmortem     = `SELECT incident, body, generated_at, version FROM postmortems WHERE incident = $1`
+	qExport         = `SELECT ` + incidentCols + ` FROM incidents WHERE declared_at >= $1 ORDER BY number`
+	qCountIncidents = `SELECT COUNT(*) FROM incidents`
+	qAdvanceCounter = `UPDATE counters SET value = CASE WHEN value < $1 THEN $1 ELSE value END WHERE name = 'incident'`
+)
+
+// ClaimSlot records that a schedule's slot ran; a second claim answers false.
+func (t *tx) ClaimSlot(ctx context.Context, schedule string, slot time.Time, owner string, at time.Time) (bool, error) {
+	res, err := t.tx.ExecContext(ctx, qClaimSlot, schedule, us(slot), owner, us(at))
+	if err != nil {
+		return false, fmt.Errorf("claim digest slot %s %s: %w", schedule, slot.Format(time.RFC3339), err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("claim digest slot: %w", err)
+	}
+	return n == 1, nil
+}
+
+// SavePostmortem stores or replaces an incident's draft.
+func (t *tx) SavePostmortem(ctx context.Context, p *bot.Postmortem) error {
+	if err := t.tx.QueryRowContext(ctx, qSavePostmortem, p.Incident, p.Body, us(p.GeneratedAt)).Scan(&p.Version); err != nil {
+		return fmt.Errorf("save postmortem of %s: %w", bot.FormatKey(p.Incident), err)
+	}
+	return nil
+}
+
+// LastSlot is the newest claimed slot of a schedule.
+func (s *Store) LastSlot(ctx context.Context, schedule string) (time.Time, bool, error) {
+	var v sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, qLastSlot, schedule).Scan(&v); err != nil {
+		return time.Time{}, false, fmt.Errorf("read last digest slot of %s: %w", schedule, err)
+	}
+	if !v.Valid {
+		return time.Time{}, false, nil
+	}
+	return fromUS(v.Int64), true, nil
+}
+
+// Postmortem reads an incident's stored draft.
+func (s *Store) Postmortem(ctx context.Context, incident int64) (*bot.Postmortem, error) {
+	var p bot.Postmortem
+	var at int64
+	err := s.r.QueryRowContext(ctx, qPostmortem, incident).Scan(&p.Incident, &p.Body, &at, &p.Version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("read postmortem of %s: %w", bot.FormatKey(incident), bot.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read postmortem of %s: %w", bot.FormatKey(incident), err)
+	}
+	p.GeneratedAt = fromUS(at)
+	return &p, nil
+}
+
+// ExportIncidents streams incidents declared at or after since, by number.
+func (s *Store) ExportIncidents(ctx context.Context, since time.Time, fn func(*bot.Incident) error) error {
+	from := int64(-1 << 62)
+	if !since.IsZero() {
+		from = us(since)
+	}
+	rows, err := s.r.QueryContext(ctx, qExport, from)
+	if err != nil {
+		return fmt.Errorf("export incidents: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		inc, err := scanIncident(rows)
+		if err != nil {
+			return fmt.Errorf("export incidents: %w", err)
+		}
+		if err := fn(inc); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("export incidents: %w", err)
+	}
+	return nil
+}
+
+// importBatch rows per INSERT: 23 columns each stays below both
+// databases' parameter limits.
+const importBatch = 1000
+
+// ImportIncidents upserts incidents in one transaction, in multi-row
+// batches, and moves the incident counter past the highest number.
+func (s *Store) ImportIncidents(ctx context.Context, next func() (*bot.Incident, error)) (created, updated int, err error) {
+	cols := strings.Split(strings.Join(strings.Fields(incidentCols), ""), ",")
+	var set []string
+	for _, c := range cols[1:] {
+		switch c {
+		case "channels", "alerts", "alerts_firing": // warroom's own, not in the file
+		case "version":
+			set = append(set, "version = incidents.version + 1")
+		default:
+			set = append(set, c+" = excluded."+c)
+		}
+	}
+	// SQLite binds $n parameters by looking their names up, which costs
+	// O(params²) for a 23,000-parameter statement; positional ? costs nothing.
+	positional := s.d.Name == "sqlite"
+	stmt := func(n int) string {
+		var b strings.Builder
+		b.WriteString("INSERT INTO incidents (" + strings.Join(cols, ", ") + ") VALUES ")
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if positional {
+				b.WriteString("(?" + strings.Repeat(", ?", len(cols)-1) + ")")
+			} else {
+				b.WriteString("(" + placeholders(i*len(cols)+1, len(cols)) + ")")
+			}
+		}
+		b.WriteString(" ON CONFLICT (number) DO UPDATE SET " + strings.Join(set, ", "))
+		return b.String()
+	}
+	full := stmt(importBatch)
+	total := 0
+	err = s.InTx(ctx, func(btx bot.Tx) error {
+		t := btx.(*tx)
+		var before int64
+		if err := t.tx.QueryRowContext(ctx, qCountIncidents).Scan(&before); err != nil {
+			return fmt.Errorf("count incidents: %w", err)
+		}
+		var fullStmt *sql.Stmt
+		defer func() {
+			if fullStmt != nil {
+				_ = fullStmt.Close()
+			}
+		}()
+		args := make([]any, 0, importBatch*len(cols))
+		n, highest := 0, int64(0)
+		flush := func() error {
+			if n == 0 {
+				return nil
+			}
+			var err error
+			if n == importBatch {
+				if fullStmt == nil {
+					if fullStmt, err = t.tx.PrepareContext(ctx, full); err != nil {
+						return fmt.Errorf("prepare import: %w", err)
+					}
+				}
+				_, err = fullStmt.ExecContext(ctx, args...)
+			} else {
+				_, err = t.tx.ExecContext(ctx, stmt(n), args...)
+			}
+			if err != nil {
+				return fmt.Errorf("import incidents: %w", err)
+			}
+			total += n
+			args, n = args[:0], 0
+			return nil
+		}
+		for {
+			inc, err := next()
+			if err != nil {
+				return err
+			}
+			if inc == nil {
+				break
+			}
+			a, err := incidentArgs(inc)
+			if err != nil {
+				return fmt.Errorf("import %s: %w", inc.Key(), err)
+			}
+			args = append(args, a...)
+			n++
+			highest = max(highest, inc.Number)
+			if n == importBatch {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		if _, err := t.tx.ExecContext(ctx, qAdvanceCounter, highest); err != nil {
+			return fmt.Errorf("advance incident counter: %w", err)
+		}
+		var after int64
+		if err := t.tx.QueryRowContext(ctx, qCountIncidents).Scan(&after); err != nil {
+			return fmt.Errorf("count incidents: %w", err)
+		}
+		created = int(after - before)
+		return nil
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	return created, total - created, nil
+}

@@ -1,0 +1,295 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// KPIs (migration 0005). KPIRows streams the columns KPIs need from the
+// covering index incidents_kpi (service, source, declared_at, ...): one
+// query per (service, source) pair, found by skipping through the index,
+// so no row carries a string and no query sorts. KPIExtras sums the rest
+// up in SQL over small partial indexes. Numbers computed in Go (times,
+// targets) are written into statements as integer literals, which both
+// databases type without help; strings are parameters.
+
+const (
+	qFirstPair = `SELECT service, source FROM incidents ORDER BY service, source LIMIT 1`
+	// The next pair: the next source of the service, else the next service.
+	// (A row value, (service, source) > ($1, $2), walks every row of the
+	// pair on SQLite instead of seeking past it.)
+	qNextSource  = `SELECT service, source FROM incidents WHERE service = $1 AND source > $2 ORDER BY service, source LIMIT 1`
+	qNextService = `SELECT service, source FROM incidents WHERE service > $1 ORDER BY service, source LIMIT 1`
+	qKPIRows     = `SELECT severity, started_at, declared_at, acknowledged_at, resolved_at FROM incidents
+	WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4`
+	// qKPICounts is qKPIRows for CountsOnly queries: the severity alone.
+	qKPICounts = `SELECT severity FROM incidents WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4`
+)
+
+// KPIRows calls fn for every incident of q, grouped by service and source.
+func (s *Store) KPIRows(ctx context.Context, q bot.KPIQuery, fn func(r *bot.KPIRow) error) error {
+	sevs := map[bot.Severity]bool{}
+	for _, v := range q.Severities {
+		sevs[v] = true
+	}
+	// One connection, statements prepared once: hundreds of pairs cost
+	// hundreds of index seeks, not hundreds of statement compilations.
+	conn, err := s.r.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("read incidents: %w", err)
+	}
+	defer conn.Close()
+	nextSource, err := conn.PrepareContext(ctx, qNextSource)
+	if err != nil {
+		return fmt.Errorf("read incidents: %w", err)
+	}
+	defer nextSource.Close()
+	nextService, err := conn.PrepareContext(ctx, qNextService)
+	if err != nil {
+		return fmt.Errorf("read incidents: %w", err)
+	}
+	defer nextService.Close()
+	next := func(svc, src string) (string, string, error) {
+		var a, b string
+		err := nextSource.QueryRowContext(ctx, svc, src).Scan(&a, &b)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = nextService.QueryRowContext(ctx, svc).Scan(&a, &b)
+		}
+		return a, b, err
+	}
+	rowsQ := qKPIRows
+	if q.CountsOnly {
+		rowsQ = qKPICounts
+	}
+	rows, err := conn.PrepareContext(ctx, rowsQ)
+	if err != nil {
+		return fmt.Errorf("read incidents: %w", err)
+	}
+	defer rows.Close()
+	var svc, src string
+	err = conn.QueryRowContext(ctx, qFirstPair).Scan(&svc, &src)
+	for ; err == nil; svc, src, err = next(svc, src) {
+		if err := kpiPair(ctx, rows, q, svc, src, sevs, fn); err != nil {
+			return err
+		}
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("read incidents: %w", err)
+	}
+	return nil
+}
+
+func kpiPair(ctx context.Context, st *sql.Stmt, q bot.KPIQuery, svc, src string, sevs map[bot.Severity]bool, fn func(r *bot.KPIRow) error) error {
+	rows, err := st.QueryContext(ctx, svc, src, us(q.From), us(q.To))
+	if err != nil {
+		return fmt.Errorf("read incidents of %s: %w", svc, err)
+	}
+	defer rows.Close()
+	r := bot.KPIRow{Service: svc, Source: src}
+	var (
+		sev, started, declared int64
+		acked, resolved        sql.NullInt64
+	)
+	dest := []any{&sev, &started, &declared, &acked, &resolved}
+	if q.CountsOnly {
+		dest = dest[:1]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("read incident: %w", err)
+		}
+		r.Severity = bot.Severity(sev)
+		if len(sevs) > 0 && !sevs[r.Severity] {
+			continue
+		}
+		r.StartedAt, r.DeclaredAt = fromUS(started), fromUS(declared)
+		r.AcknowledgedAt, r.ResolvedAt = time.Time{}, time.Time{}
+		if acked.Valid {
+			r.AcknowledgedAt = fromUS(acked.Int64)
+		}
+		if resolved.Valid {
+			r.ResolvedAt = fromUS(resolved.Int64)
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// KPIExtras sums up open incidents, breaches, reopenings, alerts and
+// action items of q.
+func (s *Store) KPIExtras(ctx context.Context, q bot.KPIQuery) (*bot.KPIAggregates, error) {
+	k := kpiSQL{q: q}
+	k.build()
+	agg := &bot.KPIAggregates{Breaches: map[bot.Severity]map[string]int64{}}
+	for _, step := range []func(context.Context, *Store, *bot.KPIAggregates) error{k.breaches, k.open, k.alerts, k.groups, k.actions} {
+		if err := step(ctx, s, agg); err != nil {
+			return nil, fmt.Errorf("sum up incidents: %w", err)
+		}
+	}
+	return agg, nil
+}
+
+// kpiSQL holds the pieces of one query's statements.
+type kpiSQL struct {
+	q     bot.KPIQuery
+	where string // period and severity filter on incidents (alias i)
+	maint string // boolean: the incident is in a maintenance window
+	args  []any  // parameters of maint
+}
+
+func lit(t time.Time) string      { return strconv.FormatInt(us(t), 10) }
+func litD(d time.Duration) string { return strconv.FormatInt(int64(d/time.Microsecond), 10) }
+func litI(n int64) string         { return strconv.FormatInt(n, 10) }
+
+func (k *kpiSQL) build() {
+	q := k.q
+	w := "i.declared_at >= " + lit(q.From) + " AND i.declared_at < " + lit(q.To)
+	if len(q.Severities) > 0 {
+		var sevs []string
+		for _, s := range q.Severities {
+			sevs = append(sevs, litI(int64(s)))
+		}
+		w += " AND i.severity IN (" + strings.Join(sevs, ", ") + ")"
+	}
+	k.where = w
+	var ors []string
+	for _, win := range q.Maintenance {
+		c := "(i.declared_at >= " + lit(win.StartsAt) + " AND i.declared_at < " + lit(win.End())
+		if svc, ok := bot.WindowService(win); ok {
+			k.args = append(k.args, svc)
+			c += " AND i.service = $" + strconv.Itoa(len(k.args))
+		}
+		ors = append(ors, c+")")
+	}
+	if len(ors) == 0 {
+		k.maint = "(1 = 0)"
+	} else {
+		k.maint = "(" + strings.Join(ors, " OR ") + ")"
+	}
+}
+
+func (k *kpiSQL) breaches(ctx context.Context, s *Store, agg *bot.KPIAggregates) error {
+	sla := `CASE WHEN t.kind = 'reopened' THEN 'reopened'`
+	for _, name := range []string{bot.SLAAck, bot.SLAResolve, bot.SLAUpdate, bot.SLAPostmortem} {
+		sla += ` WHEN t.data LIKE '%"sla":"` + name + `"%' THEN '` + name + `'`
+	}
+	sla += ` ELSE '' END`
+	q := `SELECT i.severity, ` + sla + ` AS sla, CASE WHEN ` + k.maint + ` THEN 1 ELSE 0 END AS m, COUNT(DISTINCT t.incident)
+	FROM timeline t JOIN incidents i ON i.number = t.incident
+	WHERE t.kind IN ('sla_breached', 'reopened') AND ` + k.where + ` GROUP BY i.severity, sla, m`
+	return s.each(ctx, q, k.args, func(r *sql.Rows) error {
+		var sev, inMaint, n int64
+		var name string
+		if err := r.Scan(&sev, &name, &inMaint, &n); err != nil {
+			return err
+		}
+		switch {
+		case name == "reopened":
+			agg.Reopened += n
+		case name != "" && inMaint == 0:
+			if agg.Breaches[bot.Severity(sev)] == nil {
+				agg.Breaches[bot.Severity(sev)] = map[string]int64{}
+			}
+			agg.Breaches[bot.Severity(sev)][name] += n
+		}
+		return nil
+	})
+}
+
+func (k *kpiSQL) open(ctx context.Context, s *Store, agg *bot.KPIAggregates) error {
+	now := lit(k.q.Now)
+	var c strings.Builder
+	c.WriteString("(CASE")
+	for i, b := range bot.AgeBuckets {
+		c.WriteString(" WHEN " + now + " - i.declared_at < " + litD(b) + " THEN " + strconv.Itoa(i))
+	}
+	c.WriteString(" ELSE " + strconv.Itoa(len(bot.AgeBuckets)) + " END)")
+	w := "i.status IN ('triggered', 'acknowledged', 'investigating', 'identified', 'monitoring') AND i.declared_at < " + lit(k.q.To)
+	if len(k.q.Severities) > 0 {
+		var sevs []string
+		for _, s := range k.q.Severities {
+			sevs = append(sevs, litI(int64(s)))
+		}
+		w += " AND i.severity IN (" + strings.Join(sevs, ", ") + ")"
+	}
+	q := `SELECT i.severity, ` + c.String() + ` AS age, COUNT(*) FROM incidents i WHERE ` + w + ` GROUP BY i.severity, age ORDER BY i.severity, age`
+	return s.each(ctx, q, nil, func(r *sql.Rows) error {
+		var a bot.AgeCount
+		var sev, bk int64
+		if err := r.Scan(&sev, &bk, &a.N); err != nil {
+			return err
+		}
+		a.Severity, a.Bucket = bot.Severity(sev), int(bk)
+		agg.Open = append(agg.Open, a)
+		return nil
+	})
+}
+
+func (k *kpiSQL) alerts(ctx context.Context, s *Store, agg *bot.KPIAggregates) error {
+	top := k.q.Top
+	if top <= 0 {
+		top = 5
+	}
+	q := `SELECT title, COUNT(*) AS n FROM alerts WHERE starts_at >= ` + lit(k.q.From) + ` AND starts_at < ` + lit(k.q.To) +
+		` GROUP BY title ORDER BY n DESC, title LIMIT ` + strconv.Itoa(top)
+	return s.each(ctx, q, nil, func(r *sql.Rows) error {
+		var nc bot.NameCount
+		if err := r.Scan(&nc.Name, &nc.N); err != nil {
+			return err
+		}
+		agg.Alerts = append(agg.Alerts, nc)
+		return nil
+	})
+}
+
+// groups lists the alert groups that opened more than one incident.
+func (k *kpiSQL) groups(ctx context.Context, s *Store, agg *bot.KPIAggregates) error {
+	top := k.q.Top
+	if top <= 0 {
+		top = 5
+	}
+	q := `SELECT group_key, COUNT(DISTINCT incident) AS n FROM alerts
+	WHERE starts_at >= ` + lit(k.q.From) + ` AND starts_at < ` + lit(k.q.To) + ` AND incident IS NOT NULL
+	GROUP BY group_key HAVING COUNT(DISTINCT incident) > 1 ORDER BY n DESC, group_key LIMIT ` + strconv.Itoa(top)
+	return s.each(ctx, q, nil, func(r *sql.Rows) error {
+		var nc bot.NameCount
+		if err := r.Scan(&nc.Name, &nc.N); err != nil {
+			return err
+		}
+		agg.RecurringGroups = append(agg.RecurringGroups, nc)
+		return nil
+	})
+}
+
+func (k *kpiSQL) actions(ctx context.Context, s *Store, agg *bot.KPIAggregates) error {
+	from, to, now := lit(k.q.From), lit(k.q.To), lit(k.q.Now)
+	q := `SELECT
+	(SELECT COUNT(*) FROM action_items WHERE created_at >= ` + from + ` AND created_at < ` + to + `),
+	(SELECT COUNT(*) FROM action_items WHERE done_at >= ` + from + ` AND done_at < ` + to + `),
+	(SELECT COUNT(*) FROM action_items WHERE status = 'open' AND due IS NOT NULL AND due < ` + now + `)`
+	return s.r.QueryRowContext(ctx, q).Scan(&agg.Actions.Opened, &agg.Actions.Closed, &agg.Actions.Overdue)
+}
+
+// each runs a query on the reader and calls fn for every row.
+func (s *Store) each(ctx context.Context, q string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
