@@ -57,27 +57,12 @@ type Maintenance interface {
 	End(ctx context.Context, id int64, actor string) (MaintenanceWindow, error)
 }
 
-// MaintenanceWindow silences the alerts that match all its matchers between
-// StartsAt and EndsAt.
-type MaintenanceWindow struct {
-	ID        int64     `json:"id"`
-	Matchers  []Matcher `json:"matchers"`
-	StartsAt  time.Time `json:"starts_at"`
-	EndsAt    time.Time `json:"ends_at"`
-	CreatedBy string    `json:"created_by,omitempty"`
-	Comment   string    `json:"comment,omitempty"`
-}
+// MaintenanceWindow is the domain's maintenance window (bot.Service's
+// Maintenance implements Maintenance).
+type MaintenanceWindow = bot.MaintenanceWindow
 
-// Matcher tests one alert label, as in Alertmanager silences: Op is "=",
-// "!=", "=~" or "!~" (the last two with a regular expression that must
-// match the whole value).
-type Matcher struct {
-	Name  string `json:"name"`
-	Op    string `json:"op"`
-	Value string `json:"value"`
-}
-
-func (m Matcher) String() string { return m.Name + m.Op + quoteIfNeeded(m.Value, false) }
+// Matcher is the domain's label matcher.
+type Matcher = bot.Matcher
 
 // Not-configured answers: what is missing and what to set.
 const (

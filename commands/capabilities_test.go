@@ -128,11 +128,17 @@ func TestCapabilities(t *testing.T) {
 		{"digest 30d", "", "digest 30d", "# Digest", `digest 720h0m0s ""`, false},
 		{"postmortem", "C1", "postmortem", "# Postmortem INC-1", "draft INC-1", false},
 		{"maintenance start", "", `maintenance start 2h service=payments env=~"prod.*" --comment "DB upgrade"`,
-			`Maintenance window #1 until 2026-11-22 14:00:00Z for service=payments env=~prod.*.`,
+			`Maintenance window #1 until 2026-11-22 14:00:00Z for service=payments env=~prod.* (DB upgrade).`,
 			`start 2026-11-22T12:00:00Z-2026-11-22T14:00:00Z [service=payments env=~prod.*] by alice "DB upgrade"`, false},
 		{"maintenance list", "", "maintenance list", "1  2026-11-22 12:00:00Z  2026-11-22 14:00:00Z  alice  service=payments env=~prod.* (DB upgrade)", "list 2026-11-22T12:00:00Z", true},
 		{"maintenance default is list", "", "maint", "Maintenance windows:", "list 2026-11-22T12:00:00Z", true},
 		{"maintenance end", "", "maintenance end #1", "Maintenance window #1 (service=payments env=~prod.*) ended by alice.", "end 1 by alice", false},
+		{"maintenance with a reason", "", `maintenance start 2h service=db env=prod kernel upgrade`,
+			`Maintenance window #1 until 2026-11-22 14:00:00Z for service=db env=prod (kernel upgrade).`,
+			`start 2026-11-22T12:00:00Z-2026-11-22T14:00:00Z [service=db env=prod] by alice "kernel upgrade"`, false},
+		{"maintenance scheduled", "", `maintenance start 3h service=db --at 2026-12-01T22:00Z`,
+			`Maintenance window #2 from 2026-12-01 22:00:00Z until 2026-12-02 01:00:00Z for service=db.`,
+			`start 2026-12-01T22:00:00Z-2026-12-02T01:00:00Z [service=db] by alice ""`, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -184,6 +190,8 @@ func TestCapabilityErrors(t *testing.T) {
 		{"bad regexp", "maintenance start 2h svc=~(", nil, bot.CodeInvalid, []string{`"(" is not a regular expression`}},
 		{"no matcher", "maintenance start 2h", nil, bot.CodeInvalid, []string{"give a duration and at least one matcher"}},
 		{"too long", "maintenance start 45d a=b", nil, bot.CodeInvalid, []string{"a maintenance window lasts 1m to 30d"}},
+		{"bad --at", "maintenance start 2h a=b --at tomorrow", nil, bot.CodeInvalid, []string{`--at "tomorrow" is not a time`}},
+		{"--at in the past", "maintenance start 2h a=b --at 2026-01-01T00:00Z", nil, bot.CodeInvalid, []string{"--at must be from now to a year ahead"}},
 		{"bad duration", "maintenance start soon a=b", nil, bot.CodeInvalid, []string{`duration "soon" is not a duration`}},
 		{"digest period", "digest 2y", nil, bot.CodeInvalid, []string{`duration "2y" is not a duration`}},
 		{"digest range", "digest 30m", nil, bot.CodeInvalid, []string{"a digest covers 1h to 366d"}},

@@ -77,10 +77,19 @@ func runActionDone(ctx context.Context, r *Router, c *call) (Reply, error) {
 	return Reply{Text: fmt.Sprintf("Action item #%d of %s is done%s: %s", item.Seq, c.inc.Key(), c.who(), item.Title), Incident: c.inc}, nil
 }
 
-// runActionList: action list.
+// runActionList: action list [--mine] [--overdue] [--open]. In an
+// incident without flags it lists that incident's items; otherwise it
+// lists across incidents (cmd_actionlist.go).
 func runActionList(ctx context.Context, r *Router, c *call) (Reply, error) {
-	if err := c.noArgs(); err != nil {
+	a, err := c.parseArgs()
+	if err != nil {
 		return Reply{}, err
+	}
+	if len(a.pos) > 0 {
+		return Reply{}, bot.Errorf(bot.CodeInvalid, "action list takes no text, only --mine, --overdue and --open")
+	}
+	if c.inc == nil || a.has("mine") || a.has("overdue") || a.has("open") {
+		return listActionsAcross(ctx, r, c, a)
 	}
 	items, err := r.svc.Actions(ctx, bot.ActionFilter{Incident: c.inc.Number})
 	if err != nil {

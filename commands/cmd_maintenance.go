@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -11,9 +10,14 @@ import (
 )
 
 // maxMaintenance is the longest maintenance window.
-const maxMaintenance = 30 * 24 * time.Hour
+const maxMaintenance = bot.MaxMaintenance
 
-// runMaintenanceStart: maintenance start DURATION MATCHERS... [--comment TEXT].
+// maxScheduleAhead is how far ahead a window may be scheduled with --at.
+const maxScheduleAhead = 365 * 24 * time.Hour
+
+// runMaintenanceStart: maintenance start DURATION MATCHERS... [REASON...]
+// [--at TIME] [--comment TEXT]. Words after the matchers that are not
+// matchers are the reason.
 func runMaintenanceStart(ctx context.Context, r *Router, c *call) (Reply, error) {
 	a, err := c.parseArgs()
 	if err != nil {
@@ -30,24 +34,52 @@ func runMaintenanceStart(ctx context.Context, r *Router, c *call) (Reply, error)
 		return Reply{}, bot.Errorf(bot.CodeInvalid, "a maintenance window lasts 1m to 30d, not %s", a.pos[0].Text)
 	}
 	w := MaintenanceWindow{CreatedBy: c.actor}
-	for _, t := range a.pos[1:] {
-		m, err := ParseMatcher(t.Text)
+	rest := a.pos[1:]
+	for len(rest) > 0 && (len(w.Matchers) == 0 || looksLikeMatcher(rest[0].Text)) {
+		m, err := ParseMatcher(rest[0].Text)
 		if err != nil {
 			return Reply{}, err
 		}
 		w.Matchers = append(w.Matchers, m)
+		rest = rest[1:]
 	}
+	w.Comment = text(rest)
 	if s, ok := a.value("comment"); ok {
-		w.Comment = bot.SanitizeText(s, bot.MaxTextLen)
+		w.Comment = strings.TrimSpace(strings.TrimSpace(w.Comment) + " " + s)
 	}
-	w.StartsAt = r.now().UTC().Truncate(time.Second)
+	w.Comment = bot.SanitizeText(w.Comment, bot.MaxTextLen)
+	now := r.now().UTC()
+	w.StartsAt = now.Truncate(time.Second)
+	if s, ok := a.value("at"); ok {
+		at, ok := parseDateTime(s)
+		if !ok {
+			return Reply{}, bot.Errorf(bot.CodeInvalid, "--at %q is not a time: write 2026-12-01T22:00Z or an RFC 3339 time", bot.SanitizeTitle(s, 40))
+		}
+		if at.Before(now.Add(-time.Minute)) || at.After(now.Add(maxScheduleAhead)) {
+			return Reply{}, bot.Errorf(bot.CodeInvalid, "--at must be from now to a year ahead, not %s", at.Format(timeLayout))
+		}
+		if at.After(now) {
+			w.StartsAt = at
+		}
+	}
 	w.EndsAt = w.StartsAt.Add(d)
 	w, err = r.cfg.Maintenance.Start(ctx, w)
 	if err != nil {
 		return Reply{}, fmt.Errorf("start maintenance window: %w", err)
 	}
-	return Reply{Text: fmt.Sprintf("Maintenance window #%d until %s for %s.", w.ID, w.EndsAt.UTC().Format(timeLayout), matcherText(w.Matchers))}, nil
+	when := "until " + w.EndsAt.UTC().Format(timeLayout)
+	if w.StartsAt.After(now) {
+		when = "from " + w.StartsAt.UTC().Format(timeLayout) + " " + when
+	}
+	reason := ""
+	if w.Comment != "" {
+		reason = " (" + clip(w.Comment, 80) + ")"
+	}
+	return Reply{Text: fmt.Sprintf("Maintenance window #%d %s for %s%s.", w.ID, when, matcherText(w.Matchers), reason)}, nil
 }
+
+// looksLikeMatcher tells a matcher from the first word of a reason.
+func looksLikeMatcher(s string) bool { return strings.ContainsAny(s, "=~") }
 
 // runMaintenanceList: maintenance list.
 func runMaintenanceList(ctx context.Context, r *Router, c *call) (Reply, error) {
@@ -89,44 +121,8 @@ func runMaintenanceEnd(ctx context.Context, r *Router, c *call) (Reply, error) {
 	return Reply{Text: fmt.Sprintf("Maintenance window #%d (%s) ended%s.", w.ID, matcherText(w.Matchers), c.who())}, nil
 }
 
-func matcherText(ms []Matcher) string {
-	parts := make([]string, len(ms))
-	for i, m := range ms {
-		parts[i] = m.String()
-	}
-	return strings.Join(parts, " ")
-}
-
-// labelName is a Prometheus label name.
-var labelName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
+func matcherText(ms []Matcher) string { return bot.MatchersText(ms) }
 
 // ParseMatcher reads one label matcher: name=value, name!=value,
 // name=~regexp or name!~regexp (the regexp anchored to the whole value).
-func ParseMatcher(s string) (Matcher, error) {
-	i := strings.IndexAny(s, "=!")
-	if i <= 0 {
-		return Matcher{}, matcherError(s)
-	}
-	m := Matcher{Name: s[:i]}
-	rest := s[i:]
-	for _, op := range []string{"=~", "!~", "!=", "="} {
-		if v, ok := strings.CutPrefix(rest, op); ok {
-			m.Op, m.Value = op, v
-			break
-		}
-	}
-	if m.Op == "" || !labelName.MatchString(m.Name) {
-		return Matcher{}, matcherError(s)
-	}
-	if m.Op == "=~" || m.Op == "!~" {
-		if _, err := regexp.Compile("^(?:" + m.Value + ")$"); err != nil {
-			return Matcher{}, bot.Errorf(bot.CodeInvalid, "matcher %q: %q is not a regular expression", bot.SanitizeTitle(s, 80), bot.SanitizeTitle(m.Value, 80))
-		}
-	}
-	return m, nil
-}
-
-func matcherError(s string) error {
-	return bot.Errorf(bot.CodeInvalid, "%q is not a label matcher: write name=value, name!=value, name=~regexp or name!~regexp",
-		bot.SanitizeTitle(s, 80))
-}
+func ParseMatcher(s string) (Matcher, error) { return bot.ParseMatcher(s) }

@@ -118,7 +118,7 @@ func TestParseMatcher(t *testing.T) {
 		"a==b":              {Name: "a", Op: "=", Value: "=b"},
 	}
 	for in, want := range tests {
-		if got, err := commands.ParseMatcher(in); err != nil || got != want {
+		if got, err := commands.ParseMatcher(in); err != nil || !got.Equal(want) {
 			t.Errorf("ParseMatcher(%q) = %+v, %v; want %+v", in, got, err, want)
 		}
 	}
