@@ -147,9 +147,11 @@ func (c *Console) Register(mux *http.ServeMux) {
 // Handlers are the console's outbox handlers, by job kind.
 func (c *Console) Handlers() map[string]func(ctx context.Context, job bot.Job) error {
 	return map[string]func(ctx context.Context, job bot.Job) error{
-		Platform + "." + bot.EffectOpen: c.handleOpen,
-		Platform + "." + bot.EffectCard: c.handleCard,
-		Platform + "." + bot.EffectPost: c.handlePost,
+		Platform + "." + bot.EffectOpen:     c.handleOpen,
+		Platform + "." + bot.EffectCard:     c.handleCard,
+		Platform + "." + bot.EffectPost:     c.handlePost,
+		Platform + "." + bot.EffectAnnounce: c.handleAnnounce,
+		Platform + "." + bot.EffectDigest:   c.handleDigest,
 	}
 }
 

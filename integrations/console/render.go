@@ -38,11 +38,13 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
-	"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"clock":  func(t time.Time) string { return t.UTC().Format("15:04") },
-	"dur":    bot.FormatDuration,
-	"open":   func(s bot.Status) bool { return s.Open() },
-	"framed": isCardLike,
+	"iso":            func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"clock":          func(t time.Time) string { return t.UTC().Format("15:04") },
+	"dur":            bot.FormatDuration,
+	"open":           func(s bot.Status) bool { return s.Open() },
+	"framed":         isCardLike,
+	"imageURL":       imageURL,       // digest.go
+	"attachmentText": attachmentText, // digest.go
 }
 
 // parsePages builds one template set per page over the shared layout and
@@ -127,5 +129,5 @@ func viewOf(pm bot.PostedMessage) messageView {
 // isCardLike says a message has the parts of a card (title, fields or
 // buttons) and gets the card's frame.
 func isCardLike(m bot.Message) bool {
-	return m.Title != "" || len(m.Fields) > 0 || len(m.Buttons) > 0
+	return m.Title != "" || len(m.Fields) > 0 || len(m.Buttons) > 0 || len(m.Attachments) > 0
 }

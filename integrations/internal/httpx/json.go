@@ -74,6 +74,8 @@ func StatusOf(err error) int {
 		return http.StatusConflict
 	case bot.CodeNotConfigured:
 		return http.StatusNotImplemented
+	case bot.CodeUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

@@ -1,0 +1,39 @@
+package console_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/integrations/console"
+)
+
+// A maintenance window's announcement (a job with no incident) lands in the
+// announcement channel and the console renders it.
+func TestMaintenanceAnnouncement(t *testing.T) {
+	s := newStack(t, console.Config{})
+	w, err := s.svc.Maintenance().Start(context.Background(), bot.MaintenanceWindow{
+		Matchers: []bot.Matcher{{Name: "service", Op: "=", Value: "db"}}, EndsAt: time.Now().Add(time.Hour), CreatedBy: "alice",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.deliver(t)
+	ms := messages(t, s, console.DefaultAnnounce)
+	if len(ms) != 1 || !strings.Contains(string(ms[0].Body), "Maintenance window #1 started") || ms[0].Incident != 0 {
+		t.Fatalf("announcement channel holds %+v", ms)
+	}
+	res := s.request(t, "GET", "/console/poll?channel="+console.DefaultAnnounce, "", nil)
+	if res.status != 200 || !strings.Contains(res.body, "Maintenance window #1 started") {
+		t.Errorf("poll: %d %s", res.status, res.body)
+	}
+	if _, err := s.svc.Maintenance().End(context.Background(), w.ID, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	s.deliver(t)
+	if ms := messages(t, s, console.DefaultAnnounce); len(ms) != 2 || !strings.Contains(string(ms[1].Body), "ended") {
+		t.Errorf("after the end: %+v", ms)
+	}
+}
