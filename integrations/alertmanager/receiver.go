@@ -1,0 +1,48 @@
+package alertmanager
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/warroom/warroom/integrations/internal/webhook"
+)
+
+// Config configures the receiver.
+type Config struct {
+	// Token is WARROOM_WEBHOOK_TOKEN; when empty every delivery is refused.
+	Token string
+}
+
+// Receiver serves POST /webhooks/alertmanager.
+type Receiver struct{ h *webhook.Handler }
+
+// New builds the receiver. sink takes each delivery's alerts (the
+// *bot.Service); reg holds the inbound health metrics.
+func New(cfg Config, sink webhook.Sink, reg prometheus.Registerer, log *slog.Logger) (*Receiver, error) {
+	m, err := webhook.NewMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	h, err := webhook.New(webhook.Config{
+		Source: Source, Sender: "Prometheus Alertmanager", Token: cfg.Token,
+		Decode: func(_ context.Context, _ *http.Request, body []byte) (webhook.Delivery, error) {
+			alerts, truncated, err := decode(body)
+			return webhook.Delivery{Alerts: alerts, Truncated: truncated}, err
+		},
+	}, sink, m, log)
+	if err != nil {
+		return nil, err
+	}
+	return &Receiver{h: h}, nil
+}
+
+// Register adds the route to mux.
+func (r *Receiver) Register(mux *http.ServeMux) {
+	mux.Handle("POST /webhooks/alertmanager", r.h)
+}
+
+// ServeHTTP serves one delivery.
+func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) { r.h.ServeHTTP(w, req) }
