@@ -1,0 +1,127 @@
+package pagerduty
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/outbox"
+)
+
+// defaultRetryAfter is the wait after a 429 that named none.
+const defaultRetryAfter = 30 * time.Second
+
+// capture is what the transport saw of a failed response; go-pagerduty's
+// errors keep neither the Retry-After header nor the Events API's message.
+type capture struct {
+	status     int
+	retryAfter time.Duration
+	body       []byte
+}
+
+type captureKey struct{}
+
+// withCapture returns ctx carrying a fresh capture.
+func withCapture(ctx context.Context) (context.Context, *capture) {
+	c := &capture{}
+	return context.WithValue(ctx, captureKey{}, c), c
+}
+
+// capturing is the HTTP client handed to go-pagerduty: it records a failed
+// response's status, Retry-After and body in the request's capture.
+type capturing struct{ c *http.Client }
+
+func (t *capturing) Do(req *http.Request) (*http.Response, error) {
+	resp, err := t.c.Do(req)
+	if err != nil || resp.StatusCode < 300 {
+		return resp, err
+	}
+	cp, _ := req.Context().Value(captureKey{}).(*capture)
+	if cp == nil {
+		return resp, nil
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	cp.status, cp.body = resp.StatusCode, body
+	if s, err := strconv.Atoi(strings.TrimSpace(resp.Header.Get("Retry-After"))); err == nil && s >= 0 {
+		cp.retryAfter = time.Duration(s) * time.Second
+	}
+	return resp, nil
+}
+
+// message digs PagerDuty's own words out of an error body: the Events API's
+// {"status","message","errors"} or REST's {"error":{"message","errors"}}.
+func (cp *capture) message() string {
+	var ev struct {
+		Status  string   `json:"status"`
+		Message string   `json:"message"`
+		Errors  []string `json:"errors"`
+		Error   *struct {
+			Message string   `json:"message"`
+			Code    int      `json:"code"`
+			Errors  []string `json:"errors"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(cp.body, &ev) != nil {
+		return ""
+	}
+	parts := []string{}
+	if ev.Error != nil {
+		parts = append(parts, ev.Error.Message)
+		parts = append(parts, ev.Error.Errors...)
+	} else {
+		parts = append(parts, ev.Message)
+		parts = append(parts, ev.Errors...)
+	}
+	var out []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return bot.SanitizeText(strings.Join(out, ": "), 500)
+}
+
+// ErrRefused is PagerDuty refusing warroom's credentials (401/403).
+var ErrRefused = errors.New("PagerDuty refused the credentials (check PAGERDUTY_TOKEN, PAGERDUTY_ROUTING_KEY and the From address)")
+
+// classify turns a failed call into the outbox's error classes: 429 waits
+// for Retry-After, 5xx and network failures retry, 401/403 stop with one
+// clear error, any other 4xx is permanent with PagerDuty's message kept.
+func (c *Client) classify(what string, cp *capture, err error) error {
+	if err == nil {
+		return nil
+	}
+	switch st := cp.status; {
+	case st == 0:
+		return fmt.Errorf("%s: %w", what, err)
+	case st == http.StatusTooManyRequests:
+		after := cp.retryAfter
+		if after <= 0 {
+			after = defaultRetryAfter
+		}
+		return outbox.RetryAfter(fmt.Errorf("%s: PagerDuty rate limit (429)", what), after)
+	case st == http.StatusRequestTimeout || st >= 500:
+		return fmt.Errorf("%s: PagerDuty answered %d", what, st)
+	case st == http.StatusUnauthorized || st == http.StatusForbidden:
+		c.auth.Do(func() {
+			c.log.Error("PagerDuty refused warroom's credentials: paging does not work until they are fixed", "status", st, "call", what)
+		})
+		return outbox.Permanent(fmt.Errorf("%s: %w (%d)", what, ErrRefused, st))
+	default:
+		msg := cp.message()
+		if msg == "" {
+			msg = "no message"
+		}
+		return outbox.Permanent(fmt.Errorf("%s: PagerDuty refused it (%d): %s", what, st, msg))
+	}
+}
