@@ -1,0 +1,180 @@
+package slack
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/outbox"
+)
+
+// errStopped is the error of a job that waits while Slack delivery is stopped.
+var errStopped = errors.New("slack delivery is stopped: the bot token was rejected")
+
+// pacedError says a call was not made because its channel must wait: its
+// write slot is taken, or a 429 paused it.
+type pacedError struct {
+	what, channel string
+	wait          time.Duration
+}
+
+func (e *pacedError) Error() string {
+	return fmt.Sprintf("%s: channel %s is paced, next write in %s", e.what, e.channel, e.wait)
+}
+
+// paced reports how long the call that failed with err must wait, when it
+// was held back by pacing rather than failed.
+func paced(err error) (time.Duration, bool) {
+	var p *pacedError
+	if errors.As(err, &p) {
+		return p.wait, true
+	}
+	return 0, false
+}
+
+// callKind says how a Web API call counts against a channel's pace.
+type callKind int
+
+const (
+	callRead  callKind = iota // waits only while the channel is paused by a 429
+	callWrite                 // also takes one of the channel's write slots
+)
+
+// call runs one Web API call about channel (which may be "") and turns its
+// failure into what the outbox understands: a 429 pauses that channel and
+// retries after Slack's Retry-After; an auth failure stops all delivery
+// (jobs wait, one error is logged); permanent errors are dead-lettered;
+// anything else retries with backoff. Callers may still look at the Slack
+// error code of the returned error.
+func (s *Slack) call(ctx context.Context, channel string, kind callKind, what string, fn func(ctx context.Context) error) error {
+	if d := s.gate.check(s.now()); d > 0 {
+		return outbox.RetryAfter(errStopped, d)
+	}
+	channel = s.paceKey(channel)
+	if channel != "" {
+		var d time.Duration
+		if kind == callWrite {
+			d = s.pace.take(channel)
+		} else {
+			d = s.pace.wait(channel)
+		}
+		if d > 0 {
+			return outbox.RetryAfter(&pacedError{what: what, channel: channel, wait: d}, d)
+		}
+	}
+	cctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	err := fn(cctx)
+	if err == nil {
+		if s.gate.open() {
+			s.log.Info("slack accepted the bot token again: delivery resumed")
+		}
+		return nil
+	}
+	err = fmt.Errorf("%s: %w", what, err)
+	class, after := classify(err)
+	switch class {
+	case classRateLimit:
+		if channel != "" {
+			s.pace.pause(channel, after)
+		}
+		return outbox.RetryAfter(err, after)
+	case classAuth:
+		s.stop(slackCode(err))
+		return outbox.RetryAfter(errStopped, s.cfg.AuthHold)
+	case classPermanent:
+		return outbox.Permanent(err)
+	}
+	return err
+}
+
+// paceKey names a channel for pacing: the announcement channel is one key
+// whether it is written by its configured name or by the id Slack answered.
+func (s *Slack) paceKey(channel string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if channel != "" && (channel == s.announceName || channel == s.announce) {
+		return "announce"
+	}
+	return channel
+}
+
+// record is what warroom keeps about one thing it did in Slack, in the
+// body of a bot.PostedMessage: the hash of a message's rendering (to skip
+// edits that change nothing), whether it is pinned, and small state such as
+// the topic set or the people invited.
+type record struct {
+	Hash   string   `json:"hash,omitempty"`
+	Pinned bool     `json:"pinned,omitempty"`
+	Text   string   `json:"text,omitempty"`
+	Users  []string `json:"users,omitempty"`
+}
+
+// load returns the message stored under ref and its record; nil when none.
+func (s *Slack) load(ctx context.Context, ref string) (*bot.PostedMessage, record, error) {
+	var rec record
+	pm, err := s.store.MessageByRef(ctx, Platform, ref)
+	if errors.Is(err, bot.ErrNotFound) {
+		return nil, rec, nil
+	}
+	if err != nil {
+		return nil, rec, fmt.Errorf("read message %s: %w", ref, err)
+	}
+	if len(pm.Body) > 0 {
+		_ = json.Unmarshal(pm.Body, &rec) // an unreadable record only costs a redundant edit
+	}
+	return pm, rec, nil
+}
+
+// save stores pm with rec as its body.
+func (s *Slack) save(ctx context.Context, pm *bot.PostedMessage, rec record) error {
+	body, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("encode record %s: %w", pm.Ref, err)
+	}
+	now := s.svc.Now()
+	pm.Platform, pm.Body, pm.UpdatedAt = Platform, body, now
+	if pm.CreatedAt.IsZero() {
+		pm.CreatedAt = now
+	}
+	if err := s.store.InTx(ctx, func(tx bot.Tx) error { return tx.SaveMessage(ctx, pm) }); err != nil {
+		return fmt.Errorf("save message %s: %w", pm.Ref, err)
+	}
+	return nil
+}
+
+// rendering is a message ready to send, and the hash that identifies it.
+type rendering struct {
+	blocks   []slack.Block
+	fallback string
+	hash     string
+}
+
+func render(m bot.Message) (rendering, error) {
+	blocks, fallback := Render(m)
+	b, err := json.Marshal(struct {
+		B []slack.Block `json:"b"`
+		F string        `json:"f"`
+	}{blocks, fallback})
+	if err != nil {
+		return rendering{}, outbox.Permanent(fmt.Errorf("encode blocks: %w", err))
+	}
+	sum := sha256.Sum256(b)
+	return rendering{blocks: blocks, fallback: fallback, hash: hex.EncodeToString(sum[:16])}, nil
+}
+
+// msgOptions are the options of every message warroom posts: its blocks,
+// the escaped fallback, and no unfurling of links in user text.
+func (r rendering) msgOptions() []slack.MsgOption {
+	return []slack.MsgOption{
+		slack.MsgOptionBlocks(r.blocks...), slack.MsgOptionText(r.fallback, false),
+		slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl(),
+	}
+}

@@ -1,0 +1,203 @@
+package slack
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/outbox"
+)
+
+// maxNameTries is how many names ensureChannel tries: inc-42-title,
+// inc-42-title-2, … when a name is taken.
+const maxNameTries = 10
+
+// ensureChannel returns the incident's Slack channel, creating it (private
+// when the incident is) and linking it to the incident on first use, so that
+// commands typed in it act on the incident.
+func (s *Slack) ensureChannel(ctx context.Context, inc *bot.Incident) (*bot.Incident, string, error) {
+	if ch := inc.Channels[Platform]; ch != "" {
+		return inc, ch, nil
+	}
+	base := bot.ChannelName(inc)
+	for i := 1; i <= maxNameTries; i++ {
+		name := base
+		if i > 1 {
+			name = fmt.Sprintf("%s-%d", base, i)
+		}
+		var c *slack.Channel
+		err := s.call(ctx, "", callRead, "conversations.create", func(ctx context.Context) error {
+			var err error
+			c, err = s.api.CreateConversationContext(ctx, slack.CreateConversationParams{ChannelName: name, IsPrivate: inc.Private})
+			return err
+		})
+		if slackCode(err) == "name_taken" {
+			continue
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		linked, err := s.svc.LinkChannel(ctx, inc.Number, Platform, c.ID)
+		if err != nil {
+			return nil, "", fmt.Errorf("link channel %s: %w", c.ID, err)
+		}
+		return linked, c.ID, nil
+	}
+	return nil, "", outbox.Permanent(fmt.Errorf("create channel for %s: %s and %d more names are taken", inc.Key(), base, maxNameTries-1))
+}
+
+// invite adds the declarer, the commander, the configured responders and
+// the members of the configured user groups to the incident channel. Who
+// was invited is recorded, so a retry or a later card edit only invites
+// newcomers (a new commander).
+func (s *Slack) invite(ctx context.Context, inc *bot.Incident, ch string) error {
+	pm, rec, err := s.load(ctx, inviteRef(inc))
+	if err != nil {
+		return err
+	}
+	var want []string
+	if pm == nil {
+		want, err = s.responders(ctx, inc)
+		if err != nil {
+			return err
+		}
+	}
+	if c := inc.Commander(); userID.MatchString(c) {
+		want = append(want, c)
+	}
+	var users []string
+	for _, u := range want {
+		if userID.MatchString(u) && u != s.botUserID() && !slices.Contains(rec.Users, u) && !slices.Contains(users, u) {
+			users = append(users, u)
+		}
+	}
+	if pm != nil && len(users) == 0 {
+		return nil
+	}
+	for _, u := range users {
+		err := s.call(ctx, "", callRead, "conversations.invite", func(ctx context.Context) error {
+			_, err := s.api.InviteUsersToConversationContext(ctx, ch, u)
+			return err
+		})
+		switch code := slackCode(err); code {
+		case "", "already_in_channel", "cant_invite_self":
+		case "user_not_found", "user_is_inactive", "cant_invite", "user_is_restricted", "ura_max_channels", "missing_scope":
+			s.log.Warn("could not invite to incident channel", "incident", inc.Key(), "user", u, "slack_error", code)
+		default:
+			return err
+		}
+		rec.Users = append(rec.Users, u)
+	}
+	if pm == nil {
+		pm = &bot.PostedMessage{Channel: ch, Ref: inviteRef(inc), Incident: inc.Number}
+	}
+	return s.save(ctx, pm, rec)
+}
+
+// responders lists who is invited to a new channel: the declarer, the
+// configured responders and the members of the configured user groups.
+func (s *Slack) responders(ctx context.Context, inc *bot.Incident) ([]string, error) {
+	var users []string
+	entries, err := s.svc.Timeline(ctx, inc.Number)
+	if err != nil {
+		return nil, fmt.Errorf("read timeline of %s: %w", inc.Key(), err)
+	}
+	for _, e := range entries {
+		if e.Kind == bot.EntryDeclared {
+			users = append(users, e.Actor)
+			break
+		}
+	}
+	users = append(users, s.cfg.Responders...)
+	for _, g := range s.cfg.UserGroups {
+		var members []string
+		err := s.call(ctx, "", callRead, "usergroups.users.list", func(ctx context.Context) error {
+			var err error
+			members, err = s.api.GetUserGroupMembersContext(ctx, g)
+			return err
+		})
+		if err != nil {
+			if outbox.IsPermanent(err) {
+				s.log.Warn("could not list user group", "group", g, "err", err)
+				continue
+			}
+			return nil, err
+		}
+		users = append(users, members...)
+	}
+	return users, nil
+}
+
+// topic is the channel topic: severity, status and commander.
+func topic(inc *bot.Incident) string {
+	cmd := "none"
+	if c := inc.Commander(); userID.MatchString(c) {
+		cmd = "<@" + c + ">"
+	} else if c != "" {
+		cmd = Escape(c)
+	}
+	return truncate(fmt.Sprintf("%s %s | %s | commander %s", inc.Severity, inc.Key(), inc.Status, cmd), 250)
+}
+
+// setTopic sets the channel topic when it changed.
+func (s *Slack) setTopic(ctx context.Context, inc *bot.Incident, ch string) error {
+	want := topic(inc)
+	pm, rec, err := s.load(ctx, topicRef(inc))
+	if err != nil {
+		return err
+	}
+	if pm != nil && rec.Text == want {
+		return nil
+	}
+	err = s.call(ctx, ch, callRead, "conversations.setTopic", func(ctx context.Context) error {
+		_, err := s.api.SetTopicOfConversationContext(ctx, ch, want)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if pm == nil {
+		pm = &bot.PostedMessage{Channel: ch, Ref: topicRef(inc), Incident: inc.Number}
+	}
+	rec.Text = want
+	return s.save(ctx, pm, rec)
+}
+
+// postSummary posts, once per resolution, the timeline summary in the
+// incident channel. When postmortem drafts are on, the Service posts the
+// draft itself (a post job with the draft attached) and this does nothing.
+func (s *Slack) postSummary(ctx context.Context, inc *bot.Incident, ch string) error {
+	if s.cfg.PostmortemDrafts {
+		return nil
+	}
+	ref := summaryRef(inc)
+	if pm, _, err := s.load(ctx, ref); err != nil || pm != nil {
+		return err
+	}
+	entries, err := s.svc.Timeline(ctx, inc.Number)
+	if err != nil {
+		return fmt.Errorf("read timeline of %s: %w", inc.Key(), err)
+	}
+	return s.put(ctx, ch, ref, inc.Number, bot.Message{Incident: inc.Number, Title: "Timeline of " + inc.Key(), Text: summaryText(entries)}, putOpts{})
+}
+
+// summaryText renders a timeline as lines "15:04 actor: text", keeping the
+// newest lines when it is longer than a Slack section.
+func summaryText(entries []bot.Entry) string {
+	lines := make([]string, 0, len(entries))
+	for _, e := range entries {
+		who := e.Actor
+		if who == "" {
+			who = "warroom"
+		}
+		lines = append(lines, fmt.Sprintf("%s %s: %s", e.At.UTC().Format("2006-01-02 15:04"), who, oneLine(e.Text)))
+	}
+	for len(lines) > 1 && len(strings.Join(lines, "\n")) > maxSection-200 {
+		lines = lines[1:]
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,212 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/commands"
+)
+
+// Platform is Slack's name as a chat target: outbox job kinds are
+// "slack.open", "slack.card" and "slack.post", commands from Slack carry it,
+// and incident channels are linked under it.
+const Platform = "slack"
+
+// Defaults.
+const (
+	DefaultChannelInterval = time.Second      // one write per channel per second, as Slack asks
+	DefaultAuthHold        = 15 * time.Minute // how long delivery stops after an auth failure
+	DefaultReplyBudget     = 2 * time.Second  // a slash command's time before "working on it"
+	callTimeout            = 10 * time.Second // one Web API call
+	replyTimeout           = 2 * time.Second  // a response_url reply, inside Slack's 3 s
+)
+
+// Config configures the Slack app.
+type Config struct {
+	BotToken string // xoxb-…: the Web API
+	// SigningSecret verifies HTTP requests; PreviousSigningSecret is also
+	// accepted while a rotation is under way.
+	SigningSecret, PreviousSigningSecret string
+	AppToken                             string // xapp-…: Socket Mode when set
+	APIURL                               string // Web API base URL; "" for Slack's own
+	// Announce is the announcement channel (a name or id); "" turns
+	// announcements off.
+	Announce string
+	// Responders and UserGroups (ids, e.g. U024BE7LH and S0614TZR7) are
+	// invited to every new incident channel, besides the declarer and the
+	// commander.
+	Responders, UserGroups []string
+	// ChannelInterval spaces writes to one channel; default
+	// DefaultChannelInterval, negative for none (tests).
+	ChannelInterval time.Duration
+	AuthHold        time.Duration // default DefaultAuthHold
+	// PostmortemDrafts says the Service posts the postmortem draft when an
+	// incident resolves (a post job with the draft attached, uploaded as a
+	// file); when false, the timeline summary is posted instead.
+	PostmortemDrafts bool
+	Poke             func() // wakes the outbox worker after a command; may be nil
+	// ReplyBudget is how long a slash command may run before Slack is
+	// answered "working on it" (its reply then follows through the
+	// response_url); default DefaultReplyBudget, inside Slack's 3 s.
+	ReplyBudget time.Duration
+	Now         func() time.Time
+	HTTPClient  *http.Client // for the Web API and response_url; nil: a default with timeouts
+}
+
+// Store is what the Slack app needs of the store besides the Service: its
+// posted messages, and jobs it enqueues itself (a card refresh).
+type Store interface {
+	InTx(ctx context.Context, fn func(tx bot.Tx) error) error
+	MessageByRef(ctx context.Context, platform, ref string) (*bot.PostedMessage, error)
+}
+
+// Slack is the Slack app: inbound handlers and outbox delivery.
+type Slack struct {
+	cfg     Config
+	api     *slack.Client
+	http    *http.Client
+	svc     *bot.Service
+	router  *commands.Router
+	store   Store
+	log     *slog.Logger
+	now     func() time.Time
+	secrets [][]byte
+	pace    *pacer
+	gate    *gate
+	replies sync.WaitGroup // response_url posts in flight
+
+	mu           sync.Mutex
+	botUser      string // the bot's own user id, from auth.test
+	botID        string // the bot's own bot id, from auth.test
+	announce     string // announcement channel: its id once known, else its configured name
+	announceName string // the configured name
+}
+
+// New builds the Slack app. It makes no network call: Start does.
+func New(cfg Config, svc *bot.Service, router *commands.Router, store Store, log *slog.Logger) (*Slack, error) {
+	if svc == nil || router == nil || store == nil {
+		return nil, errors.New("slack: nil service, router or store")
+	}
+	if cfg.BotToken == "" {
+		return nil, errors.New("slack: a bot token (SLACK_BOT_TOKEN) is required")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.SigningSecret == "" && cfg.AppToken == "" {
+		log.Warn("slack: neither SLACK_SIGNING_SECRET nor SLACK_APP_TOKEN is set: warroom posts to Slack but refuses every request from it")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.ChannelInterval == 0 {
+		cfg.ChannelInterval = DefaultChannelInterval
+	}
+	if cfg.AuthHold <= 0 {
+		cfg.AuthHold = DefaultAuthHold
+	}
+	if cfg.ReplyBudget <= 0 {
+		cfg.ReplyBudget = DefaultReplyBudget
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: callTimeout}
+	}
+	opts := []slack.Option{slack.OptionHTTPClient(hc)}
+	if cfg.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+	}
+	if u := strings.TrimSpace(cfg.APIURL); u != "" {
+		if !strings.HasSuffix(u, "/") {
+			u += "/"
+		}
+		opts = append(opts, slack.OptionAPIURL(u))
+	}
+	s := &Slack{
+		cfg: cfg, api: slack.New(cfg.BotToken, opts...), http: hc, svc: svc, router: router, store: store,
+		log: log.With("integration", Platform), now: cfg.Now,
+		pace: newPacer(max(cfg.ChannelInterval, 0), cfg.Now), gate: &gate{hold: cfg.AuthHold},
+	}
+	for _, sec := range []string{cfg.SigningSecret, cfg.PreviousSigningSecret} {
+		if sec != "" {
+			s.secrets = append(s.secrets, []byte(sec))
+		}
+	}
+	s.announce = strings.TrimPrefix(strings.TrimSpace(cfg.Announce), "#")
+	s.announceName = s.announce
+	return s, nil
+}
+
+// Start checks the token with auth.test and learns the bot's own user id,
+// so that its own messages and pins are ignored. A bad token stops
+// delivery (logged once) but is not fatal: the rest of warroom runs.
+func (s *Slack) Start(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	res, err := s.api.AuthTestContext(ctx)
+	if err != nil {
+		if c, _ := classify(err); c == classAuth {
+			s.stop(slackCode(err))
+		}
+		return fmt.Errorf("slack auth.test: %w", err)
+	}
+	s.mu.Lock()
+	s.botUser, s.botID = res.UserID, res.BotID
+	s.mu.Unlock()
+	s.log.Info("slack connected", "team", res.Team, "bot_user", res.UserID)
+	return nil
+}
+
+// Handlers returns the outbox handlers of the Slack chat target.
+func (s *Slack) Handlers() map[string]outbox.Handler {
+	return map[string]outbox.Handler{
+		Platform + "." + bot.EffectOpen:   s.handleOpen,
+		Platform + "." + bot.EffectCard:   s.handleCard,
+		Platform + "." + bot.EffectPost:   s.handlePost,
+		Platform + "." + bot.EffectDigest: s.handleDigest,
+	}
+}
+
+// Register mounts the HTTP endpoints.
+func (s *Slack) Register(mux *http.ServeMux) {
+	mux.Handle("POST /slack/commands", s.verified(s.serveCommand))
+	mux.Handle("POST /slack/interactions", s.verified(s.serveInteraction))
+	mux.Handle("POST /slack/events", s.verified(s.serveEvent))
+}
+
+func (s *Slack) botUserID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.botUser
+}
+
+func (s *Slack) botIDValue() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.botID
+}
+
+// stop closes the gate after an auth failure, logging once.
+func (s *Slack) stop(code string) {
+	if s.gate.trip(s.now(), code) {
+		s.log.Error("slack rejected the bot token: Slack delivery is stopped and jobs wait; "+
+			"fix SLACK_BOT_TOKEN (reinstall the app or reactivate it) and restart", "slack_error", code,
+			"probe_every", s.cfg.AuthHold)
+	}
+}
+
+func (s *Slack) poke() {
+	if s.cfg.Poke != nil {
+		s.cfg.Poke()
+	}
+}
