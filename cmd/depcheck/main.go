@@ -2,7 +2,8 @@
 // packages of the module it runs in:
 //
 //	bot                    → the standard library only
-//	bot/*                  → bot (+ the standard library)
+//	bot/*                  → bot, bot/kpi (+ the standard library); bot/kpi
+//	                         is pure maths over bot, so bot/digest may render it
 //	commands               → bot, bot/*
 //	storage/internal/*     → bot, storage/internal/*
 //	storage/*              → bot, storage/internal/*
@@ -129,8 +130,8 @@ func allowed(module, from, imp string) string {
 			return "bot imports the standard library only"
 		}
 	case strings.HasPrefix(from, "bot/"):
-		if !std && rel != "bot" {
-			return "bot/* imports bot and the standard library only"
+		if !std && rel != "bot" && (rel != "bot/kpi" || from == "bot/kpi") {
+			return "bot/* imports bot, bot/kpi and the standard library only"
 		}
 	case from == "commands" || strings.HasPrefix(from, "commands/"):
 		if internal && !isBot(rel) && !under(rel, "commands") {

@@ -33,6 +33,8 @@ type App struct {
 	store   bot.Store
 	svc     *bot.Service
 	worker  *outbox.Worker
+	paging  *paging // PagerDuty and the scheduler (paging.go)
+	slack   *slackApp
 	metrics *metrics
 	handler http.Handler
 	server  *http.Server
@@ -51,6 +53,10 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err := a.build(); err != nil {
 		_ = store.Close()
 		return nil, err
+	}
+	if err := a.svc.StartConfigured(ctx, cfg.Maintenance); err != nil {
+		_ = store.Close()
+		return nil, fmt.Errorf("store configured maintenance windows: %w", err)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -85,16 +91,40 @@ func (a *App) build() error {
 	a.worker = outbox.New(outbox.Config{
 		Lease: cfg.Outbox.Lease, Batch: cfg.Outbox.Batch, MaxAttempts: cfg.Outbox.MaxAttempts,
 	}, a.store, log)
+	pagingCfg, escalationCfg := servicePaging(cfg)
+	insightsCfg, err := serviceInsights(cfg) // insights.go
+	if err != nil {
+		return err
+	}
 	svc, err := bot.NewService(bot.Config{
-		SLAs: cfg.SLAs, Roles: cfg.Roles, Targets: []string{console.Platform},
-		PublicURL: cfg.PublicURL, AfterCommit: a.worker.Poke,
+		Paging: pagingCfg, Escalation: escalationCfg, Insights: insightsCfg,
+		SLAs: cfg.SLAs, Roles: cfg.Roles, Targets: chatTargets(cfg),
+		PublicURL: cfg.PublicURL, AfterCommit: a.worker.Poke, Tickets: ticketConfig(cfg),
+		Alerts: bot.AlertConfig{Routes: cfg.Routes, ReopenWindow: cfg.AlertReopenWindow, MaxQueued: cfg.AlertMaxQueued},
 	}, a.store, log)
 	if err != nil {
 		return fmt.Errorf("build service: %w", err)
 	}
 	a.svc = svc
+	if a.paging, err = newPaging(cfg, svc, a.worker, log); err != nil {
+		return err
+	}
+	ins, err := newInsights(cfg, svc, a.store, a.worker, log) // digests and postmortems (insights.go)
+	if err != nil {
+		return err
+	}
+	ins.tasks(a.paging.sched)
 	a.metrics = newMetrics(a.store, a.worker, time.Now, log)
-	router, err := commands.New(svc, commands.Config{Observe: a.metrics.observeCommand}, log)
+	routerCfg := commands.Config{Observe: a.metrics.observeCommand, Maintenance: svc.Maintenance()}
+	a.paging.capabilities(&routerCfg, cfg)
+	tk, err := newTickets(cfg, svc, a.worker, log) // Jira and ServiceNow (tickets.go)
+	if err != nil {
+		return err
+	}
+	tk.capabilities(&routerCfg)
+	ins.capabilities(&routerCfg)
+	a.metrics.reg.MustRegister(tk.collectors()...)
+	router, err := commands.New(svc, routerCfg, log)
 	if err != nil {
 		return fmt.Errorf("build command router: %w", err)
 	}
@@ -115,10 +145,20 @@ func (a *App) build() error {
 	for kind, h := range con.Handlers() {
 		a.worker.Handle(kind, h)
 	}
+	if a.slack, err = newSlack(cfg, svc, router, a.store, a.worker, routerCfg.Postmortem, log); err != nil {
+		return err
+	}
+	ins.targets(a.slack.handles())
 
 	mux := http.NewServeMux()
 	jsonAPI.Register(mux)
 	con.Register(mux)
+	a.slack.register(mux)
+	a.paging.register(mux)
+	tk.register(mux)
+	if err := registerReceivers(mux, cfg, svc, a.metrics.reg, log); err != nil {
+		return err
+	}
 	routes(mux, a.store.Ping, a.metrics, log)
 	a.handler = middleware(mux, a.metrics, log)
 	return nil
@@ -138,6 +178,9 @@ func (a *App) Run(ctx context.Context) error {
 	defer stopWorker()
 	workerDone := make(chan error, 1)
 	go func() { workerDone <- a.worker.Run(workerCtx) }()
+	schedDone := make(chan struct{})
+	go a.paging.run(workerCtx, schedDone)
+	go a.slack.run(workerCtx)
 	served := make(chan error, 1)
 	go func() { served <- a.server.Serve(a.ln) }()
 	bi := readBuildInfo()
@@ -159,6 +202,11 @@ func (a *App) Run(ctx context.Context) error {
 		err = errors.Join(err, fmt.Errorf("drain http requests: %w", e))
 	}
 	stopWorker()
+	select {
+	case <-schedDone:
+	case <-time.After(schedulerStopTimeout):
+		err = errors.Join(err, errors.New("stop scheduler: timed out"))
+	}
 	t := time.NewTimer(workerStopTimeout)
 	defer t.Stop()
 	select {

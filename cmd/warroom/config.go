@@ -34,11 +34,20 @@ type Config struct {
 	Roles           []string // roles besides the built-in ones
 	Outbox          OutboxConfig
 
+	Routes            []bot.Route             // alert routing rules (configalerts.go)
+	AlertReopenWindow time.Duration           // reopen window of the default route
+	AlertMaxQueued    int                     // 0: bot.DefaultMaxQueued
+	Maintenance       []bot.MaintenanceWindow // configured maintenance windows
+
 	Slack      SlackConfig
 	Discord    DiscordConfig
 	PagerDuty  PagerDutyConfig
+	Paging     PagingConfig     // the pagerduty section of the file (configpaging.go)
+	Escalation EscalationConfig // the escalation section (configpaging.go)
 	Jira       JiraConfig
 	ServiceNow ServiceNowConfig
+	Receivers  ReceiversConfig // monitoring webhooks beyond the token
+	Insights   InsightsConfig  // digests, postmortem, calendar, reminders (configinsights.go)
 
 	sources map[string]string // key → the environment variable that set it
 }
@@ -54,6 +63,8 @@ type OutboxConfig struct {
 type SlackConfig struct {
 	BotToken, SigningSecret, AppToken Secret
 	APIURL                            string
+	PreviousSigningSecret             Secret   // SLACK_SIGNING_SECRET_PREVIOUS, accepted during a rotation
+	Responders, UserGroups            []string // the file's slack section (configslack.go)
 }
 
 // DiscordConfig is the Discord application's settings (environment only).
@@ -73,12 +84,14 @@ type PagerDutyConfig struct {
 type JiraConfig struct {
 	URL, User, Project   string
 	Token, WebhookSecret Secret
+	JiraOptions          // the file's jira section (configtickets.go)
 }
 
 // ServiceNowConfig is ServiceNow's settings (environment only).
 type ServiceNowConfig struct {
-	URL, User string
-	Password  Secret
+	URL, User         string
+	Password          Secret
+	ServiceNowOptions // the file's servicenow section and the OAuth client (configtickets.go)
 }
 
 // Defaults.
@@ -168,6 +181,12 @@ func (c *Config) applyFile(fc fileConfig) error {
 	c.Roles = fc.Roles
 	errs = append(errs, c.applySeverities(fc.Severities)...)
 	errs = append(errs, c.applyOutbox(fc.Outbox)...)
+	errs = append(errs, c.applyTicketsFile(fc.Jira, fc.ServiceNow)...)
+	errs = append(errs, c.applySlackFile(fc.Slack)...)
+	errs = append(errs, c.applyPaging(fc.PagerDuty, fc.Escalation)...)
+	errs = append(errs, c.applyAlerts(fc)...)
+	errs = append(errs, c.applyReceiversFile(fc)...)
+	errs = append(errs, c.applyInsights(fc.Digests, fc.Postmortem, fc.Calendar, fc.Reminders)...)
 	return errors.Join(errs...)
 }
 
@@ -301,6 +320,8 @@ func (c *Config) Validate() error {
 			add(name, checkURL(u))
 		}
 	}
+	errs = append(errs, c.checkSlack()...)
+	errs = append(errs, c.checkTickets()...)
 	add("DISCORD_PUBLIC_KEY", checkHexKey(c.Discord.PublicKey))
 	if c.Discord.AppID != "" && strings.Trim(c.Discord.AppID, "0123456789") != "" {
 		add("DISCORD_APP_ID", fmt.Errorf("%q is not a Discord application id (digits only)", c.Discord.AppID))

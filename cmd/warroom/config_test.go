@@ -83,7 +83,7 @@ outbox: {max_attempts: 3, lease: 1m, batch: 8}
 		"WARROOM_ADDR", "127.0.0.1:9999",
 		"WARROOM_LOG_FORMAT", "JSON",
 		"WARROOM_PUBLIC_URL", "https://warroom.example.com/",
-		"JIRA_URL", "https://jira.example.com",
+		"JIRA_URL", "https://jira.example.com", "JIRA_TOKEN", "t", "JIRA_PROJECT", "OPS", // Jira needs all three
 		"WARROOM_LOG_LEVEL", "", // empty counts as unset: the file's debug stays
 	))
 	if err != nil {

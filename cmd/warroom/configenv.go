@@ -13,9 +13,11 @@ var secretEnv = []string{
 	"WARROOM_DB",
 	"WARROOM_WEBHOOK_TOKEN",
 	"WARROOM_API_TOKEN",
+	"GRAFANA_WEBHOOK_SECRET",
 	"SLACK_BOT_TOKEN",
 	"SLACK_SIGNING_SECRET",
 	"SLACK_APP_TOKEN",
+	"SLACK_SIGNING_SECRET_PREVIOUS",
 	"DISCORD_BOT_TOKEN",
 	"PAGERDUTY_TOKEN",
 	"PAGERDUTY_ROUTING_KEY",
@@ -23,6 +25,7 @@ var secretEnv = []string{
 	"JIRA_TOKEN",
 	"JIRA_WEBHOOK_SECRET",
 	"SERVICENOW_PASSWORD",
+	"SERVICENOW_CLIENT_SECRET",
 }
 
 // envReader reads variables through lookup (os.LookupEnv outside tests) and
@@ -106,6 +109,7 @@ func applyEnv(c *Config, e *envReader) {
 	e.secretInto("SLACK_SIGNING_SECRET", &c.Slack.SigningSecret)
 	e.secretInto("SLACK_APP_TOKEN", &c.Slack.AppToken)
 	e.str("SLACK_API_URL", &c.Slack.APIURL)
+	applySlackEnv(c, e)
 
 	e.secretInto("DISCORD_BOT_TOKEN", &c.Discord.BotToken)
 	e.str("DISCORD_PUBLIC_KEY", &c.Discord.PublicKey)
@@ -117,6 +121,7 @@ func applyEnv(c *Config, e *envReader) {
 	e.secretInto("PAGERDUTY_WEBHOOK_SECRET", &c.PagerDuty.WebhookSecret)
 	e.str("PAGERDUTY_API_URL", &c.PagerDuty.APIURL)
 	e.str("PAGERDUTY_EVENTS_URL", &c.PagerDuty.EventsURL)
+	applyPagingEnv(c, e)
 
 	e.str("JIRA_URL", &c.Jira.URL)
 	e.str("JIRA_USER", &c.Jira.User)
@@ -127,4 +132,7 @@ func applyEnv(c *Config, e *envReader) {
 	e.str("SERVICENOW_URL", &c.ServiceNow.URL)
 	e.str("SERVICENOW_USER", &c.ServiceNow.User)
 	e.secretInto("SERVICENOW_PASSWORD", &c.ServiceNow.Password)
+	applyTicketsEnv(c, e)
+
+	applyReceiversEnv(c, e)
 }

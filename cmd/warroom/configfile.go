@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/warroom/warroom/integrations/generic"
 )
 
 // fileConfig is the shape of the YAML file. Pointers tell a key that is
@@ -26,6 +28,20 @@ type fileConfig struct {
 	Roles           []string           `yaml:"roles"`
 	Severities      map[string]fileSLA `yaml:"severities"`
 	Outbox          fileOutbox         `yaml:"outbox"`
+	Jira            fileJira           `yaml:"jira"`
+	ServiceNow      fileServiceNow     `yaml:"servicenow"`
+	Slack           fileSlack          `yaml:"slack"`
+	PagerDuty       filePagerDuty      `yaml:"pagerduty"`
+	Escalation      fileEscalation     `yaml:"escalation"`
+	Routes          []fileRoute        `yaml:"routes"`
+	Alerts          fileAlerts         `yaml:"alerts"`
+	Maintenance     []fileMaintenance  `yaml:"maintenance"`
+	SNSTopicARNs    []string           `yaml:"sns_topic_arns"`
+	Generic         generic.Mapping    `yaml:"generic"`
+	Digests         []fileDigest       `yaml:"digests"`    // configinsights.go
+	Postmortem      filePostmortem     `yaml:"postmortem"` // configinsights.go
+	Calendar        fileCalendar       `yaml:"calendar"`   // configinsights.go
+	Reminders       fileReminders      `yaml:"reminders"`  // configinsights.go
 }
 
 type fileSLA struct {

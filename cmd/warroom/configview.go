@@ -23,6 +23,11 @@ type configView struct {
 	Roles           []string           `yaml:"roles"`
 	Severities      map[string]viewSLA `yaml:"severities"`
 	Outbox          viewOutbox         `yaml:"outbox"`
+	Jira            *viewJira          `yaml:"jira,omitempty"`       // configtickets.go
+	ServiceNow      *viewServiceNow    `yaml:"servicenow,omitempty"` // configtickets.go
+	Digests         []viewDigest       `yaml:"digests,omitempty"`    // configinsights.go
+	Postmortem      *viewPostmortem    `yaml:"postmortem,omitempty"`
+	Calendar        *viewCalendar      `yaml:"calendar,omitempty"`
 	Environment     viewEnv            `yaml:"environment"`
 }
 
@@ -46,6 +51,7 @@ type viewEnv struct {
 	SlackBotToken          Secret `yaml:"SLACK_BOT_TOKEN"`
 	SlackSigningSecret     Secret `yaml:"SLACK_SIGNING_SECRET"`
 	SlackAppToken          Secret `yaml:"SLACK_APP_TOKEN"`
+	SlackPreviousSecret    Secret `yaml:"SLACK_SIGNING_SECRET_PREVIOUS"`
 	SlackAPIURL            string `yaml:"SLACK_API_URL"`
 	DiscordBotToken        Secret `yaml:"DISCORD_BOT_TOKEN"`
 	DiscordPublicKey       string `yaml:"DISCORD_PUBLIC_KEY"`
@@ -64,6 +70,8 @@ type viewEnv struct {
 	ServiceNowURL          string `yaml:"SERVICENOW_URL"`
 	ServiceNowUser         string `yaml:"SERVICENOW_USER"`
 	ServiceNowPassword     Secret `yaml:"SERVICENOW_PASSWORD"`
+	ServiceNowClientID     string `yaml:"SERVICENOW_CLIENT_ID"`
+	ServiceNowClientSecret Secret `yaml:"SERVICENOW_CLIENT_SECRET"`
 }
 
 // YAML renders the effective configuration with every secret redacted.
@@ -76,7 +84,7 @@ func (c *Config) YAML() ([]byte, error) {
 		Outbox:     viewOutbox{MaxAttempts: c.Outbox.MaxAttempts, Lease: formatDuration(c.Outbox.Lease), Batch: c.Outbox.Batch},
 		Environment: viewEnv{
 			WebhookToken: c.WebhookToken, APIToken: c.APIToken,
-			SlackBotToken: c.Slack.BotToken, SlackSigningSecret: c.Slack.SigningSecret, SlackAppToken: c.Slack.AppToken, SlackAPIURL: c.Slack.APIURL,
+			SlackBotToken: c.Slack.BotToken, SlackSigningSecret: c.Slack.SigningSecret, SlackAppToken: c.Slack.AppToken, SlackAPIURL: c.Slack.APIURL, SlackPreviousSecret: c.Slack.PreviousSigningSecret,
 			DiscordBotToken: c.Discord.BotToken, DiscordPublicKey: c.Discord.PublicKey, DiscordAppID: c.Discord.AppID, DiscordAPIURL: c.Discord.APIURL,
 			PagerDutyToken: c.PagerDuty.Token, PagerDutyRoutingKey: c.PagerDuty.RoutingKey, PagerDutyWebhookSecret: c.PagerDuty.WebhookSecret,
 			PagerDutyAPIURL: c.PagerDuty.APIURL, PagerDutyEventsURL: c.PagerDuty.EventsURL,
@@ -87,6 +95,9 @@ func (c *Config) YAML() ([]byte, error) {
 	if v.Roles == nil {
 		v.Roles = []string{}
 	}
+	v.Jira, v.ServiceNow = c.ticketViews()
+	v.Digests, v.Postmortem, v.Calendar = c.insightsViews() // configinsights.go
+	v.Environment.ServiceNowClientID, v.Environment.ServiceNowClientSecret = c.ServiceNow.ClientID, c.ServiceNow.ClientSecret
 	for sev, sla := range c.SLAs {
 		v.Severities[sevKey(sev)] = viewSLA{
 			Acknowledge: formatDuration(sla.Acknowledge), Resolve: formatDuration(sla.Resolve),

@@ -78,7 +78,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup fu
 	case "help":
 		c.usage(stdout)
 		return exitOK
-	case "digest", "postmortem", "export", "import", "route", "discord":
+	case "route":
+		return c.route(ctx, rest)
+	case "digest": // insightscli.go
+		return c.digest(ctx, rest)
+	case "postmortem":
+		return c.postmortem(ctx, rest)
+	case "export": // history.go
+		return c.export(ctx, rest)
+	case "import":
+		return c.importHistory(ctx, rest)
+	case "discord":
 		fmt.Fprintf(stderr, "warroom %s: not in this release of warroom; it arrives in a later one\n", name)
 		return exitUsage
 	default:
@@ -208,9 +218,18 @@ commands:
   migrate        apply database migrations, print the schema version and exit
   config check   validate the configuration and print it, secrets redacted
   version        print the version, commit and Go version
+  route --dry-run FILE.json [--source alertmanager|grafana]
+                 show how alerts would be routed and what would happen
+  digest [--period 7d|30d|all] [--severity sev1,sev2] [--post]
+                 print the KPI digest as markdown, or post it to the digest channels
+  postmortem INC-42
+                 print the postmortem draft of an incident as markdown
+  export --format csv|json [--since DATE] [--output FILE]
+                 incident history with times, durations and SLA columns
+  import FILE    load history in the export's format (idempotent by key)
   help           print this help
 
-Not in this release yet: digest, postmortem, export, import, route, discord register.
+Not in this release yet: discord register.
 
 The configuration is a YAML file (--config or WARROOM_CONFIG) plus environment
 variables, which win. See deploy/warroom.example.yaml and the README.

@@ -1,0 +1,330 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/kpi"
+)
+
+// historyColumns are the export's columns, in order: the CSV header and
+// the JSON keys. Durations are seconds; empty cells are unset values. The
+// *_s, *_sla and in_maintenance columns are computed, and ignored on import.
+var historyColumns = []string{
+	"key", "title", "severity", "status", "service", "source",
+	"started_at", "declared_at", "acknowledged_at", "mitigated_at", "resolved_at", "closed_at",
+	"time_to_detect_s", "time_to_acknowledge_s", "time_to_resolve_s",
+	"ack_sla", "resolve_sla", "in_maintenance",
+	"commander", "summary", "impact",
+	"pagerduty", "pagerduty_url", "jira", "jira_url", "servicenow", "servicenow_url",
+}
+
+// historyRow is one incident of an export, by column.
+type historyRow map[string]string
+
+// exportRow renders an incident with its KPI columns.
+func exportRow(inc *bot.Incident, sla bot.SLA, windows []bot.MaintenanceWindow, now time.Time) historyRow {
+	r := historyRow{
+		"key": inc.Key(), "title": inc.Title, "severity": inc.Severity.String(), "status": string(inc.Status),
+		"service": inc.Service, "source": inc.Source, "started_at": ts(&inc.StartedAt), "declared_at": ts(&inc.DeclaredAt),
+		"acknowledged_at": ts(inc.AcknowledgedAt), "mitigated_at": ts(inc.MitigatedAt), "resolved_at": ts(inc.ResolvedAt),
+		"closed_at": ts(inc.ClosedAt), "time_to_detect_s": secs(inc.TimeToDetect(), true),
+		"commander": inc.Commander(), "summary": inc.Summary, "impact": inc.Impact,
+		"in_maintenance": strconv.FormatBool(bot.InMaintenance(windows, inc.DeclaredAt, inc.Service)),
+	}
+	r["time_to_acknowledge_s"] = secs(inc.TimeToAcknowledge())
+	r["time_to_resolve_s"] = secs(inc.TimeToResolve())
+	r["ack_sla"], r["resolve_sla"] = kpi.Outcomes(inc, sla, now)
+	for _, sys := range []string{bot.LinkPagerDuty, bot.LinkJira, bot.LinkServiceNow} {
+		if l, ok := inc.Links[sys]; ok {
+			r[sys], r[sys+"_url"] = l.ID, l.URL
+		}
+	}
+	return r
+}
+
+func ts(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func secs(d time.Duration, ok bool) string {
+	if !ok {
+		return ""
+	}
+	return strconv.FormatInt(int64(d.Round(time.Second)/time.Second), 10)
+}
+
+// timeLayouts are the times an import accepts, in UTC unless they say.
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04", time.DateOnly}
+
+func parseTime(s string) (time.Time, error) {
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC().Truncate(time.Microsecond), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time like 2026-05-04T09:30:00Z", s)
+}
+
+// importRow turns one row into an incident, checking every field.
+func importRow(r historyRow, now time.Time) (*bot.Incident, error) {
+	var errs []string
+	bad := func(col, format string, args ...any) {
+		errs = append(errs, col+": "+fmt.Sprintf(format, args...))
+	}
+	inc := &bot.Incident{Title: strings.TrimSpace(r["title"]), Service: r["service"], Source: r["source"],
+		Summary: r["summary"], Impact: r["impact"], UpdatedAt: now, Version: 1}
+	if !bot.LooksLikeKey(strings.TrimSpace(r["key"])) {
+		bad("key", "%q is not an incident key like INC-42", r["key"])
+	} else {
+		inc.Number, _ = bot.ParseKey(r["key"])
+	}
+	if inc.Title == "" {
+		bad("title", "required")
+	} else if t := bot.SanitizeTitle(inc.Title, bot.MaxTitleLen); t != inc.Title {
+		inc.Title = t
+	}
+	if sev, err := bot.ParseSeverity(r["severity"]); err != nil {
+		bad("severity", "%q is not one of SEV1, SEV2, SEV3, SEV4", r["severity"])
+	} else {
+		inc.Severity = sev
+	}
+	inc.Status = bot.Status(strings.ToLower(strings.TrimSpace(r["status"])))
+	if !inc.Status.Valid() {
+		bad("status", "%q is not a status like resolved", r["status"])
+	}
+	if inc.Source == "" {
+		inc.Source = "import"
+	}
+	opt := func(col string) *time.Time {
+		v := strings.TrimSpace(r[col])
+		if v == "" {
+			return nil
+		}
+		t, err := parseTime(v)
+		if err != nil {
+			bad(col, "%v", err)
+			return nil
+		}
+		return &t
+	}
+	if d := opt("declared_at"); d == nil {
+		if strings.TrimSpace(r["declared_at"]) == "" {
+			bad("declared_at", "required")
+		}
+	} else {
+		inc.DeclaredAt = *d
+	}
+	inc.StartedAt = inc.DeclaredAt
+	if s := opt("started_at"); s != nil {
+		inc.StartedAt = *s
+	}
+	inc.AcknowledgedAt, inc.MitigatedAt = opt("acknowledged_at"), opt("mitigated_at")
+	inc.ResolvedAt, inc.ClosedAt = opt("resolved_at"), opt("closed_at")
+	if !inc.DeclaredAt.IsZero() {
+		if inc.StartedAt.After(inc.DeclaredAt) {
+			bad("started_at", "after declared_at")
+		}
+		for _, f := range []struct {
+			col string
+			t   *time.Time
+		}{{"acknowledged_at", inc.AcknowledgedAt}, {"mitigated_at", inc.MitigatedAt}, {"resolved_at", inc.ResolvedAt}, {"closed_at", inc.ClosedAt}} {
+			if f.t != nil && f.t.Before(inc.DeclaredAt) {
+				bad(f.col, "before declared_at")
+			}
+		}
+	}
+	if inc.Status.Valid() {
+		switch {
+		case !inc.Status.Open() && inc.ResolvedAt == nil:
+			bad("resolved_at", "required for a %s incident", inc.Status)
+		case inc.Status == bot.StatusClosed && inc.ClosedAt == nil:
+			bad("closed_at", "required for a closed incident")
+		case inc.Status.Open() && inc.ResolvedAt != nil:
+			bad("resolved_at", "set on an incident that is %s", inc.Status)
+		case inc.Status.Acknowledged() && inc.AcknowledgedAt == nil && inc.Status.Open():
+			bad("acknowledged_at", "required for an incident that is %s", inc.Status)
+		}
+	}
+	if c := strings.TrimPrefix(strings.TrimSpace(r["commander"]), "@"); c != "" {
+		inc.Roles = map[string]string{bot.RoleCommander: c}
+	}
+	for _, sys := range []string{bot.LinkPagerDuty, bot.LinkJira, bot.LinkServiceNow} {
+		if id := strings.TrimSpace(r[sys]); id != "" {
+			if inc.Links == nil {
+				inc.Links = map[string]bot.Link{}
+			}
+			inc.Links[sys] = bot.Link{ID: id, URL: strings.TrimSpace(r[sys+"_url"])}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.New(strings.Join(errs, "; "))
+	}
+	return inc, nil
+}
+
+// historyWriter writes rows as CSV or JSON.
+type historyWriter struct {
+	csv  *csv.Writer
+	w    io.Writer
+	json bool
+	n    int
+}
+
+func newHistoryWriter(w io.Writer, format string) (*historyWriter, error) {
+	switch format {
+	case "csv":
+		hw := &historyWriter{csv: csv.NewWriter(w)}
+		return hw, hw.csv.Write(historyColumns)
+	case "json":
+		_, err := io.WriteString(w, "[")
+		return &historyWriter{w: w, json: true}, err
+	}
+	return nil, fmt.Errorf("format %q is not csv or json", format)
+}
+
+func (h *historyWriter) write(r historyRow) error {
+	h.n++
+	if !h.json {
+		rec := make([]string, len(historyColumns))
+		for i, c := range historyColumns {
+			rec[i] = defuse(r[c])
+		}
+		return h.csv.Write(rec)
+	}
+	b, err := json.Marshal(map[string]string(r))
+	if err != nil {
+		return err
+	}
+	sep := ",\n"
+	if h.n == 1 {
+		sep = "\n"
+	}
+	_, err = io.WriteString(h.w, sep+string(b))
+	return err
+}
+
+func (h *historyWriter) close() error {
+	if !h.json {
+		h.csv.Flush()
+		return h.csv.Error()
+	}
+	_, err := io.WriteString(h.w, "\n]\n")
+	return err
+}
+
+// historyReader reads rows of a CSV or JSON export; where says where a row
+// is, for errors ("line 12", "record 12").
+type historyReader struct {
+	csv    *csv.Reader
+	header []string
+	dec    *json.Decoder
+	n      int
+	broken bool // the JSON stream cannot be read further
+}
+
+func newHistoryReader(r io.Reader, format string) (*historyReader, error) {
+	if format == "json" {
+		dec := json.NewDecoder(r)
+		tok, err := dec.Token()
+		if err != nil || tok != json.Delim('[') {
+			return nil, errors.New("a JSON import is an array of objects, as warroom export --format json writes")
+		}
+		return &historyReader{dec: dec}, nil
+	}
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("line 1: read the header: %w", err)
+	}
+	header := make([]string, len(head))
+	known := map[string]bool{}
+	for _, c := range historyColumns {
+		known[c] = true
+	}
+	for i, h := range head {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if !known[h] {
+			return nil, fmt.Errorf("line 1: unknown column %q (columns: %s)", h, strings.Join(historyColumns, ", "))
+		}
+		header[i] = h
+	}
+	return &historyReader{csv: cr, header: header}, nil
+}
+
+// next returns the next row and where it is; io.EOF at the end.
+func (h *historyReader) next() (historyRow, string, error) {
+	h.n++
+	if h.dec != nil {
+		where := fmt.Sprintf("record %d", h.n)
+		if !h.dec.More() {
+			return nil, where, io.EOF
+		}
+		if h.broken {
+			return nil, where, io.EOF
+		}
+		var m map[string]any
+		if err := h.dec.Decode(&m); err != nil {
+			h.broken = true
+			return nil, where, fmt.Errorf("not a JSON object: %w", err)
+		}
+		row := historyRow{}
+		for k, v := range m {
+			switch v := v.(type) {
+			case string:
+				row[k] = v
+			case float64:
+				row[k] = strconv.FormatFloat(v, 'f', -1, 64)
+			case bool:
+				row[k] = strconv.FormatBool(v)
+			case nil:
+			default:
+				return nil, where, fmt.Errorf("%s: want a string", k)
+			}
+		}
+		return row, where, nil
+	}
+	rec, err := h.csv.Read()
+	line, _ := h.csv.FieldPos(0)
+	where := fmt.Sprintf("line %d", line)
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			where = fmt.Sprintf("line %d", pe.Line)
+		}
+		return nil, where, err
+	}
+	row := make(historyRow, len(rec))
+	for i, v := range rec {
+		row[h.header[i]] = refuse(v)
+	}
+	return row, where, nil
+}
+
+// defuse keeps a spreadsheet from running a cell as a formula: text that
+// starts with = + - @ gets a leading apostrophe, which refuse removes on
+// import. Numbers and times never start so (durations are not negative).
+func defuse(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+func refuse(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(v[1])) {
+		return v[1:]
+	}
+	return v
+}

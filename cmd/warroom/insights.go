@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/digest"
+	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/bot/postmortem"
+	"github.com/warroom/warroom/bot/schedule"
+	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/integrations/chart"
+	"github.com/warroom/warroom/integrations/console"
+	"github.com/warroom/warroom/integrations/slack"
+)
+
+// serviceInsights is what the Service needs for SLA and action reminders
+// and postmortem drafts: the template is parsed here, at start.
+func serviceInsights(cfg Config) (bot.InsightsConfig, error) {
+	in := cfg.Insights
+	cal := in.Calendar
+	ic := bot.InsightsConfig{
+		Off: in.RemindersOff, RemindAt: in.RemindAt,
+		ActionRemindBefore: in.ActionRemindBefore, ActionRemindEvery: in.ActionRemindEvery,
+		PostmortemDue: cal.Due,
+	}
+	if in.PostmortemOff {
+		return ic, nil
+	}
+	d, err := postmortem.New(postmortem.Config{Template: in.PostmortemText, Name: in.PostmortemTemplate, Location: cal.Location})
+	if err != nil {
+		return ic, fmt.Errorf("postmortem.template: %w", err)
+	}
+	ic.Postmortem = d.Render
+	return ic, nil
+}
+
+// insights is the digests and postmortems, wired.
+type insights struct {
+	svc    *bot.Service
+	runner *digest.Runner
+	cfg    Config
+}
+
+// digestStore is what digests need from the store.
+type digestStore interface {
+	bot.Store
+	bot.InsightsReader
+	bot.HistoryStore
+}
+
+func newInsights(cfg Config, svc *bot.Service, store bot.Store, w *outbox.Worker, log *slog.Logger) (*insights, error) {
+	ds, ok := store.(digestStore)
+	if !ok {
+		return nil, errors.New("build digests: the store cannot sum up KPIs")
+	}
+	var scheds []digest.Schedule
+	for _, d := range cfg.Insights.Digests {
+		scheds = append(scheds, d.schedule())
+	}
+	runner, err := digest.NewRunner(digest.RunnerConfig{
+		Schedules: scheds, Targets: []string{console.Platform}, Owner: w.Owner(), AfterPost: w.Poke,
+	}, ds, digest.NewBuilder(ds, cfg.SLAs, chart.Draw), log)
+	if err != nil {
+		return nil, fmt.Errorf("build digests: %w", err)
+	}
+	return &insights{svc: svc, runner: runner, cfg: cfg}, nil
+}
+
+// capabilities fills the router's Digester and Postmortem.
+func (in *insights) capabilities(rc *commands.Config) {
+	rc.Digester = digest.Command{Runner: in.runner, Defaults: in.defaults()}
+	if !in.cfg.Insights.PostmortemOff {
+		rc.Postmortem = postmortems{svc: in.svc}
+	}
+}
+
+// defaults are the options of digests posted on request.
+func (in *insights) defaults() digest.Options {
+	return digest.Options{Location: in.cfg.Insights.Calendar.Location}
+}
+
+// tasks adds the reminder and digest tasks to the scheduler.
+func (in *insights) tasks(s *schedule.Scheduler) {
+	s.Add("reminders", func(ctx context.Context, now time.Time) error {
+		_, err := in.svc.FireReminders(ctx, now, 0)
+		return err
+	})
+	if len(in.cfg.Insights.Digests) > 0 {
+		s.Add("digests", in.runner.Tick)
+	}
+}
+
+// targets sends digests to the console and to every chat target that
+// handles digest jobs.
+func (in *insights) targets(w map[string]bool) {
+	t := []string{console.Platform}
+	if w[slack.Platform+"."+bot.EffectDigest] {
+		t = append(t, slack.Platform)
+	}
+	in.runner.SetTargets(t)
+}
+
+// postmortems is the /incident postmortem capability: it regenerates and
+// stores the draft.
+type postmortems struct{ svc *bot.Service }
+
+func (p postmortems) Draft(ctx context.Context, inc *bot.Incident) (string, error) {
+	return p.svc.RegeneratePostmortem(ctx, inc.Number, "")
+}
+
+// handles lists the outbox job kinds Slack handles; none when Slack is off.
+func (s *slackApp) handles() map[string]bool {
+	out := map[string]bool{}
+	if s == nil {
+		return out
+	}
+	for k := range s.app.Handlers() {
+		out[k] = true
+	}
+	return out
+}

@@ -1,0 +1,274 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/digest"
+	"github.com/warroom/warroom/bot/kpi"
+	"github.com/warroom/warroom/integrations/chart"
+)
+
+// open loads the configuration and opens the database for a one-shot
+// command; close releases both.
+func (c *cli) open(ctx context.Context, name string) (Config, digestStore, func(), bool) {
+	cfg, ok := c.load(name)
+	if !ok {
+		return Config{}, nil, nil, false
+	}
+	log := newLogger(c.stderr, cfg.SlogLevel(), cfg.LogFormat)
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "warroom %s: %v\n", name, err)
+		return Config{}, nil, nil, false
+	}
+	ds, ok := store.(digestStore)
+	if !ok {
+		_ = store.Close()
+		fmt.Fprintf(c.stderr, "warroom %s: this database cannot sum up KPIs\n", name)
+		return Config{}, nil, nil, false
+	}
+	return cfg, ds, func() { _ = store.Close() }, true
+}
+
+// digest: warroom digest [--period 7d] [--severity sev1,sev2] [--sections a,b] [--post].
+func (c *cli) digest(ctx context.Context, args []string) int {
+	fs := c.flags("warroom digest")
+	period := fs.String("period", "7d", "the `period` the digest covers: 7d, 30d, 12h or all")
+	sevs := fs.String("severity", "", "comma-separated `severities` to include (default all)")
+	sections := fs.String("sections", "", "comma-separated `sections` (default all: "+strings.Join(digest.AllSections, ",")+")")
+	post := fs.Bool("post", false, "also post it to every configured digest channel (the running server delivers it)")
+	chartFile := fs.String("chart", "", "write the chart PNG to `file`")
+	if err := fs.Parse(args); err != nil {
+		return flagExit(err)
+	}
+	p, err := kpi.ParsePeriod(*period)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "warroom digest: --period: %v\n", bot.ErrorMessage(err))
+		return exitUsage
+	}
+	o := digest.Options{Period: p}
+	for _, s := range splitList(*sevs) {
+		sev, err := bot.ParseSeverity(s)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "warroom digest: --severity: %v\n", bot.ErrorMessage(err))
+			return exitUsage
+		}
+		o.Severities = append(o.Severities, sev)
+	}
+	if o.Sections, err = digest.ParseSections(splitList(*sections)); err != nil {
+		fmt.Fprintf(c.stderr, "warroom digest: --sections: %v\n", err)
+		return exitUsage
+	}
+	cfg, store, done, ok := c.open(ctx, "digest")
+	if !ok {
+		return exitError
+	}
+	defer done()
+	o.Location = cfg.Insights.Calendar.Location
+	var scheds []digest.Schedule
+	for _, d := range cfg.Insights.Digests {
+		scheds = append(scheds, d.schedule())
+	}
+	runner, err := digest.NewRunner(digest.RunnerConfig{Schedules: scheds, Targets: chatTargets(cfg), Owner: "warroom digest"},
+		store, digest.NewBuilder(store, cfg.SLAs, chart.Draw), nil)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "warroom digest: %v\n", err)
+		return exitError
+	}
+	d, err := runner.Build(ctx, o)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "warroom digest: %v\n", err)
+		return exitError
+	}
+	if *post {
+		chans := runner.Channels()
+		if len(chans) == 0 {
+			fmt.Fprintln(c.stderr, "warroom digest: --post needs a digests section with a channel in the configuration")
+			return exitError
+		}
+		for _, ch := range chans {
+			if _, err := (digest.Command{Runner: runner, Defaults: o}).Digest(ctx, p, ch); err != nil {
+				fmt.Fprintf(c.stderr, "warroom digest: post to %s: %v\n", ch, err)
+				return exitError
+			}
+			fmt.Fprintf(c.stderr, "warroom digest: queued for #%s\n", ch)
+		}
+	}
+	if *chartFile != "" && d.Chart != nil {
+		if err := os.WriteFile(*chartFile, d.Chart, 0o644); err != nil {
+			fmt.Fprintf(c.stderr, "warroom digest: %v\n", err)
+			return exitError
+		}
+	}
+	fmt.Fprint(c.stdout, digest.Markdown(d))
+	return exitOK
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// postmortem: warroom postmortem INC-42.
+func (c *cli) postmortem(ctx context.Context, args []string) int {
+	fs := c.flags("warroom postmortem")
+	if err := fs.Parse(args); err != nil {
+		return flagExit(err)
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(c.stderr, "usage: warroom postmortem INC-42")
+		return exitUsage
+	}
+	n, err := bot.ParseKey(fs.Arg(0))
+	if err != nil {
+		fmt.Fprintf(c.stderr, "warroom postmortem: %s\n", bot.ErrorMessage(err))
+		return exitUsage
+	}
+	cfg, store, done, ok := c.open(ctx, "postmortem")
+	if !ok {
+		return exitError
+	}
+	defer done()
+	ic, err := serviceInsights(cfg)
+	if err == nil && ic.Postmortem == nil {
+		err = errors.New("postmortem drafts are off (postmortem.off)")
+	}
+	if err != nil {
+		fmt.Fprintf(c.stderr, "warroom postmortem: %v\n", err)
+		return exitError
+	}
+	svc, err := bot.NewService(bot.Config{SLAs: cfg.SLAs, Roles: cfg.Roles, Insights: ic, PublicURL: cfg.PublicURL}, store, nil)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "warroom postmortem: %v\n", err)
+		return exitError
+	}
+	md, err := svc.DraftPostmortem(ctx, n)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "warroom postmortem: %s\n", bot.ErrorMessage(err))
+		if bot.ErrorCode(err) == bot.CodeNotFound {
+			return exitUsage
+		}
+		return exitError
+	}
+	fmt.Fprint(c.stdout, md)
+	return exitOK
+}
+
+// export: warroom export --format csv|json [--since DATE] [--output FILE].
+func (c *cli) export(ctx context.Context, args []string) int {
+	fs := c.flags("warroom export")
+	format := fs.String("format", "csv", "`csv` or json")
+	since := fs.String("since", "", "only incidents declared on or after `DATE` (2026-01-01 or RFC 3339)")
+	output := fs.String("output", "", "write to `FILE` instead of standard output")
+	if err := fs.Parse(args); err != nil {
+		return flagExit(err)
+	}
+	if *format != "csv" && *format != "json" {
+		fmt.Fprintf(c.stderr, "warroom export: --format %q is not csv or json\n", *format)
+		return exitUsage
+	}
+	var from time.Time
+	if *since != "" {
+		t, err := parseTime(*since)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "warroom export: --since: %v\n", err)
+			return exitUsage
+		}
+		from = t
+	}
+	cfg, store, done, ok := c.open(ctx, "export")
+	if !ok {
+		return exitError
+	}
+	defer done()
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var w io.Writer = c.stdout
+	if *output != "" {
+		f, err := os.Create(*output)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "warroom export: %v\n", err)
+			return exitError
+		}
+		defer f.Close()
+		w = f
+	}
+	n, err := exportHistory(ctx, store, cfg, w, *format, from, time.Now().UTC())
+	if err != nil {
+		fmt.Fprintf(c.stderr, "warroom export: %v\n", err)
+		return exitError
+	}
+	fmt.Fprintf(c.stderr, "warroom export: %d incidents\n", n)
+	return exitOK
+}
+
+// exportHistory writes every incident declared since from.
+func exportHistory(ctx context.Context, store digestStore, cfg Config, out io.Writer, format string, from, now time.Time) (int, error) {
+	bw := bufio.NewWriterSize(out, 256<<10)
+	w, err := newHistoryWriter(bw, format)
+	if err != nil {
+		return 0, err
+	}
+	windows, err := store.MaintenanceWindows(ctx, bot.MaintenanceFilter{From: from, To: now.Add(time.Hour)})
+	if err != nil {
+		return 0, fmt.Errorf("list maintenance windows: %w", err)
+	}
+	err = store.ExportIncidents(ctx, from, func(inc *bot.Incident) error {
+		return w.write(exportRow(inc, cfg.SLAs[inc.Severity], windows, now))
+	})
+	if err != nil {
+		return w.n, err
+	}
+	if err := w.close(); err != nil {
+		return w.n, err
+	}
+	return w.n, bw.Flush()
+}
+
+// importHistory: warroom import FILE [--format csv|json].
+func (c *cli) importHistory(ctx context.Context, args []string) int {
+	fs := c.flags("warroom import")
+	format := fs.String("format", "", "`csv` or json (default: by the file's extension)")
+	if err := fs.Parse(args); err != nil {
+		return flagExit(err)
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(c.stderr, "usage: warroom import FILE")
+		return exitUsage
+	}
+	path := fs.Arg(0)
+	if *format == "" {
+		*format = "csv"
+		if strings.EqualFold(filepath.Ext(path), ".json") {
+			*format = "json"
+		}
+	}
+	_, store, done, ok := c.open(ctx, "import")
+	if !ok {
+		return exitError
+	}
+	defer done()
+	res, err := importFile(ctx, store, path, *format, time.Now().UTC(), c.stderr)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "warroom import: %v\n", err)
+		return exitError
+	}
+	fmt.Fprintf(c.stdout, "imported %d incidents from %s: %d new, %d updated\n", res.created+res.updated, path, res.created, res.updated)
+	return exitOK
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/bot/schedule"
+	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/integrations/pagerduty"
+)
+
+// servicePaging is what the Service needs to page and escalate: paging
+// through PagerDuty when a routing key is set.
+func servicePaging(cfg Config) (bot.PagingConfig, bot.EscalationConfig) {
+	var p bot.PagingConfig
+	if cfg.PagerDuty.RoutingKey.IsSet() {
+		p = bot.PagingConfig{Targets: []string{pagerduty.Target}, PageAt: cfg.Paging.PageAt}
+	}
+	e := bot.EscalationConfig{Off: cfg.Escalation.Off, Levels: cfg.Escalation.Levels, Mention: cfg.Escalation.Mention}
+	return p, e
+}
+
+// paging is the PagerDuty integration and the scheduler, wired.
+type paging struct {
+	pd    *pagerduty.Client // nil when PagerDuty is not configured
+	sched *schedule.Scheduler
+}
+
+// newPaging builds the PagerDuty integration (when configured), registers
+// its outbox handlers and the escalation task.
+func newPaging(cfg Config, svc *bot.Service, worker *outbox.Worker, log *slog.Logger) (*paging, error) {
+	p := &paging{sched: schedule.New(schedule.Config{Interval: cfg.Escalation.Interval}, log)}
+	p.sched.Add("escalation", schedule.Escalation(svc))
+	pdc := cfg.PagerDuty
+	if !pdc.RoutingKey.IsSet() && !pdc.Token.IsSet() {
+		return p, nil
+	}
+	keys := map[string]string{}
+	for name, s := range cfg.Paging.ServiceKeys {
+		keys[name] = s.Reveal()
+	}
+	client, err := pagerduty.New(pagerduty.Config{
+		Token: pdc.Token.Reveal(), RoutingKey: pdc.RoutingKey.Reveal(), WebhookSecret: pdc.WebhookSecret.Reveal(),
+		APIURL: pdc.APIURL, EventsURL: pdc.EventsURL, From: cfg.Paging.From, Services: keys,
+		UserService: cfg.Paging.UserService, Users: cfg.Paging.Users, Schedules: cfg.Paging.Schedules,
+		Triggered: pagerduty.TriggeredMode(cfg.Paging.Triggered), CacheTTL: cfg.Paging.OnCallCache,
+	}, svc, log)
+	if err != nil {
+		return nil, fmt.Errorf("build PagerDuty integration: %w", err)
+	}
+	for kind, h := range client.Handlers() {
+		worker.Handle(kind, h)
+	}
+	p.pd = client
+	return p, nil
+}
+
+// capabilities fills the router's Pager and OnCall (left nil, not a typed
+// nil, when PagerDuty is not configured).
+func (p *paging) capabilities(cfg *commands.Config, c Config) {
+	if p.pd == nil {
+		return
+	}
+	cfg.Pager = p.pd
+	if c.PagerDuty.Token.IsSet() {
+		cfg.OnCall = p.pd
+	}
+}
+
+// register adds the PagerDuty webhook route when its secret is set.
+func (p *paging) register(mux *http.ServeMux) {
+	if p.pd != nil {
+		p.pd.Register(mux)
+	}
+}
+
+// run runs the scheduler until ctx ends and closes done.
+func (p *paging) run(ctx context.Context, done chan<- struct{}) {
+	defer close(done)
+	_ = p.sched.Run(ctx)
+}
+
+// schedulerStopTimeout bounds the wait for a scheduler tick in flight.
+const schedulerStopTimeout = 5 * time.Second

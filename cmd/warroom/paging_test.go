@@ -1,0 +1,88 @@
+package main
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestPagerDutyWiring: with PagerDuty configured, declaring a SEV1 sends an
+// Events API trigger, /oncall answers from REST, and the signed v3 webhook
+// route takes deliveries.
+func TestPagerDutyWiring(t *testing.T) {
+	var mu sync.Mutex
+	var events []map[string]any
+	pd := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/v2/enqueue":
+			var ev map[string]any
+			_ = json.NewDecoder(r.Body).Decode(&ev)
+			mu.Lock()
+			events = append(events, ev)
+			mu.Unlock()
+			w.WriteHeader(http.StatusAccepted)
+			_, _ = w.Write([]byte(`{"status":"success","message":"Event processed","dedup_key":"INC-1"}`))
+		case "/oncalls":
+			_, _ = w.Write([]byte(`{"oncalls":[{"user":{"summary":"Alice"},"escalation_policy":{"summary":"Web"},"escalation_level":1}],"more":false}`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer pd.Close()
+	r := startApp(t, "PAGERDUTY_ROUTING_KEY", "R0UT1NGKEY0000000000000000000001", "PAGERDUTY_TOKEN", "tok",
+		"PAGERDUTY_WEBHOOK_SECRET", "whsec", "PAGERDUTY_EVENTS_URL", pd.URL, "PAGERDUTY_API_URL", pd.URL)
+
+	if st, body := r.command(t, "declare sev1 Checkout is down"); st != 200 {
+		t.Fatalf("declare: %d %s", st, body)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		n := len(events)
+		mu.Unlock()
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no event reached PagerDuty")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	mu.Lock()
+	if events[0]["event_action"] != "trigger" || events[0]["dedup_key"] != "INC-1" {
+		t.Errorf("event %v", events[0])
+	}
+	mu.Unlock()
+
+	if st, body := r.command(t, "/oncall"); st != 200 || !strings.Contains(body, "Alice") {
+		t.Errorf("/oncall: %d %s", st, body)
+	}
+
+	body := `{"event":{"id":"E1","event_type":"incident.annotated","data":{"type":"incident_note","content":"hi","incident":{"id":"PX"}}}}`
+	m := hmac.New(sha256.New, []byte("whsec"))
+	m.Write([]byte(body))
+	for _, tc := range []struct {
+		sig  string
+		want int
+	}{{"v1=" + hex.EncodeToString(m.Sum(nil)), 200}, {"v1=00", 401}} {
+		req, _ := http.NewRequest("POST", r.url+"/webhooks/pagerduty", strings.NewReader(body))
+		req.Header.Set("X-PagerDuty-Signature", tc.sig)
+		req.Header.Set("X-Webhook-Id", "W1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("webhook with %q: %d, want %d", tc.sig, resp.StatusCode, tc.want)
+		}
+	}
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/integrations/slack"
+	"github.com/warroom/warroom/integrations/slack/slacktest"
+)
+
+// TestSlackWiring: with SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and
+// SLACK_API_URL set, a signed /incident declare reaches the Service and its
+// channel and card reach the (fake) Slack Web API through the outbox.
+func TestSlackWiring(t *testing.T) {
+	fake := slacktest.New()
+	t.Cleanup(fake.Close)
+	fake.AddChannel("C0ANN", "incidents")
+	r := startApp(t, "SLACK_BOT_TOKEN", slacktest.Token, "SLACK_SIGNING_SECRET", "new-secret",
+		"SLACK_SIGNING_SECRET_PREVIOUS", "old-secret", "SLACK_API_URL", fake.APIURL())
+	body := url.Values{"command": {"/incident"}, "text": {"declare sev2 Wiring works"}, "user_id": {"U0ALICE"}, "channel_id": {"C0GEN"}}.Encode()
+	now := time.Now().Unix()
+	req, _ := http.NewRequest(http.MethodPost, r.url+"/slack/commands", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(now, 10))
+	req.Header.Set("X-Slack-Signature", slack.Sign("old-secret", now, []byte(body)))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("signed command: %d", res.StatusCode)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(fake.Calls("pins.add")) == 0 || len(fake.Messages("C0ANN")) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no card pinned or announced; calls: %+v", fake.Calls(""))
+		}
+		time.Sleep(20 * time.Millisecond) // polling with a deadline
+	}
+	if _, ok := fake.ChannelByName("inc-1-wiring-works"); !ok {
+		t.Errorf("no incident channel; channels %+v", fake.Channels())
+	}
+}
+
+func TestSlackConfig(t *testing.T) {
+	if _, err := LoadConfig("", env("SLACK_SIGNING_SECRET_PREVIOUS", "x")); err == nil || !strings.Contains(err.Error(), "SLACK_SIGNING_SECRET_PREVIOUS") {
+		t.Errorf("previous secret alone: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "warroom.yaml")
+	if err := os.WriteFile(path, []byte("slack:\n  responders: [U024BE7LH, bob]\n  user_groups: [S0614TZR7]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadConfig(path, env()); err == nil || !strings.Contains(err.Error(), "slack.responders[1]") {
+		t.Errorf("a name as responder: %v", err)
+	}
+	if err := os.WriteFile(path, []byte("slack:\n  responders: [U024BE7LH]\n  user_groups: [S0614TZR7]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(path, env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.SlackOn() || len(cfg.Slack.Responders) != 1 || cfg.Slack.UserGroups[0] != "S0614TZR7" || !slices.Contains(chatTargets(cfg), "slack") {
+		t.Errorf("slack config = %+v", cfg.Slack)
+	}
+}

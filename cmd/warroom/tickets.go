@@ -1,0 +1,110 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/integrations/jira"
+	"github.com/warroom/warroom/integrations/servicenow"
+)
+
+// ticketConfig is the Service's ticket hook: a target per configured
+// ticket system (JIRA_URL, SERVICENOW_URL) and the threshold.
+func ticketConfig(cfg Config) bot.TicketConfig {
+	t := bot.TicketConfig{At: cfg.TicketThreshold}
+	if cfg.Jira.URL != "" {
+		t.Targets = append(t.Targets, bot.TicketTarget{Name: jira.System, Actions: true})
+	}
+	if cfg.ServiceNow.URL != "" {
+		t.Targets = append(t.Targets, bot.TicketTarget{Name: servicenow.System})
+	}
+	return t
+}
+
+// tickets holds the ticket integrations that are configured.
+type tickets struct {
+	jira *jira.Jira
+	sn   *servicenow.ServiceNow
+}
+
+// newTickets builds the configured ticket integrations and registers their
+// outbox handlers.
+func newTickets(cfg Config, svc *bot.Service, worker *outbox.Worker, log *slog.Logger) (*tickets, error) {
+	t := &tickets{}
+	if c := cfg.Jira; c.URL != "" {
+		j, err := jira.New(jira.Config{
+			URL: c.URL, User: c.User, Token: c.Token.Reveal(), Project: c.Project, Auth: c.Auth,
+			IssueType: c.IssueType, Priority: c.Priorities, Labels: c.Labels, CustomFields: c.CustomFields,
+			CommanderField: c.CommanderField, Transitions: c.Transitions, Resolution: c.Resolution,
+			ActionIssueType: c.ActionIssueType, ActionDone: c.ActionDone, LinkType: c.LinkType,
+			WebhookSecret: c.WebhookSecret.Reveal(), PublicURL: cfg.PublicURL, Log: log,
+		}, svc)
+		if err != nil {
+			return nil, fmt.Errorf("build Jira integration: %w", err)
+		}
+		t.jira = j
+		for kind, h := range j.Handlers() {
+			worker.Handle(kind, h)
+		}
+	}
+	if c := cfg.ServiceNow; c.URL != "" {
+		var sev map[bot.Severity]servicenow.ImpactUrgency
+		if c.Severity != nil {
+			sev = map[bot.Severity]servicenow.ImpactUrgency{}
+			for s, iu := range c.Severity {
+				sev[s] = servicenow.ImpactUrgency{Impact: iu[0], Urgency: iu[1]}
+			}
+		}
+		s, err := servicenow.New(servicenow.Config{
+			URL: c.URL, User: c.User, Password: c.Password.Reveal(), Auth: c.Auth,
+			ClientID: c.ClientID, ClientSecret: c.ClientSecret.Reveal(),
+			Severity: sev, States: c.States, HoldReason: c.HoldReason, CloseCode: c.CloseCode,
+			AssignmentGroup: c.AssignmentGroup, Caller: c.Caller, Category: c.Category, Subcategory: c.Subcategory,
+			CMDBCI: c.CMDBCI, Fields: c.Fields, PublicURL: cfg.PublicURL, Log: log,
+		}, svc)
+		if err != nil {
+			return nil, fmt.Errorf("build ServiceNow integration: %w", err)
+		}
+		t.sn = s
+		for kind, h := range s.Handlers() {
+			worker.Handle(kind, h)
+		}
+	}
+	return t, nil
+}
+
+// capabilities gives /incident ticket its Ticketer: Jira when configured,
+// else ServiceNow.
+func (t *tickets) capabilities(cfg *commands.Config) {
+	switch {
+	case t.jira != nil:
+		cfg.Ticketer = t.jira
+	case t.sn != nil:
+		cfg.Ticketer = t.sn
+	}
+}
+
+// register adds POST /webhooks/jira when Jira is configured.
+func (t *tickets) register(mux *http.ServeMux) {
+	if t.jira != nil {
+		t.jira.Register(mux)
+	}
+}
+
+// collectors are the integrations' metrics.
+func (t *tickets) collectors() []prometheus.Collector {
+	var cs []prometheus.Collector
+	if t.jira != nil {
+		cs = append(cs, t.jira.Collector())
+	}
+	if t.sn != nil {
+		cs = append(cs, t.sn.Collector())
+	}
+	return cs
+}
