@@ -7,8 +7,10 @@
 //	commands               → bot, bot/*
 //	storage/internal/*     → bot, storage/internal/*
 //	storage/*              → bot, storage/internal/*
-//	integrations/internal  → bot, bot/*, commands, integrations/internal/*
-//	integrations/X         → commands, bot, bot/*, integrations/internal/*,
+//	internal/*             → bot, internal/* (the HTTP kit the server and
+//	                         every integration share)
+//	integrations/internal  → bot, bot/*, commands, internal/*, integrations/internal/*
+//	integrations/X         → commands, bot, bot/*, internal/*, integrations/internal/*,
 //	                         its own subpackages; never another integration
 //	cmd/*                  → anything
 //
@@ -141,19 +143,23 @@ func allowed(module, from, imp string) string {
 		if internal && rel != "bot" && !under(rel, "storage/internal") && !under(rel, storagePkg(from)) {
 			return "storage/* imports bot and storage/internal only"
 		}
+	case under(from, "internal"):
+		if internal && rel != "bot" && !under(rel, "internal") {
+			return "internal/* imports bot and internal/* only"
+		}
 	case under(from, "integrations/internal"):
-		if internal && !isBot(rel) && rel != "commands" && !under(rel, "integrations/internal") {
-			return "integrations/internal imports bot, bot/* and commands only"
+		if internal && !isBot(rel) && rel != "commands" && !under(rel, "internal") && !under(rel, "integrations/internal") {
+			return "integrations/internal imports bot, bot/*, commands and internal/* only"
 		}
 	case strings.HasPrefix(from, "integrations/"):
 		own := integrationOf(from)
-		if !internal || isBot(rel) || rel == "commands" || under(rel, "integrations/internal") || under(rel, own) {
+		if !internal || isBot(rel) || rel == "commands" || under(rel, "internal") || under(rel, "integrations/internal") || under(rel, own) {
 			return ""
 		}
 		if strings.HasPrefix(rel, "integrations/") {
 			return "no integration imports another"
 		}
-		return "integrations import commands, bot, bot/* and integrations/internal only"
+		return "integrations import commands, bot, bot/*, internal/* and integrations/internal only"
 	}
 	return ""
 }

@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/integrations/internal/httpx"
+	"github.com/warroom/warroom/internal/httpx"
 )
 
 // incidentAudit answers GET /api/v1/incidents/{key}/audit.

@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/warroom/warroom/integrations/internal/httpx"
+	"github.com/warroom/warroom/internal/httpx"
 )
 
 // cookieName is the console's session cookie.

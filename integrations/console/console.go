@@ -11,7 +11,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/commands"
-	"github.com/warroom/warroom/integrations/internal/httpx"
+	"github.com/warroom/warroom/internal/httpx"
 )
 
 // Platform is the console's name as a chat target: outbox job kinds are

@@ -16,7 +16,7 @@ import (
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/integrations/api"
 	"github.com/warroom/warroom/integrations/console"
-	"github.com/warroom/warroom/integrations/internal/httpx"
+	"github.com/warroom/warroom/internal/httpx"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 

@@ -15,7 +15,7 @@ import (
 	jira "github.com/andygrunwald/go-jira"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/integrations/internal/httpx"
+	"github.com/warroom/warroom/internal/httpx"
 )
 
 // WebhookPath is where Jira posts its webhooks.

@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/integrations/internal/httpx"
+	"github.com/warroom/warroom/internal/httpx"
 )
 
 // WebhookPath is where PagerDuty's v3 webhook subscription posts.

@@ -14,7 +14,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/integrations/internal/httpx"
+	"github.com/warroom/warroom/internal/httpx"
 )
 
 // eventEnvelope is the part of an Events API callback warroom reads.

@@ -15,7 +15,7 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/commands"
-	"github.com/warroom/warroom/integrations/internal/httpx"
+	"github.com/warroom/warroom/internal/httpx"
 )
 
 // interaction is the part of an interactivity payload warroom reads.

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/warroom/warroom/integrations/internal/httpx"
+	"github.com/warroom/warroom/internal/httpx"
 )
 
 // Slack request signing (v0).

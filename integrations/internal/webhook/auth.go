@@ -3,7 +3,7 @@ package webhook
 import (
 	"net/http"
 
-	"github.com/warroom/warroom/integrations/internal/httpx"
+	"github.com/warroom/warroom/internal/httpx"
 )
 
 // queryTokenNames are query parameters that carry credentials. A request
