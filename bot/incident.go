@@ -28,6 +28,8 @@ const (
 	LinkPagerDuty  = "pagerduty"
 	LinkJira       = "jira"
 	LinkServiceNow = "servicenow"
+	LinkRunbook    = "runbook" // the runbook of the alert that declared the incident
+	LinkSource     = "source"  // the alert itself, in the system that raised it
 )
 
 // Incident is one incident and everything it is now; its history is the timeline.

@@ -77,3 +77,22 @@ func TestSeverityFromLabel(t *testing.T) {
 		}
 	}
 }
+
+func TestCardShowsLinksInOrder(t *testing.T) {
+	inc := &bot.Incident{Number: 5, Title: "x", Severity: bot.SEV3, Status: bot.StatusTriggered, Links: map[string]bot.Link{
+		bot.LinkSource:    {ID: "alertmanager", URL: "http://prom/graph"},
+		bot.LinkRunbook:   {ID: "runbook", URL: "https://runbooks/high-error-rate"},
+		bot.LinkJira:      {ID: "OPS-7", URL: "https://jira/browse/OPS-7"},
+		bot.LinkPagerDuty: {ID: "Q1", URL: "https://pd/incidents/Q1"},
+	}}
+	var got []string
+	for _, f := range bot.Card(inc, "").Fields {
+		if f.Link != "" {
+			got = append(got, f.Label+"="+f.Link)
+		}
+	}
+	want := "PagerDuty=https://pd/incidents/Q1|Jira=https://jira/browse/OPS-7|Runbook=https://runbooks/high-error-rate|Source alert=http://prom/graph"
+	if strings.Join(got, "|") != want {
+		t.Errorf("card links = %v\nwant %s", got, want)
+	}
+}

@@ -63,7 +63,7 @@ func Card(inc *Incident, publicURL string) Message {
 	if inc.Alerts > 0 {
 		m.Fields = append(m.Fields, Field{Label: "Alerts", Value: fmt.Sprintf("%d firing of %d", inc.AlertsFiring, inc.Alerts)})
 	}
-	for _, sys := range []string{LinkPagerDuty, LinkJira, LinkServiceNow} {
+	for _, sys := range []string{LinkPagerDuty, LinkJira, LinkServiceNow, LinkRunbook, LinkSource} {
 		if l, ok := inc.Links[sys]; ok {
 			m.Fields = append(m.Fields, Field{Label: linkLabel(sys), Value: l.ID, Link: l.URL})
 		}
@@ -93,6 +93,10 @@ func linkLabel(sys string) string {
 		return "PagerDuty"
 	case LinkJira:
 		return "Jira"
+	case LinkRunbook:
+		return "Runbook"
+	case LinkSource:
+		return "Source alert"
 	case LinkServiceNow:
 		return "ServiceNow"
 	}
