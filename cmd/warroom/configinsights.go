@@ -250,6 +250,7 @@ type viewDigest struct {
 	Period     string   `yaml:"period"`
 	Sections   []string `yaml:"sections"`
 	Severities []string `yaml:"severities,omitempty"`
+	Title      string   `yaml:"title,omitempty"`
 }
 
 type viewPostmortem struct {
@@ -259,8 +260,8 @@ type viewPostmortem struct {
 
 type viewCalendar struct {
 	TimeZone string   `yaml:"time_zone"`
-	Workdays []string `yaml:"workdays,omitempty"`
-	Holidays []string `yaml:"holidays,omitempty"`
+	Workdays []string `yaml:"workdays"`
+	Holidays []string `yaml:"holidays"`
 }
 
 // insightsViews are the digests, postmortem and calendar sections as
@@ -269,7 +270,7 @@ func (c *Config) insightsViews() ([]viewDigest, *viewPostmortem, *viewCalendar) 
 	in := c.Insights
 	var ds []viewDigest
 	for _, d := range in.Digests {
-		v := viewDigest{Name: d.Name, Channel: d.Channel, Schedule: d.Cron, Period: "all", Sections: d.Sections}
+		v := viewDigest{Name: d.Name, Channel: d.Channel, Schedule: d.Cron, Period: "all", Sections: d.Sections, Title: d.Title}
 		if d.Period > 0 {
 			v.Period = kpi.FormatPeriod(d.Period)
 		}
@@ -289,6 +290,10 @@ func (c *Config) insightsViews() ([]viewDigest, *viewPostmortem, *viewCalendar) 
 	for _, w := range in.Calendar.Workdays {
 		cal.Workdays = append(cal.Workdays, strings.ToLower(w.String()[:3]))
 	}
+	if len(cal.Workdays) == 0 {
+		cal.Workdays = []string{"mon", "tue", "wed", "thu", "fri"}
+	}
+	cal.Holidays = []string{}
 	for h := range in.Calendar.Holidays {
 		cal.Holidays = append(cal.Holidays, h)
 	}

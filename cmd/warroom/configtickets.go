@@ -299,11 +299,12 @@ type viewServiceNow struct {
 	Fields          map[string]string         `yaml:"fields,omitempty"`
 }
 
-// ticketViews renders the sections of the configured ticket systems.
+// ticketViews renders the jira and servicenow sections. Both are shown
+// whether or not JIRA_URL or SERVICENOW_URL turns the integration on.
 func (c *Config) ticketViews() (*viewJira, *viewServiceNow) {
 	var vj *viewJira
 	var vs *viewServiceNow
-	if c.Jira.URL != "" {
+	{
 		j := c.Jira.JiraOptions
 		vj = &viewJira{
 			Auth:      orDefault(j.Auth, map[bool]string{true: "basic", false: "bearer"}[c.Jira.User != ""]),
@@ -323,7 +324,7 @@ func (c *Config) ticketViews() (*viewJira, *viewServiceNow) {
 			}
 		}
 	}
-	if c.ServiceNow.URL != "" {
+	{
 		s := c.ServiceNow.ServiceNowOptions
 		vs = &viewServiceNow{
 			Auth: orDefault(s.Auth, "basic"), HoldReason: s.HoldReason, CloseCode: s.CloseCode,

@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/integrations/generic"
 )
 
 // configView is the effective configuration as `warroom config check`
@@ -23,11 +24,20 @@ type configView struct {
 	Roles           []string           `yaml:"roles"`
 	Severities      map[string]viewSLA `yaml:"severities"`
 	Outbox          viewOutbox         `yaml:"outbox"`
-	Jira            *viewJira          `yaml:"jira,omitempty"`       // configtickets.go
-	ServiceNow      *viewServiceNow    `yaml:"servicenow,omitempty"` // configtickets.go
-	Digests         []viewDigest       `yaml:"digests,omitempty"`    // configinsights.go
-	Postmortem      *viewPostmortem    `yaml:"postmortem,omitempty"`
-	Calendar        *viewCalendar      `yaml:"calendar,omitempty"`
+	Jira            *viewJira          `yaml:"jira"`       // configtickets.go
+	ServiceNow      *viewServiceNow    `yaml:"servicenow"` // configtickets.go
+	Slack           fileSlack          `yaml:"slack"`      // configviewsections.go
+	PagerDuty       viewPagerDuty      `yaml:"pagerduty"`
+	Escalation      viewEscalation     `yaml:"escalation"`
+	Routes          []viewRoute        `yaml:"routes"`
+	Alerts          viewAlerts         `yaml:"alerts"`
+	Maintenance     []viewMaintenance  `yaml:"maintenance"`
+	SNSTopicARNs    []string           `yaml:"sns_topic_arns"`
+	Generic         generic.Mapping    `yaml:"generic"`
+	Digests         []viewDigest       `yaml:"digests"` // configinsights.go
+	Postmortem      *viewPostmortem    `yaml:"postmortem"`
+	Calendar        *viewCalendar      `yaml:"calendar"`
+	Reminders       viewReminders      `yaml:"reminders"` // configviewsections.go
 	Environment     viewEnv            `yaml:"environment"`
 }
 
@@ -72,6 +82,10 @@ type viewEnv struct {
 	ServiceNowPassword     Secret `yaml:"SERVICENOW_PASSWORD"`
 	ServiceNowClientID     string `yaml:"SERVICENOW_CLIENT_ID"`
 	ServiceNowClientSecret Secret `yaml:"SERVICENOW_CLIENT_SECRET"`
+	GrafanaWebhookSecret   Secret `yaml:"GRAFANA_WEBHOOK_SECRET"`
+	// PagerDutyServiceKeys are the routing keys pagerduty.services names,
+	// under their variables' names (PAGERDUTY_ROUTING_KEY_...).
+	PagerDutyServiceKeys map[string]Secret `yaml:",inline"`
 }
 
 // YAML renders the effective configuration with every secret redacted.
@@ -97,6 +111,10 @@ func (c *Config) YAML() ([]byte, error) {
 	}
 	v.Jira, v.ServiceNow = c.ticketViews()
 	v.Digests, v.Postmortem, v.Calendar = c.insightsViews() // configinsights.go
+	if v.Digests == nil {
+		v.Digests = []viewDigest{}
+	}
+	c.sectionViews(&v) // configviewsections.go
 	v.Environment.ServiceNowClientID, v.Environment.ServiceNowClientSecret = c.ServiceNow.ClientID, c.ServiceNow.ClientSecret
 	for sev, sla := range c.SLAs {
 		v.Severities[sevKey(sev)] = viewSLA{

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"log/slog"
-	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -12,38 +10,35 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/internal/httpx"
 )
 
 // metrics are the process's Prometheus metrics, on its own registry.
 type metrics struct {
 	reg      *prometheus.Registry
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
+	http     *httpx.Metrics
 	commands *prometheus.HistogramVec
 }
 
-// newMetrics registers every metric: HTTP, commands, the store's outbox
-// and incident gauges (read at scrape time), the worker's counters, build
-// info, and the Go and process collectors.
+// newMetrics registers every metric: HTTP requests (httpx's), commands,
+// the store's outbox and incident gauges (read at scrape time), the
+// worker's counters, build info, and the Go and process collectors.
 func newMetrics(store storeStats, worker *outbox.Worker, now func() time.Time, log *slog.Logger) *metrics {
 	reg := prometheus.NewRegistry()
 	m := &metrics{
 		reg: reg,
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "warroom_http_requests_total",
-			Help: "HTTP requests served, by route pattern and status code.",
-		}, []string{"route", "code"}),
-		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "warroom_http_request_duration_seconds",
-			Help:    "Time to serve HTTP requests, by route pattern.",
-			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
-		}, []string{"route"}),
 		commands: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "warroom_command_duration_seconds",
 			Help:    "Time to run a command, by command and result (ok or the error code).",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"command", "result"}),
 	}
+	httpMetrics, err := httpx.NewMetrics(reg)
+	if err != nil {
+		// A fresh registry holds nothing yet, so this cannot collide.
+		panic(err)
+	}
+	m.http = httpMetrics
 	bi := readBuildInfo()
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "warroom_build_info",
@@ -56,7 +51,7 @@ func newMetrics(store storeStats, worker *outbox.Worker, now func() time.Time, l
 			func() float64 { return float64(f(worker.Counters())) })
 	}
 	reg.MustRegister(
-		m.requests, m.duration, m.commands, build,
+		m.commands, build,
 		&storeCollector{store: store, now: now, log: log},
 		counter("warroom_outbox_delivered_total", "Outbox jobs delivered by this process.",
 			func(c outbox.Counters) uint64 { return c.Delivered }),
@@ -79,25 +74,6 @@ func (m *metrics) observeCommand(command string, d time.Duration, err error) {
 		result = string(bot.ErrorCode(err))
 	}
 	m.commands.WithLabelValues(command, result).Observe(d.Seconds())
-}
-
-// wrap counts and times every request. It must wrap the ServeMux itself:
-// the route label is the pattern the mux matched ("unmatched" for none),
-// which keeps the label set small whatever paths clients send.
-func (m *metrics) wrap(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		defer func() {
-			route := r.Pattern
-			if route == "" {
-				route = "unmatched"
-			}
-			m.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
-			m.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
-		}()
-		next.ServeHTTP(sw, r)
-	})
 }
 
 // storeStats is what the metrics read from the store at scrape time.
