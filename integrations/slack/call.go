@@ -115,6 +115,7 @@ type record struct {
 	Pinned bool     `json:"pinned,omitempty"`
 	Text   string   `json:"text,omitempty"`
 	Users  []string `json:"users,omitempty"`
+	Names  []string `json:"names,omitempty"` // channel names asked for (channelRef)
 }
 
 // load returns the message stored under ref and its record; nil when none.
@@ -157,8 +158,8 @@ type rendering struct {
 	hash     string
 }
 
-func render(m bot.Message) (rendering, error) {
-	blocks, fallback := Render(m)
+func render(m bot.Message, markdown bool) (rendering, error) {
+	blocks, fallback := renderMessage(m, markdown)
 	b, err := json.Marshal(struct {
 		B []slack.Block `json:"b"`
 		F string        `json:"f"`

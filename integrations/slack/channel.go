@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -16,18 +17,51 @@ import (
 // inc-42-title-2, … when a name is taken.
 const maxNameTries = 10
 
+// maxListPages bounds the conversations.list pages read looking for a
+// channel an earlier attempt created (1000 channels a page).
+const maxListPages = 50
+
 // ensureChannel returns the incident's Slack channel, creating it (private
 // when the incident is) and linking it to the incident on first use, so that
 // commands typed in it act on the incident.
+//
+// It is idempotent across crashes: a channel is never created twice for an
+// incident. Before each conversations.create, the name asked for is
+// recorded under channelRef; as soon as Slack answers, the channel's id is
+// recorded there in its own transaction (even when the job's context has
+// been cancelled), before anything else is done with it. A retry that finds
+// an id adopts that channel. A retry whose earlier create got no answer
+// (warroom died, or the answer was lost, after Slack created the channel)
+// meets name_taken on a name it recorded asking for: it then looks the name
+// up and adopts the channel when the bot created it after asking; only
+// otherwise does it go on to the next name.
 func (s *Slack) ensureChannel(ctx context.Context, inc *bot.Incident) (*bot.Incident, string, error) {
 	if ch := inc.Channels[Platform]; ch != "" {
 		return inc, ch, nil
+	}
+	pm, rec, err := s.load(ctx, channelRef(inc))
+	if err != nil {
+		return nil, "", err
+	}
+	if pm != nil && pm.ExternalID != "" {
+		s.log.Info("adopting the incident channel an earlier attempt created", "incident", inc.Key(), "channel", pm.ExternalID)
+		return s.linkChannel(ctx, inc, pm.ExternalID)
+	}
+	asked := rec.Names // names an earlier attempt asked for, without an answer
+	if pm == nil {
+		pm = &bot.PostedMessage{Ref: channelRef(inc), Incident: inc.Number}
 	}
 	base := bot.ChannelName(inc)
 	for i := 1; i <= maxNameTries; i++ {
 		name := base
 		if i > 1 {
 			name = fmt.Sprintf("%s-%d", base, i)
+		}
+		if !slices.Contains(rec.Names, name) {
+			rec.Names = append(rec.Names, name)
+			if err := s.save(ctx, pm, rec); err != nil {
+				return nil, "", err
+			}
 		}
 		var c *slack.Channel
 		err := s.call(ctx, "", callRead, "conversations.create", func(ctx context.Context) error {
@@ -36,18 +70,80 @@ func (s *Slack) ensureChannel(ctx context.Context, inc *bot.Incident) (*bot.Inci
 			return err
 		})
 		if slackCode(err) == "name_taken" {
-			continue
+			if !slices.Contains(asked, name) {
+				continue
+			}
+			id, err := s.findCreated(ctx, name, pm.CreatedAt)
+			if err != nil {
+				return nil, "", err
+			}
+			if id == "" {
+				continue
+			}
+			s.log.Info("adopting the incident channel an earlier attempt created", "incident", inc.Key(), "channel", id, "name", name)
+			c = &slack.Channel{GroupConversation: slack.GroupConversation{Conversation: slack.Conversation{ID: id}}}
+		} else if err != nil {
+			return nil, "", err
 		}
+		// Recorded whatever happens to this job now: the channel exists.
+		pm.Channel, pm.ExternalID, rec.Text = c.ID, c.ID, name
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout)
+		err = s.save(sctx, pm, rec)
+		cancel()
 		if err != nil {
 			return nil, "", err
 		}
-		linked, err := s.svc.LinkChannel(ctx, inc.Number, Platform, c.ID)
-		if err != nil {
-			return nil, "", fmt.Errorf("link channel %s: %w", c.ID, err)
-		}
-		return linked, c.ID, nil
+		return s.linkChannel(ctx, inc, c.ID)
 	}
 	return nil, "", outbox.Permanent(fmt.Errorf("create channel for %s: %s and %d more names are taken", inc.Key(), base, maxNameTries-1))
+}
+
+// linkChannel links the channel to the incident.
+func (s *Slack) linkChannel(ctx context.Context, inc *bot.Incident, id string) (*bot.Incident, string, error) {
+	linked, err := s.svc.LinkChannel(ctx, inc.Number, Platform, id)
+	if err != nil {
+		return nil, "", fmt.Errorf("link channel %s: %w", id, err)
+	}
+	return linked, id, nil
+}
+
+// findCreated returns the id of the unarchived channel named name that the
+// bot created at or after since (less a minute for clock skew), or "" when
+// there is none (someone else took the name). Listing needs the
+// channels:read and groups:read scopes; without them it returns "" and
+// the incident gets the next free name, as before.
+func (s *Slack) findCreated(ctx context.Context, name string, since time.Time) (string, error) {
+	cursor := ""
+	for page := 0; page < maxListPages; page++ {
+		var chans []slack.Channel
+		var next string
+		err := s.call(ctx, "", callRead, "conversations.list", func(ctx context.Context) error {
+			var err error
+			chans, next, err = s.api.GetConversationsContext(ctx, &slack.GetConversationsParameters{
+				Cursor: cursor, ExcludeArchived: true, Limit: 1000, Types: []string{"public_channel", "private_channel"},
+			})
+			return err
+		})
+		if err != nil {
+			if outbox.IsPermanent(err) {
+				s.log.Warn("cannot look up the incident channel an earlier attempt may have created; "+
+					"grant channels:read and groups:read to let warroom adopt it", "name", name, "slack_error", slackCode(err))
+				return "", nil
+			}
+			return "", err
+		}
+		for _, c := range chans {
+			if c.Name == name && c.Creator == s.botUserID() && s.botUserID() != "" &&
+				!c.Created.Time().Before(since.Add(-time.Minute)) {
+				return c.ID, nil
+			}
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	return "", nil
 }
 
 // invite adds the declarer, the commander, the configured responders and

@@ -18,6 +18,7 @@ func cardRef(inc *bot.Incident) string     { return "card:" + inc.Key() }
 func announceRef(inc *bot.Incident) string { return "announce:" + inc.Key() }
 func inviteRef(inc *bot.Incident) string   { return "invite:" + inc.Key() }
 func topicRef(inc *bot.Incident) string    { return "topic:" + inc.Key() }
+func channelRef(inc *bot.Incident) string  { return "channel:" + inc.Key() }
 func jobRef(id int64) string               { return "job:" + strconv.FormatInt(id, 10) }
 func summaryRef(inc *bot.Incident) string {
 	at := int64(0)
@@ -86,7 +87,8 @@ func (s *Slack) handlePost(ctx context.Context, job bot.Job) error {
 	if ch == "" {
 		return outbox.Permanent(fmt.Errorf("%s has no Slack channel", inc.Key()))
 	}
-	if err := s.postWithFiles(ctx, ch, jobRef(job.ID), inc.Number, p.Message); err != nil {
+	md := markdownText(p.Message)
+	if err := s.postWithFiles(ctx, ch, jobRef(job.ID), inc.Number, p.Message, md); err != nil {
 		return err
 	}
 	if !p.Announce || !s.announces(inc) {
@@ -98,7 +100,7 @@ func (s *Slack) handlePost(ctx context.Context, job bot.Job) error {
 	} else if pm != nil {
 		thread = pm.ExternalID
 	}
-	return s.announceErr(s.put(ctx, s.announceChannel(), jobRef(job.ID)+":announce", inc.Number, p.Message, putOpts{thread: thread}))
+	return s.announceErr(s.put(ctx, s.announceChannel(), jobRef(job.ID)+":announce", inc.Number, p.Message, putOpts{thread: thread, markdown: md}))
 }
 
 // announceErr keeps a broken announcement channel (deleted, archived, the
@@ -159,13 +161,16 @@ type putOpts struct {
 	edit   bool   // edited in place when its rendering changes (cards)
 	pin    bool   // pinned once posted
 	thread string // posted as a reply in this thread
+	// markdown says the text is markdown (a digest, a postmortem draft),
+	// converted to mrkdwn; otherwise it is shown as written.
+	markdown bool
 }
 
 // put makes the message stored under ref say m: posted once, then edited in
 // place (when o.edit) only when its rendering changed. A card whose
 // message is gone from Slack is posted again.
 func (s *Slack) put(ctx context.Context, channel, ref string, incident int64, m bot.Message, o putOpts) error {
-	r, err := render(m)
+	r, err := render(m, o.markdown)
 	if err != nil {
 		return err
 	}

@@ -25,13 +25,26 @@ func (s *Slack) handleDigest(ctx context.Context, job bot.Job) error {
 	if ch == "" {
 		return outbox.Permanent(fmt.Errorf("digest job %d names no channel", job.ID))
 	}
-	return s.postWithFiles(ctx, ch, jobRef(job.ID), 0, p.Message)
+	return s.postWithFiles(ctx, ch, jobRef(job.ID), 0, p.Message, true)
+}
+
+// markdownText says a post's text is markdown: the Service's postmortem
+// draft carries the whole draft as a markdown file and its head as text.
+// Other posts (updates, role changes, reminders) are shown as written.
+func markdownText(m bot.Message) bool {
+	for _, a := range m.Attachments {
+		if ct, _, _ := strings.Cut(a.ContentType, ";"); strings.TrimSpace(ct) == "text/markdown" {
+			return true
+		}
+	}
+	return false
 }
 
 // postWithFiles posts m once under ref, then uploads each of its
-// attachments into the same channel, once each.
-func (s *Slack) postWithFiles(ctx context.Context, channel, ref string, incident int64, m bot.Message) error {
-	if err := s.put(ctx, channel, ref, incident, m, putOpts{}); err != nil {
+// attachments into the same channel, once each; markdown says its text is
+// markdown, converted to mrkdwn (the files are uploaded as they are).
+func (s *Slack) postWithFiles(ctx context.Context, channel, ref string, incident int64, m bot.Message, markdown bool) error {
+	if err := s.put(ctx, channel, ref, incident, m, putOpts{markdown: markdown}); err != nil {
 		return err
 	}
 	pm, _, err := s.load(ctx, ref)

@@ -9,7 +9,10 @@
 // and error classes respected.
 //
 // Rendering (bot.Message → Block Kit) is a pure function with golden tests;
-// user text is escaped so that it never pings or spoofs.
+// user text is escaped so that it never pings or spoofs. The markdown of
+// digests and postmortem drafts is converted to Slack mrkdwn (Mrkdwn). The
+// open job never creates a second channel for an incident: the channel it
+// creates is recorded the moment Slack answers, and adopted on retry.
 //
 // It may import the standard library, bot, bot/outbox, commands,
 // integrations/internal, github.com/slack-go/slack and golang.org/x/time.

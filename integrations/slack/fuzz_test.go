@@ -3,8 +3,10 @@ package slack
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/warroom/warroom/commands"
 )
@@ -104,4 +106,50 @@ func TestPlainText(t *testing.T) {
 			t.Errorf("plainText(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// FuzzMrkdwn: no markdown panics the converter, its output is valid UTF-8,
+// and the only Slack control sequences in it are links to http(s) URLs;
+// split into sections, every section fits and closes its code blocks.
+func FuzzMrkdwn(f *testing.F) {
+	for _, seed := range []string{
+		"# T\n**b** _i_ ~~s~~ `c` [l](https://x.example/a)\n- a\n1. b\n> q\n---",
+		"| a | b |\n|---|---|\n| <!channel> | [x](https://y.example/) |", "```\n<!here>\n", "[x](<!channel>)",
+		"<https://x.example/|<!channel>>", "**[a](https://b.example/)**", "\\[x](https://y.example/)", "![](javascript:x)",
+		"`` ` ``", "*_**__~~", "[[[[", "|\n|-|\n|\\|",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, md string) {
+		out := Mrkdwn(md)
+		if !utf8.ValidString(out) {
+			t.Fatalf("Mrkdwn(%q) is not UTF-8", md)
+		}
+		for rest := out; ; {
+			i := strings.IndexByte(rest, '<')
+			if i < 0 {
+				break
+			}
+			end := strings.IndexByte(rest[i:], '>')
+			if end < 0 {
+				t.Fatalf("Mrkdwn(%q) = %q leaves a < open", md, out)
+			}
+			u, _, _ := strings.Cut(rest[i+1:i+end], "|")
+			if safeURL(u) != u || u == "" {
+				t.Fatalf("Mrkdwn(%q) = %q holds <%s>", md, out, rest[i+1:i+end])
+			}
+			rest = rest[i+end+1:]
+		}
+		for _, s := range sections(out, maxSection) {
+			fences := 0
+			for _, line := range strings.Split(s, "\n") {
+				if line == "```" {
+					fences++
+				}
+			}
+			if utf8.RuneCountInString(s) > maxSection || fences%2 != 0 {
+				t.Fatalf("section of %q: %d runes, %d fences", md, utf8.RuneCountInString(s), fences)
+			}
+		}
+	})
 }

@@ -51,6 +51,7 @@ type options struct {
 	drafts   bool // slack.Config.PostmortemDrafts
 	pager    commands.Pager
 	budget   time.Duration // slack.Config.ReplyBudget
+	client   *http.Client  // slack.Config.HTTPClient; nil: the default
 }
 
 func newStack(t testing.TB, o options) *stack {
@@ -96,6 +97,7 @@ func newStack(t testing.TB, o options) *stack {
 		BotToken: slacktest.Token, SigningSecret: secret, PreviousSigningSecret: oldSecret,
 		APIURL: fake.APIURL(), Announce: announce, Responders: []string{"U0RESP"}, UserGroups: []string{"S0ONCALL"},
 		ChannelInterval: interval, Poke: w.Poke, PostmortemDrafts: o.drafts, ReplyBudget: o.budget,
+		HTTPClient: o.client,
 	}, svc, router, store, log)
 	if err != nil {
 		t.Fatal(err)

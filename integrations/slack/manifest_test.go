@@ -60,8 +60,8 @@ func TestManifest(t *testing.T) {
 	if !slices.Equal(m.Settings.Events.BotEvents, []string{"pin_added", "reaction_added"}) {
 		t.Errorf("bot events = %v", m.Settings.Events.BotEvents)
 	}
-	want := []string{"channels:history", "channels:manage", "chat:write", "chat:write.public", "commands",
-		"files:write", "groups:history", "groups:write", "pins:read", "pins:write", "reactions:read", "usergroups:read"}
+	want := []string{"channels:history", "channels:manage", "channels:read", "chat:write", "chat:write.public", "commands",
+		"files:write", "groups:history", "groups:read", "groups:write", "pins:read", "pins:write", "reactions:read", "usergroups:read"}
 	got := slices.Sorted(slices.Values(m.OAuth.Scopes.Bot))
 	if !slices.Equal(got, want) {
 		t.Errorf("scopes = %v, want exactly %v", got, want)

@@ -41,6 +41,18 @@ var userID = regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`)
 // "<!channel>", "<@U123>" or "<https://evil|label>" shows as written and
 // never pings or spoofs a link, and cut on rune boundaries to Slack's limits.
 func Render(m bot.Message) (blocks []slack.Block, fallback string) {
+	return renderMessage(m, false)
+}
+
+// RenderMarkdown is Render for a message whose text is markdown (a digest,
+// a postmortem draft): the text is converted by Mrkdwn and split into as
+// many sections as Slack's limits need, never inside a link or across a
+// code block unclosed.
+func RenderMarkdown(m bot.Message) (blocks []slack.Block, fallback string) {
+	return renderMessage(m, true)
+}
+
+func renderMessage(m bot.Message, markdown bool) (blocks []slack.Block, fallback string) {
 	if m.Title != "" {
 		title := m.Title
 		if e, ok := sevEmoji[m.Severity]; ok && len(m.Buttons) > 0 {
@@ -50,8 +62,17 @@ func Render(m bot.Message) (blocks []slack.Block, fallback string) {
 		// entities: escaped like everything else, so it shows as typed.
 		blocks = append(blocks, slack.NewHeaderBlock(plain(truncate(Escape(oneLine(title)), maxHeader))))
 	}
-	if m.Text != "" {
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(truncate(Escape(m.Text), maxSection)), nil, nil))
+	text := ""
+	switch {
+	case m.Text == "":
+	case markdown:
+		text = Mrkdwn(m.Text)
+		for _, sec := range sections(text, maxSection) {
+			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(sec), nil, nil))
+		}
+	default:
+		text = Escape(m.Text)
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(truncate(text, maxSection)), nil, nil))
 	}
 	var fields []*slack.TextBlockObject
 	for _, f := range m.Fields {
@@ -90,11 +111,10 @@ func Render(m bot.Message) (blocks []slack.Block, fallback string) {
 	if len(blocks) > maxBlocks {
 		blocks = blocks[:maxBlocks]
 	}
-	fallback = m.Title
-	if fallback == "" {
-		fallback = m.Text
+	if m.Title != "" {
+		return blocks, truncate(Escape(m.Title), maxFallback)
 	}
-	return blocks, truncate(Escape(fallback), maxFallback)
+	return blocks, cut(text, maxFallback)
 }
 
 // cardActions is the block_id of a message's buttons: it names the

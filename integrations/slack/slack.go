@@ -170,10 +170,11 @@ func (s *Slack) Start(ctx context.Context) error {
 // Handlers returns the outbox handlers of the Slack chat target.
 func (s *Slack) Handlers() map[string]outbox.Handler {
 	return map[string]outbox.Handler{
-		Platform + "." + bot.EffectOpen:   s.handleOpen,
-		Platform + "." + bot.EffectCard:   s.handleCard,
-		Platform + "." + bot.EffectPost:   s.handlePost,
-		Platform + "." + bot.EffectDigest: s.handleDigest,
+		Platform + "." + bot.EffectOpen:     s.handleOpen,
+		Platform + "." + bot.EffectCard:     s.handleCard,
+		Platform + "." + bot.EffectPost:     s.handlePost,
+		Platform + "." + bot.EffectDigest:   s.handleDigest,
+		Platform + "." + bot.EffectAnnounce: s.handleAnnounce,
 	}
 }
 

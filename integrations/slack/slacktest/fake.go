@@ -38,6 +38,8 @@ type Channel struct {
 	ID, Name, Topic   string
 	Private, Archived bool
 	Members           []string
+	Creator           string    // who created it: BotUserID for conversations.create
+	Created           time.Time // when it was created
 }
 
 // Message is a message in a channel.

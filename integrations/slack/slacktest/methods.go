@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -18,6 +20,7 @@ var methods = map[string]method{
 	"conversations.invite":         conversationsInvite,
 	"conversations.setTopic":       conversationsSetTopic,
 	"conversations.info":           conversationsInfo,
+	"conversations.list":           conversationsList,
 	"conversations.history":        conversationsHistory,
 	"chat.postMessage":             chatPostMessage,
 	"chat.update":                  chatUpdate,
@@ -53,6 +56,7 @@ func (c *Channel) json() map[string]any {
 		"id": c.ID, "name": c.Name, "is_channel": !c.Private, "is_group": c.Private, "is_private": c.Private,
 		"is_archived": c.Archived, "is_member": slices.Contains(c.Members, BotUserID),
 		"topic": map[string]any{"value": c.Topic}, "num_members": len(c.Members),
+		"creator": c.Creator, "created": c.Created.Unix(),
 	}
 }
 
@@ -96,7 +100,8 @@ func conversationsCreate(s *Server, p map[string]string) map[string]any {
 	if p["is_private"] == "true" {
 		prefix = "G"
 	}
-	c := &Channel{ID: fmt.Sprintf("%s%05d", prefix, s.seq), Name: name, Private: p["is_private"] == "true", Members: []string{BotUserID}}
+	c := &Channel{ID: fmt.Sprintf("%s%05d", prefix, s.seq), Name: name, Private: p["is_private"] == "true", Members: []string{BotUserID},
+		Creator: BotUserID, Created: time.Now()}
 	s.channels[c.ID] = c
 	return ok(map[string]any{"channel": c.json()})
 }
@@ -138,6 +143,46 @@ func conversationsInfo(s *Server, p map[string]string) map[string]any {
 		return errBody("channel_not_found")
 	}
 	return ok(map[string]any{"channel": c.json()})
+}
+
+// conversationsList lists the channels the bot can see (public ones, and
+// private ones it is a member of) of the asked types, by id, a page of
+// limit (default 100) at a time: the cursor is the index of the next.
+func conversationsList(s *Server, p map[string]string) map[string]any {
+	types := p["types"]
+	if types == "" {
+		types = "public_channel"
+	}
+	var all []*Channel
+	for _, c := range s.channels {
+		visible := !c.Private || slices.Contains(c.Members, BotUserID)
+		wanted := strings.Contains(types, "private_channel") && c.Private || strings.Contains(types, "public_channel") && !c.Private
+		if visible && wanted && !(c.Archived && (p["exclude_archived"] == "true" || p["exclude_archived"] == "1")) {
+			all = append(all, c)
+		}
+	}
+	slices.SortFunc(all, func(a, b *Channel) int { return strings.Compare(a.ID, b.ID) })
+	limit, from := 100, 0
+	if n, err := strconv.Atoi(p["limit"]); err == nil && n > 0 {
+		limit = n
+	}
+	if p["cursor"] != "" {
+		n, err := strconv.Atoi(p["cursor"])
+		if err != nil || n < 0 || n > len(all) {
+			return errBody("invalid_cursor")
+		}
+		from = n
+	}
+	to := min(from+limit, len(all))
+	out := make([]map[string]any, 0, to-from)
+	for _, c := range all[from:to] {
+		out = append(out, c.json())
+	}
+	next := ""
+	if to < len(all) {
+		next = strconv.Itoa(to)
+	}
+	return ok(map[string]any{"channels": out, "response_metadata": map[string]any{"next_cursor": next}})
 }
 
 func (m *Message) json() map[string]any {

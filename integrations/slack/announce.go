@@ -1,0 +1,25 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/outbox"
+)
+
+// handleAnnounce posts a message that concerns no incident (a maintenance
+// window scheduled, starting or ending) in the announcement channel, once:
+// the job's id is its ref.
+func (s *Slack) handleAnnounce(ctx context.Context, job bot.Job) error {
+	ch := s.announceChannel()
+	if ch == "" {
+		return nil // announcements are off
+	}
+	var p bot.PostPayload
+	if err := json.Unmarshal(job.Payload, &p); err != nil {
+		return outbox.Permanent(fmt.Errorf("decode announcement of job %d: %w", job.ID, err))
+	}
+	return s.announceErr(s.put(ctx, ch, jobRef(job.ID), 0, p.Message, putOpts{}))
+}
