@@ -25,7 +25,7 @@ type Alert struct {
 	Title       string            `json:"title"`
 	Labels      map[string]string `json:"labels,omitempty"`
 	Annotations map[string]string `json:"annotations,omitempty"`
-	StartsAt    time.Time         `json:"starts_at"`
+	StartsAt    time.Time         `json:"starts_at"` // zero: the sender gives none (HandleAlerts matches episodes)
 	EndsAt      *time.Time        `json:"ends_at,omitempty"`
 	URL         string            `json:"url,omitempty"` // link back to the source
 	Incident    int64             `json:"incident,omitempty"`

@@ -14,6 +14,11 @@ type AlertTx interface {
 	InsertAlert(ctx context.Context, a *Alert, receivedAt time.Time) (inserted bool, err error)
 	// AlertByKey reads the stored alert with source, fingerprint and start.
 	AlertByKey(ctx context.Context, source, fingerprint string, startsAt time.Time) (*Alert, error)
+	// AlertEpisodes reads the stored alerts with source and fingerprint that
+	// are firing, and the one with the latest start whatever its status,
+	// latest start first (at most 100): the episodes of an alert whose
+	// sender gives no start time.
+	AlertEpisodes(ctx context.Context, source, fingerprint string) ([]Alert, error)
 	// ResolveAlert marks alert id resolved at endsAt (nil: unknown).
 	ResolveAlert(ctx context.Context, id int64, endsAt *time.Time) error
 	// LockAlertGroup holds the group with key (existing or not) until the
@@ -45,6 +50,8 @@ type AlertReader interface {
 	Alerts(ctx context.Context, f AlertFilter) ([]Alert, error)
 	// StoredAlert reads the alert with source, fingerprint and start.
 	StoredAlert(ctx context.Context, source, fingerprint string, startsAt time.Time) (*Alert, error)
+	// StoredAlertEpisodes is AlertTx.AlertEpisodes outside a transaction.
+	StoredAlertEpisodes(ctx context.Context, source, fingerprint string) ([]Alert, error)
 	// StoredAlertGroup reads the group with key; ErrNotFound when none.
 	StoredAlertGroup(ctx context.Context, key string) (AlertGroup, error)
 	// MaintenanceWindows lists windows, by start.

@@ -2,13 +2,10 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -29,7 +26,9 @@ const (
 
 // HandleAlerts records one delivery of alerts from a monitoring sender:
 // deduplicated in the database by (source, fingerprint, starts_at), routed,
-// grouped into incidents, suppressed by maintenance windows. A nil error
+// grouped into incidents, suppressed by maintenance windows. An alert with
+// a zero StartsAt (its sender gives no start time) belongs to the open
+// episode of its (source, fingerprint): see alertepisodes.go. A nil error
 // means the delivery is committed. Concurrent calls are committed together
 // in one transaction (group commit); when too much waits already, it
 // answers CodeUnavailable and the sender should retry.
@@ -107,45 +106,6 @@ type incState struct {
 	fired, ended []alertNote
 }
 
-// alertNote is what the timeline says about one alert.
-type alertNote struct{ title, fingerprint, source, group, route string }
-
-// maxListed bounds the alerts one timeline entry names.
-const maxListed = 20
-
-// recordAlerts adds the timeline entry for notes, if any.
-func (st *incState) recordAlerts(kind EntryKind, verb string, notes []alertNote) {
-	if len(notes) == 0 {
-		return
-	}
-	n := notes[0]
-	data := map[string]string{"source": n.source, "group": n.group, "count": strconv.Itoa(len(notes))}
-	if n.route != "" {
-		data["route"] = n.route
-	}
-	if len(notes) == 1 {
-		data["fingerprint"] = n.fingerprint
-		st.c.record(kind, "Alert "+verb+": "+n.title, data)
-		return
-	}
-	var titles, fps []string
-	for i, x := range notes {
-		if i == maxListed {
-			break
-		}
-		fps = append(fps, x.fingerprint)
-		if !slices.Contains(titles, x.title) {
-			titles = append(titles, x.title)
-		}
-	}
-	data["fingerprints"] = strings.Join(fps, ",")
-	text := fmt.Sprintf("%d alerts %s: %s", len(notes), verb, strings.Join(titles, "; "))
-	if len(notes) > maxListed {
-		text += fmt.Sprintf(" (and others; %d fingerprints listed)", maxListed)
-	}
-	st.c.record(kind, SanitizeText(text, MaxTextLen), data)
-}
-
 func (s *Service) newBatch(ctx context.Context, tx Tx) *alertBatch {
 	return &alertBatch{s: s, tx: tx, ctx: ctx, now: s.Now(), suppress: map[int64]int64{},
 		groups: map[string]*AlertGroup{}, incs: map[int64]*incState{}}
@@ -164,6 +124,15 @@ func (b *alertBatch) handle(alerts []Alert) (AlertResult, error) {
 	for _, a := range alerts {
 		d := b.s.route(a)
 		a.GroupKey = d.GroupKey
+		if a.StartsAt.IsZero() { // the sender gives no start: see episode
+			done, err := b.episode(&a, d, &res, touch)
+			if err != nil {
+				return AlertResult{}, err
+			}
+			if done {
+				continue
+			}
+		}
 		if a.Status == AlertFiring && d.AutoDeclare {
 			// Fast path: the group's open incident is known to this batch, so
 			// the insert alone decides between new and duplicate.
@@ -340,12 +309,17 @@ func (b *alertBatch) resolve(stored *Alert, a Alert, d RouteDecision) (int64, er
 }
 
 // lockGroups locks every group the batch's alerts belong to, in key order
-// (so that concurrent batches never wait on each other in a cycle).
+// (so that concurrent batches never wait on each other in a cycle), and
+// the episodes of every alert without a start, whose firing and resolution
+// may route to different groups.
 func (b *alertBatch) lockGroups(reqs []*alertReq) error {
 	keys := map[string]bool{}
 	for _, r := range reqs {
 		for _, a := range r.alerts {
 			keys[b.s.route(a).GroupKey] = true
+			if a.StartsAt.IsZero() {
+				keys[episodeLockKey(a)] = true
+			}
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(keys)) {
@@ -479,29 +453,6 @@ func (b *alertBatch) finish() error {
 	for _, id := range slices.Sorted(maps.Keys(b.suppress)) {
 		if err := tx.AddSuppressed(ctx, id, b.suppress[id]); err != nil {
 			return fmt.Errorf("count suppressed alerts: %w", err)
-		}
-	}
-	return nil
-}
-
-// writeChange stores a change's timeline, its audit record when audit is
-// set, and its posts.
-func (b *alertBatch) writeChange(c *change, action string, before, after map[string]any, audit bool) error {
-	if audit {
-		return b.s.write(b.ctx, b.tx, c, action, before, after)
-	}
-	for _, e := range c.entries {
-		if err := b.tx.AddEntry(b.ctx, e); err != nil {
-			return fmt.Errorf("add timeline entry: %w", err)
-		}
-	}
-	for _, p := range c.posts {
-		payload, err := json.Marshal(p)
-		if err != nil {
-			return fmt.Errorf("encode post: %w", err)
-		}
-		if err := b.s.enqueueAll(b.ctx, b.tx, c.inc, EffectPost, payload); err != nil {
-			return err
 		}
 	}
 	return nil

@@ -30,9 +30,14 @@ func (s *Service) Explain(ctx context.Context, alerts []Alert) ([]RouteDecision,
 		d := &out[i]
 		a := norm[i]
 		key := a.Source + "\x00" + a.Fingerprint + "\x00" + a.StartsAt.String()
+		noStart := a.StartsAt.IsZero() // matched to episodes: see alertepisodes.go
 		prev, inList := seen[key]
 		d.Incident = seenInc[key]
-		if !inList {
+		if !inList && noStart {
+			if prev, inList, d.Incident, err = s.storedEpisode(ctx, a); err != nil {
+				return nil, err
+			}
+		} else if !inList {
 			st, err := s.store.StoredAlert(ctx, a.Source, a.Fingerprint, a.StartsAt)
 			switch {
 			case errors.Is(err, ErrNotFound):
@@ -42,6 +47,9 @@ func (s *Service) Explain(ctx context.Context, alerts []Alert) ([]RouteDecision,
 				prev, inList = st.Status, true
 				d.Incident = st.Incident
 			}
+		}
+		if noStart && inList && prev == AlertResolved && a.Status == AlertFiring {
+			inList, d.Incident = false, 0 // fires again: a new episode
 		}
 		err := func() error {
 			if inList && (prev == AlertResolved || a.Status == AlertFiring) {
@@ -127,4 +135,23 @@ func activeWindow(ws []MaintenanceWindow, labels map[string]string, now time.Tim
 		}
 	}
 	return 0
+}
+
+// storedEpisode is what the store holds of the episodes of an alert without
+// a start: the open episode (firing, and its incident), else the latest
+// (resolved), else nothing.
+func (s *Service) storedEpisode(ctx context.Context, a Alert) (AlertStatus, bool, int64, error) {
+	eps, err := s.store.StoredAlertEpisodes(ctx, a.Source, a.Fingerprint)
+	if err != nil {
+		return "", false, 0, fmt.Errorf("read alert episodes: %w", err)
+	}
+	for _, e := range eps {
+		if e.Status == AlertFiring {
+			return AlertFiring, true, e.Incident, nil
+		}
+	}
+	if len(eps) > 0 {
+		return eps[0].Status, true, eps[0].Incident, nil
+	}
+	return "", false, 0, nil
 }

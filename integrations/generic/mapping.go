@@ -25,10 +25,14 @@ type Mapping struct {
 	// without case) resolves, any other fires. No status: always firing.
 	Status         string   `yaml:"status"`
 	ResolvedValues []string `yaml:"resolved_values"`
-	GroupKey       string   `yaml:"group_key"`   // the sender's own group, optional
-	StartsAt       string   `yaml:"starts_at"`   // RFC 3339 or Unix seconds, optional
-	Description    string   `yaml:"description"` // the description annotation, optional
-	URL            string   `yaml:"url"`         // link back, optional
+	GroupKey       string   `yaml:"group_key"` // the sender's own group, optional
+	// StartsAt is the path of the alert's start (RFC 3339 or Unix seconds),
+	// optional. Without it, or when a resolution leaves it out, the alert
+	// carries no start: a resolution resolves the open episode of its
+	// dedup key, and a firing after that starts a new episode.
+	StartsAt    string `yaml:"starts_at"`
+	Description string `yaml:"description"` // the description annotation, optional
+	URL         string `yaml:"url"`         // link back, optional
 	// Labels maps more label names to paths.
 	Labels map[string]string `yaml:"labels"`
 }

@@ -12,5 +12,12 @@
 // already cleared it), so it resolves exactly the alert its PROBLEM raised,
 // and re-notifications of one problem are duplicates.
 //
+// A notification does not say when its problem began as warroom needs it
+// (a RECOVERY cannot know it), so alerts carry no start (a zero StartsAt):
+// HandleAlerts dates a PROBLEM's alert when it receives it and lets a
+// RECOVERY resolve the open episode of its problem. The start Nagios
+// reports ($TIMET$ less the state's duration) is kept in the
+// problem_started_at annotation.
+//
 // It may import the standard library, bot and integrations/internal.
 package nagios

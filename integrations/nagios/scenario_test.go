@@ -7,7 +7,9 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/integrations/nagios"
@@ -55,5 +57,94 @@ func TestProblemRecoveryThroughService(t *testing.T) {
 	alerts, err := store.Alerts(ctx, bot.AlertFilter{Incident: incs[0].Number})
 	if err != nil || len(alerts) != 1 || alerts[0].Status != bot.AlertResolved {
 		t.Fatalf("alerts %+v (%v)", alerts, err)
+	}
+}
+
+// TestProblemEpisodesThroughService: PROBLEM → RECOVERY → PROBLEM. The
+// RECOVERY cannot say when its PROBLEM began, yet resolves its alert and,
+// by the route, the incident; the next PROBLEM (a new problem id) reopens
+// the incident within the reopen window, and one long after declares anew.
+// Each alert starts when warroom received its PROBLEM.
+func TestProblemEpisodesThroughService(t *testing.T) {
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "warroom.db")}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 22, 11, 20, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
+	svc, err := bot.NewService(bot.Config{Targets: []string{"console"}, Now: clock,
+		Alerts: bot.AlertConfig{Routes: []bot.Route{{Name: "nagios", GroupBy: []string{"host", "nagios_service"},
+			AutoDeclare: true, AutoResolve: true, ReopenWindow: 30 * time.Minute}}}}, store, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcv, err := nagios.New(nagios.Config{Token: "tok"}, svc, nil, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(file string, replace []string, want string) {
+		t.Helper()
+		body := strings.NewReplacer(replace...).Replace(string(fixture(t, file)))
+		req := httptest.NewRequest("POST", "/webhooks/nagios", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer tok")
+		rec := httptest.NewRecorder()
+		rcv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), want) {
+			t.Fatalf("%s %v: %d %s, want %s", file, replace, rec.Code, rec.Body, want)
+		}
+	}
+	status := func(n int64) (bot.Status, int, int) {
+		t.Helper()
+		inc, err := svc.Get(ctx, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inc.Status, inc.AlertsFiring, inc.Alerts
+	}
+	problem, recovery := "nagios4-problem-env.json", "nagios4-recovery-env.json"
+	id := func(n string) []string {
+		return []string{`"serviceproblemid": "1"`, `"serviceproblemid": "` + n + `"`}
+	}
+
+	send(problem, nil, `"accepted":1,`)
+	advance(time.Minute)
+	send(recovery, nil, `"accepted":1,`)
+	if st, firing, _ := status(1); st != bot.StatusResolved || firing != 0 {
+		t.Fatalf("after RECOVERY: %s, %d firing", st, firing)
+	}
+	// The next problem of the service, ten minutes on: INC-1 reopens.
+	advance(10 * time.Minute)
+	send(problem, id("2"), `"incidents":[1]`)
+	if st, firing, alerts := status(1); st != bot.StatusInvestigating || firing != 1 || alerts != 2 {
+		t.Fatalf("second PROBLEM: %s, %d firing of %d", st, firing, alerts)
+	}
+	advance(time.Minute)
+	send(problem, append(id("2"), `"notificationnumber": "1"`, `"notificationnumber": "2"`), `"duplicates":1,`)
+	// Nagios cleared the id by the recovery: the last one names the problem.
+	advance(time.Minute)
+	send(recovery, []string{`"serviceproblemid": "1"`, `"serviceproblemid": "0"`, `"lastserviceproblemid": "0"`, `"lastserviceproblemid": "2"`}, `"accepted":1,`)
+	if st, firing, _ := status(1); st != bot.StatusResolved || firing != 0 {
+		t.Fatalf("second RECOVERY: %s, %d firing", st, firing)
+	}
+	alerts, err := store.Alerts(ctx, bot.AlertFilter{Incident: 1})
+	if err != nil || len(alerts) != 2 {
+		t.Fatalf("alerts of INC-1: %+v (%v)", alerts, err)
+	}
+	for i, want := range []time.Time{time.Date(2026, 11, 22, 11, 20, 0, 0, time.UTC), time.Date(2026, 11, 22, 11, 31, 0, 0, time.UTC)} {
+		if a := alerts[i]; a.Status != bot.AlertResolved || !a.StartsAt.Equal(want) {
+			t.Errorf("alert %d: %s from %v, want resolved from %v (received)", i+1, a.Status, a.StartsAt, want)
+		}
+	}
+	// A problem long after the reopen window: a new incident.
+	advance(2 * time.Hour)
+	send(problem, id("3"), `"incidents":[2]`)
+	if st, firing, _ := status(2); !st.Open() || firing != 1 {
+		t.Fatalf("third PROBLEM: %s, %d firing", st, firing)
 	}
 }

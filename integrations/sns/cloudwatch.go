@@ -64,7 +64,9 @@ func Decode(body []byte) ([]bot.Alert, error) {
 // a firing alert starts at its StateChangeTime.
 //
 // CloudWatch's OK message does not say when the ALARM began, so a resolved
-// alert carries no start (the zero time).
+// alert carries no start (the zero time): HandleAlerts then resolves the
+// open episode of the alarm, whatever its start. An ALARM after the OK has
+// a new StateChangeTime, so it is a new episode.
 func DecodeAlarm(msg []byte) ([]bot.Alert, error) {
 	var a alarm
 	dec := json.NewDecoder(bytes.NewReader(msg))

@@ -32,6 +32,8 @@ func RunInsights(t *testing.T, open func(t *testing.T) (a, b bot.Store)) {
 		t.Run(tc.name, func(t *testing.T) {
 			a, b := open(t)
 			tc.fn(t, a, b)
+			checkPrepared(t, a)
+			checkPrepared(t, b)
 		})
 	}
 }

@@ -15,7 +15,12 @@ const alertCols = `id, source, fingerprint, starts_at, group_key, status, title,
 const (
 	qInsertAlert = `INSERT INTO alerts (source, fingerprint, starts_at, group_key, status, title, labels, annotations, ends_at, url, incident, window_id, received_at)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (source, fingerprint, starts_at) DO NOTHING`
-	qAlertByKey    = `SELECT ` + alertCols + ` FROM alerts WHERE source = $1 AND fingerprint = $2 AND starts_at = $3`
+	qAlertByKey = `SELECT ` + alertCols + ` FROM alerts WHERE source = $1 AND fingerprint = $2 AND starts_at = $3`
+	// qAlertEpisodes: the firing alerts of (source, fingerprint) and the
+	// one with the latest start, latest first (senders without start times).
+	qAlertEpisodes = `SELECT ` + alertCols + ` FROM alerts WHERE source = $1 AND fingerprint = $2
+	AND (status = 'firing' OR starts_at = (SELECT MAX(starts_at) FROM alerts WHERE source = $1 AND fingerprint = $2))
+	ORDER BY starts_at DESC LIMIT 100`
 	qResolveAlert  = `UPDATE alerts SET status = 'resolved', ends_at = $2 WHERE id = $1`
 	qAlertGroup    = `SELECT group_key, incident, updated_at FROM alert_groups WHERE group_key = $1`
 	qSaveGroup     = `INSERT INTO alert_groups (group_key, incident, updated_at) VALUES ($1, $2, $3) ON CONFLICT (group_key) DO UPDATE SET incident = excluded.incident, updated_at = excluded.updated_at`
@@ -70,6 +75,26 @@ func (t *tx) InsertAlert(ctx context.Context, a *bot.Alert, receivedAt time.Time
 // AlertByKey reads one alert by its identity, in the transaction.
 func (t *tx) AlertByKey(ctx context.Context, source, fingerprint string, startsAt time.Time) (*bot.Alert, error) {
 	return oneAlert(t.queryRow(ctx, qAlertByKey, source, fingerprint, us(startsAt)))
+}
+
+// AlertEpisodes reads the firing alerts of source and fingerprint and the
+// latest one, latest start first, in the transaction.
+func (t *tx) AlertEpisodes(ctx context.Context, source, fingerprint string) ([]bot.Alert, error) {
+	rows, err := t.query(ctx, qAlertEpisodes, source, fingerprint)
+	if err != nil {
+		return nil, fmt.Errorf("read alert episodes: %w", err)
+	}
+	return scanAlerts(rows, "read alert episodes")
+}
+
+// StoredAlertEpisodes reads the firing alerts of source and fingerprint and
+// the latest one, latest start first.
+func (s *Store) StoredAlertEpisodes(ctx context.Context, source, fingerprint string) ([]bot.Alert, error) {
+	rows, err := s.r.QueryContext(ctx, qAlertEpisodes, source, fingerprint)
+	if err != nil {
+		return nil, fmt.Errorf("read alert episodes: %w", err)
+	}
+	return scanAlerts(rows, "read alert episodes")
 }
 
 // StoredAlert reads one alert by its identity.
@@ -137,17 +162,21 @@ func (s *Store) Alerts(ctx context.Context, f bot.AlertFilter) ([]bot.Alert, err
 	if err != nil {
 		return nil, fmt.Errorf("list alerts: %w", err)
 	}
+	return scanAlerts(rows, "list alerts")
+}
+
+func scanAlerts(rows *sql.Rows, what string) ([]bot.Alert, error) {
 	defer rows.Close()
 	var out []bot.Alert
 	for rows.Next() {
 		a, err := scanAlert(rows)
 		if err != nil {
-			return nil, fmt.Errorf("list alerts: %w", err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		out = append(out, *a)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list alerts: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return out, nil
 }

@@ -35,7 +35,7 @@ const (
 
 // ClaimSlot records that a schedule's slot ran; a second claim answers false.
 func (t *tx) ClaimSlot(ctx context.Context, schedule string, slot time.Time, owner string, at time.Time) (bool, error) {
-	res, err := t.tx.ExecContext(ctx, qClaimSlot, schedule, us(slot), owner, us(at))
+	res, err := t.exec(ctx, qClaimSlot, schedule, us(slot), owner, us(at))
 	if err != nil {
 		return false, fmt.Errorf("claim digest slot %s %s: %w", schedule, slot.Format(time.RFC3339), err)
 	}
@@ -48,7 +48,7 @@ func (t *tx) ClaimSlot(ctx context.Context, schedule string, slot time.Time, own
 
 // SavePostmortem stores or replaces an incident's draft.
 func (t *tx) SavePostmortem(ctx context.Context, p *bot.Postmortem) error {
-	if err := t.tx.QueryRowContext(ctx, qSavePostmortem, p.Incident, p.Body, us(p.GeneratedAt)).Scan(&p.Version); err != nil {
+	if err := t.queryRow(ctx, qSavePostmortem, p.Incident, p.Body, us(p.GeneratedAt)).Scan(&p.Version); err != nil {
 		return fmt.Errorf("save postmortem of %s: %w", bot.FormatKey(p.Incident), err)
 	}
 	return nil
@@ -149,7 +149,7 @@ func (s *Store) ImportIncidents(ctx context.Context, next func() (*bot.Incident,
 	err = s.InTx(ctx, func(btx bot.Tx) error {
 		t := btx.(*tx)
 		var before int64
-		if err := t.tx.QueryRowContext(ctx, qCountIncidents).Scan(&before); err != nil {
+		if err := t.queryRow(ctx, qCountIncidents).Scan(&before); err != nil {
 			return fmt.Errorf("count incidents: %w", err)
 		}
 		var fullStmt *sql.Stmt
@@ -206,11 +206,11 @@ func (s *Store) ImportIncidents(ctx context.Context, next func() (*bot.Incident,
 		if err := flush(); err != nil {
 			return err
 		}
-		if _, err := t.tx.ExecContext(ctx, qAdvanceCounter, highest); err != nil {
+		if _, err := t.exec(ctx, qAdvanceCounter, highest); err != nil {
 			return fmt.Errorf("advance incident counter: %w", err)
 		}
 		var after int64
-		if err := t.tx.QueryRowContext(ctx, qCountIncidents).Scan(&after); err != nil {
+		if err := t.queryRow(ctx, qCountIncidents).Scan(&after); err != nil {
 			return fmt.Errorf("count incidents: %w", err)
 		}
 		created = int(after - before)

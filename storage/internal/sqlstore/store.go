@@ -62,6 +62,7 @@ type Store struct {
 	d      Dialect
 	latest int64
 	stmts  map[string]*sql.Stmt
+	unprep unprepared
 }
 
 var _ bot.Store = (*Store)(nil)
@@ -126,7 +127,7 @@ func (s *Store) sql(q string) string {
 	switch q {
 	case qLockIncident, qLockWindow:
 		return fmt.Sprintf(q, s.d.ForUpdate)
-	case qClaim:
+	case qClaim, qClaimTimer:
 		return fmt.Sprintf(q, s.d.SkipLocked)
 	case qAddEntry, qAddAudit, qAddAction, qEnqueue, qInsertAlert, qCreateWindow:
 		if !s.d.LastInsertID {
@@ -203,6 +204,7 @@ func (s *Store) wexec(ctx context.Context, q string, args ...any) (sql.Result, e
 	if st := s.stmts[q]; st != nil {
 		return st.ExecContext(ctx, args...)
 	}
+	s.fallback(q)
 	return s.w.ExecContext(ctx, s.sql(q), args...)
 }
 
@@ -211,26 +213,49 @@ func (s *Store) wquery(ctx context.Context, q string, args ...any) (*sql.Rows, e
 	if st := s.stmts[q]; st != nil {
 		return st.QueryContext(ctx, args...)
 	}
+	s.fallback(q)
 	return s.w.QueryContext(ctx, s.sql(q), args...)
+}
+
+// fallback notes that q runs unprepared where statements are prepared.
+func (s *Store) fallback(q string) {
+	if s.stmts != nil {
+		s.unprep.note(q)
+	}
 }
 
 // tx is one bot.Tx.
 type tx struct {
-	s  *Store
-	tx *sql.Tx
+	s     *Store
+	tx    *sql.Tx
+	bound map[string]*sql.Stmt // prepared statements bound to tx, reused within it
 }
 
+// stmt returns the prepared statement q bound to the transaction, or nil
+// when q is not prepared. Binding allocates, and a transaction often runs
+// one statement several times (timers, timeline entries), so each is bound
+// once; database/sql closes them when the transaction ends.
 func (t *tx) stmt(ctx context.Context, q string) *sql.Stmt {
-	if st := t.s.stmts[q]; st != nil {
-		return t.tx.StmtContext(ctx, st)
+	if st := t.bound[q]; st != nil {
+		return st
 	}
-	return nil
+	st := t.s.stmts[q]
+	if st == nil {
+		return nil
+	}
+	if t.bound == nil {
+		t.bound = make(map[string]*sql.Stmt, 16)
+	}
+	bst := t.tx.StmtContext(ctx, st)
+	t.bound[q] = bst
+	return bst
 }
 
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	if st := t.stmt(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
+	t.s.fallback(q)
 	return t.tx.ExecContext(ctx, t.s.sql(q), args...)
 }
 
@@ -238,6 +263,7 @@ func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
+	t.s.fallback(q)
 	return t.tx.QueryRowContext(ctx, t.s.sql(q), args...)
 }
 
@@ -245,6 +271,7 @@ func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
+	t.s.fallback(q)
 	return t.tx.QueryContext(ctx, t.s.sql(q), args...)
 }
 

@@ -36,7 +36,7 @@ const (
 // SetTimer creates or moves a pending timer.
 func (t *tx) SetTimer(ctx context.Context, tm *bot.Timer) error {
 	var id int64
-	err := t.tx.QueryRowContext(ctx, qSetTimer, tm.Incident, tm.Kind, tm.Level, us(tm.DueAt), us(tm.CreatedAt)).Scan(&id)
+	err := t.queryRow(ctx, qSetTimer, tm.Incident, tm.Kind, tm.Level, us(tm.DueAt), us(tm.CreatedAt)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -49,7 +49,7 @@ func (t *tx) SetTimer(ctx context.Context, tm *bot.Timer) error {
 
 // CancelTimers cancels an incident's pending timers of kind.
 func (t *tx) CancelTimers(ctx context.Context, incident int64, kind string, at time.Time) (int, error) {
-	res, err := t.tx.ExecContext(ctx, qCancelTimers, incident, kind, us(at))
+	res, err := t.exec(ctx, qCancelTimers, incident, kind, us(at))
 	if err != nil {
 		return 0, fmt.Errorf("cancel timers of %s: %w", bot.FormatKey(incident), err)
 	}
@@ -62,8 +62,7 @@ func (t *tx) CancelTimers(ctx context.Context, incident int64, kind string, at t
 
 // ClaimTimer locks a pending, due timer; anything else is bot.ErrNotFound.
 func (t *tx) ClaimTimer(ctx context.Context, id int64, now time.Time) (*bot.Timer, error) {
-	q := fmt.Sprintf(qClaimTimer, t.s.d.SkipLocked)
-	tm, err := scanTimer(t.tx.QueryRowContext(ctx, q, id, us(now)))
+	tm, err := scanTimer(t.queryRow(ctx, qClaimTimer, id, us(now)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("claim timer %d: %w", id, bot.ErrNotFound)
 	}
@@ -75,7 +74,7 @@ func (t *tx) ClaimTimer(ctx context.Context, id int64, now time.Time) (*bot.Time
 
 // FireTimer marks a pending timer fired.
 func (t *tx) FireTimer(ctx context.Context, id int64, at time.Time) error {
-	res, err := t.tx.ExecContext(ctx, qFireTimer, id, us(at))
+	res, err := t.exec(ctx, qFireTimer, id, us(at))
 	if err != nil {
 		return fmt.Errorf("fire timer %d: %w", id, err)
 	}
