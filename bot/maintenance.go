@@ -70,7 +70,20 @@ func (m *Maintenance) Start(ctx context.Context, w MaintenanceWindow) (Maintenan
 			return fmt.Errorf("add audit record: %w", err)
 		}
 		if !w.EndsAt.After(now) {
-			return nil // a configured window that is over already: kept for the record only
+			// A configured window that is over already: kept for the
+			// record only, and never announced.
+			if _, err := claimAnnouncement(ctx, tx, w.ID, MaintenanceStart, now); err != nil {
+				return err
+			}
+			_, err := claimAnnouncement(ctx, tx, w.ID, MaintenanceEnd, now)
+			return err
+		}
+		if !w.StartsAt.After(now) {
+			// Active already: announced as started now, not again by
+			// the scheduler (a scheduled window is, when it starts).
+			if _, err := claimAnnouncement(ctx, tx, w.ID, MaintenanceStart, now); err != nil {
+				return err
+			}
 		}
 		return s.announce(ctx, tx, maintenanceMessage(w, now, "start"))
 	})
@@ -108,8 +121,16 @@ func (m *Maintenance) End(ctx context.Context, id int64, actor string) (Maintena
 		if !now.Before(w.End()) {
 			return Errorf(CodeConflict, "maintenance window #%d has ended already", id)
 		}
+		// Announced as ended here, so never by the scheduler; a window
+		// ended before it started is never announced as started.
+		if _, err := claimAnnouncement(ctx, tx, id, MaintenanceStart, now); err != nil {
+			return err
+		}
 		if err := tx.EndMaintenance(ctx, id, now); err != nil {
 			return fmt.Errorf("end maintenance window #%d: %w", id, err)
+		}
+		if _, err := claimAnnouncement(ctx, tx, id, MaintenanceEnd, now); err != nil {
+			return err
 		}
 		w.EndedAt = &now
 		if err := tx.AddAudit(ctx, &AuditRecord{At: now, Actor: actor, Action: "maintenance.end",

@@ -11,6 +11,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/bot/schedule"
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/integrations/api"
 	"github.com/warroom/warroom/integrations/console"
@@ -114,6 +115,7 @@ func (a *App) build() error {
 		return err
 	}
 	ins.tasks(a.paging.sched)
+	a.paging.sched.Add("maintenance", schedule.Maintenance(svc))
 	a.metrics = newMetrics(a.store, a.worker, time.Now, log)
 	routerCfg := commands.Config{Observe: a.metrics.observeCommand, Maintenance: svc.Maintenance()}
 	a.paging.capabilities(&routerCfg, cfg)

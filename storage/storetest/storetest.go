@@ -36,8 +36,13 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"Alerts", testAlerts},
 		{"AlertGroups", testAlertGroups},
 		{"MaintenanceWindows", testMaintenanceWindows},
+		{"MaintenanceAnnounceClaims", testMaintenanceAnnounceClaims}, {"MaintenanceAnnounced", testMaintenanceAnnounced}, {"MaintenanceAnnouncedOnce", testMaintenanceAnnouncedOncePerReplica},
 		{"AlertService", testAlertService},
 		{"TwoServicesOneGroup", testTwoServicesOneGroup},
+		{"AlertEpisodes", testAlertEpisodes},
+		{"AlertsWithoutStart", testAlertsWithoutStart},
+		{"ResolutionWithoutStart", testResolutionWithoutStart},
+		{"ConcurrentWithoutStart", testConcurrentWithoutStart},
 		{"Timers", testTimers},
 		{"EscalationOnce", testEscalationOnce},
 		{"RollbackLeavesNothing", testRollback},
@@ -58,8 +63,22 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.fn(t, open(t))
+			s := open(t)
+			tc.fn(t, s)
+			checkPrepared(t, s)
 		})
+	}
+}
+
+// checkPrepared fails when the store ran a fixed writer statement that it
+// does not prepare although its dialect prepares statements (a statement
+// parsed again on every call); stores that say nothing are not checked.
+func checkPrepared(t *testing.T, s any) {
+	t.Helper()
+	if p, ok := s.(interface{ Unprepared() []string }); ok {
+		for _, q := range p.Unprepared() {
+			t.Errorf("statement run unprepared on the writer: %s", q)
+		}
 	}
 }
 

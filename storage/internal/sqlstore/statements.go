@@ -1,13 +1,56 @@
 package sqlstore
 
+import (
+	"slices"
+	"sync"
+)
+
 // writerStatements are prepared once on the writer when Dialect.Prepare is
-// set: everything a transaction or an outbox call runs.
+// set: every fixed statement a transaction, an outbox call or a timer call
+// runs. A statement missing here still runs, parsed on every call, and is
+// noted (see Unprepared); the tests assert that the hot paths note none.
+// Left out on purpose: the alert-group lock (a dialect statement, empty
+// where statements are prepared) and the bulk import's generated INSERTs.
 var writerStatements = []string{
 	qNextNumber, qCreateIncident, qUpdateIncident, qLockIncident,
 	qUnlinkChannel, qLinkChannel, qChannelOwner,
 	qAddEntry, qAddAudit, qAddAction, qUpdateAction, qIncidentActions,
 	qEnqueue, qClaim, qComplete, qBuryCopy, qBuryNote, qBuryDelete, qSupersede, qRequeue, qLeased,
 	qSaveMessage, qMarkSeen,
-	qInsertAlert, qAlertByKey, qResolveAlert, qAlertGroup, qSaveGroup, qAddSuppressed,
+	qInsertAlert, qAlertByKey, qAlertEpisodes, qResolveAlert, qAlertGroup, qSaveGroup, qAddSuppressed,
 	qCreateWindow, qWindowByName, qLockWindow, qEndWindow, qActiveWindows,
+	qClaimWindowStart, qClaimWindowEnd,
+	qSetTimer, qCancelTimers, qClaimTimer, qFireTimer,
+	qClaimSlot, qSavePostmortem, qCountIncidents, qAdvanceCounter,
+}
+
+// unprepared notes the fixed statements the writer ran without a prepared
+// statement although the dialect prepares them.
+type unprepared struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+func (u *unprepared) note(q string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.seen == nil {
+		u.seen = map[string]bool{}
+	}
+	u.seen[q] = true
+}
+
+// Unprepared lists the statements the writer has run unprepared since Open
+// although its dialect prepares statements (none on a dialect that does
+// not): each is parsed again on every call, so each is a statement missing
+// from the prepared set. For tests.
+func (s *Store) Unprepared() []string {
+	s.unprep.mu.Lock()
+	defer s.unprep.mu.Unlock()
+	out := make([]string, 0, len(s.unprep.seen))
+	for q := range s.unprep.seen {
+		out = append(out, q)
+	}
+	slices.Sort(out)
+	return out
 }
