@@ -44,17 +44,25 @@ func validateEscalation(c EscalationConfig) error {
 
 // syncTimers keeps an incident's escalation timers in step with it: armed
 // (at its current severity's target) while it is open and unacknowledged,
-// canceled otherwise.
-func (s *Service) syncTimers(ctx context.Context, tx Tx, inc *Incident, now time.Time) error {
+// canceled otherwise. before is the incident before the change (nil for a
+// new incident, or when the timers' state is unknown and must be written):
+// only a change that arms, moves or disarms them writes timer rows.
+func (s *Service) syncTimers(ctx context.Context, tx Tx, inc, before *Incident, now time.Time) error {
 	if s.escalation.Off {
 		return nil
 	}
 	target := s.slas[inc.Severity].Acknowledge
 	if !inc.Status.Open() || inc.AcknowledgedAt != nil || target <= 0 {
-		if _, err := tx.CancelTimers(ctx, inc.Number, TimerEscalate, now); err != nil {
-			return fmt.Errorf("cancel escalation timers: %w", err)
+		if before == nil || s.mayHaveArmed(before, TimerEscalate) {
+			if _, err := tx.CancelTimers(ctx, inc.Number, TimerEscalate, now); err != nil {
+				return fmt.Errorf("cancel escalation timers: %w", err)
+			}
 		}
 		return nil
+	}
+	if before != nil && s.mayHaveArmed(before, TimerEscalate) &&
+		before.Severity == inc.Severity && before.DeclaredAt.Equal(inc.DeclaredAt) {
+		return nil // armed already, at the same times
 	}
 	for i, m := range s.escalation.levels() {
 		t := &Timer{Incident: inc.Number, Kind: TimerEscalate, Level: i + 1, DueAt: inc.DeclaredAt.Add(time.Duration(m) * target), CreatedAt: now}
@@ -65,15 +73,36 @@ func (s *Service) syncTimers(ctx context.Context, tx Tx, inc *Incident, now time
 	return nil
 }
 
-// ArmEscalation arms the escalation timers of an incident that has none,
-// e.g. one created before escalation was configured. It is idempotent.
-func (s *Service) ArmEscalation(ctx context.Context, number int64) error {
+// ArmTimers arms the escalation timers and the acknowledge and resolve SLA
+// timers of an open incident, at its current severity. Declaring writes no
+// timer rows — most incidents are acknowledged long before any is due —
+// so the scheduler calls this for every open incident it has not armed yet;
+// the due times count from the declaration, so arming a tick later changes
+// no deadline. It is idempotent: pending timers move, fired and canceled
+// ones stay as they are.
+func (s *Service) ArmTimers(ctx context.Context, number int64) error {
 	return s.store.InTx(ctx, func(tx Tx) error {
 		inc, err := tx.LockIncident(ctx, number)
 		if err != nil {
 			return fmt.Errorf("load %s: %w", FormatKey(number), err)
 		}
-		return s.syncTimers(ctx, tx, inc, s.Now())
+		now := s.Now()
+		if err := s.syncTimers(ctx, tx, inc, nil, now); err != nil {
+			return err
+		}
+		if s.insights.Off || !inc.Status.Open() {
+			return nil
+		}
+		sla := s.slas[inc.Severity]
+		if inc.AcknowledgedAt == nil && sla.Acknowledge > 0 {
+			if err := s.armSLATarget(ctx, tx, inc, TimerSLAAck, now); err != nil {
+				return err
+			}
+		}
+		if sla.Resolve > 0 {
+			return s.armSLATarget(ctx, tx, inc, TimerSLAResolve, now)
+		}
+		return nil
 	})
 }
 

@@ -115,32 +115,34 @@ func (s *Service) syncSLATimers(ctx context.Context, tx Tx, c *change, before *I
 		}
 		return nil
 	}
-	// Acknowledge and resolve: armed from the declaration while open, and
-	// moved when the severity (so the target) or the declared time changes.
-	// (A fired or canceled timer stays so: a reopened incident is not
-	// reminded of its resolve target again.)
-	retarget := before == nil || before.Severity != inc.Severity || !before.DeclaredAt.Equal(inc.DeclaredAt)
+	// Acknowledge and resolve: armed by the scheduler (ArmTimers) for a new
+	// incident — most are acknowledged long before a reminder is due, so a
+	// declare writes no timer rows — and moved here when the severity (so
+	// the target) or the declared time changes. (A fired or canceled timer
+	// stays so: a reopened incident is not reminded of its resolve target
+	// again.)
+	retarget := before != nil && (before.Severity != inc.Severity || !before.DeclaredAt.Equal(inc.DeclaredAt))
 	switch {
 	case !inc.Status.Open() || inc.AcknowledgedAt != nil || sla.Acknowledge <= 0:
-		if before == nil || before.Status.Open() && before.AcknowledgedAt == nil {
+		if s.mayHaveArmed(before, TimerSLAAck) {
 			if err := cancel(TimerSLAAck); err != nil {
 				return err
 			}
 		}
 	case retarget:
-		if err := s.setPair(ctx, tx, inc, TimerSLAAck, inc.DeclaredAt, sla.Acknowledge, 0, 1, now); err != nil {
+		if err := s.armSLATarget(ctx, tx, inc, TimerSLAAck, now); err != nil {
 			return err
 		}
 	}
 	switch {
 	case !inc.Status.Open() || sla.Resolve <= 0:
-		if before == nil || before.Status.Open() {
+		if s.mayHaveArmed(before, TimerSLAResolve) {
 			if err := cancel(TimerSLAResolve); err != nil {
 				return err
 			}
 		}
 	case retarget:
-		if err := s.setPair(ctx, tx, inc, TimerSLAResolve, inc.DeclaredAt, sla.Resolve, 0, 1, now); err != nil {
+		if err := s.armSLATarget(ctx, tx, inc, TimerSLAResolve, now); err != nil {
 			return err
 		}
 	}
@@ -157,7 +159,7 @@ func (s *Service) syncSLATimers(ctx context.Context, tx Tx, c *change, before *I
 	moved := before == nil || reopened || !sameTime(before.LastUpdateAt, inc.LastUpdateAt)
 	switch {
 	case !inc.Status.Open() || sla.UpdateCadence <= 0:
-		if before == nil || before.Status.Open() {
+		if s.mayHaveArmed(before, TimerSLAUpdate) {
 			if err := cancel(TimerSLAUpdate); err != nil {
 				return err
 			}
@@ -178,8 +180,10 @@ func (s *Service) syncSLATimers(ctx context.Context, tx Tx, c *change, before *I
 	// Postmortem due: from the resolution until the incident closes.
 	switch {
 	case inc.Status == StatusClosed || inc.ResolvedAt == nil || sla.PostmortemDue <= 0:
-		if err := cancel(TimerSLAPostmortem); err != nil {
-			return err
+		if s.mayHaveArmed(before, TimerSLAPostmortem) {
+			if err := cancel(TimerSLAPostmortem); err != nil {
+				return err
+			}
 		}
 	case before == nil || before.ResolvedAt == nil:
 		due := s.insights.PostmortemDue(*inc.ResolvedAt, sla.PostmortemDue)
@@ -194,6 +198,40 @@ func (s *Service) syncSLATimers(ctx context.Context, tx Tx, c *change, before *I
 		}
 	}
 	return nil
+}
+
+// armSLATarget arms the reminder and breach timers of the acknowledge or
+// resolve target, counted from the declaration.
+func (s *Service) armSLATarget(ctx context.Context, tx Tx, inc *Incident, kind string, now time.Time) error {
+	target := s.slas[inc.Severity].Resolve
+	if kind == TimerSLAAck {
+		target = s.slas[inc.Severity].Acknowledge
+	}
+	return s.setPair(ctx, tx, inc, kind, inc.DeclaredAt, target, 0, 1, now)
+}
+
+// mayHaveArmed reports whether an incident in state before may hold
+// pending timers of kind, so that a change which disarms them only cancels
+// what can exist: most changes of most incidents then write no timer rows.
+// A nil before (a new incident) holds none.
+func (s *Service) mayHaveArmed(before *Incident, kind string) bool {
+	if before == nil {
+		return false
+	}
+	sla := s.slas[before.Severity]
+	switch kind {
+	case TimerSLAAck:
+		return before.Status.Open() && before.AcknowledgedAt == nil && sla.Acknowledge > 0
+	case TimerSLAResolve:
+		return before.Status.Open() && sla.Resolve > 0
+	case TimerSLAUpdate:
+		return before.Status.Open() && sla.UpdateCadence > 0
+	case TimerSLAPostmortem:
+		return before.Status != StatusClosed && before.ResolvedAt != nil && sla.PostmortemDue > 0
+	case TimerEscalate:
+		return !s.escalation.Off && before.Status.Open() && before.AcknowledgedAt == nil && sla.Acknowledge > 0
+	}
+	return true
 }
 
 func sameTime(a, b *time.Time) bool {

@@ -146,8 +146,10 @@ func (s *Service) afterChange(ctx context.Context, tx Tx, c *change, before *Inc
 	if err := s.syncTickets(ctx, tx, c, before); err != nil {
 		return err
 	}
-	if err := s.syncTimers(ctx, tx, inc, c.now); err != nil {
-		return err
+	if before != nil { // a new incident's timers are armed by ArmTimers
+		if err := s.syncTimers(ctx, tx, inc, before, c.now); err != nil {
+			return err
+		}
 	}
 	return s.afterInsights(ctx, tx, c, before) // insights.go
 }

@@ -10,17 +10,17 @@ import (
 )
 
 // Escalation returns the task that escalates unacknowledged incidents: it
-// arms the timers of triggered incidents that have none (e.g. declared
-// before escalation was configured; Declare arms them itself) and fires
-// the due ones through svc.Escalate, which claims each timer row so that
-// replicas never fire one twice.
+// arms the escalation and SLA timers of every open incident this process
+// has not armed yet at its severity (Declare writes none: see
+// bot.Service.ArmTimers) and fires the due ones through svc.Escalate,
+// which claims each timer row so that replicas never fire one twice.
 func Escalation(svc *bot.Service) Task {
 	var mu sync.Mutex
 	armed := map[int64]bot.Severity{}
 	return func(ctx context.Context, now time.Time) error {
-		open, err := svc.List(ctx, bot.IncidentFilter{Statuses: []bot.Status{bot.StatusTriggered}})
+		open, err := svc.List(ctx, bot.IncidentFilter{Statuses: bot.OpenStatuses})
 		if err != nil {
-			return fmt.Errorf("list unacknowledged incidents: %w", err)
+			return fmt.Errorf("list open incidents: %w", err)
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -30,8 +30,8 @@ func Escalation(svc *bot.Service) Task {
 			if sev, ok := armed[inc.Number]; ok && sev == inc.Severity {
 				continue
 			}
-			if err := svc.ArmEscalation(ctx, inc.Number); err != nil {
-				return fmt.Errorf("arm escalation of %s: %w", inc.Key(), err)
+			if err := svc.ArmTimers(ctx, inc.Number); err != nil {
+				return fmt.Errorf("arm timers of %s: %w", inc.Key(), err)
 			}
 			armed[inc.Number] = inc.Severity
 		}

@@ -114,6 +114,9 @@ func testEscalationOnce(t *testing.T, s bot.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := svc.ArmTimers(ctx, inc.Number); err != nil { // the scheduler's first tick
+		t.Fatal(err)
+	}
 	ack := svc.SLA(bot.SEV1).Acknowledge
 	escalateAll := func(at time.Time) int {
 		var wg sync.WaitGroup
