@@ -218,13 +218,19 @@ func BenchmarkServeStartup(b *testing.B) {
 }
 
 // residentKiB reads a process's resident set size from /proc (0 elsewhere).
-func residentKiB(pid int) int {
+func residentKiB(pid int) int { return procStatusKiB(pid, "VmRSS:") }
+
+// anonymousKiB reads the anonymous part of the resident set: the process's
+// own memory, without the pages of its binary and shared libraries.
+func anonymousKiB(pid int) int { return procStatusKiB(pid, "RssAnon:") }
+
+func procStatusKiB(pid int, field string) int {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+		if v, ok := strings.CutPrefix(line, field); ok {
 			var kib int
 			fmt.Sscanf(strings.TrimSpace(v), "%d", &kib)
 			return kib
@@ -269,10 +275,11 @@ func BenchmarkServeMemory(b *testing.B) {
 		for err := range errs {
 			b.Fatal(err)
 		}
-		after := residentKiB(p.cmd.Process.Pid)
+		after, anon := residentKiB(p.cmd.Process.Pid), anonymousKiB(p.cmd.Process.Pid)
 		p.stop(b, shutdownLimit)
 		b.ReportMetric(float64(idle)/1024, "idle-rss-MiB")
 		b.ReportMetric(float64(after)/1024, "rss-after-10k-MiB")
+		b.ReportMetric(float64(anon)/1024, "anon-after-10k-MiB")
 		b.ReportMetric(float64(2*incidents)/b.Elapsed().Seconds(), "commands/s")
 	}
 }

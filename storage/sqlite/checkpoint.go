@@ -35,7 +35,8 @@ type checkpointer struct {
 // startCheckpointer opens its connection to the database at path and
 // starts checkpointing.
 func startCheckpointer(path, syncMode string, log *slog.Logger) (*checkpointer, error) {
-	db, err := sql.Open("sqlite", dsn(path, "_pragma=busy_timeout(5000)", "_pragma=synchronous("+syncMode+")"))
+	db, err := sql.Open("sqlite", dsn(path, "_pragma=busy_timeout(5000)", "_pragma=synchronous("+syncMode+")",
+		"_pragma=cache_size(-256)")) // it copies pages, it does not read them twice
 	if err != nil {
 		return nil, fmt.Errorf("open checkpointer: %w", err)
 	}
