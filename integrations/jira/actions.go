@@ -11,13 +11,14 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/integrations/internal/ticket"
 )
 
 // handleAction makes an action item's own issue match the item: created
 // (or adopted by its label) and linked to the incident's issue, and moved
 // to done when the item is done.
 func (j *Jira) handleAction(ctx context.Context, job bot.Job) error {
-	if err := j.held(); err != nil {
+	if err := j.stop.Held(); err != nil {
 		return err
 	}
 	var p bot.TicketAction
@@ -28,7 +29,7 @@ func (j *Jira) handleAction(ctx context.Context, job bot.Job) error {
 	if err != nil {
 		return err
 	}
-	defer j.lock(inc.Number)()
+	defer j.locks.Lock(inc.Number)()
 	parent, _, err := j.ensure(ctx, inc)
 	if err != nil {
 		return err
@@ -70,7 +71,7 @@ func (j *Jira) handleAction(ctx context.Context, job bot.Job) error {
 		if _, err := j.client.Issue.AddLinkWithContext(ctx, link); err != nil {
 			return j.outcome(fmt.Sprintf("link %s to %s", key, parent), err)
 		}
-		j.metrics.writes.WithLabelValues("link").Inc()
+		j.metrics.Writes.WithLabelValues("link").Inc()
 	}
 	if item.Ticket != key {
 		if _, err := j.svc.SetActionTicket(bot.WithOrigin(ctx, System), inc.Number, item.Seq, System, key, j.browseURL(key)); err != nil {
@@ -92,7 +93,7 @@ func (j *Jira) handleAction(ctx context.Context, job bot.Job) error {
 	if _, err := j.client.Issue.DoTransitionWithPayloadWithContext(ctx, key, map[string]any{"transition": map[string]string{"id": t.ID}}); err != nil {
 		return j.outcome(fmt.Sprintf("transition %s by %q", key, t.Name), err)
 	}
-	j.metrics.writes.WithLabelValues("transition").Inc()
+	j.metrics.Writes.WithLabelValues("transition").Inc()
 	return nil
 }
 
@@ -113,7 +114,7 @@ func (j *Jira) createAction(ctx context.Context, inc *bot.Incident, a *bot.Actio
 	f := &jira.IssueFields{
 		Project:     jira.Project{Key: j.cfg.Project},
 		Type:        jira.IssueType{Name: j.cfg.ActionIssueType},
-		Summary:     cut(fmt.Sprintf("[%s] action #%d: %s", inc.Key(), a.Seq, a.Title), maxSummary),
+		Summary:     ticket.Cut(fmt.Sprintf("[%s] action #%d: %s", inc.Key(), a.Seq, a.Title), maxSummary),
 		Description: d.String(),
 		Labels:      append([]string{actionLabel(inc.Number, a.Seq)}, j.cfg.Labels...),
 	}
@@ -123,13 +124,13 @@ func (j *Jira) createAction(ctx context.Context, inc *bot.Incident, a *bot.Actio
 	}
 	if err != nil {
 		what := fmt.Sprintf("create jira issue for action #%d of %s", a.Seq, inc.Key())
-		if isClientError(err) {
+		if ticket.IsClientError(err) {
 			return "", j.outcome(what, err)
 		}
-		j.metrics.errors.WithLabelValues(class(err)).Inc()
+		j.metrics.Errors.WithLabelValues(ticket.Class(err)).Inc()
 		return "", outbox.RetryAfter(fmt.Errorf("%s (outcome unknown: the next attempt looks it up first): %w", what, err), max(lookupWait, hintOf(err)))
 	}
-	j.metrics.writes.WithLabelValues("create").Inc()
+	j.metrics.Writes.WithLabelValues("create").Inc()
 	return issue.Key, nil
 }
 

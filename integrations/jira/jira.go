@@ -15,6 +15,7 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/integrations/internal/ticket"
 )
 
 // System is the link system and ticket target name.
@@ -38,9 +39,9 @@ type Jira struct {
 	svc     Service
 	client  *jira.Client
 	log     *slog.Logger
-	stop    stopper
-	metrics *metrics
-	locks   [64]sync.Mutex // per incident (striped): one create at a time
+	stop    *ticket.Stopper
+	metrics *ticket.Metrics
+	locks   ticket.Locks // per incident: one create at a time
 
 	selfMu sync.Mutex
 	self   *jira.User // warroom's own Jira account, once known
@@ -59,7 +60,8 @@ func New(cfg Config, svc Service) (*Jira, error) {
 	if svc == nil {
 		return nil, errors.New("jira: nil service")
 	}
-	j := &Jira{cfg: cfg, svc: svc, log: cfg.Log.With("integration", System), metrics: newMetrics()}
+	j := &Jira{cfg: cfg, svc: svc, log: cfg.Log.With("integration", System), metrics: ticket.NewMetrics(System)}
+	j.stop = ticket.NewStopper(System, j.metrics, j.log, cfg.StopHold)
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: cfg.Timeout}
@@ -84,7 +86,7 @@ func New(cfg Config, svc Service) (*Jira, error) {
 			}
 		},
 		calls: func(method string, status int) {
-			j.metrics.requests.WithLabelValues(method, statusClass(status)).Inc()
+			j.metrics.Request(method, status)
 		},
 	}
 	client, err := jira.NewClient(&wrapped, cfg.URL)
@@ -112,61 +114,10 @@ func (j *Jira) Handlers() map[string]outbox.Handler {
 }
 
 // Stopped returns why the integration stopped (a 401 or 403), or "".
-func (j *Jira) Stopped() string { return j.stop.stopped() }
+func (j *Jira) Stopped() string { return j.stop.Stopped() }
 
 // Collector exposes the integration's metrics.
 func (j *Jira) Collector() prometheus.Collector { return j.metrics }
 
-// lock serialises work on one incident's issue within this process.
-func (j *Jira) lock(number int64) func() {
-	m := &j.locks[uint64(number)%uint64(len(j.locks))]
-	m.Lock()
-	return m.Unlock
-}
-
 // browseURL is where a person opens an issue.
 func (j *Jira) browseURL(key string) string { return j.cfg.URL + "/browse/" + key }
-
-func statusClass(code int) string {
-	return fmt.Sprintf("%dxx", code/100)
-}
-
-// metrics of the integration.
-type metrics struct {
-	requests *prometheus.CounterVec
-	errors   *prometheus.CounterVec
-	writes   *prometheus.CounterVec
-	stopped  prometheus.Gauge
-}
-
-func newMetrics() *metrics {
-	l := prometheus.Labels{"system": System}
-	return &metrics{
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "warroom_ticket_requests_total", Help: "Requests to the ticket system, by method and status class.", ConstLabels: l,
-		}, []string{"method", "code"}),
-		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "warroom_ticket_errors_total", Help: "Failed ticket operations, by class (auth, rate_limited, server, network, invalid).", ConstLabels: l,
-		}, []string{"class"}),
-		writes: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "warroom_ticket_writes_total", Help: "Writes to the ticket system, by operation.", ConstLabels: l,
-		}, []string{"op"}),
-		stopped: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "warroom_ticket_stopped", Help: "1 when the ticket integration stopped after its credentials were refused (401/403).", ConstLabels: l,
-		}),
-	}
-}
-
-func (m *metrics) Describe(ch chan<- *prometheus.Desc) {
-	m.requests.Describe(ch)
-	m.errors.Describe(ch)
-	m.writes.Describe(ch)
-	m.stopped.Describe(ch)
-}
-
-func (m *metrics) Collect(ch chan<- prometheus.Metric) {
-	m.requests.Collect(ch)
-	m.errors.Collect(ch)
-	m.writes.Collect(ch)
-	m.stopped.Collect(ch)
-}

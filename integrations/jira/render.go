@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/integrations/internal/ticket"
 )
 
 // maxSummary is Jira's limit on a summary.
@@ -51,17 +52,7 @@ func parseLabels(labels []string) (number int64, seq int, ok bool) {
 }
 
 // summary is "[INC-42][SEV1] title", cut to Jira's limit.
-func summary(inc *bot.Incident) string {
-	return cut(fmt.Sprintf("[%s][%s] %s", inc.Key(), inc.Severity, inc.Title), maxSummary)
-}
-
-func cut(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
+func summary(inc *bot.Incident) string { return ticket.Headline(inc, maxSummary) }
 
 // labels of an incident's issue.
 func (j *Jira) labels(number int64) []string {
@@ -106,25 +97,7 @@ func (j *Jira) description(inc *bot.Incident) string {
 
 // comment renders a ticket comment with its reference marker.
 func commentBody(key string, c bot.TicketComment) string {
-	who := c.Actor
-	if who == "" {
-		who = "warroom"
-	}
-	var head string
-	switch c.Kind {
-	case bot.EntryUpdate:
-		head = fmt.Sprintf("*Status update* (%s) by %s:", c.Status, who)
-	case bot.EntryResolved:
-		head = fmt.Sprintf("*Resolved* by %s.", who)
-	case bot.EntryReopened:
-		head = fmt.Sprintf("*Reopened* by %s.", who)
-	case bot.EntryActionAdded:
-		head = fmt.Sprintf("*Action item added* by %s:", who)
-	case bot.EntryActionDone:
-		head = fmt.Sprintf("*Action item done* by %s:", who)
-	default:
-		head = fmt.Sprintf("*Note* by %s:", who)
-	}
+	head := ticket.CommentHead(c, func(s string) string { return "*" + s + "*" })
 	text := c.Text
 	if c.Kind == bot.EntryResolved || c.Kind == bot.EntryReopened {
 		text = strings.TrimPrefix(strings.TrimPrefix(text, "Resolved"), ": ")

@@ -13,18 +13,19 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/integrations/internal/ticket"
 )
 
 // handleSync makes the incident's issue match the incident as it is now.
 func (j *Jira) handleSync(ctx context.Context, job bot.Job) error {
-	if err := j.held(); err != nil {
+	if err := j.stop.Held(); err != nil {
 		return err
 	}
 	inc, err := j.incident(ctx, job.Incident)
 	if err != nil {
 		return err
 	}
-	defer j.lock(inc.Number)()
+	defer j.locks.Lock(inc.Number)()
 	key, created, err := j.ensure(ctx, inc)
 	if err != nil {
 		return err
@@ -40,7 +41,7 @@ func (j *Jira) handleSync(ctx context.Context, job bot.Job) error {
 
 // handleComment adds one comment, once.
 func (j *Jira) handleComment(ctx context.Context, job bot.Job) error {
-	if err := j.held(); err != nil {
+	if err := j.stop.Held(); err != nil {
 		return err
 	}
 	var c bot.TicketComment
@@ -51,7 +52,7 @@ func (j *Jira) handleComment(ctx context.Context, job bot.Job) error {
 	if err != nil {
 		return err
 	}
-	defer j.lock(inc.Number)()
+	defer j.locks.Lock(inc.Number)()
 	key, _, err := j.ensure(ctx, inc)
 	if err != nil {
 		return err
@@ -80,7 +81,7 @@ func (j *Jira) addComment(ctx context.Context, key, incKey string, c bot.TicketC
 	if _, _, err := j.client.Issue.AddCommentWithContext(ctx, key, &jira.Comment{Body: body}); err != nil {
 		return j.outcome("comment on "+key, err)
 	}
-	j.metrics.writes.WithLabelValues("comment").Inc()
+	j.metrics.Writes.WithLabelValues("comment").Inc()
 	return nil
 }
 
@@ -164,19 +165,19 @@ func (j *Jira) create(ctx context.Context, inc *bot.Incident) (string, error) {
 	}
 	if err != nil {
 		what := "create jira issue for " + inc.Key()
-		if isClientError(err) {
+		if ticket.IsClientError(err) {
 			return "", j.outcome(what, err)
 		}
-		j.metrics.errors.WithLabelValues(class(err)).Inc()
+		j.metrics.Errors.WithLabelValues(ticket.Class(err)).Inc()
 		return "", outbox.RetryAfter(fmt.Errorf("%s (outcome unknown: the next attempt looks it up first): %w", what, err), max(lookupWait, hintOf(err)))
 	}
-	j.metrics.writes.WithLabelValues("create").Inc()
+	j.metrics.Writes.WithLabelValues("create").Inc()
 	j.log.Info("created jira issue", "incident", inc.Key(), "issue", issue.Key)
 	return issue.Key, nil
 }
 
 func hintOf(err error) time.Duration {
-	var ae *apiError
+	var ae *ticket.APIError
 	if errors.As(err, &ae) {
 		return ae.RetryAfter
 	}
@@ -228,7 +229,7 @@ func (j *Jira) update(ctx context.Context, key string, inc *bot.Incident) (strin
 		if _, err := j.client.Issue.UpdateIssueWithContext(ctx, key, map[string]any{"fields": set}); err != nil {
 			return "", j.outcome("update jira issue "+key, err)
 		}
-		j.metrics.writes.WithLabelValues("update").Inc()
+		j.metrics.Writes.WithLabelValues("update").Inc()
 	}
 	status := ""
 	if cur.Status != nil {
@@ -267,7 +268,7 @@ func (j *Jira) transition(ctx context.Context, key, status string, to bot.Status
 	if _, err := j.client.Issue.DoTransitionWithPayloadWithContext(ctx, key, payload); err != nil {
 		return j.outcome(fmt.Sprintf("transition %s by %q", key, t.Name), err)
 	}
-	j.metrics.writes.WithLabelValues("transition").Inc()
+	j.metrics.Writes.WithLabelValues("transition").Inc()
 	return nil
 }
 

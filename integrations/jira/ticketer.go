@@ -7,6 +7,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/integrations/internal/ticket"
 )
 
 // ticketTimeout bounds /incident ticket's own create, so a chat reply is
@@ -20,15 +21,15 @@ func (j *Jira) Ticket(ctx context.Context, inc *bot.Incident, actor string) (bot
 	if l, ok := inc.Links[System]; ok && l.ID != "" {
 		return l, nil
 	}
-	if r := j.stop.stopped(); r != "" {
+	if r := j.stop.Stopped(); r != "" {
 		return bot.Link{}, bot.Errorf(bot.CodeUnavailable, "Jira is stopped: %s", r)
 	}
 	ctx, cancel := context.WithTimeout(ctx, ticketTimeout)
 	defer cancel()
-	defer j.lock(inc.Number)()
+	defer j.locks.Lock(inc.Number)()
 	key, _, err := j.ensure(ctx, inc)
 	if err != nil {
-		if r := j.stop.stopped(); r != "" {
+		if r := j.stop.Stopped(); r != "" {
 			return bot.Link{}, bot.Errorf(bot.CodeUnavailable, "Jira is stopped: %s", r)
 		}
 		uerr := userError(err)
@@ -45,7 +46,7 @@ func (j *Jira) Ticket(ctx context.Context, inc *bot.Incident, actor string) (bot
 
 // userError turns a delivery error into a reply for a person.
 func userError(err error) error {
-	var ae *apiError
+	var ae *ticket.APIError
 	switch {
 	case errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 && ae.Status != 429:
 		return bot.Errorf(bot.CodeInvalid, "Jira refused the issue: %s", ae.Message)

@@ -219,7 +219,7 @@ func (j *Jira) myself(ctx context.Context) *jira.User {
 	if j.self != nil {
 		return j.self
 	}
-	if j.stop.stopped() != "" {
+	if j.stop.Stopped() != "" {
 		return nil
 	}
 	u, _, err := j.client.User.GetSelfWithContext(ctx)

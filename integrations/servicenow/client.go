@@ -13,23 +13,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/warroom/warroom/integrations/internal/ticket"
 )
-
-// apiError is an answer outside 2xx, with ServiceNow's own message
-// (error.message and error.detail) and its hint of when to come back.
-type apiError struct {
-	Status     int
-	Message    string
-	RetryAfter time.Duration
-}
-
-func (e *apiError) Error() string {
-	msg := e.Message
-	if msg == "" {
-		msg = http.StatusText(e.Status)
-	}
-	return fmt.Sprintf("servicenow answered %d: %s", e.Status, msg)
-}
 
 // client is a small client of the Table API.
 type client struct {
@@ -58,7 +44,7 @@ func (c *client) do(ctx context.Context, method, path string, q url.Values, body
 	}
 	for attempt := 0; ; attempt++ {
 		err := c.once(ctx, method, path, q, payload, out)
-		var ae *apiError
+		var ae *ticket.APIError
 		if attempt == 0 && c.cfg.Auth != AuthBasic && errors.As(err, &ae) && ae.Status == http.StatusUnauthorized {
 			c.mu.Lock()
 			c.token = ""
@@ -102,7 +88,7 @@ func (c *client) once(ctx context.Context, method, path string, q url.Values, pa
 		return fmt.Errorf("read answer: %w", err)
 	}
 	if resp.StatusCode >= 300 {
-		return &apiError{Status: resp.StatusCode, Message: snMessage(data), RetryAfter: retryHint(resp.Header, c.cfg.Now())}
+		return &ticket.APIError{System: System, Status: resp.StatusCode, Message: snMessage(data), RetryAfter: ticket.RetryHint(resp.Header, c.cfg.Now())}
 	}
 	if out == nil || len(data) == 0 {
 		return nil
@@ -174,8 +160,8 @@ func (c *client) accessToken(ctx context.Context) (string, error) {
 			Description string `json:"error_description"`
 		}
 		_ = json.Unmarshal(data, &oe)
-		return "", &apiError{Status: status, Message: strings.TrimSpace("oauth token: " + oe.Error + " " + oe.Description),
-			RetryAfter: retryHint(resp.Header, now)}
+		return "", &ticket.APIError{System: System, Status: status, Message: strings.TrimSpace("oauth token: " + oe.Error + " " + oe.Description),
+			RetryAfter: ticket.RetryHint(resp.Header, now)}
 	}
 	var tr struct {
 		AccessToken string          `json:"access_token"`
@@ -209,28 +195,6 @@ func snMessage(body []byte) string {
 		msg += ": " + d
 	}
 	return msg
-}
-
-// retryHint reads Retry-After (seconds or an HTTP date) or X-RateLimit-Reset
-// (Unix seconds, as ServiceNow's rate-limit rules send it).
-func retryHint(h http.Header, now time.Time) time.Duration {
-	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-			return time.Duration(min(s, 7*24*3600)) * time.Second
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			return max(t.Sub(now), 0)
-		}
-	}
-	if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
-		if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-			return max(time.Unix(s, 0).Sub(now), 0)
-		}
-		if t, err := time.Parse(time.RFC3339, v); err == nil {
-			return max(t.Sub(now), 0)
-		}
-	}
-	return 0
 }
 
 // redact drops the URL (its query may carry record data) from a transport

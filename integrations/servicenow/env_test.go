@@ -1,65 +1,30 @@
 package servicenow_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/integrations/internal/ticket/tickettest"
 	"github.com/warroom/warroom/integrations/servicenow"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
 var t0 = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // env runs the ticket path end to end against a fake ServiceNow.
 type env struct {
 	t     *testing.T
 	ctx   context.Context
-	clock *clock
+	clock *tickettest.Clock
 	path  string
 	fake  *fakeSN
-	logs  *syncBuffer
+	logs  *tickettest.LogBuffer
 	cfg   servicenow.Config
 
 	store *sqlite.Store
@@ -71,8 +36,8 @@ type env struct {
 func newEnv(t *testing.T, edit func(*servicenow.Config)) *env {
 	t.Helper()
 	e := &env{
-		t: t, ctx: t.Context(), clock: &clock{now: t0}, path: filepath.Join(t.TempDir(), "w.db"),
-		fake: newFakeSN(t), logs: &syncBuffer{},
+		t: t, ctx: t.Context(), clock: tickettest.NewClock(t0), path: filepath.Join(t.TempDir(), "w.db"),
+		fake: newFakeSN(t), logs: &tickettest.LogBuffer{},
 	}
 	e.cfg = servicenow.Config{
 		URL: e.fake.srv.URL, User: "warroom", Password: "pw", PublicURL: "https://warroom.example.com",
@@ -124,19 +89,7 @@ func (e *env) restart() {
 
 func (e *env) drain() int {
 	e.t.Helper()
-	total := 0
-	for range 100 {
-		n, err := e.w.RunOnce(e.ctx)
-		if err != nil {
-			e.t.Fatalf("run outbox: %v", err)
-		}
-		if n == 0 {
-			return total
-		}
-		total += n
-	}
-	e.t.Fatal("outbox never drained")
-	return total
+	return tickettest.Drain(e.t, e.ctx, e.w)
 }
 
 func (e *env) declare(sev bot.Severity, title string) *bot.Incident {
@@ -159,15 +112,7 @@ func (e *env) get(n int64) *bot.Incident {
 	return inc
 }
 
-func must[T any](t *testing.T) func(T, error) T {
-	return func(v T, err error) T {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-}
+func must[T any](t *testing.T) func(T, error) T { return tickettest.Must[T](t) }
 
 // checkOneRecord asserts exactly one record has the incident's
 // correlation_id, the incident links it, and its fields equal the incident.

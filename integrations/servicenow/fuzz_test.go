@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/integrations/internal/ticket"
 )
 
 // FuzzErrorBody: any answer body and rate-limit headers give a message and
@@ -16,7 +18,7 @@ func FuzzErrorBody(f *testing.F) {
 		h := http.Header{}
 		h.Set("Retry-After", retryAfter)
 		h.Set("X-RateLimit-Reset", reset)
-		if d := retryHint(h, time.Unix(1_800_000_000, 0)); d < 0 {
+		if d := ticket.RetryHint(h, time.Unix(1_800_000_000, 0)); d < 0 {
 			t.Fatalf("negative wait %s", d)
 		}
 	})

@@ -7,18 +7,14 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/integrations/internal/ticket"
 )
 
 // maxShort is short_description's usual length.
 const maxShort = 160
 
-func shortDescription(inc *bot.Incident) string {
-	s := fmt.Sprintf("[%s][%s] %s", inc.Key(), inc.Severity, inc.Title)
-	if r := []rune(s); len(r) > maxShort {
-		s = string(r[:maxShort-1]) + "…"
-	}
-	return s
-}
+// shortDescription is "[INC-42][SEV1] title", cut to maxShort.
+func shortDescription(inc *bot.Incident) string { return ticket.Headline(inc, maxShort) }
 
 // description renders the incident as plain text.
 func (s *ServiceNow) description(inc *bot.Incident) string {
@@ -50,25 +46,7 @@ func (s *ServiceNow) description(inc *bot.Incident) string {
 
 // workNote renders a comment for the work notes, with its marker.
 func workNote(key string, c bot.TicketComment) string {
-	who := c.Actor
-	if who == "" {
-		who = "warroom"
-	}
-	var head string
-	switch c.Kind {
-	case bot.EntryUpdate:
-		head = fmt.Sprintf("Status update (%s) by %s:", c.Status, who)
-	case bot.EntryResolved:
-		head = fmt.Sprintf("Resolved by %s.", who)
-	case bot.EntryReopened:
-		head = fmt.Sprintf("Reopened by %s.", who)
-	case bot.EntryActionAdded:
-		head = fmt.Sprintf("Action item added by %s:", who)
-	case bot.EntryActionDone:
-		head = fmt.Sprintf("Action item done by %s:", who)
-	default:
-		head = fmt.Sprintf("Note by %s:", who)
-	}
+	head := ticket.CommentHead(c, nil)
 	text := c.Text
 	switch c.Kind {
 	case bot.EntryResolved:

@@ -11,6 +11,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/integrations/internal/ticket"
 )
 
 const tablePath = "/api/now/table/incident"
@@ -20,14 +21,14 @@ const readFields = "sys_id,number,short_description,description,impact,urgency,s
 
 // handleSync makes the record match the incident as it is now.
 func (s *ServiceNow) handleSync(ctx context.Context, job bot.Job) error {
-	if err := s.held(); err != nil {
+	if err := s.stop.Held(); err != nil {
 		return err
 	}
 	inc, err := s.incident(ctx, job.Incident)
 	if err != nil {
 		return err
 	}
-	defer s.lock(inc.Number)()
+	defer s.locks.Lock(inc.Number)()
 	rec, created, err := s.ensure(ctx, inc)
 	if err != nil || created {
 		return err
@@ -37,7 +38,7 @@ func (s *ServiceNow) handleSync(ctx context.Context, job bot.Job) error {
 
 // handleComment writes one work note, once.
 func (s *ServiceNow) handleComment(ctx context.Context, job bot.Job) error {
-	if err := s.held(); err != nil {
+	if err := s.stop.Held(); err != nil {
 		return err
 	}
 	var c bot.TicketComment
@@ -48,7 +49,7 @@ func (s *ServiceNow) handleComment(ctx context.Context, job bot.Job) error {
 	if err != nil {
 		return err
 	}
-	defer s.lock(inc.Number)()
+	defer s.locks.Lock(inc.Number)()
 	rec, _, err := s.ensure(ctx, inc)
 	if err != nil {
 		return err
@@ -69,7 +70,7 @@ func (s *ServiceNow) handleComment(ctx context.Context, job bot.Job) error {
 	if err := s.api.do(ctx, "PATCH", tablePath+"/"+url.PathEscape(id), nil, map[string]string{"work_notes": note}, nil); err != nil {
 		return s.outcome("write a work note on "+rec["number"], err)
 	}
-	s.metrics.writes.WithLabelValues("work_note").Inc()
+	s.metrics.Writes.WithLabelValues("work_note").Inc()
 	return nil
 }
 
@@ -137,13 +138,13 @@ func (s *ServiceNow) ensure(ctx context.Context, inc *bot.Incident) (record, boo
 		if err == nil {
 			err = errors.New("the answer holds no sys_id")
 		}
-		if isClientError(err) {
+		if ticket.IsClientError(err) {
 			return nil, false, s.outcome(what, err)
 		}
-		s.metrics.errors.WithLabelValues(class(err)).Inc()
+		s.metrics.Errors.WithLabelValues(ticket.Class(err)).Inc()
 		return nil, false, outbox.RetryAfter(fmt.Errorf("%s (outcome unknown: the next attempt looks it up first): %w", what, err), lookupWait)
 	}
-	s.metrics.writes.WithLabelValues("create").Inc()
+	s.metrics.Writes.WithLabelValues("create").Inc()
 	s.log.Info("created servicenow incident", "incident", inc.Key(), "record", rec["number"])
 	return rec, true, s.link(ctx, inc.Number, rec)
 }
@@ -237,7 +238,7 @@ func (s *ServiceNow) update(ctx context.Context, inc *bot.Incident, cur record) 
 	}
 	path := tablePath + "/" + url.PathEscape(cur["sys_id"])
 	err = s.api.do(ctx, "PATCH", path, nil, set, nil)
-	if err != nil && set["state"] == strconv.Itoa(StateClosed) && isClientError(err) && !refusedErr(err) {
+	if err != nil && set["state"] == strconv.Itoa(StateClosed) && ticket.IsClientError(err) && !refusedErr(err) {
 		s.log.Warn("servicenow refused to close the incident; leaving it to the instance", "record", cur["number"], "err", err)
 		delete(set, "state")
 		if cur["state"] == strconv.Itoa(StateResolved) {
@@ -252,11 +253,11 @@ func (s *ServiceNow) update(ctx context.Context, inc *bot.Incident, cur record) 
 	if err != nil {
 		return s.outcome("update servicenow incident "+cur["number"], err)
 	}
-	s.metrics.writes.WithLabelValues("update").Inc()
+	s.metrics.Writes.WithLabelValues("update").Inc()
 	return nil
 }
 
 func refusedErr(err error) bool {
-	var ae *apiError
+	var ae *ticket.APIError
 	return errors.As(err, &ae) && refused(ae)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/integrations/internal/ticket"
 )
 
 const ticketTimeout = 8 * time.Second
@@ -21,10 +22,10 @@ func (s *ServiceNow) Ticket(ctx context.Context, inc *bot.Incident, actor string
 	}
 	ctx, cancel := context.WithTimeout(ctx, ticketTimeout)
 	defer cancel()
-	defer s.lock(inc.Number)()
+	defer s.locks.Lock(inc.Number)()
 	rec, _, err := s.ensure(ctx, inc)
 	if err != nil {
-		var ae *apiError
+		var ae *ticket.APIError
 		switch {
 		case s.Stopped() != "":
 			return bot.Link{}, bot.Errorf(bot.CodeUnavailable, "ServiceNow is stopped: %s", s.Stopped())

@@ -1,0 +1,75 @@
+// Package tickettest holds the test helpers the ticket integrations' end
+// to end tests share: a clock moved by hand, a log sink safe for
+// concurrent handlers, and a way to run the outbox until it is idle.
+//
+// It may import bot, bot/*, internal/* and the standard library (testing included); only
+// tests import it.
+package tickettest
+
+import (
+	"bytes"
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/internal/clocktest"
+)
+
+// Clock is a clock the test moves by hand (see internal/clocktest).
+type Clock = clocktest.Clock
+
+// NewClock starts a clock at start.
+func NewClock(start time.Time) *Clock { return clocktest.New(start) }
+
+// LogBuffer is a log sink safe for concurrent handlers.
+type LogBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p.
+func (l *LogBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String returns everything written so far.
+func (l *LogBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// Drain runs w until no job is due now; it returns the number of
+// deliveries, and fails the test if the outbox does not settle.
+func Drain(t testing.TB, ctx context.Context, w *outbox.Worker) int {
+	t.Helper()
+	total := 0
+	for range 100 {
+		n, err := w.RunOnce(ctx)
+		if err != nil {
+			t.Fatalf("run outbox: %v", err)
+		}
+		if n == 0 {
+			return total
+		}
+		total += n
+	}
+	t.Fatal("outbox never drained")
+	return total
+}
+
+// Must returns a function that unwraps a (value, error) pair, failing the
+// test on the error: Must[*bot.Incident](t)(svc.Ack(...)).
+func Must[T any](t testing.TB) func(T, error) T {
+	return func(v T, err error) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
