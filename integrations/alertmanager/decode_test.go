@@ -1,8 +1,6 @@
 package alertmanager_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,16 +9,8 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/integrations/alertmanager"
+	"github.com/warroom/warroom/integrations/internal/webhooktest"
 )
-
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func at(s string) time.Time {
 	t, err := time.Parse(time.RFC3339Nano, s)
@@ -73,7 +63,7 @@ func TestDecodeFixtures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, err := alertmanager.Decode(fixture(t, tt.file))
+			got, err := alertmanager.Decode(webhooktest.Fixture(t, tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -154,7 +144,7 @@ func TestDecodeEdges(t *testing.T) {
 
 func FuzzDecode(f *testing.F) {
 	for _, name := range []string{"alertmanager-v4-firing.json", "alertmanager-v4-partially-resolved.json", "alertmanager-v4-resolved.json"} {
-		f.Add(fixture(f, name))
+		f.Add(webhooktest.Fixture(f, name))
 	}
 	f.Add([]byte(`{"version":"4","alerts":[{"status":"firing","labels":{"a":"b"}}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {

@@ -22,17 +22,13 @@ type Receiver struct{ h *webhook.Handler }
 // New builds the receiver. sink takes each delivery's alerts (the
 // *bot.Service); reg holds the inbound health metrics.
 func New(cfg Config, sink webhook.Sink, reg prometheus.Registerer, log *slog.Logger) (*Receiver, error) {
-	m, err := webhook.NewMetrics(reg)
-	if err != nil {
-		return nil, err
-	}
-	h, err := webhook.New(webhook.Config{
+	h, err := webhook.NewOn(webhook.Config{
 		Source: Source, Sender: "Prometheus Alertmanager", Token: cfg.Token,
 		Decode: func(_ context.Context, _ *http.Request, body []byte) (webhook.Delivery, error) {
 			alerts, truncated, err := decode(body)
 			return webhook.Delivery{Alerts: alerts, Truncated: truncated}, err
 		},
-	}, sink, m, log)
+	}, sink, reg, log)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/integrations/alertmanager"
+	"github.com/warroom/warroom/integrations/internal/webhooktest"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
@@ -33,17 +33,10 @@ type env struct {
 // SQLite file.
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	ctx := context.Background()
-	log := slog.New(slog.DiscardHandler)
-	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "warroom.db")}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	svc, err := bot.NewService(bot.Config{Targets: []string{"console"}}, store, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := webhooktest.NewEnv(t, bot.Config{}, func(ctx context.Context, path string, log *slog.Logger) (*sqlite.Store, error) {
+		return sqlite.Open(ctx, sqlite.Config{Path: path}, log)
+	})
+	svc, store, log := e.Svc, e.Store, e.Log
 	reg := prometheus.NewRegistry()
 	rcv, err := alertmanager.New(alertmanager.Config{Token: token}, svc, reg, log)
 	if err != nil {
@@ -120,7 +113,7 @@ func (e *env) counter(t *testing.T, name string, labels map[string]string) float
 
 func TestThousandDuplicateDeliveriesMakeOneIncident(t *testing.T) {
 	e := newEnv(t)
-	body := fixture(t, "alertmanager-v4-firing.json")
+	body := webhooktest.Fixture(t, "alertmanager-v4-firing.json")
 	const deliveries, workers = 1000, 16
 	var mu sync.Mutex
 	accepted, duplicates := 0, 0
@@ -182,7 +175,7 @@ func TestFiringThenResolved(t *testing.T) {
 		{"alertmanager-v4-resolved.json", 1},
 		{"alertmanager-v4-resolved.json", 0}, // the HA peer's copy
 	} {
-		code, answer := e.deliver(t, client, fixture(t, step.file))
+		code, answer := e.deliver(t, client, webhooktest.Fixture(t, step.file))
 		if code != 200 || !strings.Contains(answer, fmt.Sprintf(`"accepted":%d,`, step.accepted)) {
 			t.Fatalf("%s: %d %s, want %d accepted", step.file, code, answer, step.accepted)
 		}
@@ -214,7 +207,7 @@ func TestFiringThenResolved(t *testing.T) {
 
 func TestRefusedSenderIsCounted(t *testing.T) {
 	e := newEnv(t)
-	req, _ := http.NewRequest("POST", e.srv.URL+"/webhooks/alertmanager?token="+token, strings.NewReader(string(fixture(t, "alertmanager-v4-firing.json"))))
+	req, _ := http.NewRequest("POST", e.srv.URL+"/webhooks/alertmanager?token="+token, strings.NewReader(string(webhooktest.Fixture(t, "alertmanager-v4-firing.json"))))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -1,8 +1,6 @@
 package azure_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,16 +9,8 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/integrations/azure"
+	"github.com/warroom/warroom/integrations/internal/webhooktest"
 )
-
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func TestDecodeFiredAndResolved(t *testing.T) {
 	id := "/subscriptions/11111111-2222-3333-4444-555555555555/providers/Microsoft.AlertsManagement/alerts/b9569717-bc32-442f-add5-83a997729330"
@@ -39,14 +29,14 @@ func TestDecodeFiredAndResolved(t *testing.T) {
 		StartsAt: time.Date(2026, 11, 22, 10, 58, 24, 371321300, time.UTC),
 		URL:      "https://portal.azure.com/#view/Microsoft_Azure_Monitoring_Alerts/Investigation.ReactView/alertId/b9569717-bc32-442f-add5-83a997729330",
 	}
-	got, err := azure.Decode(fixture(t, "azure-metric-fired.json"))
+	got, err := azure.Decode(webhooktest.Fixture(t, "azure-metric-fired.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]bot.Alert{fired}, got); diff != "" {
 		t.Fatalf("(-want +got)\n%s", diff)
 	}
-	res, err := azure.Decode(fixture(t, "azure-metric-resolved.json"))
+	res, err := azure.Decode(webhooktest.Fixture(t, "azure-metric-resolved.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +50,7 @@ func TestDecodeFiredAndResolved(t *testing.T) {
 }
 
 func TestSeverities(t *testing.T) {
-	body := string(fixture(t, "azure-metric-fired.json"))
+	body := string(webhooktest.Fixture(t, "azure-metric-fired.json"))
 	for sev, want := range map[string]string{"Sev0": "critical", "Sev1": "error", "Sev2": "warning", "Sev3": "info", "Sev4": "info"} {
 		got, err := azure.Decode([]byte(strings.Replace(body, `"Sev1"`, `"`+sev+`"`, 1)))
 		if err != nil {
@@ -73,7 +63,7 @@ func TestSeverities(t *testing.T) {
 }
 
 func TestDecodeErrors(t *testing.T) {
-	body := string(fixture(t, "azure-metric-fired.json"))
+	body := string(webhooktest.Fixture(t, "azure-metric-fired.json"))
 	for _, tt := range []struct{ body, errHas string }{
 		{`{"schemaId":"Microsoft.Insights/activityLogs","data":{}}`, "common alert schema"},
 		{`{"schemaId":"azureMonitorCommonAlertSchema"}`, "essentials is missing"},
@@ -98,8 +88,8 @@ func TestDecodeErrors(t *testing.T) {
 }
 
 func FuzzDecode(f *testing.F) {
-	f.Add(fixture(f, "azure-metric-fired.json"))
-	f.Add(fixture(f, "azure-metric-resolved.json"))
+	f.Add(webhooktest.Fixture(f, "azure-metric-fired.json"))
+	f.Add(webhooktest.Fixture(f, "azure-metric-resolved.json"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		alerts, err := azure.Decode(body)
 		if err != nil {

@@ -1,11 +1,8 @@
 package generic_test
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +11,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/integrations/generic"
+	"github.com/warroom/warroom/integrations/internal/webhooktest"
 )
 
 var mapping = generic.Mapping{
@@ -24,11 +22,7 @@ var mapping = generic.Mapping{
 
 func fixture(t testing.TB) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "uptime-down.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return webhooktest.Fixture(t, "uptime-down.json")
 }
 
 func TestDecode(t *testing.T) {
@@ -103,13 +97,6 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-type sink struct{ n int }
-
-func (s *sink) HandleAlerts(_ context.Context, a []bot.Alert) (bot.AlertResult, error) {
-	s.n += len(a)
-	return bot.AlertResult{Accepted: len(a)}, nil
-}
-
 func TestHTTPUnconfiguredAndConfigured(t *testing.T) {
 	for _, tc := range []struct {
 		m      generic.Mapping
@@ -119,7 +106,7 @@ func TestHTTPUnconfiguredAndConfigured(t *testing.T) {
 		{generic.Mapping{}, 501, "generic:"},
 		{mapping, 200, `"accepted":1`},
 	} {
-		rcv, err := generic.New(generic.Config{Token: "tok", Mapping: tc.m}, &sink{}, nil, nil)
+		rcv, err := generic.New(generic.Config{Token: "tok", Mapping: tc.m}, &webhooktest.Sink{}, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,7 +121,7 @@ func TestHTTPUnconfiguredAndConfigured(t *testing.T) {
 			t.Fatalf("%d %s", rec.Code, rec.Body)
 		}
 	}
-	if _, err := generic.New(generic.Config{Mapping: generic.Mapping{Title: "x"}}, &sink{}, nil, nil); err == nil {
+	if _, err := generic.New(generic.Config{Mapping: generic.Mapping{Title: "x"}}, &webhooktest.Sink{}, nil, nil); err == nil {
 		t.Fatal("an invalid mapping must fail at start-up")
 	}
 }

@@ -26,10 +26,6 @@ type Receiver struct{ h *webhook.Handler }
 // sink takes each delivery's alerts (the *bot.Service); reg holds the
 // inbound health metrics.
 func New(cfg Config, sink webhook.Sink, reg prometheus.Registerer, log *slog.Logger) (*Receiver, error) {
-	m, err := webhook.NewMetrics(reg)
-	if err != nil {
-		return nil, err
-	}
 	decode := func(context.Context, *http.Request, []byte) (webhook.Delivery, error) {
 		return webhook.Delivery{}, webhook.Refuse(http.StatusNotImplemented, webhook.ReasonNotSetUp,
 			"the generic webhook has no field mapping: add a `generic:` section (dedup_key, title, ...) to warroom's config")
@@ -44,7 +40,7 @@ func New(cfg Config, sink webhook.Sink, reg prometheus.Registerer, log *slog.Log
 			return webhook.Delivery{Alerts: alerts}, err
 		}
 	}
-	h, err := webhook.New(webhook.Config{Source: Source, Sender: "the generic webhook sender", Token: cfg.Token, Decode: decode}, sink, m, log)
+	h, err := webhook.NewOn(webhook.Config{Source: Source, Sender: "the generic webhook sender", Token: cfg.Token, Decode: decode}, sink, reg, log)
 	if err != nil {
 		return nil, err
 	}

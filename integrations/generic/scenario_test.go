@@ -3,16 +3,13 @@ package generic_test
 import (
 	"context"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/integrations/generic"
+	"github.com/warroom/warroom/integrations/internal/webhooktest"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
@@ -22,49 +19,25 @@ import (
 // second episode (reopening the incident within the reopen window, a new
 // incident after it), not a duplicate of the first.
 func TestEpisodesWithoutStartThroughService(t *testing.T) {
-	ctx := context.Background()
-	log := slog.New(slog.DiscardHandler)
-	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "warroom.db")}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	var mu sync.Mutex
-	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
-	svc, err := bot.NewService(bot.Config{Targets: []string{"console"}, Now: clock,
-		Alerts: bot.AlertConfig{Routes: []bot.Route{{Name: "uptime", GroupBy: []string{"alertname"},
-			AutoDeclare: true, AutoResolve: true, ReopenWindow: 30 * time.Minute}}}}, store, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	clock := webhooktest.NewClock(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
+	env := webhooktest.NewEnv(t, bot.Config{Now: clock.Now, Alerts: webhooktest.EpisodeRoute("uptime", "alertname")}, openSQLite)
 	m := mapping
 	m.StartsAt = "" // the sender's time is not mapped
-	rcv, err := generic.New(generic.Config{Token: "tok", Mapping: m}, svc, nil, log)
+	rcv, err := generic.New(generic.Config{Token: "tok", Mapping: m}, env.Svc, nil, env.Log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	send := func(state, want string) {
 		t.Helper()
 		body := strings.Replace(string(fixture(t)), `"down"`, `"`+state+`"`, 1)
-		req := httptest.NewRequest("POST", "/webhooks/generic", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer tok")
-		rec := httptest.NewRecorder()
-		rcv.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), want) {
-			t.Fatalf("%s: %d %s, want %s", state, rec.Code, rec.Body, want)
-		}
+		webhooktest.Expect(t, webhooktest.PostJSON(rcv, "/webhooks/generic", "tok", body), want, state)
 	}
 	status := func(n int64) (bot.Status, int, int) {
 		t.Helper()
-		inc, err := svc.Get(ctx, n)
-		if err != nil {
-			t.Fatal(err)
-		}
+		inc := env.Incident(t, n)
 		return inc.Status, inc.AlertsFiring, inc.Alerts
 	}
+	advance := clock.Advance
 
 	send("down", `"accepted":1,`)
 	advance(time.Minute)
@@ -87,7 +60,7 @@ func TestEpisodesWithoutStartThroughService(t *testing.T) {
 	if st, firing, _ := status(2); !st.Open() || firing != 1 {
 		t.Fatalf("down long after: %s, %d firing", st, firing)
 	}
-	alerts, err := store.Alerts(ctx, bot.AlertFilter{})
+	alerts, err := env.Store.Alerts(context.Background(), bot.AlertFilter{})
 	if err != nil || len(alerts) != 3 {
 		t.Fatalf("alerts: %+v (%v)", alerts, err)
 	}
@@ -100,4 +73,9 @@ func TestEpisodesWithoutStartThroughService(t *testing.T) {
 			t.Errorf("alert %d starts %v, want %v (received)", i+1, a.StartsAt, want)
 		}
 	}
+}
+
+// openSQLite opens the real SQLite store at path.
+func openSQLite(ctx context.Context, path string, log *slog.Logger) (*sqlite.Store, error) {
+	return sqlite.Open(ctx, sqlite.Config{Path: path}, log)
 }

@@ -1,17 +1,13 @@
 package grafana_test
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,15 +15,12 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/integrations/grafana"
+	"github.com/warroom/warroom/integrations/internal/webhooktest"
 )
 
 func fixture(t testing.TB) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "grafana-firing.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return webhooktest.Fixture(t, "grafana-firing.json")
 }
 
 func TestDecode(t *testing.T) {
@@ -80,18 +73,6 @@ func TestDecodeErrors(t *testing.T) {
 	}
 }
 
-type sink struct {
-	mu sync.Mutex
-	n  int
-}
-
-func (s *sink) HandleAlerts(_ context.Context, a []bot.Alert) (bot.AlertResult, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.n++
-	return bot.AlertResult{Accepted: len(a)}, nil
-}
-
 func sign(secret, ts string, body []byte) string {
 	m := hmac.New(sha256.New, []byte(secret))
 	if ts != "" {
@@ -131,7 +112,7 @@ func TestSignatureMatrix(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &sink{}
+			s := &webhooktest.Sink{}
 			rcv, err := grafana.New(grafana.Config{Token: token, Secret: tt.secret, Now: func() time.Time { return now }}, s, nil, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -158,15 +139,15 @@ func TestSignatureMatrix(t *testing.T) {
 			if strings.Contains(rec.Body.String(), secret) {
 				t.Fatal("the secret leaked")
 			}
-			if want := map[bool]int{true: 1, false: 0}[tt.status == 200]; s.n != want {
-				t.Fatalf("domain called %d times", s.n)
+			if want := map[bool]int{true: 1, false: 0}[tt.status == 200]; s.Calls() != want {
+				t.Fatalf("domain called %d times", s.Calls())
 			}
 		})
 	}
 }
 
 func TestPutAndTokenStillRequired(t *testing.T) {
-	s := &sink{}
+	s := &webhooktest.Sink{}
 	rcv, err := grafana.New(grafana.Config{Token: "tok"}, s, nil, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -33,10 +33,6 @@ type Receiver struct{ h *webhook.Handler }
 // New builds the receiver. sink takes each delivery's alerts (the
 // *bot.Service); reg holds the inbound health metrics.
 func New(cfg Config, sink webhook.Sink, reg prometheus.Registerer, log *slog.Logger) (*Receiver, error) {
-	m, err := webhook.NewMetrics(reg)
-	if err != nil {
-		return nil, err
-	}
 	wc := webhook.Config{
 		Source: Source, Sender: "Grafana", Token: cfg.Token,
 		Decode: func(_ context.Context, _ *http.Request, body []byte) (webhook.Delivery, error) {
@@ -61,7 +57,7 @@ func New(cfg Config, sink webhook.Sink, reg prometheus.Registerer, log *slog.Log
 		}
 		wc.Verify = v.verify
 	}
-	h, err := webhook.New(wc, sink, m, log)
+	h, err := webhook.NewOn(wc, sink, reg, log)
 	if err != nil {
 		return nil, err
 	}

@@ -1,31 +1,19 @@
 package nagios_test
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/integrations/internal/webhooktest"
 	"github.com/warroom/warroom/integrations/nagios"
 )
-
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func decodeOne(t *testing.T, body []byte) bot.Alert {
 	t.Helper()
@@ -40,8 +28,8 @@ func decodeOne(t *testing.T, body []byte) bot.Alert {
 }
 
 func TestProblemAndRecoveryPair(t *testing.T) {
-	problem := decodeOne(t, fixture(t, "nagios4-problem-env.json"))
-	recovery := decodeOne(t, fixture(t, "nagios4-recovery-env.json"))
+	problem := decodeOne(t, webhooktest.Fixture(t, "nagios4-problem-env.json"))
+	recovery := decodeOne(t, webhooktest.Fixture(t, "nagios4-recovery-env.json"))
 	want := bot.Alert{
 		Source: "nagios", Fingerprint: problem.Fingerprint, Status: bot.AlertFiring,
 		Title: "db-1 Disk / is CRITICAL: CRITICAL: DISK CRITICAL - / 97% used",
@@ -149,20 +137,8 @@ func TestDecodeErrorsAndIgnored(t *testing.T) {
 	}
 }
 
-type sink struct {
-	mu     sync.Mutex
-	alerts []bot.Alert
-}
-
-func (s *sink) HandleAlerts(_ context.Context, a []bot.Alert) (bot.AlertResult, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.alerts = append(s.alerts, a...)
-	return bot.AlertResult{Accepted: len(a)}, nil
-}
-
 func TestHTTPFormAndJSON(t *testing.T) {
-	s := &sink{}
+	s := &webhooktest.Sink{}
 	rcv, err := nagios.New(nagios.Config{Token: "tok"}, s, nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -177,7 +153,7 @@ func TestHTTPFormAndJSON(t *testing.T) {
 		answerHas   string
 	}{
 		{"application/x-www-form-urlencoded", form.Encode(), 200, `"accepted":1`},
-		{"application/json", string(fixture(t, "nagios4-problem-env.json")), 200, `"accepted":1`},
+		{"application/json", string(webhooktest.Fixture(t, "nagios4-problem-env.json")), 200, `"accepted":1`},
 		{"application/json", `{"notificationtype":"ACKNOWLEDGEMENT","hostname":"h"}`, 200, "change no alert"},
 		{"application/json", `{"notificationtype":"PROBLEM","hostname":"h"}`, 400, "hostproblemid"},
 		{"text/plain", "x", 415, "x-www-form-urlencoded"},
@@ -191,14 +167,14 @@ func TestHTTPFormAndJSON(t *testing.T) {
 			t.Errorf("%s %q: %d %s", tc.ctype, tc.body, rec.Code, rec.Body)
 		}
 	}
-	if len(s.alerts) != 2 || s.alerts[0].Labels["nagios_service"] != "HTTP" {
-		t.Fatalf("alerts %+v", s.alerts)
+	if len(s.Alerts()) != 2 || s.Alerts()[0].Labels["nagios_service"] != "HTTP" {
+		t.Fatalf("alerts %+v", s.Alerts())
 	}
 }
 
 func FuzzDecode(f *testing.F) {
-	f.Add(fixture(f, "nagios4-problem-env.json"))
-	f.Add(fixture(f, "nagios4-recovery-env.json"))
+	f.Add(webhooktest.Fixture(f, "nagios4-problem-env.json"))
+	f.Add(webhooktest.Fixture(f, "nagios4-recovery-env.json"))
 	f.Add([]byte(`{"notificationtype":"RECOVERY","hostname":"h","hostproblemid":"0","lasthostproblemid":"3"}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		alerts, err := nagios.Decode(body)

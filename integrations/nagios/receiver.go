@@ -28,11 +28,7 @@ type ignored struct {
 // New builds the receiver. sink takes each delivery's alerts (the
 // *bot.Service); reg holds the inbound health metrics.
 func New(cfg Config, sink webhook.Sink, reg prometheus.Registerer, log *slog.Logger) (*Receiver, error) {
-	m, err := webhook.NewMetrics(reg)
-	if err != nil {
-		return nil, err
-	}
-	h, err := webhook.New(webhook.Config{
+	h, err := webhook.NewOn(webhook.Config{
 		Source: Source, Sender: "Nagios", Token: cfg.Token,
 		MediaTypes: []string{"application/json", "application/x-www-form-urlencoded"},
 		Decode: func(_ context.Context, r *http.Request, body []byte) (webhook.Delivery, error) {
@@ -53,7 +49,7 @@ func New(cfg Config, sink webhook.Sink, reg prometheus.Registerer, log *slog.Log
 			}
 			return webhook.Delivery{Alerts: alerts}, nil
 		},
-	}, sink, m, log)
+	}, sink, reg, log)
 	if err != nil {
 		return nil, err
 	}

@@ -2,16 +2,14 @@ package nagios_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/integrations/internal/webhooktest"
 	"github.com/warroom/warroom/integrations/nagios"
 	"github.com/warroom/warroom/storage/sqlite"
 )
@@ -19,42 +17,26 @@ import (
 // TestProblemRecoveryThroughService: a PROBLEM opens an incident, its
 // re-notification is a duplicate, its RECOVERY resolves the same alert.
 func TestProblemRecoveryThroughService(t *testing.T) {
-	ctx := context.Background()
-	log := slog.New(slog.DiscardHandler)
-	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "warroom.db")}, log)
+	env := webhooktest.NewEnv(t, bot.Config{}, openSQLite)
+	rcv, err := nagios.New(nagios.Config{Token: "tok"}, env.Svc, nil, env.Log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
-	svc, err := bot.NewService(bot.Config{Targets: []string{"console"}}, store, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rcv, err := nagios.New(nagios.Config{Token: "tok"}, svc, nil, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	renotified := strings.Replace(string(fixture(t, "nagios4-problem-env.json")), `"notificationnumber": "1"`, `"notificationnumber": "2"`, 1)
+	renotified := strings.Replace(string(webhooktest.Fixture(t, "nagios4-problem-env.json")), `"notificationnumber": "1"`, `"notificationnumber": "2"`, 1)
 	for _, step := range []struct{ body, want string }{
-		{string(fixture(t, "nagios4-problem-env.json")), `"accepted":1,`},
+		{string(webhooktest.Fixture(t, "nagios4-problem-env.json")), `"accepted":1,`},
 		{renotified, `"duplicates":1,`},
-		{string(fixture(t, "nagios4-recovery-env.json")), `"accepted":1,`},
-		{string(fixture(t, "nagios4-recovery-env.json")), `"duplicates":1,`},
+		{string(webhooktest.Fixture(t, "nagios4-recovery-env.json")), `"accepted":1,`},
+		{string(webhooktest.Fixture(t, "nagios4-recovery-env.json")), `"duplicates":1,`},
 	} {
-		req := httptest.NewRequest("POST", "/webhooks/nagios", strings.NewReader(step.body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer tok")
-		rec := httptest.NewRecorder()
-		rcv.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), step.want) {
-			t.Fatalf("%d %s, want %s", rec.Code, rec.Body, step.want)
-		}
+		webhooktest.Expect(t, webhooktest.PostJSON(rcv, "/webhooks/nagios", "tok", step.body), step.want, "delivery")
 	}
-	incs, err := svc.List(ctx, bot.IncidentFilter{})
+	ctx := context.Background()
+	incs, err := env.Svc.List(ctx, bot.IncidentFilter{})
 	if err != nil || len(incs) != 1 {
 		t.Fatalf("%d incidents (%v)", len(incs), err)
 	}
-	alerts, err := store.Alerts(ctx, bot.AlertFilter{Incident: incs[0].Number})
+	alerts, err := env.Store.Alerts(ctx, bot.AlertFilter{Incident: incs[0].Number})
 	if err != nil || len(alerts) != 1 || alerts[0].Status != bot.AlertResolved {
 		t.Fatalf("alerts %+v (%v)", alerts, err)
 	}
@@ -66,47 +48,23 @@ func TestProblemRecoveryThroughService(t *testing.T) {
 // the incident within the reopen window, and one long after declares anew.
 // Each alert starts when warroom received its PROBLEM.
 func TestProblemEpisodesThroughService(t *testing.T) {
-	ctx := context.Background()
-	log := slog.New(slog.DiscardHandler)
-	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "warroom.db")}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	var mu sync.Mutex
-	now := time.Date(2026, 11, 22, 11, 20, 0, 0, time.UTC)
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
-	svc, err := bot.NewService(bot.Config{Targets: []string{"console"}, Now: clock,
-		Alerts: bot.AlertConfig{Routes: []bot.Route{{Name: "nagios", GroupBy: []string{"host", "nagios_service"},
-			AutoDeclare: true, AutoResolve: true, ReopenWindow: 30 * time.Minute}}}}, store, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rcv, err := nagios.New(nagios.Config{Token: "tok"}, svc, nil, log)
+	clock := webhooktest.NewClock(time.Date(2026, 11, 22, 11, 20, 0, 0, time.UTC))
+	env := webhooktest.NewEnv(t, bot.Config{Now: clock.Now, Alerts: webhooktest.EpisodeRoute("nagios", "host", "nagios_service")}, openSQLite)
+	rcv, err := nagios.New(nagios.Config{Token: "tok"}, env.Svc, nil, env.Log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	send := func(file string, replace []string, want string) {
 		t.Helper()
-		body := strings.NewReplacer(replace...).Replace(string(fixture(t, file)))
-		req := httptest.NewRequest("POST", "/webhooks/nagios", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer tok")
-		rec := httptest.NewRecorder()
-		rcv.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), want) {
-			t.Fatalf("%s %v: %d %s, want %s", file, replace, rec.Code, rec.Body, want)
-		}
+		body := strings.NewReplacer(replace...).Replace(string(webhooktest.Fixture(t, file)))
+		webhooktest.Expect(t, webhooktest.PostJSON(rcv, "/webhooks/nagios", "tok", body), want, fmt.Sprintf("%s %v", file, replace))
 	}
 	status := func(n int64) (bot.Status, int, int) {
 		t.Helper()
-		inc, err := svc.Get(ctx, n)
-		if err != nil {
-			t.Fatal(err)
-		}
+		inc := env.Incident(t, n)
 		return inc.Status, inc.AlertsFiring, inc.Alerts
 	}
+	advance := clock.Advance
 	problem, recovery := "nagios4-problem-env.json", "nagios4-recovery-env.json"
 	id := func(n string) []string {
 		return []string{`"serviceproblemid": "1"`, `"serviceproblemid": "` + n + `"`}
@@ -132,7 +90,7 @@ func TestProblemEpisodesThroughService(t *testing.T) {
 	if st, firing, _ := status(1); st != bot.StatusResolved || firing != 0 {
 		t.Fatalf("second RECOVERY: %s, %d firing", st, firing)
 	}
-	alerts, err := store.Alerts(ctx, bot.AlertFilter{Incident: 1})
+	alerts, err := env.Store.Alerts(context.Background(), bot.AlertFilter{Incident: 1})
 	if err != nil || len(alerts) != 2 {
 		t.Fatalf("alerts of INC-1: %+v (%v)", alerts, err)
 	}
@@ -147,4 +105,9 @@ func TestProblemEpisodesThroughService(t *testing.T) {
 	if st, firing, _ := status(2); !st.Open() || firing != 1 {
 		t.Fatalf("third PROBLEM: %s, %d firing", st, firing)
 	}
+}
+
+// openSQLite opens the real SQLite store at path.
+func openSQLite(ctx context.Context, path string, log *slog.Logger) (*sqlite.Store, error) {
+	return sqlite.Open(ctx, sqlite.Config{Path: path}, log)
 }

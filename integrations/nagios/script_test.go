@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/warroom/warroom/integrations/internal/webhooktest"
 	"github.com/warroom/warroom/integrations/nagios"
 )
 
@@ -28,7 +29,7 @@ func TestNotifyScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &sink{}
+	s := &webhooktest.Sink{}
 	rcv, err := nagios.New(nagios.Config{Token: "tok-from-file"}, s, nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +40,7 @@ func TestNotifyScript(t *testing.T) {
 	defer srv.Close()
 
 	var macros map[string]string
-	if err := json.Unmarshal(fixture(t, "nagios4-problem-env.json"), &macros); err != nil {
+	if err := json.Unmarshal(webhooktest.Fixture(t, "nagios4-problem-env.json"), &macros); err != nil {
 		t.Fatal(err)
 	}
 	macros["serviceoutput"] = `CRITICAL: "quoted" \ back\slash & x=y`
@@ -59,15 +60,15 @@ func TestNotifyScript(t *testing.T) {
 	if err != nil {
 		t.Fatalf("warroom-notify: %v\n%s", err, out)
 	}
-	if len(s.alerts) != 1 {
-		t.Fatalf("received %d alerts; script said %s", len(s.alerts), out)
+	if len(s.Alerts()) != 1 {
+		t.Fatalf("received %d alerts; script said %s", len(s.Alerts()), out)
 	}
 	want, err := nagios.Notification(macros).Alerts()
 	if err != nil {
 		t.Fatal(err)
 	}
 	want[0].Labels["service"], want[0].Labels["env"] = "checkout", "prod"
-	if diff := cmp.Diff(want[0], s.alerts[0]); diff != "" {
+	if diff := cmp.Diff(want[0], s.Alerts()[0]); diff != "" {
 		t.Fatalf("(-want +got)\n%s", diff)
 	}
 

@@ -53,10 +53,6 @@ func New(cfg Config, sink webhook.Sink, reg prometheus.Registerer, log *slog.Log
 			return nil, fmt.Errorf("SNS_TOPIC_ARNS: %w", err)
 		}
 	}
-	m, err := webhook.NewMetrics(reg)
-	if err != nil {
-		return nil, err
-	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -76,11 +72,12 @@ func New(cfg Config, sink webhook.Sink, reg prometheus.Registerer, log *slog.Log
 		topics: slices.Clone(cfg.TopicARNs), client: client, log: log.With("integration", Source),
 		v: &verifier{client: client, checkURL: check, now: now, certs: map[string]*x509.Certificate{}},
 	}
-	r.h, err = webhook.New(webhook.Config{
+	var err error
+	r.h, err = webhook.NewOn(webhook.Config{
 		Source: Source, Sender: "AWS SNS", Signed: true,
 		MediaTypes: []string{"text/plain", "application/json"},
 		Decode:     r.decode,
-	}, sink, m, log)
+	}, sink, reg, log)
 	if err != nil {
 		return nil, err
 	}

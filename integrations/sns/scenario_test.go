@@ -3,14 +3,12 @@ package sns_test
 import (
 	"context"
 	"log/slog"
-	"net/http"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/integrations/internal/webhooktest"
 	"github.com/warroom/warroom/integrations/sns"
 	"github.com/warroom/warroom/storage/sqlite"
 )
@@ -21,25 +19,12 @@ import (
 // reopens the incident within the route's reopen window and declares a
 // new one after it.
 func TestCloudWatchEpisodesThroughService(t *testing.T) {
+	clock := webhooktest.NewClock(time.Date(2026, 11, 22, 11, 0, 13, 0, time.UTC))
+	env := webhooktest.NewEnv(t, bot.Config{Now: clock.Now, Alerts: webhooktest.EpisodeRoute("aws", "alertname")}, openSQLite)
+	svc, advance := env.Svc, clock.Advance
 	ctx := context.Background()
-	log := slog.New(slog.DiscardHandler)
-	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "warroom.db")}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	var mu sync.Mutex
-	now := time.Date(2026, 11, 22, 11, 0, 13, 0, time.UTC)
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
-	svc, err := bot.NewService(bot.Config{Targets: []string{"console"}, Now: clock,
-		Alerts: bot.AlertConfig{Routes: []bot.Route{{Name: "aws", GroupBy: []string{"alertname"},
-			AutoDeclare: true, AutoResolve: true, ReopenWindow: 30 * time.Minute}}}}, store, log)
-	if err != nil {
-		t.Fatal(err)
-	}
 	f := newFakeAWS(t)
-	rcv, err := sns.New(sns.Config{TopicARNs: []string{topic}, Client: f.srv.Client(), TrustURL: f.trust}, svc, nil, log)
+	rcv, err := sns.New(sns.Config{TopicARNs: []string{topic}, Client: f.srv.Client(), TrustURL: f.trust}, svc, nil, env.Log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,18 +33,11 @@ func TestCloudWatchEpisodesThroughService(t *testing.T) {
 		msg := strings.Replace(alarmJSON(t, state), "2026-11-22T11:00:12.345+0000", changed, 1)
 		m := notification(f, msg)
 		sign(t, m, f.key, "2")
-		rec := serve(t, rcv, m, "text/plain; charset=UTF-8")
-		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), want) {
-			t.Fatalf("%s at %s: %d %s, want %s", state, changed, rec.Code, rec.Body, want)
-		}
+		webhooktest.Expect(t, serve(t, rcv, m, "text/plain; charset=UTF-8"), want, state+" at "+changed)
 	}
 	incident := func(n int64) *bot.Incident {
 		t.Helper()
-		inc, err := svc.Get(ctx, n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return inc
+		return env.Incident(t, n)
 	}
 
 	send("ALARM", "2026-11-22T11:00:12.345+0000", `"accepted":1,`)
@@ -93,7 +71,7 @@ func TestCloudWatchEpisodesThroughService(t *testing.T) {
 	if inc := incident(1); inc.Status != bot.StatusResolved {
 		t.Fatalf("second OK: %s", inc.Status)
 	}
-	alerts, err := store.Alerts(ctx, bot.AlertFilter{Incident: 1})
+	alerts, err := env.Store.Alerts(ctx, bot.AlertFilter{Incident: 1})
 	if err != nil || len(alerts) != 2 || alerts[0].Status != bot.AlertResolved || alerts[1].Status != bot.AlertResolved {
 		t.Fatalf("alerts of INC-1: %+v (%v)", alerts, err)
 	}
@@ -104,4 +82,9 @@ func TestCloudWatchEpisodesThroughService(t *testing.T) {
 	if inc := incident(2); !inc.Status.Open() || inc.AlertsFiring != 1 {
 		t.Fatalf("third ALARM: %s, %d firing", inc.Status, inc.AlertsFiring)
 	}
+}
+
+// openSQLite opens the real SQLite store at path.
+func openSQLite(ctx context.Context, path string, log *slog.Logger) (*sqlite.Store, error) {
+	return sqlite.Open(ctx, sqlite.Config{Path: path}, log)
 }

@@ -1,7 +1,6 @@
 package sns_test
 
 import (
-	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -20,12 +19,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/integrations/internal/webhooktest"
 	"github.com/warroom/warroom/integrations/sns"
 )
 
@@ -115,11 +114,7 @@ func sign(t *testing.T, m *sns.Message, key *rsa.PrivateKey, version string) {
 
 func alarmJSON(t *testing.T, state string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "cloudwatch-alarm.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.Replace(string(b), `"NewStateValue": "ALARM"`, `"NewStateValue": "`+state+`"`, 1)
+	return strings.Replace(string(webhooktest.Fixture(t, "cloudwatch-alarm.json")), `"NewStateValue": "ALARM"`, `"NewStateValue": "`+state+`"`, 1)
 }
 
 func notification(f *fakeAWS, msg string) *sns.Message {
@@ -129,18 +124,6 @@ func notification(f *fakeAWS, msg string) *sns.Message {
 		Subject: &subj, Message: msg, Timestamp: "2026-11-22T11:00:13.000Z", SigningCertURL: f.certURL(),
 		UnsubscribeURL: f.srv.URL + "/unsubscribe",
 	}
-}
-
-type sink struct {
-	mu     sync.Mutex
-	alerts []bot.Alert
-}
-
-func (s *sink) HandleAlerts(_ context.Context, a []bot.Alert) (bot.AlertResult, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.alerts = append(s.alerts, a...)
-	return bot.AlertResult{Accepted: len(a)}, nil
 }
 
 func serve(t *testing.T, h http.Handler, m *sns.Message, ctype string) *httptest.ResponseRecorder {
@@ -276,7 +259,7 @@ func TestSignatureMatrix(t *testing.T) {
 			if tt.strict {
 				cfg.TrustURL = nil
 			}
-			s := &sink{}
+			s := &webhooktest.Sink{}
 			rcv, err := sns.New(cfg, s, nil, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -288,8 +271,8 @@ func TestSignatureMatrix(t *testing.T) {
 			if rec.Code == 503 && rec.Header().Get("Retry-After") == "" {
 				t.Fatal("503 without Retry-After")
 			}
-			if len(s.alerts) != tt.alerts {
-				t.Fatalf("%d alerts reached the domain", len(s.alerts))
+			if len(s.Alerts()) != tt.alerts {
+				t.Fatalf("%d alerts reached the domain", len(s.Alerts()))
 			}
 			if got := f.fetches.Load(); got != tt.fetches {
 				t.Fatalf("certificate fetched %d times, want %d", got, tt.fetches)
@@ -300,7 +283,7 @@ func TestSignatureMatrix(t *testing.T) {
 
 func TestCertificateCached(t *testing.T) {
 	f := newFakeAWS(t)
-	s := &sink{}
+	s := &webhooktest.Sink{}
 	rcv, err := sns.New(sns.Config{TopicARNs: []string{topic}, Client: f.srv.Client(), TrustURL: f.trust}, s, nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -333,7 +316,7 @@ func TestSubscriptionConfirmation(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeAWS(t)
-			rcv, err := sns.New(sns.Config{TopicARNs: []string{topic}, Client: f.srv.Client(), TrustURL: f.trust}, &sink{}, nil, nil)
+			rcv, err := sns.New(sns.Config{TopicARNs: []string{topic}, Client: f.srv.Client(), TrustURL: f.trust}, &webhooktest.Sink{}, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,6 +3,7 @@ package webhook
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -27,6 +28,16 @@ type Metrics struct {
 	refused    *prometheus.CounterVec
 	alerts     *prometheus.CounterVec
 	truncated  *prometheus.CounterVec
+}
+
+// NewOn is New with the metrics registered on reg (see NewMetrics): what
+// a receiver's constructor calls.
+func NewOn(cfg Config, sink Sink, reg prometheus.Registerer, log *slog.Logger) (*Handler, error) {
+	m, err := NewMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	return New(cfg, sink, m, log)
 }
 
 // NewMetrics registers the webhook metrics on reg, or returns the ones

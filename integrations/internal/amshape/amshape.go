@@ -1,0 +1,139 @@
+package amshape
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// Payload is the group a webhook body carries; A is the per-alert type,
+// Alert or a type that embeds it.
+type Payload[A any] struct {
+	Version           string            `json:"version"`
+	GroupKey          string            `json:"groupKey"`
+	TruncatedAlerts   int               `json:"truncatedAlerts"`
+	Status            string            `json:"status"`
+	Receiver          string            `json:"receiver"`
+	GroupLabels       map[string]string `json:"groupLabels"`
+	CommonLabels      map[string]string `json:"commonLabels"`
+	CommonAnnotations map[string]string `json:"commonAnnotations"`
+	ExternalURL       string            `json:"externalURL"`
+	Alerts            []A               `json:"alerts"`
+}
+
+// Alert is one alert of the group.
+type Alert struct {
+	Status       string            `json:"status"`
+	Labels       map[string]string `json:"labels"`
+	Annotations  map[string]string `json:"annotations"`
+	StartsAt     time.Time         `json:"startsAt"`
+	EndsAt       time.Time         `json:"endsAt"`
+	GeneratorURL string            `json:"generatorURL"`
+	Fingerprint  string            `json:"fingerprint"`
+}
+
+// Unmarshal decodes body, one JSON object with nothing after it, into v;
+// sender names the product in errors ("invalid Grafana JSON: ...").
+func Unmarshal(body []byte, sender string, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("invalid %s JSON: %w", sender, err)
+	}
+	if dec.More() {
+		return fmt.Errorf("invalid %s JSON: trailing data after the JSON object", sender)
+	}
+	return nil
+}
+
+// Convert checks the group (an "alerts" array, a truncatedAlerts that is
+// not negative) and turns each alert into a bot.Alert with conv, in the
+// order sent; an error names the alert's index.
+func Convert[A any](p *Payload[A], sender string, conv func(A) (bot.Alert, error)) ([]bot.Alert, error) {
+	if p.Alerts == nil {
+		return nil, fmt.Errorf("the %s payload has no \"alerts\" array", sender)
+	}
+	if p.TruncatedAlerts < 0 {
+		return nil, fmt.Errorf("truncatedAlerts %d is negative", p.TruncatedAlerts)
+	}
+	out := make([]bot.Alert, 0, len(p.Alerts))
+	for i, a := range p.Alerts {
+		al, err := conv(a)
+		if err != nil {
+			return nil, fmt.Errorf("alerts[%d]: %w", i, err)
+		}
+		out = append(out, al)
+	}
+	return out, nil
+}
+
+// Base is the bot.Alert that a carries in the shared shape: status
+// "firing" or "resolved", labels required, the fingerprint sent or else
+// one of the label set, labels and annotations copied, the title the
+// summary annotation else the alertname label (maybe empty), the URL the
+// generatorURL (maybe empty), and an end only when resolved with an
+// endsAt (a firing alert's endsAt is at most an expected end).
+func (a Alert) Base(source, groupKey string) (bot.Alert, error) {
+	var status bot.AlertStatus
+	switch a.Status {
+	case "firing":
+		status = bot.AlertFiring
+	case "resolved":
+		status = bot.AlertResolved
+	default:
+		return bot.Alert{}, fmt.Errorf("status %q is neither \"firing\" nor \"resolved\"", a.Status)
+	}
+	if len(a.Labels) == 0 {
+		return bot.Alert{}, errors.New("the alert has no labels")
+	}
+	fp := a.Fingerprint
+	if fp == "" {
+		fp = LabelsFingerprint(a.Labels)
+	}
+	out := bot.Alert{
+		Source:      source,
+		Fingerprint: fp,
+		GroupKey:    groupKey,
+		Status:      status,
+		Title:       FirstOf(a.Annotations["summary"], a.Labels["alertname"]),
+		Labels:      maps.Clone(a.Labels),
+		Annotations: maps.Clone(a.Annotations),
+		StartsAt:    a.StartsAt.UTC(),
+		URL:         a.GeneratorURL,
+	}
+	if status == bot.AlertResolved && !a.EndsAt.IsZero() {
+		end := a.EndsAt.UTC()
+		out.EndsAt = &end
+	}
+	return out, nil
+}
+
+// FirstOf returns the first of vs that is not empty, else "".
+func FirstOf(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// LabelsFingerprint identifies an alert that came without a fingerprint
+// by its label set: 16 hex digits of a SHA-256 of the sorted pairs.
+func LabelsFingerprint(labels map[string]string) string {
+	h := sha256.New()
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		h.Write([]byte(k))
+		h.Write([]byte{0})
+		h.Write([]byte(labels[k]))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
