@@ -1,0 +1,26 @@
+package clocktest_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/internal/clocktest"
+)
+
+func TestClockMovesOnlyWhenAdvanced(t *testing.T) {
+	start := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	c := clocktest.New(start)
+	if !c.Now().Equal(start) || !c.Now().Equal(start) {
+		t.Fatal("the clock moved by itself")
+	}
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() { defer wg.Done(); c.Advance(time.Second); _ = c.Now() }()
+	}
+	wg.Wait()
+	if got := c.Now().Sub(start); got != 10*time.Second {
+		t.Errorf("after ten concurrent one-second advances the clock moved %v", got)
+	}
+}
