@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -113,72 +112,29 @@ func (s *Service) Escalate(ctx context.Context, now time.Time, limit int) (int, 
 	if limit <= 0 {
 		limit = 100
 	}
-	due, err := s.store.DueTimers(ctx, now, limit)
-	if err != nil {
-		return 0, fmt.Errorf("list due timers: %w", err)
-	}
-	n := 0
-	var errs []error
-	for _, t := range due {
-		if t.Kind != TimerEscalate {
-			continue
-		}
-		fired, err := s.fireEscalation(ctx, t, now)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if fired {
-			n++
-		}
-	}
-	if n > 0 {
-		s.committed()
-	}
-	return n, errors.Join(errs...)
+	return s.fireDue(ctx, now, limit, func(k string) bool { return k == TimerEscalate }, s.escalate)
 }
 
-// fireEscalation escalates one timer's incident. It locks the incident
-// before the timer, in the order every other change takes them.
-func (s *Service) fireEscalation(ctx context.Context, t Timer, now time.Time) (bool, error) {
-	fired := false
-	err := s.store.InTx(ctx, func(tx Tx) error {
-		inc, err := tx.LockIncident(ctx, t.Incident)
-		if err != nil {
-			return fmt.Errorf("load %s: %w", FormatKey(t.Incident), err)
-		}
-		if _, err := tx.ClaimTimer(ctx, t.ID, now); errors.Is(err, ErrNotFound) {
-			return nil // fired, canceled or taken by another replica
-		} else if err != nil {
-			return fmt.Errorf("claim timer: %w", err)
-		}
-		if !inc.Status.Open() || inc.AcknowledgedAt != nil {
-			_, err := tx.CancelTimers(ctx, inc.Number, TimerEscalate, now)
-			return err
-		}
-		c := &change{inc: inc, actor: "warroom", now: s.Now(), tx: tx}
-		s.escalationEffects(ctx, c, t.Level)
-		if err := s.write(ctx, tx, c, "escalate", nil, map[string]any{"escalation_level": t.Level}); err != nil {
-			return err
-		}
-		p := s.pagePayload(inc, "warroom")
-		p.Level = t.Level
-		p.Summary = fmt.Sprintf("ESCALATED (level %d, not acknowledged): %s", t.Level, p.Summary)
-		for _, target := range s.paging.Targets {
-			if err := s.enqueuePage(ctx, tx, inc, target, EffectEscalate, p); err != nil {
-				return err
-			}
-		}
-		if err := tx.FireTimer(ctx, t.ID, now); err != nil {
-			return fmt.Errorf("fire timer: %w", err)
-		}
-		fired = true
-		return nil
-	})
-	if err != nil {
-		return false, fmt.Errorf("escalate %s level %d: %w", FormatKey(t.Incident), t.Level, err)
+// escalate records one escalation level of c's incident, mentions who must
+// act and re-pages; an incident acknowledged or closed meanwhile is left be.
+func (s *Service) escalate(ctx context.Context, c *change, t Timer) (bool, error) {
+	inc := c.inc
+	if !inc.Status.Open() || inc.AcknowledgedAt != nil {
+		return false, nil
 	}
-	return fired, nil
+	s.escalationEffects(ctx, c, t.Level)
+	if err := s.write(ctx, c.tx, c, "escalate", nil, map[string]any{"escalation_level": t.Level}); err != nil {
+		return false, err
+	}
+	p := s.pagePayload(inc, "warroom")
+	p.Level = t.Level
+	p.Summary = fmt.Sprintf("ESCALATED (level %d, not acknowledged): %s", t.Level, p.Summary)
+	for _, target := range s.paging.Targets {
+		if err := s.enqueuePage(ctx, c.tx, inc, target, EffectEscalate, p); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // escalationEffects records the escalation and mentions who must act.

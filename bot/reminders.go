@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -17,29 +16,7 @@ func (s *Service) FireReminders(ctx context.Context, now time.Time, limit int) (
 	if limit <= 0 {
 		limit = 200
 	}
-	due, err := s.store.DueTimers(ctx, now, limit)
-	if err != nil {
-		return 0, fmt.Errorf("list due timers: %w", err)
-	}
-	n := 0
-	var errs []error
-	for _, t := range due {
-		if !reminderKind(t.Kind) {
-			continue
-		}
-		fired, err := s.fireReminder(ctx, t, now)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if fired {
-			n++
-		}
-	}
-	if n > 0 {
-		s.committed()
-	}
-	return n, errors.Join(errs...)
+	return s.fireDue(ctx, now, limit, reminderKind, s.remind)
 }
 
 func reminderKind(k string) bool {
@@ -50,40 +27,15 @@ func reminderKind(k string) bool {
 	return strings.HasPrefix(k, timerActionPrefix)
 }
 
-// fireReminder handles one timer: it locks the incident, then claims the
-// timer, checks that the reminder still applies, and writes its effects.
-func (s *Service) fireReminder(ctx context.Context, t Timer, now time.Time) (bool, error) {
-	fired := false
-	err := s.store.InTx(ctx, func(tx Tx) error {
-		inc, err := tx.LockIncident(ctx, t.Incident)
-		if err != nil {
-			return fmt.Errorf("load %s: %w", FormatKey(t.Incident), err)
-		}
-		if _, err := tx.ClaimTimer(ctx, t.ID, now); errors.Is(err, ErrNotFound) {
-			return nil
-		} else if err != nil {
-			return fmt.Errorf("claim timer: %w", err)
-		}
-		c := &change{inc: inc, actor: "warroom", now: s.Now(), tx: tx}
-		action, err := s.reminderEffects(ctx, c, t)
-		if err != nil {
-			return err
-		}
-		if action != "" {
-			if err := s.write(ctx, tx, c, action, nil, map[string]any{"timer": t.Kind, "level": t.Level}); err != nil {
-				return err
-			}
-		}
-		if err := tx.FireTimer(ctx, t.ID, now); err != nil {
-			return fmt.Errorf("fire timer: %w", err)
-		}
-		fired = action != ""
-		return nil
-	})
-	if err != nil {
-		return false, fmt.Errorf("fire %s timer of %s: %w", t.Kind, FormatKey(t.Incident), err)
+// remind writes what one SLA or action-item timer means now; a reminder
+// that no longer applies is spent without effects.
+func (s *Service) remind(ctx context.Context, c *change, t Timer) (bool, error) {
+	action, err := s.reminderEffects(ctx, c, t)
+	if err != nil || action == "" {
+		return false, err
 	}
-	return fired, nil
+	err = s.write(ctx, c.tx, c, action, nil, map[string]any{"timer": t.Kind, "level": t.Level})
+	return err == nil, err
 }
 
 // reminderEffects records and posts what a timer means now, and names the
