@@ -2,6 +2,8 @@ package chart_test
 
 import (
 	"bytes"
+	"image"
+	"image/color"
 	"image/png"
 	"testing"
 	"time"
@@ -37,5 +39,60 @@ func TestDrawIsAPNG(t *testing.T) {
 	}
 	if none, err := chart.Draw(&digest.Digest{}); err != nil || none != nil {
 		t.Errorf("empty series drew %d bytes, %v", len(none), err)
+	}
+}
+
+// has reports whether any pixel of img is exactly c.
+func has(img image.Image, c color.RGBA) bool {
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if color.RGBAModel.Convert(img.At(x, y)) == c {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestDrawShowsWhatTheSeriesHolds(t *testing.T) {
+	red := color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}  // SEV1
+	blue := color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff} // SEV4
+	grey := color.RGBA{R: 0x44, G: 0x44, B: 0x44, A: 0xff} // the MTTR line
+	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	draw := func(counts map[bot.Severity]int64, resolved int64) image.Image {
+		t.Helper()
+		var series []kpi.Bucket
+		for i := 0; i < 7; i++ {
+			series = append(series, kpi.Bucket{Start: start.AddDate(0, 0, i), End: start.AddDate(0, 0, i+1),
+				Counts: counts, Resolved: resolved, MTTR: 3 * time.Hour})
+		}
+		out, err := chart.Draw(&digest.Digest{Report: kpi.Report{Series: series}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return img
+	}
+	onlySev4 := draw(map[bot.Severity]int64{bot.SEV4: 2}, 0)
+	// The legend shows every severity's colour, so look below it, in the bars.
+	bars := onlySev4.(interface {
+		SubImage(image.Rectangle) image.Image
+	}).SubImage(image.Rect(chart.Width/8, 60, chart.Width, 300))
+	if has(bars, red) || !has(bars, blue) {
+		t.Errorf("a series of SEV4 incidents only: red bars %v, blue bars %v", has(bars, red), has(bars, blue))
+	}
+	if has(onlySev4, grey) {
+		t.Error("nothing resolved, yet the MTTR line is drawn")
+	}
+	withSev1 := draw(map[bot.Severity]int64{bot.SEV1: 1, bot.SEV4: 1}, 2)
+	bars = withSev1.(interface {
+		SubImage(image.Rectangle) image.Image
+	}).SubImage(image.Rect(chart.Width/8, 60, chart.Width, 300))
+	if !has(bars, red) || !has(withSev1, grey) {
+		t.Errorf("SEV1 incidents and resolutions: red bars %v, MTTR line %v", has(bars, red), has(withSev1, grey))
 	}
 }
