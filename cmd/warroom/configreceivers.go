@@ -20,6 +20,10 @@ type ReceiversConfig struct {
 	// Generic is the field mapping of /webhooks/generic (generic: in the
 	// file).
 	Generic generic.Mapping
+	// AzureTenant (AZURE_TENANT_ID) and AzureAudience
+	// (AZURE_WEBHOOK_AUDIENCE) accept Azure's secure webhooks: Microsoft
+	// Entra ID tokens of that tenant issued for that audience.
+	AzureTenant, AzureAudience string
 }
 
 // applyReceiversFile takes the receivers' keys of the YAML file.
@@ -45,6 +49,15 @@ func (c *Config) applyReceiversFile(fc fileConfig) []error {
 // applyReceiversEnv lays the receivers' variables over c.
 func applyReceiversEnv(c *Config, e *envReader) {
 	e.secretInto("GRAFANA_WEBHOOK_SECRET", &c.Receivers.GrafanaSecret)
+	if v, ok := e.value("AZURE_TENANT_ID"); ok {
+		c.Receivers.AzureTenant = strings.TrimSpace(v)
+	}
+	if v, ok := e.value("AZURE_WEBHOOK_AUDIENCE"); ok {
+		c.Receivers.AzureAudience = strings.TrimSpace(v)
+	}
+	if (c.Receivers.AzureTenant == "") != (c.Receivers.AzureAudience == "") {
+		e.errs = append(e.errs, errors.New("AZURE_TENANT_ID and AZURE_WEBHOOK_AUDIENCE: set both for Azure secure webhooks, or neither"))
+	}
 	if v, ok := e.value("SNS_TOPIC_ARNS"); ok {
 		c.Receivers.SNSTopicARNs = nil
 		for _, arn := range strings.Split(v, ",") {

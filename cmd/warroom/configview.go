@@ -83,6 +83,8 @@ type viewEnv struct {
 	ServiceNowClientID     string `yaml:"SERVICENOW_CLIENT_ID"`
 	ServiceNowClientSecret Secret `yaml:"SERVICENOW_CLIENT_SECRET"`
 	GrafanaWebhookSecret   Secret `yaml:"GRAFANA_WEBHOOK_SECRET"`
+	AzureTenantID          string `yaml:"AZURE_TENANT_ID"`
+	AzureWebhookAudience   string `yaml:"AZURE_WEBHOOK_AUDIENCE"`
 	// PagerDutyServiceKeys are the routing keys pagerduty.services names,
 	// under their variables' names (PAGERDUTY_ROUTING_KEY_...).
 	PagerDutyServiceKeys map[string]Secret `yaml:",inline"`

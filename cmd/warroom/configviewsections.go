@@ -150,6 +150,8 @@ func (c *Config) sectionViews(v *configView) {
 	}
 
 	v.Environment.GrafanaWebhookSecret = c.Receivers.GrafanaSecret
+	v.Environment.AzureTenantID = c.Receivers.AzureTenant
+	v.Environment.AzureWebhookAudience = c.Receivers.AzureAudience
 	if len(c.Paging.ServiceKeys) > 0 {
 		v.Environment.PagerDutyServiceKeys = map[string]Secret{}
 		for _, name := range slices.Sorted(maps.Keys(c.Paging.ServiceKeys)) {

@@ -33,7 +33,8 @@ func registerReceivers(mux *http.ServeMux, cfg Config, svc *bot.Service, reg pro
 	if err != nil {
 		return fmt.Errorf("build nagios receiver: %w", err)
 	}
-	az, err := azure.New(azure.Config{Token: token}, svc, reg, log)
+	az, err := azure.New(azure.Config{Token: token, Entra: azure.Entra{
+		Tenant: cfg.Receivers.AzureTenant, Audience: cfg.Receivers.AzureAudience}}, svc, reg, log)
 	if err != nil {
 		return fmt.Errorf("build azure receiver: %w", err)
 	}

@@ -65,3 +65,18 @@ func TestReceiversConfig(t *testing.T) {
 		t.Fatalf("an incomplete mapping: %v", err)
 	}
 }
+
+func TestAzureSecureWebhookConfig(t *testing.T) {
+	cfg, err := LoadConfig("", env("AZURE_TENANT_ID", " 72f988bf-86f1-41af-91ab-2d7cd011db47 ", "AZURE_WEBHOOK_AUDIENCE", "api://warroom"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Receivers.AzureTenant != "72f988bf-86f1-41af-91ab-2d7cd011db47" || cfg.Receivers.AzureAudience != "api://warroom" {
+		t.Errorf("azure = %q, %q", cfg.Receivers.AzureTenant, cfg.Receivers.AzureAudience)
+	}
+	for _, kv := range [][]string{{"AZURE_TENANT_ID", "t"}, {"AZURE_WEBHOOK_AUDIENCE", "a"}} {
+		if _, err := LoadConfig("", env(kv...)); err == nil || !strings.Contains(err.Error(), "set both") {
+			t.Errorf("only %s set: %v, want an error asking for both", kv[0], err)
+		}
+	}
+}

@@ -12,11 +12,14 @@ import (
 
 // Config configures the receiver.
 type Config struct {
-	// Token is WARROOM_WEBHOOK_TOKEN; when empty every delivery is refused.
-	// Azure action groups cannot set headers: put the token in the URL's
-	// user info (https://warroom:TOKEN@host/webhooks/azure), which Azure
-	// sends as basic auth.
+	// Token is WARROOM_WEBHOOK_TOKEN. Azure action groups cannot set
+	// headers; a token can only travel as the URL's user info
+	// (https://warroom:TOKEN@host/webhooks/azure), sent as basic auth.
 	Token string
+	// Entra, when its Tenant is set, also accepts Azure's secure webhooks:
+	// a Microsoft Entra ID access token for Entra.Audience. With Token empty
+	// it is the only way in.
+	Entra Entra
 }
 
 // Receiver serves POST /webhooks/azure.
@@ -25,8 +28,16 @@ type Receiver struct{ h *webhook.Handler }
 // New builds the receiver. sink takes each delivery's alerts (the
 // *bot.Service); reg holds the inbound health metrics.
 func New(cfg Config, sink webhook.Sink, reg prometheus.Registerer, log *slog.Logger) (*Receiver, error) {
+	var verify func(ctx context.Context, token string) error
+	if cfg.Entra.Tenant != "" {
+		v, err := newEntraVerifier(cfg.Entra)
+		if err != nil {
+			return nil, err
+		}
+		verify = v.Verify
+	}
 	h, err := webhook.NewOn(webhook.Config{
-		Source: Source, Sender: "Azure Monitor", Token: cfg.Token,
+		Source: Source, Sender: "Azure Monitor", Token: cfg.Token, VerifyBearer: verify,
 		Decode: func(_ context.Context, _ *http.Request, body []byte) (webhook.Delivery, error) {
 			alerts, err := Decode(body)
 			return webhook.Delivery{Alerts: alerts}, err

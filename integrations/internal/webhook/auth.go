@@ -30,7 +30,7 @@ func queryToken(r *http.Request) string {
 // or as the basic-auth password (any user name), and otherwise the reason
 // it is refused. Both candidates are always compared, in constant time.
 func (h *Handler) checkToken(r *http.Request) string {
-	if h.cfg.Token == "" {
+	if h.cfg.Token == "" && h.cfg.VerifyBearer == nil {
 		return "monitoring webhooks are refused until WARROOM_WEBHOOK_TOKEN is set on the warroom server"
 	}
 	bearer := httpx.BearerToken(r)
@@ -41,6 +41,12 @@ func (h *Handler) checkToken(r *http.Request) string {
 	okBearer := httpx.TokenEqual(bearer, h.cfg.Token)
 	okBasic := httpx.TokenEqual(password, h.cfg.Token)
 	if okBearer || okBasic {
+		return ""
+	}
+	if bearer != "" && h.cfg.VerifyBearer != nil {
+		if err := h.cfg.VerifyBearer(r.Context(), bearer); err != nil {
+			return "bearer token refused: " + err.Error()
+		}
 		return ""
 	}
 	return "wrong webhook token"

@@ -51,8 +51,12 @@ type Config struct {
 	// Verify, when set, checks the raw body after the token (e.g. Grafana's
 	// HMAC signature). Its error refuses the delivery with 401.
 	Verify func(r *http.Request, body []byte) error
-	Decode Decoder
-	Now    func() time.Time // nil: time.Now (log throttling)
+	// VerifyBearer, when set, accepts a bearer token that is not Token when
+	// it returns nil: a token the sender obtained from an identity provider
+	// (Azure's secure webhooks send a Microsoft Entra ID token).
+	VerifyBearer func(ctx context.Context, token string) error
+	Decode       Decoder
+	Now          func() time.Time // nil: time.Now (log throttling)
 }
 
 // Handler serves one receiver's route.
