@@ -17,6 +17,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/digest"
+	"github.com/warroom/warroom/bot/history"
 	"github.com/warroom/warroom/bot/kpi"
 	"github.com/warroom/warroom/integrations/chart"
 	"github.com/warroom/warroom/storage/sqlite"
@@ -95,10 +96,10 @@ func benchStore(b *testing.B) string {
 		}
 		defer st.Close()
 		start := time.Now()
-		res, err := importFile(context.Background(), st, csvPath, "csv", benchEnd, io.Discard)
+		res, err := importCSV(st, csvPath)
 		benchDur = time.Since(start)
-		if err == nil && res.created != benchN() {
-			err = fmt.Errorf("imported %d of %d", res.created, benchN())
+		if err == nil && res.Created != benchN() {
+			err = fmt.Errorf("imported %d of %d", res.Created, benchN())
 		}
 		benchErr = err
 		os.Remove(csvPath)
@@ -107,6 +108,16 @@ func benchStore(b *testing.B) string {
 		b.Fatal(benchErr)
 	}
 	return benchDB
+}
+
+// importCSV imports the export CSV at path, as `warroom import` does.
+func importCSV(st history.ImportStore, path string) (history.Result, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return history.Result{}, err
+	}
+	defer f.Close()
+	return history.Import(context.Background(), st, f, history.ImportOptions{Name: path, Format: "csv", Now: benchEnd})
 }
 
 func maxRSSMB() float64 {
@@ -164,10 +175,10 @@ func BenchmarkExport(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	cfg := Config{SLAs: bot.DefaultSLAs()}
+	o := history.ExportOptions{Format: "csv", Now: benchEnd, SLAs: bot.DefaultSLAs()}
 	b.ResetTimer()
 	for range b.N {
-		if _, err := exportHistory(context.Background(), st, cfg, io.Discard, "csv", time.Time{}, benchEnd); err != nil {
+		if _, err := history.Export(context.Background(), st, io.Discard, o); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/warroom/warroom/bot/history"
 )
 
 const historyCSV = `key,title,severity,status,service,source,started_at,declared_at,acknowledged_at,resolved_at,closed_at,commander,jira,jira_url
@@ -35,7 +37,7 @@ func TestImportExportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 4 || strings.Join(recs[0], ",") != strings.Join(historyColumns, ",") {
+	if len(recs) != 4 || strings.Join(recs[0], ",") != strings.Join(history.Columns(), ",") {
 		t.Fatalf("export:\n%s", stdout)
 	}
 	col := map[string]int{}

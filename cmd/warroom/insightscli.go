@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/digest"
+	"github.com/warroom/warroom/bot/history"
 	"github.com/warroom/warroom/bot/kpi"
 	"github.com/warroom/warroom/integrations/chart"
 )
@@ -185,7 +185,7 @@ func (c *cli) export(ctx context.Context, args []string) int {
 	}
 	var from time.Time
 	if *since != "" {
-		t, err := parseTime(*since)
+		t, err := history.ParseTime(*since)
 		if err != nil {
 			fmt.Fprintf(c.stderr, "warroom export: --since: %v\n", err)
 			return exitUsage
@@ -209,36 +209,13 @@ func (c *cli) export(ctx context.Context, args []string) int {
 		defer f.Close()
 		w = f
 	}
-	n, err := exportHistory(ctx, store, cfg, w, *format, from, time.Now().UTC())
+	n, err := history.Export(ctx, store, w, history.ExportOptions{Format: *format, Since: from, Now: time.Now().UTC(), SLAs: cfg.SLAs})
 	if err != nil {
 		fmt.Fprintf(c.stderr, "warroom export: %v\n", err)
 		return exitError
 	}
 	fmt.Fprintf(c.stderr, "warroom export: %d incidents\n", n)
 	return exitOK
-}
-
-// exportHistory writes every incident declared since from.
-func exportHistory(ctx context.Context, store digestStore, cfg Config, out io.Writer, format string, from, now time.Time) (int, error) {
-	bw := bufio.NewWriterSize(out, 256<<10)
-	w, err := newHistoryWriter(bw, format)
-	if err != nil {
-		return 0, err
-	}
-	windows, err := store.MaintenanceWindows(ctx, bot.MaintenanceFilter{From: from, To: now.Add(time.Hour)})
-	if err != nil {
-		return 0, fmt.Errorf("list maintenance windows: %w", err)
-	}
-	err = store.ExportIncidents(ctx, from, func(inc *bot.Incident) error {
-		return w.write(exportRow(inc, cfg.SLAs[inc.Severity], windows, now))
-	})
-	if err != nil {
-		return w.n, err
-	}
-	if err := w.close(); err != nil {
-		return w.n, err
-	}
-	return w.n, bw.Flush()
 }
 
 // importHistory: warroom import FILE [--format csv|json].
@@ -264,11 +241,17 @@ func (c *cli) importHistory(ctx context.Context, args []string) int {
 		return exitError
 	}
 	defer done()
-	res, err := importFile(ctx, store, path, *format, time.Now().UTC(), c.stderr)
+	f, err := os.Open(path)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "warroom import: %v\n", err)
 		return exitError
 	}
-	fmt.Fprintf(c.stdout, "imported %d incidents from %s: %d new, %d updated\n", res.created+res.updated, path, res.created, res.updated)
+	defer f.Close()
+	res, err := history.Import(ctx, store, f, history.ImportOptions{Name: path, Format: *format, Now: time.Now().UTC(), Report: c.stderr})
+	if err != nil {
+		fmt.Fprintf(c.stderr, "warroom import: %v\n", err)
+		return exitError
+	}
+	fmt.Fprintf(c.stdout, "imported %d incidents from %s: %d new, %d updated\n", res.Created+res.Updated, path, res.Created, res.Updated)
 	return exitOK
 }

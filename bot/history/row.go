@@ -1,11 +1,9 @@
-package main
+package history
 
 import (
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,10 +12,10 @@ import (
 	"github.com/warroom/warroom/bot/kpi"
 )
 
-// historyColumns are the export's columns, in order: the CSV header and
-// the JSON keys. Durations are seconds; empty cells are unset values. The
-// *_s, *_sla and in_maintenance columns are computed, and ignored on import.
-var historyColumns = []string{
+// columns are the export's columns, in order: the CSV header and the JSON
+// keys. Durations are seconds; empty cells are unset values. The *_s,
+// *_sla and in_maintenance columns are computed, and ignored on import.
+var columns = []string{
 	"key", "title", "severity", "status", "service", "source",
 	"started_at", "declared_at", "acknowledged_at", "mitigated_at", "resolved_at", "closed_at",
 	"time_to_detect_s", "time_to_acknowledge_s", "time_to_resolve_s",
@@ -26,12 +24,16 @@ var historyColumns = []string{
 	"pagerduty", "pagerduty_url", "jira", "jira_url", "servicenow", "servicenow_url",
 }
 
-// historyRow is one incident of an export, by column.
-type historyRow map[string]string
+// Columns returns the export's columns, in order: the CSV header and the
+// JSON keys.
+func Columns() []string { return slices.Clone(columns) }
+
+// row is one incident of an export, by column.
+type row map[string]string
 
 // exportRow renders an incident with its KPI columns.
-func exportRow(inc *bot.Incident, sla bot.SLA, windows []bot.MaintenanceWindow, now time.Time) historyRow {
-	r := historyRow{
+func exportRow(inc *bot.Incident, sla bot.SLA, windows []bot.MaintenanceWindow, now time.Time) row {
+	r := row{
 		"key": inc.Key(), "title": inc.Title, "severity": inc.Severity.String(), "status": string(inc.Status),
 		"service": inc.Service, "source": inc.Source, "started_at": ts(&inc.StartedAt), "declared_at": ts(&inc.DeclaredAt),
 		"acknowledged_at": ts(inc.AcknowledgedAt), "mitigated_at": ts(inc.MitigatedAt), "resolved_at": ts(inc.ResolvedAt),
@@ -67,7 +69,10 @@ func secs(d time.Duration, ok bool) string {
 // timeLayouts are the times an import accepts, in UTC unless they say.
 var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04", time.DateOnly}
 
-func parseTime(s string) (time.Time, error) {
+// ParseTime reads a time as an import accepts it: RFC 3339, or a date
+// with an optional time of day ("2026-05-04", "2026-05-04 09:30"), in UTC
+// unless it says otherwise.
+func ParseTime(s string) (time.Time, error) {
 	for _, l := range timeLayouts {
 		if t, err := time.Parse(l, s); err == nil {
 			return t.UTC().Truncate(time.Microsecond), nil
@@ -77,7 +82,7 @@ func parseTime(s string) (time.Time, error) {
 }
 
 // importRow turns one row into an incident, checking every field.
-func importRow(r historyRow, now time.Time) (*bot.Incident, error) {
+func importRow(r row, now time.Time) (*bot.Incident, error) {
 	var errs []string
 	bad := func(col, format string, args ...any) {
 		errs = append(errs, col+": "+fmt.Sprintf(format, args...))
@@ -111,7 +116,7 @@ func importRow(r historyRow, now time.Time) (*bot.Incident, error) {
 		if v == "" {
 			return nil
 		}
-		t, err := parseTime(v)
+		t, err := ParseTime(v)
 		if err != nil {
 			bad(col, "%v", err)
 			return nil
@@ -171,145 +176,6 @@ func importRow(r historyRow, now time.Time) (*bot.Incident, error) {
 		return nil, errors.New(strings.Join(errs, "; "))
 	}
 	return inc, nil
-}
-
-// historyWriter writes rows as CSV or JSON.
-type historyWriter struct {
-	csv  *csv.Writer
-	w    io.Writer
-	json bool
-	n    int
-}
-
-func newHistoryWriter(w io.Writer, format string) (*historyWriter, error) {
-	switch format {
-	case "csv":
-		hw := &historyWriter{csv: csv.NewWriter(w)}
-		return hw, hw.csv.Write(historyColumns)
-	case "json":
-		_, err := io.WriteString(w, "[")
-		return &historyWriter{w: w, json: true}, err
-	}
-	return nil, fmt.Errorf("format %q is not csv or json", format)
-}
-
-func (h *historyWriter) write(r historyRow) error {
-	h.n++
-	if !h.json {
-		rec := make([]string, len(historyColumns))
-		for i, c := range historyColumns {
-			rec[i] = defuse(r[c])
-		}
-		return h.csv.Write(rec)
-	}
-	b, err := json.Marshal(map[string]string(r))
-	if err != nil {
-		return err
-	}
-	sep := ",\n"
-	if h.n == 1 {
-		sep = "\n"
-	}
-	_, err = io.WriteString(h.w, sep+string(b))
-	return err
-}
-
-func (h *historyWriter) close() error {
-	if !h.json {
-		h.csv.Flush()
-		return h.csv.Error()
-	}
-	_, err := io.WriteString(h.w, "\n]\n")
-	return err
-}
-
-// historyReader reads rows of a CSV or JSON export; where says where a row
-// is, for errors ("line 12", "record 12").
-type historyReader struct {
-	csv    *csv.Reader
-	header []string
-	dec    *json.Decoder
-	n      int
-	broken bool // the JSON stream cannot be read further
-}
-
-func newHistoryReader(r io.Reader, format string) (*historyReader, error) {
-	if format == "json" {
-		dec := json.NewDecoder(r)
-		tok, err := dec.Token()
-		if err != nil || tok != json.Delim('[') {
-			return nil, errors.New("a JSON import is an array of objects, as warroom export --format json writes")
-		}
-		return &historyReader{dec: dec}, nil
-	}
-	cr := csv.NewReader(r)
-	cr.ReuseRecord = true
-	head, err := cr.Read()
-	if err != nil {
-		return nil, fmt.Errorf("line 1: read the header: %w", err)
-	}
-	header := make([]string, len(head))
-	known := map[string]bool{}
-	for _, c := range historyColumns {
-		known[c] = true
-	}
-	for i, h := range head {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if !known[h] {
-			return nil, fmt.Errorf("line 1: unknown column %q (columns: %s)", h, strings.Join(historyColumns, ", "))
-		}
-		header[i] = h
-	}
-	return &historyReader{csv: cr, header: header}, nil
-}
-
-// next returns the next row and where it is; io.EOF at the end.
-func (h *historyReader) next() (historyRow, string, error) {
-	h.n++
-	if h.dec != nil {
-		where := fmt.Sprintf("record %d", h.n)
-		if !h.dec.More() {
-			return nil, where, io.EOF
-		}
-		if h.broken {
-			return nil, where, io.EOF
-		}
-		var m map[string]any
-		if err := h.dec.Decode(&m); err != nil {
-			h.broken = true
-			return nil, where, fmt.Errorf("not a JSON object: %w", err)
-		}
-		row := historyRow{}
-		for k, v := range m {
-			switch v := v.(type) {
-			case string:
-				row[k] = v
-			case float64:
-				row[k] = strconv.FormatFloat(v, 'f', -1, 64)
-			case bool:
-				row[k] = strconv.FormatBool(v)
-			case nil:
-			default:
-				return nil, where, fmt.Errorf("%s: want a string", k)
-			}
-		}
-		return row, where, nil
-	}
-	rec, err := h.csv.Read()
-	line, _ := h.csv.FieldPos(0)
-	where := fmt.Sprintf("line %d", line)
-	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			where = fmt.Sprintf("line %d", pe.Line)
-		}
-		return nil, where, err
-	}
-	row := make(historyRow, len(rec))
-	for i, v := range rec {
-		row[h.header[i]] = refuse(v)
-	}
-	return row, where, nil
 }
 
 // defuse keeps a spreadsheet from running a cell as a formula: text that

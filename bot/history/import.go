@@ -1,46 +1,62 @@
-package main
+package history
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/warroom/warroom/bot"
 )
 
-// maxReported bounds the row errors an import prints.
+// ImportStore is what Import writes through.
+type ImportStore interface {
+	// ImportIncidents writes the incidents next returns (nil at the end)
+	// in one transaction; an error from next rolls everything back.
+	ImportIncidents(ctx context.Context, next func() (*bot.Incident, error)) (created, updated int, err error)
+}
+
+// ImportOptions say how Import reads its source.
+type ImportOptions struct {
+	Name   string    // the source's name in errors, e.g. its file name
+	Format string    // "csv" or "json"
+	Now    time.Time // the imported incidents' UpdatedAt
+	// Report receives one line per wrong row (the first 50, then a
+	// count); nil discards them.
+	Report io.Writer
+}
+
+// Result counts what an import wrote.
+type Result struct{ Created, Updated int }
+
+// maxReported bounds the row errors an import reports.
 const maxReported = 50
 
-type importResult struct{ created, updated int }
-
-// importFile validates every row of a file first and imports nothing when
-// one is wrong; then it reads the file again and writes it in one
+// Import validates every row of src first and imports nothing when one is
+// wrong; then it reads src again from the start and writes it in one
 // transaction of batched inserts. Memory stays flat: rows are never held
 // all at once (a bitmap of keys finds duplicates).
-func importFile(ctx context.Context, store bot.HistoryStore, path, format string, now time.Time, report io.Writer) (importResult, error) {
-	var res importResult
-	f, err := os.Open(path)
-	if err != nil {
-		return res, err
+func Import(ctx context.Context, store ImportStore, src io.ReadSeeker, o ImportOptions) (Result, error) {
+	var res Result
+	report := o.Report
+	if report == nil {
+		report = io.Discard
 	}
-	defer f.Close()
-	rows, bad, err := validateFile(f, format, now, report)
+	rows, bad, err := validate(src, o.Format, o.Now, report)
 	if err != nil {
 		return res, err
 	}
 	if bad > 0 {
-		return res, fmt.Errorf("%s: %d of %d rows are wrong; nothing was imported", path, bad, rows)
+		return res, fmt.Errorf("%s: %d of %d rows are wrong; nothing was imported", o.Name, bad, rows)
 	}
 	if rows == 0 {
-		return res, fmt.Errorf("%s holds no incidents", path)
+		return res, fmt.Errorf("%s holds no incidents", o.Name)
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
+	if _, err := src.Seek(0, io.SeekStart); err != nil {
 		return res, err
 	}
-	r, err := newHistoryReader(f, format)
+	r, err := newReader(src, o.Format)
 	if err != nil {
 		return res, err
 	}
@@ -55,20 +71,20 @@ func importFile(ctx context.Context, store bot.HistoryStore, path, format string
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}
-		inc, err := importRow(row, now)
+		inc, err := importRow(row, o.Now)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w (the file changed while importing)", where, err)
 		}
 		return inc, nil
 	}
-	res.created, res.updated, err = store.ImportIncidents(ctx, next)
+	res.Created, res.Updated, err = store.ImportIncidents(ctx, next)
 	return res, err
 }
 
-// validateFile checks every row and prints what is wrong with each, by
-// line (CSV) or record (JSON).
-func validateFile(f io.Reader, format string, now time.Time, report io.Writer) (rows, bad int, err error) {
-	r, err := newHistoryReader(f, format)
+// validate checks every row and reports what is wrong with each, by line
+// (CSV) or record (JSON).
+func validate(src io.Reader, format string, now time.Time, report io.Writer) (rows, bad int, err error) {
+	r, err := newReader(src, format)
 	if err != nil {
 		return 0, 0, err
 	}

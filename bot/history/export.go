@@ -1,0 +1,57 @@
+package history
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// ExportStore is what Export reads: the incidents, streamed, and the
+// maintenance windows that mark them in_maintenance.
+type ExportStore interface {
+	// ExportIncidents calls fn for every incident declared at or after
+	// since (zero: all), by number.
+	ExportIncidents(ctx context.Context, since time.Time, fn func(inc *bot.Incident) error) error
+	MaintenanceWindows(ctx context.Context, f bot.MaintenanceFilter) ([]bot.MaintenanceWindow, error)
+}
+
+// ExportOptions say what Export writes.
+type ExportOptions struct {
+	Format string    // "csv" or "json"
+	Since  time.Time // only incidents declared at or after it; zero: all
+	// Now is the time SLA outcomes of open incidents are judged at.
+	Now  time.Time
+	SLAs map[bot.Severity]bot.SLA // nil: bot.DefaultSLAs
+}
+
+// Export writes every incident declared since o.Since to out, one row
+// each with its KPI columns, and returns how many it wrote.
+func Export(ctx context.Context, store ExportStore, out io.Writer, o ExportOptions) (int, error) {
+	slas := o.SLAs
+	if slas == nil {
+		slas = bot.DefaultSLAs()
+	}
+	bw := bufio.NewWriterSize(out, 256<<10)
+	w, err := newWriter(bw, o.Format)
+	if err != nil {
+		return 0, err
+	}
+	windows, err := store.MaintenanceWindows(ctx, bot.MaintenanceFilter{From: o.Since, To: o.Now.Add(time.Hour)})
+	if err != nil {
+		return 0, fmt.Errorf("list maintenance windows: %w", err)
+	}
+	err = store.ExportIncidents(ctx, o.Since, func(inc *bot.Incident) error {
+		return w.write(exportRow(inc, slas[inc.Severity], windows, o.Now))
+	})
+	if err != nil {
+		return w.n, err
+	}
+	if err := w.close(); err != nil {
+		return w.n, err
+	}
+	return w.n, bw.Flush()
+}
