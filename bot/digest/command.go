@@ -25,7 +25,9 @@ func (c Command) Digest(ctx context.Context, period time.Duration, channel strin
 	var d *Digest
 	var err error
 	if len(channels) == 0 {
-		d, err = c.Runner.Build(ctx, o)
+		if d, err = c.Runner.Build(ctx, o); err != nil {
+			return "", err
+		}
 	}
 	for _, ch := range channels {
 		if d != nil {
