@@ -207,8 +207,12 @@ func TestForwardJumpCountsAsAcknowledged(t *testing.T) {
 		t.Fatalf("jump = %+v, %v", inc, err)
 	}
 	f.clock.Advance(time.Minute)
-	inc, _ = f.svc.Resolve(f.ctx, 1, "bob", "")
-	inc, _ = f.svc.Reopen(f.ctx, 1, "bob")
+	if _, err := f.svc.Resolve(f.ctx, 1, "bob", ""); err != nil {
+		t.Fatalf("resolve: %v", err)
+	}
+	if inc, err = f.svc.Reopen(f.ctx, 1, "bob"); err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
 	if !inc.AcknowledgedAt.Equal(f.clock.At(-time.Minute)) {
 		t.Errorf("acknowledged time moved on reopen: %v", inc.AcknowledgedAt)
 	}

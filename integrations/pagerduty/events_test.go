@@ -183,6 +183,9 @@ func TestPageCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !strings.Contains(out, "Paging @alice about INC-1") {
+		t.Errorf("reply %q", out)
+	}
 	e.drain()
 	evs := e.fake.events
 	if len(evs) != 1 || evs[0]["routing_key"] != paymentsKey || evs[0]["dedup_key"] != "INC-1" ||

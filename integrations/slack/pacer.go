@@ -105,7 +105,6 @@ type gate struct {
 	hold   time.Duration
 	until  time.Time
 	closed bool
-	reason string
 }
 
 // check returns how long delivery stays stopped, or 0 when a call may go.
@@ -123,11 +122,11 @@ func (g *gate) check(now time.Time) time.Duration {
 }
 
 // trip stops delivery; it reports whether it was open before (log once).
-func (g *gate) trip(now time.Time, reason string) bool {
+func (g *gate) trip(now time.Time) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	was := !g.closed
-	g.closed, g.until, g.reason = true, now.Add(g.hold), reason
+	g.closed, g.until = true, now.Add(g.hold)
 	return was
 }
 
@@ -138,11 +137,4 @@ func (g *gate) open() bool {
 	was := g.closed
 	g.closed = false
 	return was
-}
-
-// stopped reports whether delivery is stopped and why.
-func (g *gate) stopped() (bool, string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.closed, g.reason
 }

@@ -44,7 +44,7 @@ func TestGate(t *testing.T) {
 	if g.check(now) != 0 {
 		t.Fatal("an open gate holds")
 	}
-	if !g.trip(now, "token_revoked") || g.trip(now, "token_revoked") {
+	if !g.trip(now) || g.trip(now) {
 		t.Error("trip reports the first stop only")
 	}
 	if d := g.check(now.Add(time.Minute)); d != 14*time.Minute {

@@ -199,7 +199,7 @@ func (s *Slack) botIDValue() string {
 
 // stop closes the gate after an auth failure, logging once.
 func (s *Slack) stop(code string) {
-	if s.gate.trip(s.now(), code) {
+	if s.gate.trip(s.now()) {
 		s.log.Error("slack rejected the bot token: Slack delivery is stopped and jobs wait; "+
 			"fix SLACK_BOT_TOKEN (reinstall the app or reactivate it) and restart", "slack_error", code,
 			"probe_every", s.cfg.AuthHold)

@@ -46,11 +46,11 @@ func (s *Slack) RunSocket(ctx context.Context) error {
 	backoff := socketMinBackoff
 	for {
 		start := time.Now()
-		err := client.RunContext(ctx)
+		err := client.RunContext(ctx) // returns only with an error
 		if ctx.Err() != nil {
 			return nil
 		}
-		if c, _ := classify(err); c == classAuth || (err != nil && authErrors[err.Error()]) {
+		if c, _ := classify(err); c == classAuth || authErrors[err.Error()] {
 			s.log.Error("slack rejected the app token (SLACK_APP_TOKEN): Socket Mode is off until warroom restarts with a valid one",
 				"slack_error", err.Error())
 			return nil

@@ -22,14 +22,6 @@ func usPtr(t *time.Time) any {
 	return t.UnixMicro()
 }
 
-// usZero stores the zero time as NULL.
-func usZero(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.UnixMicro()
-}
-
 func fromUS(v int64) time.Time { return time.UnixMicro(v).UTC() }
 
 func fromNullPtr(v sql.NullInt64) *time.Time {
