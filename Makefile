@@ -48,7 +48,7 @@ lint: deps-check ## gofmt (must list nothing), go vet, staticcheck, and the depe
 	$(GO) vet ./...
 	GOPROXY='$(LINTPROXY)' $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
-deps-check: ## check DESIGN.md's dependency rule (bot → stdlib, no integration imports another, ...)
+deps-check: ## check the dependency rule (bot → stdlib, no integration imports another, ...)
 	$(GO) run ./cmd/depcheck
 
 fuzz: ## run every Fuzz target for FUZZTIME each (default 20s)

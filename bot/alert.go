@@ -55,8 +55,10 @@ func GroupKeyOf(labels map[string]string, by []string) string {
 	return b.String()
 }
 
-// SeverityFromLabel maps a sender's severity label to a Severity (SPEC §6):
-// critical → SEV2, error/major/high → SEV3, anything else → SEV4.
+// SeverityFromLabel maps a sender's severity label to a Severity, the
+// default of alert routing (README.md, "Alert routing, storms and
+// maintenance"): critical → SEV2, error/major/high → SEV3, anything else
+// → SEV4.
 func SeverityFromLabel(v string) Severity {
 	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "critical":

@@ -150,8 +150,9 @@ func ChannelName(inc *Incident) string {
 	return strings.TrimRight(b.String(), "-")
 }
 
-// Durations derived from the incident's times (SPEC §4). ok is false while the
-// end time is not set.
+// Durations derived from the incident's times, whose medians and means are
+// the MTTD, MTTA and MTTR of the KPIs (README.md, "Incident model in
+// brief"). ok is false while the end time is not set.
 func (inc *Incident) TimeToDetect() time.Duration { return inc.DeclaredAt.Sub(inc.StartedAt) }
 
 // TimeToAcknowledge is acknowledged − declared.

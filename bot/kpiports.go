@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// KPI metrics: the three durations of SPEC §4.
+// KPI metrics: the three durations of an incident (see Incident.TimeToDetect
+// and README.md, "Incident model in brief").
 const (
 	MetricDetect  = "detect"  // MTTD: declared − started
 	MetricAck     = "ack"     // MTTA: acknowledged − declared

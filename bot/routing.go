@@ -32,11 +32,13 @@ type Route struct {
 }
 
 // DefaultRouteName names the built-in route that applies when no
-// configured route matches (SPEC §6 defaults).
+// configured route matches.
 const DefaultRouteName = "default"
 
-// DefaultRoute is the route of SPEC §6: the sender's group, every firing
-// group declares, severity from the severity label, no auto-resolve.
+// DefaultRoute is the route alerts take when no configured route matches
+// (README.md, "Alert routing, storms and maintenance"): the sender's group,
+// every firing group declares, severity from the severity label, no
+// auto-resolve.
 func DefaultRoute() Route {
 	return Route{Name: DefaultRouteName, AutoDeclare: true}
 }

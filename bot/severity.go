@@ -49,7 +49,9 @@ type SLA struct {
 	PostmortemDue time.Duration // resolved → postmortem done
 }
 
-// DefaultSLAs are SPEC §4's targets: SEV1 5m/4h, SEV2 15m/8h, SEV3 1h/3d, SEV4 1d/14d.
+// DefaultSLAs are the acknowledge/resolve targets when the configuration
+// sets none (README.md, "Configuration"): SEV1 5m/4h, SEV2 15m/8h, SEV3
+// 1h/3d, SEV4 1d/14d.
 func DefaultSLAs() map[Severity]SLA {
 	return map[Severity]SLA{
 		SEV1: {Acknowledge: 5 * time.Minute, Resolve: 4 * time.Hour},

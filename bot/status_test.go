@@ -85,7 +85,7 @@ func TestDefaultSLAs(t *testing.T) {
 		d[bot.SEV2].Acknowledge.Minutes() != 15 || d[bot.SEV2].Resolve.Hours() != 8 ||
 		d[bot.SEV3].Acknowledge.Hours() != 1 || d[bot.SEV3].Resolve.Hours() != 72 ||
 		d[bot.SEV4].Acknowledge.Hours() != 24 || d[bot.SEV4].Resolve.Hours() != 14*24 {
-		t.Errorf("DefaultSLAs = %+v, want SPEC §4's targets", d)
+		t.Errorf("DefaultSLAs = %+v, want SEV1 5m/4h, SEV2 15m/8h, SEV3 1h/3d, SEV4 1d/14d", d)
 	}
 }
 

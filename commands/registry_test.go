@@ -9,7 +9,8 @@ import (
 	"github.com/warroom/warroom/commands"
 )
 
-// specCommands are SPEC §5's commands plus edit and time, as help shows them.
+// specCommands are the commands of README.md's "Commands" section, as help
+// shows them.
 var specCommands = []string{
 	"/incident declare", "/incident ack", "/incident status", "/incident sev", "/incident update",
 	"/incident note", "/incident role", "/incident edit", "/incident time", "/incident resolve",

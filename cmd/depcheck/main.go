@@ -1,5 +1,6 @@
-// Command depcheck enforces warroom's dependency rule (DESIGN.md) on the
-// packages of the module it runs in:
+// Command depcheck enforces warroom's dependency rule (README.md, "Project
+// structure"; docs/ARCHITECTURE.md) on the packages of the module it runs
+// in:
 //
 //	bot                    → the standard library only
 //	bot/*                  → bot, bot/kpi (+ the standard library); bot/kpi
@@ -45,7 +46,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, v)
 	}
 	if len(violations) > 0 {
-		fmt.Fprintf(os.Stderr, "depcheck: %d violation(s) of the dependency rule (see DESIGN.md)\n", len(violations))
+		fmt.Fprintf(os.Stderr, "depcheck: %d violation(s) of the dependency rule (see README.md, Project structure)\n", len(violations))
 		os.Exit(1)
 	}
 	fmt.Printf("depcheck: %d packages follow the dependency rule\n", len(pkgs))

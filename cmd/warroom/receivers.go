@@ -16,7 +16,8 @@ import (
 	"github.com/warroom/warroom/integrations/sns"
 )
 
-// registerReceivers adds the monitoring webhooks (SPEC §3) to mux. They
+// registerReceivers adds the monitoring webhooks (README.md, "Monitoring
+// webhooks") to mux. They
 // share the inbound health metrics on reg.
 func registerReceivers(mux *http.ServeMux, cfg Config, svc *bot.Service, reg prometheus.Registerer, log *slog.Logger) error {
 	token := cfg.WebhookToken.Reveal()

@@ -46,7 +46,8 @@ type essentials struct {
 	InvestigationLink   string   `json:"investigationLink"`
 }
 
-// severities maps Azure's Sev0–Sev4 to the severity label SPEC §6 reads.
+// severities maps Azure's Sev0–Sev4 to the severity label the default route
+// reads (bot.SeverityFromLabel).
 var severities = map[string]string{
 	"Sev0": "critical",
 	"Sev1": "error",

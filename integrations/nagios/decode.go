@@ -219,8 +219,8 @@ func unixTime(v string) (time.Time, error) {
 	return time.Unix(sec, 0).UTC(), nil
 }
 
-// severityOf maps a Nagios state to a severity label (SPEC §6 reads
-// critical as SEV2).
+// severityOf maps a Nagios state to a severity label (the default route
+// reads critical as SEV2: bot.SeverityFromLabel).
 func severityOf(state string) string {
 	switch state {
 	case "CRITICAL", "DOWN", "UNREACHABLE":
