@@ -18,6 +18,7 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/digest"
 	"github.com/warroom/warroom/bot/kpi"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/integrations/chart"
 	"github.com/warroom/warroom/storage/sqlite"
 )
@@ -164,7 +165,7 @@ func BenchmarkExport(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	cfg := Config{SLAs: bot.DefaultSLAs()}
+	cfg := config.Config{SLAs: bot.DefaultSLAs()}
 	b.ResetTimer()
 	for range b.N {
 		if _, err := exportHistory(context.Background(), st, cfg, io.Discard, "csv", time.Time{}, benchEnd); err != nil {
