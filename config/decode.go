@@ -128,7 +128,11 @@ func (d *decoder) mapping(path string, n *yaml.Node, v reflect.Value) {
 		return
 	}
 	kt, et := v.Type().Key(), v.Type().Elem()
-	kl, _ := leafOf(kt)
+	kl, ok := leafOf(kt)
+	if !ok {
+		d.fail(path, "cannot decode keys into %s", kt) // a bug in the tree
+		return
+	}
 	if v.IsNil() {
 		v.Set(reflect.MakeMapWithSize(v.Type(), len(n.Content)/2))
 	}

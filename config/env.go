@@ -67,36 +67,34 @@ func (e *envReader) overlay(path string, v reflect.Value, sources map[string]str
 			}
 			continue
 		}
+		var s string
 		var set bool
 		switch fv.Interface().(type) {
-		case Secret:
-			var s string
-			if s, set = e.secret(f.env); set {
-				fv.Set(reflect.ValueOf(NewSecret(s)))
-			}
-		case DSN:
-			var s string
-			if s, set = e.secret(f.env); set {
-				fv.Set(reflect.ValueOf(NewDSN(s)))
-			}
-		case []string: // comma-separated
-			var s string
-			if s, set = e.value(f.env); set {
-				var list []string
-				for _, item := range strings.Split(s, ",") {
-					if item = strings.TrimSpace(item); item != "" {
-						list = append(list, item)
-					}
-				}
-				fv.Set(reflect.ValueOf(list))
-			}
+		case Secret, DSN:
+			s, set = e.secret(f.env)
 		default:
-			var s string
-			if s, set = e.value(f.env); set {
-				fv.SetString(s)
-			}
+			s, set = e.value(f.env)
 		}
-		if set && f.key != "" {
+		if !set {
+			continue
+		}
+		switch fv.Interface().(type) {
+		case Secret:
+			fv.Set(reflect.ValueOf(NewSecret(s)))
+		case DSN:
+			fv.Set(reflect.ValueOf(NewDSN(s)))
+		case []string: // comma-separated
+			var list []string
+			for _, item := range strings.Split(s, ",") {
+				if item = strings.TrimSpace(item); item != "" {
+					list = append(list, item)
+				}
+			}
+			fv.Set(reflect.ValueOf(list))
+		default:
+			fv.SetString(s)
+		}
+		if f.key != "" {
 			sources[join(path, f.key)] = f.env
 		}
 	}

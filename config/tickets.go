@@ -13,7 +13,7 @@ import (
 
 // Jira is the Jira integration (on when JIRA_URL is set): connection and
 // secrets from the environment, and the jira section of the file. Fields
-// are named as jira.Config names them.
+// are named as jira.Config names them (Priorities is its Priority).
 //
 //	jira:
 //	  auth: basic                 # basic (Cloud: email + API token) or bearer (Server/DC personal access token)
