@@ -32,15 +32,22 @@ type InsightsConfig struct {
 	Off bool
 }
 
+// Reminder defaults, taken when InsightsConfig leaves them 0.
+const (
+	DefaultRemindAt           = 0.8
+	DefaultActionRemindBefore = 24 * time.Hour
+	DefaultActionRemindEvery  = 7 * 24 * time.Hour
+)
+
 func (c InsightsConfig) withDefaults() InsightsConfig {
 	if c.RemindAt <= 0 || c.RemindAt >= 1 {
-		c.RemindAt = 0.8
+		c.RemindAt = DefaultRemindAt
 	}
 	if c.ActionRemindBefore <= 0 {
-		c.ActionRemindBefore = 24 * time.Hour
+		c.ActionRemindBefore = DefaultActionRemindBefore
 	}
 	if c.ActionRemindEvery <= 0 {
-		c.ActionRemindEvery = 7 * 24 * time.Hour
+		c.ActionRemindEvery = DefaultActionRemindEvery
 	}
 	if c.ActionReminders <= 0 {
 		c.ActionReminders = 4

@@ -81,12 +81,15 @@ func WithDelivery(ctx context.Context, source, key string) context.Context {
 	return context.WithValue(ctx, deliveryKey{}, delivery{source: source, key: key})
 }
 
+// DefaultPageAt is the paging threshold when PagingConfig.PageAt is 0.
+const DefaultPageAt = SEV2
+
 // pageAt returns the configured paging threshold.
 func (s *Service) pageAt() Severity {
 	if s.paging.PageAt.Valid() {
 		return s.paging.PageAt
 	}
-	return SEV2
+	return DefaultPageAt
 }
 
 // Paging returns the paging configuration, with PageAt filled in.

@@ -61,12 +61,15 @@ type TicketAction struct {
 	Seq int `json:"seq"`
 }
 
+// DefaultTicketAt is the ticket threshold when TicketConfig.At is 0.
+const DefaultTicketAt = SEV2
+
 // ticketAt returns the configured ticket threshold.
 func (s *Service) ticketAt() Severity {
 	if s.tickets.At.Valid() {
 		return s.tickets.At
 	}
-	return SEV2
+	return DefaultTicketAt
 }
 
 // syncTickets writes the ticket jobs that follow from a change. A change

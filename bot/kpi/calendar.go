@@ -12,6 +12,9 @@ type Calendar struct {
 	Holidays map[string]bool // "2026-12-25" in Location
 }
 
+// DefaultWorkdays are the business days of a Calendar without Workdays.
+var DefaultWorkdays = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
+
 func (c Calendar) loc() *time.Location {
 	if c.Location == nil {
 		return time.UTC
@@ -25,10 +28,11 @@ func (c Calendar) BusinessDay(t time.Time) bool {
 	if c.Holidays[l.Format(time.DateOnly)] {
 		return false
 	}
-	if c.Workdays == nil {
-		return l.Weekday() != time.Saturday && l.Weekday() != time.Sunday
+	days := c.Workdays
+	if days == nil {
+		days = DefaultWorkdays
 	}
-	for _, w := range c.Workdays {
+	for _, w := range days {
 		if w == l.Weekday() {
 			return true
 		}

@@ -35,12 +35,19 @@ type Config struct {
 	Jitter func(time.Duration) time.Duration
 }
 
+// Defaults of the settings the configuration file tunes.
+const (
+	DefaultLease       = 30 * time.Second
+	DefaultBatch       = 32
+	DefaultMaxAttempts = 10
+)
+
 func (c *Config) defaults() {
 	if c.Owner == "" {
 		host, _ := os.Hostname()
 		c.Owner = host + "-" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatUint(rand.Uint64()%1e6, 10)
 	}
-	setDur(&c.Lease, 30*time.Second)
+	setDur(&c.Lease, DefaultLease)
 	setDur(&c.BaseDelay, time.Second)
 	setDur(&c.MaxDelay, 15*time.Minute)
 	setDur(&c.Poll, time.Second)
@@ -48,9 +55,9 @@ func (c *Config) defaults() {
 	if c.Timeout >= c.Lease {
 		c.Timeout = c.Lease * 2 / 3
 	}
-	setInt(&c.Batch, 32)
+	setInt(&c.Batch, DefaultBatch)
 	setInt(&c.Concurrency, 8)
-	setInt(&c.MaxAttempts, 10)
+	setInt(&c.MaxAttempts, DefaultMaxAttempts)
 	if c.Now == nil {
 		c.Now = time.Now
 	}

@@ -13,11 +13,14 @@
 //	integrations/internal  → bot, bot/*, commands, internal/*, integrations/internal/*
 //	integrations/X         → commands, bot, bot/*, internal/*, integrations/internal/*,
 //	                         its own subpackages; never another integration
+//	config                 → bot, bot/*, integrations/* (their types and
+//	                         defaults), internal/*
 //	cmd/*                  → anything
 //
-// and nothing imports cmd/*. Third-party modules are allowed everywhere but
-// in bot and bot/*. Test files may import more (a store in an integration's
-// test, say) but never cmd/*.
+// and nothing imports cmd/*, and nothing but cmd/* imports config.
+// Third-party modules are allowed everywhere but in bot and bot/*. Test
+// files may import more (a store in an integration's test, say) but never
+// cmd/*, and config only from cmd/*.
 //
 // Run it from the module root: `go run ./cmd/depcheck` (make deps-check).
 // It exits 1 listing every violation. It imports the standard library only.
@@ -107,8 +110,13 @@ func check(module string, pkgs []pkg) []string {
 			}
 		}
 		for _, imp := range slices.Concat(p.TestImports, p.XTestImports) {
-			if rel, ok := strings.CutPrefix(imp, module+"/"); ok && top(rel) == "cmd" {
+			rel, ok := strings.CutPrefix(imp, module+"/")
+			switch {
+			case !ok:
+			case top(rel) == "cmd":
 				out = append(out, fmt.Sprintf("%s (tests) imports %s: nothing imports cmd", p.ImportPath, imp))
+			case top(rel) == "config" && top(from) != "cmd" && top(from) != "config":
+				out = append(out, fmt.Sprintf("%s (tests) imports %s: only cmd imports config", p.ImportPath, imp))
 			}
 		}
 	}
@@ -126,6 +134,9 @@ func allowed(module, from, imp string) string {
 	std := !internal && isStandard(imp)
 	if internal && top(rel) == "cmd" {
 		return "nothing imports cmd"
+	}
+	if internal && top(rel) == "config" && top(from) != "cmd" && top(from) != "config" {
+		return "only cmd imports config"
 	}
 	switch {
 	case from == "bot":
@@ -151,6 +162,10 @@ func allowed(module, from, imp string) string {
 	case under(from, "integrations/internal"):
 		if internal && !isBot(rel) && rel != "commands" && !under(rel, "internal") && !under(rel, "integrations/internal") {
 			return "integrations/internal imports bot, bot/*, commands and internal/* only"
+		}
+	case under(from, "config"):
+		if internal && !isBot(rel) && !under(rel, "integrations") && !under(rel, "internal") && !under(rel, "config") {
+			return "config imports bot, bot/*, integrations/* and internal/* only"
 		}
 	case strings.HasPrefix(from, "integrations/"):
 		own := integrationOf(from)

@@ -45,6 +45,24 @@ func TestAllowed(t *testing.T) {
 		{"integrations/slack", mod + "/storage/sqlite", false},
 		{"integrations/internal/webhook", mod + "/bot", true},
 		{"integrations/internal/webhook", mod + "/integrations/slack", false},
+		{"config", mod + "/bot", true},
+		{"config", mod + "/bot/outbox", true},
+		{"config", mod + "/integrations/pagerduty", true},
+		{"config", mod + "/internal/httpx", true},
+		{"config", "go.yaml.in/yaml/v3", true},
+		{"config", "net/url", true},
+		{"config", mod + "/commands", false},
+		{"config", mod + "/storage/sqlite", false},
+		{"config", mod + "/cmd/warroom", false},
+		{"cmd/warroom", mod + "/config", true},
+		{"cmd/depcheck", mod + "/config", true},
+		{"bot", mod + "/config", false},
+		{"bot/digest", mod + "/config", false},
+		{"commands", mod + "/config", false},
+		{"storage/sqlite", mod + "/config", false},
+		{"internal/httpx", mod + "/config", false},
+		{"integrations/slack", mod + "/config", false},
+		{"integrations/internal/webhook", mod + "/config", false},
 		{"cmd/warroom", mod + "/storage/sqlite", true},
 		{"integrations/api", mod + "/cmd/warroom", false},
 		{"commands", mod + "/cmd/warroom", false},
@@ -60,10 +78,12 @@ func TestCheckTestImports(t *testing.T) {
 	pkgs := []pkg{
 		{ImportPath: mod + "/integrations/console", TestImports: []string{mod + "/storage/sqlite"}},
 		{ImportPath: mod + "/commands", XTestImports: []string{mod + "/cmd/warroom"}},
+		{ImportPath: mod + "/cmd/warroom", TestImports: []string{mod + "/config"}},
+		{ImportPath: mod + "/integrations/slack", XTestImports: []string{mod + "/config"}},
 	}
 	got := check(mod, pkgs)
-	if len(got) != 1 || !strings.Contains(got[0], "nothing imports cmd") {
-		t.Errorf("check = %q, want one violation: a test importing cmd", got)
+	if len(got) != 2 || !strings.Contains(got[0], "nothing imports cmd") || !strings.Contains(got[1], "only cmd imports config") {
+		t.Errorf("check = %q, want two violations: a test importing cmd, one importing config", got)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/bot/schedule"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/integrations/api"
 	"github.com/warroom/warroom/integrations/console"
 	"github.com/warroom/warroom/storage/postgres"
@@ -29,7 +30,7 @@ const (
 // App is a running warroom: the store, the domain service, the command
 // router, the adapters, the outbox worker and the HTTP server.
 type App struct {
-	cfg     Config
+	cfg     config.Config
 	log     *slog.Logger
 	store   bot.Store
 	svc     *bot.Service
@@ -45,7 +46,7 @@ type App struct {
 // Open builds the application and starts listening, but serves nothing
 // until Run. It does no slow work: opening SQLite and applying migrations
 // take milliseconds.
-func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
@@ -55,7 +56,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		_ = store.Close()
 		return nil, err
 	}
-	if err := a.svc.StartConfigured(ctx, cfg.Maintenance); err != nil {
+	if err := a.svc.StartConfigured(ctx, cfg.Maintenance.Windows()); err != nil {
 		_ = store.Close()
 		return nil, fmt.Errorf("store configured maintenance windows: %w", err)
 	}
@@ -70,7 +71,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 }
 
 // openStore opens the database WARROOM_DB names, applying migrations.
-func openStore(ctx context.Context, cfg Config, log *slog.Logger) (bot.Store, error) {
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (bot.Store, error) {
 	if cfg.DB.IsPostgres() {
 		s, err := postgres.Open(ctx, postgres.Config{DSN: cfg.DB.Reveal()}, log.With("store", "postgres"))
 		if err != nil {
@@ -101,7 +102,7 @@ func (a *App) build() error {
 		Paging: pagingCfg, Escalation: escalationCfg, Insights: insightsCfg,
 		SLAs: cfg.SLAs, Roles: cfg.Roles, Targets: chatTargets(cfg),
 		PublicURL: cfg.PublicURL, AfterCommit: a.worker.Poke, Tickets: ticketConfig(cfg),
-		Alerts: bot.AlertConfig{Routes: cfg.Routes, ReopenWindow: cfg.AlertReopenWindow, MaxQueued: cfg.AlertMaxQueued},
+		Alerts: cfg.AlertConfig(),
 	}, a.store, log)
 	if err != nil {
 		return fmt.Errorf("build service: %w", err)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 const testToken = "test-api-token"
@@ -42,7 +43,7 @@ func startAppWrapped(t *testing.T, wrap func(http.Handler) http.Handler, kv ...s
 		"WARROOM_DB", filepath.Join(t.TempDir(), "warroom.db"),
 		"WARROOM_API_TOKEN", testToken,
 	}
-	cfg, err := LoadConfig("", env(append(base, kv...)...))
+	cfg, err := config.Load("", env(append(base, kv...)...))
 	if err != nil {
 		t.Fatal(err)
 	}

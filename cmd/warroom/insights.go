@@ -13,6 +13,7 @@ import (
 	"github.com/warroom/warroom/bot/postmortem"
 	"github.com/warroom/warroom/bot/schedule"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/integrations/chart"
 	"github.com/warroom/warroom/integrations/console"
 	"github.com/warroom/warroom/integrations/slack"
@@ -20,18 +21,18 @@ import (
 
 // serviceInsights is what the Service needs for SLA and action reminders
 // and postmortem drafts: the template is parsed here, at start.
-func serviceInsights(cfg Config) (bot.InsightsConfig, error) {
+func serviceInsights(cfg config.Config) (bot.InsightsConfig, error) {
 	in := cfg.Insights
 	cal := in.Calendar
 	ic := bot.InsightsConfig{
-		Off: in.RemindersOff, RemindAt: in.RemindAt,
-		ActionRemindBefore: in.ActionRemindBefore, ActionRemindEvery: in.ActionRemindEvery,
+		Off: in.Reminders.Off, RemindAt: in.Reminders.RemindAt,
+		ActionRemindBefore: in.Reminders.ActionRemindBefore, ActionRemindEvery: in.Reminders.ActionRemindEvery,
 		PostmortemDue: cal.Due,
 	}
-	if in.PostmortemOff {
+	if in.Postmortem.Off {
 		return ic, nil
 	}
-	d, err := postmortem.New(postmortem.Config{Template: in.PostmortemText, Name: in.PostmortemTemplate, Location: cal.Location})
+	d, err := postmortem.New(postmortem.Config{Template: in.Postmortem.Text, Name: in.Postmortem.Template, Location: cal.Location})
 	if err != nil {
 		return ic, fmt.Errorf("postmortem.template: %w", err)
 	}
@@ -43,7 +44,7 @@ func serviceInsights(cfg Config) (bot.InsightsConfig, error) {
 type insights struct {
 	svc    *bot.Service
 	runner *digest.Runner
-	cfg    Config
+	cfg    config.Config
 }
 
 // digestStore is what digests need from the store.
@@ -53,14 +54,14 @@ type digestStore interface {
 	bot.HistoryStore
 }
 
-func newInsights(cfg Config, svc *bot.Service, store bot.Store, w *outbox.Worker, log *slog.Logger) (*insights, error) {
+func newInsights(cfg config.Config, svc *bot.Service, store bot.Store, w *outbox.Worker, log *slog.Logger) (*insights, error) {
 	ds, ok := store.(digestStore)
 	if !ok {
 		return nil, errors.New("build digests: the store cannot sum up KPIs")
 	}
 	var scheds []digest.Schedule
 	for _, d := range cfg.Insights.Digests {
-		scheds = append(scheds, d.schedule())
+		scheds = append(scheds, d.Schedule())
 	}
 	runner, err := digest.NewRunner(digest.RunnerConfig{
 		Schedules: scheds, Targets: []string{console.Platform}, Owner: w.Owner(), AfterPost: w.Poke,
@@ -74,7 +75,7 @@ func newInsights(cfg Config, svc *bot.Service, store bot.Store, w *outbox.Worker
 // capabilities fills the router's Digester and Postmortem.
 func (in *insights) capabilities(rc *commands.Config) {
 	rc.Digester = digest.Command{Runner: in.runner, Defaults: in.defaults()}
-	if !in.cfg.Insights.PostmortemOff {
+	if !in.cfg.Insights.Postmortem.Off {
 		rc.Postmortem = postmortems{svc: in.svc}
 	}
 }

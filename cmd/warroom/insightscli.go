@@ -16,27 +16,28 @@ import (
 	"github.com/warroom/warroom/bot/digest"
 	"github.com/warroom/warroom/bot/history"
 	"github.com/warroom/warroom/bot/kpi"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/integrations/chart"
 )
 
 // open loads the configuration and opens the database for a one-shot
 // command; close releases both.
-func (c *cli) open(ctx context.Context, name string) (Config, digestStore, func(), bool) {
+func (c *cli) open(ctx context.Context, name string) (config.Config, digestStore, func(), bool) {
 	cfg, ok := c.load(name)
 	if !ok {
-		return Config{}, nil, nil, false
+		return config.Config{}, nil, nil, false
 	}
 	log := newLogger(c.stderr, cfg.SlogLevel(), cfg.LogFormat)
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "warroom %s: %v\n", name, err)
-		return Config{}, nil, nil, false
+		return config.Config{}, nil, nil, false
 	}
 	ds, ok := store.(digestStore)
 	if !ok {
 		_ = store.Close()
 		fmt.Fprintf(c.stderr, "warroom %s: this database cannot sum up KPIs\n", name)
-		return Config{}, nil, nil, false
+		return config.Config{}, nil, nil, false
 	}
 	return cfg, ds, func() { _ = store.Close() }, true
 }
@@ -78,7 +79,7 @@ func (c *cli) digest(ctx context.Context, args []string) int {
 	o.Location = cfg.Insights.Calendar.Location
 	var scheds []digest.Schedule
 	for _, d := range cfg.Insights.Digests {
-		scheds = append(scheds, d.schedule())
+		scheds = append(scheds, d.Schedule())
 	}
 	runner, err := digest.NewRunner(digest.RunnerConfig{Schedules: scheds, Targets: chatTargets(cfg), Owner: "warroom digest"},
 		store, digest.NewBuilder(store, cfg.SLAs, chart.Draw), nil)

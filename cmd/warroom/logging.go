@@ -4,6 +4,8 @@ import (
 	"io"
 	"log/slog"
 	"regexp"
+
+	"github.com/warroom/warroom/config"
 )
 
 // newLogger builds the process logger: text or JSON, at level, with every
@@ -31,18 +33,18 @@ func redactAttr(_ []string, a slog.Attr) slog.Attr {
 		return a
 	case slog.KindString:
 		s := a.Value.String()
-		if looksSecret(a.Key) && s != "" {
-			return slog.String(a.Key, redacted)
+		if config.LooksSecret(a.Key) && s != "" {
+			return slog.String(a.Key, config.Redacted)
 		}
-		if isPostgresURL(s) {
-			return slog.String(a.Key, redactDSN(s))
+		if dsn := config.NewDSN(s); dsn.IsPostgres() {
+			return slog.String(a.Key, dsn.String())
 		}
 		if t := hideURLPasswords(s); t != s {
 			return slog.String(a.Key, t)
 		}
 	case slog.KindAny:
-		if looksSecret(a.Key) {
-			return slog.String(a.Key, redacted)
+		if config.LooksSecret(a.Key) {
+			return slog.String(a.Key, config.Redacted)
 		}
 		if err, ok := a.Value.Any().(error); ok && err != nil {
 			if s := err.Error(); hideURLPasswords(s) != s {
@@ -50,8 +52,8 @@ func redactAttr(_ []string, a slog.Attr) slog.Attr {
 			}
 		}
 	default:
-		if looksSecret(a.Key) {
-			return slog.String(a.Key, redacted)
+		if config.LooksSecret(a.Key) {
+			return slog.String(a.Key, config.Redacted)
 		}
 	}
 	return a
@@ -59,5 +61,5 @@ func redactAttr(_ []string, a slog.Attr) slog.Attr {
 
 // hideURLPasswords replaces the password of every URL in s.
 func hideURLPasswords(s string) string {
-	return urlPassword.ReplaceAllString(s, "${1}"+redacted+"@")
+	return urlPassword.ReplaceAllString(s, "${1}"+config.Redacted+"@")
 }

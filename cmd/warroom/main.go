@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"time"
 	_ "time/tzdata" // time zones for schedules and reports, even in a scratch image
+
+	"github.com/warroom/warroom/config"
 )
 
 // Exit codes.
@@ -127,11 +129,11 @@ func flagExit(err error) int {
 }
 
 // load reads the configuration, printing what is wrong.
-func (c *cli) load(name string) (Config, bool) {
-	cfg, err := LoadConfig(c.configPath, c.lookup)
+func (c *cli) load(name string) (config.Config, bool) {
+	cfg, err := config.Load(c.configPath, c.lookup)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "warroom %s: invalid configuration:\n%v\n", name, err)
-		return Config{}, false
+		return config.Config{}, false
 	}
 	return cfg, true
 }
@@ -199,7 +201,7 @@ func (c *cli) configCheck(args []string) int {
 	if !ok {
 		return exitError
 	}
-	out, err := cfg.YAML()
+	out, err := cfg.View()
 	if err != nil {
 		fmt.Fprintf(c.stderr, "warroom config check: %v\n", err)
 		return exitError

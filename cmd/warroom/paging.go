@@ -11,17 +11,18 @@ import (
 	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/bot/schedule"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/integrations/pagerduty"
 )
 
 // servicePaging is what the Service needs to page and escalate: paging
 // through PagerDuty when a routing key is set.
-func servicePaging(cfg Config) (bot.PagingConfig, bot.EscalationConfig) {
+func servicePaging(cfg config.Config) (bot.PagingConfig, bot.EscalationConfig) {
 	var p bot.PagingConfig
 	if cfg.PagerDuty.RoutingKey.IsSet() {
-		p = bot.PagingConfig{Targets: []string{pagerduty.Target}, PageAt: cfg.Paging.PageAt}
+		p = bot.PagingConfig{Targets: []string{pagerduty.Target}, PageAt: cfg.PagerDuty.PageAt}
 	}
-	e := bot.EscalationConfig{Off: cfg.Escalation.Off, Levels: cfg.Escalation.Levels, Mention: cfg.Escalation.Mention}
+	e := bot.EscalationConfig{Off: !cfg.Escalation.Enabled, Levels: cfg.Escalation.Levels, Mention: cfg.Escalation.Mention}
 	return p, e
 }
 
@@ -33,7 +34,7 @@ type paging struct {
 
 // newPaging builds the PagerDuty integration (when configured), registers
 // its outbox handlers and the escalation task.
-func newPaging(cfg Config, svc *bot.Service, worker *outbox.Worker, log *slog.Logger) (*paging, error) {
+func newPaging(cfg config.Config, svc *bot.Service, worker *outbox.Worker, log *slog.Logger) (*paging, error) {
 	p := &paging{sched: schedule.New(schedule.Config{Interval: cfg.Escalation.Interval}, log)}
 	p.sched.Add("escalation", schedule.Escalation(svc))
 	pdc := cfg.PagerDuty
@@ -41,14 +42,14 @@ func newPaging(cfg Config, svc *bot.Service, worker *outbox.Worker, log *slog.Lo
 		return p, nil
 	}
 	keys := map[string]string{}
-	for name, s := range cfg.Paging.ServiceKeys {
+	for name, s := range cfg.PagerDuty.ServiceKeys {
 		keys[name] = s.Reveal()
 	}
 	client, err := pagerduty.New(pagerduty.Config{
 		Token: pdc.Token.Reveal(), RoutingKey: pdc.RoutingKey.Reveal(), WebhookSecret: pdc.WebhookSecret.Reveal(),
-		APIURL: pdc.APIURL, EventsURL: pdc.EventsURL, From: cfg.Paging.From, Services: keys,
-		UserService: cfg.Paging.UserService, Users: cfg.Paging.Users, Schedules: cfg.Paging.Schedules,
-		Triggered: pagerduty.TriggeredMode(cfg.Paging.Triggered), CacheTTL: cfg.Paging.OnCallCache,
+		APIURL: pdc.APIURL, EventsURL: pdc.EventsURL, From: cfg.PagerDuty.From, Services: keys,
+		UserService: cfg.PagerDuty.UserService, Users: cfg.PagerDuty.Users, Schedules: cfg.PagerDuty.Schedules,
+		Triggered: pagerduty.TriggeredMode(cfg.PagerDuty.Triggered), CacheTTL: cfg.PagerDuty.OnCallCache,
 	}, svc, log)
 	if err != nil {
 		return nil, fmt.Errorf("build PagerDuty integration: %w", err)
@@ -62,7 +63,7 @@ func newPaging(cfg Config, svc *bot.Service, worker *outbox.Worker, log *slog.Lo
 
 // capabilities fills the router's Pager and OnCall (left nil, not a typed
 // nil, when PagerDuty is not configured).
-func (p *paging) capabilities(cfg *commands.Config, c Config) {
+func (p *paging) capabilities(cfg *commands.Config, c config.Config) {
 	if p.pd == nil {
 		return
 	}

@@ -11,6 +11,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 // TestPagerDutyWiring: with PagerDuty configured, declaring a SEV1 sends an
@@ -84,5 +89,31 @@ func TestPagerDutyWiring(t *testing.T) {
 		if resp.StatusCode != tc.want {
 			t.Errorf("webhook with %q: %d, want %d", tc.sig, resp.StatusCode, tc.want)
 		}
+	}
+}
+
+// TestServicePaging: the Service pages through PagerDuty once a routing key
+// is set, at the configured threshold, and escalates unless told not to.
+func TestServicePaging(t *testing.T) {
+	path := writeFile(t, "warroom.yaml", "pagerduty: {page_at: sev1}\nescalation: {levels: [1, 3], mention: [\"@sre-oncall\"]}\n")
+	c, err := config.Load(path, env("PAGERDUTY_ROUTING_KEY", "default-key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, se := servicePaging(c)
+	if diff := cmp.Diff([]string{"pagerduty"}, sp.Targets); diff != "" || sp.PageAt != bot.SEV1 || se.Off {
+		t.Errorf("service paging %+v %+v", sp, se)
+	}
+	if diff := cmp.Diff(bot.EscalationConfig{Levels: []int{1, 3}, Mention: []string{"@sre-oncall"}}, se); diff != "" {
+		t.Errorf("escalation (-want +got):\n%s", diff)
+	}
+
+	c, err = config.Load(writeFile(t, "w.yaml", "escalation: {enabled: false}\n"), env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, se = servicePaging(c)
+	if len(sp.Targets) != 0 || !se.Off {
+		t.Errorf("paging %+v escalation %+v", sp, se)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 	amreceiver "github.com/warroom/warroom/integrations/alertmanager"
 	"github.com/warroom/warroom/integrations/azure"
 	"github.com/warroom/warroom/integrations/generic"
@@ -19,7 +20,7 @@ import (
 // registerReceivers adds the monitoring webhooks (README.md, "Monitoring
 // webhooks") to mux. They
 // share the inbound health metrics on reg.
-func registerReceivers(mux *http.ServeMux, cfg Config, svc *bot.Service, reg prometheus.Registerer, log *slog.Logger) error {
+func registerReceivers(mux *http.ServeMux, cfg config.Config, svc *bot.Service, reg prometheus.Registerer, log *slog.Logger) error {
 	token := cfg.WebhookToken.Reveal()
 	rc := cfg.Receivers
 	am, err := amreceiver.New(amreceiver.Config{Token: token}, svc, reg, log)

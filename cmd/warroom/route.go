@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/integrations/alertmanager"
 	"github.com/warroom/warroom/integrations/grafana"
 	"github.com/warroom/warroom/storage/postgres"
@@ -87,12 +88,12 @@ func (c *cli) route(ctx context.Context, args []string) int {
 	return exitOK
 }
 
-func newRouteService(cfg Config, store bot.Store) (*bot.Service, error) {
-	return bot.NewService(bot.Config{Alerts: bot.AlertConfig{Routes: cfg.Routes, ReopenWindow: cfg.AlertReopenWindow}}, store, nil)
+func newRouteService(cfg config.Config, store bot.Store) (*bot.Service, error) {
+	return bot.NewService(bot.Config{Alerts: cfg.AlertConfig()}, store, nil)
 }
 
 // openReadOnly opens the configured database for reading, or says why not.
-func openReadOnly(ctx context.Context, cfg Config) (bot.Store, string) {
+func openReadOnly(ctx context.Context, cfg config.Config) (bot.Store, string) {
 	if cfg.DB.IsPostgres() {
 		s, err := postgres.Open(ctx, postgres.Config{DSN: cfg.DB.Reveal(), MaxConns: 2, ReadOnly: true}, nil)
 		if err != nil {
@@ -112,7 +113,7 @@ func openReadOnly(ctx context.Context, cfg Config) (bot.Store, string) {
 }
 
 // printDecisions writes one block per alert and a summary per group.
-func printDecisions(w io.Writer, cfg Config, ds []bot.RouteDecision, note string) {
+func printDecisions(w io.Writer, cfg config.Config, ds []bot.RouteDecision, note string) {
 	if note != "" {
 		fmt.Fprintln(w, "Note: "+note)
 	}
@@ -164,3 +165,11 @@ func orDash(s string) string {
 	}
 	return s
 }
+
+// noStore stands in for the database when there is none: routing needs no
+// store, and nothing calls it.
+type noStore struct{ bot.Store }
+
+var errNoStore = errors.New("no store")
+
+func (noStore) Close() error { return errNoStore }

@@ -9,13 +9,14 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/integrations/console"
 	"github.com/warroom/warroom/integrations/slack"
 )
 
 // chatTargets are the chat platforms the Service writes open, card and post
 // effects for: the console always, Slack when SLACK_BOT_TOKEN is set.
-func chatTargets(cfg Config) []string {
+func chatTargets(cfg config.Config) []string {
 	t := []string{console.Platform}
 	if cfg.SlackOn() {
 		t = append(t, slack.Platform)
@@ -33,7 +34,7 @@ type slackApp struct {
 
 // newSlack builds the Slack app and registers its outbox handlers, or
 // returns nil when Slack is not configured.
-func newSlack(cfg Config, svc *bot.Service, router *commands.Router, store bot.Store, w *outbox.Worker, pm commands.Postmortems, log *slog.Logger) (*slackApp, error) {
+func newSlack(cfg config.Config, svc *bot.Service, router *commands.Router, store bot.Store, w *outbox.Worker, pm commands.Postmortems, log *slog.Logger) (*slackApp, error) {
 	if !cfg.SlackOn() {
 		return nil, nil
 	}

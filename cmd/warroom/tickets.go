@@ -10,13 +10,14 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/integrations/jira"
 	"github.com/warroom/warroom/integrations/servicenow"
 )
 
 // ticketConfig is the Service's ticket hook: a target per configured
 // ticket system (JIRA_URL, SERVICENOW_URL) and the threshold.
-func ticketConfig(cfg Config) bot.TicketConfig {
+func ticketConfig(cfg config.Config) bot.TicketConfig {
 	t := bot.TicketConfig{At: cfg.TicketThreshold}
 	if cfg.Jira.URL != "" {
 		t.Targets = append(t.Targets, bot.TicketTarget{Name: jira.System, Actions: true})
@@ -35,7 +36,7 @@ type tickets struct {
 
 // newTickets builds the configured ticket integrations and registers their
 // outbox handlers.
-func newTickets(cfg Config, svc *bot.Service, worker *outbox.Worker, log *slog.Logger) (*tickets, error) {
+func newTickets(cfg config.Config, svc *bot.Service, worker *outbox.Worker, log *slog.Logger) (*tickets, error) {
 	t := &tickets{}
 	if c := cfg.Jira; c.URL != "" {
 		j, err := jira.New(jira.Config{
@@ -54,17 +55,10 @@ func newTickets(cfg Config, svc *bot.Service, worker *outbox.Worker, log *slog.L
 		}
 	}
 	if c := cfg.ServiceNow; c.URL != "" {
-		var sev map[bot.Severity]servicenow.ImpactUrgency
-		if c.Severity != nil {
-			sev = map[bot.Severity]servicenow.ImpactUrgency{}
-			for s, iu := range c.Severity {
-				sev[s] = servicenow.ImpactUrgency{Impact: iu[0], Urgency: iu[1]}
-			}
-		}
 		s, err := servicenow.New(servicenow.Config{
 			URL: c.URL, User: c.User, Password: c.Password.Reveal(), Auth: c.Auth,
 			ClientID: c.ClientID, ClientSecret: c.ClientSecret.Reveal(),
-			Severity: sev, States: c.States, HoldReason: c.HoldReason, CloseCode: c.CloseCode,
+			Severity: c.Severity, States: c.States, HoldReason: c.HoldReason, CloseCode: c.CloseCode,
 			AssignmentGroup: c.AssignmentGroup, Caller: c.Caller, Category: c.Category, Subcategory: c.Subcategory,
 			CMDBCI: c.CMDBCI, Fields: c.Fields, PublicURL: cfg.PublicURL, Log: log,
 		}, svc)

@@ -9,6 +9,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 // miniJira answers the few Jira REST v2 calls a SEV2 declare makes: search,
@@ -84,5 +87,24 @@ func TestJiraWiredEndToEnd(t *testing.T) {
 	}
 	if _, body := r.do(t, "GET", "/metrics", "", nil); !strings.Contains(body, `warroom_ticket_stopped{system="jira"} 0`) {
 		t.Errorf("metrics lack the ticket gauge")
+	}
+}
+
+// TestTicketConfig: each ticket system with a URL is a target of the
+// Service, Jira with action items of their own, at the configured threshold.
+func TestTicketConfig(t *testing.T) {
+	c, err := config.Load(writeFile(t, "w.yaml", "ticket_threshold: sev3\n"), env(
+		"JIRA_URL", "https://jira.example.com", "JIRA_TOKEN", "pat", "JIRA_PROJECT", "OPS",
+		"SERVICENOW_URL", "https://sn.example.com", "SERVICENOW_USER", "u", "SERVICENOW_PASSWORD", "p",
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := ticketConfig(c)
+	if tc.At != bot.SEV3 || len(tc.Targets) != 2 || !tc.Targets[0].Actions || tc.Targets[1].Name != "servicenow" {
+		t.Errorf("ticketConfig = %+v", tc)
+	}
+	if c, _ := config.Load("", env()); len(ticketConfig(c).Targets) != 0 {
+		t.Errorf("ticketConfig without URLs = %+v", ticketConfig(c))
 	}
 }

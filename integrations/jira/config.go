@@ -18,6 +18,15 @@ const (
 	AuthBearer = "bearer" // Jira Server / Data Center: personal access token
 )
 
+// DefaultAuth is the auth mode when Config.Auth is "": basic with a user
+// (Jira Cloud), bearer without one.
+func DefaultAuth(user string) string {
+	if user != "" {
+		return AuthBasic
+	}
+	return AuthBearer
+}
+
 // Config is what the integration needs. Zero values take the defaults
 // documented on each field.
 type Config struct {
@@ -94,10 +103,7 @@ func (c *Config) defaults() error {
 	}
 	switch c.Auth {
 	case "":
-		c.Auth = AuthBearer
-		if c.User != "" {
-			c.Auth = AuthBasic
-		}
+		c.Auth = DefaultAuth(c.User)
 	case AuthBasic:
 		if c.User == "" {
 			errs = append(errs, errors.New("JIRA_USER: required with basic auth (the account's email on Jira Cloud)"))

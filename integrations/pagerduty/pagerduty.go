@@ -35,6 +35,10 @@ const (
 	TriggeredLink    TriggeredMode = "link"    // only link PD incidents warroom itself triggered
 )
 
+// DefaultCacheTTL is how long on-call answers are cached when
+// Config.CacheTTL is 0.
+const DefaultCacheTTL = time.Minute
+
 // Config is PagerDuty's settings.
 type Config struct {
 	Token         string            // REST API token (on-call lookup, paging a person, escalation)
@@ -82,7 +86,7 @@ func New(cfg Config, svc *bot.Service, log *slog.Logger) (*Client, error) {
 		return nil, fmt.Errorf("pagerduty: triggered %q is not declare or link", cfg.Triggered)
 	}
 	if cfg.CacheTTL <= 0 {
-		cfg.CacheTTL = time.Minute
+		cfg.CacheTTL = DefaultCacheTTL
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

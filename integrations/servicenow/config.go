@@ -17,6 +17,8 @@ const (
 	AuthBasic             = "basic"                    // SERVICENOW_USER + SERVICENOW_PASSWORD
 	AuthPassword          = "oauth_password"           // OAuth password grant: client id/secret + user/password
 	AuthClientCredentials = "oauth_client_credentials" // OAuth client-credentials grant: client id/secret
+
+	DefaultAuth = AuthBasic // when Config.Auth is ""
 )
 
 // ImpactUrgency are the two values ServiceNow derives priority from (1 high
@@ -91,7 +93,7 @@ func (c *Config) defaults() error {
 	}
 	c.URL = strings.TrimRight(c.URL, "/")
 	if c.Auth == "" {
-		c.Auth = AuthBasic
+		c.Auth = DefaultAuth
 	}
 	switch c.Auth {
 	case AuthBasic, AuthPassword:

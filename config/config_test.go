@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"os"
@@ -10,6 +10,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/kpi"
+	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/integrations/console"
+	"github.com/warroom/warroom/integrations/generic"
+	"github.com/warroom/warroom/integrations/jira"
+	"github.com/warroom/warroom/integrations/servicenow"
 )
 
 // env is a fake environment.
@@ -35,7 +41,7 @@ func writeFile(t *testing.T, name, content string) string {
 }
 
 func TestDefaults(t *testing.T) {
-	c, err := LoadConfig("", env())
+	c, err := Load("", env())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +56,7 @@ func TestDefaults(t *testing.T) {
 		{"log_format", c.LogFormat, "text"},
 		{"announce_channel", c.AnnounceChannel, "incidents"},
 		{"ticket_threshold", c.TicketThreshold, bot.SEV2},
-		{"outbox", c.Outbox, OutboxConfig{MaxAttempts: 10, Lease: 30 * time.Second, Batch: 32}},
+		{"outbox", c.Outbox, Outbox{MaxAttempts: 10, Lease: 30 * time.Second, Batch: 32}},
 		{"public", c.Public(), false},
 		{"api token", c.APIToken.IsSet(), false},
 		{"file", c.File, ""},
@@ -78,7 +84,7 @@ severities:
   SEV4: {resolve: 2w}
 outbox: {max_attempts: 3, lease: 1m, batch: 8}
 `)
-	c, err := LoadConfig("", env(
+	c, err := Load("", env(
 		"WARROOM_CONFIG", path,
 		"WARROOM_ADDR", "127.0.0.1:9999",
 		"WARROOM_LOG_FORMAT", "JSON",
@@ -113,7 +119,7 @@ outbox: {max_attempts: 3, lease: 1m, batch: 8}
 	if diff := cmp.Diff(want, c.SLAs); diff != "" {
 		t.Errorf("SLAs (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(OutboxConfig{MaxAttempts: 3, Lease: time.Minute, Batch: 8}, c.Outbox); diff != "" {
+	if diff := cmp.Diff(Outbox{MaxAttempts: 3, Lease: time.Minute, Batch: 8}, c.Outbox); diff != "" {
 		t.Errorf("Outbox (-want +got):\n%s", diff)
 	}
 	if c.Jira.URL != "https://jira.example.com" {
@@ -124,7 +130,7 @@ outbox: {max_attempts: 3, lease: 1m, batch: 8}
 func TestConfigFlagBeatsWarroomConfig(t *testing.T) {
 	flagFile := writeFile(t, "a.yaml", "addr: 127.0.0.1:1111\n")
 	envFile := writeFile(t, "b.yaml", "addr: 127.0.0.1:2222\n")
-	c, err := LoadConfig(flagFile, env("WARROOM_CONFIG", envFile))
+	c, err := Load(flagFile, env("WARROOM_CONFIG", envFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +148,7 @@ func TestAnnounceChannel(t *testing.T) {
 		{"empty file", "", "incidents"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := LoadConfig(writeFile(t, "c.yaml", tc.yaml), env())
+			c, err := Load(writeFile(t, "c.yaml", tc.yaml), env())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -162,7 +168,7 @@ func TestSecretFiles(t *testing.T) {
 		}
 		return p
 	}
-	c, err := LoadConfig("", env(
+	c, err := Load("", env(
 		"WARROOM_API_TOKEN_FILE", write("api", "api-s3cret\n"),
 		"SLACK_SIGNING_SECRET_FILE", write("slack", "sign-s3cret\r\n"),
 		"WARROOM_DB_FILE", write("db", "postgres://warroom:pw@db.internal:5432/warroom\n"),
@@ -239,7 +245,7 @@ func TestLoadErrors(t *testing.T) {
 			if tc.yaml != "" {
 				kv = append([]string{"WARROOM_CONFIG", writeFile(t, "warroom.yaml", tc.yaml)}, kv...)
 			}
-			_, err := LoadConfig("", env(kv...))
+			_, err := Load("", env(kv...))
 			if err == nil {
 				t.Fatalf("no error, want one containing %q", tc.want)
 			}
@@ -256,7 +262,7 @@ func TestLoadErrors(t *testing.T) {
 }
 
 func TestAllErrorsReported(t *testing.T) {
-	_, err := LoadConfig("", env("WARROOM_ADDR", "x", "WARROOM_LOG_LEVEL", "loud", "WARROOM_LOG_FORMAT", "xml"))
+	_, err := Load("", env("WARROOM_ADDR", "x", "WARROOM_LOG_LEVEL", "loud", "WARROOM_LOG_FORMAT", "xml"))
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -279,7 +285,7 @@ func TestSecretsRefusedInFile(t *testing.T) {
 		{"database password in query", "db: postgres://warroom@db:5432/warroom?password=s3cret-value\n", "db: a PostgreSQL URL with a password is a secret"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := LoadConfig(writeFile(t, "w.yaml", tc.yaml), env())
+			_, err := Load(writeFile(t, "w.yaml", tc.yaml), env())
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -294,7 +300,7 @@ func TestSecretsRefusedInFile(t *testing.T) {
 }
 
 func TestPostgresURLWithoutPasswordInFile(t *testing.T) {
-	c, err := LoadConfig(writeFile(t, "w.yaml", "db: postgres://warroom@db.internal:5432/warroom?sslmode=require\n"), env())
+	c, err := Load(writeFile(t, "w.yaml", "db: postgres://warroom@db.internal:5432/warroom?sslmode=require\n"), env())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +323,7 @@ func TestPublicAddress(t *testing.T) {
 		{"10.1.2.3:80", true, "http://10.1.2.3:80"},
 	} {
 		t.Run(tc.addr, func(t *testing.T) {
-			c, err := LoadConfig("", env("WARROOM_ADDR", tc.addr, "WARROOM_API_TOKEN", "t"))
+			c, err := Load("", env("WARROOM_ADDR", tc.addr, "WARROOM_API_TOKEN", "t"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -329,19 +335,20 @@ func TestPublicAddress(t *testing.T) {
 }
 
 func TestExampleFileParses(t *testing.T) {
-	path := filepath.Join("..", "..", "deploy", "warroom.example.yaml")
-	c, err := LoadConfig(path, env())
+	path := examplePath
+	c, err := Load(path, env())
 	if err != nil {
 		t.Fatalf("the example configuration does not load: %v", err)
 	}
 	// The example documents the defaults: loading it changes nothing.
-	d := DefaultConfig()
+	d := Default()
 	if err := d.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	d.File = path
-	d.Roles = []string{}
-	if diff := cmp.Diff(d, c, cmp.AllowUnexported(Config{}, Secret{}, DSN{})); diff != "" {
+	d.Roles, d.Slack.Responders, d.Slack.UserGroups = []string{}, []string{}, []string{} // the example's empty lists
+	sameZone := cmp.Comparer(func(a, b *time.Location) bool { return a.String() == b.String() })
+	if diff := cmp.Diff(d, c, cmp.AllowUnexported(Config{}, Secret{}, DSN{}), sameZone); diff != "" {
 		t.Errorf("the example differs from the defaults (-defaults +example):\n%s", diff)
 	}
 }
@@ -379,6 +386,64 @@ func TestDurations(t *testing.T) {
 	for _, bad := range []string{"", "5x", "-5m", "d", "1h2d", "five minutes", "3.5d"} {
 		if _, err := parseDuration(bad); err == nil {
 			t.Errorf("parseDuration(%q) accepted it", bad)
+		}
+	}
+}
+
+// TestDefaultsComeFromTheirOwners: what the configuration holds when
+// nothing is set is what the packages that use it would do with a zero.
+func TestDefaultsComeFromTheirOwners(t *testing.T) {
+	c, err := Load("", env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"ticket_threshold", c.TicketThreshold, bot.DefaultTicketAt},
+		{"outbox", c.Outbox, Outbox{MaxAttempts: outbox.DefaultMaxAttempts, Lease: outbox.DefaultLease, Batch: outbox.DefaultBatch}},
+		{"announce_channel", c.AnnounceChannel, console.DefaultAnnounce},
+		{"jira.auth", c.Jira.Auth, jira.DefaultAuth("")},
+		{"servicenow.auth", c.ServiceNow.Auth, servicenow.DefaultAuth},
+		{"alerts.max_queued", c.Alerts.MaxQueued, bot.DefaultMaxQueued},
+		{"generic.resolved_values", c.Receivers.Generic.ResolvedValues, generic.DefaultResolvedValues},
+		{"calendar.workdays", c.Insights.Calendar.Workdays, kpi.DefaultWorkdays},
+		{"calendar.time_zone", c.Insights.Calendar.Location.String(), "UTC"},
+		{"reminders", c.Insights.Reminders, Reminders{RemindAt: bot.DefaultRemindAt,
+			ActionRemindBefore: bot.DefaultActionRemindBefore, ActionRemindEvery: bot.DefaultActionRemindEvery}},
+	}
+	for _, ck := range checks {
+		if diff := cmp.Diff(ck.want, ck.got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", ck.name, diff)
+		}
+	}
+	if c, err := Load("", env("JIRA_USER", "bot@example.com")); err != nil || c.Jira.Auth != jira.AuthBasic {
+		t.Errorf("jira.auth with JIRA_USER = %q, %v; want basic", c.Jira.Auth, err)
+	}
+}
+
+// TestZeroTakesTheDefault: a 0 in the file where the package that uses the
+// value reads 0 as its default shows, and holds, that default.
+func TestZeroTakesTheDefault(t *testing.T) {
+	c, err := Load(writeFile(t, "w.yaml", "reminders: {action_remind_before: 0, action_remind_every: 0}\npagerduty: {oncall_cache: 0}\ncalendar: {workdays: []}\n"), env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.Insights.Reminders
+	if r.ActionRemindBefore != bot.DefaultActionRemindBefore || r.ActionRemindEvery != bot.DefaultActionRemindEvery {
+		t.Errorf("reminders = %+v", r)
+	}
+	if len(c.Insights.Calendar.Workdays) != 5 {
+		t.Errorf("calendar.workdays: [] = %v, want Monday to Friday", c.Insights.Calendar.Workdays)
+	}
+	out, err := c.View()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"action_remind_before: 1d", "oncall_cache: 1m", "    - fri\n"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("config check lacks %q:\n%s", want, out)
 		}
 	}
 }

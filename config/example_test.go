@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"os"
@@ -13,7 +13,7 @@ import (
 )
 
 // examplePath is the documented example configuration.
-var examplePath = filepath.Join("..", "..", "deploy", "warroom.example.yaml")
+var examplePath = filepath.Join("..", "deploy", "warroom.example.yaml")
 
 // commentedSetting is a commented-out setting of the example: "# key: value"
 // or "# - item", at any indentation. Prose comments never start that way.
@@ -39,20 +39,21 @@ func readFullExample(t *testing.T) []byte {
 	return uncomment(data)
 }
 
-// fileKeys is every key path the parser accepts, from fileConfig's yaml
-// tags: "pagerduty.services" for a map of values, "severities.*.resolve"
-// under a map of sections, "routes[].name" under a list of sections.
+// fileKeys is every key path the parser accepts, from the tags of the
+// Config tree: "pagerduty.services" for a map of values,
+// "severities.*.resolve" under a map of sections, "routes[].name" under a
+// list of sections.
 func fileKeys(prefix string, t reflect.Type, out map[string]bool) {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
+	if isLeaf(t) {
+		return
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		for i := range t.NumField() {
-			tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
-			p := join(prefix, tag)
+		idx, _ := keyIndex(t)
+		for key, at := range idx {
+			p := join(prefix, key)
 			out[p] = true
-			fileKeys(p, t.Field(i).Type, out)
+			fileKeys(p, t.FieldByIndex(at).Type, out)
 		}
 	case reflect.Map:
 		fileKeys(prefix+".*", t.Elem(), out)
@@ -65,19 +66,18 @@ func fileKeys(prefix string, t reflect.Type, out map[string]bool) {
 // t is the type n decodes into, which tells maps of sections from
 // sections.
 func nodeKeys(prefix string, n *yaml.Node, t reflect.Type, out map[string]bool) {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
+	if isLeaf(t) {
+		return
 	}
 	switch {
 	case t.Kind() == reflect.Struct && n.Kind == yaml.MappingNode:
+		idx, _ := keyIndex(t)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			key := n.Content[i].Value
-			for j := range t.NumField() {
-				if tag, _, _ := strings.Cut(t.Field(j).Tag.Get("yaml"), ","); tag == key {
-					p := join(prefix, key)
-					out[p] = true
-					nodeKeys(p, n.Content[i+1], t.Field(j).Type, out)
-				}
+			if at, ok := idx[key]; ok {
+				p := join(prefix, key)
+				out[p] = true
+				nodeKeys(p, n.Content[i+1], t.FieldByIndex(at).Type, out)
 			}
 		}
 	case t.Kind() == reflect.Map && n.Kind == yaml.MappingNode:
@@ -96,7 +96,7 @@ func nodeKeys(prefix string, n *yaml.Node, t reflect.Type, out map[string]bool) 
 func missingKeys(t *testing.T, want map[string]bool, data []byte) []string {
 	t.Helper()
 	got := map[string]bool{}
-	nodeKeys("", documentRoot(t, data), reflect.TypeFor[fileConfig](), got)
+	nodeKeys("", documentRoot(t, data), reflect.TypeFor[Config](), got)
 	var missing []string
 	for k := range want {
 		if !got[k] {
@@ -140,26 +140,22 @@ func TestUncomment(t *testing.T) {
 // TestExampleDocumentsEveryKey keeps deploy/warroom.example.yaml complete:
 // with its commented-out settings uncommented it must be a valid
 // configuration (so every example value is real) that sets every key the
-// parser accepts. A key added to fileConfig without documenting it fails
-// here, by name.
+// parser accepts. A key added to the Config tree without documenting it
+// fails here, by name.
 func TestExampleDocumentsEveryKey(t *testing.T) {
 	full := readFullExample(t)
-	fc, err := parseFile(full)
-	if err != nil {
-		t.Fatalf("the example with its settings uncommented does not parse: %v", err)
-	}
-	c := DefaultConfig()
-	if err := c.applyFile(fc); err != nil {
+	c := Default()
+	if err := c.applyFile(full); err != nil {
 		t.Fatalf("the example with its settings uncommented is not valid: %v", err)
 	}
 
 	want := map[string]bool{}
-	fileKeys("", reflect.TypeFor[fileConfig](), want)
+	fileKeys("", reflect.TypeFor[Config](), want)
 	for _, k := range missingKeys(t, want, full) {
 		t.Errorf("%s does not document the key %s", examplePath, k)
 	}
 	if len(want) < 100 {
-		t.Errorf("only %d keys found in fileConfig; the walk is broken", len(want))
+		t.Errorf("only %d keys found in Config; the walk is broken", len(want))
 	}
 }
 
@@ -171,11 +167,8 @@ func TestExampleNamesEverySecretVariable(t *testing.T) {
 		t.Fatal(err)
 	}
 	names := []string{"WARROOM_DB", "SNS_TOPIC_ARNS", serviceKeyPrefix}
-	vt := reflect.TypeFor[viewEnv]()
-	for i := range vt.NumField() {
-		if tag, _, _ := strings.Cut(vt.Field(i).Tag.Get("yaml"), ","); tag != "" {
-			names = append(names, tag)
-		}
+	for _, v := range variables(reflect.ValueOf(Default())) {
+		names = append(names, v.name)
 	}
 	for _, name := range names {
 		if !strings.Contains(string(data), name) {

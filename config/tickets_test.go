@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"strings"
@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/integrations/servicenow"
 )
 
 const ticketsYAML = `
@@ -45,14 +46,14 @@ servicenow:
 
 func TestTicketsConfig(t *testing.T) {
 	path := writeFile(t, "w.yaml", ticketsYAML)
-	c, err := LoadConfig(path, env(
+	c, err := Load(path, env(
 		"JIRA_URL", "https://jira.example.com", "JIRA_TOKEN", "pat", "JIRA_PROJECT", "OPS",
 		"SERVICENOW_URL", "https://sn.example.com", "SERVICENOW_CLIENT_ID", "cid", "SERVICENOW_CLIENT_SECRET", "cs",
 	))
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantJira := JiraOptions{
+	wantJira := Jira{
 		Auth: "bearer", IssueType: "Incident", Priorities: map[bot.Severity]string{bot.SEV1: "Highest", bot.SEV2: "High"},
 		Labels:         []string{"incident", "prod"},
 		CustomFields:   map[string]any{"customfield_10010": map[string]any{"value": "Production"}, "customfield_10011": "plain"},
@@ -62,24 +63,28 @@ func TestTicketsConfig(t *testing.T) {
 		},
 		Resolution: "Fixed", ActionIssueType: "Story", ActionDone: []string{"Close"}, LinkType: "Blocks",
 	}
-	if diff := cmp.Diff(wantJira, c.Jira.JiraOptions); diff != "" {
+	gotJira := c.Jira
+	if gotJira.URL != "https://jira.example.com" || gotJira.Token.Reveal() != "pat" || gotJira.Project != "OPS" {
+		t.Errorf("jira from the environment = %q %q %q", gotJira.URL, gotJira.Token.Reveal(), gotJira.Project)
+	}
+	gotJira.URL, gotJira.Token, gotJira.Project = "", Secret{}, ""
+	if diff := cmp.Diff(wantJira, gotJira, cmp.AllowUnexported(Secret{})); diff != "" {
 		t.Errorf("jira (-want +got):\n%s", diff)
 	}
-	sn := c.ServiceNow.ServiceNowOptions
+	sn := c.ServiceNow
 	if sn.ClientID != "cid" || sn.ClientSecret.Reveal() != "cs" || sn.Auth != "oauth_client_credentials" {
 		t.Errorf("servicenow auth = %q %q %q", sn.Auth, sn.ClientID, sn.ClientSecret.Reveal())
 	}
-	if diff := cmp.Diff(map[bot.Severity][2]int{bot.SEV1: {1, 1}, bot.SEV2: {2, 1}}, sn.Severity); diff != "" {
+	if diff := cmp.Diff(map[bot.Severity]servicenow.ImpactUrgency{bot.SEV1: {Impact: 1, Urgency: 1}, bot.SEV2: {Impact: 2, Urgency: 1}}, sn.Severity); diff != "" {
 		t.Errorf("severity:\n%s", diff)
 	}
 	if sn.States[bot.StatusMonitoring] != 3 || sn.HoldReason != "4" || sn.CMDBCI != "checkout-api" || sn.Fields["contact_type"] != "monitoring" {
 		t.Errorf("servicenow = %+v", sn)
 	}
-	tc := ticketConfig(c)
-	if tc.At != bot.SEV3 || len(tc.Targets) != 2 || !tc.Targets[0].Actions || tc.Targets[1].Name != "servicenow" {
-		t.Errorf("ticketConfig = %+v", tc)
+	if c.TicketThreshold != bot.SEV3 {
+		t.Errorf("ticket_threshold = %v", c.TicketThreshold)
 	}
-	out, err := c.YAML()
+	out, err := c.View()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +99,7 @@ func TestTicketsConfigErrors(t *testing.T) {
 		env        []string
 		want       string
 	}{
-		{"bad status", "jira:\n  transitions: {fixed: [Done]}\n", nil, "jira.transitions.fixed: not a warroom status"},
+		{"bad status", "jira:\n  transitions: {fixed: [Done]}\n", nil, `jira.transitions.fixed: "fixed" is not a warroom status`},
 		{"bad severity", "jira:\n  priorities: {p1: Highest}\n", nil, "jira.priorities.p1"},
 		{"bad json", "jira:\n  custom_fields: {customfield_1: '{oops'}\n", nil, "jira.custom_fields.customfield_1: not valid JSON"},
 		{"bad auth", "jira:\n  auth: oauth\n", nil, `jira.auth: "oauth" is not basic or bearer`},
@@ -111,7 +116,7 @@ func TestTicketsConfigErrors(t *testing.T) {
 			if c.yaml != "" {
 				path = writeFile(t, "w.yaml", c.yaml)
 			}
-			_, err := LoadConfig(path, env(c.env...))
+			_, err := Load(path, env(c.env...))
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("err = %v, want %q", err, c.want)
 			}

@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"strings"
@@ -8,6 +8,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/schedule"
+	"github.com/warroom/warroom/integrations/pagerduty"
 )
 
 func TestPagingConfig(t *testing.T) {
@@ -27,23 +29,19 @@ escalation:
   mention: ["@sre-oncall"]
   interval: 30s
 `)
-	c, err := LoadConfig(path, env("PAGERDUTY_ROUTING_KEY", "default-key", "PAGERDUTY_ROUTING_KEY_PAYMENTS", "payments-key"))
+	c, err := Load(path, env("PAGERDUTY_ROUTING_KEY", "default-key", "PAGERDUTY_ROUTING_KEY_PAYMENTS", "payments-key"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := c.Paging
+	p := c.PagerDuty
 	if p.PageAt != bot.SEV1 || p.From != "bot@example.com" || p.Triggered != "link" || p.UserService != "PSVC001" ||
 		p.OnCallCache != 2*time.Minute || p.ServiceKeys["payments"].Reveal() != "payments-key" ||
 		p.Users["alice"] != "alice@example.com" || p.Schedules["primary"] != "PSCHED1" {
 		t.Errorf("paging %+v", p)
 	}
-	want := EscalationConfig{Levels: []int{1, 3}, Mention: []string{"@sre-oncall"}, Interval: 30 * time.Second}
+	want := Escalation{Enabled: true, Levels: []int{1, 3}, Mention: []string{"@sre-oncall"}, Interval: 30 * time.Second}
 	if diff := cmp.Diff(want, c.Escalation); diff != "" {
 		t.Errorf("escalation (-want +got):\n%s", diff)
-	}
-	sp, se := servicePaging(c)
-	if diff := cmp.Diff([]string{"pagerduty"}, sp.Targets); diff != "" || sp.PageAt != bot.SEV1 || se.Off {
-		t.Errorf("service paging %+v %+v", sp, se)
 	}
 }
 
@@ -63,7 +61,7 @@ func TestPagingConfigErrors(t *testing.T) {
 		{"routing key in the file", "pagerduty: {routing_key: s3cret}\n", nil, "set PAGERDUTY_ROUTING_KEY"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := LoadConfig(writeFile(t, "w.yaml", tc.yaml), env(tc.env...))
+			_, err := Load(writeFile(t, "w.yaml", tc.yaml), env(tc.env...))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v, want one naming %q", err, tc.want)
 			}
@@ -74,13 +72,22 @@ func TestPagingConfigErrors(t *testing.T) {
 	}
 }
 
-func TestEscalationOffAndNoPagingWithoutRoutingKey(t *testing.T) {
-	c, err := LoadConfig(writeFile(t, "w.yaml", "escalation: {enabled: false}\n"), env())
+// TestPagingDefaults: what PagerDuty and the scheduler would take for a
+// zero is filled in from their packages, and escalation turns off.
+func TestPagingDefaults(t *testing.T) {
+	c, err := Load(writeFile(t, "w.yaml", "escalation: {enabled: false}\npagerduty: {oncall_cache: 0}\n"), env())
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp, se := servicePaging(c)
-	if len(sp.Targets) != 0 || !se.Off {
-		t.Errorf("paging %+v escalation %+v", sp, se)
+	if c.Escalation.Enabled {
+		t.Error("escalation.enabled: false left escalation on")
+	}
+	want := Escalation{Levels: bot.DefaultEscalationLevels, Mention: nil, Interval: schedule.DefaultInterval}
+	if diff := cmp.Diff(want, c.Escalation); diff != "" {
+		t.Errorf("escalation (-want +got):\n%s", diff)
+	}
+	p := c.PagerDuty
+	if p.PageAt != bot.DefaultPageAt || p.Triggered != pagerduty.TriggeredDeclare || p.OnCallCache != pagerduty.DefaultCacheTTL {
+		t.Errorf("pagerduty defaults: page_at %v, triggered %q, oncall_cache %s", p.PageAt, p.Triggered, p.OnCallCache)
 	}
 }

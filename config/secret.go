@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"encoding/json"
@@ -8,8 +8,9 @@ import (
 	"strings"
 )
 
-// redacted is what a secret looks like wherever it is printed, logged or marshalled.
-const redacted = "<redacted>"
+// Redacted is what a secret looks like wherever it is printed, logged or
+// marshalled.
+const Redacted = "<redacted>"
 
 // redactMark stands in for a password while a URL is re-encoded.
 const redactMark = "xwarroomredactedx"
@@ -32,7 +33,7 @@ func (s Secret) shown() string {
 	if s.value == "" {
 		return ""
 	}
-	return redacted
+	return Redacted
 }
 
 func (s Secret) String() string   { return s.shown() }
@@ -107,7 +108,7 @@ func redactDSN(s string) string {
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return redacted
+		return Redacted
 	}
 	changed := false
 	if _, ok := u.User.Password(); ok {
@@ -125,5 +126,18 @@ func redactDSN(s string) string {
 		return s
 	}
 	u.RawQuery = q.Encode()
-	return strings.ReplaceAll(u.String(), redactMark, redacted)
+	return strings.ReplaceAll(u.String(), redactMark, Redacted)
+}
+
+// LooksSecret reports whether a key or attribute name names a secret
+// ("token", "password", "routing_key", ...): such a key is refused in the
+// file, and the logger redacts its value.
+func LooksSecret(key string) bool {
+	k := strings.ToLower(key)
+	for _, w := range []string{"token", "secret", "password", "passwd", "credential", "routing_key", "private_key", "api_key", "apikey", "authorization", "cookie", "dsn"} {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
 }
