@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -59,11 +58,7 @@ func (b *alertBatch) writeChange(c *change, action string, before, after map[str
 		}
 	}
 	for _, p := range c.posts {
-		payload, err := json.Marshal(p)
-		if err != nil {
-			return fmt.Errorf("encode post: %w", err)
-		}
-		if err := b.s.enqueueAll(b.ctx, b.tx, c.inc, EffectPost, payload); err != nil {
+		if err := b.s.enqueueAll(b.ctx, b.tx, c.inc, EffectPost, p); err != nil {
 			return err
 		}
 	}

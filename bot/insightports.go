@@ -13,17 +13,6 @@ type Attachment struct {
 	Data        []byte `json:"data"` // base64 in JSON
 }
 
-// EffectDigest posts a DigestPayload in a named channel (no incident).
-// A job's Kind is "<target>.digest".
-const EffectDigest = "digest"
-
-// DigestPayload is the payload of an EffectDigest job.
-type DigestPayload struct {
-	Channel  string  `json:"channel"`  // the chat channel, as configured
-	Schedule string  `json:"schedule"` // the schedule's name; "" for one posted on request
-	Message  Message `json:"message"`
-}
-
 // Postmortem is an incident's stored postmortem draft.
 type Postmortem struct {
 	Incident    int64     `json:"incident"`

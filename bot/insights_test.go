@@ -72,7 +72,7 @@ func (e *insightsEnv) drain(t *testing.T, jobs []bot.Job) []bot.Message {
 	t.Helper()
 	var out []bot.Message
 	for _, j := range jobs {
-		if strings.HasSuffix(j.Kind, ".post") {
+		if j.Kind.Effect() == bot.EffectPost {
 			var p bot.PostPayload
 			if err := json.Unmarshal(j.Payload, &p); err != nil {
 				t.Fatal(err)

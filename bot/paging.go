@@ -2,21 +2,10 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strconv"
-)
-
-// Paging effects. A paging target (e.g. "pagerduty") gets jobs of kind
-// "<target>.<effect>" with a PagePayload, written in the transaction of the
-// change that caused them, ordered per target and incident.
-const (
-	EffectTrigger     = "trigger"     // page: open (or re-open) the alert keyed by the incident
-	EffectAcknowledge = "acknowledge" // the incident was acknowledged here
-	EffectResolve     = "resolve"     // the incident was resolved here
-	EffectEscalate    = "escalate"    // nobody acknowledged in time: escalate
 )
 
 // PagingConfig says which paging targets the Service feeds and when it pages.
@@ -26,20 +15,6 @@ type PagingConfig struct {
 	// PageAt is the least severe severity that pages when declared (or
 	// raised to while open); 0 means SEV2.
 	PageAt Severity
-}
-
-// PagePayload is the payload of a paging job.
-type PagePayload struct {
-	DedupKey string   `json:"dedup_key"`         // the incident key, or "" for a page about no incident
-	Summary  string   `json:"summary,omitempty"` // what the page says
-	Severity Severity `json:"severity,omitempty"`
-	Source   string   `json:"source,omitempty"`  // where the incident came from
-	URL      string   `json:"url,omitempty"`     // the incident in warroom
-	Service  string   `json:"service,omitempty"` // a named paging service ("" is the default one)
-	User     string   `json:"user,omitempty"`    // page one person instead of a service
-	Level    int      `json:"level,omitempty"`   // escalation level (EffectEscalate)
-	Actor    string   `json:"actor,omitempty"`   // who caused the page
-	LinkID   string   `json:"link_id,omitempty"` // the target's own incident id, when linked
 }
 
 // PageRequest is a person's explicit page (/incident page).
@@ -114,7 +89,7 @@ func (s *Service) afterChange(ctx context.Context, tx Tx, c *change, before *Inc
 	inc := c.inc
 	origin := Origin(ctx)
 	at := s.pageAt()
-	var effect string
+	var effect Effect
 	switch {
 	case before == nil && inc.Status.Open() && inc.Severity.AtLeast(at):
 		effect = EffectTrigger
@@ -177,20 +152,8 @@ func (s *Service) pagePayload(inc *Incident, actor string) PagePayload {
 	return p
 }
 
-func (s *Service) enqueuePage(ctx context.Context, tx Tx, inc *Incident, target, effect string, p PagePayload) error {
-	payload, err := json.Marshal(p)
-	if err != nil {
-		return fmt.Errorf("encode page: %w", err)
-	}
-	now := s.Now()
-	j := &Job{
-		Kind: target + "." + effect, Incident: inc.Number, Payload: payload,
-		OrderKey: target + ":" + inc.Key(), Status: JobPending, NextAt: now, CreatedAt: now,
-	}
-	if err := tx.Enqueue(ctx, j); err != nil {
-		return fmt.Errorf("enqueue %s: %w", j.Kind, err)
-	}
-	return nil
+func (s *Service) enqueuePage(ctx context.Context, tx Tx, inc *Incident, target string, effect Effect, p PagePayload) error {
+	return s.enqueue(ctx, tx, target, effect, inc.Number, p)
 }
 
 // Page queues a person's page about an incident through a paging target.

@@ -82,6 +82,13 @@ type Outbox interface {
 	DeadJobs(ctx context.Context, limit int) ([]Job, error)
 }
 
+// OutboxStats describes the outbox for metrics.
+type OutboxStats struct {
+	Pending   int           // pending and running
+	Dead      int           // dead-lettered
+	OldestAge time.Duration // age of the oldest pending job
+}
+
 // IncidentFilter selects incidents, newest first.
 type IncidentFilter struct {
 	Statuses []Status // empty: any

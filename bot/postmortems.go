@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -99,11 +98,7 @@ func (s *Service) writeExtra(ctx context.Context, tx Tx, inc *Incident, action s
 	}
 	for _, m := range posts {
 		m.Incident = inc.Number
-		payload, err := json.Marshal(PostPayload{Message: m})
-		if err != nil {
-			return fmt.Errorf("encode post: %w", err)
-		}
-		if err := s.enqueueAll(ctx, tx, inc, EffectPost, payload); err != nil {
+		if err := s.enqueueAll(ctx, tx, inc, EffectPost, PostPayload{Message: m}); err != nil {
 			return err
 		}
 	}

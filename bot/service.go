@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -217,32 +216,50 @@ func (s *Service) write(ctx context.Context, tx Tx, c *change, action string, be
 		return fmt.Errorf("add audit record: %w", err)
 	}
 	for _, p := range c.posts {
-		payload, err := json.Marshal(p)
-		if err != nil {
-			return fmt.Errorf("encode post: %w", err)
-		}
-		if err := s.enqueueAll(ctx, tx, c.inc, EffectPost, payload); err != nil {
+		if err := s.enqueueAll(ctx, tx, c.inc, EffectPost, p); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// enqueueAll writes one job of the effect for every target, ordered per
-// target and incident; card jobs coalesce.
-func (s *Service) enqueueAll(ctx context.Context, tx Tx, inc *Incident, effect string, payload []byte) error {
-	key := inc.Key()
+// enqueueAll writes one job of the effect for every chat target.
+func (s *Service) enqueueAll(ctx context.Context, tx Tx, inc *Incident, effect Effect, payload any) error {
 	for _, t := range s.targets {
-		j := &Job{
-			Kind: t + "." + effect, Incident: inc.Number, Payload: payload,
-			OrderKey: t + ":" + key, Status: JobPending, NextAt: s.Now(), CreatedAt: s.Now(),
+		if err := s.enqueue(ctx, tx, t, effect, inc.Number, payload); err != nil {
+			return err
 		}
-		if effect == EffectCard {
-			j.CoalesceKey = t + ".card:" + key
-		}
-		if err := tx.Enqueue(ctx, j); err != nil {
-			return fmt.Errorf("enqueue %s: %w", j.Kind, err)
-		}
+	}
+	return nil
+}
+
+// enqueue writes the job NewJob builds, due now.
+func (s *Service) enqueue(ctx context.Context, tx Tx, target string, effect Effect, incident int64, payload any) error {
+	j, err := NewJob(target, effect, incident, payload, s.Now())
+	if err != nil {
+		return err
+	}
+	if err := tx.Enqueue(ctx, j); err != nil {
+		return fmt.Errorf("enqueue %s: %w", j.Kind, err)
+	}
+	return nil
+}
+
+// RefreshCard writes a card job of incident number for one chat target,
+// due after wait and merged with any card job of it already pending: an
+// adapter that could not show the card as it is (a click it answered
+// alone, a paced edit) has it shown again.
+func (s *Service) RefreshCard(ctx context.Context, number int64, target string, wait time.Duration) error {
+	j, err := NewJob(target, EffectCard, number, nil, s.Now())
+	if err != nil {
+		return err
+	}
+	j.NextAt = j.NextAt.Add(wait)
+	if err := s.store.InTx(ctx, func(tx Tx) error { return tx.Enqueue(ctx, j) }); err != nil {
+		return fmt.Errorf("enqueue card of %s: %w", FormatKey(number), err)
+	}
+	if s.after != nil {
+		s.after()
 	}
 	return nil
 }

@@ -73,7 +73,7 @@ func (f *fixture) jobs(t *testing.T) []string {
 			return kinds
 		}
 		for _, j := range js {
-			kinds = append(kinds, j.Kind)
+			kinds = append(kinds, string(j.Kind))
 			if err := f.store.Complete(f.ctx, j.ID, "test"); err != nil {
 				t.Fatal(err)
 			}

@@ -2,28 +2,10 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"strconv"
-)
-
-// Ticket effects. A ticket target (e.g. "jira", "servicenow") gets jobs of
-// kind "<target>.<effect>", written in the transaction of the change that
-// caused them and ordered per target and incident (OrderKey
-// "<target>:INC-42"), so one ticket's writes apply in order.
-const (
-	// EffectTicketSync makes the ticket match the incident as it is when the
-	// job runs (creating or adopting it first). Sync jobs coalesce: a burst
-	// of changes is one write of the latest state.
-	EffectTicketSync = "sync"
-	// EffectTicketComment adds one comment (a status update, a note, the
-	// resolution) with a TicketComment payload. Comments never coalesce.
-	EffectTicketComment = "comment"
-	// EffectTicketAction makes action item TicketAction.Seq's own ticket
-	// match the item; it coalesces per item.
-	EffectTicketAction = "action"
 )
 
 // TicketConfig says which ticket targets the Service feeds.
@@ -42,23 +24,6 @@ type TicketTarget struct {
 	// Actions: action items become tickets of their own (EffectTicketAction
 	// jobs); otherwise they are commented on the incident's ticket.
 	Actions bool
-}
-
-// TicketComment is the payload of an EffectTicketComment job. Ref is stable
-// per comment ("e" + the timeline entry id): a handler embeds it in the
-// comment so that a retry after an unknown outcome can see the comment is
-// there already.
-type TicketComment struct {
-	Ref    string    `json:"ref"`
-	Kind   EntryKind `json:"kind"`
-	Actor  string    `json:"actor,omitempty"`
-	Text   string    `json:"text"`
-	Status Status    `json:"status,omitempty"`
-}
-
-// TicketAction is the payload of an EffectTicketAction job.
-type TicketAction struct {
-	Seq int `json:"seq"`
 }
 
 // ticketAt returns the configured ticket threshold.
@@ -86,7 +51,7 @@ func (s *Service) syncTickets(ctx context.Context, tx Tx, c *change, before *Inc
 			continue
 		}
 		if before == nil || ticketStateChanged(before, inc, t.Name) {
-			if err := s.enqueueTicket(ctx, tx, inc, t.Name, EffectTicketSync, t.Name+".sync:"+inc.Key(), nil); err != nil {
+			if err := s.enqueue(ctx, tx, t.Name, EffectTicketSync, inc.Number, nil); err != nil {
 				return err
 			}
 		}
@@ -109,9 +74,7 @@ func (s *Service) ticketEntry(ctx context.Context, tx Tx, inc *Incident, t Ticke
 			if err != nil {
 				return fmt.Errorf("action entry without seq: %w", err)
 			}
-			p, _ := json.Marshal(TicketAction{Seq: seq})
-			return s.enqueueTicket(ctx, tx, inc, t.Name, EffectTicketAction,
-				fmt.Sprintf("%s.action:%s#%d", t.Name, inc.Key(), seq), p)
+			return s.enqueue(ctx, tx, t.Name, EffectTicketAction, inc.Number, TicketAction{Seq: seq})
 		}
 	default:
 		return nil
@@ -119,26 +82,9 @@ func (s *Service) ticketEntry(ctx context.Context, tx Tx, inc *Incident, t Ticke
 	if e.ID == 0 {
 		return errors.New("ticket comment of an unsaved timeline entry")
 	}
-	p, err := json.Marshal(TicketComment{
+	return s.enqueue(ctx, tx, t.Name, EffectTicketComment, inc.Number, TicketComment{
 		Ref: "e" + strconv.FormatInt(e.ID, 10), Kind: e.Kind, Actor: e.Actor, Text: e.Text, Status: inc.Status,
 	})
-	if err != nil {
-		return fmt.Errorf("encode ticket comment: %w", err)
-	}
-	return s.enqueueTicket(ctx, tx, inc, t.Name, EffectTicketComment, "", p)
-}
-
-func (s *Service) enqueueTicket(ctx context.Context, tx Tx, inc *Incident, target, effect, coalesce string, payload []byte) error {
-	now := s.Now()
-	j := &Job{
-		Kind: target + "." + effect, Incident: inc.Number, Payload: payload,
-		OrderKey: target + ":" + inc.Key(), CoalesceKey: coalesce,
-		Status: JobPending, NextAt: now, CreatedAt: now,
-	}
-	if err := tx.Enqueue(ctx, j); err != nil {
-		return fmt.Errorf("enqueue %s: %w", j.Kind, err)
-	}
-	return nil
 }
 
 // ticketStateChanged reports whether anything a ticket shows changed.
@@ -160,7 +106,7 @@ func (s *Service) RequestTicketSync(ctx context.Context, number int64, target st
 		if err != nil {
 			return fmt.Errorf("load %s: %w", FormatKey(number), err)
 		}
-		return s.enqueueTicket(ctx, tx, inc, target, EffectTicketSync, target+".sync:"+inc.Key(), nil)
+		return s.enqueue(ctx, tx, target, EffectTicketSync, inc.Number, nil)
 	})
 	if err != nil {
 		return err

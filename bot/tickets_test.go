@@ -55,7 +55,7 @@ func claimAll(t *testing.T, st bot.Store, now time.Time) []bot.Job {
 func kindsOf(js []bot.Job) []string {
 	var ks []string
 	for _, j := range js {
-		ks = append(ks, j.Kind)
+		ks = append(ks, string(j.Kind))
 	}
 	slices.Sort(ks)
 	return ks
@@ -81,7 +81,7 @@ func TestTicketJobs(t *testing.T) {
 	if got := kindsOf(js); !slices.Equal(got, []string{"jira.sync", "servicenow.sync"}) {
 		t.Fatalf("declare wrote %v", got)
 	}
-	if js[0].OrderKey != js[0].Kind[:len(js[0].Kind)-5]+":INC-2" || js[0].CoalesceKey == "" {
+	if js[0].OrderKey != js[0].Kind.Target()+":INC-2" || js[0].CoalesceKey == "" {
 		t.Errorf("sync job keys = %q / %q", js[0].OrderKey, js[0].CoalesceKey)
 	}
 

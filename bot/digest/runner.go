@@ -2,7 +2,6 @@ package digest
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -164,10 +163,7 @@ func latestSlot(next func(time.Time) time.Time, base, now time.Time) time.Time {
 // per target, in one transaction. first is false when the slot was
 // claimed before: nothing is written then.
 func (r *Runner) post(ctx context.Context, schedule, channel string, slot time.Time, m bot.Message) (first bool, err error) {
-	payload, err := json.Marshal(bot.DigestPayload{Channel: channel, Schedule: schedule, Message: m})
-	if err != nil {
-		return false, fmt.Errorf("encode digest: %w", err)
-	}
+	payload := bot.DigestPayload{Channel: channel, Schedule: schedule, Message: m}
 	now := r.cfg.Now().UTC().Truncate(time.Microsecond)
 	targets := r.targets()
 	err = r.store.InTx(ctx, func(tx bot.Tx) error {
@@ -182,8 +178,10 @@ func (r *Runner) post(ctx context.Context, schedule, channel string, slot time.T
 		}
 		first = true
 		for _, t := range targets {
-			j := &bot.Job{Kind: t + "." + bot.EffectDigest, Payload: payload, OrderKey: t + ":digest:" + channel,
-				Status: bot.JobPending, NextAt: now, CreatedAt: now}
+			j, err := bot.NewJob(t, bot.EffectDigest, 0, payload, now)
+			if err != nil {
+				return err
+			}
 			if err := tx.Enqueue(ctx, j); err != nil {
 				return fmt.Errorf("enqueue %s: %w", j.Kind, err)
 			}

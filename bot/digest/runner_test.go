@@ -59,7 +59,7 @@ func digestJobs(t *testing.T, s bot.Store, now time.Time) []string {
 	}
 	var out []string
 	for _, j := range jobs {
-		if j.Kind != "console."+bot.EffectDigest {
+		if j.Kind != bot.JobKindOf("console", bot.EffectDigest) {
 			continue
 		}
 		var p bot.DigestPayload

@@ -52,7 +52,7 @@ func announced(t *testing.T, st bot.Store, now time.Time) []string {
 			return titles
 		}
 		for _, j := range jobs {
-			if j.Kind == "console."+bot.EffectAnnounce {
+			if j.Kind == bot.JobKindOf("console", bot.EffectAnnounce) {
 				var p bot.PostPayload
 				if err := json.Unmarshal(j.Payload, &p); err != nil {
 					t.Fatal(err)

@@ -97,9 +97,9 @@ func (in *insights) tasks(s *schedule.Scheduler) {
 
 // targets sends digests to the console and to every chat target that
 // handles digest jobs.
-func (in *insights) targets(w map[string]bool) {
+func (in *insights) targets(w map[bot.JobKind]bool) {
 	t := []string{console.Platform}
-	if w[slack.Platform+"."+bot.EffectDigest] {
+	if w[bot.JobKindOf(slack.Platform, bot.EffectDigest)] {
 		t = append(t, slack.Platform)
 	}
 	in.runner.SetTargets(t)
@@ -114,8 +114,8 @@ func (p postmortems) Draft(ctx context.Context, inc *bot.Incident) (string, erro
 }
 
 // handles lists the outbox job kinds Slack handles; none when Slack is off.
-func (s *slackApp) handles() map[string]bool {
-	out := map[string]bool{}
+func (s *slackApp) handles() map[bot.JobKind]bool {
+	out := map[bot.JobKind]bool{}
 	if s == nil {
 		return out
 	}

@@ -145,13 +145,13 @@ func (c *Console) Register(mux *http.ServeMux) {
 }
 
 // Handlers are the console's outbox handlers, by job kind.
-func (c *Console) Handlers() map[string]func(ctx context.Context, job bot.Job) error {
-	return map[string]func(ctx context.Context, job bot.Job) error{
-		Platform + "." + bot.EffectOpen:     c.handleOpen,
-		Platform + "." + bot.EffectCard:     c.handleCard,
-		Platform + "." + bot.EffectPost:     c.handlePost,
-		Platform + "." + bot.EffectAnnounce: c.handleAnnounce,
-		Platform + "." + bot.EffectDigest:   c.handleDigest,
+func (c *Console) Handlers() map[bot.JobKind]bot.Handler {
+	return map[bot.JobKind]bot.Handler{
+		bot.JobKindOf(Platform, bot.EffectOpen):     c.handleOpen,
+		bot.JobKindOf(Platform, bot.EffectCard):     c.handleCard,
+		bot.JobKindOf(Platform, bot.EffectPost):     c.handlePost,
+		bot.JobKindOf(Platform, bot.EffectAnnounce): c.handleAnnounce,
+		bot.JobKindOf(Platform, bot.EffectDigest):   c.handleDigest,
 	}
 }
 

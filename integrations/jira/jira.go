@@ -13,7 +13,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/integrations/internal/ticket"
 )
@@ -49,7 +48,7 @@ type Jira struct {
 
 var (
 	_ commands.Ticketer = (*Jira)(nil)
-	_ outbox.Handler    = (*Jira)(nil).handleSync
+	_ bot.Handler       = (*Jira)(nil).handleSync
 )
 
 // New checks cfg and builds the integration.
@@ -105,11 +104,11 @@ func (j *Jira) System() string { return System }
 func (j *Jira) Target() bot.TicketTarget { return bot.TicketTarget{Name: System, Actions: true} }
 
 // Handlers returns the outbox handlers by job kind.
-func (j *Jira) Handlers() map[string]outbox.Handler {
-	return map[string]outbox.Handler{
-		System + "." + bot.EffectTicketSync:    j.handleSync,
-		System + "." + bot.EffectTicketComment: j.handleComment,
-		System + "." + bot.EffectTicketAction:  j.handleAction,
+func (j *Jira) Handlers() map[bot.JobKind]bot.Handler {
+	return map[bot.JobKind]bot.Handler{
+		bot.JobKindOf(System, bot.EffectTicketSync):    j.handleSync,
+		bot.JobKindOf(System, bot.EffectTicketComment): j.handleComment,
+		bot.JobKindOf(System, bot.EffectTicketAction):  j.handleAction,
 	}
 }
 

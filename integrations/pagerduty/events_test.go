@@ -142,7 +142,7 @@ func TestRedeliveryRecordsThePageOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := e.pd.Handlers()[pagerduty.Target+"."+bot.EffectTrigger]
+	h := e.pd.Handlers()[bot.JobKindOf(pagerduty.Target, bot.EffectTrigger)]
 	for _, j := range jobs {
 		if j.Kind != "pagerduty.trigger" {
 			continue

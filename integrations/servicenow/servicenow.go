@@ -11,7 +11,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/integrations/internal/ticket"
 )
@@ -68,10 +67,10 @@ func (s *ServiceNow) System() string { return System }
 func (s *ServiceNow) Target() bot.TicketTarget { return bot.TicketTarget{Name: System} }
 
 // Handlers returns the outbox handlers by job kind.
-func (s *ServiceNow) Handlers() map[string]outbox.Handler {
-	return map[string]outbox.Handler{
-		System + "." + bot.EffectTicketSync:    s.handleSync,
-		System + "." + bot.EffectTicketComment: s.handleComment,
+func (s *ServiceNow) Handlers() map[bot.JobKind]bot.Handler {
+	return map[bot.JobKind]bot.Handler{
+		bot.JobKindOf(System, bot.EffectTicketSync):    s.handleSync,
+		bot.JobKindOf(System, bot.EffectTicketComment): s.handleComment,
 	}
 }
 

@@ -13,7 +13,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/commands"
 )
 
@@ -168,13 +167,13 @@ func (s *Slack) Start(ctx context.Context) error {
 }
 
 // Handlers returns the outbox handlers of the Slack chat target.
-func (s *Slack) Handlers() map[string]outbox.Handler {
-	return map[string]outbox.Handler{
-		Platform + "." + bot.EffectOpen:     s.handleOpen,
-		Platform + "." + bot.EffectCard:     s.handleCard,
-		Platform + "." + bot.EffectPost:     s.handlePost,
-		Platform + "." + bot.EffectDigest:   s.handleDigest,
-		Platform + "." + bot.EffectAnnounce: s.handleAnnounce,
+func (s *Slack) Handlers() map[bot.JobKind]bot.Handler {
+	return map[bot.JobKind]bot.Handler{
+		bot.JobKindOf(Platform, bot.EffectOpen):     s.handleOpen,
+		bot.JobKindOf(Platform, bot.EffectCard):     s.handleCard,
+		bot.JobKindOf(Platform, bot.EffectPost):     s.handlePost,
+		bot.JobKindOf(Platform, bot.EffectDigest):   s.handleDigest,
+		bot.JobKindOf(Platform, bot.EffectAnnounce): s.handleAnnounce,
 	}
 }
 

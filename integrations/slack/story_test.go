@@ -119,7 +119,7 @@ func TestIncidentStory(t *testing.T) {
 	// Nothing was posted twice: redelivering every job changes nothing.
 	before := len(s.fake.Calls("chat.postMessage"))
 	inc, _ := s.svc.Get(ctx, 1)
-	for _, h := range []string{"slack.open", "slack.card"} {
+	for _, h := range []bot.JobKind{"slack.open", "slack.card"} {
 		if err := s.app.Handlers()[h](ctx, bot.Job{ID: 1, Kind: h, Incident: inc.Number}); err != nil {
 			t.Fatalf("%s again: %v", h, err)
 		}

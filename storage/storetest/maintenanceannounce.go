@@ -143,7 +143,7 @@ func announcements(t *testing.T, s bot.Store) []string {
 			return titles
 		}
 		for _, j := range jobs {
-			if strings.HasSuffix(j.Kind, "."+bot.EffectAnnounce) {
+			if j.Kind.Effect() == bot.EffectAnnounce {
 				var p bot.PostPayload
 				if err := json.Unmarshal(j.Payload, &p); err != nil {
 					t.Fatalf("decode job %d: %v", j.ID, err)
