@@ -1,9 +1,12 @@
-// Command depcheck enforces warroom's dependency rule (DESIGN.md) on the
-// packages of the module it runs in:
+// Command depcheck enforces warroom's dependency rule (README.md, "Project
+// structure") on the packages of the module it runs in:
 //
 //	bot                    → the standard library only
 //	bot/*                  → bot, bot/kpi (+ the standard library); bot/kpi
 //	                         is pure maths over bot, so bot/digest may render it
+//	engine, engine/*       → bot, bot/*, engine/* (the worker, the scheduler
+//	                         and the digest runner move the domain's jobs
+//	                         and time)
 //	commands               → bot, bot/*
 //	storage/internal/*     → bot, storage/internal/*
 //	storage/*              → bot, storage/internal/*
@@ -11,7 +14,8 @@
 //	                         every integration share)
 //	integrations/internal  → bot, bot/*, commands, internal/*, integrations/internal/*
 //	integrations/X         → commands, bot, bot/*, internal/*, integrations/internal/*,
-//	                         its own subpackages; never another integration
+//	                         its own subpackages; never another integration,
+//	                         never engine (integrations/internal neither)
 //	cmd/*                  → anything
 //
 // and nothing imports cmd/*. Third-party modules are allowed everywhere but
@@ -45,7 +49,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, v)
 	}
 	if len(violations) > 0 {
-		fmt.Fprintf(os.Stderr, "depcheck: %d violation(s) of the dependency rule (see DESIGN.md)\n", len(violations))
+		fmt.Fprintf(os.Stderr, "depcheck: %d violation(s) of the dependency rule (see README.md)\n", len(violations))
 		os.Exit(1)
 	}
 	fmt.Printf("depcheck: %d packages follow the dependency rule\n", len(pkgs))
@@ -135,6 +139,10 @@ func allowed(module, from, imp string) string {
 		if !std && rel != "bot" && (rel != "bot/kpi" || from == "bot/kpi") {
 			return "bot/* imports bot, bot/kpi and the standard library only"
 		}
+	case under(from, "engine"):
+		if internal && !isBot(rel) && !under(rel, "engine") {
+			return "engine imports bot, bot/* and engine/* only"
+		}
 	case from == "commands" || strings.HasPrefix(from, "commands/"):
 		if internal && !isBot(rel) && !under(rel, "commands") {
 			return "commands imports bot and bot/* only"
@@ -148,6 +156,9 @@ func allowed(module, from, imp string) string {
 			return "internal/* imports bot and internal/* only"
 		}
 	case under(from, "integrations/internal"):
+		if internal && under(rel, "engine") {
+			return "integrations never import engine"
+		}
 		if internal && !isBot(rel) && rel != "commands" && !under(rel, "internal") && !under(rel, "integrations/internal") {
 			return "integrations/internal imports bot, bot/*, commands and internal/* only"
 		}
@@ -158,6 +169,9 @@ func allowed(module, from, imp string) string {
 		}
 		if strings.HasPrefix(rel, "integrations/") {
 			return "no integration imports another"
+		}
+		if under(rel, "engine") {
+			return "integrations never import engine"
 		}
 		return "integrations import commands, bot, bot/*, internal/* and integrations/internal only"
 	}

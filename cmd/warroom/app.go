@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
-	"github.com/warroom/warroom/bot/schedule"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/engine/outbox"
+	"github.com/warroom/warroom/engine/schedule"
 	"github.com/warroom/warroom/integrations/api"
 	"github.com/warroom/warroom/integrations/console"
 	"github.com/warroom/warroom/storage/postgres"
@@ -27,14 +27,16 @@ const (
 )
 
 // App is a running warroom: the store, the domain service, the command
-// router, the adapters, the outbox worker and the HTTP server.
+// router, the adapters, the engine (outbox worker and scheduler) and the
+// HTTP server.
 type App struct {
 	cfg     Config
 	log     *slog.Logger
 	store   bot.Store
 	svc     *bot.Service
 	worker  *outbox.Worker
-	paging  *paging // PagerDuty and the scheduler (paging.go)
+	sched   *schedule.Scheduler // scheduler.go
+	paging  *paging             // PagerDuty (paging.go)
 	slack   *slackApp
 	metrics *metrics
 	handler http.Handler
@@ -114,8 +116,7 @@ func (a *App) build() error {
 	if err != nil {
 		return err
 	}
-	ins.tasks(a.paging.sched)
-	a.paging.sched.Add("maintenance", schedule.Maintenance(svc))
+	a.sched = newScheduler(cfg, svc, ins.runner, log)
 	a.metrics = newMetrics(a.store, a.worker, time.Now, log)
 	routerCfg := commands.Config{Observe: a.metrics.observeCommand, Maintenance: svc.Maintenance()}
 	a.paging.capabilities(&routerCfg, cfg)
@@ -181,7 +182,7 @@ func (a *App) Run(ctx context.Context) error {
 	workerDone := make(chan error, 1)
 	go func() { workerDone <- a.worker.Run(workerCtx) }()
 	schedDone := make(chan struct{})
-	go a.paging.run(workerCtx, schedDone)
+	go runScheduler(workerCtx, a.sched, schedDone)
 	go a.slack.run(workerCtx)
 	served := make(chan error, 1)
 	go func() { served <- a.server.Serve(a.ln) }()

@@ -5,14 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/digest"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/bot/postmortem"
-	"github.com/warroom/warroom/bot/schedule"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/engine/digests"
+	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/chart"
 	"github.com/warroom/warroom/integrations/console"
 	"github.com/warroom/warroom/integrations/slack"
@@ -42,7 +41,7 @@ func serviceInsights(cfg Config) (bot.InsightsConfig, error) {
 // insights is the digests and postmortems, wired.
 type insights struct {
 	svc    *bot.Service
-	runner *digest.Runner
+	runner *digests.Runner
 	cfg    Config
 }
 
@@ -62,7 +61,7 @@ func newInsights(cfg Config, svc *bot.Service, store bot.Store, w *outbox.Worker
 	for _, d := range cfg.Insights.Digests {
 		scheds = append(scheds, d.schedule())
 	}
-	runner, err := digest.NewRunner(digest.RunnerConfig{
+	runner, err := digests.NewRunner(digests.RunnerConfig{
 		Schedules: scheds, Targets: []string{console.Platform}, Owner: w.Owner(), AfterPost: w.Poke,
 	}, ds, digest.NewBuilder(ds, cfg.SLAs, chart.Draw), log)
 	if err != nil {
@@ -73,7 +72,7 @@ func newInsights(cfg Config, svc *bot.Service, store bot.Store, w *outbox.Worker
 
 // capabilities fills the router's Digester and Postmortem.
 func (in *insights) capabilities(rc *commands.Config) {
-	rc.Digester = digest.Command{Runner: in.runner, Defaults: in.defaults()}
+	rc.Digester = digests.Command{Runner: in.runner, Defaults: in.defaults()}
 	if !in.cfg.Insights.PostmortemOff {
 		rc.Postmortem = postmortems{svc: in.svc}
 	}
@@ -82,17 +81,6 @@ func (in *insights) capabilities(rc *commands.Config) {
 // defaults are the options of digests posted on request.
 func (in *insights) defaults() digest.Options {
 	return digest.Options{Location: in.cfg.Insights.Calendar.Location}
-}
-
-// tasks adds the reminder and digest tasks to the scheduler.
-func (in *insights) tasks(s *schedule.Scheduler) {
-	s.Add("reminders", func(ctx context.Context, now time.Time) error {
-		_, err := in.svc.FireReminders(ctx, now, 0)
-		return err
-	})
-	if len(in.cfg.Insights.Digests) > 0 {
-		s.Add("digests", in.runner.Tick)
-	}
 }
 
 // targets sends digests to the console and to every chat target that

@@ -16,6 +16,7 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/digest"
 	"github.com/warroom/warroom/bot/kpi"
+	"github.com/warroom/warroom/engine/digests"
 	"github.com/warroom/warroom/integrations/chart"
 )
 
@@ -80,7 +81,7 @@ func (c *cli) digest(ctx context.Context, args []string) int {
 	for _, d := range cfg.Insights.Digests {
 		scheds = append(scheds, d.schedule())
 	}
-	runner, err := digest.NewRunner(digest.RunnerConfig{Schedules: scheds, Targets: chatTargets(cfg), Owner: "warroom digest"},
+	runner, err := digests.NewRunner(digests.RunnerConfig{Schedules: scheds, Targets: chatTargets(cfg), Owner: "warroom digest"},
 		store, digest.NewBuilder(store, cfg.SLAs, chart.Draw), nil)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "warroom digest: %v\n", err)
@@ -98,7 +99,7 @@ func (c *cli) digest(ctx context.Context, args []string) int {
 			return exitError
 		}
 		for _, ch := range chans {
-			if _, err := (digest.Command{Runner: runner, Defaults: o}).Digest(ctx, p, ch); err != nil {
+			if _, err := (digests.Command{Runner: runner, Defaults: o}).Digest(ctx, p, ch); err != nil {
 				fmt.Fprintf(c.stderr, "warroom digest: post to %s: %v\n", ch, err)
 				return exitError
 			}

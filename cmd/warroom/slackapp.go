@@ -7,8 +7,8 @@ import (
 	"net/http"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/console"
 	"github.com/warroom/warroom/integrations/slack"
 )

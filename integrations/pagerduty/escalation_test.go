@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/schedule"
+	"github.com/warroom/warroom/engine/schedule"
 )
 
 // tick runs the scheduler's escalation task once at the clock's time.

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/slack"
 	"github.com/warroom/warroom/integrations/slack/slacktest"
 	"github.com/warroom/warroom/storage/sqlite"

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/schedule"
+	"github.com/warroom/warroom/engine/schedule"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 

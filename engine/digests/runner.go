@@ -1,4 +1,4 @@
-package digest
+package digests
 
 import (
 	"context"
@@ -9,17 +9,8 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/digest"
 )
-
-// Schedule posts a digest to a channel at every slot of a calendar.
-type Schedule struct {
-	Name    string // unique; the key of its claimed slots
-	Channel string
-	// Next returns the first slot strictly after t (a cron schedule with
-	// its CRON_TZ, parsed by the wiring).
-	Next    func(t time.Time) time.Time
-	Options Options // Period, Location, Severities, Sections, Title; End is the slot
-}
 
 // Store is what the Runner writes through and reads.
 type Store interface {
@@ -29,7 +20,7 @@ type Store interface {
 
 // RunnerConfig configures a Runner.
 type RunnerConfig struct {
-	Schedules []Schedule
+	Schedules []digest.Schedule
 	Targets   []string // chat targets that receive "<target>.digest" jobs
 	Owner     string   // this process, recorded on claimed slots
 	// Start is when this process started: a schedule that never ran
@@ -61,14 +52,14 @@ const maxSteps = 1 << 20
 type Runner struct {
 	cfg     RunnerConfig
 	store   Store
-	builder *Builder
+	builder *digest.Builder
 	log     *slog.Logger
 	mu      sync.Mutex
 	last    map[string]time.Time // per schedule: newest slot known to be claimed
 }
 
 // NewRunner checks the schedules and returns a Runner.
-func NewRunner(cfg RunnerConfig, store Store, b *Builder, log *slog.Logger) (*Runner, error) {
+func NewRunner(cfg RunnerConfig, store Store, b *digest.Builder, log *slog.Logger) (*Runner, error) {
 	seen := map[string]bool{}
 	for _, s := range cfg.Schedules {
 		if s.Name == "" || seen[s.Name] {
@@ -92,7 +83,7 @@ func NewRunner(cfg RunnerConfig, store Store, b *Builder, log *slog.Logger) (*Ru
 }
 
 // Tick posts the latest due slot of every schedule that has not been
-// posted; it is a bot/schedule Task.
+// posted; it is an engine/schedule Task.
 func (r *Runner) Tick(ctx context.Context, now time.Time) error {
 	var errs []error
 	for _, s := range r.cfg.Schedules {
@@ -103,7 +94,7 @@ func (r *Runner) Tick(ctx context.Context, now time.Time) error {
 	return errors.Join(errs...)
 }
 
-func (r *Runner) tick(ctx context.Context, s Schedule, now time.Time) error {
+func (r *Runner) tick(ctx context.Context, s digest.Schedule, now time.Time) error {
 	r.mu.Lock()
 	base, known := r.last[s.Name]
 	r.mu.Unlock()
@@ -128,7 +119,7 @@ func (r *Runner) tick(ctx context.Context, s Schedule, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	first, err := r.post(ctx, s.Name, s.Channel, slot, Message(d))
+	first, err := r.post(ctx, s.Name, s.Channel, slot, digest.Message(d))
 	if err != nil {
 		return err
 	}
@@ -199,7 +190,7 @@ func (r *Runner) post(ctx context.Context, schedule, channel string, slot time.T
 
 // Build builds a digest of the period ending now, with o's other options
 // (the CLI's `warroom digest`).
-func (r *Runner) Build(ctx context.Context, o Options) (*Digest, error) {
+func (r *Runner) Build(ctx context.Context, o digest.Options) (*digest.Digest, error) {
 	if o.End.IsZero() {
 		o.End = r.cfg.Now().UTC().Truncate(time.Microsecond)
 	}
@@ -208,12 +199,12 @@ func (r *Runner) Build(ctx context.Context, o Options) (*Digest, error) {
 
 // PostNow builds a digest of the period ending now and posts it to
 // channel on every target, outside any schedule.
-func (r *Runner) PostNow(ctx context.Context, o Options, channel string) (*Digest, error) {
+func (r *Runner) PostNow(ctx context.Context, o digest.Options, channel string) (*digest.Digest, error) {
 	d, err := r.Build(ctx, o)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := r.post(ctx, "", channel, time.Time{}, Message(d)); err != nil {
+	if _, err := r.post(ctx, "", channel, time.Time{}, digest.Message(d)); err != nil {
 		return nil, err
 	}
 	return d, nil
