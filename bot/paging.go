@@ -25,37 +25,6 @@ type PageRequest struct {
 	Message string
 }
 
-type originKey struct{}
-
-// WithOrigin marks ctx as carrying a change that came from system (e.g.
-// "pagerduty"): the Service then writes no job back to that system, so a
-// mirrored change never echoes.
-func WithOrigin(ctx context.Context, system string) context.Context {
-	return context.WithValue(ctx, originKey{}, system)
-}
-
-// Origin returns the system a change came from, or "".
-func Origin(ctx context.Context) string {
-	s, _ := ctx.Value(originKey{}).(string)
-	return s
-}
-
-type deliveryKey struct{}
-
-type delivery struct{ source, key string }
-
-// ErrDuplicateDelivery is returned (wrapped) by a change made under
-// WithDelivery when that delivery was handled before: nothing was written.
-var ErrDuplicateDelivery = Errorf(CodeConflict, "this delivery was handled already")
-
-// WithDelivery marks ctx as carrying the handling of one inbound delivery
-// (e.g. source "pagerduty.webhook", key the X-Webhook-Id). The change made
-// with it records the delivery in its own transaction, and a redelivery
-// changes nothing and fails with ErrDuplicateDelivery.
-func WithDelivery(ctx context.Context, source, key string) context.Context {
-	return context.WithValue(ctx, deliveryKey{}, delivery{source: source, key: key})
-}
-
 // pageAt returns the configured paging threshold.
 func (s *Service) pageAt() Severity {
 	if s.paging.PageAt.Valid() {
@@ -77,17 +46,11 @@ func (s *Service) Paging() PagingConfig {
 // Every path that creates or changes an incident calls it in the same
 // transaction.
 func (s *Service) afterChange(ctx context.Context, tx Tx, c *change, before *Incident) error {
-	if d, ok := ctx.Value(deliveryKey{}).(delivery); ok && d.key != "" {
-		first, err := tx.MarkSeen(ctx, d.source, d.key, c.now)
-		if err != nil {
-			return fmt.Errorf("mark delivery seen: %w", err)
-		}
-		if !first {
-			return ErrDuplicateDelivery
-		}
+	if err := markDelivery(ctx, tx, c.cause.Delivery, c.now); err != nil {
+		return err
 	}
 	inc := c.inc
-	origin := Origin(ctx)
+	origin := c.cause.Origin
 	at := s.pageAt()
 	var effect Effect
 	switch {
@@ -163,7 +126,7 @@ func (s *Service) Page(ctx context.Context, number int64, actor string, req Page
 	if !slices.Contains(s.paging.Targets, req.Target) {
 		return nil, Errorf(CodeNotConfigured, "paging through %q is not configured", req.Target)
 	}
-	return s.mutate(ctx, number, actor, "page", func(c *change) error {
+	return s.mutate(ctx, Cause{}, number, actor, "page", func(c *change) error {
 		p := s.pagePayload(c.inc, actor)
 		p.Service, p.User = SanitizeTitle(req.Service, MaxNameLen), normalizeUser(req.User)
 		if m := SanitizeText(req.Message, MaxTextLen); m != "" {
@@ -187,7 +150,7 @@ var errSeen = errors.New("already recorded")
 // RecordPage records a page on the incident's timeline (EntryPageSent) once
 // per delivery key, however often it is reported.
 func (s *Service) RecordPage(ctx context.Context, number int64, r PageRecord) error {
-	_, err := s.mutate(ctx, number, r.Target, "page_sent", func(c *change) error {
+	_, err := s.mutate(ctx, Cause{}, number, r.Target, "page_sent", func(c *change) error {
 		first, err := c.tx.MarkSeen(ctx, r.Target+".page", r.Delivery, c.now)
 		if err != nil {
 			return fmt.Errorf("mark page seen: %w", err)
@@ -209,15 +172,19 @@ func (s *Service) RecordPage(ctx context.Context, number int64, r PageRecord) er
 }
 
 // MirrorNote records on the timeline something another system reported
-// about the incident (a reassignment, an annotation), with data saying
-// which system and what.
-func (s *Service) MirrorNote(ctx context.Context, number int64, system, actor, text string, data map[string]string) (*Incident, error) {
+// about the incident (a reassignment, an annotation): cause.Origin names
+// the system, data says what.
+func (s *Service) MirrorNote(ctx context.Context, cause Cause, number int64, actor, text string, data map[string]string) (*Incident, error) {
 	actor = normalizeUser(actor)
 	text = SanitizeText(text, MaxTextLen)
+	system := cause.Origin
 	if text == "" {
 		return nil, Errorf(CodeInvalid, "a note needs text")
 	}
-	return s.mutate(ctx, number, actor, "mirror", func(c *change) error {
+	if system == "" {
+		return nil, Errorf(CodeInvalid, "a mirrored note needs the system it came from")
+	}
+	return s.mutate(ctx, cause, number, actor, "mirror", func(c *change) error {
 		d := map[string]string{"system": system}
 		for k, v := range data {
 			d[k] = SanitizeTitle(v, MaxTitleLen)

@@ -114,7 +114,7 @@ func (s *Service) RegeneratePostmortem(ctx context.Context, number int64, actor 
 	}
 	actor = normalizeUser(actor)
 	var body string
-	_, err := s.mutate(ctx, number, actor, "postmortem", func(c *change) error {
+	_, err := s.mutate(ctx, Cause{}, number, actor, "postmortem", func(c *change) error {
 		b, version, err := s.renderAndSave(ctx, c.tx, c.inc, nil)
 		if err != nil {
 			return Errorf(CodeInvalid, "the postmortem template failed: %v", err)

@@ -124,6 +124,7 @@ func (s *Service) Card(inc *Incident) Message { return Card(inc, s.public) }
 type change struct {
 	inc     *Incident
 	actor   string
+	cause   Cause // where the change came from (cause.go)
 	now     time.Time
 	entries []*Entry
 	posts   []PostPayload
@@ -149,7 +150,7 @@ func (c *change) note(k string, v any) {
 
 // mutate runs fn against a locked incident in one transaction and writes
 // the incident, timeline, audit and outbox rows it produced.
-func (s *Service) mutate(ctx context.Context, number int64, actor, action string, fn func(c *change) error) (*Incident, error) {
+func (s *Service) mutate(ctx context.Context, cause Cause, number int64, actor, action string, fn func(c *change) error) (*Incident, error) {
 	var out *Incident
 	err := s.store.InTx(ctx, func(tx Tx) error {
 		inc, err := tx.LockIncident(ctx, number)
@@ -160,7 +161,7 @@ func (s *Service) mutate(ctx context.Context, number int64, actor, action string
 			return fmt.Errorf("load %s: %w", FormatKey(number), err)
 		}
 		before := inc.Clone()
-		c := &change{inc: inc, actor: actor, now: s.Now(), tx: tx}
+		c := &change{inc: inc, actor: actor, cause: cause, now: s.Now(), tx: tx}
 		if err := fn(c); err != nil {
 			return err
 		}

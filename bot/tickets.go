@@ -35,12 +35,12 @@ func (s *Service) ticketAt() Severity {
 }
 
 // syncTickets writes the ticket jobs that follow from a change. A change
-// that came from a target (WithOrigin) writes nothing back to it.
+// that came from a target (its Cause's Origin) writes nothing back to it.
 func (s *Service) syncTickets(ctx context.Context, tx Tx, c *change, before *Incident) error {
 	if len(s.tickets.Targets) == 0 {
 		return nil
 	}
-	inc, origin, at := c.inc, Origin(ctx), s.ticketAt()
+	inc, origin, at := c.inc, c.cause.Origin, s.ticketAt()
 	for _, t := range s.tickets.Targets {
 		if t.Name == origin {
 			continue
@@ -118,10 +118,12 @@ func (s *Service) RequestTicketSync(ctx context.Context, number int64, target st
 }
 
 // SetActionTicket records the ticket that tracks action item seq (e.g. the
-// Jira issue created for it). Setting the same ticket again changes nothing.
-func (s *Service) SetActionTicket(ctx context.Context, number int64, seq int, system, ticket, url string) (*ActionItem, error) {
+// Jira issue created for it). Setting the same ticket again changes
+// nothing. cause says where it came from: the ticket system that created
+// the ticket gets no job back about it.
+func (s *Service) SetActionTicket(ctx context.Context, cause Cause, number int64, seq int, system, ticket, url string) (*ActionItem, error) {
 	var item *ActionItem
-	_, err := s.mutate(ctx, number, "warroom", "action_ticket", func(c *change) error {
+	_, err := s.mutate(ctx, cause, number, "warroom", "action_ticket", func(c *change) error {
 		items, err := c.tx.IncidentActions(ctx, number)
 		if err != nil {
 			return fmt.Errorf("list action items: %w", err)

@@ -73,7 +73,7 @@ func (j *Jira) handleAction(ctx context.Context, job bot.Job) error {
 		j.metrics.Writes.WithLabelValues("link").Inc()
 	}
 	if item.Ticket != key {
-		if _, err := j.svc.SetActionTicket(bot.WithOrigin(ctx, System), inc.Number, item.Seq, System, key, j.browseURL(key)); err != nil {
+		if _, err := j.svc.SetActionTicket(ctx, bot.Cause{Origin: System}, inc.Number, item.Seq, System, key, j.browseURL(key)); err != nil {
 			return fmt.Errorf("record %s on action item #%d: %w", key, item.Seq, err)
 		}
 	}

@@ -25,10 +25,10 @@ type Service interface {
 	Get(ctx context.Context, number int64) (*bot.Incident, error)
 	Timeline(ctx context.Context, number int64) ([]bot.Entry, error)
 	Actions(ctx context.Context, f bot.ActionFilter) ([]bot.ActionItem, error)
-	SetLink(ctx context.Context, number int64, actor, system string, l bot.Link) (*bot.Incident, error)
-	SetActionTicket(ctx context.Context, number int64, seq int, system, ticket, url string) (*bot.ActionItem, error)
-	CompleteAction(ctx context.Context, number int64, actor string, seq int) (*bot.ActionItem, error)
-	MirrorNote(ctx context.Context, number int64, system, actor, text string, data map[string]string) (*bot.Incident, error)
+	SetLink(ctx context.Context, cause bot.Cause, number int64, actor, system string, l bot.Link) (*bot.Incident, error)
+	SetActionTicket(ctx context.Context, cause bot.Cause, number int64, seq int, system, ticket, url string) (*bot.ActionItem, error)
+	CompleteAction(ctx context.Context, cause bot.Cause, number int64, actor string, seq int) (*bot.ActionItem, error)
+	MirrorNote(ctx context.Context, cause bot.Cause, number int64, actor, text string, data map[string]string) (*bot.Incident, error)
 	RequestTicketSync(ctx context.Context, number int64, target string) error
 }
 

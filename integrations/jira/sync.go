@@ -186,7 +186,7 @@ func hintOf(err error) time.Duration {
 // link records the issue on the incident, as a change from Jira itself so
 // that it writes no job back.
 func (j *Jira) link(ctx context.Context, number int64, key string) error {
-	_, err := j.svc.SetLink(bot.WithOrigin(ctx, System), number, "warroom", System, bot.Link{ID: key, URL: j.browseURL(key)})
+	_, err := j.svc.SetLink(ctx, bot.Cause{Origin: System}, number, "warroom", System, bot.Link{ID: key, URL: j.browseURL(key)})
 	if err != nil {
 		return fmt.Errorf("link %s to %s: %w", key, bot.FormatKey(number), err)
 	}

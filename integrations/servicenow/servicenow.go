@@ -22,7 +22,7 @@ const System = bot.LinkServiceNow
 type Service interface {
 	Get(ctx context.Context, number int64) (*bot.Incident, error)
 	Timeline(ctx context.Context, number int64) ([]bot.Entry, error)
-	SetLink(ctx context.Context, number int64, actor, system string, l bot.Link) (*bot.Incident, error)
+	SetLink(ctx context.Context, cause bot.Cause, number int64, actor, system string, l bot.Link) (*bot.Incident, error)
 	RequestTicketSync(ctx context.Context, number int64, target string) error
 }
 

@@ -153,7 +153,7 @@ func (s *ServiceNow) link(ctx context.Context, number int64, rec record) error {
 	if l.ID == "" {
 		l.ID = rec["sys_id"]
 	}
-	if _, err := s.svc.SetLink(bot.WithOrigin(ctx, System), number, "warroom", System, l); err != nil {
+	if _, err := s.svc.SetLink(ctx, bot.Cause{Origin: System}, number, "warroom", System, l); err != nil {
 		return fmt.Errorf("link %s to %s: %w", l.ID, bot.FormatKey(number), err)
 	}
 	return nil

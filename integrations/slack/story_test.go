@@ -137,7 +137,7 @@ func TestStaleClickRefreshesCard(t *testing.T) {
 	s.drain()
 	ch := s.channel(1)
 	card := s.messages(ch.ID)[0]
-	if _, err := s.svc.Ack(context.Background(), 1, "U0CAROL"); err != nil {
+	if _, err := s.svc.Ack(context.Background(), bot.Cause{}, 1, "U0CAROL"); err != nil {
 		t.Fatal(err)
 	}
 	// Delete the queued card edit, as if it had not run yet: the old card stays.
