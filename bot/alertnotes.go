@@ -57,10 +57,5 @@ func (b *alertBatch) writeChange(c *change, action string, before, after map[str
 			return fmt.Errorf("add timeline entry: %w", err)
 		}
 	}
-	for _, p := range c.posts {
-		if err := b.s.enqueueAll(b.ctx, b.tx, c.inc, EffectPost, p); err != nil {
-			return err
-		}
-	}
-	return nil
+	return b.s.enqueuePosts(b.ctx, b.tx, c)
 }

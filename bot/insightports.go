@@ -21,8 +21,8 @@ type Postmortem struct {
 	Version     int64     `json:"version"` // 1 for the first draft, +1 per regeneration
 }
 
-// InsightsTx is the transactional side of digests and postmortems. The SQL
-// stores' Tx implement it; the Service finds it by type assertion.
+// InsightsTx is the transactional side of digests and postmortems (part
+// of Tx).
 type InsightsTx interface {
 	// ClaimSlot records that slot of schedule ran. first is false when it
 	// was claimed before (by this process, an earlier run, or a replica):
@@ -33,7 +33,8 @@ type InsightsTx interface {
 	SavePostmortem(ctx context.Context, p *Postmortem) error
 }
 
-// InsightsReader reads what InsightsTx wrote, and sums incidents up.
+// InsightsReader reads what InsightsTx wrote, and sums incidents up (part
+// of Reader).
 type InsightsReader interface {
 	KPIReader
 	// LastSlot is the newest claimed slot of schedule; ok is false for none.
@@ -42,7 +43,8 @@ type InsightsReader interface {
 	Postmortem(ctx context.Context, incident int64) (*Postmortem, error)
 }
 
-// HistoryStore exports and imports incident history in bulk.
+// HistoryStore exports and imports incident history in bulk (part of
+// Store).
 type HistoryStore interface {
 	// ExportIncidents calls fn for every incident declared at or after
 	// since (zero: all), by number, without holding them all in memory.

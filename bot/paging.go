@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 )
 
 // PagingConfig says which paging targets the Service feeds and when it pages.
@@ -39,84 +38,6 @@ func (s *Service) Paging() PagingConfig {
 	p.Targets = slices.Clone(p.Targets)
 	p.PageAt = s.pageAt()
 	return p
-}
-
-// afterChange writes the paging jobs and escalation timers that follow
-// from a change: before is the incident before it (nil for a declare).
-// Every path that creates or changes an incident calls it in the same
-// transaction.
-func (s *Service) afterChange(ctx context.Context, tx Tx, c *change, before *Incident) error {
-	if err := markDelivery(ctx, tx, c.cause.Delivery, c.now); err != nil {
-		return err
-	}
-	inc := c.inc
-	origin := c.cause.Origin
-	at := s.pageAt()
-	var effect Effect
-	switch {
-	case before == nil && inc.Status.Open() && inc.Severity.AtLeast(at):
-		effect = EffectTrigger
-	case before == nil:
-	case before.ResolvedAt == nil && inc.ResolvedAt != nil:
-		if s.paged(before) {
-			effect = EffectResolve
-		}
-	case before.AcknowledgedAt == nil && inc.AcknowledgedAt != nil:
-		if s.paged(before) {
-			effect = EffectAcknowledge
-		}
-	case before.ResolvedAt != nil && inc.ResolvedAt == nil && inc.Status.Open() && inc.Severity.AtLeast(at):
-		effect = EffectTrigger // reopened: PagerDuty's incident was resolved
-	case inc.Status.Open() && !before.Severity.AtLeast(at) && inc.Severity.AtLeast(at):
-		effect = EffectTrigger
-	}
-	if effect != "" {
-		p := s.pagePayload(inc, c.actor)
-		for _, t := range s.paging.Targets {
-			if t == origin {
-				continue
-			}
-			if err := s.enqueuePage(ctx, tx, inc, t, effect, p); err != nil {
-				return err
-			}
-		}
-	}
-	if err := s.syncTickets(ctx, tx, c, before); err != nil {
-		return err
-	}
-	if before != nil { // a new incident's timers are armed by ArmTimers
-		if err := s.syncTimers(ctx, tx, inc, before, c.now); err != nil {
-			return err
-		}
-	}
-	return s.afterInsights(ctx, tx, c, before) // insights.go
-}
-
-// paged reports whether an incident was (probably) paged: it is linked to
-// a paging system or severe enough to page.
-func (s *Service) paged(inc *Incident) bool {
-	if _, ok := inc.Links[LinkPagerDuty]; ok {
-		return true
-	}
-	return inc.Severity.AtLeast(s.pageAt())
-}
-
-func (s *Service) pagePayload(inc *Incident, actor string) PagePayload {
-	p := PagePayload{
-		DedupKey: inc.Key(), Summary: fmt.Sprintf("%s %s: %s", inc.Severity, inc.Key(), inc.Title),
-		Severity: inc.Severity, Source: inc.Source, Actor: actor,
-	}
-	if s.public != "" {
-		p.URL = s.public + "/incidents/" + strconv.FormatInt(inc.Number, 10)
-	}
-	if l, ok := inc.Links[LinkPagerDuty]; ok {
-		p.LinkID = l.ID
-	}
-	return p
-}
-
-func (s *Service) enqueuePage(ctx context.Context, tx Tx, inc *Incident, target string, effect Effect, p PagePayload) error {
-	return s.enqueue(ctx, tx, target, effect, inc.Number, p)
 }
 
 // Page queues a person's page about an incident through a paging target.

@@ -27,7 +27,7 @@ func (s *Service) draftPostmortem(ctx context.Context, tx Tx, c *change) error {
 }
 
 // renderAndSave drafts the postmortem (timeline read from the store plus
-// the entries of this transaction) and stores it when the store can.
+// the entries of this transaction) and stores it.
 func (s *Service) renderAndSave(ctx context.Context, tx Tx, inc *Incident, pending []*Entry) (string, int64, error) {
 	timeline, err := s.store.Timeline(ctx, inc.Number)
 	if err != nil {
@@ -51,15 +51,11 @@ func (s *Service) renderAndSave(ctx context.Context, tx Tx, inc *Incident, pendi
 	if err != nil {
 		return "", 0, err
 	}
-	var version int64 = 1
-	if itx, ok := tx.(InsightsTx); ok {
-		p := &Postmortem{Incident: inc.Number, Body: body, GeneratedAt: now}
-		if err := itx.SavePostmortem(ctx, p); err != nil {
-			return "", 0, err
-		}
-		version = p.Version
+	p := &Postmortem{Incident: inc.Number, Body: body, GeneratedAt: now}
+	if err := tx.SavePostmortem(ctx, p); err != nil {
+		return "", 0, err
 	}
-	return body, version, nil
+	return body, p.Version, nil
 }
 
 // PostmortemMessage is the chat message carrying a draft: its head as

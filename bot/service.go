@@ -177,6 +177,7 @@ func (s *Service) mutate(ctx context.Context, cause Cause, number int64, actor, 
 		for k, v := range c.audit {
 			a[k] = v
 		}
+		// What the change sends out: effects.go.
 		if err := s.write(ctx, tx, c, action, b, a); err != nil {
 			return err
 		}
@@ -216,53 +217,7 @@ func (s *Service) write(ctx context.Context, tx Tx, c *change, action string, be
 	if err := tx.AddAudit(ctx, rec); err != nil {
 		return fmt.Errorf("add audit record: %w", err)
 	}
-	for _, p := range c.posts {
-		if err := s.enqueueAll(ctx, tx, c.inc, EffectPost, p); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// enqueueAll writes one job of the effect for every chat target.
-func (s *Service) enqueueAll(ctx context.Context, tx Tx, inc *Incident, effect Effect, payload any) error {
-	for _, t := range s.targets {
-		if err := s.enqueue(ctx, tx, t, effect, inc.Number, payload); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// enqueue writes the job NewJob builds, due now.
-func (s *Service) enqueue(ctx context.Context, tx Tx, target string, effect Effect, incident int64, payload any) error {
-	j, err := NewJob(target, effect, incident, payload, s.Now())
-	if err != nil {
-		return err
-	}
-	if err := tx.Enqueue(ctx, j); err != nil {
-		return fmt.Errorf("enqueue %s: %w", j.Kind, err)
-	}
-	return nil
-}
-
-// RefreshCard writes a card job of incident number for one chat target,
-// due after wait and merged with any card job of it already pending: an
-// adapter that could not show the card as it is (a click it answered
-// alone, a paced edit) has it shown again.
-func (s *Service) RefreshCard(ctx context.Context, number int64, target string, wait time.Duration) error {
-	j, err := NewJob(target, EffectCard, number, nil, s.Now())
-	if err != nil {
-		return err
-	}
-	j.NextAt = j.NextAt.Add(wait)
-	if err := s.store.InTx(ctx, func(tx Tx) error { return tx.Enqueue(ctx, j) }); err != nil {
-		return fmt.Errorf("enqueue card of %s: %w", FormatKey(number), err)
-	}
-	if s.after != nil {
-		s.after()
-	}
-	return nil
+	return s.enqueuePosts(ctx, tx, c)
 }
 
 // normalizeUser strips the @ of a mention and sanitises the name.

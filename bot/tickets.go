@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"strconv"
 )
 
@@ -32,66 +31,6 @@ func (s *Service) ticketAt() Severity {
 		return s.tickets.At
 	}
 	return SEV2
-}
-
-// syncTickets writes the ticket jobs that follow from a change. A change
-// that came from a target (its Cause's Origin) writes nothing back to it.
-func (s *Service) syncTickets(ctx context.Context, tx Tx, c *change, before *Incident) error {
-	if len(s.tickets.Targets) == 0 {
-		return nil
-	}
-	inc, origin, at := c.inc, c.cause.Origin, s.ticketAt()
-	for _, t := range s.tickets.Targets {
-		if t.Name == origin {
-			continue
-		}
-		_, linked := inc.Links[t.Name]
-		due := linked || inc.Severity.AtLeast(at) || (before != nil && before.Severity.AtLeast(at))
-		if !due {
-			continue
-		}
-		if before == nil || ticketStateChanged(before, inc, t.Name) {
-			if err := s.enqueue(ctx, tx, t.Name, EffectTicketSync, inc.Number, nil); err != nil {
-				return err
-			}
-		}
-		for _, e := range c.entries {
-			if err := s.ticketEntry(ctx, tx, inc, t, e); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// ticketEntry writes the comment or action job a timeline entry asks for.
-func (s *Service) ticketEntry(ctx context.Context, tx Tx, inc *Incident, t TicketTarget, e *Entry) error {
-	switch e.Kind {
-	case EntryUpdate, EntryNote, EntryResolved, EntryReopened:
-	case EntryActionAdded, EntryActionDone:
-		if t.Actions {
-			seq, err := strconv.Atoi(e.Data["seq"])
-			if err != nil {
-				return fmt.Errorf("action entry without seq: %w", err)
-			}
-			return s.enqueue(ctx, tx, t.Name, EffectTicketAction, inc.Number, TicketAction{Seq: seq})
-		}
-	default:
-		return nil
-	}
-	if e.ID == 0 {
-		return errors.New("ticket comment of an unsaved timeline entry")
-	}
-	return s.enqueue(ctx, tx, t.Name, EffectTicketComment, inc.Number, TicketComment{
-		Ref: "e" + strconv.FormatInt(e.ID, 10), Kind: e.Kind, Actor: e.Actor, Text: e.Text, Status: inc.Status,
-	})
-}
-
-// ticketStateChanged reports whether anything a ticket shows changed.
-func ticketStateChanged(a, b *Incident, system string) bool {
-	return a.Title != b.Title || a.Summary != b.Summary || a.Impact != b.Impact || a.Service != b.Service ||
-		a.Severity != b.Severity || a.Status != b.Status || a.Commander() != b.Commander() ||
-		!maps.Equal(a.Channels, b.Channels) || a.Links[system] != b.Links[system]
 }
 
 // RequestTicketSync queues a sync of an incident's ticket in target even

@@ -141,14 +141,14 @@ func (a *App) build() error {
 	}
 	con, err := console.New(console.Config{
 		Token: cfg.APIToken.Reveal(), Public: cfg.Public(), Announce: announce, Poke: a.worker.Poke,
-	}, svc, router, a.store, log)
+	}, svc, router, log)
 	if err != nil {
 		return fmt.Errorf("build web console: %w", err)
 	}
 	for kind, h := range con.Handlers() {
 		a.worker.Handle(kind, h)
 	}
-	if a.slack, err = newSlack(cfg, svc, router, a.store, a.worker, routerCfg.Postmortem, log); err != nil {
+	if a.slack, err = newSlack(cfg, svc, router, a.worker, routerCfg.Postmortem, log); err != nil {
 		return err
 	}
 	ins.targets(a.slack.handles())

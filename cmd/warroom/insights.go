@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 
@@ -45,25 +44,14 @@ type insights struct {
 	cfg    Config
 }
 
-// digestStore is what digests need from the store.
-type digestStore interface {
-	bot.Store
-	bot.InsightsReader
-	bot.HistoryStore
-}
-
 func newInsights(cfg Config, svc *bot.Service, store bot.Store, w *outbox.Worker, log *slog.Logger) (*insights, error) {
-	ds, ok := store.(digestStore)
-	if !ok {
-		return nil, errors.New("build digests: the store cannot sum up KPIs")
-	}
 	var scheds []digest.Schedule
 	for _, d := range cfg.Insights.Digests {
 		scheds = append(scheds, d.schedule())
 	}
 	runner, err := digests.NewRunner(digests.RunnerConfig{
 		Schedules: scheds, Targets: []string{console.Platform}, Owner: w.Owner(), AfterPost: w.Poke,
-	}, ds, digest.NewBuilder(ds, cfg.SLAs, chart.Draw), log)
+	}, store, digest.NewBuilder(store, cfg.SLAs, chart.Draw), log)
 	if err != nil {
 		return nil, fmt.Errorf("build digests: %w", err)
 	}

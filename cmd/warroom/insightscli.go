@@ -22,7 +22,7 @@ import (
 
 // open loads the configuration and opens the database for a one-shot
 // command; close releases both.
-func (c *cli) open(ctx context.Context, name string) (Config, digestStore, func(), bool) {
+func (c *cli) open(ctx context.Context, name string) (Config, bot.Store, func(), bool) {
 	cfg, ok := c.load(name)
 	if !ok {
 		return Config{}, nil, nil, false
@@ -33,13 +33,7 @@ func (c *cli) open(ctx context.Context, name string) (Config, digestStore, func(
 		fmt.Fprintf(c.stderr, "warroom %s: %v\n", name, err)
 		return Config{}, nil, nil, false
 	}
-	ds, ok := store.(digestStore)
-	if !ok {
-		_ = store.Close()
-		fmt.Fprintf(c.stderr, "warroom %s: this database cannot sum up KPIs\n", name)
-		return Config{}, nil, nil, false
-	}
-	return cfg, ds, func() { _ = store.Close() }, true
+	return cfg, store, func() { _ = store.Close() }, true
 }
 
 // digest: warroom digest [--period 7d] [--severity sev1,sev2] [--sections a,b] [--post].
@@ -220,7 +214,7 @@ func (c *cli) export(ctx context.Context, args []string) int {
 }
 
 // exportHistory writes every incident declared since from.
-func exportHistory(ctx context.Context, store digestStore, cfg Config, out io.Writer, format string, from, now time.Time) (int, error) {
+func exportHistory(ctx context.Context, store bot.Store, cfg Config, out io.Writer, format string, from, now time.Time) (int, error) {
 	bw := bufio.NewWriterSize(out, 256<<10)
 	w, err := newHistoryWriter(bw, format)
 	if err != nil {

@@ -33,7 +33,7 @@ type slackApp struct {
 
 // newSlack builds the Slack app and registers its outbox handlers, or
 // returns nil when Slack is not configured.
-func newSlack(cfg Config, svc *bot.Service, router *commands.Router, store bot.Store, w *outbox.Worker, pm commands.Postmortems, log *slog.Logger) (*slackApp, error) {
+func newSlack(cfg Config, svc *bot.Service, router *commands.Router, w *outbox.Worker, pm commands.Postmortems, log *slog.Logger) (*slackApp, error) {
 	if !cfg.SlackOn() {
 		return nil, nil
 	}
@@ -43,7 +43,7 @@ func newSlack(cfg Config, svc *bot.Service, router *commands.Router, store bot.S
 		APIURL: cfg.Slack.APIURL, Announce: cfg.AnnounceChannel,
 		Responders: cfg.Slack.Responders, UserGroups: cfg.Slack.UserGroups,
 		PostmortemDrafts: pm != nil, Poke: w.Poke,
-	}, svc, router, store, log)
+	}, svc, router, log)
 	if err != nil {
 		return nil, fmt.Errorf("build slack app: %w", err)
 	}

@@ -159,11 +159,7 @@ func (r *Runner) post(ctx context.Context, schedule, channel string, slot time.T
 	targets := r.targets()
 	err = r.store.InTx(ctx, func(tx bot.Tx) error {
 		if schedule != "" {
-			itx, ok := tx.(bot.InsightsTx)
-			if !ok {
-				return errors.New("the store cannot claim digest slots")
-			}
-			if first, err = itx.ClaimSlot(ctx, schedule, slot, r.cfg.Owner, now); err != nil || !first {
+			if first, err = tx.ClaimSlot(ctx, schedule, slot, r.cfg.Owner, now); err != nil || !first {
 				return err
 			}
 		}

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"context"
 	"errors"
 	"html/template"
 	"log/slog"
@@ -46,13 +45,6 @@ type Config struct {
 	Poke func()
 }
 
-// Store is what the console needs of the store: its messages.
-type Store interface {
-	InTx(ctx context.Context, fn func(tx bot.Tx) error) error
-	MessageByRef(ctx context.Context, platform, ref string) (*bot.PostedMessage, error)
-	Messages(ctx context.Context, platform, channel string, limit int) ([]bot.PostedMessage, error)
-}
-
 // Console serves the web console and delivers the console's outbox jobs.
 type Console struct {
 	cfg      Config
@@ -61,7 +53,6 @@ type Console struct {
 	poke     func()
 	svc      *bot.Service
 	router   *commands.Router
-	store    Store
 	log      *slog.Logger
 	pages    map[string]*template.Template
 	csrf     *http.CrossOriginProtection
@@ -69,9 +60,9 @@ type Console struct {
 }
 
 // New builds the console.
-func New(cfg Config, svc *bot.Service, router *commands.Router, store Store, log *slog.Logger) (*Console, error) {
-	if svc == nil || router == nil || store == nil {
-		return nil, errors.New("console: nil service, router or store")
+func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger) (*Console, error) {
+	if svc == nil || router == nil {
+		return nil, errors.New("console: nil service or router")
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -96,7 +87,7 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, store Store, log
 		return nil, err
 	}
 	c := &Console{
-		cfg: cfg, announce: announce, poll: poll, poke: poke, svc: svc, router: router, store: store,
+		cfg: cfg, announce: announce, poll: poll, poke: poke, svc: svc, router: router,
 		log: log.With("integration", Platform), pages: pages, csrf: http.NewCrossOriginProtection(),
 	}
 	if cfg.Token != "" {

@@ -108,7 +108,7 @@ func (c *Console) save(ctx context.Context, channel, ref string, incident int64,
 		Platform: Platform, Channel: channel, Ref: ref, ExternalID: ref,
 		Incident: incident, Body: body, CreatedAt: now, UpdatedAt: now,
 	}
-	old, err := c.store.MessageByRef(ctx, Platform, ref)
+	old, err := c.svc.MessageByRef(ctx, Platform, ref)
 	switch {
 	case errors.Is(err, bot.ErrNotFound):
 	case err != nil:
@@ -119,7 +119,7 @@ func (c *Console) save(ctx context.Context, channel, ref string, incident int64,
 		}
 		pm.ID, pm.CreatedAt = old.ID, old.CreatedAt
 	}
-	if err := c.store.InTx(ctx, func(tx bot.Tx) error { return tx.SaveMessage(ctx, pm) }); err != nil {
+	if err := c.svc.SaveMessage(ctx, pm); err != nil {
 		return fmt.Errorf("save message %s: %w", ref, err)
 	}
 	return nil

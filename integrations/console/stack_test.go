@@ -51,7 +51,7 @@ func newStack(t *testing.T, cfg console.Config) *stack {
 	if cfg.Poke == nil {
 		cfg.Poke = w.Poke
 	}
-	c, err := console.New(cfg, svc, router, store, log)
+	c, err := console.New(cfg, svc, router, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -120,7 +120,7 @@ type record struct {
 // load returns the message stored under ref and its record; nil when none.
 func (s *Slack) load(ctx context.Context, ref string) (*bot.PostedMessage, record, error) {
 	var rec record
-	pm, err := s.store.MessageByRef(ctx, Platform, ref)
+	pm, err := s.svc.MessageByRef(ctx, Platform, ref)
 	if errors.Is(err, bot.ErrNotFound) {
 		return nil, rec, nil
 	}
@@ -144,7 +144,7 @@ func (s *Slack) save(ctx context.Context, pm *bot.PostedMessage, rec record) err
 	if pm.CreatedAt.IsZero() {
 		pm.CreatedAt = now
 	}
-	if err := s.store.InTx(ctx, func(tx bot.Tx) error { return tx.SaveMessage(ctx, pm) }); err != nil {
+	if err := s.svc.SaveMessage(ctx, pm); err != nil {
 		return fmt.Errorf("save message %s: %w", pm.Ref, err)
 	}
 	return nil

@@ -98,7 +98,7 @@ func newStack(t testing.TB, o options) *stack {
 		APIURL: fake.APIURL(), Announce: announce, Responders: []string{"U0RESP"}, UserGroups: []string{"S0ONCALL"},
 		ChannelInterval: interval, Poke: w.Poke, PostmortemDrafts: o.drafts, ReplyBudget: o.budget,
 		HTTPClient: o.client,
-	}, svc, router, store, log)
+	}, svc, router, log)
 	if err != nil {
 		t.Fatal(err)
 	}
