@@ -53,7 +53,7 @@ import (
 //	(3) escalation.go (escalation) and insights.go (SLA, action items);
 //	    none when turned off. Due timers fire through the scheduler.
 //	(4) in the announcement channel too. A resolution also drafts the
-//	    postmortem (postmortems.go), when configured, and posts it.
+//	    postmortem (insights_postmortems.go), when configured, and posts it.
 //	(5) title, summary, impact, service, commander, channels, its link.
 //
 // Maintenance windows announce themselves (maintenance.go) and digests

@@ -50,7 +50,7 @@ const (
 	EffectDigest Effect = "digest"
 )
 
-// Paging targets' effects, written when an incident pages (paging.go).
+// Paging targets' effects, written when an incident pages (effects.go).
 const (
 	EffectTrigger     Effect = "trigger"     // page: open (or re-open) the alert keyed by the incident
 	EffectAcknowledge Effect = "acknowledge" // the incident was acknowledged here
@@ -58,7 +58,8 @@ const (
 	EffectEscalate    Effect = "escalate"    // nobody acknowledged in time: escalate
 )
 
-// Ticket targets' effects (tickets.go).
+// Ticket targets' effects, written while an incident is due a ticket
+// (effects.go).
 const (
 	// EffectTicketSync makes the ticket match the incident as it is when the
 	// job runs (creating or adopting it first). Sync jobs coalesce: a burst

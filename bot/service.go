@@ -24,7 +24,7 @@ type Config struct {
 	Paging PagingConfig
 	// Escalation says when unacknowledged incidents escalate (escalation.go).
 	Escalation EscalationConfig
-	// Alerts configures alert routing and HandleAlerts (alertconfig.go).
+	// Alerts configures alert routing and HandleAlerts (alert_config.go).
 	Alerts AlertConfig
 	// Tickets names the ticket targets and the ticket threshold (tickets.go).
 	Tickets TicketConfig
@@ -49,8 +49,8 @@ type Service struct {
 	paging     PagingConfig
 	escalation EscalationConfig
 
-	alertCfg alertConfig // routes and group-commit limits (alertconfig.go)
-	gc       committer   // merges concurrent HandleAlerts calls (groupcommit.go)
+	alertCfg alertConfig // routes and group-commit limits (alert_config.go)
+	gc       committer   // merges concurrent HandleAlerts calls (alert_groupcommit.go)
 
 	tickets  TicketConfig   // ticket targets and threshold (tickets.go)
 	insights InsightsConfig // SLA and action reminders, postmortems (insights.go)

@@ -5,14 +5,6 @@ import (
 	"time"
 )
 
-// Attachment is a file posted with a message, e.g. a digest's PNG chart.
-type Attachment struct {
-	Name        string `json:"name"`         // file name, e.g. "digest.png"
-	ContentType string `json:"content_type"` // e.g. "image/png"
-	Title       string `json:"title,omitempty"`
-	Data        []byte `json:"data"` // base64 in JSON
-}
-
 // Postmortem is an incident's stored postmortem draft.
 type Postmortem struct {
 	Incident    int64     `json:"incident"`

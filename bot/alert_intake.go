@@ -28,7 +28,7 @@ const (
 // deduplicated in the database by (source, fingerprint, starts_at), routed,
 // grouped into incidents, suppressed by maintenance windows. An alert with
 // a zero StartsAt (its sender gives no start time) belongs to the open
-// episode of its (source, fingerprint): see alertepisodes.go. A nil error
+// episode of its (source, fingerprint): see alert_episodes.go. A nil error
 // means the delivery is committed. Concurrent calls are committed together
 // in one transaction (group commit); when too much waits already, it
 // answers CodeUnavailable and the sender should retry.
