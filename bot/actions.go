@@ -30,7 +30,7 @@ func (s *Service) AddAction(ctx context.Context, number int64, actor string, in 
 		return nil, err
 	}
 	var item *ActionItem
-	_, err := s.mutate(ctx, number, actor, "action_add", func(c *change) error {
+	_, err := s.mutate(ctx, Cause{}, number, actor, "action_add", func(c *change) error {
 		existing, err := c.tx.IncidentActions(ctx, number)
 		if err != nil {
 			return fmt.Errorf("list action items: %w", err)
@@ -65,11 +65,12 @@ func (s *Service) AddAction(ctx context.Context, number int64, actor string, in 
 	return item, nil
 }
 
-// CompleteAction marks action item seq of an incident done.
-func (s *Service) CompleteAction(ctx context.Context, number int64, actor string, seq int) (*ActionItem, error) {
+// CompleteAction marks action item seq of an incident done. cause says
+// where it came from (the zero Cause: warroom).
+func (s *Service) CompleteAction(ctx context.Context, cause Cause, number int64, actor string, seq int) (*ActionItem, error) {
 	actor = normalizeUser(actor)
 	var item *ActionItem
-	_, err := s.mutate(ctx, number, actor, "action_done", func(c *change) error {
+	_, err := s.mutate(ctx, cause, number, actor, "action_done", func(c *change) error {
 		items, err := c.tx.IncidentActions(ctx, number)
 		if err != nil {
 			return fmt.Errorf("list action items: %w", err)

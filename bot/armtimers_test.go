@@ -28,7 +28,7 @@ func TestDeclareLeavesTimersToTheScheduler(t *testing.T) {
 		due["sla_resolve/1"].IsZero() || len(due) != 7 {
 		t.Errorf("armed timers = %v; want 3 escalation levels from the declaration, and ack and resolve reminder + breach", due)
 	}
-	if _, err := f.svc.Ack(f.ctx, inc.Number, "bob"); err != nil {
+	if _, err := f.svc.Ack(f.ctx, bot.Cause{}, inc.Number, "bob"); err != nil {
 		t.Fatal(err)
 	}
 	for _, tm := range mustTimers(t, f, inc.Number) {
@@ -39,7 +39,7 @@ func TestDeclareLeavesTimersToTheScheduler(t *testing.T) {
 	}
 
 	acked := f.declare(t, "answered at once")
-	if _, err := f.svc.Ack(f.ctx, acked.Number, "bob"); err != nil {
+	if _, err := f.svc.Ack(f.ctx, bot.Cause{}, acked.Number, "bob"); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.svc.ArmTimers(f.ctx, acked.Number); err != nil {

@@ -19,6 +19,9 @@ type DeclareInput struct {
 	Commander string    // optional
 	Actor     string
 	Links     map[string]Link // optional counterparts in other systems (e.g. the PagerDuty incident it came from)
+	// Cause says where the declaration came from (the zero Cause: warroom):
+	// an incident PagerDuty reported is not paged back to it.
+	Cause Cause
 }
 
 // Declare opens a new incident.
@@ -69,7 +72,7 @@ func (s *Service) Declare(ctx context.Context, in DeclareInput) (*Incident, erro
 		if err := tx.CreateIncident(ctx, inc); err != nil {
 			return fmt.Errorf("create %s: %w", inc.Key(), err)
 		}
-		c := &change{inc: inc, actor: actor, now: now, tx: tx}
+		c := &change{inc: inc, actor: actor, cause: in.Cause, now: now, tx: tx}
 		c.record(EntryDeclared, fmt.Sprintf("Declared %s: %s", sev, title),
 			map[string]string{"severity": sev.String(), "source": source})
 		if cmd := inc.Commander(); cmd != "" {

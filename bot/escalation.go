@@ -20,6 +20,12 @@ type EscalationConfig struct {
 	Mention []string
 }
 
+// DefaultCheckInterval is how often due timers (escalations, SLA and
+// action-item reminders), maintenance announcements and digest slots are
+// looked for, unless configured otherwise: how late, at most, a due timer
+// fires.
+const DefaultCheckInterval = 15 * time.Second
+
 // DefaultEscalationLevels escalate at 1×, 2× and 3× the acknowledge target.
 var DefaultEscalationLevels = []int{1, 2, 3}
 

@@ -72,7 +72,7 @@ func (e *insightsEnv) drain(t *testing.T, jobs []bot.Job) []bot.Message {
 	t.Helper()
 	var out []bot.Message
 	for _, j := range jobs {
-		if strings.HasSuffix(j.Kind, ".post") {
+		if j.Kind.Effect() == bot.EffectPost {
 			var p bot.PostPayload
 			if err := json.Unmarshal(j.Payload, &p); err != nil {
 				t.Fatal(err)
@@ -169,7 +169,7 @@ func TestSLARemindersAndBreachesFireOnce(t *testing.T) {
 	if n := e.fire(t); n != 1 {
 		t.Errorf("25m after the update: fired %d, want the update reminder", n)
 	}
-	if _, err := e.svc.Resolve(e.ctx, inc.Number, "alice", "done"); err != nil {
+	if _, err := e.svc.Resolve(e.ctx, bot.Cause{}, inc.Number, "alice", "done"); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Advance(10 * time.Minute)
@@ -228,7 +228,7 @@ func TestActionOwnersRemindedEvenAfterClose(t *testing.T) {
 	if n := e.fire(t); n != 1 {
 		t.Errorf("a week overdue: fired %d, want one more reminder", n)
 	}
-	if _, err := e.svc.CompleteAction(e.ctx, inc.Number, "bob", 1); err != nil {
+	if _, err := e.svc.CompleteAction(e.ctx, bot.Cause{}, inc.Number, "bob", 1); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Advance(30 * 24 * time.Hour)
@@ -254,7 +254,7 @@ func TestPostmortemDraftedOnResolve(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.clock.Advance(20 * time.Minute)
-	if _, err := e.svc.Resolve(e.ctx, inc.Number, "alice", "rolled back"); err != nil {
+	if _, err := e.svc.Resolve(e.ctx, bot.Cause{}, inc.Number, "alice", "rolled back"); err != nil {
 		t.Fatal(err)
 	}
 	pm, err := e.store.Postmortem(e.ctx, inc.Number)
@@ -277,7 +277,7 @@ func TestPostmortemDraftedOnResolve(t *testing.T) {
 	if _, err := e.svc.Reopen(e.ctx, inc.Number, "alice"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Resolve(e.ctx, inc.Number, "alice", ""); err != nil {
+	if _, err := e.svc.Resolve(e.ctx, bot.Cause{}, inc.Number, "alice", ""); err != nil {
 		t.Fatal(err)
 	}
 	body, err := e.svc.RegeneratePostmortem(e.ctx, inc.Number, "bob")
@@ -290,7 +290,7 @@ func TestPostmortemDraftedOnResolve(t *testing.T) {
 	// A failing template never blocks the resolution.
 	fail = true
 	inc2, _ := e.svc.Declare(e.ctx, bot.DeclareInput{Title: "Second", Severity: bot.SEV3, Actor: "alice"})
-	if _, err := e.svc.Resolve(e.ctx, inc2.Number, "alice", ""); err != nil {
+	if _, err := e.svc.Resolve(e.ctx, bot.Cause{}, inc2.Number, "alice", ""); err != nil {
 		t.Fatalf("resolve with a failing template: %v", err)
 	}
 	tl, _ := e.svc.Timeline(e.ctx, inc2.Number)

@@ -5,26 +5,32 @@ import (
 	"fmt"
 )
 
-// Ack acknowledges an incident: triggered → acknowledged.
-func (s *Service) Ack(ctx context.Context, number int64, actor string) (*Incident, error) {
-	return s.SetStatus(ctx, number, actor, StatusAcknowledged)
+// Ack acknowledges an incident: triggered → acknowledged. cause says
+// where it came from (the zero Cause: warroom).
+func (s *Service) Ack(ctx context.Context, cause Cause, number int64, actor string) (*Incident, error) {
+	return s.setStatus(ctx, cause, number, actor, StatusAcknowledged)
 }
 
 // SetStatus moves an incident along the transition table. Moving to resolved
 // or closed, or from resolved back to investigating, has the same effects
 // as Resolve, Close and Reopen.
 func (s *Service) SetStatus(ctx context.Context, number int64, actor string, to Status) (*Incident, error) {
+	return s.setStatus(ctx, Cause{}, number, actor, to)
+}
+
+func (s *Service) setStatus(ctx context.Context, cause Cause, number int64, actor string, to Status) (*Incident, error) {
 	actor = normalizeUser(actor)
-	return s.mutate(ctx, number, actor, "status", func(c *change) error {
+	return s.mutate(ctx, cause, number, actor, "status", func(c *change) error {
 		return c.move(to, "")
 	})
 }
 
-// Resolve moves an incident to resolved with an optional summary.
-func (s *Service) Resolve(ctx context.Context, number int64, actor, summary string) (*Incident, error) {
+// Resolve moves an incident to resolved with an optional summary. cause
+// says where it came from (the zero Cause: warroom).
+func (s *Service) Resolve(ctx context.Context, cause Cause, number int64, actor, summary string) (*Incident, error) {
 	actor = normalizeUser(actor)
 	summary = SanitizeText(summary, MaxTextLen)
-	return s.mutate(ctx, number, actor, "resolve", func(c *change) error {
+	return s.mutate(ctx, cause, number, actor, "resolve", func(c *change) error {
 		return c.move(StatusResolved, summary)
 	})
 }
@@ -32,7 +38,7 @@ func (s *Service) Resolve(ctx context.Context, number int64, actor, summary stri
 // Close makes an incident final.
 func (s *Service) Close(ctx context.Context, number int64, actor string) (*Incident, error) {
 	actor = normalizeUser(actor)
-	return s.mutate(ctx, number, actor, "close", func(c *change) error {
+	return s.mutate(ctx, Cause{}, number, actor, "close", func(c *change) error {
 		return c.move(StatusClosed, "")
 	})
 }
@@ -40,7 +46,7 @@ func (s *Service) Close(ctx context.Context, number int64, actor string) (*Incid
 // Reopen moves a resolved incident back to investigating.
 func (s *Service) Reopen(ctx context.Context, number int64, actor string) (*Incident, error) {
 	actor = normalizeUser(actor)
-	return s.mutate(ctx, number, actor, "reopen", func(c *change) error {
+	return s.mutate(ctx, Cause{}, number, actor, "reopen", func(c *change) error {
 		if c.inc.Status != StatusResolved {
 			return Errorf(CodeConflict, "%s is %s; only a resolved incident can be reopened", c.inc.Key(), c.inc.Status)
 		}
@@ -105,7 +111,7 @@ func (s *Service) PostUpdate(ctx context.Context, number int64, actor, text stri
 	if text == "" {
 		return nil, Errorf(CodeInvalid, "an update needs text, e.g. update Failover to the standby is done")
 	}
-	return s.mutate(ctx, number, actor, "update", func(c *change) error {
+	return s.mutate(ctx, Cause{}, number, actor, "update", func(c *change) error {
 		if to != "" && to != c.inc.Status {
 			if err := c.move(to, ""); err != nil {
 				return err
@@ -138,7 +144,7 @@ func (s *Service) AddNote(ctx context.Context, number int64, actor, text string)
 	if text == "" {
 		return nil, Errorf(CodeInvalid, "a note needs text, e.g. note Rolled back deploy 1234")
 	}
-	return s.mutate(ctx, number, actor, "note", func(c *change) error {
+	return s.mutate(ctx, Cause{}, number, actor, "note", func(c *change) error {
 		c.record(EntryNote, text, nil)
 		c.note("note", text)
 		return nil
@@ -151,7 +157,7 @@ func (s *Service) SetSeverity(ctx context.Context, number int64, actor string, s
 	if !sev.Valid() {
 		return nil, Errorf(CodeInvalid, "severity %d is not one of sev1, sev2, sev3, sev4", int(sev))
 	}
-	return s.mutate(ctx, number, actor, "severity", func(c *change) error {
+	return s.mutate(ctx, Cause{}, number, actor, "severity", func(c *change) error {
 		old := c.inc.Severity
 		if old == sev {
 			return Errorf(CodeConflict, "%s is already %s", c.inc.Key(), sev)

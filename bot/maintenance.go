@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -219,16 +218,9 @@ func maintenanceMessage(w MaintenanceWindow, now time.Time, what string) Message
 // announce writes one EffectAnnounce job per target: a message for the
 // announcement channel that concerns no incident.
 func (s *Service) announce(ctx context.Context, tx Tx, m Message) error {
-	payload, err := json.Marshal(PostPayload{Message: m, Announce: true})
-	if err != nil {
-		return fmt.Errorf("encode announcement: %w", err)
-	}
-	now := s.Now()
 	for _, t := range s.targets {
-		j := &Job{Kind: t + "." + EffectAnnounce, Payload: payload, OrderKey: t + ":announce",
-			Status: JobPending, NextAt: now, CreatedAt: now}
-		if err := tx.Enqueue(ctx, j); err != nil {
-			return fmt.Errorf("enqueue %s: %w", j.Kind, err)
+		if err := s.enqueue(ctx, tx, t, EffectAnnounce, 0, PostPayload{Message: m, Announce: true}); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -38,6 +38,14 @@ type Button struct {
 	Form    string `json:"form,omitempty"`  // a form the platform opens first (e.g. "update", "resolve"); "" for none
 }
 
+// Attachment is a file posted with a message, e.g. a digest's PNG chart.
+type Attachment struct {
+	Name        string `json:"name"`         // file name, e.g. "digest.png"
+	ContentType string `json:"content_type"` // e.g. "image/png"
+	Title       string `json:"title,omitempty"`
+	Data        []byte `json:"data"` // base64 in JSON
+}
+
 // Card is the incident card posted in the incident channel and the
 // announcement channel, edited in place as the incident changes.
 func Card(inc *Incident, publicURL string) Message {

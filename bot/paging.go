@@ -2,21 +2,9 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
-)
-
-// Paging effects. A paging target (e.g. "pagerduty") gets jobs of kind
-// "<target>.<effect>" with a PagePayload, written in the transaction of the
-// change that caused them, ordered per target and incident.
-const (
-	EffectTrigger     = "trigger"     // page: open (or re-open) the alert keyed by the incident
-	EffectAcknowledge = "acknowledge" // the incident was acknowledged here
-	EffectResolve     = "resolve"     // the incident was resolved here
-	EffectEscalate    = "escalate"    // nobody acknowledged in time: escalate
 )
 
 // PagingConfig says which paging targets the Service feeds and when it pages.
@@ -28,57 +16,12 @@ type PagingConfig struct {
 	PageAt Severity
 }
 
-// PagePayload is the payload of a paging job.
-type PagePayload struct {
-	DedupKey string   `json:"dedup_key"`         // the incident key, or "" for a page about no incident
-	Summary  string   `json:"summary,omitempty"` // what the page says
-	Severity Severity `json:"severity,omitempty"`
-	Source   string   `json:"source,omitempty"`  // where the incident came from
-	URL      string   `json:"url,omitempty"`     // the incident in warroom
-	Service  string   `json:"service,omitempty"` // a named paging service ("" is the default one)
-	User     string   `json:"user,omitempty"`    // page one person instead of a service
-	Level    int      `json:"level,omitempty"`   // escalation level (EffectEscalate)
-	Actor    string   `json:"actor,omitempty"`   // who caused the page
-	LinkID   string   `json:"link_id,omitempty"` // the target's own incident id, when linked
-}
-
 // PageRequest is a person's explicit page (/incident page).
 type PageRequest struct {
 	Target  string // paging target, e.g. "pagerduty"
 	Service string // named service; "" with no User: the default service
 	User    string // one person to page instead of a service
 	Message string
-}
-
-type originKey struct{}
-
-// WithOrigin marks ctx as carrying a change that came from system (e.g.
-// "pagerduty"): the Service then writes no job back to that system, so a
-// mirrored change never echoes.
-func WithOrigin(ctx context.Context, system string) context.Context {
-	return context.WithValue(ctx, originKey{}, system)
-}
-
-// Origin returns the system a change came from, or "".
-func Origin(ctx context.Context) string {
-	s, _ := ctx.Value(originKey{}).(string)
-	return s
-}
-
-type deliveryKey struct{}
-
-type delivery struct{ source, key string }
-
-// ErrDuplicateDelivery is returned (wrapped) by a change made under
-// WithDelivery when that delivery was handled before: nothing was written.
-var ErrDuplicateDelivery = Errorf(CodeConflict, "this delivery was handled already")
-
-// WithDelivery marks ctx as carrying the handling of one inbound delivery
-// (e.g. source "pagerduty.webhook", key the X-Webhook-Id). The change made
-// with it records the delivery in its own transaction, and a redelivery
-// changes nothing and fails with ErrDuplicateDelivery.
-func WithDelivery(ctx context.Context, source, key string) context.Context {
-	return context.WithValue(ctx, deliveryKey{}, delivery{source: source, key: key})
 }
 
 // DefaultPageAt is the paging threshold when PagingConfig.PageAt is 0.
@@ -100,102 +43,6 @@ func (s *Service) Paging() PagingConfig {
 	return p
 }
 
-// afterChange writes the paging jobs and escalation timers that follow
-// from a change: before is the incident before it (nil for a declare).
-// Every path that creates or changes an incident calls it in the same
-// transaction.
-func (s *Service) afterChange(ctx context.Context, tx Tx, c *change, before *Incident) error {
-	if d, ok := ctx.Value(deliveryKey{}).(delivery); ok && d.key != "" {
-		first, err := tx.MarkSeen(ctx, d.source, d.key, c.now)
-		if err != nil {
-			return fmt.Errorf("mark delivery seen: %w", err)
-		}
-		if !first {
-			return ErrDuplicateDelivery
-		}
-	}
-	inc := c.inc
-	origin := Origin(ctx)
-	at := s.pageAt()
-	var effect string
-	switch {
-	case before == nil && inc.Status.Open() && inc.Severity.AtLeast(at):
-		effect = EffectTrigger
-	case before == nil:
-	case before.ResolvedAt == nil && inc.ResolvedAt != nil:
-		if s.paged(before) {
-			effect = EffectResolve
-		}
-	case before.AcknowledgedAt == nil && inc.AcknowledgedAt != nil:
-		if s.paged(before) {
-			effect = EffectAcknowledge
-		}
-	case before.ResolvedAt != nil && inc.ResolvedAt == nil && inc.Status.Open() && inc.Severity.AtLeast(at):
-		effect = EffectTrigger // reopened: PagerDuty's incident was resolved
-	case inc.Status.Open() && !before.Severity.AtLeast(at) && inc.Severity.AtLeast(at):
-		effect = EffectTrigger
-	}
-	if effect != "" {
-		p := s.pagePayload(inc, c.actor)
-		for _, t := range s.paging.Targets {
-			if t == origin {
-				continue
-			}
-			if err := s.enqueuePage(ctx, tx, inc, t, effect, p); err != nil {
-				return err
-			}
-		}
-	}
-	if err := s.syncTickets(ctx, tx, c, before); err != nil {
-		return err
-	}
-	if before != nil { // a new incident's timers are armed by ArmTimers
-		if err := s.syncTimers(ctx, tx, inc, before, c.now); err != nil {
-			return err
-		}
-	}
-	return s.afterInsights(ctx, tx, c, before) // insights.go
-}
-
-// paged reports whether an incident was (probably) paged: it is linked to
-// a paging system or severe enough to page.
-func (s *Service) paged(inc *Incident) bool {
-	if _, ok := inc.Links[LinkPagerDuty]; ok {
-		return true
-	}
-	return inc.Severity.AtLeast(s.pageAt())
-}
-
-func (s *Service) pagePayload(inc *Incident, actor string) PagePayload {
-	p := PagePayload{
-		DedupKey: inc.Key(), Summary: fmt.Sprintf("%s %s: %s", inc.Severity, inc.Key(), inc.Title),
-		Severity: inc.Severity, Source: inc.Source, Actor: actor,
-	}
-	if s.public != "" {
-		p.URL = s.public + "/incidents/" + strconv.FormatInt(inc.Number, 10)
-	}
-	if l, ok := inc.Links[LinkPagerDuty]; ok {
-		p.LinkID = l.ID
-	}
-	return p
-}
-
-func (s *Service) enqueuePage(ctx context.Context, tx Tx, inc *Incident, target, effect string, p PagePayload) error {
-	payload, err := json.Marshal(p)
-	if err != nil {
-		return fmt.Errorf("encode page: %w", err)
-	}
-	now := s.Now()
-	j := &Job{
-		Kind: target + "." + effect, Incident: inc.Number, Payload: payload,
-		OrderKey: target + ":" + inc.Key(), Status: JobPending, NextAt: now, CreatedAt: now,
-	}
-	if err := tx.Enqueue(ctx, j); err != nil {
-		return fmt.Errorf("enqueue %s: %w", j.Kind, err)
-	}
-	return nil
-}
-
 // Page queues a person's page about an incident through a paging target.
 // The timeline records it when the target confirms delivery (RecordPage).
 func (s *Service) Page(ctx context.Context, number int64, actor string, req PageRequest) (*Incident, error) {
@@ -203,7 +50,7 @@ func (s *Service) Page(ctx context.Context, number int64, actor string, req Page
 	if !slices.Contains(s.paging.Targets, req.Target) {
 		return nil, Errorf(CodeNotConfigured, "paging through %q is not configured", req.Target)
 	}
-	return s.mutate(ctx, number, actor, "page", func(c *change) error {
+	return s.mutate(ctx, Cause{}, number, actor, "page", func(c *change) error {
 		p := s.pagePayload(c.inc, actor)
 		p.Service, p.User = SanitizeTitle(req.Service, MaxNameLen), normalizeUser(req.User)
 		if m := SanitizeText(req.Message, MaxTextLen); m != "" {
@@ -227,7 +74,7 @@ var errSeen = errors.New("already recorded")
 // RecordPage records a page on the incident's timeline (EntryPageSent) once
 // per delivery key, however often it is reported.
 func (s *Service) RecordPage(ctx context.Context, number int64, r PageRecord) error {
-	_, err := s.mutate(ctx, number, r.Target, "page_sent", func(c *change) error {
+	_, err := s.mutate(ctx, Cause{}, number, r.Target, "page_sent", func(c *change) error {
 		first, err := c.tx.MarkSeen(ctx, r.Target+".page", r.Delivery, c.now)
 		if err != nil {
 			return fmt.Errorf("mark page seen: %w", err)
@@ -249,15 +96,19 @@ func (s *Service) RecordPage(ctx context.Context, number int64, r PageRecord) er
 }
 
 // MirrorNote records on the timeline something another system reported
-// about the incident (a reassignment, an annotation), with data saying
-// which system and what.
-func (s *Service) MirrorNote(ctx context.Context, number int64, system, actor, text string, data map[string]string) (*Incident, error) {
+// about the incident (a reassignment, an annotation): cause.Origin names
+// the system, data says what.
+func (s *Service) MirrorNote(ctx context.Context, cause Cause, number int64, actor, text string, data map[string]string) (*Incident, error) {
 	actor = normalizeUser(actor)
 	text = SanitizeText(text, MaxTextLen)
+	system := cause.Origin
 	if text == "" {
 		return nil, Errorf(CodeInvalid, "a note needs text")
 	}
-	return s.mutate(ctx, number, actor, "mirror", func(c *change) error {
+	if system == "" {
+		return nil, Errorf(CodeInvalid, "a mirrored note needs the system it came from")
+	}
+	return s.mutate(ctx, cause, number, actor, "mirror", func(c *change) error {
 		d := map[string]string{"system": system}
 		for k, v := range data {
 			d[k] = SanitizeTitle(v, MaxTitleLen)

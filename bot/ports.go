@@ -2,15 +2,17 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 )
 
 // Store is the persistence port. Implementations: storage/sqlite and
-// storage/postgres, both held to storage/storetest.
+// storage/postgres, both held to storage/storetest. Each room's part of it
+// is its own small interface (AlertTx, TimerTx, InsightsTx, ...), all of
+// them required: no capability is optional.
 type Store interface {
 	Reader
 	Outbox
+	HistoryStore
 	// InTx runs fn in one read-write transaction, committed when fn returns
 	// nil and rolled back otherwise. The Tx is not used after fn returns.
 	InTx(ctx context.Context, fn func(tx Tx) error) error
@@ -23,6 +25,8 @@ type Store interface {
 type Reader interface {
 	AlertReader
 	TimerReader
+	InsightsReader
+	MaintenanceAnnounceReader
 	Incident(ctx context.Context, number int64) (*Incident, error)
 	IncidentByChannel(ctx context.Context, platform, channel string) (*Incident, error)
 	Incidents(ctx context.Context, f IncidentFilter) ([]*Incident, error)
@@ -39,6 +43,8 @@ type Reader interface {
 type Tx interface {
 	AlertTx
 	TimerTx
+	InsightsTx
+	MaintenanceAnnounceTx
 	// NextIncidentNumber allocates the next incident number: unique,
 	// increasing, and gap-free (a rolled-back transaction returns its number).
 	NextIncidentNumber(ctx context.Context) (int64, error)
@@ -82,6 +88,13 @@ type Outbox interface {
 	DeadJobs(ctx context.Context, limit int) ([]Job, error)
 }
 
+// OutboxStats describes the outbox for metrics.
+type OutboxStats struct {
+	Pending   int           // pending and running
+	Dead      int           // dead-lettered
+	OldestAge time.Duration // age of the oldest pending job
+}
+
 // IncidentFilter selects incidents, newest first.
 type IncidentFilter struct {
 	Statuses []Status // empty: any
@@ -99,18 +112,4 @@ type ActionFilter struct {
 type AuditFilter struct {
 	Incident int64 // 0: all
 	Limit    int   // 0: no limit
-}
-
-// PostedMessage is a message the bot posted on a chat platform, kept so it can
-// be edited in place and is never posted twice.
-type PostedMessage struct {
-	ID         int64           `json:"id"`
-	Platform   string          `json:"platform"`
-	Channel    string          `json:"channel"`
-	Ref        string          `json:"ref"`         // stable identity, e.g. "card:INC-42", "job:17"
-	ExternalID string          `json:"external_id"` // the platform's id (Slack ts, Discord id)
-	Incident   int64           `json:"incident,omitempty"`
-	Body       json.RawMessage `json:"body,omitempty"`
-	CreatedAt  time.Time       `json:"created_at"`
-	UpdatedAt  time.Time       `json:"updated_at"`
 }

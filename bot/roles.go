@@ -19,7 +19,7 @@ func (s *Service) AssignRole(ctx context.Context, number int64, actor, role, use
 	if user == "" {
 		return nil, Errorf(CodeInvalid, "name who takes the role, e.g. role %s @alice", role)
 	}
-	return s.mutate(ctx, number, actor, "role", func(c *change) error {
+	return s.mutate(ctx, Cause{}, number, actor, "role", func(c *change) error {
 		if c.inc.Status == StatusClosed {
 			return Errorf(CodeConflict, "%s is closed", c.inc.Key())
 		}
@@ -55,7 +55,7 @@ func (s *Service) SetField(ctx context.Context, number int64, actor string, fiel
 	default:
 		value = SanitizeText(value, MaxTextLen)
 	}
-	return s.mutate(ctx, number, actor, "edit", func(c *change) error {
+	return s.mutate(ctx, Cause{}, number, actor, "edit", func(c *change) error {
 		if c.inc.Status == StatusClosed {
 			return Errorf(CodeConflict, "%s is closed", c.inc.Key())
 		}
@@ -76,7 +76,7 @@ func (s *Service) SetField(ctx context.Context, number int64, actor string, fiel
 func (s *Service) SetTime(ctx context.Context, number int64, actor string, field TimeField, t time.Time) (*Incident, error) {
 	actor = normalizeUser(actor)
 	t = t.UTC()
-	return s.mutate(ctx, number, actor, "time", func(c *change) error {
+	return s.mutate(ctx, Cause{}, number, actor, "time", func(c *change) error {
 		inc := c.inc
 		if cmd := inc.Commander(); cmd != "" && !strings.EqualFold(cmd, actor) {
 			return Errorf(CodeForbidden, "only the commander (%s) can edit the times of %s", cmd, inc.Key())
@@ -133,7 +133,7 @@ func (inc *Incident) checkTimes() error {
 
 // LinkChannel records the chat channel a platform created for an incident.
 func (s *Service) LinkChannel(ctx context.Context, number int64, platform, channel string) (*Incident, error) {
-	return s.mutate(ctx, number, "warroom", "link_channel", func(c *change) error {
+	return s.mutate(ctx, Cause{}, number, "warroom", "link_channel", func(c *change) error {
 		if c.inc.Channels[platform] == channel {
 			return nil
 		}
@@ -149,10 +149,12 @@ func (s *Service) LinkChannel(ctx context.Context, number int64, platform, chann
 	})
 }
 
-// SetLink records the incident's counterpart in another system.
-func (s *Service) SetLink(ctx context.Context, number int64, actor, system string, l Link) (*Incident, error) {
+// SetLink records the incident's counterpart in another system. cause
+// says where the link came from: a system linking its own record (Jira
+// after creating the issue) gets no job back about it.
+func (s *Service) SetLink(ctx context.Context, cause Cause, number int64, actor, system string, l Link) (*Incident, error) {
 	actor = normalizeUser(actor)
-	return s.mutate(ctx, number, actor, "link", func(c *change) error {
+	return s.mutate(ctx, cause, number, actor, "link", func(c *change) error {
 		if old, ok := c.inc.Links[system]; ok && old == l {
 			return nil
 		}

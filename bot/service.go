@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,7 +24,7 @@ type Config struct {
 	Paging PagingConfig
 	// Escalation says when unacknowledged incidents escalate (escalation.go).
 	Escalation EscalationConfig
-	// Alerts configures alert routing and HandleAlerts (alertconfig.go).
+	// Alerts configures alert routing and HandleAlerts (alert_config.go).
 	Alerts AlertConfig
 	// Tickets names the ticket targets and the ticket threshold (tickets.go).
 	Tickets TicketConfig
@@ -50,8 +49,8 @@ type Service struct {
 	paging     PagingConfig
 	escalation EscalationConfig
 
-	alertCfg alertConfig // routes and group-commit limits (alertconfig.go)
-	gc       committer   // merges concurrent HandleAlerts calls (groupcommit.go)
+	alertCfg alertConfig // routes and group-commit limits (alert_config.go)
+	gc       committer   // merges concurrent HandleAlerts calls (alert_groupcommit.go)
 
 	tickets  TicketConfig   // ticket targets and threshold (tickets.go)
 	insights InsightsConfig // SLA and action reminders, postmortems (insights.go)
@@ -125,6 +124,7 @@ func (s *Service) Card(inc *Incident) Message { return Card(inc, s.public) }
 type change struct {
 	inc     *Incident
 	actor   string
+	cause   Cause // where the change came from (cause.go)
 	now     time.Time
 	entries []*Entry
 	posts   []PostPayload
@@ -150,7 +150,7 @@ func (c *change) note(k string, v any) {
 
 // mutate runs fn against a locked incident in one transaction and writes
 // the incident, timeline, audit and outbox rows it produced.
-func (s *Service) mutate(ctx context.Context, number int64, actor, action string, fn func(c *change) error) (*Incident, error) {
+func (s *Service) mutate(ctx context.Context, cause Cause, number int64, actor, action string, fn func(c *change) error) (*Incident, error) {
 	var out *Incident
 	err := s.store.InTx(ctx, func(tx Tx) error {
 		inc, err := tx.LockIncident(ctx, number)
@@ -161,7 +161,7 @@ func (s *Service) mutate(ctx context.Context, number int64, actor, action string
 			return fmt.Errorf("load %s: %w", FormatKey(number), err)
 		}
 		before := inc.Clone()
-		c := &change{inc: inc, actor: actor, now: s.Now(), tx: tx}
+		c := &change{inc: inc, actor: actor, cause: cause, now: s.Now(), tx: tx}
 		if err := fn(c); err != nil {
 			return err
 		}
@@ -177,6 +177,7 @@ func (s *Service) mutate(ctx context.Context, number int64, actor, action string
 		for k, v := range c.audit {
 			a[k] = v
 		}
+		// What the change sends out: effects.go.
 		if err := s.write(ctx, tx, c, action, b, a); err != nil {
 			return err
 		}
@@ -216,35 +217,7 @@ func (s *Service) write(ctx context.Context, tx Tx, c *change, action string, be
 	if err := tx.AddAudit(ctx, rec); err != nil {
 		return fmt.Errorf("add audit record: %w", err)
 	}
-	for _, p := range c.posts {
-		payload, err := json.Marshal(p)
-		if err != nil {
-			return fmt.Errorf("encode post: %w", err)
-		}
-		if err := s.enqueueAll(ctx, tx, c.inc, EffectPost, payload); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// enqueueAll writes one job of the effect for every target, ordered per
-// target and incident; card jobs coalesce.
-func (s *Service) enqueueAll(ctx context.Context, tx Tx, inc *Incident, effect string, payload []byte) error {
-	key := inc.Key()
-	for _, t := range s.targets {
-		j := &Job{
-			Kind: t + "." + effect, Incident: inc.Number, Payload: payload,
-			OrderKey: t + ":" + key, Status: JobPending, NextAt: s.Now(), CreatedAt: s.Now(),
-		}
-		if effect == EffectCard {
-			j.CoalesceKey = t + ".card:" + key
-		}
-		if err := tx.Enqueue(ctx, j); err != nil {
-			return fmt.Errorf("enqueue %s: %w", j.Kind, err)
-		}
-	}
-	return nil
+	return s.enqueuePosts(ctx, tx, c)
 }
 
 // normalizeUser strips the @ of a mention and sanitises the name.

@@ -73,7 +73,7 @@ func (f *fixture) jobs(t *testing.T) []string {
 			return kinds
 		}
 		for _, j := range js {
-			kinds = append(kinds, j.Kind)
+			kinds = append(kinds, string(j.Kind))
 			if err := f.store.Complete(f.ctx, j.ID, "test"); err != nil {
 				t.Fatal(err)
 			}
@@ -129,14 +129,14 @@ func TestLifecycle(t *testing.T) {
 	f.jobs(t)
 
 	f.clock.Advance(3 * time.Minute)
-	inc, err := f.svc.Ack(f.ctx, 1, "bob")
+	inc, err := f.svc.Ack(f.ctx, bot.Cause{}, 1, "bob")
 	if err != nil || inc.Status != bot.StatusAcknowledged || !inc.AcknowledgedAt.Equal(f.clock.Now()) {
 		t.Fatalf("ack = %+v, %v", inc, err)
 	}
 	if d, _ := inc.TimeToAcknowledge(); d != 3*time.Minute {
 		t.Errorf("MTTA = %v", d)
 	}
-	if _, err := f.svc.Ack(f.ctx, 1, "carol"); bot.ErrorCode(err) != bot.CodeConflict || !strings.Contains(err.Error(), "allowed: investigating") {
+	if _, err := f.svc.Ack(f.ctx, bot.Cause{}, 1, "carol"); bot.ErrorCode(err) != bot.CodeConflict || !strings.Contains(err.Error(), "allowed: investigating") {
 		t.Errorf("second ack error = %v, want conflict naming allowed moves", err)
 	}
 	if _, err := f.svc.PostUpdate(f.ctx, 1, "bob", "Failing over", bot.StatusIdentified); err != nil {
@@ -152,7 +152,7 @@ func TestLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.clock.Advance(time.Hour)
-	inc, err = f.svc.Resolve(f.ctx, 1, "bob", "failed over to the standby")
+	inc, err = f.svc.Resolve(f.ctx, bot.Cause{}, 1, "bob", "failed over to the standby")
 	if err != nil || inc.ResolvedAt == nil {
 		t.Fatalf("resolve = %+v, %v", inc, err)
 	}
@@ -207,7 +207,7 @@ func TestForwardJumpCountsAsAcknowledged(t *testing.T) {
 		t.Fatalf("jump = %+v, %v", inc, err)
 	}
 	f.clock.Advance(time.Minute)
-	if _, err := f.svc.Resolve(f.ctx, 1, "bob", ""); err != nil {
+	if _, err := f.svc.Resolve(f.ctx, bot.Cause{}, 1, "bob", ""); err != nil {
 		t.Fatalf("resolve: %v", err)
 	}
 	if inc, err = f.svc.Reopen(f.ctx, 1, "bob"); err != nil {
@@ -230,8 +230,8 @@ func TestRejectedChangesWriteNothing(t *testing.T) {
 		func() error { _, err := f.svc.AssignRole(f.ctx, 1, "a", "pilot", "bob"); return err },
 		func() error { _, err := f.svc.AssignRole(f.ctx, 1, "a", "scribe", "@"); return err },
 		func() error { _, err := f.svc.AddNote(f.ctx, 1, "a", " \u200b "); return err },
-		func() error { _, err := f.svc.Ack(f.ctx, 99, "a"); return err },
-		func() error { _, err := f.svc.CompleteAction(f.ctx, 1, "a", 5); return err },
+		func() error { _, err := f.svc.Ack(f.ctx, bot.Cause{}, 99, "a"); return err },
+		func() error { _, err := f.svc.CompleteAction(f.ctx, bot.Cause{}, 1, "a", 5); return err },
 		func() error { _, err := f.svc.SetField(f.ctx, 1, "a", bot.FieldTitle, "\x00"); return err },
 		func() error {
 			_, err := f.svc.SetTime(f.ctx, 1, "a", bot.TimeStarted, f.clock.At(time.Hour))
@@ -315,13 +315,13 @@ func TestActionItems(t *testing.T) {
 	if a2.Seq != 2 {
 		t.Errorf("second seq = %d", a2.Seq)
 	}
-	f.svc.Resolve(f.ctx, 1, "a", "")
+	f.svc.Resolve(f.ctx, bot.Cause{}, 1, "a", "")
 	f.svc.Close(f.ctx, 1, "a")
-	done, err := f.svc.CompleteAction(f.ctx, 1, "bob", 1) // after close: actions outlive the incident
+	done, err := f.svc.CompleteAction(f.ctx, bot.Cause{}, 1, "bob", 1) // after close: actions outlive the incident
 	if err != nil || done.Status != bot.ActionDone || done.DoneAt == nil {
 		t.Fatalf("done = %+v, %v", done, err)
 	}
-	if _, err := f.svc.CompleteAction(f.ctx, 1, "bob", 1); bot.ErrorCode(err) != bot.CodeConflict {
+	if _, err := f.svc.CompleteAction(f.ctx, bot.Cause{}, 1, "bob", 1); bot.ErrorCode(err) != bot.CodeConflict {
 		t.Errorf("done twice = %v", err)
 	}
 	open, _ := f.svc.Actions(f.ctx, bot.ActionFilter{OpenOnly: true})

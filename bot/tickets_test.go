@@ -55,7 +55,7 @@ func claimAll(t *testing.T, st bot.Store, now time.Time) []bot.Job {
 func kindsOf(js []bot.Job) []string {
 	var ks []string
 	for _, j := range js {
-		ks = append(ks, j.Kind)
+		ks = append(ks, string(j.Kind))
 	}
 	slices.Sort(ks)
 	return ks
@@ -81,12 +81,12 @@ func TestTicketJobs(t *testing.T) {
 	if got := kindsOf(js); !slices.Equal(got, []string{"jira.sync", "servicenow.sync"}) {
 		t.Fatalf("declare wrote %v", got)
 	}
-	if js[0].OrderKey != js[0].Kind[:len(js[0].Kind)-5]+":INC-2" || js[0].CoalesceKey == "" {
+	if js[0].OrderKey != js[0].Kind.Target()+":INC-2" || js[0].CoalesceKey == "" {
 		t.Errorf("sync job keys = %q / %q", js[0].OrderKey, js[0].CoalesceKey)
 	}
 
 	// A burst of state changes coalesces; comments do not.
-	must(svc.Ack(ctx, inc.Number, "bob"))
+	must(svc.Ack(ctx, bot.Cause{}, inc.Number, "bob"))
 	must(svc.SetSeverity(ctx, inc.Number, "bob", bot.SEV1))
 	must(svc.PostUpdate(ctx, inc.Number, "bob", "Failing over", ""))
 	must(svc.AddNote(ctx, inc.Number, "bob", "db-3 is the culprit"))
@@ -112,17 +112,18 @@ func TestTicketJobs(t *testing.T) {
 	}
 
 	// A change that came from Jira writes nothing back to Jira.
-	must(svc.MirrorNote(bot.WithOrigin(ctx, "jira"), inc.Number, "jira", "dana", "commented in Jira", nil))
+	fromJira := bot.Cause{Origin: "jira"}
+	must(svc.MirrorNote(ctx, fromJira, inc.Number, "dana", "commented in Jira", nil))
 	if got := kindsOf(claimAll(t, st, clk.Now())); !slices.Equal(got, []string{"servicenow.comment"}) {
 		t.Fatalf("mirrored note wrote %v", got)
 	}
-	must(svc.SetLink(bot.WithOrigin(ctx, "jira"), inc.Number, "warroom", "jira", bot.Link{ID: "OPS-1"}))
+	must(svc.SetLink(ctx, fromJira, inc.Number, "warroom", "jira", bot.Link{ID: "OPS-1"}))
 	if got := kindsOf(claimAll(t, st, clk.Now())); len(got) != 0 {
 		t.Fatalf("linking wrote %v", got)
 	}
 
 	// Below the threshold but linked: synced.
-	must(svc.SetLink(bot.WithOrigin(ctx, "jira"), low.Number, "warroom", "jira", bot.Link{ID: "OPS-2"}))
+	must(svc.SetLink(ctx, fromJira, low.Number, "warroom", "jira", bot.Link{ID: "OPS-2"}))
 	claimAll(t, st, clk.Now())
 	must(svc.SetField(ctx, low.Number, "bob", bot.FieldTitle, "Renamed"))
 	if got := kindsOf(claimAll(t, st, clk.Now())); !slices.Equal(got, []string{"jira.sync"}) {
@@ -134,7 +135,7 @@ func TestTicketJobs(t *testing.T) {
 	if got := kindsOf(claimAll(t, st, clk.Now())); !slices.Equal(got, []string{"servicenow.sync"}) {
 		t.Fatalf("RequestTicketSync wrote %v", got)
 	}
-	item, err := svc.SetActionTicket(bot.WithOrigin(ctx, "jira"), inc.Number, 1, "jira", "OPS-3", "")
+	item, err := svc.SetActionTicket(ctx, fromJira, inc.Number, 1, "jira", "OPS-3", "")
 	if err != nil || item.Ticket != "OPS-3" {
 		t.Fatalf("SetActionTicket = %+v, %v", item, err)
 	}

@@ -17,7 +17,7 @@ func TestBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	resolved := e.declare("Old outage") // INC-2, resolved
-	if _, err := e.svc.Resolve(e.ctx, resolved.Number, "setup", ""); err != nil {
+	if _, err := e.svc.Resolve(e.ctx, bot.Cause{}, resolved.Number, "setup", ""); err != nil {
 		t.Fatal(err)
 	}
 	closed := e.declare("Older outage") // INC-3, closed

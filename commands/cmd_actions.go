@@ -70,7 +70,7 @@ func runActionDone(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	item, err := r.svc.CompleteAction(ctx, c.inc.Number, c.actor, int(n))
+	item, err := r.svc.CompleteAction(ctx, bot.Cause{}, c.inc.Number, c.actor, int(n))
 	if err != nil {
 		return Reply{}, err
 	}

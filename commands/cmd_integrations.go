@@ -74,7 +74,7 @@ func runTicket(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("create ticket for %s: %w", c.inc.Key(), err)
 	}
-	inc, err := r.svc.SetLink(ctx, c.inc.Number, c.actor, sys, l)
+	inc, err := r.svc.SetLink(ctx, bot.Cause{}, c.inc.Number, c.actor, sys, l)
 	if err != nil {
 		return Reply{}, err
 	}

@@ -11,7 +11,7 @@ func runAck(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if err := c.noArgs(); err != nil {
 		return Reply{}, err
 	}
-	inc, err := r.svc.Ack(ctx, c.inc.Number, c.actor)
+	inc, err := r.svc.Ack(ctx, bot.Cause{}, c.inc.Number, c.actor)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -79,7 +79,7 @@ func runNote(ctx context.Context, r *Router, c *call) (Reply, error) {
 }
 
 func runResolve(ctx context.Context, r *Router, c *call) (Reply, error) {
-	inc, err := r.svc.Resolve(ctx, c.inc.Number, c.actor, text(c.args))
+	inc, err := r.svc.Resolve(ctx, bot.Cause{}, c.inc.Number, c.actor, text(c.args))
 	if err != nil {
 		return Reply{}, err
 	}

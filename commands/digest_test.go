@@ -10,6 +10,7 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/digest"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/engine/digests"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
@@ -29,12 +30,12 @@ func newDigestEnv(t *testing.T, chart digest.ChartFunc) *env {
 	if err != nil {
 		t.Fatalf("new service: %v", err)
 	}
-	runner, err := digest.NewRunner(digest.RunnerConfig{Targets: []string{"console"}, Owner: "test", Now: clk.Now},
+	runner, err := digests.NewRunner(digests.RunnerConfig{Targets: []string{"console"}, Owner: "test", Now: clk.Now},
 		store, digest.NewBuilder(store, nil, chart), nil)
 	if err != nil {
 		t.Fatalf("new digest runner: %v", err)
 	}
-	r, err := commands.New(svc, commands.Config{Now: clk.Now, Digester: digest.Command{Runner: runner}}, nil)
+	r, err := commands.New(svc, commands.Config{Now: clk.Now, Digester: digests.Command{Runner: runner}}, nil)
 	if err != nil {
 		t.Fatalf("new router: %v", err)
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/kpi"
-	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/console"
 	"github.com/warroom/warroom/integrations/generic"
 	"github.com/warroom/warroom/integrations/jira"

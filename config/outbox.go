@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/engine/outbox"
 )
 
 // Outbox is the outbox section: it tunes the worker that delivers every

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/schedule"
 	"github.com/warroom/warroom/integrations/pagerduty"
 )
 
@@ -123,7 +122,7 @@ func (e *Escalation) fill() {
 		e.Levels = slices.Clone(bot.DefaultEscalationLevels)
 	}
 	if e.Interval <= 0 {
-		e.Interval = schedule.DefaultInterval
+		e.Interval = bot.DefaultCheckInterval
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/schedule"
 	"github.com/warroom/warroom/integrations/pagerduty"
 )
 
@@ -82,7 +81,7 @@ func TestPagingDefaults(t *testing.T) {
 	if c.Escalation.Enabled {
 		t.Error("escalation.enabled: false left escalation on")
 	}
-	want := Escalation{Levels: bot.DefaultEscalationLevels, Mention: nil, Interval: schedule.DefaultInterval}
+	want := Escalation{Levels: bot.DefaultEscalationLevels, Mention: nil, Interval: bot.DefaultCheckInterval}
 	if diff := cmp.Diff(want, c.Escalation); diff != "" {
 		t.Errorf("escalation (-want +got):\n%s", diff)
 	}

@@ -5,6 +5,9 @@
 //	bot                    → the standard library only
 //	bot/*                  → bot, bot/kpi (+ the standard library); bot/kpi
 //	                         is pure maths over bot, so bot/digest may render it
+//	engine, engine/*       → bot, bot/*, engine/* (the worker, the scheduler
+//	                         and the digest runner move the domain's jobs
+//	                         and time)
 //	commands               → bot, bot/*
 //	storage/internal/*     → bot, storage/internal/*
 //	storage/*              → bot, storage/internal/*
@@ -12,8 +15,9 @@
 //	                         every integration share)
 //	integrations/internal  → bot, bot/*, commands, internal/*, integrations/internal/*
 //	integrations/X         → commands, bot, bot/*, internal/*, integrations/internal/*,
-//	                         its own subpackages; never another integration
-//	config                 → bot, bot/*, integrations/* (their types and
+//	                         its own subpackages; never another integration,
+//	                         never engine (integrations/internal neither)
+//	config                 → bot, bot/*, engine/*, integrations/* (their types and
 //	                         defaults), internal/*
 //	cmd/*                  → anything
 //
@@ -147,6 +151,10 @@ func allowed(module, from, imp string) string {
 		if !std && rel != "bot" && (rel != "bot/kpi" || from == "bot/kpi") {
 			return "bot/* imports bot, bot/kpi and the standard library only"
 		}
+	case under(from, "engine"):
+		if internal && !isBot(rel) && !under(rel, "engine") {
+			return "engine imports bot, bot/* and engine/* only"
+		}
 	case from == "commands" || strings.HasPrefix(from, "commands/"):
 		if internal && !isBot(rel) && !under(rel, "commands") {
 			return "commands imports bot and bot/* only"
@@ -160,12 +168,15 @@ func allowed(module, from, imp string) string {
 			return "internal/* imports bot and internal/* only"
 		}
 	case under(from, "integrations/internal"):
+		if internal && under(rel, "engine") {
+			return "integrations never import engine"
+		}
 		if internal && !isBot(rel) && rel != "commands" && !under(rel, "internal") && !under(rel, "integrations/internal") {
 			return "integrations/internal imports bot, bot/*, commands and internal/* only"
 		}
 	case under(from, "config"):
-		if internal && !isBot(rel) && !under(rel, "integrations") && !under(rel, "internal") && !under(rel, "config") {
-			return "config imports bot, bot/*, integrations/* and internal/* only"
+		if internal && !isBot(rel) && !under(rel, "integrations") && !under(rel, "internal") && !under(rel, "config") && !under(rel, "engine") {
+			return "config imports bot, bot/*, engine/*, integrations/* and internal/* only"
 		}
 	case strings.HasPrefix(from, "integrations/"):
 		own := integrationOf(from)
@@ -174,6 +185,9 @@ func allowed(module, from, imp string) string {
 		}
 		if strings.HasPrefix(rel, "integrations/") {
 			return "no integration imports another"
+		}
+		if under(rel, "engine") {
+			return "integrations never import engine"
 		}
 		return "integrations import commands, bot, bot/*, internal/* and integrations/internal only"
 	}

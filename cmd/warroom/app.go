@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
-	"github.com/warroom/warroom/bot/schedule"
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/config"
+	"github.com/warroom/warroom/engine/outbox"
+	"github.com/warroom/warroom/engine/schedule"
 	"github.com/warroom/warroom/integrations/api"
 	"github.com/warroom/warroom/integrations/console"
 	"github.com/warroom/warroom/storage/postgres"
@@ -28,14 +28,16 @@ const (
 )
 
 // App is a running warroom: the store, the domain service, the command
-// router, the adapters, the outbox worker and the HTTP server.
+// router, the adapters, the engine (outbox worker and scheduler) and the
+// HTTP server.
 type App struct {
 	cfg     config.Config
 	log     *slog.Logger
 	store   bot.Store
 	svc     *bot.Service
 	worker  *outbox.Worker
-	paging  *paging // PagerDuty and the scheduler (paging.go)
+	sched   *schedule.Scheduler // scheduler.go
+	paging  *paging             // PagerDuty (paging.go)
 	slack   *slackApp
 	metrics *metrics
 	handler http.Handler
@@ -115,8 +117,7 @@ func (a *App) build() error {
 	if err != nil {
 		return err
 	}
-	ins.tasks(a.paging.sched)
-	a.paging.sched.Add("maintenance", schedule.Maintenance(svc))
+	a.sched = newScheduler(cfg, svc, ins.runner, log)
 	a.metrics = newMetrics(a.store, a.worker, time.Now, log)
 	routerCfg := commands.Config{Observe: a.metrics.observeCommand, Maintenance: svc.Maintenance()}
 	a.paging.capabilities(&routerCfg, cfg)
@@ -141,14 +142,14 @@ func (a *App) build() error {
 	}
 	con, err := console.New(console.Config{
 		Token: cfg.APIToken.Reveal(), Public: cfg.Public(), Announce: announce, Poke: a.worker.Poke,
-	}, svc, router, a.store, log)
+	}, svc, router, log)
 	if err != nil {
 		return fmt.Errorf("build web console: %w", err)
 	}
 	for kind, h := range con.Handlers() {
 		a.worker.Handle(kind, h)
 	}
-	if a.slack, err = newSlack(cfg, svc, router, a.store, a.worker, routerCfg.Postmortem, log); err != nil {
+	if a.slack, err = newSlack(cfg, svc, router, a.worker, routerCfg.Postmortem, log); err != nil {
 		return err
 	}
 	ins.targets(a.slack.handles())
@@ -182,7 +183,7 @@ func (a *App) Run(ctx context.Context) error {
 	workerDone := make(chan error, 1)
 	go func() { workerDone <- a.worker.Run(workerCtx) }()
 	schedDone := make(chan struct{})
-	go a.paging.run(workerCtx, schedDone)
+	go runScheduler(workerCtx, a.sched, schedDone)
 	go a.slack.run(workerCtx)
 	served := make(chan error, 1)
 	go func() { served <- a.server.Serve(a.ln) }()

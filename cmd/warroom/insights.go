@@ -2,18 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/digest"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/bot/postmortem"
-	"github.com/warroom/warroom/bot/schedule"
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/config"
+	"github.com/warroom/warroom/engine/digests"
+	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/chart"
 	"github.com/warroom/warroom/integrations/console"
 	"github.com/warroom/warroom/integrations/slack"
@@ -42,30 +40,20 @@ func serviceInsights(cfg config.Config) (bot.InsightsConfig, error) {
 
 // insights is the digests and postmortems, wired.
 type insights struct {
-	svc    *bot.Service
-	runner *digest.Runner
+	svc *bot.Service
+
+	runner *digests.Runner
 	cfg    config.Config
 }
 
-// digestStore is what digests need from the store.
-type digestStore interface {
-	bot.Store
-	bot.InsightsReader
-	bot.HistoryStore
-}
-
 func newInsights(cfg config.Config, svc *bot.Service, store bot.Store, w *outbox.Worker, log *slog.Logger) (*insights, error) {
-	ds, ok := store.(digestStore)
-	if !ok {
-		return nil, errors.New("build digests: the store cannot sum up KPIs")
-	}
 	var scheds []digest.Schedule
 	for _, d := range cfg.Insights.Digests {
 		scheds = append(scheds, d.Schedule())
 	}
-	runner, err := digest.NewRunner(digest.RunnerConfig{
+	runner, err := digests.NewRunner(digests.RunnerConfig{
 		Schedules: scheds, Targets: []string{console.Platform}, Owner: w.Owner(), AfterPost: w.Poke,
-	}, ds, digest.NewBuilder(ds, cfg.SLAs, chart.Draw), log)
+	}, store, digest.NewBuilder(store, cfg.SLAs, chart.Draw), log)
 	if err != nil {
 		return nil, fmt.Errorf("build digests: %w", err)
 	}
@@ -74,7 +62,8 @@ func newInsights(cfg config.Config, svc *bot.Service, store bot.Store, w *outbox
 
 // capabilities fills the router's Digester and Postmortem.
 func (in *insights) capabilities(rc *commands.Config) {
-	rc.Digester = digest.Command{Runner: in.runner, Defaults: in.defaults()}
+
+	rc.Digester = digests.Command{Runner: in.runner, Defaults: in.defaults()}
 	if !in.cfg.Insights.Postmortem.Off {
 		rc.Postmortem = postmortems{svc: in.svc}
 	}
@@ -85,22 +74,11 @@ func (in *insights) defaults() digest.Options {
 	return digest.Options{Location: in.cfg.Insights.Calendar.Location}
 }
 
-// tasks adds the reminder and digest tasks to the scheduler.
-func (in *insights) tasks(s *schedule.Scheduler) {
-	s.Add("reminders", func(ctx context.Context, now time.Time) error {
-		_, err := in.svc.FireReminders(ctx, now, 0)
-		return err
-	})
-	if len(in.cfg.Insights.Digests) > 0 {
-		s.Add("digests", in.runner.Tick)
-	}
-}
-
 // targets sends digests to the console and to every chat target that
 // handles digest jobs.
-func (in *insights) targets(w map[string]bool) {
+func (in *insights) targets(w map[bot.JobKind]bool) {
 	t := []string{console.Platform}
-	if w[slack.Platform+"."+bot.EffectDigest] {
+	if w[bot.JobKindOf(slack.Platform, bot.EffectDigest)] {
 		t = append(t, slack.Platform)
 	}
 	in.runner.SetTargets(t)
@@ -115,8 +93,8 @@ func (p postmortems) Draft(ctx context.Context, inc *bot.Incident) (string, erro
 }
 
 // handles lists the outbox job kinds Slack handles; none when Slack is off.
-func (s *slackApp) handles() map[string]bool {
-	out := map[string]bool{}
+func (s *slackApp) handles() map[bot.JobKind]bool {
+	out := map[bot.JobKind]bool{}
 	if s == nil {
 		return out
 	}

@@ -53,7 +53,7 @@ func TestInsightsScenario(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitMessages(t, r, inc.Channels["console"], "Postmortem draft: INC-1")
-	pm, err := r.app.store.(digestStore).Postmortem(context.Background(), 1)
+	pm, err := r.app.store.Postmortem(context.Background(), 1)
 	if err != nil || pm.Version != 2 {
 		t.Fatalf("stored postmortem = %+v, %v; want version 2 (resolve, then regenerate)", pm, err)
 	}

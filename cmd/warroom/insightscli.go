@@ -17,12 +17,14 @@ import (
 	"github.com/warroom/warroom/bot/history"
 	"github.com/warroom/warroom/bot/kpi"
 	"github.com/warroom/warroom/config"
+	"github.com/warroom/warroom/engine/digests"
 	"github.com/warroom/warroom/integrations/chart"
 )
 
 // open loads the configuration and opens the database for a one-shot
 // command; close releases both.
-func (c *cli) open(ctx context.Context, name string) (config.Config, digestStore, func(), bool) {
+
+func (c *cli) open(ctx context.Context, name string) (config.Config, bot.Store, func(), bool) {
 	cfg, ok := c.load(name)
 	if !ok {
 		return config.Config{}, nil, nil, false
@@ -33,13 +35,8 @@ func (c *cli) open(ctx context.Context, name string) (config.Config, digestStore
 		fmt.Fprintf(c.stderr, "warroom %s: %v\n", name, err)
 		return config.Config{}, nil, nil, false
 	}
-	ds, ok := store.(digestStore)
-	if !ok {
-		_ = store.Close()
-		fmt.Fprintf(c.stderr, "warroom %s: this database cannot sum up KPIs\n", name)
-		return config.Config{}, nil, nil, false
-	}
-	return cfg, ds, func() { _ = store.Close() }, true
+
+	return cfg, store, func() { _ = store.Close() }, true
 }
 
 // digest: warroom digest [--period 7d] [--severity sev1,sev2] [--sections a,b] [--post].
@@ -81,7 +78,7 @@ func (c *cli) digest(ctx context.Context, args []string) int {
 	for _, d := range cfg.Insights.Digests {
 		scheds = append(scheds, d.Schedule())
 	}
-	runner, err := digest.NewRunner(digest.RunnerConfig{Schedules: scheds, Targets: chatTargets(cfg), Owner: "warroom digest"},
+	runner, err := digests.NewRunner(digests.RunnerConfig{Schedules: scheds, Targets: chatTargets(cfg), Owner: "warroom digest"},
 		store, digest.NewBuilder(store, cfg.SLAs, chart.Draw), nil)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "warroom digest: %v\n", err)
@@ -99,7 +96,7 @@ func (c *cli) digest(ctx context.Context, args []string) int {
 			return exitError
 		}
 		for _, ch := range chans {
-			if _, err := (digest.Command{Runner: runner, Defaults: o}).Digest(ctx, p, ch); err != nil {
+			if _, err := (digests.Command{Runner: runner, Defaults: o}).Digest(ctx, p, ch); err != nil {
 				fmt.Fprintf(c.stderr, "warroom digest: post to %s: %v\n", ch, err)
 				return exitError
 			}

@@ -9,7 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/internal/httpx"
 )
 

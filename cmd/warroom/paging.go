@@ -1,17 +1,14 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
-	"github.com/warroom/warroom/bot/schedule"
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/config"
+	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/pagerduty"
 )
 
@@ -26,17 +23,15 @@ func servicePaging(cfg config.Config) (bot.PagingConfig, bot.EscalationConfig) {
 	return p, e
 }
 
-// paging is the PagerDuty integration and the scheduler, wired.
+// paging is the PagerDuty integration, wired.
 type paging struct {
-	pd    *pagerduty.Client // nil when PagerDuty is not configured
-	sched *schedule.Scheduler
+	pd *pagerduty.Client // nil when PagerDuty is not configured
 }
 
-// newPaging builds the PagerDuty integration (when configured), registers
-// its outbox handlers and the escalation task.
+// newPaging builds the PagerDuty integration (when configured) and
+// registers its outbox handlers.
 func newPaging(cfg config.Config, svc *bot.Service, worker *outbox.Worker, log *slog.Logger) (*paging, error) {
-	p := &paging{sched: schedule.New(schedule.Config{Interval: cfg.Escalation.Interval}, log)}
-	p.sched.Add("escalation", schedule.Escalation(svc))
+	p := &paging{}
 	pdc := cfg.PagerDuty
 	if !pdc.RoutingKey.IsSet() && !pdc.Token.IsSet() {
 		return p, nil
@@ -79,12 +74,3 @@ func (p *paging) register(mux *http.ServeMux) {
 		p.pd.Register(mux)
 	}
 }
-
-// run runs the scheduler until ctx ends and closes done.
-func (p *paging) run(ctx context.Context, done chan<- struct{}) {
-	defer close(done)
-	_ = p.sched.Run(ctx)
-}
-
-// schedulerStopTimeout bounds the wait for a scheduler tick in flight.
-const schedulerStopTimeout = 5 * time.Second

@@ -66,7 +66,7 @@ func TestRouteDryRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := alerts[:1]
-	if _, err := svc.HandleAlerts(ctx, first); err != nil {
+	if _, err := svc.HandleAlerts(ctx, bot.Cause{}, first); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()

@@ -7,9 +7,9 @@ import (
 	"net/http"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/config"
+	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/console"
 	"github.com/warroom/warroom/integrations/slack"
 )
@@ -34,7 +34,8 @@ type slackApp struct {
 
 // newSlack builds the Slack app and registers its outbox handlers, or
 // returns nil when Slack is not configured.
-func newSlack(cfg config.Config, svc *bot.Service, router *commands.Router, store bot.Store, w *outbox.Worker, pm commands.Postmortems, log *slog.Logger) (*slackApp, error) {
+
+func newSlack(cfg config.Config, svc *bot.Service, router *commands.Router, w *outbox.Worker, pm commands.Postmortems, log *slog.Logger) (*slackApp, error) {
 	if !cfg.SlackOn() {
 		return nil, nil
 	}
@@ -44,7 +45,7 @@ func newSlack(cfg config.Config, svc *bot.Service, router *commands.Router, stor
 		APIURL: cfg.Slack.APIURL, Announce: cfg.AnnounceChannel,
 		Responders: cfg.Slack.Responders, UserGroups: cfg.Slack.UserGroups,
 		PostmortemDrafts: pm != nil, Poke: w.Poke,
-	}, svc, router, store, log)
+	}, svc, router, log)
 	if err != nil {
 		return nil, fmt.Errorf("build slack app: %w", err)
 	}

@@ -8,9 +8,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/config"
+	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/jira"
 	"github.com/warroom/warroom/integrations/servicenow"
 )

@@ -82,7 +82,7 @@ func (c *Console) chatState(ctx context.Context, name, active string) (*chatData
 	}
 	d.layout = lay
 	if d.Known {
-		msgs, err := c.store.Messages(ctx, Platform, name, historyLimit)
+		msgs, err := c.svc.Messages(ctx, Platform, name, historyLimit)
 		if err != nil {
 			return nil, fmt.Errorf("read messages of %s: %w", name, err)
 		}

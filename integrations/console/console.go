@@ -1,7 +1,6 @@
 package console
 
 import (
-	"context"
 	"errors"
 	"html/template"
 	"log/slog"
@@ -46,13 +45,6 @@ type Config struct {
 	Poke func()
 }
 
-// Store is what the console needs of the store: its messages.
-type Store interface {
-	InTx(ctx context.Context, fn func(tx bot.Tx) error) error
-	MessageByRef(ctx context.Context, platform, ref string) (*bot.PostedMessage, error)
-	Messages(ctx context.Context, platform, channel string, limit int) ([]bot.PostedMessage, error)
-}
-
 // Console serves the web console and delivers the console's outbox jobs.
 type Console struct {
 	cfg      Config
@@ -61,7 +53,6 @@ type Console struct {
 	poke     func()
 	svc      *bot.Service
 	router   *commands.Router
-	store    Store
 	log      *slog.Logger
 	pages    map[string]*template.Template
 	csrf     *http.CrossOriginProtection
@@ -69,9 +60,9 @@ type Console struct {
 }
 
 // New builds the console.
-func New(cfg Config, svc *bot.Service, router *commands.Router, store Store, log *slog.Logger) (*Console, error) {
-	if svc == nil || router == nil || store == nil {
-		return nil, errors.New("console: nil service, router or store")
+func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger) (*Console, error) {
+	if svc == nil || router == nil {
+		return nil, errors.New("console: nil service or router")
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -96,7 +87,7 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, store Store, log
 		return nil, err
 	}
 	c := &Console{
-		cfg: cfg, announce: announce, poll: poll, poke: poke, svc: svc, router: router, store: store,
+		cfg: cfg, announce: announce, poll: poll, poke: poke, svc: svc, router: router,
 		log: log.With("integration", Platform), pages: pages, csrf: http.NewCrossOriginProtection(),
 	}
 	if cfg.Token != "" {
@@ -145,13 +136,13 @@ func (c *Console) Register(mux *http.ServeMux) {
 }
 
 // Handlers are the console's outbox handlers, by job kind.
-func (c *Console) Handlers() map[string]func(ctx context.Context, job bot.Job) error {
-	return map[string]func(ctx context.Context, job bot.Job) error{
-		Platform + "." + bot.EffectOpen:     c.handleOpen,
-		Platform + "." + bot.EffectCard:     c.handleCard,
-		Platform + "." + bot.EffectPost:     c.handlePost,
-		Platform + "." + bot.EffectAnnounce: c.handleAnnounce,
-		Platform + "." + bot.EffectDigest:   c.handleDigest,
+func (c *Console) Handlers() map[bot.JobKind]bot.Handler {
+	return map[bot.JobKind]bot.Handler{
+		bot.JobKindOf(Platform, bot.EffectOpen):     c.handleOpen,
+		bot.JobKindOf(Platform, bot.EffectCard):     c.handleCard,
+		bot.JobKindOf(Platform, bot.EffectPost):     c.handlePost,
+		bot.JobKindOf(Platform, bot.EffectAnnounce): c.handleAnnounce,
+		bot.JobKindOf(Platform, bot.EffectDigest):   c.handleDigest,
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"strconv"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 )
 
 // Message refs: the stable identity of each message the console keeps, so
@@ -42,7 +41,7 @@ func (c *Console) handleCard(ctx context.Context, job bot.Job) error {
 func (c *Console) handlePost(ctx context.Context, job bot.Job) error {
 	var p bot.PostPayload
 	if err := json.Unmarshal(job.Payload, &p); err != nil {
-		return outbox.Permanent(fmt.Errorf("decode post payload of job %d: %w", job.ID, err))
+		return bot.Permanent(fmt.Errorf("decode post payload of job %d: %w", job.ID, err))
 	}
 	inc, ch, err := c.channelOf(ctx, job)
 	if err != nil {
@@ -64,11 +63,11 @@ func (c *Console) handlePost(ctx context.Context, job bot.Job) error {
 // channel, creating (linking) it on first use.
 func (c *Console) channelOf(ctx context.Context, job bot.Job) (*bot.Incident, string, error) {
 	if job.Incident == 0 {
-		return nil, "", outbox.Permanent(fmt.Errorf("job %d (%s) names no incident", job.ID, job.Kind))
+		return nil, "", bot.Permanent(fmt.Errorf("job %d (%s) names no incident", job.ID, job.Kind))
 	}
 	inc, err := c.svc.Get(ctx, job.Incident)
 	if bot.ErrorCode(err) == bot.CodeNotFound {
-		return nil, "", outbox.Permanent(fmt.Errorf("job %d: %w", job.ID, err))
+		return nil, "", bot.Permanent(fmt.Errorf("job %d: %w", job.ID, err))
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("load %s: %w", bot.FormatKey(job.Incident), err)
@@ -102,14 +101,14 @@ func (c *Console) saveCards(ctx context.Context, inc *bot.Incident, ch string) e
 func (c *Console) save(ctx context.Context, channel, ref string, incident int64, m bot.Message) error {
 	body, err := json.Marshal(m)
 	if err != nil {
-		return outbox.Permanent(fmt.Errorf("encode message %s: %w", ref, err))
+		return bot.Permanent(fmt.Errorf("encode message %s: %w", ref, err))
 	}
 	now := c.svc.Now()
 	pm := &bot.PostedMessage{
 		Platform: Platform, Channel: channel, Ref: ref, ExternalID: ref,
 		Incident: incident, Body: body, CreatedAt: now, UpdatedAt: now,
 	}
-	old, err := c.store.MessageByRef(ctx, Platform, ref)
+	old, err := c.svc.MessageByRef(ctx, Platform, ref)
 	switch {
 	case errors.Is(err, bot.ErrNotFound):
 	case err != nil:
@@ -120,7 +119,7 @@ func (c *Console) save(ctx context.Context, channel, ref string, incident int64,
 		}
 		pm.ID, pm.CreatedAt = old.ID, old.CreatedAt
 	}
-	if err := c.store.InTx(ctx, func(tx bot.Tx) error { return tx.SaveMessage(ctx, pm) }); err != nil {
+	if err := c.svc.SaveMessage(ctx, pm); err != nil {
 		return fmt.Errorf("save message %s: %w", ref, err)
 	}
 	return nil

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 )
 
 // handleDigest posts a KPI digest in its channel (created on first use
@@ -18,11 +17,11 @@ import (
 func (c *Console) handleDigest(ctx context.Context, job bot.Job) error {
 	var p bot.DigestPayload
 	if err := json.Unmarshal(job.Payload, &p); err != nil {
-		return outbox.Permanent(fmt.Errorf("decode digest of job %d: %w", job.ID, err))
+		return bot.Permanent(fmt.Errorf("decode digest of job %d: %w", job.ID, err))
 	}
 	ch := strings.TrimPrefix(strings.TrimSpace(p.Channel), "#")
 	if ch == "" {
-		return outbox.Permanent(fmt.Errorf("digest job %d names no channel", job.ID))
+		return bot.Permanent(fmt.Errorf("digest job %d names no channel", job.ID))
 	}
 	return c.save(ctx, ch, jobRef(job.ID), 0, p.Message)
 }

@@ -15,6 +15,6 @@
 // API token through a login form that sets a cookie. Browser POSTs are
 // checked against cross-origin requests.
 //
-// It may import the standard library, bot, commands, bot/outbox and
+// It may import the standard library, bot, commands and
 // integrations/internal.
 package console

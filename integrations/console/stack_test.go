@@ -12,8 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/api"
 	"github.com/warroom/warroom/integrations/console"
 	"github.com/warroom/warroom/internal/httpx"
@@ -51,7 +51,7 @@ func newStack(t *testing.T, cfg console.Config) *stack {
 	if cfg.Poke == nil {
 		cfg.Poke = w.Poke
 	}
-	c, err := console.New(cfg, svc, router, store, log)
+	c, err := console.New(cfg, svc, router, log)
 	if err != nil {
 		t.Fatal(err)
 	}

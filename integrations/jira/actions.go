@@ -10,7 +10,6 @@ import (
 	jira "github.com/andygrunwald/go-jira"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/integrations/internal/ticket"
 )
 
@@ -23,7 +22,7 @@ func (j *Jira) handleAction(ctx context.Context, job bot.Job) error {
 	}
 	var p bot.TicketAction
 	if err := json.Unmarshal(job.Payload, &p); err != nil || p.Seq <= 0 {
-		return outbox.Permanent(fmt.Errorf("decode ticket action: %v", err))
+		return bot.Permanent(fmt.Errorf("decode ticket action: %v", err))
 	}
 	inc, err := j.incident(ctx, job.Incident)
 	if err != nil {
@@ -45,7 +44,7 @@ func (j *Jira) handleAction(ctx context.Context, job bot.Job) error {
 		}
 	}
 	if item == nil {
-		return outbox.Permanent(fmt.Errorf("%s has no action item #%d", inc.Key(), p.Seq))
+		return bot.Permanent(fmt.Errorf("%s has no action item #%d", inc.Key(), p.Seq))
 	}
 	key := item.Ticket
 	if key == "" {
@@ -74,7 +73,7 @@ func (j *Jira) handleAction(ctx context.Context, job bot.Job) error {
 		j.metrics.Writes.WithLabelValues("link").Inc()
 	}
 	if item.Ticket != key {
-		if _, err := j.svc.SetActionTicket(bot.WithOrigin(ctx, System), inc.Number, item.Seq, System, key, j.browseURL(key)); err != nil {
+		if _, err := j.svc.SetActionTicket(ctx, bot.Cause{Origin: System}, inc.Number, item.Seq, System, key, j.browseURL(key)); err != nil {
 			return fmt.Errorf("record %s on action item #%d: %w", key, item.Seq, err)
 		}
 	}
@@ -128,7 +127,7 @@ func (j *Jira) createAction(ctx context.Context, inc *bot.Incident, a *bot.Actio
 			return "", j.outcome(what, err)
 		}
 		j.metrics.Errors.WithLabelValues(ticket.Class(err)).Inc()
-		return "", outbox.RetryAfter(fmt.Errorf("%s (outcome unknown: the next attempt looks it up first): %w", what, err), max(lookupWait, hintOf(err)))
+		return "", bot.RetryAfter(fmt.Errorf("%s (outcome unknown: the next attempt looks it up first): %w", what, err), max(lookupWait, hintOf(err)))
 	}
 	j.metrics.Writes.WithLabelValues("create").Inc()
 	return issue.Key, nil

@@ -31,7 +31,7 @@ func TestActionItemsBecomeLinkedIssues(t *testing.T) {
 	if items[0].Ticket != "OPS-2" {
 		t.Fatalf("action ticket = %q", items[0].Ticket)
 	}
-	must[*bot.ActionItem](t)(e.svc.CompleteAction(e.ctx, inc.Number, "bob", 1))
+	must[*bot.ActionItem](t)(e.svc.CompleteAction(e.ctx, bot.Cause{}, inc.Number, "bob", 1))
 	e.drain()
 	if got := e.fake.withLabel("warroom-inc-1-action-1")[0].Status; got != "Done" {
 		t.Fatalf("action issue status = %q, want Done", got)

@@ -7,6 +7,6 @@
 // lands on the incident's timeline.
 //
 // It talks to Jira REST v2 (wiki markup) with github.com/andygrunwald/go-jira.
-// It may import the standard library, bot, bot/outbox, commands,
+// It may import the standard library, bot, commands,
 // integrations/internal and its client libraries; never another integration.
 package jira

@@ -59,7 +59,7 @@ func TestCreateCutOffIsAdoptedNotDuplicated(t *testing.T) {
 	if n := e.drain(); n != 0 {
 		t.Fatalf("retried before the lookup wait: %d", n)
 	}
-	must[*bot.Incident](t)(e.svc.Ack(e.ctx, inc.Number, "bob"))
+	must[*bot.Incident](t)(e.svc.Ack(e.ctx, bot.Cause{}, inc.Number, "bob"))
 	e.clock.Advance(2 * time.Second)
 	e.drain()
 	e.checkOneIssue(inc.Number)
@@ -88,7 +88,7 @@ func TestUnauthorizedStopsAndReportsOnce(t *testing.T) {
 	e := newEnv(t, func(c *jira.Config) { c.Token = "wrong" })
 	inc := e.declare(bot.SEV1, "Login broken")
 	e.drain()
-	must[*bot.Incident](t)(e.svc.Ack(e.ctx, inc.Number, "bob"))
+	must[*bot.Incident](t)(e.svc.Ack(e.ctx, bot.Cause{}, inc.Number, "bob"))
 	must[*bot.Incident](t)(e.svc.AddNote(e.ctx, inc.Number, "bob", "looking"))
 	sent := e.fake.requests.Load()
 	for range 4 {
@@ -153,7 +153,7 @@ func TestBurstCoalescesIntoFewWritesInOrder(t *testing.T) {
 		title := fmt.Sprintf("Cache stampede, step %d", i+1)
 		must[*bot.Incident](t)(e.svc.SetField(e.ctx, inc.Number, "bob", bot.FieldTitle, title))
 		if i == 9 {
-			must[*bot.Incident](t)(e.svc.Ack(e.ctx, inc.Number, "bob"))
+			must[*bot.Incident](t)(e.svc.Ack(e.ctx, bot.Cause{}, inc.Number, "bob"))
 		}
 	}
 	e.drain()

@@ -23,16 +23,16 @@ func (stubService) Timeline(context.Context, int64) ([]bot.Entry, error) {
 func (stubService) Actions(context.Context, bot.ActionFilter) ([]bot.ActionItem, error) {
 	return nil, nil
 }
-func (stubService) SetLink(context.Context, int64, string, string, bot.Link) (*bot.Incident, error) {
+func (stubService) SetLink(context.Context, bot.Cause, int64, string, string, bot.Link) (*bot.Incident, error) {
 	return nil, bot.Errorf(bot.CodeNotFound, "no")
 }
-func (stubService) SetActionTicket(context.Context, int64, int, string, string, string) (*bot.ActionItem, error) {
+func (stubService) SetActionTicket(context.Context, bot.Cause, int64, int, string, string, string) (*bot.ActionItem, error) {
 	return nil, bot.Errorf(bot.CodeNotFound, "no")
 }
-func (stubService) CompleteAction(context.Context, int64, string, int) (*bot.ActionItem, error) {
+func (stubService) CompleteAction(context.Context, bot.Cause, int64, string, int) (*bot.ActionItem, error) {
 	return nil, bot.Errorf(bot.CodeNotFound, "no")
 }
-func (stubService) MirrorNote(context.Context, int64, string, string, string, map[string]string) (*bot.Incident, error) {
+func (stubService) MirrorNote(context.Context, bot.Cause, int64, string, string, map[string]string) (*bot.Incident, error) {
 	return nil, bot.Errorf(bot.CodeNotFound, "no")
 }
 func (stubService) RequestTicketSync(context.Context, int64, string) error { return nil }

@@ -13,7 +13,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/integrations/internal/ticket"
 )
@@ -26,10 +25,10 @@ type Service interface {
 	Get(ctx context.Context, number int64) (*bot.Incident, error)
 	Timeline(ctx context.Context, number int64) ([]bot.Entry, error)
 	Actions(ctx context.Context, f bot.ActionFilter) ([]bot.ActionItem, error)
-	SetLink(ctx context.Context, number int64, actor, system string, l bot.Link) (*bot.Incident, error)
-	SetActionTicket(ctx context.Context, number int64, seq int, system, ticket, url string) (*bot.ActionItem, error)
-	CompleteAction(ctx context.Context, number int64, actor string, seq int) (*bot.ActionItem, error)
-	MirrorNote(ctx context.Context, number int64, system, actor, text string, data map[string]string) (*bot.Incident, error)
+	SetLink(ctx context.Context, cause bot.Cause, number int64, actor, system string, l bot.Link) (*bot.Incident, error)
+	SetActionTicket(ctx context.Context, cause bot.Cause, number int64, seq int, system, ticket, url string) (*bot.ActionItem, error)
+	CompleteAction(ctx context.Context, cause bot.Cause, number int64, actor string, seq int) (*bot.ActionItem, error)
+	MirrorNote(ctx context.Context, cause bot.Cause, number int64, actor, text string, data map[string]string) (*bot.Incident, error)
 	RequestTicketSync(ctx context.Context, number int64, target string) error
 }
 
@@ -49,7 +48,7 @@ type Jira struct {
 
 var (
 	_ commands.Ticketer = (*Jira)(nil)
-	_ outbox.Handler    = (*Jira)(nil).handleSync
+	_ bot.Handler       = (*Jira)(nil).handleSync
 )
 
 // New checks cfg and builds the integration.
@@ -105,11 +104,11 @@ func (j *Jira) System() string { return System }
 func (j *Jira) Target() bot.TicketTarget { return bot.TicketTarget{Name: System, Actions: true} }
 
 // Handlers returns the outbox handlers by job kind.
-func (j *Jira) Handlers() map[string]outbox.Handler {
-	return map[string]outbox.Handler{
-		System + "." + bot.EffectTicketSync:    j.handleSync,
-		System + "." + bot.EffectTicketComment: j.handleComment,
-		System + "." + bot.EffectTicketAction:  j.handleAction,
+func (j *Jira) Handlers() map[bot.JobKind]bot.Handler {
+	return map[bot.JobKind]bot.Handler{
+		bot.JobKindOf(System, bot.EffectTicketSync):    j.handleSync,
+		bot.JobKindOf(System, bot.EffectTicketComment): j.handleComment,
+		bot.JobKindOf(System, bot.EffectTicketAction):  j.handleAction,
 	}
 }
 

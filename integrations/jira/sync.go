@@ -12,7 +12,6 @@ import (
 	jira "github.com/andygrunwald/go-jira"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/integrations/internal/ticket"
 )
 
@@ -46,7 +45,7 @@ func (j *Jira) handleComment(ctx context.Context, job bot.Job) error {
 	}
 	var c bot.TicketComment
 	if err := json.Unmarshal(job.Payload, &c); err != nil || c.Ref == "" {
-		return outbox.Permanent(fmt.Errorf("decode ticket comment: %v", err))
+		return bot.Permanent(fmt.Errorf("decode ticket comment: %v", err))
 	}
 	inc, err := j.incident(ctx, job.Incident)
 	if err != nil {
@@ -89,7 +88,7 @@ func (j *Jira) addComment(ctx context.Context, key, incKey string, c bot.TicketC
 func (j *Jira) incident(ctx context.Context, number int64) (*bot.Incident, error) {
 	inc, err := j.svc.Get(ctx, number)
 	if bot.ErrorCode(err) == bot.CodeNotFound || errors.Is(err, bot.ErrNotFound) {
-		return nil, outbox.Permanent(fmt.Errorf("%s does not exist", bot.FormatKey(number)))
+		return nil, bot.Permanent(fmt.Errorf("%s does not exist", bot.FormatKey(number)))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", bot.FormatKey(number), err)
@@ -169,7 +168,7 @@ func (j *Jira) create(ctx context.Context, inc *bot.Incident) (string, error) {
 			return "", j.outcome(what, err)
 		}
 		j.metrics.Errors.WithLabelValues(ticket.Class(err)).Inc()
-		return "", outbox.RetryAfter(fmt.Errorf("%s (outcome unknown: the next attempt looks it up first): %w", what, err), max(lookupWait, hintOf(err)))
+		return "", bot.RetryAfter(fmt.Errorf("%s (outcome unknown: the next attempt looks it up first): %w", what, err), max(lookupWait, hintOf(err)))
 	}
 	j.metrics.Writes.WithLabelValues("create").Inc()
 	j.log.Info("created jira issue", "incident", inc.Key(), "issue", issue.Key)
@@ -187,7 +186,7 @@ func hintOf(err error) time.Duration {
 // link records the issue on the incident, as a change from Jira itself so
 // that it writes no job back.
 func (j *Jira) link(ctx context.Context, number int64, key string) error {
-	_, err := j.svc.SetLink(bot.WithOrigin(ctx, System), number, "warroom", System, bot.Link{ID: key, URL: j.browseURL(key)})
+	_, err := j.svc.SetLink(ctx, bot.Cause{Origin: System}, number, "warroom", System, bot.Link{ID: key, URL: j.browseURL(key)})
 	if err != nil {
 		return fmt.Errorf("link %s to %s: %w", key, bot.FormatKey(number), err)
 	}

@@ -35,7 +35,7 @@ func TestLifecycleFollowsIncident(t *testing.T) {
 		name string
 		do   func() error
 	}{
-		{"ack", func() error { _, err := e.svc.Ack(e.ctx, 1, "bob"); return err }},
+		{"ack", func() error { _, err := e.svc.Ack(e.ctx, bot.Cause{}, 1, "bob"); return err }},
 		{"update", func() error {
 			_, err := e.svc.PostUpdate(e.ctx, 1, "bob", "Failover to the standby is done", bot.StatusIdentified)
 			return err
@@ -43,9 +43,12 @@ func TestLifecycleFollowsIncident(t *testing.T) {
 		{"note", func() error { _, err := e.svc.AddNote(e.ctx, 1, "bob", "Rolled back deploy 1234"); return err }},
 		{"severity", func() error { _, err := e.svc.SetSeverity(e.ctx, 1, "bob", bot.SEV2); return err }},
 		{"commander", func() error { _, err := e.svc.AssignRole(e.ctx, 1, "bob", "commander", "carol"); return err }},
-		{"resolve", func() error { _, err := e.svc.Resolve(e.ctx, 1, "carol", "Bad config rolled back"); return err }},
+		{"resolve", func() error {
+			_, err := e.svc.Resolve(e.ctx, bot.Cause{}, 1, "carol", "Bad config rolled back")
+			return err
+		}},
 		{"reopen", func() error { _, err := e.svc.Reopen(e.ctx, 1, "carol"); return err }},
-		{"resolve again", func() error { _, err := e.svc.Resolve(e.ctx, 1, "carol", ""); return err }},
+		{"resolve again", func() error { _, err := e.svc.Resolve(e.ctx, bot.Cause{}, 1, "carol", ""); return err }},
 		{"close", func() error { _, err := e.svc.Close(e.ctx, 1, "carol"); return err }},
 	}
 	for _, s := range steps {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/integrations/internal/ticket"
 )
 
@@ -50,7 +49,7 @@ func userError(err error) error {
 	switch {
 	case errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 && ae.Status != 429:
 		return bot.Errorf(bot.CodeInvalid, "Jira refused the issue: %s", ae.Message)
-	case outbox.IsPermanent(err):
+	case bot.IsPermanent(err):
 		return bot.Errorf(bot.CodeInvalid, "Jira refused the issue: %v", err)
 	}
 	return bot.Errorf(bot.CodeUnavailable, "Jira did not answer in time (%v); try /incident ticket again: it finds the issue if it was created", shortErr(err))

@@ -135,7 +135,7 @@ func (j *Jira) handleEvent(ctx context.Context, ev webhookEvent, delivery string
 	if !ok {
 		return "ignored: not a warroom issue", nil
 	}
-	ctx = bot.WithOrigin(ctx, System)
+	cause := bot.Cause{Origin: System}
 	key := ev.Issue.Key
 	switch {
 	case ev.Comment != nil && (ev.WebhookEvent == "comment_created" || ev.WebhookEvent == "jira:issue_updated"):
@@ -143,13 +143,13 @@ func (j *Jira) handleEvent(ctx context.Context, ev webhookEvent, delivery string
 			return "ignored: written by warroom", nil
 		}
 		if ev.Comment.ID != "" {
-			ctx = bot.WithDelivery(ctx, "jira.comment", key+"/"+ev.Comment.ID)
+			cause.Delivery = bot.Delivery{Source: "jira.comment", Key: key + "/" + ev.Comment.ID}
 		} else if delivery != "" {
-			ctx = bot.WithDelivery(ctx, "jira.webhook", delivery)
+			cause.Delivery = bot.Delivery{Source: "jira.webhook", Key: delivery}
 		}
 		who := personName(&ev.Comment.Author)
 		text := fmt.Sprintf("%s commented on Jira %s: %s", who, key, ev.Comment.Body)
-		if _, err := j.svc.MirrorNote(ctx, number, System, who, text, map[string]string{"issue": key, "comment": ev.Comment.ID}); err != nil {
+		if _, err := j.svc.MirrorNote(ctx, cause, number, who, text, map[string]string{"issue": key, "comment": ev.Comment.ID}); err != nil {
 			return "", err
 		}
 		return "comment recorded", nil
@@ -168,15 +168,15 @@ func (j *Jira) handleEvent(ctx context.Context, ev webhookEvent, delivery string
 		}
 		who := personName(ev.User)
 		if delivery != "" {
-			ctx = bot.WithDelivery(ctx, "jira.webhook", delivery)
+			cause.Delivery = bot.Delivery{Source: "jira.webhook", Key: delivery}
 		} else if ev.Changelog.ID != "" {
-			ctx = bot.WithDelivery(ctx, "jira.changelog", key+"/"+ev.Changelog.ID)
+			cause.Delivery = bot.Delivery{Source: "jira.changelog", Key: key + "/" + ev.Changelog.ID}
 		}
 		if seq > 0 {
 			if !statusDone(ev.Issue) {
 				return "ignored: action issue not done", nil
 			}
-			_, err := j.svc.CompleteAction(ctx, number, who, seq)
+			_, err := j.svc.CompleteAction(ctx, cause, number, who, seq)
 			if bot.ErrorCode(err) == bot.CodeConflict && !errors.Is(err, bot.ErrDuplicateDelivery) {
 				return "action item already done", nil
 			}
@@ -186,7 +186,7 @@ func (j *Jira) handleEvent(ctx context.Context, ev webhookEvent, delivery string
 			return "action item done", nil
 		}
 		text := fmt.Sprintf("%s moved Jira %s to %s", who, key, to)
-		if _, err := j.svc.MirrorNote(ctx, number, System, who, text, map[string]string{"issue": key, "status": to}); err != nil {
+		if _, err := j.svc.MirrorNote(ctx, cause, number, who, text, map[string]string{"issue": key, "status": to}); err != nil {
 			return "", err
 		}
 		return "status change recorded", nil

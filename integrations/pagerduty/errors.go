@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 )
 
 // defaultRetryAfter is the wait after a 429 that named none.
@@ -109,19 +108,19 @@ func (c *Client) classify(what string, cp *capture, err error) error {
 		if after <= 0 {
 			after = defaultRetryAfter
 		}
-		return outbox.RetryAfter(fmt.Errorf("%s: PagerDuty rate limit (429)", what), after)
+		return bot.RetryAfter(fmt.Errorf("%s: PagerDuty rate limit (429)", what), after)
 	case st == http.StatusRequestTimeout || st >= 500:
 		return fmt.Errorf("%s: PagerDuty answered %d", what, st)
 	case st == http.StatusUnauthorized || st == http.StatusForbidden:
 		c.auth.Do(func() {
 			c.log.Error("PagerDuty refused warroom's credentials: paging does not work until they are fixed", "status", st, "call", what)
 		})
-		return outbox.Permanent(fmt.Errorf("%s: %w (%d)", what, ErrRefused, st))
+		return bot.Permanent(fmt.Errorf("%s: %w (%d)", what, ErrRefused, st))
 	default:
 		msg := cp.message()
 		if msg == "" {
 			msg = "no message"
 		}
-		return outbox.Permanent(fmt.Errorf("%s: PagerDuty refused it (%d): %s", what, st, msg))
+		return bot.Permanent(fmt.Errorf("%s: PagerDuty refused it (%d): %s", what, st, msg))
 	}
 }

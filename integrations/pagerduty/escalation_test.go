@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/schedule"
+	"github.com/warroom/warroom/engine/schedule"
 )
 
 // tick runs the scheduler's escalation task once at the clock's time.
@@ -75,7 +75,7 @@ func TestEscalationOncePerLevelAcrossRestart(t *testing.T) {
 		t.Fatalf("levels at 2× (-want +got):\n%s", diff)
 	}
 
-	if _, err := e.svc.Ack(ctx, inc.Number, "bob"); err != nil {
+	if _, err := e.svc.Ack(ctx, bot.Cause{}, inc.Number, "bob"); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Add(10 * target)
@@ -133,7 +133,7 @@ func TestNoEscalationWhenAcknowledgedInTime(t *testing.T) {
 	e := newEnv(t)
 	inc := e.declare(bot.SEV1, "Handled")
 	e.clock.Add(time.Minute)
-	if _, err := e.svc.Ack(ctx, inc.Number, "bob"); err != nil {
+	if _, err := e.svc.Ack(ctx, bot.Cause{}, inc.Number, "bob"); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Add(time.Hour)

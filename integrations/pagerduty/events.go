@@ -11,23 +11,22 @@ import (
 	pd "github.com/PagerDuty/go-pagerduty"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 )
 
 // Handlers returns the outbox handlers of the paging jobs, by kind.
-func (c *Client) Handlers() map[string]outbox.Handler {
-	return map[string]outbox.Handler{
-		Target + "." + bot.EffectTrigger:     c.handleTrigger,
-		Target + "." + bot.EffectAcknowledge: c.handleStatus(bot.EffectAcknowledge),
-		Target + "." + bot.EffectResolve:     c.handleStatus(bot.EffectResolve),
-		Target + "." + bot.EffectEscalate:    c.handleEscalate,
+func (c *Client) Handlers() map[bot.JobKind]bot.Handler {
+	return map[bot.JobKind]bot.Handler{
+		bot.JobKindOf(Target, bot.EffectTrigger):     c.handleTrigger,
+		bot.JobKindOf(Target, bot.EffectAcknowledge): c.handleStatus(bot.EffectAcknowledge),
+		bot.JobKindOf(Target, bot.EffectResolve):     c.handleStatus(bot.EffectResolve),
+		bot.JobKindOf(Target, bot.EffectEscalate):    c.handleEscalate,
 	}
 }
 
 func decodePayload(job bot.Job) (bot.PagePayload, error) {
 	var p bot.PagePayload
 	if err := json.Unmarshal(job.Payload, &p); err != nil {
-		return p, outbox.Permanent(fmt.Errorf("decode page payload: %w", err))
+		return p, bot.Permanent(fmt.Errorf("decode page payload: %w", err))
 	}
 	return p, nil
 }
@@ -132,7 +131,7 @@ func (c *Client) page(ctx context.Context, p bot.PagePayload) (string, map[strin
 	}
 	key, err := c.routingKey(p.Service)
 	if err != nil {
-		return "", nil, outbox.Permanent(err)
+		return "", nil, bot.Permanent(err)
 	}
 	dedup, err := c.sendEvent(ctx, key, "trigger", p)
 	if err != nil {
@@ -148,7 +147,7 @@ func (c *Client) page(ctx context.Context, p bot.PagePayload) (string, map[strin
 // handleStatus mirrors an acknowledgement or a resolution: through REST on
 // the linked PagerDuty incident when REST writes are configured, otherwise
 // as an event on every routing key the incident may have been paged with.
-func (c *Client) handleStatus(effect string) func(context.Context, bot.Job) error {
+func (c *Client) handleStatus(effect bot.Effect) func(context.Context, bot.Job) error {
 	return func(ctx context.Context, job bot.Job) error {
 		p, err := decodePayload(job)
 		if err != nil {
@@ -166,7 +165,7 @@ func (c *Client) handleStatus(effect string) func(context.Context, bot.Job) erro
 			return err
 		}
 		for _, key := range keys {
-			if _, err := c.sendEvent(ctx, key, effect, p); err != nil {
+			if _, err := c.sendEvent(ctx, key, string(effect), p); err != nil {
 				return err
 			}
 		}
@@ -190,14 +189,14 @@ func (c *Client) handleEscalate(ctx context.Context, job bot.Job) error {
 		case err == nil:
 			escalated = true
 			text = fmt.Sprintf("escalated PagerDuty incident %s to level %d", p.LinkID, p.Level+1)
-		case !outbox.IsPermanent(err):
+		case !bot.IsPermanent(err):
 			return err
 		} // a policy without that level: page again below
 	}
 	if !escalated {
 		key, err := c.routingKey(p.Service)
 		if err != nil {
-			return outbox.Permanent(err)
+			return bot.Permanent(err)
 		}
 		if _, err := c.sendEvent(ctx, key, "trigger", p); err != nil {
 			return err

@@ -53,10 +53,10 @@ func TestAckAndResolveAreMirrored(t *testing.T) {
 	quiet := e.declare(bot.SEV3, "Slow dashboard")
 	e.drain()
 	for _, n := range []int64{inc.Number, quiet.Number} {
-		if _, err := e.svc.Ack(ctx, n, "bob"); err != nil {
+		if _, err := e.svc.Ack(ctx, bot.Cause{}, n, "bob"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.Resolve(ctx, n, "bob", "fixed"); err != nil {
+		if _, err := e.svc.Resolve(ctx, bot.Cause{}, n, "bob", "fixed"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -142,7 +142,7 @@ func TestRedeliveryRecordsThePageOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := e.pd.Handlers()[pagerduty.Target+"."+bot.EffectTrigger]
+	h := e.pd.Handlers()[bot.JobKindOf(pagerduty.Target, bot.EffectTrigger)]
 	for _, j := range jobs {
 		if j.Kind != "pagerduty.trigger" {
 			continue
@@ -242,7 +242,7 @@ func TestReopenPagesAgain(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	inc := e.declare(bot.SEV1, "Flapping")
-	if _, err := e.svc.Resolve(ctx, inc.Number, "bob", ""); err != nil {
+	if _, err := e.svc.Resolve(ctx, bot.Cause{}, inc.Number, "bob", ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.svc.Reopen(ctx, inc.Number, "bob"); err != nil {

@@ -4,13 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/pagerduty"
 	"github.com/warroom/warroom/storage/sqlite"
 )
@@ -98,7 +97,7 @@ func (e *env) open(mod ...func(*pagerduty.Config)) {
 		e.worker.Handle(kind, h)
 	}
 	record := func(ctx context.Context, j bot.Job) error {
-		if strings.HasSuffix(j.Kind, ".post") {
+		if j.Kind.Effect() == bot.EffectPost {
 			var p bot.PostPayload
 			if err := json.Unmarshal(j.Payload, &p); err != nil {
 				return err
@@ -109,7 +108,7 @@ func (e *env) open(mod ...func(*pagerduty.Config)) {
 		}
 		return nil
 	}
-	for _, k := range []string{"chat.open", "chat.card", "chat.post"} {
+	for _, k := range []bot.JobKind{"chat.open", "chat.card", "chat.post"} {
 		e.worker.Handle(k, record)
 	}
 }

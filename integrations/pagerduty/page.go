@@ -9,7 +9,6 @@ import (
 	pd "github.com/PagerDuty/go-pagerduty"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/commands"
 )
 
@@ -60,7 +59,7 @@ func userError(err error) error {
 	if errors.Is(err, ErrRefused) {
 		return bot.Errorf(bot.CodeNotConfigured, "%s", ErrRefused.Error())
 	}
-	if outbox.IsPermanent(err) {
+	if bot.IsPermanent(err) {
 		return bot.Errorf(bot.CodeInvalid, "%s", err.Error())
 	}
 	return &bot.Error{Code: bot.CodeUnavailable, Msg: "PagerDuty did not answer; try again shortly", Err: err}
@@ -78,7 +77,7 @@ func (c *Client) canPageUsers() error {
 // its id. A retry after PagerDuty already opened it is not an error.
 func (c *Client) pageUser(ctx context.Context, p bot.PagePayload) (string, error) {
 	if err := c.canPageUsers(); err != nil {
-		return "", outbox.Permanent(err)
+		return "", bot.Permanent(err)
 	}
 	user, err := c.findUser(ctx, p.User)
 	if err != nil {
@@ -131,7 +130,7 @@ func (c *Client) findUser(ctx context.Context, handle string) (pd.User, error) {
 		match = resp.Users
 	}
 	if len(match) != 1 {
-		return pd.User{}, outbox.Permanent(bot.Errorf(bot.CodeInvalid,
+		return pd.User{}, bot.Permanent(bot.Errorf(bot.CodeInvalid,
 			"%d PagerDuty users match %q: map the handle to an email under pagerduty.users", len(match), handle))
 	}
 	return match[0], nil

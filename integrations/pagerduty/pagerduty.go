@@ -4,7 +4,7 @@
 // /incident page (a service's routing key, or a person through REST).
 //
 // It uses github.com/PagerDuty/go-pagerduty's client methods, pointed at
-// the configured endpoints. It may import bot, bot/outbox, commands,
+// the configured endpoints. It may import bot, commands,
 // integrations/internal and the standard library.
 package pagerduty
 

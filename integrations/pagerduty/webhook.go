@@ -118,25 +118,25 @@ func VerifySignature(header string, body []byte, secrets []string) bool {
 // Apply mirrors one event onto warroom, as a change from PagerDuty (never
 // sent back to it), recorded once per delivery id.
 func (c *Client) Apply(ctx context.Context, ev *Event, delivery string) error {
-	ctx = bot.WithOrigin(bot.WithDelivery(ctx, seenSource, delivery), Target)
+	cause := bot.Cause{Origin: Target, Delivery: bot.Delivery{Source: seenSource, Key: delivery}}
 	agent := ev.AgentName() + " (PagerDuty)"
 	data := map[string]string{"event": ev.EventType, "pd_incident": ev.IncidentID()}
 	switch ev.EventType {
 	case "incident.triggered":
-		return c.triggered(ctx, ev, agent)
+		return c.triggered(ctx, cause, ev, agent)
 	case "incident.acknowledged":
 		inc, err := c.find(ctx, ev)
 		if err != nil || inc == nil || inc.Status != bot.StatusTriggered {
 			return err
 		}
-		_, err = c.svc.Ack(ctx, inc.Number, agent)
+		_, err = c.svc.Ack(ctx, cause, inc.Number, agent)
 		return err
 	case "incident.resolved":
 		inc, err := c.find(ctx, ev)
 		if err != nil || inc == nil || !inc.Status.Open() {
 			return err
 		}
-		_, err = c.svc.Resolve(ctx, inc.Number, agent, "resolved in PagerDuty")
+		_, err = c.svc.Resolve(ctx, cause, inc.Number, agent, "resolved in PagerDuty")
 		return err
 	case "incident.reassigned":
 		inc, err := c.find(ctx, ev)
@@ -148,14 +148,14 @@ func (c *Client) Apply(ctx context.Context, ev *Event, delivery string) error {
 			to = "nobody"
 		}
 		data["assignees"] = to
-		_, err = c.svc.MirrorNote(ctx, inc.Number, Target, agent, "PagerDuty reassigned the incident to "+to, data)
+		_, err = c.svc.MirrorNote(ctx, cause, inc.Number, agent, "PagerDuty reassigned the incident to "+to, data)
 		return err
 	case "incident.annotated":
 		inc, err := c.find(ctx, ev)
 		if err != nil || inc == nil || strings.TrimSpace(ev.Data.Content) == "" {
 			return err
 		}
-		_, err = c.svc.MirrorNote(ctx, inc.Number, Target, agent, "PagerDuty note: "+ev.Data.Content, data)
+		_, err = c.svc.MirrorNote(ctx, cause, inc.Number, agent, "PagerDuty note: "+ev.Data.Content, data)
 		return err
 	}
 	return nil // an event type warroom does not use
@@ -163,7 +163,7 @@ func (c *Client) Apply(ctx context.Context, ev *Event, delivery string) error {
 
 // triggered links a PagerDuty incident warroom paged itself, and otherwise
 // declares one (or, in link mode, ignores it).
-func (c *Client) triggered(ctx context.Context, ev *Event, agent string) error {
+func (c *Client) triggered(ctx context.Context, cause bot.Cause, ev *Event, agent string) error {
 	link := bot.Link{ID: ev.IncidentID(), URL: ev.IncidentURL()}
 	if link.ID == "" {
 		return bot.Errorf(bot.CodeInvalid, "incident.triggered names no incident")
@@ -175,12 +175,12 @@ func (c *Client) triggered(ctx context.Context, ev *Event, agent string) error {
 	if inc != nil {
 		if l, ok := inc.Links[Target]; ok && l.ID != "" && l.ID != link.ID {
 			// Another PD incident of ours (a person paged about it): note it.
-			_, err := c.svc.MirrorNote(ctx, inc.Number, Target, agent,
+			_, err := c.svc.MirrorNote(ctx, cause, inc.Number, agent,
 				fmt.Sprintf("PagerDuty opened incident #%d: %s", ev.Data.Number, ev.Data.Title),
 				map[string]string{"event": ev.EventType, "pd_incident": link.ID, "url": link.URL})
 			return err
 		}
-		_, err := c.svc.SetLink(ctx, inc.Number, agent, Target, link)
+		_, err := c.svc.SetLink(ctx, cause, inc.Number, agent, Target, link)
 		return err
 	}
 	if c.cfg.Triggered == TriggeredLink {
@@ -190,6 +190,7 @@ func (c *Client) triggered(ctx context.Context, ev *Event, agent string) error {
 		Title: ev.Data.Title, Severity: ev.Severity(), Source: Target, Actor: agent,
 		Summary: fmt.Sprintf("PagerDuty incident #%d", ev.Data.Number),
 		Links:   map[string]bot.Link{Target: link},
+		Cause:   cause,
 	}
 	if in.Title == "" {
 		in.Title = in.Summary

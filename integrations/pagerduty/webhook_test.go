@@ -206,7 +206,7 @@ func TestWebhookLinksOwnPage(t *testing.T) {
 	if list, _ := e.svc.List(ctx, bot.IncidentFilter{}); len(list) != 1 {
 		t.Errorf("%d incidents, want 1", len(list))
 	}
-	if _, err := e.svc.Ack(ctx, inc.Number, "carol"); err != nil {
+	if _, err := e.svc.Ack(ctx, bot.Cause{}, inc.Number, "carol"); err != nil {
 		t.Fatal(err)
 	}
 	e.drain()

@@ -6,6 +6,6 @@
 // uses its own small client of the Table API (net/http) with basic auth or
 // OAuth (password or client-credentials grant).
 //
-// It may import the standard library, bot, bot/outbox, commands,
+// It may import the standard library, bot, commands,
 // integrations/internal and the Prometheus client; never another integration.
 package servicenow

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/internal/ticket/tickettest"
 	"github.com/warroom/warroom/integrations/servicenow"
 	"github.com/warroom/warroom/storage/sqlite"

@@ -11,7 +11,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/integrations/internal/ticket"
 )
@@ -23,7 +22,7 @@ const System = bot.LinkServiceNow
 type Service interface {
 	Get(ctx context.Context, number int64) (*bot.Incident, error)
 	Timeline(ctx context.Context, number int64) ([]bot.Entry, error)
-	SetLink(ctx context.Context, number int64, actor, system string, l bot.Link) (*bot.Incident, error)
+	SetLink(ctx context.Context, cause bot.Cause, number int64, actor, system string, l bot.Link) (*bot.Incident, error)
 	RequestTicketSync(ctx context.Context, number int64, target string) error
 }
 
@@ -68,10 +67,10 @@ func (s *ServiceNow) System() string { return System }
 func (s *ServiceNow) Target() bot.TicketTarget { return bot.TicketTarget{Name: System} }
 
 // Handlers returns the outbox handlers by job kind.
-func (s *ServiceNow) Handlers() map[string]outbox.Handler {
-	return map[string]outbox.Handler{
-		System + "." + bot.EffectTicketSync:    s.handleSync,
-		System + "." + bot.EffectTicketComment: s.handleComment,
+func (s *ServiceNow) Handlers() map[bot.JobKind]bot.Handler {
+	return map[bot.JobKind]bot.Handler{
+		bot.JobKindOf(System, bot.EffectTicketSync):    s.handleSync,
+		bot.JobKindOf(System, bot.EffectTicketComment): s.handleComment,
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/integrations/internal/ticket"
 )
 
@@ -43,7 +42,7 @@ func (s *ServiceNow) handleComment(ctx context.Context, job bot.Job) error {
 	}
 	var c bot.TicketComment
 	if err := json.Unmarshal(job.Payload, &c); err != nil || c.Ref == "" {
-		return outbox.Permanent(fmt.Errorf("decode ticket comment: %v", err))
+		return bot.Permanent(fmt.Errorf("decode ticket comment: %v", err))
 	}
 	inc, err := s.incident(ctx, job.Incident)
 	if err != nil {
@@ -77,7 +76,7 @@ func (s *ServiceNow) handleComment(ctx context.Context, job bot.Job) error {
 func (s *ServiceNow) incident(ctx context.Context, number int64) (*bot.Incident, error) {
 	inc, err := s.svc.Get(ctx, number)
 	if bot.ErrorCode(err) == bot.CodeNotFound || errors.Is(err, bot.ErrNotFound) {
-		return nil, outbox.Permanent(fmt.Errorf("%s does not exist", bot.FormatKey(number)))
+		return nil, bot.Permanent(fmt.Errorf("%s does not exist", bot.FormatKey(number)))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", bot.FormatKey(number), err)
@@ -110,7 +109,7 @@ func (s *ServiceNow) ensure(ctx context.Context, inc *bot.Incident) (record, boo
 		return rec, false, nil
 	}
 	if l, ok := inc.Links[System]; ok && l.ID != "" {
-		return nil, false, outbox.Permanent(fmt.Errorf("servicenow incident %s of %s does not exist (or warroom may not read it)", l.ID, inc.Key()))
+		return nil, false, bot.Permanent(fmt.Errorf("servicenow incident %s of %s does not exist (or warroom may not read it)", l.ID, inc.Key()))
 	}
 	body, err := s.want(ctx, inc, nil)
 	if err != nil {
@@ -142,7 +141,7 @@ func (s *ServiceNow) ensure(ctx context.Context, inc *bot.Incident) (record, boo
 			return nil, false, s.outcome(what, err)
 		}
 		s.metrics.Errors.WithLabelValues(ticket.Class(err)).Inc()
-		return nil, false, outbox.RetryAfter(fmt.Errorf("%s (outcome unknown: the next attempt looks it up first): %w", what, err), lookupWait)
+		return nil, false, bot.RetryAfter(fmt.Errorf("%s (outcome unknown: the next attempt looks it up first): %w", what, err), lookupWait)
 	}
 	s.metrics.Writes.WithLabelValues("create").Inc()
 	s.log.Info("created servicenow incident", "incident", inc.Key(), "record", rec["number"])
@@ -154,7 +153,7 @@ func (s *ServiceNow) link(ctx context.Context, number int64, rec record) error {
 	if l.ID == "" {
 		l.ID = rec["sys_id"]
 	}
-	if _, err := s.svc.SetLink(bot.WithOrigin(ctx, System), number, "warroom", System, l); err != nil {
+	if _, err := s.svc.SetLink(ctx, bot.Cause{Origin: System}, number, "warroom", System, l); err != nil {
 		return fmt.Errorf("link %s to %s: %w", l.ID, bot.FormatKey(number), err)
 	}
 	return nil

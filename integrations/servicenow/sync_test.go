@@ -22,13 +22,16 @@ func TestLifecycleFollowsIncident(t *testing.T) {
 		t.Fatalf("record = %v", rec)
 	}
 	steps := []func() error{
-		func() error { _, err := e.svc.Ack(e.ctx, 1, "bob"); return err },
+		func() error { _, err := e.svc.Ack(e.ctx, bot.Cause{}, 1, "bob"); return err },
 		func() error { _, err := e.svc.PostUpdate(e.ctx, 1, "bob", "Rolled back", ""); return err },
 		func() error { _, err := e.svc.SetSeverity(e.ctx, 1, "bob", bot.SEV3); return err },
 		func() error { _, err := e.svc.AssignRole(e.ctx, 1, "bob", "commander", "carol"); return err },
-		func() error { _, err := e.svc.Resolve(e.ctx, 1, "carol", "Config reverted"); return err },
+		func() error { _, err := e.svc.Resolve(e.ctx, bot.Cause{}, 1, "carol", "Config reverted"); return err },
 		func() error { _, err := e.svc.Reopen(e.ctx, 1, "carol"); return err },
-		func() error { _, err := e.svc.Resolve(e.ctx, 1, "carol", "Config reverted again"); return err },
+		func() error {
+			_, err := e.svc.Resolve(e.ctx, bot.Cause{}, 1, "carol", "Config reverted again")
+			return err
+		},
 		func() error { _, err := e.svc.Close(e.ctx, 1, "carol"); return err },
 	}
 	for i, step := range steps {
@@ -74,7 +77,7 @@ func TestCloseRefusedByInstanceKeepsResolved(t *testing.T) {
 	e := newEnv(t, nil)
 	e.fake.noClose = true
 	inc := e.declare(bot.SEV2, "Batch late")
-	must[*bot.Incident](t)(e.svc.Resolve(e.ctx, inc.Number, "bob", "Rerun"))
+	must[*bot.Incident](t)(e.svc.Resolve(e.ctx, bot.Cause{}, inc.Number, "bob", "Rerun"))
 	e.drain()
 	must[*bot.Incident](t)(e.svc.Close(e.ctx, inc.Number, "bob"))
 	e.drain()
@@ -116,7 +119,7 @@ func TestFaults(t *testing.T) {
 		e.fake.cutCreate = 1
 		inc := e.declare(bot.SEV1, "DB down")
 		e.drain()
-		must[*bot.Incident](t)(e.svc.Ack(e.ctx, inc.Number, "bob"))
+		must[*bot.Incident](t)(e.svc.Ack(e.ctx, bot.Cause{}, inc.Number, "bob"))
 		e.clock.Advance(time.Minute)
 		e.drain()
 		e.checkOneRecord(inc.Number)
@@ -191,7 +194,7 @@ func TestFaults(t *testing.T) {
 		for i := range 20 {
 			must[*bot.Incident](t)(e.svc.SetField(e.ctx, inc.Number, "bob", bot.FieldTitle, fmt.Sprintf("Cache step %d", i+1)))
 		}
-		must[*bot.Incident](t)(e.svc.Ack(e.ctx, inc.Number, "bob"))
+		must[*bot.Incident](t)(e.svc.Ack(e.ctx, bot.Cause{}, inc.Number, "bob"))
 		e.drain()
 		if w := e.fake.log()[start:]; len(w) != 1 {
 			t.Fatalf("writes = %q, want one patch", w)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 )
 
 // handleAnnounce posts a message that concerns no incident (a maintenance
@@ -19,7 +18,7 @@ func (s *Slack) handleAnnounce(ctx context.Context, job bot.Job) error {
 	}
 	var p bot.PostPayload
 	if err := json.Unmarshal(job.Payload, &p); err != nil {
-		return outbox.Permanent(fmt.Errorf("decode announcement of job %d: %w", job.ID, err))
+		return bot.Permanent(fmt.Errorf("decode announcement of job %d: %w", job.ID, err))
 	}
 	return s.announceErr(s.put(ctx, ch, jobRef(job.ID), 0, p.Message, putOpts{}))
 }

@@ -102,7 +102,7 @@ func load(b *testing.B, rate int, d time.Duration, saturate bool) (p50, p99, max
 				for ctx.Err() == nil {
 					n := seq.Add(1)
 					labels := map[string]string{"alertname": "HighLatency" + strconv.Itoa(int(n%50)), "service": "svc", "severity": "critical"}
-					_, _ = s.svc.HandleAlerts(ctx, []bot.Alert{{
+					_, _ = s.svc.HandleAlerts(ctx, bot.Cause{}, []bot.Alert{{
 						Source: "alertmanager", Fingerprint: fmt.Sprintf("w%d-%d", w, n), GroupKey: bot.DefaultGroupKey(labels),
 						Status: bot.AlertFiring, Title: labels["alertname"], Labels: labels, StartsAt: time.Now(),
 					}})

@@ -12,7 +12,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 )
 
 // errStopped is the error of a job that waits while Slack delivery is stopped.
@@ -55,7 +54,7 @@ const (
 // error code of the returned error.
 func (s *Slack) call(ctx context.Context, channel string, kind callKind, what string, fn func(ctx context.Context) error) error {
 	if d := s.gate.check(s.now()); d > 0 {
-		return outbox.RetryAfter(errStopped, d)
+		return bot.RetryAfter(errStopped, d)
 	}
 	channel = s.paceKey(channel)
 	if channel != "" {
@@ -66,7 +65,7 @@ func (s *Slack) call(ctx context.Context, channel string, kind callKind, what st
 			d = s.pace.wait(channel)
 		}
 		if d > 0 {
-			return outbox.RetryAfter(&pacedError{what: what, channel: channel, wait: d}, d)
+			return bot.RetryAfter(&pacedError{what: what, channel: channel, wait: d}, d)
 		}
 	}
 	cctx, cancel := context.WithTimeout(ctx, callTimeout)
@@ -85,12 +84,12 @@ func (s *Slack) call(ctx context.Context, channel string, kind callKind, what st
 		if channel != "" {
 			s.pace.pause(channel, after)
 		}
-		return outbox.RetryAfter(err, after)
+		return bot.RetryAfter(err, after)
 	case classAuth:
 		s.stop(slackCode(err))
-		return outbox.RetryAfter(errStopped, s.cfg.AuthHold)
+		return bot.RetryAfter(errStopped, s.cfg.AuthHold)
 	case classPermanent:
-		return outbox.Permanent(err)
+		return bot.Permanent(err)
 	}
 	return err
 }
@@ -121,7 +120,7 @@ type record struct {
 // load returns the message stored under ref and its record; nil when none.
 func (s *Slack) load(ctx context.Context, ref string) (*bot.PostedMessage, record, error) {
 	var rec record
-	pm, err := s.store.MessageByRef(ctx, Platform, ref)
+	pm, err := s.svc.MessageByRef(ctx, Platform, ref)
 	if errors.Is(err, bot.ErrNotFound) {
 		return nil, rec, nil
 	}
@@ -145,7 +144,7 @@ func (s *Slack) save(ctx context.Context, pm *bot.PostedMessage, rec record) err
 	if pm.CreatedAt.IsZero() {
 		pm.CreatedAt = now
 	}
-	if err := s.store.InTx(ctx, func(tx bot.Tx) error { return tx.SaveMessage(ctx, pm) }); err != nil {
+	if err := s.svc.SaveMessage(ctx, pm); err != nil {
 		return fmt.Errorf("save message %s: %w", pm.Ref, err)
 	}
 	return nil
@@ -165,7 +164,7 @@ func render(m bot.Message, markdown bool) (rendering, error) {
 		F string        `json:"f"`
 	}{blocks, fallback})
 	if err != nil {
-		return rendering{}, outbox.Permanent(fmt.Errorf("encode blocks: %w", err))
+		return rendering{}, bot.Permanent(fmt.Errorf("encode blocks: %w", err))
 	}
 	sum := sha256.Sum256(b)
 	return rendering{blocks: blocks, fallback: fallback, hash: hex.EncodeToString(sum[:16])}, nil

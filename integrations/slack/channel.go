@@ -10,7 +10,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 )
 
 // maxNameTries is how many names ensureChannel tries: inc-42-title,
@@ -95,7 +94,7 @@ func (s *Slack) ensureChannel(ctx context.Context, inc *bot.Incident) (*bot.Inci
 		}
 		return s.linkChannel(ctx, inc, c.ID)
 	}
-	return nil, "", outbox.Permanent(fmt.Errorf("create channel for %s: %s and %d more names are taken", inc.Key(), base, maxNameTries-1))
+	return nil, "", bot.Permanent(fmt.Errorf("create channel for %s: %s and %d more names are taken", inc.Key(), base, maxNameTries-1))
 }
 
 // linkChannel links the channel to the incident.
@@ -125,7 +124,7 @@ func (s *Slack) findCreated(ctx context.Context, name string, since time.Time) (
 			return err
 		})
 		if err != nil {
-			if outbox.IsPermanent(err) {
+			if bot.IsPermanent(err) {
 				s.log.Warn("cannot look up the incident channel an earlier attempt may have created; "+
 					"grant channels:read and groups:read to let warroom adopt it", "name", name, "slack_error", slackCode(err))
 				return "", nil
@@ -217,7 +216,7 @@ func (s *Slack) responders(ctx context.Context, inc *bot.Incident) ([]string, er
 			return err
 		})
 		if err != nil {
-			if outbox.IsPermanent(err) {
+			if bot.IsPermanent(err) {
 				s.log.Warn("could not list user group", "group", g, "err", err)
 				continue
 			}

@@ -9,7 +9,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 )
 
 // Refs: the stable identity of each thing warroom does in Slack, so that a
@@ -77,7 +76,7 @@ func (s *Slack) handleCard(ctx context.Context, job bot.Job) error {
 func (s *Slack) handlePost(ctx context.Context, job bot.Job) error {
 	var p bot.PostPayload
 	if err := json.Unmarshal(job.Payload, &p); err != nil {
-		return outbox.Permanent(fmt.Errorf("decode post payload of job %d: %w", job.ID, err))
+		return bot.Permanent(fmt.Errorf("decode post payload of job %d: %w", job.ID, err))
 	}
 	inc, err := s.incident(ctx, job)
 	if err != nil {
@@ -85,7 +84,7 @@ func (s *Slack) handlePost(ctx context.Context, job bot.Job) error {
 	}
 	ch := inc.Channels[Platform]
 	if ch == "" {
-		return outbox.Permanent(fmt.Errorf("%s has no Slack channel", inc.Key()))
+		return bot.Permanent(fmt.Errorf("%s has no Slack channel", inc.Key()))
 	}
 	md := markdownText(p.Message)
 	if err := s.postWithFiles(ctx, ch, jobRef(job.ID), inc.Number, p.Message, md); err != nil {
@@ -107,7 +106,7 @@ func (s *Slack) handlePost(ctx context.Context, job bot.Job) error {
 // bot not allowed in it) from failing the incident channel's jobs: the
 // failure is logged and the job goes on.
 func (s *Slack) announceErr(err error) error {
-	if err == nil || !outbox.IsPermanent(err) {
+	if err == nil || !bot.IsPermanent(err) {
 		return err
 	}
 	s.log.Warn("slack announcement channel cannot be written; fix announce_channel or invite the bot",
@@ -118,11 +117,11 @@ func (s *Slack) announceErr(err error) error {
 // incident loads a job's incident.
 func (s *Slack) incident(ctx context.Context, job bot.Job) (*bot.Incident, error) {
 	if job.Incident == 0 {
-		return nil, outbox.Permanent(fmt.Errorf("job %d (%s) names no incident", job.ID, job.Kind))
+		return nil, bot.Permanent(fmt.Errorf("job %d (%s) names no incident", job.ID, job.Kind))
 	}
 	inc, err := s.svc.Get(ctx, job.Incident)
 	if bot.ErrorCode(err) == bot.CodeNotFound {
-		return nil, outbox.Permanent(fmt.Errorf("job %d: %w", job.ID, err))
+		return nil, bot.Permanent(fmt.Errorf("job %d: %w", job.ID, err))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", bot.FormatKey(job.Incident), err)

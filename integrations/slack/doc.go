@@ -14,6 +14,6 @@
 // open job never creates a second channel for an incident: the channel it
 // creates is recorded the moment Slack answers, and adopted on retry.
 //
-// It may import the standard library, bot, bot/outbox, commands,
+// It may import the standard library, bot, commands,
 // integrations/internal, github.com/slack-go/slack and golang.org/x/time.
 package slack

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/slack"
 	"github.com/warroom/warroom/integrations/slack/slacktest"
 	"github.com/warroom/warroom/storage/sqlite"
@@ -98,7 +98,7 @@ func newStack(t testing.TB, o options) *stack {
 		APIURL: fake.APIURL(), Announce: announce, Responders: []string{"U0RESP"}, UserGroups: []string{"S0ONCALL"},
 		ChannelInterval: interval, Poke: w.Poke, PostmortemDrafts: o.drafts, ReplyBudget: o.budget,
 		HTTPClient: o.client,
-	}, svc, router, store, log)
+	}, svc, router, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/internal/httpx"
 )
@@ -229,15 +228,7 @@ func (s *Slack) refreshCard(ctx context.Context, inc *bot.Incident) {
 // enqueueCard writes a slack.card job for inc, due after wait, merged with
 // any card job already pending.
 func (s *Slack) enqueueCard(ctx context.Context, inc *bot.Incident, wait time.Duration) error {
-	now := s.svc.Now()
-	j := &bot.Job{
-		Kind: Platform + "." + bot.EffectCard, Incident: inc.Number, OrderKey: Platform + ":" + inc.Key(),
-		CoalesceKey: Platform + ".card:" + inc.Key(), Status: bot.JobPending, NextAt: now.Add(wait), CreatedAt: now,
-	}
-	if err := s.store.InTx(ctx, func(tx bot.Tx) error { return tx.Enqueue(ctx, j) }); err != nil {
-		return fmt.Errorf("enqueue card of %s: %w", inc.Key(), err)
-	}
-	return nil
+	return s.svc.RefreshCard(ctx, inc.Number, Platform, wait)
 }
 
 // deferPaced turns a card sync held back by pacing into a card job due
@@ -251,7 +242,7 @@ func (s *Slack) deferPaced(ctx context.Context, inc *bot.Incident, err error) er
 		return err
 	}
 	if err := s.enqueueCard(ctx, inc, wait); err != nil {
-		return outbox.RetryAfter(err, wait)
+		return bot.RetryAfter(err, wait)
 	}
 	return nil
 }

@@ -31,7 +31,7 @@ func TestRateLimitPausesOnlyThatChannel(t *testing.T) {
 	s.fake.Fail("chat.update", slacktest.Failure{Status: 429, RetryAfter: 30, Channel: a.ID})
 	ctx := context.Background()
 	for _, n := range []int64{1, 2} {
-		if _, err := s.svc.Ack(ctx, n, "U0BOB"); err != nil {
+		if _, err := s.svc.Ack(ctx, bot.Cause{}, n, "U0BOB"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -117,7 +117,7 @@ func TestChannelNotFoundIsPermanent(t *testing.T) {
 	s := newStack(t, options{announce: "-none-"})
 	declare(t, s, "Gamma down")
 	s.fake.Fail("chat.update", slacktest.Failure{Error: "channel_not_found", Times: 5})
-	if _, err := s.svc.Ack(context.Background(), 1, "U0BOB"); err != nil {
+	if _, err := s.svc.Ack(context.Background(), bot.Cause{}, 1, "U0BOB"); err != nil {
 		t.Fatal(err)
 	}
 	s.drain()
@@ -138,7 +138,7 @@ func TestDeletedCardIsPostedAgain(t *testing.T) {
 	ch := s.channel(1)
 	old := s.messages(ch.ID)[0]
 	s.fake.DeleteMessage(ch.ID, old.TS)
-	if _, err := s.svc.Ack(context.Background(), 1, "U0BOB"); err != nil {
+	if _, err := s.svc.Ack(context.Background(), bot.Cause{}, 1, "U0BOB"); err != nil {
 		t.Fatal(err)
 	}
 	s.drain()
@@ -251,7 +251,7 @@ func TestSharedAnnouncementChannelIsPaced(t *testing.T) {
 	}
 	waitIdle(t, s)
 	for n := int64(1); n <= 3; n++ {
-		if _, err := s.svc.Ack(ctx, n, "U0BOB"); err != nil {
+		if _, err := s.svc.Ack(ctx, bot.Cause{}, n, "U0BOB"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/commands"
 )
 
@@ -63,13 +62,6 @@ type Config struct {
 	HTTPClient  *http.Client // for the Web API and response_url; nil: a default with timeouts
 }
 
-// Store is what the Slack app needs of the store besides the Service: its
-// posted messages, and jobs it enqueues itself (a card refresh).
-type Store interface {
-	InTx(ctx context.Context, fn func(tx bot.Tx) error) error
-	MessageByRef(ctx context.Context, platform, ref string) (*bot.PostedMessage, error)
-}
-
 // Slack is the Slack app: inbound handlers and outbox delivery.
 type Slack struct {
 	cfg     Config
@@ -77,7 +69,6 @@ type Slack struct {
 	http    *http.Client
 	svc     *bot.Service
 	router  *commands.Router
-	store   Store
 	log     *slog.Logger
 	now     func() time.Time
 	secrets [][]byte
@@ -93,9 +84,9 @@ type Slack struct {
 }
 
 // New builds the Slack app. It makes no network call: Start does.
-func New(cfg Config, svc *bot.Service, router *commands.Router, store Store, log *slog.Logger) (*Slack, error) {
-	if svc == nil || router == nil || store == nil {
-		return nil, errors.New("slack: nil service, router or store")
+func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger) (*Slack, error) {
+	if svc == nil || router == nil {
+		return nil, errors.New("slack: nil service or router")
 	}
 	if cfg.BotToken == "" {
 		return nil, errors.New("slack: a bot token (SLACK_BOT_TOKEN) is required")
@@ -133,7 +124,7 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, store Store, log
 		opts = append(opts, slack.OptionAPIURL(u))
 	}
 	s := &Slack{
-		cfg: cfg, api: slack.New(cfg.BotToken, opts...), http: hc, svc: svc, router: router, store: store,
+		cfg: cfg, api: slack.New(cfg.BotToken, opts...), http: hc, svc: svc, router: router,
 		log: log.With("integration", Platform), now: cfg.Now,
 		pace: newPacer(max(cfg.ChannelInterval, 0), cfg.Now), gate: &gate{hold: cfg.AuthHold},
 	}
@@ -168,13 +159,13 @@ func (s *Slack) Start(ctx context.Context) error {
 }
 
 // Handlers returns the outbox handlers of the Slack chat target.
-func (s *Slack) Handlers() map[string]outbox.Handler {
-	return map[string]outbox.Handler{
-		Platform + "." + bot.EffectOpen:     s.handleOpen,
-		Platform + "." + bot.EffectCard:     s.handleCard,
-		Platform + "." + bot.EffectPost:     s.handlePost,
-		Platform + "." + bot.EffectDigest:   s.handleDigest,
-		Platform + "." + bot.EffectAnnounce: s.handleAnnounce,
+func (s *Slack) Handlers() map[bot.JobKind]bot.Handler {
+	return map[bot.JobKind]bot.Handler{
+		bot.JobKindOf(Platform, bot.EffectOpen):     s.handleOpen,
+		bot.JobKindOf(Platform, bot.EffectCard):     s.handleCard,
+		bot.JobKindOf(Platform, bot.EffectPost):     s.handlePost,
+		bot.JobKindOf(Platform, bot.EffectDigest):   s.handleDigest,
+		bot.JobKindOf(Platform, bot.EffectAnnounce): s.handleAnnounce,
 	}
 }
 

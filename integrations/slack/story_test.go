@@ -119,7 +119,7 @@ func TestIncidentStory(t *testing.T) {
 	// Nothing was posted twice: redelivering every job changes nothing.
 	before := len(s.fake.Calls("chat.postMessage"))
 	inc, _ := s.svc.Get(ctx, 1)
-	for _, h := range []string{"slack.open", "slack.card"} {
+	for _, h := range []bot.JobKind{"slack.open", "slack.card"} {
 		if err := s.app.Handlers()[h](ctx, bot.Job{ID: 1, Kind: h, Incident: inc.Number}); err != nil {
 			t.Fatalf("%s again: %v", h, err)
 		}
@@ -137,7 +137,7 @@ func TestStaleClickRefreshesCard(t *testing.T) {
 	s.drain()
 	ch := s.channel(1)
 	card := s.messages(ch.ID)[0]
-	if _, err := s.svc.Ack(context.Background(), 1, "U0CAROL"); err != nil {
+	if _, err := s.svc.Ack(context.Background(), bot.Cause{}, 1, "U0CAROL"); err != nil {
 		t.Fatal(err)
 	}
 	// Delete the queued card edit, as if it had not run yet: the old card stays.

@@ -25,10 +25,10 @@ func BenchmarkCommandPath(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := svc.Ack(ctx, inc.Number, "alice"); err != nil {
+		if _, err := svc.Ack(ctx, bot.Cause{}, inc.Number, "alice"); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := svc.Resolve(ctx, inc.Number, "alice", "rolled back"); err != nil {
+		if _, err := svc.Resolve(ctx, bot.Cause{}, inc.Number, "alice", "rolled back"); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -53,11 +53,11 @@ func BenchmarkCommandPathParallel(b *testing.B) {
 				b.Error(err)
 				return
 			}
-			if _, err := svc.Ack(ctx, inc.Number, "alice"); err != nil {
+			if _, err := svc.Ack(ctx, bot.Cause{}, inc.Number, "alice"); err != nil {
 				b.Error(err)
 				return
 			}
-			if _, err := svc.Resolve(ctx, inc.Number, "alice", "rolled back"); err != nil {
+			if _, err := svc.Resolve(ctx, bot.Cause{}, inc.Number, "alice", "rolled back"); err != nil {
 				b.Error(err)
 				return
 			}

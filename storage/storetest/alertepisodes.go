@@ -80,7 +80,7 @@ func testAlertsWithoutStart(t *testing.T, s bot.Store) {
 	}
 	send := func(status bot.AlertStatus, want bot.AlertResult) bot.AlertResult {
 		t.Helper()
-		res, err := svc.HandleAlerts(ctx, []bot.Alert{alert(status)})
+		res, err := svc.HandleAlerts(ctx, bot.Cause{}, []bot.Alert{alert(status)})
 		if err != nil {
 			t.Fatalf("%s: %v", status, err)
 		}
@@ -153,7 +153,7 @@ func testAlertsWithoutStart(t *testing.T, s bot.Store) {
 
 	// One delivery firing, resolving and firing again at one instant: two
 	// episodes, the second open.
-	res, err = svc.HandleAlerts(ctx, []bot.Alert{alert(bot.AlertResolved), alert(bot.AlertFiring), alert(bot.AlertResolved), alert(bot.AlertFiring)})
+	res, err = svc.HandleAlerts(ctx, bot.Cause{}, []bot.Alert{alert(bot.AlertResolved), alert(bot.AlertFiring), alert(bot.AlertResolved), alert(bot.AlertFiring)})
 	if err != nil || res.Accepted != 4 || res.Duplicates != 0 {
 		t.Fatalf("one delivery = %+v, %v", res, err)
 	}
@@ -165,7 +165,7 @@ func testAlertsWithoutStart(t *testing.T, s bot.Store) {
 	stray := alert(bot.AlertResolved)
 	stray.Fingerprint = "never-fired"
 	for i, want := range []bot.AlertResult{{Accepted: 1}, {Duplicates: 1}} {
-		res, err := svc.HandleAlerts(ctx, []bot.Alert{stray})
+		res, err := svc.HandleAlerts(ctx, bot.Cause{}, []bot.Alert{stray})
 		if err != nil || res.Accepted != want.Accepted || res.Duplicates != want.Duplicates || len(res.Incidents) != 0 {
 			t.Errorf("stray resolution %d = %+v, %v", i+1, res, err)
 		}
@@ -188,12 +188,12 @@ func testResolutionWithoutStart(t *testing.T, s bot.Store) {
 		return bot.Alert{Source: "sns", Fingerprint: "arn:aws:cloudwatch:eu-west-1:1:alarm:cpu", Status: status,
 			StartsAt: start, Labels: map[string]string{"alertname": "cpu"}}
 	}
-	res, err := svc.HandleAlerts(ctx, []bot.Alert{alert(bot.AlertFiring, at(-time.Hour)), alert(bot.AlertFiring, at(-time.Minute)), alert(bot.AlertFiring, at(-time.Hour))})
+	res, err := svc.HandleAlerts(ctx, bot.Cause{}, []bot.Alert{alert(bot.AlertFiring, at(-time.Hour)), alert(bot.AlertFiring, at(-time.Minute)), alert(bot.AlertFiring, at(-time.Hour))})
 	if err != nil || res.Accepted != 2 || res.Duplicates != 1 || len(res.Incidents) != 1 {
 		t.Fatalf("firing = %+v, %v", res, err)
 	}
 	n := res.Incidents[0]
-	res, err = svc.HandleAlerts(ctx, []bot.Alert{alert(bot.AlertResolved, time.Time{})})
+	res, err = svc.HandleAlerts(ctx, bot.Cause{}, []bot.Alert{alert(bot.AlertResolved, time.Time{})})
 	if err != nil || res.Accepted != 1 || len(res.Incidents) != 1 || res.Incidents[0] != n {
 		t.Fatalf("resolution = %+v, %v", res, err)
 	}
@@ -202,7 +202,7 @@ func testResolutionWithoutStart(t *testing.T, s bot.Store) {
 		t.Errorf("after the resolution: %s, %d firing of %d", inc.Status, inc.AlertsFiring, inc.Alerts)
 	}
 	// A late copy of the first ALARM, with its start: a duplicate still.
-	res, err = svc.HandleAlerts(ctx, []bot.Alert{alert(bot.AlertFiring, at(-time.Hour))})
+	res, err = svc.HandleAlerts(ctx, bot.Cause{}, []bot.Alert{alert(bot.AlertFiring, at(-time.Hour))})
 	if err != nil || res.Duplicates != 1 {
 		t.Errorf("late copy = %+v, %v", res, err)
 	}
@@ -235,7 +235,7 @@ func testConcurrentWithoutStart(t *testing.T, s bot.Store) {
 					defer wg.Done()
 					a := bot.Alert{Source: "nagios", Fingerprint: fmt.Sprint(i % 3), Status: status,
 						Labels: map[string]string{"alertname": fmt.Sprintf("check-%d", i%3)}}
-					res, err := svc.HandleAlerts(ctx, []bot.Alert{a})
+					res, err := svc.HandleAlerts(ctx, bot.Cause{}, []bot.Alert{a})
 					if err != nil {
 						t.Error(err)
 					}

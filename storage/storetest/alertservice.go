@@ -33,7 +33,7 @@ func testAlertService(t *testing.T, s bot.Store) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					_, err := svc.HandleAlerts(ctx, []bot.Alert{alert(fmt.Sprintf("%d-%d", g, i), fmt.Sprintf("A%d", g), bot.AlertFiring)})
+					_, err := svc.HandleAlerts(ctx, bot.Cause{}, []bot.Alert{alert(fmt.Sprintf("%d-%d", g, i), fmt.Sprintf("A%d", g), bot.AlertFiring)})
 					if err != nil {
 						errs <- err
 					}
@@ -60,7 +60,7 @@ func testAlertService(t *testing.T, s bot.Store) {
 	for i := range 5 {
 		resolved = append(resolved, alert(fmt.Sprintf("0-%d", i), "A0", bot.AlertResolved))
 	}
-	res, err := svc.HandleAlerts(ctx, resolved)
+	res, err := svc.HandleAlerts(ctx, bot.Cause{}, resolved)
 	if err != nil || res.Accepted != 5 || len(res.Incidents) != 1 {
 		t.Fatalf("resolutions = %+v, %v", res, err)
 	}
@@ -72,7 +72,7 @@ func testAlertService(t *testing.T, s bot.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err = svc.HandleAlerts(ctx, []bot.Alert{alert("q", "QuietOne", bot.AlertFiring)})
+	res, err = svc.HandleAlerts(ctx, bot.Cause{}, []bot.Alert{alert("q", "QuietOne", bot.AlertFiring)})
 	if err != nil || res.Suppressed != 1 || len(res.Incidents) != 0 {
 		t.Errorf("suppressed delivery = %+v, %v", res, err)
 	}
@@ -103,7 +103,7 @@ func testTwoServicesOneGroup(t *testing.T, s bot.Store) {
 				defer wg.Done()
 				a := bot.Alert{Source: "alertmanager", Fingerprint: fmt.Sprint(i), GroupKey: fmt.Sprintf("{}:{g=%d}", i%3),
 					Status: bot.AlertFiring, StartsAt: t0, Labels: map[string]string{"alertname": "HA"}}
-				if _, err := svc.HandleAlerts(ctx, []bot.Alert{a}); err != nil {
+				if _, err := svc.HandleAlerts(ctx, bot.Cause{}, []bot.Alert{a}); err != nil {
 					errs <- err
 				}
 			}()

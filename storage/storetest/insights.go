@@ -38,21 +38,6 @@ func RunInsights(t *testing.T, open func(t *testing.T) (a, b bot.Store)) {
 	}
 }
 
-func insights(t *testing.T, s bot.Store) interface {
-	bot.InsightsReader
-	bot.HistoryStore
-} {
-	t.Helper()
-	x, ok := s.(interface {
-		bot.InsightsReader
-		bot.HistoryStore
-	})
-	if !ok {
-		t.Fatalf("%T does not implement bot.InsightsReader and bot.HistoryStore", s)
-	}
-	return x
-}
-
 // kinc is an incident of the KPI fixture: declared at decl, acknowledged
 // and resolved after the given offsets (negative: never).
 func kinc(sev bot.Severity, svc string, decl time.Time, detect, ack, res time.Duration) *bot.Incident {
@@ -130,7 +115,7 @@ func testKPIAggregates(t *testing.T, s, _ bot.Store) {
 	}
 	// Rows: every incident of the period, grouped by service and source.
 	var got []bot.KPIRow
-	err := insights(t, s).KPIRows(ctx, q, func(r *bot.KPIRow) error { got = append(got, *r); return nil })
+	err := s.KPIRows(ctx, q, func(r *bot.KPIRow) error { got = append(got, *r); return nil })
 	if err != nil {
 		t.Fatalf("KPIRows: %v", err)
 	}
@@ -164,7 +149,7 @@ func testKPIAggregates(t *testing.T, s, _ bot.Store) {
 		}
 		return nil
 	})
-	x, err := insights(t, s).KPIExtras(ctx, q)
+	x, err := s.KPIExtras(ctx, q)
 	if err != nil {
 		t.Fatalf("KPIExtras: %v", err)
 	}
@@ -182,7 +167,7 @@ func testKPIAggregates(t *testing.T, s, _ bot.Store) {
 
 	q.Severities = []bot.Severity{bot.SEV2}
 	got = nil
-	if err := insights(t, s).KPIRows(ctx, q, func(r *bot.KPIRow) error { got = append(got, *r); return nil }); err != nil {
+	if err := s.KPIRows(ctx, q, func(r *bot.KPIRow) error { got = append(got, *r); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 2 || got[0].Severity != bot.SEV2 || got[1].Severity != bot.SEV2 {
@@ -197,10 +182,10 @@ func sortRows(rs []bot.KPIRow) {
 func testKPIEmpty(t *testing.T, s, _ bot.Store) {
 	q := bot.KPIQuery{From: t0, To: at(time.Hour), Now: at(time.Hour), SLAs: bot.DefaultSLAs()}
 	n := 0
-	if err := insights(t, s).KPIRows(context.Background(), q, func(*bot.KPIRow) error { n++; return nil }); err != nil || n != 0 {
+	if err := s.KPIRows(context.Background(), q, func(*bot.KPIRow) error { n++; return nil }); err != nil || n != 0 {
 		t.Errorf("KPIRows on an empty database: %d rows, %v", n, err)
 	}
-	x, err := insights(t, s).KPIExtras(context.Background(), q)
+	x, err := s.KPIExtras(context.Background(), q)
 	if err != nil {
 		t.Fatalf("KPIExtras: %v", err)
 	}
@@ -227,7 +212,7 @@ func testClaimSlot(t *testing.T, a, b bot.Store) {
 		go func() {
 			defer wg.Done()
 			err := s.InTx(ctx, func(tx bot.Tx) error {
-				first, err := tx.(bot.InsightsTx).ClaimSlot(ctx, "weekly", slot, "replica", slot)
+				first, err := tx.ClaimSlot(ctx, "weekly", slot, "replica", slot)
 				if first {
 					mu.Lock()
 					wins++
@@ -249,11 +234,11 @@ func testClaimSlot(t *testing.T, a, b bot.Store) {
 	if wins != 1 {
 		t.Errorf("%d claims of one slot succeeded, want exactly 1", wins)
 	}
-	last, ok, err := insights(t, b).LastSlot(ctx, "weekly")
+	last, ok, err := b.LastSlot(ctx, "weekly")
 	if err != nil || !ok || !last.Equal(slot) {
 		t.Errorf("LastSlot = %v %v %v, want %v", last, ok, err, slot)
 	}
-	if _, ok, _ := insights(t, a).LastSlot(ctx, "daily"); ok {
+	if _, ok, _ := a.LastSlot(ctx, "daily"); ok {
 		t.Error("LastSlot of an unknown schedule found one")
 	}
 }
@@ -261,16 +246,16 @@ func testClaimSlot(t *testing.T, a, b bot.Store) {
 func testPostmortems(t *testing.T, s, _ bot.Store) {
 	ctx := context.Background()
 	inc := newIncident(t, s, "pm", bot.StatusResolved)
-	_, err := insights(t, s).Postmortem(ctx, inc.Number)
+	_, err := s.Postmortem(ctx, inc.Number)
 	wantNotFound(t, "Postmortem before any", err)
 	for i, body := range []string{"# first", "# second"} {
 		p := &bot.Postmortem{Incident: inc.Number, Body: body, GeneratedAt: at(time.Duration(i) * time.Hour)}
-		inTx(t, s, func(ctx context.Context, tx bot.Tx) error { return tx.(bot.InsightsTx).SavePostmortem(ctx, p) })
+		inTx(t, s, func(ctx context.Context, tx bot.Tx) error { return tx.SavePostmortem(ctx, p) })
 		if p.Version != int64(i+1) {
 			t.Errorf("version after save %d = %d", i+1, p.Version)
 		}
 	}
-	got, err := insights(t, s).Postmortem(ctx, inc.Number)
+	got, err := s.Postmortem(ctx, inc.Number)
 	if err != nil {
 		t.Fatalf("Postmortem: %v", err)
 	}
@@ -290,7 +275,6 @@ func feed(incs []*bot.Incident) func() (*bot.Incident, error) {
 
 func testImportExport(t *testing.T, s, _ bot.Store) {
 	ctx := context.Background()
-	h := insights(t, s)
 	var incs []*bot.Incident
 	for _, n := range []int64{5, 2, 7} {
 		inc := kinc(bot.SEV2, "api", at(time.Duration(n)*time.Hour), time.Minute, 5*time.Minute, time.Hour)
@@ -298,12 +282,12 @@ func testImportExport(t *testing.T, s, _ bot.Store) {
 		inc.Links = map[string]bot.Link{bot.LinkJira: {ID: "OPS-1"}}
 		incs = append(incs, inc)
 	}
-	created, updated, err := h.ImportIncidents(ctx, feed(incs))
+	created, updated, err := s.ImportIncidents(ctx, feed(incs))
 	if err != nil || created != 3 || updated != 0 {
 		t.Fatalf("first import = %d created, %d updated, %v; want 3, 0", created, updated, err)
 	}
 	incs[0].Title = "renamed"
-	created, updated, err = h.ImportIncidents(ctx, feed(incs))
+	created, updated, err = s.ImportIncidents(ctx, feed(incs))
 	if err != nil || created != 0 || updated != 3 {
 		t.Fatalf("second import = %d created, %d updated, %v; want 0, 3", created, updated, err)
 	}
@@ -314,7 +298,7 @@ func testImportExport(t *testing.T, s, _ bot.Store) {
 		t.Errorf("first declare after importing INC-7 got INC-%d, want INC-8", next.Number)
 	}
 	var keys []int64
-	err = h.ExportIncidents(ctx, at(4*time.Hour), func(inc *bot.Incident) error {
+	err = s.ExportIncidents(ctx, at(4*time.Hour), func(inc *bot.Incident) error {
 		keys = append(keys, inc.Number)
 		return nil
 	})
@@ -326,10 +310,9 @@ func testImportExport(t *testing.T, s, _ bot.Store) {
 
 func testImportRollsBack(t *testing.T, s, _ bot.Store) {
 	ctx := context.Background()
-	h := insights(t, s)
 	i := 0
 	boom := errors.New("line 3: bad severity")
-	_, _, err := h.ImportIncidents(ctx, func() (*bot.Incident, error) {
+	_, _, err := s.ImportIncidents(ctx, func() (*bot.Incident, error) {
 		i++
 		if i == 3 {
 			return nil, boom

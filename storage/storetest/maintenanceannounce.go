@@ -15,32 +15,13 @@ import (
 	"github.com/warroom/warroom/bot"
 )
 
-// announceStore is a store that records maintenance announcements.
-type announceStore interface {
-	bot.Store
-	bot.MaintenanceAnnounceReader
-}
-
-func asAnnounceStore(t *testing.T, s bot.Store) announceStore {
-	t.Helper()
-	as, ok := s.(announceStore)
-	if !ok {
-		t.Fatalf("%T does not implement bot.MaintenanceAnnounceReader", s)
-	}
-	return as
-}
-
 // claimWindow claims edge of window id in a transaction of its own.
 func claimWindow(t *testing.T, s bot.Store, id int64, edge bot.MaintenanceEdge, at time.Time) bool {
 	t.Helper()
 	var claimed bool
 	err := s.InTx(context.Background(), func(tx bot.Tx) error {
-		ct, ok := tx.(bot.MaintenanceAnnounceTx)
-		if !ok {
-			t.Fatalf("%T does not implement bot.MaintenanceAnnounceTx", tx)
-		}
 		var err error
-		claimed, err = ct.ClaimMaintenanceAnnouncement(context.Background(), id, edge, at)
+		claimed, err = tx.ClaimMaintenanceAnnouncement(context.Background(), id, edge, at)
 		return err
 	})
 	if err != nil {
@@ -49,7 +30,7 @@ func claimWindow(t *testing.T, s bot.Store, id int64, edge bot.MaintenanceEdge, 
 	return claimed
 }
 
-func dueIDs(t *testing.T, s announceStore, now time.Time, limit int) []int64 {
+func dueIDs(t *testing.T, s bot.Store, now time.Time, limit int) []int64 {
 	t.Helper()
 	ws, err := s.MaintenanceAnnouncementsDue(context.Background(), now, limit)
 	if err != nil {
@@ -64,7 +45,6 @@ func dueIDs(t *testing.T, s announceStore, now time.Time, limit int) []int64 {
 
 func testMaintenanceAnnounceClaims(t *testing.T, s bot.Store) {
 	ctx := context.Background()
-	as := asAnnounceStore(t, s)
 	at := func(d time.Duration) time.Time { return t0.Add(d).Truncate(time.Microsecond) }
 	ms := []bot.Matcher{{Name: "service", Op: "=", Value: "db"}}
 	create := func(from, to time.Duration) int64 {
@@ -79,7 +59,7 @@ func testMaintenanceAnnounceClaims(t *testing.T, s bot.Store) {
 	scheduled := create(time.Hour, 2*time.Hour)
 	over := create(-2*time.Hour, -time.Hour)
 
-	if got, want := dueIDs(t, as, at(0), 0), []int64{active, over}; !cmp.Equal(got, want) {
+	if got, want := dueIDs(t, s, at(0), 0), []int64{active, over}; !cmp.Equal(got, want) {
 		t.Errorf("due at t0 = %v, want %v", got, want)
 	}
 	if !claimWindow(t, s, active, bot.MaintenanceStart, at(0)) {
@@ -94,7 +74,7 @@ func testMaintenanceAnnounceClaims(t *testing.T, s bot.Store) {
 	// A claim rolled back is no claim.
 	boom := errors.New("boom")
 	err := s.InTx(ctx, func(tx bot.Tx) error {
-		if ok, err := tx.(bot.MaintenanceAnnounceTx).ClaimMaintenanceAnnouncement(ctx, over, bot.MaintenanceEnd, at(0)); err != nil || !ok {
+		if ok, err := tx.ClaimMaintenanceAnnouncement(ctx, over, bot.MaintenanceEnd, at(0)); err != nil || !ok {
 			t.Errorf("claim in the rolled back transaction = %v, %v", ok, err)
 		}
 		return boom
@@ -103,7 +83,7 @@ func testMaintenanceAnnounceClaims(t *testing.T, s bot.Store) {
 		t.Fatalf("InTx = %v", err)
 	}
 	err = s.InTx(ctx, func(tx bot.Tx) error {
-		_, err := tx.(bot.MaintenanceAnnounceTx).ClaimMaintenanceAnnouncement(ctx, over, "middle", at(0))
+		_, err := tx.ClaimMaintenanceAnnouncement(ctx, over, "middle", at(0))
 		return err
 	})
 	if err == nil {
@@ -112,16 +92,16 @@ func testMaintenanceAnnounceClaims(t *testing.T, s bot.Store) {
 	if !claimWindow(t, s, over, bot.MaintenanceStart, at(0)) || !claimWindow(t, s, over, bot.MaintenanceEnd, at(0)) {
 		t.Error("claims of the window that is over = false")
 	}
-	if got := dueIDs(t, as, at(0), 0); len(got) != 0 {
+	if got := dueIDs(t, s, at(0), 0); len(got) != 0 {
 		t.Errorf("due at t0 after the claims = %v, want none", got)
 	}
-	if got, want := dueIDs(t, as, at(time.Hour), 0), []int64{active, scheduled}; !cmp.Equal(got, want) {
+	if got, want := dueIDs(t, s, at(time.Hour), 0), []int64{active, scheduled}; !cmp.Equal(got, want) {
 		t.Errorf("due at t0+1h = %v, want %v", got, want)
 	}
-	if got, want := dueIDs(t, as, at(time.Hour), 1), []int64{active}; !cmp.Equal(got, want) {
+	if got, want := dueIDs(t, s, at(time.Hour), 1), []int64{active}; !cmp.Equal(got, want) {
 		t.Errorf("due at t0+1h, limit 1 = %v, want %v", got, want)
 	}
-	ws, err := as.MaintenanceAnnouncementsDue(ctx, at(time.Hour), 1)
+	ws, err := s.MaintenanceAnnouncementsDue(ctx, at(time.Hour), 1)
 	if err != nil || len(ws) != 1 || !ws[0].StartsAt.Equal(at(-time.Hour)) || !ws[0].EndsAt.Equal(at(time.Hour)) || len(ws[0].Matchers) != 1 {
 		t.Errorf("due window = %+v, %v", ws, err)
 	}
@@ -143,7 +123,7 @@ func announcements(t *testing.T, s bot.Store) []string {
 			return titles
 		}
 		for _, j := range jobs {
-			if strings.HasSuffix(j.Kind, "."+bot.EffectAnnounce) {
+			if j.Kind.Effect() == bot.EffectAnnounce {
 				var p bot.PostPayload
 				if err := json.Unmarshal(j.Payload, &p); err != nil {
 					t.Fatalf("decode job %d: %v", j.ID, err)

@@ -260,7 +260,7 @@ func testOutboxStatsAndDead(t *testing.T, s bot.Store) {
 	must(t, err)
 	var got []string
 	for _, j := range dead {
-		got = append(got, j.Kind+":"+j.LastError)
+		got = append(got, string(j.Kind)+":"+j.LastError)
 		if j.Status != bot.JobDead || j.Attempts != 1 {
 			t.Errorf("dead job %+v", j)
 		}

@@ -148,10 +148,10 @@ func testServiceLifecycle(t *testing.T, s bot.Store) {
 	}
 	diff(t, "declared", inc, mustIncident(t, s, inc.Number))
 	steps := []func() (*bot.Incident, error){
-		func() (*bot.Incident, error) { return svc.Ack(ctx, inc.Number, "alice") },
+		func() (*bot.Incident, error) { return svc.Ack(ctx, bot.Cause{}, inc.Number, "alice") },
 		func() (*bot.Incident, error) { return svc.LinkChannel(ctx, inc.Number, "console", "inc-1-checkout") },
 		func() (*bot.Incident, error) { return svc.AddNote(ctx, inc.Number, "bob", "rolled back") },
-		func() (*bot.Incident, error) { return svc.Resolve(ctx, inc.Number, "alice", "fixed") },
+		func() (*bot.Incident, error) { return svc.Resolve(ctx, bot.Cause{}, inc.Number, "alice", "fixed") },
 	}
 	for i, step := range steps {
 		got, err := step()
@@ -166,7 +166,7 @@ func testServiceLifecycle(t *testing.T, s bot.Store) {
 	if _, err := svc.AddAction(ctx, inc.Number, "alice", bot.ActionInput{Title: "Add alert", Owner: "bob"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.CompleteAction(ctx, inc.Number, "bob", 1); err != nil {
+	if _, err := svc.CompleteAction(ctx, bot.Cause{}, inc.Number, "bob", 1); err != nil {
 		t.Fatal(err)
 	}
 	tl, err := svc.Timeline(ctx, inc.Number)
@@ -183,7 +183,7 @@ func testServiceLifecycle(t *testing.T, s bot.Store) {
 	if err != nil || len(audit) != 7 {
 		t.Errorf("audit has %d records (%v), want 7", len(audit), err)
 	}
-	if _, err := svc.Ack(ctx, 99, "alice"); bot.ErrorCode(err) != bot.CodeNotFound {
+	if _, err := svc.Ack(ctx, bot.Cause{}, 99, "alice"); bot.ErrorCode(err) != bot.CodeNotFound {
 		t.Errorf("Ack of a missing incident: %v, want not found", err)
 	}
 }

@@ -147,7 +147,7 @@ func testEscalationOnce(t *testing.T, s bot.Store) {
 	if n := escalateAll(advance(time.Second)); n != 0 {
 		t.Errorf("again at the target: %d escalations, want 0", n)
 	}
-	if _, err := svc.Ack(ctx, inc.Number, "bob"); err != nil {
+	if _, err := svc.Ack(ctx, bot.Cause{}, inc.Number, "bob"); err != nil {
 		t.Fatal(err)
 	}
 	if n := escalateAll(advance(10 * ack)); n != 0 {

@@ -23,7 +23,7 @@ func testOutboxConcurrentWorkers(t *testing.T, s bot.Store) {
 	var jobs []*bot.Job
 	for i := range perKey {
 		for k := range keys {
-			jobs = append(jobs, &bot.Job{Kind: fmt.Sprint("k", k, ".", i), OrderKey: fmt.Sprint("key", k)})
+			jobs = append(jobs, &bot.Job{Kind: bot.JobKind(fmt.Sprint("k", k, ".", i)), OrderKey: fmt.Sprint("key", k)})
 		}
 	}
 	for range loose {

@@ -5,6 +5,6 @@
 // rendering that do not depend on the system's markup. Its subpackage
 // tickettest holds the helpers their end to end tests share.
 //
-// It may import the standard library, bot, bot/outbox and the Prometheus
+// It may import the standard library, bot and the Prometheus
 // client; the integrations import it, never each other.
 package ticket

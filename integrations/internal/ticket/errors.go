@@ -12,7 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/bot"
 )
 
 // DefaultRateWait is the wait after a 429 or 503 that gave no hint.
@@ -72,11 +72,11 @@ func Backoff(err error, ae *APIError) error {
 		if d <= 0 {
 			d = DefaultRateWait
 		}
-		return outbox.RetryAfter(err, d)
+		return bot.RetryAfter(err, d)
 	case ae.Status >= 500:
 		return err
 	}
-	return outbox.Permanent(err)
+	return bot.Permanent(err)
 }
 
 // Stopper stops an integration at the first refusal of its credentials: it
@@ -133,7 +133,7 @@ func (s *Stopper) Held() error {
 }
 
 func (s *Stopper) holdErr(reason string) error {
-	return outbox.RetryAfter(fmt.Errorf("%s stopped: %s", s.system, reason), s.hold)
+	return bot.RetryAfter(fmt.Errorf("%s stopped: %s", s.system, reason), s.hold)
 }
 
 // RetryHint reads Retry-After (seconds or an HTTP date) or X-RateLimit-Reset

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/integrations/internal/ticket"
 )
 
@@ -65,10 +65,10 @@ func TestClassAndBackoff(t *testing.T) {
 			if !errors.Is(out, c.err) {
 				t.Errorf("Backoff lost the cause: %v", out)
 			}
-			if got := outbox.IsPermanent(out); got != c.permanent {
+			if got := bot.IsPermanent(out); got != c.permanent {
 				t.Errorf("permanent = %v, want %v", got, c.permanent)
 			}
-			d, ok := outbox.RetryAfterHint(out)
+			d, ok := bot.RetryAfterHint(out)
 			if !ok {
 				d = 0
 			}
@@ -103,7 +103,7 @@ func TestStopper(t *testing.T) {
 		{second, "jira stopped: 403 at update"},
 		{s.Held(), "jira stopped: 401 at create"},
 	} {
-		if d, ok := outbox.RetryAfterHint(c.err); !ok || d != 30*time.Minute {
+		if d, ok := bot.RetryAfterHint(c.err); !ok || d != 30*time.Minute {
 			t.Errorf("hold = %s, %v; want 30m", d, ok)
 		}
 		if c.err.Error() != c.want {

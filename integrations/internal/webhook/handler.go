@@ -18,7 +18,7 @@ import (
 // Sink takes the alerts of one delivery in one call and commits them before
 // it returns; *bot.Service is one.
 type Sink interface {
-	HandleAlerts(ctx context.Context, alerts []bot.Alert) (bot.AlertResult, error)
+	HandleAlerts(ctx context.Context, cause bot.Cause, alerts []bot.Alert) (bot.AlertResult, error)
 }
 
 // Delivery is what a decoder made of one request.
@@ -170,7 +170,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for i := range d.Alerts {
 		d.Alerts[i].Source = h.cfg.Source
 	}
-	res, err := h.sink.HandleAlerts(r.Context(), d.Alerts)
+	res, err := h.sink.HandleAlerts(r.Context(), bot.Cause{}, d.Alerts)
 	if err != nil {
 		h.domainError(w, r, err)
 		return

@@ -30,7 +30,7 @@ type fakeSink struct {
 	err   error
 }
 
-func (f *fakeSink) HandleAlerts(_ context.Context, alerts []bot.Alert) (bot.AlertResult, error) {
+func (f *fakeSink) HandleAlerts(_ context.Context, _ bot.Cause, alerts []bot.Alert) (bot.AlertResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, alerts)

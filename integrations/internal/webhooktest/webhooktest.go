@@ -26,7 +26,7 @@ type Sink struct {
 }
 
 // HandleAlerts records a.
-func (s *Sink) HandleAlerts(_ context.Context, a []bot.Alert) (bot.AlertResult, error) {
+func (s *Sink) HandleAlerts(_ context.Context, _ bot.Cause, a []bot.Alert) (bot.AlertResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.alerts = append(s.alerts, a...)

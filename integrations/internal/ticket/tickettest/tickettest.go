@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/bot/outbox"
 	"github.com/warroom/warroom/internal/clocktest"
 )
 
@@ -43,9 +42,16 @@ func (l *LogBuffer) String() string {
 	return l.b.String()
 }
 
+// Worker is the outbox worker a test runs by hand (engine/outbox's).
+type Worker interface {
+	// RunOnce claims one batch of due jobs, delivers them and returns how
+	// many it claimed.
+	RunOnce(ctx context.Context) (int, error)
+}
+
 // Drain runs w until no job is due now; it returns the number of
 // deliveries, and fails the test if the outbox does not settle.
-func Drain(t testing.TB, ctx context.Context, w *outbox.Worker) int {
+func Drain(t testing.TB, ctx context.Context, w Worker) int {
 	t.Helper()
 	total := 0
 	for range 100 {

@@ -1,8 +1,10 @@
-package digest
+package digests
 
 import (
 	"context"
 	"time"
+
+	"github.com/warroom/warroom/bot/digest"
 )
 
 // Command is the `/incident digest` capability (commands.Digester): it
@@ -11,7 +13,7 @@ import (
 // channels) and answers with its markdown.
 type Command struct {
 	Runner   *Runner
-	Defaults Options // Location, Severities, Sections of on-request digests
+	Defaults digest.Options // Location, Severities, Sections of on-request digests
 }
 
 // Digest implements commands.Digester.
@@ -22,7 +24,7 @@ func (c Command) Digest(ctx context.Context, period time.Duration, channel strin
 	if channel == "" {
 		channels = c.Runner.Channels()
 	}
-	var d *Digest
+	var d *digest.Digest
 	var err error
 	if len(channels) == 0 {
 		if d, err = c.Runner.Build(ctx, o); err != nil {
@@ -31,7 +33,7 @@ func (c Command) Digest(ctx context.Context, period time.Duration, channel strin
 	}
 	for _, ch := range channels {
 		if d != nil {
-			_, err = c.Runner.post(ctx, "", ch, time.Time{}, Message(d))
+			_, err = c.Runner.post(ctx, "", ch, time.Time{}, digest.Message(d))
 		} else {
 			d, err = c.Runner.PostNow(ctx, o, ch)
 		}
@@ -39,5 +41,5 @@ func (c Command) Digest(ctx context.Context, period time.Duration, channel strin
 			return "", err
 		}
 	}
-	return Markdown(d), nil
+	return digest.Markdown(d), nil
 }

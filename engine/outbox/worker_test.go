@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/outbox"
+	"github.com/warroom/warroom/engine/outbox"
 )
 
 // fakeOutbox records what the worker does with the jobs it hands out.
@@ -113,9 +113,9 @@ func TestOutcomes(t *testing.T) {
 		{name: "success completes", wantDone: true},
 		{name: "first failure backs off the base delay", err: boom, wantRetry: time.Second},
 		{name: "second failure doubles", attempts: 1, err: boom, wantRetry: 2 * time.Second},
-		{name: "retry-after hint wins over backoff", err: outbox.RetryAfter(boom, 42*time.Second), wantRetry: 42 * time.Second},
-		{name: "retry-after hint is capped", err: outbox.RetryAfter(boom, time.Hour), wantRetry: time.Minute},
-		{name: "permanent dead-letters at once", err: outbox.Permanent(boom), wantDead: "boom"},
+		{name: "retry-after hint wins over backoff", err: bot.RetryAfter(boom, 42*time.Second), wantRetry: 42 * time.Second},
+		{name: "retry-after hint is capped", err: bot.RetryAfter(boom, time.Hour), wantRetry: time.Minute},
+		{name: "permanent dead-letters at once", err: bot.Permanent(boom), wantDead: "boom"},
 		{name: "last attempt dead-letters with the error kept", attempts: 2, err: fmt.Errorf("post: %w", boom), wantDead: "post: boom"},
 	}
 	for _, tt := range tests {

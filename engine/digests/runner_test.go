@@ -1,4 +1,4 @@
-package digest_test
+package digests_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/digest"
 	"github.com/warroom/warroom/bot/kpi"
+	"github.com/warroom/warroom/engine/digests"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
@@ -22,6 +23,14 @@ func openStore(t *testing.T, path string) *sqlite.Store {
 	}
 	t.Cleanup(func() { _ = s.Close() })
 	return s
+}
+
+func berlin(t *testing.T) *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no tzdata:", err)
+	}
+	return loc
 }
 
 // daily09 is "0 9 * * *" with CRON_TZ=Europe/Berlin, written out.
@@ -36,9 +45,9 @@ func daily09(loc *time.Location) func(time.Time) time.Time {
 	}
 }
 
-func newRunner(t *testing.T, s *sqlite.Store, owner string, start time.Time, loc *time.Location) *digest.Runner {
+func newRunner(t *testing.T, s *sqlite.Store, owner string, start time.Time, loc *time.Location) *digests.Runner {
 	t.Helper()
-	r, err := digest.NewRunner(digest.RunnerConfig{
+	r, err := digests.NewRunner(digests.RunnerConfig{
 		Schedules: []digest.Schedule{{Name: "weekly-sre", Channel: "sre", Next: daily09(loc),
 			Options: digest.Options{Period: 7 * kpi.Day, Location: loc}}},
 		Targets: []string{"console"}, Owner: owner, Start: start,
@@ -59,7 +68,7 @@ func digestJobs(t *testing.T, s bot.Store, now time.Time) []string {
 	}
 	var out []string
 	for _, j := range jobs {
-		if j.Kind != "console."+bot.EffectDigest {
+		if j.Kind != bot.JobKindOf("console", bot.EffectDigest) {
 			continue
 		}
 		var p bot.DigestPayload
@@ -82,7 +91,7 @@ func TestDigestSlotsRunExactlyOnce(t *testing.T) {
 	ra, rb := newRunner(t, a, "a", start, loc), newRunner(t, b, "b", start, loc)
 
 	// Before the first slot: nothing.
-	for _, r := range []*digest.Runner{ra, rb} {
+	for _, r := range []*digests.Runner{ra, rb} {
 		if err := r.Tick(context.Background(), start.Add(30*time.Minute)); err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +153,7 @@ func TestDigestCommandPostsNow(t *testing.T) {
 	s := openStore(t, path)
 	now := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
 	r := newRunner(t, s, "a", now, time.UTC)
-	md, err := digest.Command{Runner: r}.Digest(context.Background(), 30*kpi.Day, "general")
+	md, err := digests.Command{Runner: r}.Digest(context.Background(), 30*kpi.Day, "general")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +164,7 @@ func TestDigestCommandPostsNow(t *testing.T) {
 		t.Errorf("posted %q, want one digest in general", got)
 	}
 	// From outside a channel it goes to the schedules' channels.
-	if _, err := (digest.Command{Runner: r}).Digest(context.Background(), 7*kpi.Day, ""); err != nil {
+	if _, err := (digests.Command{Runner: r}).Digest(context.Background(), 7*kpi.Day, ""); err != nil {
 		t.Fatal(err)
 	}
 	if got := digestJobs(t, s, now); len(got) != 1 || got[0][:4] != "sre " {

@@ -5,25 +5,6 @@ import (
 	"time"
 )
 
-// Attachment is a file posted with a message, e.g. a digest's PNG chart.
-type Attachment struct {
-	Name        string `json:"name"`         // file name, e.g. "digest.png"
-	ContentType string `json:"content_type"` // e.g. "image/png"
-	Title       string `json:"title,omitempty"`
-	Data        []byte `json:"data"` // base64 in JSON
-}
-
-// EffectDigest posts a DigestPayload in a named channel (no incident).
-// A job's Kind is "<target>.digest".
-const EffectDigest = "digest"
-
-// DigestPayload is the payload of an EffectDigest job.
-type DigestPayload struct {
-	Channel  string  `json:"channel"`  // the chat channel, as configured
-	Schedule string  `json:"schedule"` // the schedule's name; "" for one posted on request
-	Message  Message `json:"message"`
-}
-
 // Postmortem is an incident's stored postmortem draft.
 type Postmortem struct {
 	Incident    int64     `json:"incident"`
@@ -32,8 +13,8 @@ type Postmortem struct {
 	Version     int64     `json:"version"` // 1 for the first draft, +1 per regeneration
 }
 
-// InsightsTx is the transactional side of digests and postmortems. The SQL
-// stores' Tx implement it; the Service finds it by type assertion.
+// InsightsTx is the transactional side of digests and postmortems (part
+// of Tx).
 type InsightsTx interface {
 	// ClaimSlot records that slot of schedule ran. first is false when it
 	// was claimed before (by this process, an earlier run, or a replica):
@@ -44,7 +25,8 @@ type InsightsTx interface {
 	SavePostmortem(ctx context.Context, p *Postmortem) error
 }
 
-// InsightsReader reads what InsightsTx wrote, and sums incidents up.
+// InsightsReader reads what InsightsTx wrote, and sums incidents up (part
+// of Reader).
 type InsightsReader interface {
 	KPIReader
 	// LastSlot is the newest claimed slot of schedule; ok is false for none.
@@ -53,7 +35,8 @@ type InsightsReader interface {
 	Postmortem(ctx context.Context, incident int64) (*Postmortem, error)
 }
 
-// HistoryStore exports and imports incident history in bulk.
+// HistoryStore exports and imports incident history in bulk (part of
+// Store).
 type HistoryStore interface {
 	// ExportIncidents calls fn for every incident declared at or after
 	// since (zero: all), by number, without holding them all in memory.

@@ -28,11 +28,14 @@ const (
 // deduplicated in the database by (source, fingerprint, starts_at), routed,
 // grouped into incidents, suppressed by maintenance windows. An alert with
 // a zero StartsAt (its sender gives no start time) belongs to the open
-// episode of its (source, fingerprint): see alertepisodes.go. A nil error
+// episode of its (source, fingerprint): see alert_episodes.go. A nil error
 // means the delivery is committed. Concurrent calls are committed together
 // in one transaction (group commit); when too much waits already, it
 // answers CodeUnavailable and the sender should retry.
-func (s *Service) HandleAlerts(ctx context.Context, alerts []Alert) (AlertResult, error) {
+//
+// cause names the sender's delivery, when it has an id (a redelivery then
+// changes nothing), and the system it came from.
+func (s *Service) HandleAlerts(ctx context.Context, cause Cause, alerts []Alert) (AlertResult, error) {
 	if len(alerts) == 0 {
 		return AlertResult{}, nil
 	}
@@ -40,7 +43,7 @@ func (s *Service) HandleAlerts(ctx context.Context, alerts []Alert) (AlertResult
 	if err != nil {
 		return AlertResult{}, err
 	}
-	return s.submit(ctx, norm)
+	return s.submit(ctx, cause, norm)
 }
 
 // normalizeAlerts validates a delivery and returns a normalised copy.
@@ -86,6 +89,7 @@ type alertBatch struct {
 	s        *Service
 	tx       Tx
 	ctx      context.Context
+	cause    Cause // of every change the batch makes
 	now      time.Time
 	windows  []MaintenanceWindow
 	loaded   bool
@@ -106,8 +110,8 @@ type incState struct {
 	fired, ended []alertNote
 }
 
-func (s *Service) newBatch(ctx context.Context, tx Tx) *alertBatch {
-	return &alertBatch{s: s, tx: tx, ctx: ctx, now: s.Now(), suppress: map[int64]int64{},
+func (s *Service) newBatch(ctx context.Context, tx Tx, cause Cause) *alertBatch {
+	return &alertBatch{s: s, tx: tx, ctx: ctx, cause: cause, now: s.Now(), suppress: map[int64]int64{},
 		groups: map[string]*AlertGroup{}, incs: map[int64]*incState{}}
 }
 
@@ -355,7 +359,7 @@ func (b *alertBatch) incident(n int64) (*incState, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", FormatKey(n), err)
 	}
-	st := &incState{before: inc.Clone(), c: &change{inc: inc, now: b.now, tx: b.tx}}
+	st := &incState{before: inc.Clone(), c: &change{inc: inc, now: b.now, tx: b.tx, cause: b.cause}}
 	b.incs[n] = st
 	return st, nil
 }
@@ -380,7 +384,7 @@ func (b *alertBatch) declare(a Alert, d RouteDecision) (*incState, error) {
 	if err := b.tx.CreateIncident(b.ctx, inc); err != nil {
 		return nil, fmt.Errorf("create %s: %w", inc.Key(), err)
 	}
-	c := &change{inc: inc, actor: source, now: b.now, tx: b.tx}
+	c := &change{inc: inc, actor: source, now: b.now, tx: b.tx, cause: b.cause}
 	c.record(EntryDeclared, fmt.Sprintf("%s declared %s: %s", source, inc.Severity, inc.Title),
 		map[string]string{"severity": inc.Severity.String(), "source": source, "group": d.GroupKey, "route": d.Route})
 	if err := b.s.enqueueAll(b.ctx, b.tx, inc, EffectOpen, nil); err != nil {

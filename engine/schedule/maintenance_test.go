@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/schedule"
+	"github.com/warroom/warroom/engine/schedule"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
@@ -52,7 +52,7 @@ func announced(t *testing.T, st bot.Store, now time.Time) []string {
 			return titles
 		}
 		for _, j := range jobs {
-			if j.Kind == "console."+bot.EffectAnnounce {
+			if j.Kind == bot.JobKindOf("console", bot.EffectAnnounce) {
 				var p bot.PostPayload
 				if err := json.Unmarshal(j.Payload, &p); err != nil {
 					t.Fatal(err)

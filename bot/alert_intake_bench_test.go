@@ -71,7 +71,7 @@ func benchHandleAlerts(b *testing.B, senders int, sync string) {
 					Annotations: map[string]string{"summary": "Instance down", "runbook_url": "https://runbooks/x"},
 				}
 			}
-			if _, err := svc.HandleAlerts(ctx, alerts); err != nil {
+			if _, err := svc.HandleAlerts(ctx, bot.Cause{}, alerts); err != nil {
 				b.Error(err)
 				return
 			}
@@ -114,7 +114,7 @@ func BenchmarkHandleAlertsLatency(b *testing.B) {
 						GroupKey: fmt.Sprintf("g%d", d%20), Labels: map[string]string{"alertname": "A", "instance": fmt.Sprint(i)}}
 				}
 				start := time.Now()
-				if _, err := svc.HandleAlerts(ctx, alerts); err != nil {
+				if _, err := svc.HandleAlerts(ctx, bot.Cause{}, alerts); err != nil {
 					b.Error(err)
 				}
 				mu.Lock()

@@ -14,11 +14,6 @@ import (
 	"github.com/warroom/warroom/bot"
 )
 
-// Handler delivers one job. It returns nil when done, Permanent(err) when no
-// retry can help, RetryAfter(err, d) to honour the other side's hint, or any
-// other error to retry with backoff.
-type Handler func(ctx context.Context, job bot.Job) error
-
 // Config tunes the worker. Zero values take the defaults shown.
 type Config struct {
 	Owner       string        // lease owner name; default host-pid-random
@@ -89,7 +84,7 @@ type Worker struct {
 	store    bot.Outbox
 	log      *slog.Logger
 	mu       sync.RWMutex
-	handlers map[string]Handler
+	handlers map[bot.JobKind]bot.Handler
 	wake     chan struct{}
 
 	delivered, retried, dead, lost atomic.Uint64
@@ -103,12 +98,12 @@ func New(cfg Config, store bot.Outbox, log *slog.Logger) *Worker {
 	}
 	return &Worker{
 		cfg: cfg, store: store, log: log.With("component", "outbox"),
-		handlers: map[string]Handler{}, wake: make(chan struct{}, 1),
+		handlers: map[bot.JobKind]bot.Handler{}, wake: make(chan struct{}, 1),
 	}
 }
 
 // Handle registers the handler of a job kind, replacing any earlier one.
-func (w *Worker) Handle(kind string, h Handler) {
+func (w *Worker) Handle(kind bot.JobKind, h bot.Handler) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.handlers[kind] = h
@@ -189,7 +184,7 @@ func (w *Worker) deliver(ctx context.Context, j bot.Job) {
 	w.mu.RUnlock()
 	var err error
 	if h == nil {
-		err = Permanent(fmt.Errorf("no handler for job kind %q", j.Kind))
+		err = bot.Permanent(fmt.Errorf("no handler for job kind %q", j.Kind))
 	} else {
 		hctx, cancel := context.WithTimeout(ctx, w.cfg.Timeout)
 		err = safeCall(hctx, h, j)
@@ -209,7 +204,7 @@ func (w *Worker) deliver(ctx context.Context, j bot.Job) {
 		if serr == nil {
 			w.delivered.Add(1)
 		}
-	case IsPermanent(err) || j.Attempts >= w.cfg.MaxAttempts:
+	case bot.IsPermanent(err) || j.Attempts >= w.cfg.MaxAttempts:
 		serr = w.store.Bury(octx, j.ID, w.cfg.Owner, err.Error())
 		if serr == nil {
 			w.dead.Add(1)
@@ -232,7 +227,7 @@ func (w *Worker) deliver(ctx context.Context, j bot.Job) {
 // delay is the wait before the next attempt: the other side's hint when it
 // gave one, otherwise exponential backoff with jitter, capped.
 func (w *Worker) delay(attempts int, err error) time.Duration {
-	if d, ok := RetryAfterHint(err); ok && d > 0 {
+	if d, ok := bot.RetryAfterHint(err); ok && d > 0 {
 		return min(d, w.cfg.MaxDelay)
 	}
 	d := w.cfg.BaseDelay
@@ -244,7 +239,7 @@ func (w *Worker) delay(attempts int, err error) time.Duration {
 
 // safeCall runs h, turning a panic into an error so one bad job cannot stop
 // the worker.
-func safeCall(ctx context.Context, h Handler, j bot.Job) (err error) {
+func safeCall(ctx context.Context, h bot.Handler, j bot.Job) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("handler panicked: %v", r)

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/bot/schedule"
+	"github.com/warroom/warroom/engine/schedule"
 )
 
 func TestTickRunsEveryTaskAndJoinsErrors(t *testing.T) {

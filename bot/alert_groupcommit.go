@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
 )
@@ -33,6 +32,7 @@ type committer struct {
 // alertReq is one caller's delivery waiting to be committed.
 type alertReq struct {
 	ctx    context.Context
+	cause  Cause
 	alerts []Alert
 	res    AlertResult
 	err    error
@@ -49,8 +49,8 @@ func (r *alertReq) finished() bool {
 }
 
 // submit queues a delivery and waits until it is committed or failed.
-func (s *Service) submit(ctx context.Context, alerts []Alert) (AlertResult, error) {
-	req := &alertReq{ctx: ctx, alerts: alerts, done: make(chan struct{})}
+func (s *Service) submit(ctx context.Context, cause Cause, alerts []Alert) (AlertResult, error) {
+	req := &alertReq{ctx: ctx, cause: cause, alerts: alerts, done: make(chan struct{})}
 	gc := &s.gc
 	gc.mu.Lock()
 	if gc.queued > 0 && gc.queued+len(alerts) > s.alertCfg.maxQueued {
@@ -84,13 +84,14 @@ func (s *Service) take() []*alertReq {
 		gc.running = false
 		return nil
 	}
-	// One transaction takes deliveries of one origin (the context's
-	// WithOrigin), since paging effects follow the transaction's context;
-	// a call marked WithDelivery is committed alone.
-	n, count, origin := 0, 0, Origin(gc.queue[0].ctx)
-	alone := deliveryOf(gc.queue[0].ctx).key != ""
+	// One transaction takes deliveries of one Cause.Origin, since the
+	// batch's changes share the cause; a call naming a Cause.Delivery is
+	// committed alone.
+	first := gc.queue[0].cause
+	n, count := 0, 0
+	alone := first.Delivery.Key != ""
 	mergeable := func(r *alertReq) bool {
-		return !alone && Origin(r.ctx) == origin && deliveryOf(r.ctx).key == "" && count+len(r.alerts) <= s.alertCfg.maxBatch
+		return !alone && r.cause.Origin == first.Origin && r.cause.Delivery.Key == "" && count+len(r.alerts) <= s.alertCfg.maxBatch
 	}
 	for n < len(gc.queue) && (n == 0 || mergeable(gc.queue[n])) {
 		count += len(gc.queue[n].alerts)
@@ -150,22 +151,14 @@ func (s *Service) commitBatch(batch []*alertReq) {
 func (s *Service) runBatch(reqs []*alertReq) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(reqs[0].ctx), batchTimeout)
 	defer cancel()
-	d := deliveryOf(ctx)
-	if d.key != "" {
-		// Marked once here, not by every change the batch makes.
-		ctx = context.WithValue(ctx, deliveryKey{}, delivery{})
-	}
+	cause := reqs[0].cause
 	return s.store.InTx(ctx, func(tx Tx) error {
-		if d.key != "" {
-			first, err := tx.MarkSeen(ctx, d.source, d.key, s.Now())
-			if err != nil {
-				return fmt.Errorf("mark delivery seen: %w", err)
-			}
-			if !first {
-				return ErrDuplicateDelivery
-			}
+		// The delivery is marked once here, not by every change the
+		// batch makes.
+		if err := markDelivery(ctx, tx, cause.Delivery, s.Now()); err != nil {
+			return err
 		}
-		b := s.newBatch(ctx, tx)
+		b := s.newBatch(ctx, tx, Cause{Origin: cause.Origin})
 		if err := b.lockGroups(reqs); err != nil {
 			return err
 		}
@@ -178,12 +171,6 @@ func (s *Service) runBatch(reqs []*alertReq) error {
 		}
 		return b.finish()
 	})
-}
-
-// deliveryOf returns the delivery ctx is marked with (WithDelivery).
-func deliveryOf(ctx context.Context) delivery {
-	d, _ := ctx.Value(deliveryKey{}).(delivery)
-	return d
 }
 
 // answer wakes the callers of reqs with err (nil: committed).

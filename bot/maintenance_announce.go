@@ -19,8 +19,7 @@ const (
 
 // MaintenanceAnnounceTx is the part of a transaction (Tx) that records
 // which moments of a window have been announced, so that each is announced
-// exactly once across restarts and replicas. The stores of storage/*
-// implement it.
+// exactly once across restarts and replicas.
 type MaintenanceAnnounceTx interface {
 	// ClaimMaintenanceAnnouncement marks edge of window id as announced at
 	// at, unless it is marked already: true means this transaction made
@@ -29,7 +28,7 @@ type MaintenanceAnnounceTx interface {
 }
 
 // MaintenanceAnnounceReader finds the windows whose start or end is due to
-// be announced. The stores of storage/* implement it.
+// be announced (part of Reader).
 type MaintenanceAnnounceReader interface {
 	// MaintenanceAnnouncementsDue lists, by id, at most limit windows whose
 	// start is not announced and StartsAt <= now, or whose end is not
@@ -37,18 +36,9 @@ type MaintenanceAnnounceReader interface {
 	MaintenanceAnnouncementsDue(ctx context.Context, now time.Time, limit int) ([]MaintenanceWindow, error)
 }
 
-// errNoAnnounceStore says the store cannot record announcements.
-var errNoAnnounceStore = errors.New("the store does not record maintenance announcements")
-
-// claimAnnouncement marks edge of window id announced in tx. A store that
-// cannot record announcements claims nothing (the scheduler then has
-// nothing to work with either).
+// claimAnnouncement marks edge of window id announced in tx.
 func claimAnnouncement(ctx context.Context, tx Tx, id int64, edge MaintenanceEdge, at time.Time) (bool, error) {
-	ct, ok := tx.(MaintenanceAnnounceTx)
-	if !ok {
-		return false, nil
-	}
-	claimed, err := ct.ClaimMaintenanceAnnouncement(ctx, id, edge, at)
+	claimed, err := tx.ClaimMaintenanceAnnouncement(ctx, id, edge, at)
 	if err != nil {
 		return false, fmt.Errorf("claim %s announcement of maintenance window #%d: %w", edge, id, err)
 	}
@@ -62,12 +52,8 @@ func claimAnnouncement(ctx context.Context, tx Tx, id int64, edge MaintenanceEdg
 // span passed unannounced (warroom was down) is announced as ended only.
 func (m *Maintenance) AnnounceDue(ctx context.Context, now time.Time, limit int) (int, error) {
 	s := m.s
-	r, ok := s.store.(MaintenanceAnnounceReader)
-	if !ok {
-		return 0, errNoAnnounceStore
-	}
 	now = now.UTC()
-	due, err := r.MaintenanceAnnouncementsDue(ctx, now, limit)
+	due, err := s.store.MaintenanceAnnouncementsDue(ctx, now, limit)
 	if err != nil {
 		return 0, fmt.Errorf("list maintenance windows due an announcement: %w", err)
 	}

@@ -30,7 +30,7 @@ func (s *Service) Explain(ctx context.Context, alerts []Alert) ([]RouteDecision,
 		d := &out[i]
 		a := norm[i]
 		key := a.Source + "\x00" + a.Fingerprint + "\x00" + a.StartsAt.String()
-		noStart := a.StartsAt.IsZero() // matched to episodes: see alertepisodes.go
+		noStart := a.StartsAt.IsZero() // matched to episodes: see alert_episodes.go
 		prev, inList := seen[key]
 		d.Incident = seenInc[key]
 		if !inList && noStart {

@@ -52,7 +52,7 @@ func resolved(a bot.Alert) bot.Alert {
 
 func (f *fixture) handle(t testing.TB, alerts ...bot.Alert) bot.AlertResult {
 	t.Helper()
-	res, err := f.svc.HandleAlerts(f.ctx, alerts)
+	res, err := f.svc.HandleAlerts(f.ctx, bot.Cause{}, alerts)
 	if err != nil {
 		t.Fatalf("HandleAlerts: %v", err)
 	}
@@ -79,7 +79,7 @@ func TestHandleAlertsRejectsInvalidBeforeWriting(t *testing.T) {
 		"long fp":        {Source: "alertmanager", Fingerprint: strings.Repeat("x", 300), Status: bot.AlertFiring},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := f.svc.HandleAlerts(f.ctx, []bot.Alert{good, bad})
+			_, err := f.svc.HandleAlerts(f.ctx, bot.Cause{}, []bot.Alert{good, bad})
 			if bot.ErrorCode(err) != bot.CodeInvalid {
 				t.Fatalf("err = %v, want invalid", err)
 			}
@@ -309,7 +309,7 @@ func TestStormMakesOneIncidentPerGroup(t *testing.T) {
 			for i := range alerts {
 				alerts[i] = firing(fmt.Sprintf("fp-%d-%d", d, i), fmt.Sprintf("group-%d", g), "alertname", fmt.Sprintf("A%d", g))
 			}
-			if _, err := f.svc.HandleAlerts(f.ctx, alerts); err != nil {
+			if _, err := f.svc.HandleAlerts(f.ctx, bot.Cause{}, alerts); err != nil {
 				errs <- err
 			}
 		}()
@@ -352,7 +352,7 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			a := firing(fmt.Sprintf("fp%d", i%50), fmt.Sprintf("g%d", i%5), "alertname", "X")
-			results[i], errs[i] = f.svc.HandleAlerts(f.ctx, []bot.Alert{a})
+			results[i], errs[i] = f.svc.HandleAlerts(f.ctx, bot.Cause{}, []bot.Alert{a})
 		}()
 	}
 	wg.Wait()
@@ -385,7 +385,7 @@ func TestGroupCommitShedsWhenFull(t *testing.T) {
 			for j := range alerts {
 				alerts[j] = firing(fmt.Sprintf("%d-%d", i, j), "g", "alertname", "X")
 			}
-			_, err := f.svc.HandleAlerts(f.ctx, alerts)
+			_, err := f.svc.HandleAlerts(f.ctx, bot.Cause{}, alerts)
 			mu.Lock()
 			codes[bot.ErrorCode(err)]++
 			mu.Unlock()
@@ -433,7 +433,7 @@ func TestGroupCommitShedsInsteadOfGrowing(t *testing.T) {
 	}
 	first := make(chan error, 1)
 	go func() {
-		_, err := svc.HandleAlerts(f.ctx, batch("first", 5))
+		_, err := svc.HandleAlerts(f.ctx, bot.Cause{}, batch("first", 5))
 		first <- err
 	}()
 	<-bs.entered // the committer is inside its transaction, held
@@ -442,7 +442,7 @@ func TestGroupCommitShedsInsteadOfGrowing(t *testing.T) {
 	shed := false
 	for deadline := time.Now().Add(10 * time.Second); !shed && time.Now().Before(deadline); {
 		ctx, cancel := context.WithTimeout(f.ctx, 20*time.Millisecond)
-		_, err := svc.HandleAlerts(ctx, batch(fmt.Sprint(time.Now().UnixNano()), 5))
+		_, err := svc.HandleAlerts(ctx, bot.Cause{}, batch(fmt.Sprint(time.Now().UnixNano()), 5))
 		cancel()
 		switch bot.ErrorCode(err) {
 		case bot.CodeUnavailable:
@@ -463,14 +463,14 @@ func TestGroupCommitShedsInsteadOfGrowing(t *testing.T) {
 
 func TestHandleAlertsWithDeliveryMarksOnce(t *testing.T) {
 	f := newAlertFixture(t, bot.AlertConfig{})
-	ctx := bot.WithDelivery(f.ctx, "test.webhook", "d1")
+	cause := bot.Cause{Delivery: bot.Delivery{Source: "test.webhook", Key: "d1"}}
 	two := []bot.Alert{firing("a", "g1", "alertname", "A"), firing("b", "g2", "alertname", "B")}
-	res, err := f.svc.HandleAlerts(ctx, two)
+	res, err := f.svc.HandleAlerts(f.ctx, cause, two)
 	if err != nil || len(res.Incidents) != 2 {
 		t.Fatalf("first delivery = %+v, %v", res, err)
 	}
 	more := []bot.Alert{firing("c", "g3", "alertname", "C")}
-	if _, err := f.svc.HandleAlerts(ctx, more); bot.ErrorCode(err) != bot.CodeConflict {
+	if _, err := f.svc.HandleAlerts(f.ctx, cause, more); bot.ErrorCode(err) != bot.CodeConflict {
 		t.Errorf("redelivery under the same id = %v, want the duplicate-delivery conflict", err)
 	}
 	if n := len(f.incidents(t)); n != 2 {

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -58,14 +57,5 @@ func (b *alertBatch) writeChange(c *change, action string, before, after map[str
 			return fmt.Errorf("add timeline entry: %w", err)
 		}
 	}
-	for _, p := range c.posts {
-		payload, err := json.Marshal(p)
-		if err != nil {
-			return fmt.Errorf("encode post: %w", err)
-		}
-		if err := b.s.enqueueAll(b.ctx, b.tx, c.inc, EffectPost, payload); err != nil {
-			return err
-		}
-	}
-	return nil
+	return b.s.enqueuePosts(b.ctx, b.tx, c)
 }

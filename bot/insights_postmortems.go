@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -28,7 +27,7 @@ func (s *Service) draftPostmortem(ctx context.Context, tx Tx, c *change) error {
 }
 
 // renderAndSave drafts the postmortem (timeline read from the store plus
-// the entries of this transaction) and stores it when the store can.
+// the entries of this transaction) and stores it.
 func (s *Service) renderAndSave(ctx context.Context, tx Tx, inc *Incident, pending []*Entry) (string, int64, error) {
 	timeline, err := s.store.Timeline(ctx, inc.Number)
 	if err != nil {
@@ -52,15 +51,11 @@ func (s *Service) renderAndSave(ctx context.Context, tx Tx, inc *Incident, pendi
 	if err != nil {
 		return "", 0, err
 	}
-	var version int64 = 1
-	if itx, ok := tx.(InsightsTx); ok {
-		p := &Postmortem{Incident: inc.Number, Body: body, GeneratedAt: now}
-		if err := itx.SavePostmortem(ctx, p); err != nil {
-			return "", 0, err
-		}
-		version = p.Version
+	p := &Postmortem{Incident: inc.Number, Body: body, GeneratedAt: now}
+	if err := tx.SavePostmortem(ctx, p); err != nil {
+		return "", 0, err
 	}
-	return body, version, nil
+	return body, p.Version, nil
 }
 
 // PostmortemMessage is the chat message carrying a draft: its head as
@@ -99,11 +94,7 @@ func (s *Service) writeExtra(ctx context.Context, tx Tx, inc *Incident, action s
 	}
 	for _, m := range posts {
 		m.Incident = inc.Number
-		payload, err := json.Marshal(PostPayload{Message: m})
-		if err != nil {
-			return fmt.Errorf("encode post: %w", err)
-		}
-		if err := s.enqueueAll(ctx, tx, inc, EffectPost, payload); err != nil {
+		if err := s.enqueueAll(ctx, tx, inc, EffectPost, PostPayload{Message: m}); err != nil {
 			return err
 		}
 	}
@@ -119,7 +110,7 @@ func (s *Service) RegeneratePostmortem(ctx context.Context, number int64, actor 
 	}
 	actor = normalizeUser(actor)
 	var body string
-	_, err := s.mutate(ctx, number, actor, "postmortem", func(c *change) error {
+	_, err := s.mutate(ctx, Cause{}, number, actor, "postmortem", func(c *change) error {
 		b, version, err := s.renderAndSave(ctx, c.tx, c.inc, nil)
 		if err != nil {
 			return Errorf(CodeInvalid, "the postmortem template failed: %v", err)

@@ -1,9 +1,20 @@
-package outbox
+package bot
 
 import (
+	"context"
 	"errors"
 	"time"
 )
+
+// The handler contract: an integration delivers the jobs of its target
+// (jobs.go) with one Handler per JobKind, which the application registers
+// with the outbox worker. A wait is not a failure: RetryAfter asks for a
+// later attempt, Permanent for none.
+
+// Handler delivers one job. It returns nil when done, Permanent(err) when no
+// retry can help, RetryAfter(err, d) to honour the other side's hint, or any
+// other error to retry with backoff.
+type Handler func(ctx context.Context, job Job) error
 
 // permanentError marks a failure that no retry can fix.
 type permanentError struct{ err error }

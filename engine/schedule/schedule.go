@@ -1,11 +1,13 @@
-// Package schedule is warroom's one loop for periodic work: escalation
-// checks now, SLA reminders and digests later. Each tick runs every task
-// with the same "now"; exactly-once comes from the database (claimed timer
-// rows), never from the loop, so every replica may run it. Tasks that are
+// Package schedule is the engine's one loop for periodic work: escalation
+// checks, SLA and action-item reminders, maintenance announcements and
+// digests. Each tick runs every task with the same "now"; exactly-once
+// comes from the database (claimed timer rows, announcement marks, digest
+// slots), never from the loop, so every replica may run it. Tasks that are
 // not row-claimed can ask for leadership (Config.Lead, e.g. PostgreSQL's
-// TryLead) and then run on one replica only.
+// TryLead) and then run on one replica only. The tasks of the domain
+// (Escalation, Reminders, Maintenance) are here; cmd/warroom adds them.
 //
-// It imports bot and the standard library.
+// It imports bot and the standard library; no integration imports it.
 package schedule
 
 import (
@@ -15,10 +17,12 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/warroom/warroom/bot"
 )
 
 // DefaultInterval is how often Run ticks when Config.Interval is zero.
-const DefaultInterval = 15 * time.Second
+const DefaultInterval = bot.DefaultCheckInterval
 
 // Task is one piece of periodic work.
 type Task func(ctx context.Context, now time.Time) error

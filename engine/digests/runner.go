@@ -1,8 +1,7 @@
-package digest
+package digests
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,17 +9,8 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/digest"
 )
-
-// Schedule posts a digest to a channel at every slot of a calendar.
-type Schedule struct {
-	Name    string // unique; the key of its claimed slots
-	Channel string
-	// Next returns the first slot strictly after t (a cron schedule with
-	// its CRON_TZ, parsed by the wiring).
-	Next    func(t time.Time) time.Time
-	Options Options // Period, Location, Severities, Sections, Title; End is the slot
-}
 
 // Store is what the Runner writes through and reads.
 type Store interface {
@@ -30,7 +20,7 @@ type Store interface {
 
 // RunnerConfig configures a Runner.
 type RunnerConfig struct {
-	Schedules []Schedule
+	Schedules []digest.Schedule
 	Targets   []string // chat targets that receive "<target>.digest" jobs
 	Owner     string   // this process, recorded on claimed slots
 	// Start is when this process started: a schedule that never ran
@@ -62,14 +52,14 @@ const maxSteps = 1 << 20
 type Runner struct {
 	cfg     RunnerConfig
 	store   Store
-	builder *Builder
+	builder *digest.Builder
 	log     *slog.Logger
 	mu      sync.Mutex
 	last    map[string]time.Time // per schedule: newest slot known to be claimed
 }
 
 // NewRunner checks the schedules and returns a Runner.
-func NewRunner(cfg RunnerConfig, store Store, b *Builder, log *slog.Logger) (*Runner, error) {
+func NewRunner(cfg RunnerConfig, store Store, b *digest.Builder, log *slog.Logger) (*Runner, error) {
 	seen := map[string]bool{}
 	for _, s := range cfg.Schedules {
 		if s.Name == "" || seen[s.Name] {
@@ -93,7 +83,7 @@ func NewRunner(cfg RunnerConfig, store Store, b *Builder, log *slog.Logger) (*Ru
 }
 
 // Tick posts the latest due slot of every schedule that has not been
-// posted; it is a bot/schedule Task.
+// posted; it is an engine/schedule Task.
 func (r *Runner) Tick(ctx context.Context, now time.Time) error {
 	var errs []error
 	for _, s := range r.cfg.Schedules {
@@ -104,7 +94,7 @@ func (r *Runner) Tick(ctx context.Context, now time.Time) error {
 	return errors.Join(errs...)
 }
 
-func (r *Runner) tick(ctx context.Context, s Schedule, now time.Time) error {
+func (r *Runner) tick(ctx context.Context, s digest.Schedule, now time.Time) error {
 	r.mu.Lock()
 	base, known := r.last[s.Name]
 	r.mu.Unlock()
@@ -129,7 +119,7 @@ func (r *Runner) tick(ctx context.Context, s Schedule, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	first, err := r.post(ctx, s.Name, s.Channel, slot, Message(d))
+	first, err := r.post(ctx, s.Name, s.Channel, slot, digest.Message(d))
 	if err != nil {
 		return err
 	}
@@ -164,26 +154,21 @@ func latestSlot(next func(time.Time) time.Time, base, now time.Time) time.Time {
 // per target, in one transaction. first is false when the slot was
 // claimed before: nothing is written then.
 func (r *Runner) post(ctx context.Context, schedule, channel string, slot time.Time, m bot.Message) (first bool, err error) {
-	payload, err := json.Marshal(bot.DigestPayload{Channel: channel, Schedule: schedule, Message: m})
-	if err != nil {
-		return false, fmt.Errorf("encode digest: %w", err)
-	}
+	payload := bot.DigestPayload{Channel: channel, Schedule: schedule, Message: m}
 	now := r.cfg.Now().UTC().Truncate(time.Microsecond)
 	targets := r.targets()
 	err = r.store.InTx(ctx, func(tx bot.Tx) error {
 		if schedule != "" {
-			itx, ok := tx.(bot.InsightsTx)
-			if !ok {
-				return errors.New("the store cannot claim digest slots")
-			}
-			if first, err = itx.ClaimSlot(ctx, schedule, slot, r.cfg.Owner, now); err != nil || !first {
+			if first, err = tx.ClaimSlot(ctx, schedule, slot, r.cfg.Owner, now); err != nil || !first {
 				return err
 			}
 		}
 		first = true
 		for _, t := range targets {
-			j := &bot.Job{Kind: t + "." + bot.EffectDigest, Payload: payload, OrderKey: t + ":digest:" + channel,
-				Status: bot.JobPending, NextAt: now, CreatedAt: now}
+			j, err := bot.NewJob(t, bot.EffectDigest, 0, payload, now)
+			if err != nil {
+				return err
+			}
 			if err := tx.Enqueue(ctx, j); err != nil {
 				return fmt.Errorf("enqueue %s: %w", j.Kind, err)
 			}
@@ -201,7 +186,7 @@ func (r *Runner) post(ctx context.Context, schedule, channel string, slot time.T
 
 // Build builds a digest of the period ending now, with o's other options
 // (the CLI's `warroom digest`).
-func (r *Runner) Build(ctx context.Context, o Options) (*Digest, error) {
+func (r *Runner) Build(ctx context.Context, o digest.Options) (*digest.Digest, error) {
 	if o.End.IsZero() {
 		o.End = r.cfg.Now().UTC().Truncate(time.Microsecond)
 	}
@@ -210,12 +195,12 @@ func (r *Runner) Build(ctx context.Context, o Options) (*Digest, error) {
 
 // PostNow builds a digest of the period ending now and posts it to
 // channel on every target, outside any schedule.
-func (r *Runner) PostNow(ctx context.Context, o Options, channel string) (*Digest, error) {
+func (r *Runner) PostNow(ctx context.Context, o digest.Options, channel string) (*digest.Digest, error) {
 	d, err := r.Build(ctx, o)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := r.post(ctx, "", channel, time.Time{}, Message(d)); err != nil {
+	if _, err := r.post(ctx, "", channel, time.Time{}, digest.Message(d)); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -1,0 +1,50 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Cause says where a change came from, when that changes what it sends
+// out. Entry points that mirror another system's changes (Ack, Resolve,
+// Declare's DeclareInput, SetLink, MirrorNote, CompleteAction,
+// SetActionTicket, HandleAlerts) take one; the zero Cause is a change made
+// in warroom itself (a person's command, an alert, a timer).
+type Cause struct {
+	// Origin is the system that reported the change (e.g. "pagerduty",
+	// "jira"): the change writes no job back to it, so a mirrored change
+	// never echoes.
+	Origin string
+	// Delivery is the inbound delivery the change handles: the change
+	// records it in its own transaction, and a redelivery changes nothing
+	// and fails with ErrDuplicateDelivery.
+	Delivery Delivery
+}
+
+// Delivery names one inbound delivery: its Source (e.g.
+// "pagerduty.webhook") and a Key unique within it (e.g. the X-Webhook-Id).
+// An empty Key names none.
+type Delivery struct {
+	Source, Key string
+}
+
+// ErrDuplicateDelivery is returned (wrapped) by a change whose Cause names
+// a delivery that was handled before: nothing was written.
+var ErrDuplicateDelivery = Errorf(CodeConflict, "this delivery was handled already")
+
+// markDelivery records d in tx, once: a delivery seen before is
+// ErrDuplicateDelivery. An empty key records nothing.
+func markDelivery(ctx context.Context, tx Tx, d Delivery, at time.Time) error {
+	if d.Key == "" {
+		return nil
+	}
+	first, err := tx.MarkSeen(ctx, d.Source, d.Key, at)
+	if err != nil {
+		return fmt.Errorf("mark delivery seen: %w", err)
+	}
+	if !first {
+		return ErrDuplicateDelivery
+	}
+	return nil
+}

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
+	"github.com/warroom/warroom/engine/digests"
+	"github.com/warroom/warroom/engine/schedule"
+)
+
+// schedulerStopTimeout bounds the wait for a scheduler tick in flight.
+const schedulerStopTimeout = 5 * time.Second
+
+// newScheduler builds the one loop of periodic work: escalations, SLA and
+// action-item reminders, the configured digests and maintenance
+// announcements, ticking every escalation.interval.
+func newScheduler(cfg config.Config, svc *bot.Service, runner *digests.Runner, log *slog.Logger) *schedule.Scheduler {
+	s := schedule.New(schedule.Config{Interval: cfg.Escalation.Interval}, log)
+	s.Add("escalation", schedule.Escalation(svc))
+	s.Add("reminders", schedule.Reminders(svc))
+	if len(cfg.Insights.Digests) > 0 {
+		s.Add("digests", runner.Tick)
+	}
+	s.Add("maintenance", schedule.Maintenance(svc))
+	return s
+}
+
+// runScheduler runs s until ctx ends and closes done.
+func runScheduler(ctx context.Context, s *schedule.Scheduler, done chan<- struct{}) {
+	defer close(done)
+	_ = s.Run(ctx)
+}
