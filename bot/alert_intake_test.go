@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/internal/testkit"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
@@ -23,7 +24,7 @@ func newAlertFixture(t testing.TB, cfg bot.AlertConfig) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	f := &fixture{store: st, clock: newClock(), ctx: ctx}
+	f := &fixture{store: st, clock: testkit.NewClock(testkit.Start), ctx: ctx}
 	f.svc, err = bot.NewService(bot.Config{
 		Targets: []string{"console"}, PublicURL: "http://w/", Now: f.clock.Now,
 		AfterCommit: func() { f.pokes.Add(1) }, Alerts: cfg,

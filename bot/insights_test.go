@@ -12,13 +12,14 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/postmortem"
+	"github.com/warroom/warroom/internal/testkit"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
 type insightsEnv struct {
 	svc   *bot.Service
 	store *sqlite.Store
-	clock *clock
+	clock *testkit.Clock
 	ctx   context.Context
 }
 
@@ -32,7 +33,7 @@ func newInsightsEnv(t *testing.T, ic bot.InsightsConfig) *insightsEnv {
 	t.Cleanup(func() { st.Close() })
 	slas := bot.DefaultSLAs()
 	slas[bot.SEV2] = bot.SLA{Acknowledge: 15 * time.Minute, Resolve: 8 * time.Hour, UpdateCadence: 30 * time.Minute, PostmortemDue: 48 * time.Hour}
-	e := &insightsEnv{store: st, clock: newClock(), ctx: ctx}
+	e := &insightsEnv{store: st, clock: testkit.NewClock(testkit.Start), ctx: ctx}
 	e.svc, err = bot.NewService(bot.Config{
 		Targets: []string{"console"}, Now: e.clock.Now, SLAs: slas, Escalation: bot.EscalationConfig{Off: true}, Insights: ic,
 	}, st, nil)
@@ -130,7 +131,7 @@ func TestSLARemindersAndBreachesFireOnce(t *testing.T) {
 	}
 	start := e.clock.Now()
 	for _, s := range steps {
-		e.clock.t.Store(start.Add(s.at).UnixNano())
+		e.clock.Set(start.Add(s.at))
 		// Two workers at once: each timer still fires once.
 		var wg sync.WaitGroup
 		var mu sync.Mutex

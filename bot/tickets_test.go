@@ -9,11 +9,12 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/internal/testkit"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
 // ticketFixture is a Service with two ticket targets and no chat target.
-func ticketFixture(t *testing.T) (*bot.Service, bot.Store, *clock) {
+func ticketFixture(t *testing.T) (*bot.Service, bot.Store, *testkit.Clock) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "w.db")}, nil)
@@ -21,7 +22,7 @@ func ticketFixture(t *testing.T) (*bot.Service, bot.Store, *clock) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	clk := newClock()
+	clk := testkit.NewClock(testkit.Start)
 	svc, err := bot.NewService(bot.Config{Now: clk.Now, Tickets: bot.TicketConfig{Targets: []bot.TicketTarget{
 		{Name: "jira", Actions: true}, {Name: "servicenow"},
 	}}}, st, nil)

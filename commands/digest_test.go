@@ -11,6 +11,7 @@ import (
 	"github.com/warroom/warroom/bot/digest"
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/engine/digests"
+	"github.com/warroom/warroom/internal/testkit"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
@@ -25,7 +26,7 @@ func newDigestEnv(t *testing.T, chart digest.ChartFunc) *env {
 		t.Fatalf("open sqlite: %v", err)
 	}
 	t.Cleanup(func() { _ = store.Close() })
-	clk := &clock{now: t0}
+	clk := testkit.NewClock(t0)
 	svc, err := bot.NewService(bot.Config{Now: clk.Now, Targets: []string{"console"}}, store, nil)
 	if err != nil {
 		t.Fatalf("new service: %v", err)

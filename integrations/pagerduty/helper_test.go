@@ -11,6 +11,7 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/pagerduty"
+	"github.com/warroom/warroom/internal/testkit"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
@@ -19,19 +20,6 @@ const (
 	paymentsKey = "R0UT1NGKEY0000000000000000000002"
 	secret      = "whsec-test"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-	return c.t
-}
 
 // env is a real SQLite store, the Service with paging through "pagerduty"
 // and a chat target "chat", the integration pointed at a fake PagerDuty,
@@ -43,7 +31,7 @@ type env struct {
 	svc    *bot.Service
 	pd     *pagerduty.Client
 	fake   *fakePD
-	clock  *clock
+	clock  *testkit.Clock
 	worker *outbox.Worker
 
 	mu    sync.Mutex
@@ -53,7 +41,7 @@ type env struct {
 func newEnv(t *testing.T, mod ...func(*pagerduty.Config)) *env {
 	t.Helper()
 	e := &env{t: t, path: filepath.Join(t.TempDir(), "warroom.db"), fake: newFakePD(t),
-		clock: &clock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}}
+		clock: testkit.NewClock(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))}
 	e.open(mod...)
 	return e
 }

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/internal/clocktest"
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 // Sink is a webhook sink that records the alerts it is handed and
@@ -59,11 +59,11 @@ func Fixture(t testing.TB, name string) []byte {
 	return b
 }
 
-// Clock is a clock the test moves by hand (see internal/clocktest).
-type Clock = clocktest.Clock
+// Clock is a clock the test moves by hand (testkit.Clock).
+type Clock = testkit.Clock
 
 // NewClock starts a clock at start.
-func NewClock(start time.Time) *Clock { return clocktest.New(start) }
+func NewClock(start time.Time) *Clock { return testkit.NewClock(start) }
 
 // EpisodeRoute is the alert config of the episode scenarios: one route,
 // named name and grouping by groupBy, that declares and resolves

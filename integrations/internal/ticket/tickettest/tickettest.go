@@ -1,9 +1,9 @@
 // Package tickettest holds the test helpers the ticket integrations' end
-// to end tests share: a clock moved by hand, a log sink safe for
-// concurrent handlers, and a way to run the outbox until it is idle.
+// to end tests share. The clock, the log sink and the outbox drain are
+// internal/testkit's, under the names these tests have always used.
 //
-// It may import bot, bot/*, internal/* and the standard library (testing included); only
-// tests import it.
+// It may import bot, bot/*, internal/* (internal/testkit included) and the
+// standard library (testing included); only tests import it.
 package tickettest
 
 import (
@@ -13,14 +13,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/internal/clocktest"
+	"github.com/warroom/warroom/internal/testkit"
 )
 
-// Clock is a clock the test moves by hand (see internal/clocktest).
-type Clock = clocktest.Clock
+// Clock is a clock the test moves by hand (testkit.Clock).
+type Clock = testkit.Clock
 
 // NewClock starts a clock at start.
-func NewClock(start time.Time) *Clock { return clocktest.New(start) }
+func NewClock(start time.Time) *Clock { return testkit.NewClock(start) }
 
 // LogBuffer is a log sink safe for concurrent handlers.
 type LogBuffer struct {
