@@ -2,13 +2,14 @@ package config
 
 import (
 	"bytes"
-	"github.com/warroom/warroom/internal/testkit"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	_ "time/tzdata" // the insights golden file uses Europe/Berlin
+
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 // TestConfigCheckShowsEverySection: `warroom config check` prints every

@@ -104,16 +104,7 @@ func (e *env) open(mod ...func(*pagerduty.Config)) {
 // drain delivers every due job.
 func (e *env) drain() {
 	e.t.Helper()
-	for range 50 {
-		n, err := e.worker.RunOnce(context.Background())
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-	}
-	e.t.Fatal("outbox never drained")
+	testkit.Drain(e.t, context.Background(), e.worker)
 }
 
 func (e *env) declare(sev bot.Severity, title string) *bot.Incident {

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/slack"
 	"github.com/warroom/warroom/integrations/slack/slacktest"
+	"github.com/warroom/warroom/internal/testkit"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
@@ -39,7 +39,7 @@ type stack struct {
 	worker  *outbox.Worker
 	fake    *slacktest.Server
 	handler http.Handler
-	logs    *syncBuffer
+	logs    *testkit.Buffer
 	now     func() time.Time
 }
 
@@ -57,7 +57,7 @@ type options struct {
 func newStack(t testing.TB, o options) *stack {
 	t.Helper()
 	ctx := context.Background()
-	logs := &syncBuffer{}
+	logs := &testkit.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "warroom.db")}, slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -118,16 +118,7 @@ func newStack(t testing.TB, o options) *stack {
 // drain delivers every job that is due now, until none is left.
 func (s *stack) drain() {
 	s.t.Helper()
-	for i := 0; i < 100; i++ {
-		n, err := s.worker.RunOnce(context.Background())
-		if err != nil {
-			s.t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-	}
-	s.t.Fatal("outbox never drained")
+	testkit.Drain(s.t, context.Background(), s.worker)
 }
 
 // signed builds a request signed as Slack signs it, at time ts.
@@ -260,21 +251,3 @@ func (s *stack) channel(n int64) slacktest.Channel {
 
 // messages returns the messages of a channel.
 func (s *stack) messages(channel string) []slacktest.Message { return s.fake.Messages(channel) }
-
-// syncBuffer is a log sink safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
