@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -25,21 +24,13 @@ type insightsEnv struct {
 
 func newInsightsEnv(t *testing.T, ic bot.InsightsConfig) *insightsEnv {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "w.db")}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	slas := bot.DefaultSLAs()
 	slas[bot.SEV2] = bot.SLA{Acknowledge: 15 * time.Minute, Resolve: 8 * time.Hour, UpdateCadence: 30 * time.Minute, PostmortemDue: 48 * time.Hour}
-	e := &insightsEnv{store: st, clock: testkit.NewClock(testkit.Start), ctx: ctx}
-	e.svc, err = bot.NewService(bot.Config{
-		Targets: []string{"console"}, Now: e.clock.Now, SLAs: slas, Escalation: bot.EscalationConfig{Off: true}, Insights: ic,
-	}, st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := &insightsEnv{clock: testkit.NewClock(testkit.Start), ctx: context.Background()}
+	env := testkit.NewService(t, testkit.WithClock(e.clock), testkit.WithConfig(bot.Config{
+		Targets: []string{"console"}, SLAs: slas, Escalation: bot.EscalationConfig{Off: true}, Insights: ic,
+	}))
+	e.svc, e.store = env.Svc, env.Store
 	return e
 }
 

@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/internal/testkit"
-	"github.com/warroom/warroom/storage/sqlite"
 )
 
 type fixture struct {
@@ -23,20 +21,12 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "w.db")}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	f := &fixture{store: st, clock: testkit.NewClock(testkit.Start), ctx: ctx}
-	f.svc, err = bot.NewService(bot.Config{
+	f := &fixture{clock: testkit.NewClock(testkit.Start), ctx: context.Background()}
+	env := testkit.NewService(t, testkit.WithClock(f.clock), testkit.WithConfig(bot.Config{
 		Targets: []string{"console"}, Roles: []string{"liaison"}, PublicURL: "http://w/",
-		Now: f.clock.Now, AfterCommit: func() { f.pokes.Add(1) },
-	}, st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+		AfterCommit: func() { f.pokes.Add(1) },
+	}))
+	f.svc, f.store = env.Svc, env.Store
 	return f
 }
 

@@ -3,33 +3,21 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/internal/testkit"
-	"github.com/warroom/warroom/storage/sqlite"
 )
 
 // ticketFixture is a Service with two ticket targets and no chat target.
 func ticketFixture(t *testing.T) (*bot.Service, bot.Store, *testkit.Clock) {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "w.db")}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	clk := testkit.NewClock(testkit.Start)
-	svc, err := bot.NewService(bot.Config{Now: clk.Now, Tickets: bot.TicketConfig{Targets: []bot.TicketTarget{
-		{Name: "jira", Actions: true}, {Name: "servicenow"},
-	}}}, st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return svc, st, clk
+	env := testkit.NewService(t, testkit.WithClock(testkit.NewClock(testkit.Start)), testkit.WithConfig(bot.Config{
+		Tickets: bot.TicketConfig{Targets: []bot.TicketTarget{{Name: "jira", Actions: true}, {Name: "servicenow"}}},
+	}))
+	return env.Svc, env.Store, env.Clock
 }
 
 // claimAll claims every due job, oldest first per order key, and completes it.
