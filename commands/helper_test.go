@@ -2,7 +2,6 @@ package commands_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/internal/testkit"
-	"github.com/warroom/warroom/storage/sqlite"
 )
 
 // t0 is the tests' "now".
@@ -29,16 +27,9 @@ type env struct {
 func newEnv(t testing.TB, cfg commands.Config) *env {
 	t.Helper()
 	ctx := t.Context()
-	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "w.db")}, nil)
-	if err != nil {
-		t.Fatalf("open sqlite: %v", err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
 	clk := testkit.NewClock(t0)
-	svc, err := bot.NewService(bot.Config{Now: clk.Now, Targets: []string{"console"}, Roles: []string{"liaison"}}, store, nil)
-	if err != nil {
-		t.Fatalf("new service: %v", err)
-	}
+	svc := testkit.NewService(t, testkit.WithClock(clk), testkit.WithTargets("console"),
+		testkit.WithConfig(bot.Config{Roles: []string{"liaison"}})).Svc
 	cfg.Now = clk.Now
 	r, err := commands.New(svc, cfg, nil)
 	if err != nil {
