@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -59,15 +58,9 @@ func newStack(t testing.TB, o options) *stack {
 	ctx := context.Background()
 	logs := &testkit.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "warroom.db")}, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	svc, err := bot.NewService(bot.Config{Targets: []string{slack.Platform}, PublicURL: "https://warroom.example.com"}, store, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	kit := testkit.NewService(t, testkit.WithTargets(slack.Platform), testkit.WithLog(log),
+		testkit.WithConfig(bot.Config{PublicURL: "https://warroom.example.com"}))
+	store, svc := kit.Store, kit.Svc
 	router, err := commands.New(svc, commands.Config{Pager: o.pager}, log)
 	if err != nil {
 		t.Fatal(err)
