@@ -12,7 +12,6 @@ import (
 	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/pagerduty"
 	"github.com/warroom/warroom/internal/testkit"
-	"github.com/warroom/warroom/storage/sqlite"
 )
 
 const (
@@ -50,20 +49,14 @@ func newEnv(t *testing.T, mod ...func(*pagerduty.Config)) *env {
 func (e *env) open(mod ...func(*pagerduty.Config)) {
 	t := e.t
 	t.Helper()
-	store, err := sqlite.Open(context.Background(), sqlite.Config{Path: e.path}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
-	e.store = store
-	e.svc, err = bot.NewService(bot.Config{
-		Targets: []string{"chat"}, Now: e.clock.Now, PublicURL: "https://warroom.example",
+	kit := testkit.NewService(t, testkit.WithPath(e.path), testkit.WithClock(e.clock), testkit.WithConfig(bot.Config{
+		Targets: []string{"chat"}, PublicURL: "https://warroom.example",
 		Paging:     bot.PagingConfig{Targets: []string{pagerduty.Target}, PageAt: bot.SEV2},
 		Escalation: bot.EscalationConfig{Mention: []string{"@sre-oncall"}},
-	}, store, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	}))
+	store := kit.Store
+	e.store, e.svc = store, kit.Svc
+	var err error
 	cfg := pagerduty.Config{
 		Token: e.fake.token, RoutingKey: routingKey, WebhookSecret: secret,
 		APIURL: e.fake.srv.URL, EventsURL: e.fake.srv.URL, From: "warroom@example.com",
