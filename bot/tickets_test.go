@@ -23,22 +23,7 @@ func ticketFixture(t *testing.T) (*bot.Service, bot.Store, *testkit.Clock) {
 // claimAll claims every due job, oldest first per order key, and completes it.
 func claimAll(t *testing.T, st bot.Store, now time.Time) []bot.Job {
 	t.Helper()
-	var out []bot.Job
-	for {
-		js, err := st.Claim(context.Background(), "test", now, time.Minute, 100)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(js) == 0 {
-			return out
-		}
-		for _, j := range js {
-			out = append(out, j)
-			if err := st.Complete(context.Background(), j.ID, "test"); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	return testkit.ClaimAll(t, context.Background(), st, now)
 }
 
 func kindsOf(js []bot.Job) []string {
