@@ -3,7 +3,6 @@ package bot_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -11,26 +10,18 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/storage/sqlite"
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 // newAlertFixture is a Service over a real SQLite store with alert routing cfg.
 func newAlertFixture(t testing.TB, cfg bot.AlertConfig) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "w.db")}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	f := &fixture{store: st, clock: newClock(), ctx: ctx}
-	f.svc, err = bot.NewService(bot.Config{
-		Targets: []string{"console"}, PublicURL: "http://w/", Now: f.clock.Now,
+	f := &fixture{clock: testkit.NewClock(testkit.Start), ctx: context.Background()}
+	env := testkit.NewService(t, testkit.WithClock(f.clock), testkit.WithConfig(bot.Config{
+		Targets: []string{"console"}, PublicURL: "http://w/",
 		AfterCommit: func() { f.pokes.Add(1) }, Alerts: cfg,
-	}, st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	}))
+	f.svc, f.store = env.Svc, env.Store
 	return f
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,33 +11,26 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/postmortem"
+	"github.com/warroom/warroom/internal/testkit"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
 type insightsEnv struct {
 	svc   *bot.Service
 	store *sqlite.Store
-	clock *clock
+	clock *testkit.Clock
 	ctx   context.Context
 }
 
 func newInsightsEnv(t *testing.T, ic bot.InsightsConfig) *insightsEnv {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "w.db")}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	slas := bot.DefaultSLAs()
 	slas[bot.SEV2] = bot.SLA{Acknowledge: 15 * time.Minute, Resolve: 8 * time.Hour, UpdateCadence: 30 * time.Minute, PostmortemDue: 48 * time.Hour}
-	e := &insightsEnv{store: st, clock: newClock(), ctx: ctx}
-	e.svc, err = bot.NewService(bot.Config{
-		Targets: []string{"console"}, Now: e.clock.Now, SLAs: slas, Escalation: bot.EscalationConfig{Off: true}, Insights: ic,
-	}, st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := &insightsEnv{clock: testkit.NewClock(testkit.Start), ctx: context.Background()}
+	env := testkit.NewService(t, testkit.WithClock(e.clock), testkit.WithConfig(bot.Config{
+		Targets: []string{"console"}, SLAs: slas, Escalation: bot.EscalationConfig{Off: true}, Insights: ic,
+	}))
+	e.svc, e.store = env.Svc, env.Store
 	return e
 }
 
@@ -130,7 +122,7 @@ func TestSLARemindersAndBreachesFireOnce(t *testing.T) {
 	}
 	start := e.clock.Now()
 	for _, s := range steps {
-		e.clock.t.Store(start.Add(s.at).UnixNano())
+		e.clock.Set(start.Add(s.at))
 		// Two workers at once: each timer still fires once.
 		var wg sync.WaitGroup
 		var mu sync.Mutex

@@ -2,52 +2,31 @@ package bot_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/storage/sqlite"
+	"github.com/warroom/warroom/internal/testkit"
 )
-
-// clock is a manual clock for the Service.
-type clock struct{ t atomic.Int64 }
-
-func newClock() *clock {
-	c := &clock{}
-	c.t.Store(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC).UnixNano())
-	return c
-}
-func (c *clock) Now() time.Time               { return time.Unix(0, c.t.Load()).UTC() }
-func (c *clock) Advance(d time.Duration)      { c.t.Add(int64(d)) }
-func (c *clock) At(d time.Duration) time.Time { return c.Now().Add(d) }
 
 type fixture struct {
 	svc   *bot.Service
 	store bot.Store
-	clock *clock
+	clock *testkit.Clock
 	pokes atomic.Int64
 	ctx   context.Context
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "w.db")}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	f := &fixture{store: st, clock: newClock(), ctx: ctx}
-	f.svc, err = bot.NewService(bot.Config{
+	f := &fixture{clock: testkit.NewClock(testkit.Start), ctx: context.Background()}
+	env := testkit.NewService(t, testkit.WithClock(f.clock), testkit.WithConfig(bot.Config{
 		Targets: []string{"console"}, Roles: []string{"liaison"}, PublicURL: "http://w/",
-		Now: f.clock.Now, AfterCommit: func() { f.pokes.Add(1) },
-	}, st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+		AfterCommit: func() { f.pokes.Add(1) },
+	}))
+	f.svc, f.store = env.Svc, env.Store
 	return f
 }
 

@@ -3,53 +3,27 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/storage/sqlite"
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 // ticketFixture is a Service with two ticket targets and no chat target.
-func ticketFixture(t *testing.T) (*bot.Service, bot.Store, *clock) {
+func ticketFixture(t *testing.T) (*bot.Service, bot.Store, *testkit.Clock) {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "w.db")}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	clk := newClock()
-	svc, err := bot.NewService(bot.Config{Now: clk.Now, Tickets: bot.TicketConfig{Targets: []bot.TicketTarget{
-		{Name: "jira", Actions: true}, {Name: "servicenow"},
-	}}}, st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return svc, st, clk
+	env := testkit.NewService(t, testkit.WithClock(testkit.NewClock(testkit.Start)), testkit.WithConfig(bot.Config{
+		Tickets: bot.TicketConfig{Targets: []bot.TicketTarget{{Name: "jira", Actions: true}, {Name: "servicenow"}}},
+	}))
+	return env.Svc, env.Store, env.Clock
 }
 
 // claimAll claims every due job, oldest first per order key, and completes it.
 func claimAll(t *testing.T, st bot.Store, now time.Time) []bot.Job {
 	t.Helper()
-	var out []bot.Job
-	for {
-		js, err := st.Claim(context.Background(), "test", now, time.Minute, 100)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(js) == 0 {
-			return out
-		}
-		for _, j := range js {
-			out = append(out, j)
-			if err := st.Complete(context.Background(), j.ID, "test"); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	return testkit.ClaimAll(t, context.Background(), st, now)
 }
 
 func kindsOf(js []bot.Job) []string {

@@ -2,16 +2,14 @@ package commands_test
 
 import (
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/digest"
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/engine/digests"
-	"github.com/warroom/warroom/storage/sqlite"
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 // newDigestEnv is an env whose Router has the real digest command, wired
@@ -20,16 +18,9 @@ import (
 func newDigestEnv(t *testing.T, chart digest.ChartFunc) *env {
 	t.Helper()
 	ctx := t.Context()
-	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "w.db")}, nil)
-	if err != nil {
-		t.Fatalf("open sqlite: %v", err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
-	clk := &clock{now: t0}
-	svc, err := bot.NewService(bot.Config{Now: clk.Now, Targets: []string{"console"}}, store, nil)
-	if err != nil {
-		t.Fatalf("new service: %v", err)
-	}
+	clk := testkit.NewClock(t0)
+	kit := testkit.NewService(t, testkit.WithClock(clk), testkit.WithTargets("console"))
+	svc, store := kit.Svc, kit.Store
 	runner, err := digests.NewRunner(digests.RunnerConfig{Targets: []string{"console"}, Owner: "test", Now: clk.Now},
 		store, digest.NewBuilder(store, nil, chart), nil)
 	if err != nil {

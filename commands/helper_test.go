@@ -2,44 +2,24 @@ package commands_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/commands"
-	"github.com/warroom/warroom/storage/sqlite"
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 // t0 is the tests' "now".
 var t0 = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 
-// clock is a settable clock shared by the Service and the Router.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // env is a Router over a real Service on a SQLite file.
 type env struct {
 	t     testing.TB
 	ctx   context.Context
-	clock *clock
+	clock *testkit.Clock
 	svc   *bot.Service
 	r     *commands.Router
 }
@@ -47,16 +27,9 @@ type env struct {
 func newEnv(t testing.TB, cfg commands.Config) *env {
 	t.Helper()
 	ctx := t.Context()
-	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "w.db")}, nil)
-	if err != nil {
-		t.Fatalf("open sqlite: %v", err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
-	clk := &clock{now: t0}
-	svc, err := bot.NewService(bot.Config{Now: clk.Now, Targets: []string{"console"}, Roles: []string{"liaison"}}, store, nil)
-	if err != nil {
-		t.Fatalf("new service: %v", err)
-	}
+	clk := testkit.NewClock(t0)
+	svc := testkit.NewService(t, testkit.WithClock(clk), testkit.WithTargets("console"),
+		testkit.WithConfig(bot.Config{Roles: []string{"liaison"}})).Svc
 	cfg.Now = clk.Now
 	r, err := commands.New(svc, cfg, nil)
 	if err != nil {

@@ -2,13 +2,14 @@ package config
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	_ "time/tzdata" // the insights golden file uses Europe/Berlin
+
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 // TestConfigCheckShowsEverySection: `warroom config check` prints every
@@ -93,8 +94,6 @@ func TestConfigCheckDefaultsShowEverySection(t *testing.T) {
 	}
 }
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
 // TestViewGolden pins the format of `warroom config check`: the defaults,
 // the example with every setting and secret, and one file per group of
 // sections (testdata/view-NAME.yaml, read as warroom.yaml).
@@ -151,17 +150,5 @@ func TestViewGolden(t *testing.T) {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run with -update): %v", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs from the golden file (run with -update to accept):\n%s", name, got)
-	}
+	testkit.Golden(t, filepath.Join("testdata", name), got)
 }

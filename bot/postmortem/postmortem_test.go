@@ -3,8 +3,6 @@ package postmortem_test
 import (
 	"context"
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,9 +10,8 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/postmortem"
+	"github.com/warroom/warroom/internal/testkit"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var t0 = time.Date(2026, 5, 4, 9, 30, 0, 0, time.UTC)
 
@@ -48,19 +45,7 @@ func fixture() (*bot.Incident, []bot.Entry, []bot.ActionItem) {
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run with -update to create): %v", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file (run with -update to accept):\n%s", name, got)
-	}
+	testkit.Golden(t, filepath.Join("testdata", name), []byte(got))
 }
 
 func TestDefaultTemplateGolden(t *testing.T) {

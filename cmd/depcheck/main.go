@@ -13,6 +13,9 @@
 //	storage/*              → bot, storage/internal/*
 //	internal/*             → bot, internal/* (the HTTP kit the server and
 //	                         every integration share)
+//	internal/testkit       → bot, bot/*, engine/*, storage/sqlite, commands,
+//	                         internal/* (the one test kit: a ready Service
+//	                         needs them all)
 //	integrations/internal  → bot, bot/*, commands, internal/*, integrations/internal/*
 //	integrations/X         → commands, bot, bot/*, internal/*, integrations/internal/*,
 //	                         its own subpackages; never another integration,
@@ -21,7 +24,9 @@
 //	                         defaults), internal/*
 //	cmd/*                  → anything
 //
-// and nothing imports cmd/*, and nothing but cmd/* imports config.
+// and nothing imports cmd/*, and nothing but cmd/* imports config; only
+// test files and the fake packages named *test (slacktest, storetest, ...)
+// import internal/testkit.
 // Third-party modules are allowed everywhere but in bot and bot/*. Test
 // files may import more (a store in an integration's test, say) but never
 // cmd/*, and config only from cmd/*.
@@ -142,6 +147,12 @@ func allowed(module, from, imp string) string {
 	if internal && top(rel) == "config" && top(from) != "cmd" && top(from) != "config" {
 		return "only cmd imports config"
 	}
+	if internal && under(rel, "internal/testkit") && !under(from, "internal/testkit") {
+		if !isFake(from) {
+			return "only tests and *test fake packages import internal/testkit"
+		}
+		return "" // a fake builds on the kit, whatever room it stands in
+	}
 	switch {
 	case from == "bot":
 		if !std {
@@ -162,6 +173,10 @@ func allowed(module, from, imp string) string {
 	case strings.HasPrefix(from, "storage/"):
 		if internal && rel != "bot" && !under(rel, "storage/internal") && !under(rel, storagePkg(from)) {
 			return "storage/* imports bot and storage/internal only"
+		}
+	case under(from, "internal/testkit"):
+		if internal && !isBot(rel) && !under(rel, "engine") && !under(rel, "storage/sqlite") && rel != "commands" && !under(rel, "internal") {
+			return "internal/testkit imports bot, bot/*, engine/*, storage/sqlite, commands and internal/* only"
 		}
 	case under(from, "internal"):
 		if internal && rel != "bot" && !under(rel, "internal") {
@@ -202,6 +217,12 @@ func isStandard(imp string) bool {
 }
 
 func isBot(rel string) bool { return under(rel, "bot") }
+
+// isFake reports whether a package is a fake for tests: its name ends in
+// "test" (slacktest, storetest, tickettest, webhooktest).
+func isFake(rel string) bool {
+	return strings.HasSuffix(rel[strings.LastIndex(rel, "/")+1:], "test")
+}
 
 // under reports whether rel is dir or inside it.
 func under(rel, dir string) bool { return rel == dir || strings.HasPrefix(rel, dir+"/") }

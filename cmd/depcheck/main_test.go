@@ -81,6 +81,23 @@ func TestAllowed(t *testing.T) {
 		{"cmd/warroom", mod + "/storage/sqlite", true},
 		{"integrations/api", mod + "/cmd/warroom", false},
 		{"commands", mod + "/cmd/warroom", false},
+		{"internal/testkit", mod + "/bot", true},
+		{"internal/testkit", mod + "/engine/outbox", true},
+		{"internal/testkit", mod + "/storage/sqlite", true},
+		{"internal/testkit", mod + "/commands", true},
+		{"internal/testkit", mod + "/storage/postgres", false},
+		{"internal/testkit", mod + "/integrations/slack", false},
+		{"internal/testkit", mod + "/config", false},
+		{"integrations/slack/slacktest", mod + "/internal/testkit", true},
+		{"storage/storetest", mod + "/internal/testkit", true},
+		{"integrations/internal/ticket/tickettest", mod + "/internal/testkit", true},
+		{"integrations/internal/webhooktest", mod + "/internal/testkit", true},
+		{"integrations/slack", mod + "/internal/testkit", false},
+		{"storage/sqlite", mod + "/internal/testkit", false},
+		{"bot", mod + "/internal/testkit", false},
+		{"engine/outbox", mod + "/internal/testkit", false},
+		{"internal/httpx", mod + "/internal/testkit", false},
+		{"cmd/warroom", mod + "/internal/testkit", false},
 	} {
 		why := allowed(mod, tc.from, tc.imp)
 		if (why == "") != tc.ok {
@@ -116,5 +133,22 @@ func TestModuleFollowsTheRule(t *testing.T) {
 	}
 	for _, v := range check(module, pkgs) {
 		t.Error(v)
+	}
+}
+
+// TestTestkitOnlyInTests: any test may import the test kit; of the
+// non-test code only the *test fakes may.
+func TestTestkitOnlyInTests(t *testing.T) {
+	kit := mod + "/internal/testkit"
+	pkgs := []pkg{
+		{ImportPath: mod + "/bot", XTestImports: []string{kit}},
+		{ImportPath: mod + "/engine/outbox", XTestImports: []string{kit}},
+		{ImportPath: mod + "/storage/storetest", Imports: []string{kit}},
+		{ImportPath: mod + "/integrations/slack/slacktest", Imports: []string{kit}},
+		{ImportPath: mod + "/integrations/slack", Imports: []string{kit}},
+	}
+	got := check(mod, pkgs)
+	if len(got) != 1 || !strings.Contains(got[0], "integrations/slack imports") || !strings.Contains(got[0], "only tests and *test fake packages") {
+		t.Errorf("check = %q, want one violation: integrations/slack importing the test kit", got)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 // alertmanagerBin is Debian's prometheus-alertmanager (.ci/run installs it).
@@ -150,7 +152,7 @@ receivers:
 		t.Fatal(err)
 	}
 	addr := freeAddr(t)
-	stderr := &syncBuffer{}
+	stderr := &testkit.Buffer{}
 	cmd := exec.Command(alertmanagerBin, "--config.file="+path, "--storage.path="+filepath.Join(dir, "data"),
 		"--web.listen-address="+addr, "--cluster.listen-address=", "--log.level=warn")
 	cmd.Stdout, cmd.Stderr = stderr, stderr

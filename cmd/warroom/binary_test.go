@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 // buildBinary builds warroom into dir, once per test process.
@@ -65,29 +66,11 @@ func freeAddr(tb testing.TB) string {
 	return ln.Addr().String()
 }
 
-// syncBuffer is a bytes.Buffer safe to read while a process writes it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // proc is a running `warroom serve`.
 type proc struct {
 	cmd    *exec.Cmd
 	url    string
-	stderr *syncBuffer
+	stderr *testkit.Buffer
 	exited chan struct{} // closed when the process has exited
 	err    error         // Wait's result, once exited is closed
 }
@@ -109,7 +92,7 @@ func serveWith(tb testing.TB, bin, dir string, env ...string) *proc {
 func serveTimed(tb testing.TB, bin, dir string, env ...string) (*proc, time.Duration) {
 	tb.Helper()
 	addr := freeAddr(tb)
-	p := &proc{url: "http://" + addr, stderr: &syncBuffer{}, exited: make(chan struct{})}
+	p := &proc{url: "http://" + addr, stderr: &testkit.Buffer{}, exited: make(chan struct{})}
 	p.cmd = exec.Command(bin, "serve")
 	p.cmd.Dir = dir
 	p.cmd.Env = []string{

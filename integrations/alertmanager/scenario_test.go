@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,7 +16,6 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/integrations/alertmanager"
 	"github.com/warroom/warroom/integrations/internal/webhooktest"
-	"github.com/warroom/warroom/storage/sqlite"
 )
 
 const token = "hook-s3cret"
@@ -25,7 +23,7 @@ const token = "hook-s3cret"
 type env struct {
 	srv   *httptest.Server
 	svc   *bot.Service
-	store *sqlite.Store
+	store bot.Store
 	reg   *prometheus.Registry
 }
 
@@ -33,9 +31,7 @@ type env struct {
 // SQLite file.
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	e := webhooktest.NewEnv(t, bot.Config{}, func(ctx context.Context, path string, log *slog.Logger) (*sqlite.Store, error) {
-		return sqlite.Open(ctx, sqlite.Config{Path: path}, log)
-	})
+	e := webhooktest.NewEnv(t, bot.Config{})
 	svc, store, log := e.Svc, e.Store, e.Log
 	reg := prometheus.NewRegistry()
 	rcv, err := alertmanager.New(alertmanager.Config{Token: token}, svc, reg, log)

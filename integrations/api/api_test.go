@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/integrations/api"
 	"github.com/warroom/warroom/internal/httpx"
+	"github.com/warroom/warroom/internal/testkit"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
@@ -35,17 +35,8 @@ type env struct {
 // middleware the server uses.
 func newEnv(t *testing.T, tok string) *env {
 	t.Helper()
-	ctx := context.Background()
-	log := slog.New(slog.DiscardHandler)
-	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "warroom.db")}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	svc, err := bot.NewService(bot.Config{Targets: []string{"console"}}, store, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	kit := testkit.NewService(t, testkit.WithTargets("console"))
+	svc, store, log := kit.Svc, kit.Store, kit.Log
 	router, err := commands.New(svc, commands.Config{}, log)
 	if err != nil {
 		t.Fatal(err)

@@ -2,10 +2,8 @@ package console_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/warroom/warroom/integrations/api"
 	"github.com/warroom/warroom/integrations/console"
 	"github.com/warroom/warroom/internal/httpx"
+	"github.com/warroom/warroom/internal/testkit"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
@@ -32,17 +31,8 @@ type stack struct {
 
 func newStack(t *testing.T, cfg console.Config) *stack {
 	t.Helper()
-	ctx := context.Background()
-	log := slog.New(slog.DiscardHandler)
-	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "warroom.db")}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	svc, err := bot.NewService(bot.Config{Targets: []string{console.Platform}}, store, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	kit := testkit.NewService(t, testkit.WithTargets(console.Platform))
+	svc, store, log := kit.Svc, kit.Store, kit.Log
 	router, err := commands.New(svc, commands.Config{}, log)
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package generic_test
 
 import (
 	"context"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/integrations/generic"
 	"github.com/warroom/warroom/integrations/internal/webhooktest"
-	"github.com/warroom/warroom/storage/sqlite"
 )
 
 // TestEpisodesWithoutStartThroughService: a generic sender without a
@@ -20,7 +18,7 @@ import (
 // incident after it), not a duplicate of the first.
 func TestEpisodesWithoutStartThroughService(t *testing.T) {
 	clock := webhooktest.NewClock(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
-	env := webhooktest.NewEnv(t, bot.Config{Now: clock.Now, Alerts: webhooktest.EpisodeRoute("uptime", "alertname")}, openSQLite)
+	env := webhooktest.NewEnv(t, bot.Config{Now: clock.Now, Alerts: webhooktest.EpisodeRoute("uptime", "alertname")})
 	m := mapping
 	m.StartsAt = "" // the sender's time is not mapped
 	rcv, err := generic.New(generic.Config{Token: "tok", Mapping: m}, env.Svc, nil, env.Log)
@@ -73,9 +71,4 @@ func TestEpisodesWithoutStartThroughService(t *testing.T) {
 			t.Errorf("alert %d starts %v, want %v (received)", i+1, a.StartsAt, want)
 		}
 	}
-}
-
-// openSQLite opens the real SQLite store at path.
-func openSQLite(ctx context.Context, path string, log *slog.Logger) (*sqlite.Store, error) {
-	return sqlite.Open(ctx, sqlite.Config{Path: path}, log)
 }

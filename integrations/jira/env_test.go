@@ -12,6 +12,7 @@ import (
 	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/internal/ticket/tickettest"
 	"github.com/warroom/warroom/integrations/jira"
+	"github.com/warroom/warroom/internal/testkit"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
@@ -57,21 +58,17 @@ func newEnv(t *testing.T, edit func(*jira.Config)) *env {
 // open (re)builds everything above the database file, like a restart.
 func (e *env) open() {
 	e.t.Helper()
-	store, err := sqlite.Open(e.ctx, sqlite.Config{Path: e.path}, nil)
-	if err != nil {
-		e.t.Fatalf("open sqlite: %v", err)
-	}
-	e.store = store
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	e.svc, err = bot.NewService(bot.Config{
-		Now: e.clock.Now, PublicURL: "https://warroom.example.com",
-		Tickets: bot.TicketConfig{Targets: []bot.TicketTarget{{Name: "jira", Actions: true}}},
-	}, store, log)
-	if err != nil {
-		e.t.Fatalf("new service: %v", err)
-	}
+	kit := testkit.NewService(e.t, testkit.WithPath(e.path), testkit.WithClock(e.clock), testkit.WithLog(log),
+		testkit.WithConfig(bot.Config{
+			PublicURL: "https://warroom.example.com",
+			Tickets:   bot.TicketConfig{Targets: []bot.TicketTarget{{Name: "jira", Actions: true}}},
+		}))
+	store := kit.Store
+	e.store, e.svc = store, kit.Svc
 	cfg := e.cfg
 	cfg.Now, cfg.Log = e.clock.Now, log
+	var err error
 	e.j, err = jira.New(cfg, e.svc)
 	if err != nil {
 		e.t.Fatalf("new jira: %v", err)

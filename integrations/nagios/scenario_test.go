@@ -3,7 +3,6 @@ package nagios_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -11,13 +10,12 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/integrations/internal/webhooktest"
 	"github.com/warroom/warroom/integrations/nagios"
-	"github.com/warroom/warroom/storage/sqlite"
 )
 
 // TestProblemRecoveryThroughService: a PROBLEM opens an incident, its
 // re-notification is a duplicate, its RECOVERY resolves the same alert.
 func TestProblemRecoveryThroughService(t *testing.T) {
-	env := webhooktest.NewEnv(t, bot.Config{}, openSQLite)
+	env := webhooktest.NewEnv(t, bot.Config{})
 	rcv, err := nagios.New(nagios.Config{Token: "tok"}, env.Svc, nil, env.Log)
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +47,7 @@ func TestProblemRecoveryThroughService(t *testing.T) {
 // Each alert starts when warroom received its PROBLEM.
 func TestProblemEpisodesThroughService(t *testing.T) {
 	clock := webhooktest.NewClock(time.Date(2026, 11, 22, 11, 20, 0, 0, time.UTC))
-	env := webhooktest.NewEnv(t, bot.Config{Now: clock.Now, Alerts: webhooktest.EpisodeRoute("nagios", "host", "nagios_service")}, openSQLite)
+	env := webhooktest.NewEnv(t, bot.Config{Now: clock.Now, Alerts: webhooktest.EpisodeRoute("nagios", "host", "nagios_service")})
 	rcv, err := nagios.New(nagios.Config{Token: "tok"}, env.Svc, nil, env.Log)
 	if err != nil {
 		t.Fatal(err)
@@ -105,9 +103,4 @@ func TestProblemEpisodesThroughService(t *testing.T) {
 	if st, firing, _ := status(2); !st.Open() || firing != 1 {
 		t.Fatalf("third PROBLEM: %s, %d firing", st, firing)
 	}
-}
-
-// openSQLite opens the real SQLite store at path.
-func openSQLite(ctx context.Context, path string, log *slog.Logger) (*sqlite.Store, error) {
-	return sqlite.Open(ctx, sqlite.Config{Path: path}, log)
 }

@@ -42,12 +42,12 @@ func TestEscalationOncePerLevelAcrossRestart(t *testing.T) {
 	e.drain()
 	target := e.svc.SLA(bot.SEV1).Acknowledge // 5m
 
-	e.clock.Add(target - time.Second)
+	e.clock.Advance(target - time.Second)
 	e.tick()
 	if got := e.levels(inc.Number); len(got) != 0 {
 		t.Fatalf("escalated before the target: %v", got)
 	}
-	e.clock.Add(time.Second)
+	e.clock.Advance(time.Second)
 	e.tick()
 	e.tick()
 	if diff := cmp.Diff([]string{"1"}, e.levels(inc.Number)); diff != "" {
@@ -62,12 +62,12 @@ func TestEscalationOncePerLevelAcrossRestart(t *testing.T) {
 
 	// Restart: a new Service, worker and integration over the same file.
 	e.open()
-	e.clock.Add(target - time.Second)
+	e.clock.Advance(target - time.Second)
 	e.tick()
 	if diff := cmp.Diff([]string{"1"}, e.levels(inc.Number)); diff != "" {
 		t.Fatalf("levels just before 2× (-want +got):\n%s", diff)
 	}
-	e.clock.Add(time.Second)
+	e.clock.Advance(time.Second)
 	e.tick()
 	e.open()
 	e.tick()
@@ -78,7 +78,7 @@ func TestEscalationOncePerLevelAcrossRestart(t *testing.T) {
 	if _, err := e.svc.Ack(ctx, bot.Cause{}, inc.Number, "bob"); err != nil {
 		t.Fatal(err)
 	}
-	e.clock.Add(10 * target)
+	e.clock.Advance(10 * target)
 	e.tick()
 	if diff := cmp.Diff([]string{"1", "2"}, e.levels(inc.Number)); diff != "" {
 		t.Errorf("levels after the ack (-want +got):\n%s", diff)
@@ -119,7 +119,7 @@ func TestEscalationRaisesLinkedIncident(t *testing.T) {
 	if w := e.deliver(pdEvent("incident.triggered", "PLINK01", inc.Key(), ""), "W-1"); w.Code != 200 {
 		t.Fatal(w.Code)
 	}
-	e.clock.Add(e.svc.SLA(bot.SEV2).Acknowledge)
+	e.clock.Advance(e.svc.SLA(bot.SEV2).Acknowledge)
 	e.tick()
 	if len(e.fake.updates) != 1 || !strings.Contains(fmtAny(e.fake.updates[0]), `"escalation_level":2`) {
 		t.Errorf("REST updates %v, want escalation_level 2", e.fake.updates)
@@ -132,11 +132,11 @@ func TestNoEscalationWhenAcknowledgedInTime(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	inc := e.declare(bot.SEV1, "Handled")
-	e.clock.Add(time.Minute)
+	e.clock.Advance(time.Minute)
 	if _, err := e.svc.Ack(ctx, bot.Cause{}, inc.Number, "bob"); err != nil {
 		t.Fatal(err)
 	}
-	e.clock.Add(time.Hour)
+	e.clock.Advance(time.Hour)
 	e.tick()
 	if got := e.levels(inc.Number); len(got) != 0 {
 		t.Errorf("escalated an acknowledged incident: %v", got)

@@ -116,11 +116,11 @@ func TestEventErrorClasses(t *testing.T) {
 			if len(dead) != 0 {
 				t.Fatalf("dead jobs %+v, want a retry", dead)
 			}
-			e.clock.Add(tc.retryWait - time.Millisecond)
+			e.clock.Advance(tc.retryWait - time.Millisecond)
 			if n, _ := e.worker.RunOnce(ctx); n != 0 {
 				t.Errorf("retried %d jobs before the wait was over", n)
 			}
-			e.clock.Add(time.Millisecond)
+			e.clock.Advance(time.Millisecond)
 			e.drain()
 			if diff := cmp.Diff([]string{"trigger INC-1"}, e.fake.eventActions()); diff != "" {
 				t.Errorf("events (-want +got):\n%s", diff)

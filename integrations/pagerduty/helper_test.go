@@ -11,7 +11,7 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/pagerduty"
-	"github.com/warroom/warroom/storage/sqlite"
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 const (
@@ -19,19 +19,6 @@ const (
 	paymentsKey = "R0UT1NGKEY0000000000000000000002"
 	secret      = "whsec-test"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-	return c.t
-}
 
 // env is a real SQLite store, the Service with paging through "pagerduty"
 // and a chat target "chat", the integration pointed at a fake PagerDuty,
@@ -43,7 +30,7 @@ type env struct {
 	svc    *bot.Service
 	pd     *pagerduty.Client
 	fake   *fakePD
-	clock  *clock
+	clock  *testkit.Clock
 	worker *outbox.Worker
 
 	mu    sync.Mutex
@@ -53,7 +40,7 @@ type env struct {
 func newEnv(t *testing.T, mod ...func(*pagerduty.Config)) *env {
 	t.Helper()
 	e := &env{t: t, path: filepath.Join(t.TempDir(), "warroom.db"), fake: newFakePD(t),
-		clock: &clock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}}
+		clock: testkit.NewClock(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))}
 	e.open(mod...)
 	return e
 }
@@ -62,20 +49,14 @@ func newEnv(t *testing.T, mod ...func(*pagerduty.Config)) *env {
 func (e *env) open(mod ...func(*pagerduty.Config)) {
 	t := e.t
 	t.Helper()
-	store, err := sqlite.Open(context.Background(), sqlite.Config{Path: e.path}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
-	e.store = store
-	e.svc, err = bot.NewService(bot.Config{
-		Targets: []string{"chat"}, Now: e.clock.Now, PublicURL: "https://warroom.example",
+	kit := testkit.NewService(t, testkit.WithPath(e.path), testkit.WithClock(e.clock), testkit.WithConfig(bot.Config{
+		Targets: []string{"chat"}, PublicURL: "https://warroom.example",
 		Paging:     bot.PagingConfig{Targets: []string{pagerduty.Target}, PageAt: bot.SEV2},
 		Escalation: bot.EscalationConfig{Mention: []string{"@sre-oncall"}},
-	}, store, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	}))
+	store := kit.Store
+	e.store, e.svc = store, kit.Svc
+	var err error
 	cfg := pagerduty.Config{
 		Token: e.fake.token, RoutingKey: routingKey, WebhookSecret: secret,
 		APIURL: e.fake.srv.URL, EventsURL: e.fake.srv.URL, From: "warroom@example.com",
@@ -116,16 +97,7 @@ func (e *env) open(mod ...func(*pagerduty.Config)) {
 // drain delivers every due job.
 func (e *env) drain() {
 	e.t.Helper()
-	for range 50 {
-		n, err := e.worker.RunOnce(context.Background())
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-	}
-	e.t.Fatal("outbox never drained")
+	testkit.Drain(e.t, context.Background(), e.worker)
 }
 
 func (e *env) declare(sev bot.Severity, title string) *bot.Incident {

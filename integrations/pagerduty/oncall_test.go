@@ -52,7 +52,7 @@ func TestOnCallNowAndNext(t *testing.T) {
 	if e.fake.oncallReq != 1 {
 		t.Errorf("%d requests within the cache time, want 1", e.fake.oncallReq)
 	}
-	e.clock.Add(61 * time.Second)
+	e.clock.Advance(61 * time.Second)
 	if _, err := e.pd.OnCall(ctx, ""); err != nil {
 		t.Fatal(err)
 	}

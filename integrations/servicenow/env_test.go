@@ -12,6 +12,7 @@ import (
 	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/internal/ticket/tickettest"
 	"github.com/warroom/warroom/integrations/servicenow"
+	"github.com/warroom/warroom/internal/testkit"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
@@ -54,21 +55,17 @@ func newEnv(t *testing.T, edit func(*servicenow.Config)) *env {
 
 func (e *env) open() {
 	e.t.Helper()
-	store, err := sqlite.Open(e.ctx, sqlite.Config{Path: e.path}, nil)
-	if err != nil {
-		e.t.Fatalf("open sqlite: %v", err)
-	}
-	e.store = store
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
-	e.svc, err = bot.NewService(bot.Config{
-		Now: e.clock.Now, PublicURL: "https://warroom.example.com",
-		Tickets: bot.TicketConfig{Targets: []bot.TicketTarget{{Name: "servicenow"}}},
-	}, store, log)
-	if err != nil {
-		e.t.Fatalf("new service: %v", err)
-	}
+	kit := testkit.NewService(e.t, testkit.WithPath(e.path), testkit.WithClock(e.clock), testkit.WithLog(log),
+		testkit.WithConfig(bot.Config{
+			PublicURL: "https://warroom.example.com",
+			Tickets:   bot.TicketConfig{Targets: []bot.TicketTarget{{Name: "servicenow"}}},
+		}))
+	store := kit.Store
+	e.store, e.svc = store, kit.Svc
 	cfg := e.cfg
 	cfg.Now, cfg.Log = e.clock.Now, log
+	var err error
 	e.sn, err = servicenow.New(cfg, e.svc)
 	if err != nil {
 		e.t.Fatalf("new servicenow: %v", err)

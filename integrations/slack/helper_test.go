@@ -8,10 +8,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +18,7 @@ import (
 	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/slack"
 	"github.com/warroom/warroom/integrations/slack/slacktest"
+	"github.com/warroom/warroom/internal/testkit"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
@@ -39,7 +38,7 @@ type stack struct {
 	worker  *outbox.Worker
 	fake    *slacktest.Server
 	handler http.Handler
-	logs    *syncBuffer
+	logs    *testkit.Buffer
 	now     func() time.Time
 }
 
@@ -57,17 +56,11 @@ type options struct {
 func newStack(t testing.TB, o options) *stack {
 	t.Helper()
 	ctx := context.Background()
-	logs := &syncBuffer{}
+	logs := &testkit.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "warroom.db")}, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	svc, err := bot.NewService(bot.Config{Targets: []string{slack.Platform}, PublicURL: "https://warroom.example.com"}, store, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	kit := testkit.NewService(t, testkit.WithTargets(slack.Platform), testkit.WithLog(log),
+		testkit.WithConfig(bot.Config{PublicURL: "https://warroom.example.com"}))
+	store, svc := kit.Store, kit.Svc
 	router, err := commands.New(svc, commands.Config{Pager: o.pager}, log)
 	if err != nil {
 		t.Fatal(err)
@@ -118,16 +111,7 @@ func newStack(t testing.TB, o options) *stack {
 // drain delivers every job that is due now, until none is left.
 func (s *stack) drain() {
 	s.t.Helper()
-	for i := 0; i < 100; i++ {
-		n, err := s.worker.RunOnce(context.Background())
-		if err != nil {
-			s.t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-	}
-	s.t.Fatal("outbox never drained")
+	testkit.Drain(s.t, context.Background(), s.worker)
 }
 
 // signed builds a request signed as Slack signs it, at time ts.
@@ -260,21 +244,3 @@ func (s *stack) channel(n int64) slacktest.Channel {
 
 // messages returns the messages of a channel.
 func (s *stack) messages(channel string) []slacktest.Message { return s.fake.Messages(channel) }
-
-// syncBuffer is a log sink safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}

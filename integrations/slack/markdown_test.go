@@ -9,10 +9,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/integrations/slack"
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 func TestMrkdwn(t *testing.T) {
@@ -173,16 +172,7 @@ func TestMarkdownGolden(t *testing.T) {
 		{"postmortem_default.golden.json", blocksJSON(t, pm)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			path := filepath.Join("testdata", c.name)
-			if *update {
-				if err := os.WriteFile(path, []byte(c.got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want := readFile(t, path)
-			if d := cmp.Diff(want, c.got); d != "" {
-				t.Errorf("rendering differs from %s (-want +got):\n%s", path, d)
-			}
+			testkit.Golden(t, filepath.Join("testdata", c.name), []byte(c.got))
 			for _, bad := range []string{"**", "\n## ", `\n## `, "](http", "|---"} {
 				if strings.Contains(c.got, bad) {
 					t.Errorf("%s still holds markdown %q", c.name, bad)

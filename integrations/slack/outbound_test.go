@@ -9,6 +9,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/integrations/slack/slacktest"
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 // declare declares n incidents from Slack and delivers their channels.
@@ -170,17 +171,9 @@ func TestStormCoalesces(t *testing.T) {
 		}
 	}
 	storm := time.Since(start)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		m := s.messages(ch.ID)[0]
-		if strings.Contains(string(m.Blocks), "change 99") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the card never showed the last change: %s", m.Blocks)
-		}
-		time.Sleep(20 * time.Millisecond) // polling with a deadline
-	}
+	testkit.Eventually(t, "the card to show the last change", func() bool {
+		return strings.Contains(string(s.messages(ch.ID)[0].Blocks), "change 99")
+	})
 	// Let anything still queued run: it must find nothing to change.
 	waitIdle(t, s)
 	updates := len(s.fake.Calls("chat.update"))
@@ -198,20 +191,13 @@ func TestStormCoalesces(t *testing.T) {
 // waitIdle polls until the outbox has nothing pending.
 func waitIdle(t *testing.T, s *stack) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	testkit.Eventually(t, "an outbox with nothing pending", func() bool {
 		st, err := s.store.OutboxStats(context.Background(), time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Pending == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("outbox still has %d pending jobs", st.Pending)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return st.Pending == 0
+	})
 }
 
 // TestMissingAnnouncementChannel: an announcement channel that does not

@@ -2,21 +2,16 @@ package slack_test
 
 import (
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/integrations/slack"
+	"github.com/warroom/warroom/internal/testkit"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 func incident() *bot.Incident {
 	t0 := time.Date(2026, 11, 22, 10, 5, 0, 0, time.UTC)
@@ -59,19 +54,7 @@ func TestRenderGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got = append(got, '\n')
-			path := filepath.Join("testdata", c.name+".golden.json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if d := cmp.Diff(string(want), string(got)); d != "" {
-				t.Errorf("rendering differs from %s (-want +got):\n%s", path, d)
-			}
+			testkit.Golden(t, filepath.Join("testdata", c.name+".golden.json"), got)
 		})
 	}
 }

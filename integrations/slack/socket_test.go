@@ -7,12 +7,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/integrations/slack/slacktest"
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 // acks records Socket Mode acknowledgements.
@@ -149,11 +149,5 @@ func TestSocketModeOverWebSocket(t *testing.T) {
 // waitFor polls cond until it holds, failing after a deadline.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond) // polling with a deadline
-	}
+	testkit.Eventually(t, what, cond)
 }

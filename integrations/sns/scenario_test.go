@@ -2,7 +2,6 @@ package sns_test
 
 import (
 	"context"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/integrations/internal/webhooktest"
 	"github.com/warroom/warroom/integrations/sns"
-	"github.com/warroom/warroom/storage/sqlite"
 )
 
 // TestCloudWatchEpisodesThroughService: CloudWatch's OK says nothing of
@@ -20,7 +18,7 @@ import (
 // new one after it.
 func TestCloudWatchEpisodesThroughService(t *testing.T) {
 	clock := webhooktest.NewClock(time.Date(2026, 11, 22, 11, 0, 13, 0, time.UTC))
-	env := webhooktest.NewEnv(t, bot.Config{Now: clock.Now, Alerts: webhooktest.EpisodeRoute("aws", "alertname")}, openSQLite)
+	env := webhooktest.NewEnv(t, bot.Config{Now: clock.Now, Alerts: webhooktest.EpisodeRoute("aws", "alertname")})
 	svc, advance := env.Svc, clock.Advance
 	ctx := context.Background()
 	f := newFakeAWS(t)
@@ -82,9 +80,4 @@ func TestCloudWatchEpisodesThroughService(t *testing.T) {
 	if inc := incident(2); !inc.Status.Open() || inc.AlertsFiring != 1 {
 		t.Fatalf("third ALARM: %s, %d firing", inc.Status, inc.AlertsFiring)
 	}
-}
-
-// openSQLite opens the real SQLite store at path.
-func openSQLite(ctx context.Context, path string, log *slog.Logger) (*sqlite.Store, error) {
-	return sqlite.Open(ctx, sqlite.Config{Path: path}, log)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 // claimWindow claims edge of window id in a transaction of its own.
@@ -141,24 +142,10 @@ func announcements(t *testing.T, s bot.Store) []string {
 	}
 }
 
-// testClock is a clock tests move by hand.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *testClock) Set(t time.Time) time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-	return t
-}
-
 func testMaintenanceAnnounced(t *testing.T, s bot.Store) {
 	ctx := context.Background()
 	at := func(d time.Duration) time.Time { return t0.Add(d).Truncate(time.Microsecond) }
-	clock := &testClock{now: at(0)}
+	clock := testkit.NewClock(at(0))
 	svc := newService(t, s, clock.Now)
 	m := svc.Maintenance()
 	ms := []bot.Matcher{{Name: "service", Op: "=", Value: "db"}}
@@ -248,7 +235,7 @@ func testMaintenanceAnnounced(t *testing.T, s bot.Store) {
 func testMaintenanceAnnouncedOncePerReplica(t *testing.T, s bot.Store) {
 	ctx := context.Background()
 	at := func(d time.Duration) time.Time { return t0.Add(d).Truncate(time.Microsecond) }
-	clock := &testClock{now: at(0)}
+	clock := testkit.NewClock(at(0))
 	replicas := []*bot.Service{newService(t, s, clock.Now), newService(t, s, clock.Now)}
 	ms := []bot.Matcher{{Name: "service", Op: "=", Value: "db"}}
 	const windows = 5

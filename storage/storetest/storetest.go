@@ -2,7 +2,8 @@
 // storage/sqlite always, storage/postgres when a test database is at hand.
 // Each test opens a fresh, empty store.
 //
-// It imports bot, the standard library and go-cmp.
+// It imports bot, internal/testkit (its clock), the standard library and
+// go-cmp.
 package storetest
 
 import (

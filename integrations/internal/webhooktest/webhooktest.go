@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/internal/clocktest"
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 // Sink is a webhook sink that records the alerts it is handed and
@@ -59,11 +59,11 @@ func Fixture(t testing.TB, name string) []byte {
 	return b
 }
 
-// Clock is a clock the test moves by hand (see internal/clocktest).
-type Clock = clocktest.Clock
+// Clock is a clock the test moves by hand (testkit.Clock).
+type Clock = testkit.Clock
 
 // NewClock starts a clock at start.
-func NewClock(start time.Time) *Clock { return clocktest.New(start) }
+func NewClock(start time.Time) *Clock { return testkit.NewClock(start) }
 
 // EpisodeRoute is the alert config of the episode scenarios: one route,
 // named name and grouping by groupBy, that declares and resolves
@@ -73,36 +73,27 @@ func EpisodeRoute(name string, groupBy ...string) bot.AlertConfig {
 		AutoDeclare: true, AutoResolve: true, ReopenWindow: 30 * time.Minute}}}
 }
 
-// Env is the real Service on a store in a temporary directory.
-type Env[S bot.Store] struct {
+// Env is the real Service on a SQLite file in a temporary directory.
+type Env struct {
 	Svc   *bot.Service
-	Store S
+	Store bot.Store
 	Log   *slog.Logger // discards
 }
 
-// NewEnv opens a store with open at a file in t.TempDir() (closed when
-// the test ends) and builds the Service on it with cfg; an empty
-// cfg.Targets pages the console only.
-func NewEnv[S bot.Store](t testing.TB, cfg bot.Config, open func(ctx context.Context, path string, log *slog.Logger) (S, error)) *Env[S] {
+// NewEnv opens a store in t.TempDir() (closed when the test ends) and
+// builds the Service on it with cfg; an empty cfg.Targets pages the
+// console only.
+func NewEnv(t testing.TB, cfg bot.Config) *Env {
 	t.Helper()
-	log := slog.New(slog.DiscardHandler)
-	store, err := open(context.Background(), filepath.Join(t.TempDir(), "warroom.db"), log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
 	if len(cfg.Targets) == 0 {
 		cfg.Targets = []string{"console"}
 	}
-	svc, err := bot.NewService(cfg, store, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &Env[S]{Svc: svc, Store: store, Log: log}
+	kit := testkit.NewService(t, testkit.WithConfig(cfg))
+	return &Env{Svc: kit.Svc, Store: kit.Store, Log: kit.Log}
 }
 
 // Incident reads incident n or fails the test.
-func (e *Env[S]) Incident(t testing.TB, n int64) *bot.Incident {
+func (e *Env) Incident(t testing.TB, n int64) *bot.Incident {
 	t.Helper()
 	inc, err := e.Svc.Get(context.Background(), n)
 	if err != nil {
