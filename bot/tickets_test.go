@@ -36,7 +36,7 @@ func claimAll(t *testing.T, st bot.Store, now time.Time) []bot.Job {
 	t.Helper()
 	var out []bot.Job
 	for {
-		js, err := st.Claim(context.Background(), "test", now, time.Minute, 100)
+		js, err := st.Claim(context.Background(), "test", "", now, time.Minute, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
