@@ -118,7 +118,7 @@ func (s *Service) Escalate(ctx context.Context, now time.Time, limit int) (int, 
 	if limit <= 0 {
 		limit = 100
 	}
-	return s.fireDue(ctx, now, limit, func(k string) bool { return k == TimerEscalate }, s.escalate)
+	return s.fireDue(ctx, now, limit, TimerKinds{Kinds: []string{TimerEscalate}}, s.escalate)
 }
 
 // escalate records one escalation level of c's incident, mentions who must

@@ -16,15 +16,13 @@ func (s *Service) FireReminders(ctx context.Context, now time.Time, limit int) (
 	if limit <= 0 {
 		limit = 200
 	}
-	return s.fireDue(ctx, now, limit, reminderKind, s.remind)
+	return s.fireDue(ctx, now, limit, reminderKinds, s.remind)
 }
 
-func reminderKind(k string) bool {
-	switch k {
-	case TimerSLAAck, TimerSLAResolve, TimerSLAUpdate, TimerSLAPostmortem:
-		return true
-	}
-	return strings.HasPrefix(k, timerActionPrefix)
+// reminderKinds are the kinds of the SLA and action-item timers.
+var reminderKinds = TimerKinds{
+	Kinds:    []string{TimerSLAAck, TimerSLAResolve, TimerSLAUpdate, TimerSLAPostmortem},
+	Prefixes: []string{timerActionPrefix},
 }
 
 // remind writes what one SLA or action-item timer means now; a reminder

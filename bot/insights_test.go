@@ -49,7 +49,7 @@ func (e *insightsEnv) posts(t *testing.T) []bot.Message {
 	t.Helper()
 	var out []bot.Message
 	for {
-		jobs, err := e.store.Claim(e.ctx, "test", e.clock.Now().Add(time.Hour), time.Minute, 1000)
+		jobs, err := e.store.Claim(e.ctx, "test", "", e.clock.Now().Add(time.Hour), time.Minute, 1000)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -100,7 +100,7 @@ func (k JobKind) Effect() Effect {
 // digest jobs); payload is the effect's payload type, or nil for none.
 func NewJob(target string, effect Effect, incident int64, payload any, now time.Time) (*Job, error) {
 	kind := JobKindOf(target, effect)
-	j := &Job{Kind: kind, Incident: incident, Status: JobPending, NextAt: now, CreatedAt: now}
+	j := &Job{Kind: kind, Target: target, Incident: incident, Status: JobPending, NextAt: now, CreatedAt: now}
 	if payload != nil {
 		b, err := json.Marshal(payload)
 		if err != nil {
@@ -161,14 +161,23 @@ type Job struct {
 	OrderKey string `json:"order_key,omitempty"`
 	// CoalesceKey merges jobs: enqueueing a job whose key matches a pending
 	// (not yet claimed) job adds nothing. Empty means never merged.
-	CoalesceKey string    `json:"coalesce_key,omitempty"`
-	Status      JobStatus `json:"status"`
-	Attempts    int       `json:"attempts"`
-	NextAt      time.Time `json:"next_at"`
-	LastError   string    `json:"last_error,omitempty"`
-	LeaseOwner  string    `json:"lease_owner,omitempty"`
-	LeaseUntil  time.Time `json:"lease_until,omitempty"`
-	CreatedAt   time.Time `json:"created_at"`
+	CoalesceKey string `json:"coalesce_key,omitempty"`
+	// Target is the target of Kind ("slack" of "slack.card"): each target's
+	// jobs are claimed and run on their own lane.
+	Target   string    `json:"target"`
+	Status   JobStatus `json:"status"`
+	Attempts int       `json:"attempts"` // times claimed
+	// Failures counts the real failures (not waits) since the job was
+	// written or replayed, FirstFailedAt the first of them (zero: none).
+	// Both must exceed the worker's budget before the job is dead-lettered.
+	Failures      int       `json:"failures"`
+	FirstFailedAt time.Time `json:"first_failed_at,omitzero"`
+	// NextAt is when the job is due; while it runs, when its lease ends.
+	NextAt     time.Time `json:"next_at"`
+	LastError  string    `json:"last_error,omitempty"` // the last failure's error
+	LeaseOwner string    `json:"lease_owner,omitempty"`
+	LeaseUntil time.Time `json:"lease_until,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
 }
 
 // PostPayload is the payload of EffectPost and EffectAnnounce jobs.

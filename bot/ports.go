@@ -12,6 +12,8 @@ import (
 type Store interface {
 	Reader
 	Outbox
+	OutboxAdmin
+	Housekeeping
 	HistoryStore
 	// InTx runs fn in one read-write transaction, committed when fn returns
 	// nil and rolled back otherwise. The Tx is not used after fn returns.
@@ -71,21 +73,31 @@ type Tx interface {
 }
 
 // Outbox is the worker's side of the outbox. owner names the claiming
-// process; a job whose lease ran out may be claimed by anyone.
+// process; a job whose lease ran out may be claimed by anyone. A running
+// job's NextAt is the end of its lease.
 type Outbox interface {
-	// Claim leases up to limit due jobs (pending with NextAt <= now, or
-	// running with an expired lease), never a job behind an older pending or
-	// running job with the same OrderKey. It increments Attempts.
-	Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Job, error)
+	// Claim leases up to limit due jobs of target ("" for every target):
+	// pending with NextAt <= now, or running with an expired lease, never
+	// a job behind an older pending or running job with the same OrderKey;
+	// soonest due first. It increments Attempts and sets LeaseUntil and
+	// NextAt to now+lease.
+	Claim(ctx context.Context, owner, target string, now time.Time, lease time.Duration, limit int) ([]Job, error)
 	Complete(ctx context.Context, id int64, owner string) error
-	// Retry puts a claimed job back to pending until next. If a pending job
-	// with the same CoalesceKey appeared meanwhile, the job is done instead.
-	Retry(ctx context.Context, id int64, owner string, next time.Time, lastErr string) error
+	// Retry records a real failure of a claimed job at failedAt (Failures
+	// plus one, FirstFailedAt set by the first, LastError lastErr) and puts
+	// it back to pending until next. If a pending job with the same
+	// CoalesceKey appeared meanwhile, the job is done instead.
+	Retry(ctx context.Context, id int64, owner string, failedAt, next time.Time, lastErr string) error
+	// Wait puts a claimed job back to pending until next without counting
+	// a failure (bot.Wait); coalescing as Retry.
+	Wait(ctx context.Context, id int64, owner string, next time.Time) error
+	// Renew extends the lease of every job owner holds to until (the
+	// worker's heartbeat) and returns how many it holds.
+	Renew(ctx context.Context, owner string, until time.Time) (int, error)
 	Bury(ctx context.Context, id int64, owner string, lastErr string) error
 	// Release returns every job owner holds to pending, due now.
 	Release(ctx context.Context, owner string, now time.Time) error
 	OutboxStats(ctx context.Context, now time.Time) (OutboxStats, error)
-	DeadJobs(ctx context.Context, limit int) ([]Job, error)
 }
 
 // OutboxStats describes the outbox for metrics.
@@ -93,6 +105,52 @@ type OutboxStats struct {
 	Pending   int           // pending and running
 	Dead      int           // dead-lettered
 	OldestAge time.Duration // age of the oldest pending job
+}
+
+// TargetStats counts one target's jobs.
+type TargetStats struct {
+	Pending int // pending and running
+	Dead    int // dead-lettered
+}
+
+// OutboxAdmin is the operator's side of the outbox: what `warroom outbox`,
+// the JSON API and the console show and do.
+type OutboxAdmin interface {
+	// DeadJobs lists up to limit dead jobs (0: all), newest first.
+	DeadJobs(ctx context.Context, limit int) ([]Job, error)
+	// LiveJobs lists up to limit pending and running jobs (0: all), soonest due first.
+	LiveJobs(ctx context.Context, limit int) ([]Job, error)
+	// ReplayDead moves dead job id back to the outbox, pending and due at
+	// now, with a fresh failure budget; it keeps its id, kind, payload and
+	// keys. A dead job whose CoalesceKey a pending job holds is dropped
+	// instead (the pending one carries the latest state). No such dead job
+	// is ErrNotFound.
+	ReplayDead(ctx context.Context, id int64, now time.Time) error
+	// ReplayAllDead replays every dead job and returns how many.
+	ReplayAllDead(ctx context.Context, now time.Time) (int, error)
+	// DropDead deletes dead job id; no such dead job is ErrNotFound.
+	DropDead(ctx context.Context, id int64) error
+	// OutboxByTarget counts live and dead jobs per target.
+	OutboxByTarget(ctx context.Context) (map[string]TargetStats, error)
+}
+
+// Housekeeping deletes what is kept only for a while.
+type Housekeeping interface {
+	// Purge deletes the seen keys, dead jobs and fired or canceled timers
+	// older than the cutoffs (a zero cutoff keeps all of that kind).
+	Purge(ctx context.Context, before PurgeBefore) (Purged, error)
+}
+
+// PurgeBefore holds the cutoffs of a Purge.
+type PurgeBefore struct {
+	Seen   time.Time // seen keys recorded before
+	Dead   time.Time // dead jobs created before
+	Timers time.Time // timers fired or canceled before
+}
+
+// Purged counts what a Purge deleted.
+type Purged struct {
+	Seen, Dead, Timers int
 }
 
 // IncidentFilter selects incidents, newest first.

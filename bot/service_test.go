@@ -44,7 +44,7 @@ func (f *fixture) jobs(t *testing.T) []string {
 	t.Helper()
 	var kinds []string
 	for {
-		js, err := f.store.Claim(f.ctx, "test", f.clock.Now(), time.Minute, 100)
+		js, err := f.store.Claim(f.ctx, "test", "", f.clock.Now(), time.Minute, 100)
 		if err != nil {
 			t.Fatal(err)
 		}

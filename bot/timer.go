@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -20,6 +21,28 @@ type Timer struct {
 	FiredAt    *time.Time `json:"fired_at,omitempty"`
 	CanceledAt *time.Time `json:"canceled_at,omitempty"`
 	CreatedAt  time.Time  `json:"created_at"`
+}
+
+// TimerKinds selects timers by kind: those whose kind is one of Kinds or
+// starts with one of Prefixes.
+type TimerKinds struct {
+	Kinds    []string
+	Prefixes []string
+}
+
+// Match reports whether k selects kind.
+func (k TimerKinds) Match(kind string) bool {
+	for _, s := range k.Kinds {
+		if kind == s {
+			return true
+		}
+	}
+	for _, p := range k.Prefixes {
+		if strings.HasPrefix(kind, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // TimerTx is the transactional side of timers, part of Tx.
@@ -41,8 +64,10 @@ type TimerTx interface {
 
 // TimerReader lists timers outside a transaction, part of Store.
 type TimerReader interface {
-	// DueTimers lists up to limit pending timers due at now, soonest first.
-	DueTimers(ctx context.Context, now time.Time, limit int) ([]Timer, error)
+	// DueTimers lists up to limit pending timers of the kinds k selects
+	// due at now, soonest first: each task asks only for its own kinds, so
+	// a backlog of one kind never starves another.
+	DueTimers(ctx context.Context, k TimerKinds, now time.Time, limit int) ([]Timer, error)
 	// Timers lists an incident's timers of every state, by kind and level.
 	Timers(ctx context.Context, incident int64) ([]Timer, error)
 }

@@ -7,24 +7,21 @@ import (
 	"time"
 )
 
-// fireDue fires the timers due at now whose kind match accepts, each in its
+// fireDue fires the timers of the kinds k selects that are due at now, each in its
 // own transaction: it locks the incident (in the order every change takes
 // its locks), claims the timer row (so that a timer fires once however many
 // replicas try), runs fire and marks the timer fired. fire reports whether
 // the timer still applied and wrote effects; one that no longer applies is
 // spent all the same. It returns how many timers had effects.
-func (s *Service) fireDue(ctx context.Context, now time.Time, limit int, match func(kind string) bool,
+func (s *Service) fireDue(ctx context.Context, now time.Time, limit int, k TimerKinds,
 	fire func(ctx context.Context, c *change, t Timer) (bool, error)) (int, error) {
-	due, err := s.store.DueTimers(ctx, now, limit)
+	due, err := s.store.DueTimers(ctx, k, now, limit)
 	if err != nil {
 		return 0, fmt.Errorf("list due timers: %w", err)
 	}
 	n := 0
 	var errs []error
 	for _, t := range due {
-		if !match(t.Kind) {
-			continue
-		}
 		fired := false
 		err := s.store.InTx(ctx, func(tx Tx) error {
 			inc, err := tx.LockIncident(ctx, t.Incident)

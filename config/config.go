@@ -30,6 +30,7 @@ type Config struct {
 	Roles           []string                 `yaml:"roles"` // roles besides the built-in ones
 	SLAs            map[bot.Severity]bot.SLA `yaml:"severities"`
 	Outbox          Outbox                   `yaml:"outbox"`
+	Retention       Retention                `yaml:"retention"`
 	Jira            Jira                     `yaml:"jira"`
 	ServiceNow      ServiceNow               `yaml:"servicenow"`
 	Slack           Slack                    `yaml:"slack"`
@@ -82,6 +83,7 @@ func (c *Config) fill() {
 		c.TicketThreshold = bot.DefaultTicketAt
 	}
 	c.Outbox.fill()
+	c.Retention.fill()
 	c.ServiceNow.fill()
 	c.PagerDuty.fill()
 	c.Escalation.fill()
@@ -143,6 +145,7 @@ func (c *Config) applyFile(data []byte) error {
 	}
 	errs = append(errs, checkSLAs(c.SLAs)...)
 	errs = append(errs, c.Outbox.check()...)
+	errs = append(errs, c.Retention.check()...)
 	errs = append(errs, c.Jira.check()...)
 	errs = append(errs, c.ServiceNow.check()...)
 	errs = append(errs, c.Slack.check()...)

@@ -56,7 +56,7 @@ func TestDefaults(t *testing.T) {
 		{"log_format", c.LogFormat, "text"},
 		{"announce_channel", c.AnnounceChannel, "incidents"},
 		{"ticket_threshold", c.TicketThreshold, bot.SEV2},
-		{"outbox", c.Outbox, Outbox{MaxAttempts: 10, Lease: 30 * time.Second, Batch: 32}},
+		{"outbox", c.Outbox, Outbox{MaxFailures: 25, MaxFailureAge: 24 * time.Hour, Lease: 10 * time.Second, Batch: 32, Concurrency: 8}},
 		{"public", c.Public(), false},
 		{"api token", c.APIToken.IsSet(), false},
 		{"file", c.File, ""},
@@ -82,7 +82,7 @@ roles: [Liaison, security]
 severities:
   sev1: {acknowledge: 2m, update_cadence: 30m, postmortem_due: 5d}
   SEV4: {resolve: 2w}
-outbox: {max_attempts: 3, lease: 1m, batch: 8}
+outbox: {max_failures: 3, max_failure_age: 2h, lease: 1m, batch: 8, concurrency: 4, lanes: {jira: 2}}
 `)
 	c, err := Load("", env(
 		"WARROOM_CONFIG", path,
@@ -119,7 +119,7 @@ outbox: {max_attempts: 3, lease: 1m, batch: 8}
 	if diff := cmp.Diff(want, c.SLAs); diff != "" {
 		t.Errorf("SLAs (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(Outbox{MaxAttempts: 3, Lease: time.Minute, Batch: 8}, c.Outbox); diff != "" {
+	if diff := cmp.Diff(Outbox{MaxFailures: 3, MaxFailureAge: 2 * time.Hour, Lease: time.Minute, Batch: 8, Concurrency: 4, Lanes: map[string]int{"jira": 2}}, c.Outbox); diff != "" {
 		t.Errorf("Outbox (-want +got):\n%s", diff)
 	}
 	if c.Jira.URL != "https://jira.example.com" {
@@ -224,7 +224,9 @@ func TestLoadErrors(t *testing.T) {
 		{name: "bad discord app id", env: []string{"DISCORD_APP_ID", "app-1"}, want: "DISCORD_APP_ID:"},
 		{name: "other database URL", env: []string{"WARROOM_DB", "mysql://db/warroom"}, want: "WARROOM_DB: \"mysql://db/warroom\": only postgres://"},
 		{name: "empty db in file", yaml: "db: \"\"\n", want: "db: empty"},
-		{name: "max attempts", yaml: "outbox: {max_attempts: 0}\n", want: "outbox.max_attempts: 0 is not between 1 and 1000"},
+		{name: "max failures", yaml: "outbox: {max_failures: -1}\n", want: "outbox.max_failures: -1 is not between 1 and 100000"},
+		{name: "max failure age", yaml: "outbox: {max_failure_age: 1s}\n", want: "outbox.max_failure_age: 1s is not between 1m and 720h"},
+		{name: "lane concurrency", yaml: "outbox: {lanes: {slack: 0}}\n", want: "outbox.lanes.slack: 0 is not between 1 and 1000"},
 		{name: "lease too short", yaml: "outbox: {lease: 10ms}\n", want: "outbox.lease: 10ms is not between 1s and 1h"},
 		{name: "batch not a number", yaml: "outbox: {batch: many}\n", want: `outbox.batch: want a whole number, got "many"`},
 		{name: "role of two words", yaml: "roles: [\"incident lead\"]\n", want: `roles[0]: "incident lead" is not a role name`},
@@ -402,7 +404,8 @@ func TestDefaultsComeFromTheirOwners(t *testing.T) {
 		got, want any
 	}{
 		{"ticket_threshold", c.TicketThreshold, bot.DefaultTicketAt},
-		{"outbox", c.Outbox, Outbox{MaxAttempts: outbox.DefaultMaxAttempts, Lease: outbox.DefaultLease, Batch: outbox.DefaultBatch}},
+		{"outbox", c.Outbox, Outbox{MaxFailures: outbox.DefaultMaxFailures, MaxFailureAge: outbox.DefaultMaxFailureAge,
+			Lease: outbox.DefaultLease, Batch: outbox.DefaultBatch, Concurrency: outbox.DefaultConcurrency}},
 		{"announce_channel", c.AnnounceChannel, console.DefaultAnnounce},
 		{"jira.auth", c.Jira.Auth, jira.DefaultAuth("")},
 		{"servicenow.auth", c.ServiceNow.Auth, servicenow.DefaultAuth},

@@ -93,7 +93,8 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (bot.St
 func (a *App) build() error {
 	cfg, log := a.cfg, a.log
 	a.worker = outbox.New(outbox.Config{
-		Lease: cfg.Outbox.Lease, Batch: cfg.Outbox.Batch, MaxAttempts: cfg.Outbox.MaxAttempts,
+		Lease: cfg.Outbox.Lease, Batch: cfg.Outbox.Batch, Concurrency: cfg.Outbox.Concurrency, Lanes: cfg.Outbox.Lanes,
+		MaxFailures: cfg.Outbox.MaxFailures, MaxFailureAge: cfg.Outbox.MaxFailureAge,
 	}, a.store, log)
 	pagingCfg, escalationCfg := servicePaging(cfg)
 	insightsCfg, err := serviceInsights(cfg) // insights.go
@@ -117,7 +118,7 @@ func (a *App) build() error {
 	if err != nil {
 		return err
 	}
-	a.sched = newScheduler(cfg, svc, ins.runner, log)
+	a.sched = newScheduler(cfg, svc, a.store, ins.runner, log)
 	a.metrics = newMetrics(a.store, a.worker, time.Now, log)
 	routerCfg := commands.Config{Observe: a.metrics.observeCommand, Maintenance: svc.Maintenance()}
 	a.paging.capabilities(&routerCfg, cfg)

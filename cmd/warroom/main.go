@@ -90,6 +90,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup fu
 		return c.export(ctx, rest)
 	case "import":
 		return c.importHistory(ctx, rest)
+	case "outbox": // outboxcli.go
+		return c.outbox(ctx, rest)
 	case "discord":
 		fmt.Fprintf(stderr, "warroom %s: not in this release of warroom; it arrives in a later one\n", name)
 		return exitUsage
@@ -229,6 +231,9 @@ commands:
   export --format csv|json [--since DATE] [--output FILE]
                  incident history with times, durations and SLA columns
   import FILE    load history in the export's format (idempotent by key)
+  outbox list [--dead] | retry ID|--all-dead | drop ID
+                 list the jobs waiting for delivery or the dead letters;
+                 replay or drop dead letters
   help           print this help
 
 Not in this release yet: discord register.

@@ -52,11 +52,13 @@ func newMetrics(store storeStats, worker *outbox.Worker, now func() time.Time, l
 	}
 	reg.MustRegister(
 		m.commands, build,
-		&storeCollector{store: store, now: now, log: log},
+		&storeCollector{store: store, worker: worker, now: now, log: log},
 		counter("warroom_outbox_delivered_total", "Outbox jobs delivered by this process.",
 			func(c outbox.Counters) uint64 { return c.Delivered }),
 		counter("warroom_outbox_retries_total", "Outbox deliveries that failed and were scheduled again.",
 			func(c outbox.Counters) uint64 { return c.Retried }),
+		counter("warroom_outbox_waits_total", "Outbox deliveries told to wait (pacing, rate limits, holds): not failures.",
+			func(c outbox.Counters) uint64 { return c.Waited }),
 		counter("warroom_outbox_dead_lettered_total", "Outbox jobs this process gave up on.",
 			func(c outbox.Counters) uint64 { return c.Dead }),
 		counter("warroom_outbox_lost_leases_total", "Outbox jobs whose lease ran out before delivery finished.",
@@ -79,15 +81,17 @@ func (m *metrics) observeCommand(command string, d time.Duration, err error) {
 // storeStats is what the metrics read from the store at scrape time.
 type storeStats interface {
 	OutboxStats(ctx context.Context, now time.Time) (bot.OutboxStats, error)
+	OutboxByTarget(ctx context.Context) (map[string]bot.TargetStats, error)
 	CountByStatus(ctx context.Context) (map[bot.Status]int, error)
 }
 
 // storeCollector reads the outbox and incident gauges from the database
 // at each scrape, so every replica reports the same shared state.
 type storeCollector struct {
-	store storeStats
-	now   func() time.Time
-	log   *slog.Logger
+	store  storeStats
+	worker *outbox.Worker // its targets are reported at 0 when they hold no job
+	now    func() time.Time
+	log    *slog.Logger
 }
 
 var (
@@ -97,6 +101,10 @@ var (
 		"Outbox jobs given up on (dead-lettered); see the log for their last error.", nil, nil)
 	descOutboxAge = prometheus.NewDesc("warroom_outbox_oldest_pending_age_seconds",
 		"Age of the oldest outbox job waiting for delivery; 0 when none waits.", nil, nil)
+	descTargetPending = prometheus.NewDesc("warroom_outbox_pending",
+		"Outbox jobs waiting for delivery, by target.", []string{"target"}, nil)
+	descTargetDead = prometheus.NewDesc("warroom_outbox_dead",
+		"Dead-lettered outbox jobs, by target: `warroom outbox list --dead` shows them.", []string{"target"}, nil)
 	descIncidents = prometheus.NewDesc("warroom_incidents",
 		"Incidents by status.", []string{"status"}, nil)
 )
@@ -105,6 +113,8 @@ func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- descOutboxPending
 	ch <- descOutboxDead
 	ch <- descOutboxAge
+	ch <- descTargetPending
+	ch <- descTargetDead
 	ch <- descIncidents
 }
 
@@ -118,6 +128,22 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descOutboxPending, prometheus.GaugeValue, float64(st.Pending))
 		ch <- prometheus.MustNewConstMetric(descOutboxDead, prometheus.GaugeValue, float64(st.Dead))
 		ch <- prometheus.MustNewConstMetric(descOutboxAge, prometheus.GaugeValue, st.OldestAge.Seconds())
+	}
+	if by, err := c.store.OutboxByTarget(ctx); err != nil {
+		c.log.Warn("metrics: read outbox per target", "err", err)
+		ch <- prometheus.NewInvalidMetric(descTargetPending, err)
+	} else {
+		if c.worker != nil {
+			for _, t := range c.worker.Targets() {
+				if _, ok := by[t]; !ok {
+					by[t] = bot.TargetStats{}
+				}
+			}
+		}
+		for t, st := range by {
+			ch <- prometheus.MustNewConstMetric(descTargetPending, prometheus.GaugeValue, float64(st.Pending), t)
+			ch <- prometheus.MustNewConstMetric(descTargetDead, prometheus.GaugeValue, float64(st.Dead), t)
+		}
 	}
 	counts, err := c.store.CountByStatus(ctx)
 	if err != nil {

@@ -16,8 +16,9 @@ const schedulerStopTimeout = 5 * time.Second
 
 // newScheduler builds the one loop of periodic work: escalations, SLA and
 // action-item reminders, the configured digests and maintenance
-// announcements, ticking every escalation.interval.
-func newScheduler(cfg config.Config, svc *bot.Service, runner *digests.Runner, log *slog.Logger) *schedule.Scheduler {
+// announcements, and the janitor (retention.*), ticking every
+// escalation.interval.
+func newScheduler(cfg config.Config, svc *bot.Service, store bot.Housekeeping, runner *digests.Runner, log *slog.Logger) *schedule.Scheduler {
 	s := schedule.New(schedule.Config{Interval: cfg.Escalation.Interval}, log)
 	s.Add("escalation", schedule.Escalation(svc))
 	s.Add("reminders", schedule.Reminders(svc))
@@ -25,6 +26,9 @@ func newScheduler(cfg config.Config, svc *bot.Service, runner *digests.Runner, l
 		s.Add("digests", runner.Tick)
 	}
 	s.Add("maintenance", schedule.Maintenance(svc))
+	s.Add("janitor", schedule.Janitor(store, schedule.Retention{
+		Seen: cfg.Retention.Seen, DeadJobs: cfg.Retention.DeadJobs, Timers: cfg.Retention.Timers,
+	}, log))
 	return s
 }
 

@@ -62,7 +62,7 @@ func newRunner(t *testing.T, s *sqlite.Store, owner string, start time.Time, loc
 // digestJobs claims every pending digest job and returns their slots' ends.
 func digestJobs(t *testing.T, s bot.Store, now time.Time) []string {
 	t.Helper()
-	jobs, err := s.Claim(context.Background(), "test", now.Add(time.Hour), time.Minute, 100)
+	jobs, err := s.Claim(context.Background(), "test", "", now.Add(time.Hour), time.Minute, 100)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,10 +2,12 @@ package outbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -16,25 +18,39 @@ import (
 
 // Config tunes the worker. Zero values take the defaults shown.
 type Config struct {
-	Owner       string        // lease owner name; default host-pid-random
-	Lease       time.Duration // how long a claim lasts; 30s
-	Batch       int           // jobs claimed at once; 32
-	Concurrency int           // jobs delivered at once; 8
-	MaxAttempts int           // attempts before dead-lettering; 10
-	BaseDelay   time.Duration // first retry delay; 1s
-	MaxDelay    time.Duration // longest retry delay; 15m
-	Poll        time.Duration // idle poll interval; 1s
-	Timeout     time.Duration // one delivery's deadline; 20s (must be below Lease)
-	Now         func() time.Time
+	Owner     string        // lease owner name; default host-pid-random
+	Lease     time.Duration // how long a claim lasts unless renewed; 10s
+	Heartbeat time.Duration // how often held leases are renewed; 3s (below Lease)
+	Batch     int           // most jobs one claim takes; 32
+	// Concurrency is how many jobs one lane (one target) delivers at once;
+	// 8. Lanes overrides it per target.
+	Concurrency int
+	Lanes       map[string]int
+	// The failure budget: a job is dead-lettered when it has failed at
+	// least MaxFailures times AND its first failure is at least
+	// MaxFailureAge old; 25 and 24h. Waits never count.
+	MaxFailures   int
+	MaxFailureAge time.Duration
+	BaseDelay     time.Duration // first retry delay; 1s
+	MaxDelay      time.Duration // longest retry delay; 15m
+	Poll          time.Duration // idle poll interval; 1s
+	Timeout       time.Duration // one delivery's deadline; 20s
+	// WaitStep spreads waits: jobs of one lane told to wait are due at
+	// least this far apart, so that they do not all wake at once; 50ms.
+	WaitStep time.Duration
+	Now      func() time.Time
 	// Jitter scales a backoff delay; default a random factor in [0.5, 1.0).
 	Jitter func(time.Duration) time.Duration
 }
 
 // Defaults of the settings the configuration file tunes.
 const (
-	DefaultLease       = 30 * time.Second
-	DefaultBatch       = 32
-	DefaultMaxAttempts = 10
+	DefaultLease         = 10 * time.Second
+	DefaultHeartbeat     = 3 * time.Second
+	DefaultBatch         = 32
+	DefaultConcurrency   = 8
+	DefaultMaxFailures   = 25
+	DefaultMaxFailureAge = 24 * time.Hour
 )
 
 func (c *Config) defaults() {
@@ -43,16 +59,16 @@ func (c *Config) defaults() {
 		c.Owner = host + "-" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatUint(rand.Uint64()%1e6, 10)
 	}
 	setDur(&c.Lease, DefaultLease)
+	setDur(&c.Heartbeat, min(DefaultHeartbeat, c.Lease/3))
+	setDur(&c.MaxFailureAge, DefaultMaxFailureAge)
 	setDur(&c.BaseDelay, time.Second)
 	setDur(&c.MaxDelay, 15*time.Minute)
 	setDur(&c.Poll, time.Second)
 	setDur(&c.Timeout, 20*time.Second)
-	if c.Timeout >= c.Lease {
-		c.Timeout = c.Lease * 2 / 3
-	}
+	setDur(&c.WaitStep, 50*time.Millisecond)
 	setInt(&c.Batch, DefaultBatch)
-	setInt(&c.Concurrency, 8)
-	setInt(&c.MaxAttempts, DefaultMaxAttempts)
+	setInt(&c.Concurrency, DefaultConcurrency)
+	setInt(&c.MaxFailures, DefaultMaxFailures)
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -75,7 +91,7 @@ func setInt(p *int, n int) {
 
 // Counters are the worker's running totals, for metrics.
 type Counters struct {
-	Delivered, Retried, Dead, LostLeases uint64
+	Delivered, Retried, Waited, Dead, LostLeases uint64
 }
 
 // Worker claims and delivers outbox jobs.
@@ -85,9 +101,10 @@ type Worker struct {
 	log      *slog.Logger
 	mu       sync.RWMutex
 	handlers map[bot.JobKind]bot.Handler
-	wake     chan struct{}
+	lanes    map[string]*lane // by target, while Run runs
+	any      *lane            // RunOnce's lane over every target
 
-	delivered, retried, dead, lost atomic.Uint64
+	delivered, retried, waited, dead, lost atomic.Uint64
 }
 
 // New builds a worker over the store's outbox.
@@ -96,72 +113,123 @@ func New(cfg Config, store bot.Outbox, log *slog.Logger) *Worker {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Worker{
+	w := &Worker{
 		cfg: cfg, store: store, log: log.With("component", "outbox"),
-		handlers: map[bot.JobKind]bot.Handler{}, wake: make(chan struct{}, 1),
+		handlers: map[bot.JobKind]bot.Handler{},
 	}
+	w.any = w.newLane("", cfg.Concurrency)
+	return w
 }
 
 // Handle registers the handler of a job kind, replacing any earlier one.
+// Register every handler before Run: Run opens one lane per target that
+// has a handler, and leaves the jobs of other targets waiting.
 func (w *Worker) Handle(kind bot.JobKind, h bot.Handler) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.handlers[kind] = h
 }
 
-// Poke wakes the worker: new jobs may be due. It never blocks.
+// Poke wakes every lane: new jobs may be due. It never blocks.
 func (w *Worker) Poke() {
-	select {
-	case w.wake <- struct{}{}:
-	default:
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	for _, l := range w.lanes {
+		l.poke()
 	}
+	w.any.poke()
 }
 
 // Counters returns the running totals.
 func (w *Worker) Counters() Counters {
-	return Counters{Delivered: w.delivered.Load(), Retried: w.retried.Load(), Dead: w.dead.Load(), LostLeases: w.lost.Load()}
+	return Counters{Delivered: w.delivered.Load(), Retried: w.retried.Load(), Waited: w.waited.Load(),
+		Dead: w.dead.Load(), LostLeases: w.lost.Load()}
 }
 
 // Owner is the name the worker leases jobs under.
 func (w *Worker) Owner() string { return w.cfg.Owner }
 
-// Run delivers jobs until ctx ends, then returns the jobs it still holds to
-// the queue so another process (or the next start) picks them up at once.
+// Targets lists the targets that have a handler: Run's lanes.
+func (w *Worker) Targets() []string {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	var out []string
+	for k := range w.handlers {
+		if t := k.Target(); !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Run delivers jobs on one lane per target until ctx ends, renewing the
+// leases it holds every Heartbeat, then waits for the deliveries under way
+// and returns the jobs it still holds to the queue so another process (or
+// the next start) picks them up at once.
 func (w *Worker) Run(ctx context.Context) error {
-	timer := time.NewTimer(0)
-	defer timer.Stop()
+	targets := w.Targets()
+	lanes := map[string]*lane{}
+	for _, t := range targets {
+		n := w.cfg.Concurrency
+		if c, ok := w.cfg.Lanes[t]; ok && c > 0 {
+			n = c
+		}
+		lanes[t] = w.newLane(t, n)
+	}
+	w.mu.Lock()
+	w.lanes = lanes
+	w.mu.Unlock()
+
+	var wg sync.WaitGroup
+	for _, l := range lanes {
+		wg.Add(1)
+		go func() { defer wg.Done(); l.run(ctx) }()
+	}
+	hbDone := make(chan struct{})
+	go func() { defer close(hbDone); w.heartbeat(ctx) }()
+	wg.Wait()
+	<-hbDone
+
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := w.store.Release(rctx, w.cfg.Owner, w.cfg.Now()); err != nil {
+		return fmt.Errorf("release outbox leases: %w", err)
+	}
+	return nil
+}
+
+// heartbeat renews the leases of the jobs the worker holds until ctx ends.
+func (w *Worker) heartbeat(ctx context.Context) {
+	t := time.NewTicker(w.cfg.Heartbeat)
+	defer t.Stop()
 	for {
-		n, err := w.RunOnce(ctx)
-		if err != nil && ctx.Err() == nil {
-			w.log.Error("claim outbox jobs", "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
-		if n < w.cfg.Batch || err != nil {
-			timer.Reset(w.cfg.Poll)
-			select {
-			case <-ctx.Done():
-			case <-w.wake:
-			case <-timer.C:
-			}
-		}
-		if ctx.Err() != nil {
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			defer cancel()
-			if err := w.store.Release(rctx, w.cfg.Owner, w.cfg.Now()); err != nil {
-				return fmt.Errorf("release outbox leases: %w", err)
-			}
-			return nil
+		if _, err := w.Renew(ctx); err != nil && ctx.Err() == nil {
+			w.log.Warn("renew outbox leases", "err", err)
 		}
 	}
 }
 
-// RunOnce claims one batch of due jobs and delivers them, returning how many
-// it claimed.
+// Renew extends the leases of every job the worker holds to now+Lease and
+// returns how many it holds; Run calls it every Heartbeat.
+func (w *Worker) Renew(ctx context.Context) (int, error) {
+	return w.store.Renew(ctx, w.cfg.Owner, w.cfg.Now().Add(w.cfg.Lease))
+}
+
+// RunOnce claims one batch of due jobs of every target and delivers them,
+// returning how many it claimed. It is Run's work in one step, for tests
+// and tools that drain the outbox.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
-	jobs, err := w.store.Claim(ctx, w.cfg.Owner, w.cfg.Now(), w.cfg.Lease, w.cfg.Batch)
+	jobs, err := w.store.Claim(ctx, w.cfg.Owner, "", w.cfg.Now(), w.cfg.Lease, w.cfg.Batch)
 	if err != nil {
 		return 0, fmt.Errorf("claim: %w", err)
 	}
-	// Jobs of one batch never share an order key, so they may run at once.
+	// Jobs of one claim never share an order key, so they may run at once.
 	sem := make(chan struct{}, w.cfg.Concurrency)
 	var wg sync.WaitGroup
 	for _, j := range jobs {
@@ -169,81 +237,12 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 		wg.Add(1)
 		go func(j bot.Job) {
 			defer func() { <-sem; wg.Done() }()
-			w.deliver(ctx, j)
+			w.deliver(ctx, w.any, j)
 		}(j)
 	}
 	wg.Wait()
 	return len(jobs), nil
 }
 
-// deliver runs one job's handler and records the outcome. The outcome is
-// written even when ctx is ending, so that a delivered job is not redone.
-func (w *Worker) deliver(ctx context.Context, j bot.Job) {
-	w.mu.RLock()
-	h := w.handlers[j.Kind]
-	w.mu.RUnlock()
-	var err error
-	if h == nil {
-		err = bot.Permanent(fmt.Errorf("no handler for job kind %q", j.Kind))
-	} else {
-		hctx, cancel := context.WithTimeout(ctx, w.cfg.Timeout)
-		err = safeCall(hctx, h, j)
-		cancel()
-	}
-	if err != nil && ctx.Err() != nil {
-		// Cut off by shutdown, not failed: Run's Release hands it back.
-		return
-	}
-	octx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	log := w.log.With("job", j.ID, "kind", j.Kind, "attempt", j.Attempts)
-	var serr error
-	switch {
-	case err == nil:
-		serr = w.store.Complete(octx, j.ID, w.cfg.Owner)
-		if serr == nil {
-			w.delivered.Add(1)
-		}
-	case bot.IsPermanent(err) || j.Attempts >= w.cfg.MaxAttempts:
-		serr = w.store.Bury(octx, j.ID, w.cfg.Owner, err.Error())
-		if serr == nil {
-			w.dead.Add(1)
-			log.Error("outbox job dead-lettered", "err", err)
-		}
-	default:
-		next := w.cfg.Now().Add(w.delay(j.Attempts, err))
-		serr = w.store.Retry(octx, j.ID, w.cfg.Owner, next, err.Error())
-		if serr == nil {
-			w.retried.Add(1)
-			log.Warn("outbox job failed, will retry", "err", err, "next", next)
-		}
-	}
-	if serr != nil {
-		w.lost.Add(1)
-		log.Warn("record outbox job outcome", "err", serr)
-	}
-}
-
-// delay is the wait before the next attempt: the other side's hint when it
-// gave one, otherwise exponential backoff with jitter, capped.
-func (w *Worker) delay(attempts int, err error) time.Duration {
-	if d, ok := bot.RetryAfterHint(err); ok && d > 0 {
-		return min(d, w.cfg.MaxDelay)
-	}
-	d := w.cfg.BaseDelay
-	for i := 1; i < attempts && d < w.cfg.MaxDelay; i++ {
-		d *= 2
-	}
-	return w.cfg.Jitter(min(d, w.cfg.MaxDelay))
-}
-
-// safeCall runs h, turning a panic into an error so one bad job cannot stop
-// the worker.
-func safeCall(ctx context.Context, h bot.Handler, j bot.Job) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("handler panicked: %v", r)
-		}
-	}()
-	return h(ctx, j)
-}
+// errNoHandler is the outcome of a job whose kind has no handler.
+var errNoHandler = errors.New("no handler for job kind")

@@ -18,6 +18,7 @@ type fakeOutbox struct {
 	due      []bot.Job
 	done     []int64
 	retried  map[int64]time.Time
+	waited   map[int64]time.Time
 	errs     map[int64]string
 	buried   map[int64]string
 	released []string
@@ -25,18 +26,23 @@ type fakeOutbox struct {
 }
 
 func newFake(jobs ...bot.Job) *fakeOutbox {
-	return &fakeOutbox{due: jobs, retried: map[int64]time.Time{}, errs: map[int64]string{}, buried: map[int64]string{}}
+	return &fakeOutbox{due: jobs, retried: map[int64]time.Time{}, waited: map[int64]time.Time{},
+		errs: map[int64]string{}, buried: map[int64]string{}}
 }
 
-func (f *fakeOutbox) Claim(_ context.Context, _ string, _ time.Time, _ time.Duration, limit int) ([]bot.Job, error) {
+func (f *fakeOutbox) Claim(_ context.Context, _, target string, _ time.Time, _ time.Duration, limit int) ([]bot.Job, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	n := min(limit, len(f.due))
-	out := f.due[:n]
-	f.due = f.due[n:]
-	for i := range out {
-		out[i].Attempts++
+	var out, rest []bot.Job
+	for _, j := range f.due {
+		if len(out) < limit && (target == "" || j.Kind.Target() == target) {
+			j.Attempts++
+			out = append(out, j)
+		} else {
+			rest = append(rest, j)
+		}
 	}
+	f.due = rest
 	return out, nil
 }
 
@@ -57,7 +63,19 @@ func (f *fakeOutbox) Complete(_ context.Context, id int64, _ string) error {
 	return nil
 }
 
-func (f *fakeOutbox) Retry(_ context.Context, id int64, _ string, next time.Time, e string) error {
+func (f *fakeOutbox) Wait(_ context.Context, id int64, _ string, next time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.lost(); err != nil {
+		return err
+	}
+	f.waited[id] = next
+	return nil
+}
+
+func (f *fakeOutbox) Renew(context.Context, string, time.Time) (int, error) { return 0, nil }
+
+func (f *fakeOutbox) Retry(_ context.Context, id int64, _ string, _, next time.Time, e string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.lost(); err != nil {
@@ -88,13 +106,11 @@ func (f *fakeOutbox) OutboxStats(context.Context, time.Time) (bot.OutboxStats, e
 	return bot.OutboxStats{}, nil
 }
 
-func (f *fakeOutbox) DeadJobs(context.Context, int) ([]bot.Job, error) { return nil, nil }
-
 var t0 = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 
 func cfg() outbox.Config {
 	return outbox.Config{
-		Owner: "w1", Now: func() time.Time { return t0 }, MaxAttempts: 3,
+		Owner: "w1", Now: func() time.Time { return t0 }, MaxFailures: 3, MaxFailureAge: time.Hour,
 		BaseDelay: time.Second, MaxDelay: time.Minute,
 		Jitter: func(d time.Duration) time.Duration { return d }, // no jitter: exact delays
 	}
@@ -104,23 +120,28 @@ func TestOutcomes(t *testing.T) {
 	boom := errors.New("boom")
 	tests := []struct {
 		name      string
-		attempts  int // attempts before this claim
+		failures  int       // failures before this claim
+		first     time.Time // the first failure
 		err       error
 		wantDone  bool
 		wantRetry time.Duration // 0: not retried
 		wantDead  string
+		wantWait  time.Duration // 0: not told to wait
 	}{
 		{name: "success completes", wantDone: true},
 		{name: "first failure backs off the base delay", err: boom, wantRetry: time.Second},
-		{name: "second failure doubles", attempts: 1, err: boom, wantRetry: 2 * time.Second},
+		{name: "second failure doubles", failures: 1, first: t0, err: boom, wantRetry: 2 * time.Second},
 		{name: "retry-after hint wins over backoff", err: bot.RetryAfter(boom, 42*time.Second), wantRetry: 42 * time.Second},
 		{name: "retry-after hint is capped", err: bot.RetryAfter(boom, time.Hour), wantRetry: time.Minute},
 		{name: "permanent dead-letters at once", err: bot.Permanent(boom), wantDead: "boom"},
-		{name: "last attempt dead-letters with the error kept", attempts: 2, err: fmt.Errorf("post: %w", boom), wantDead: "post: boom"},
+		{name: "spent budget dead-letters with the error kept", failures: 2, first: t0.Add(-time.Hour), err: fmt.Errorf("post: %w", boom), wantDead: "post: boom"},
+		{name: "enough failures but not for long enough retries", failures: 2, first: t0.Add(-59 * time.Minute), err: boom, wantRetry: 4 * time.Second},
+		{name: "long enough but not enough failures retries", failures: 1, first: t0.Add(-48 * time.Hour), err: boom, wantRetry: 2 * time.Second},
+		{name: "a wait is not a failure, however many", failures: 2, first: t0.Add(-48 * time.Hour), err: bot.Wait(boom, 5*time.Second), wantWait: 5 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake(bot.Job{ID: 7, Kind: "console.card", Attempts: tt.attempts})
+			f := newFake(bot.Job{ID: 7, Kind: "console.card", Failures: tt.failures, FirstFailedAt: tt.first})
 			w := outbox.New(cfg(), f, nil)
 			w.Handle("console.card", func(context.Context, bot.Job) error { return tt.err })
 			n, err := w.RunOnce(context.Background())
@@ -136,6 +157,9 @@ func TestOutcomes(t *testing.T) {
 			}
 			if tt.wantRetry != 0 && next.Sub(t0) != tt.wantRetry {
 				t.Errorf("retry after %v, want %v", next.Sub(t0), tt.wantRetry)
+			}
+			if at, waited := f.waited[7]; waited != (tt.wantWait != 0) || (waited && at.Sub(t0) != tt.wantWait) {
+				t.Errorf("waited until %v (%v), want a wait of %v", at, waited, tt.wantWait)
 			}
 			if f.buried[7] != tt.wantDead {
 				t.Errorf("dead-letter error = %q, want %q", f.buried[7], tt.wantDead)
@@ -172,25 +196,25 @@ func TestPanickingHandlerIsRetried(t *testing.T) {
 }
 
 func TestBackoffIsCapped(t *testing.T) {
-	f := newFake(bot.Job{ID: 1, Kind: "x", Attempts: 40})
+	f := newFake(bot.Job{ID: 1, Kind: "x", Failures: 40, FirstFailedAt: t0})
 	c := cfg()
-	c.MaxAttempts = 100
+	c.MaxFailures = 100
 	w := outbox.New(c, f, nil)
 	w.Handle("x", func(context.Context, bot.Job) error { return errors.New("down") })
 	if _, err := w.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.retried[1].Sub(t0); got != time.Minute {
-		t.Errorf("delay after 41 attempts = %v, want the 1m cap", got)
+		t.Errorf("delay after 41 failures = %v, want the 1m cap", got)
 	}
 }
 
 func TestDefaultJitterStaysWithinHalfToFull(t *testing.T) {
 	c := cfg()
 	c.Jitter = nil
-	c.MaxAttempts = 100
+	c.MaxFailures = 100
 	for i := 0; i < 50; i++ {
-		f := newFake(bot.Job{ID: 1, Kind: "x", Attempts: 3}) // 4th attempt: 8s before jitter
+		f := newFake(bot.Job{ID: 1, Kind: "x", Failures: 3}) // 4th failure: 8s before jitter
 		w := outbox.New(c, f, nil)
 		w.Handle("x", func(context.Context, bot.Job) error { return errors.New("down") })
 		if _, err := w.RunOnce(context.Background()); err != nil {

@@ -44,7 +44,7 @@ func announced(t *testing.T, st bot.Store, now time.Time) []string {
 	t.Helper()
 	var titles []string
 	for {
-		jobs, err := st.Claim(context.Background(), "test", now.Add(time.Hour), time.Minute, 100)
+		jobs, err := st.Claim(context.Background(), "test", "", now.Add(time.Hour), time.Minute, 100)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -324,7 +324,7 @@ func TestHandlersIdempotent(t *testing.T) {
 		t.Helper()
 		// Jobs of one incident are claimed one at a time, in order.
 		for range 20 {
-			jobs, err := s.store.Claim(ctx, "test", time.Now().Add(time.Hour), time.Minute, 100)
+			jobs, err := s.store.Claim(ctx, "test", "", time.Now().Add(time.Hour), time.Minute, 100)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -74,7 +74,7 @@ func (e *env) open() {
 		e.t.Fatalf("new jira: %v", err)
 	}
 	e.w = outbox.New(outbox.Config{
-		Now: e.clock.Now, Jitter: func(d time.Duration) time.Duration { return d }, MaxAttempts: 10,
+		Now: e.clock.Now, Jitter: func(d time.Duration) time.Duration { return d }, MaxFailures: 10, MaxFailureAge: time.Nanosecond,
 	}, store, log)
 	for kind, h := range e.j.Handlers() {
 		e.w.Handle(kind, h)

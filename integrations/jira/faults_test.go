@@ -229,7 +229,7 @@ func TestRestartWhileAJobIsLeasedResumesIt(t *testing.T) {
 	e := newEnv(t, nil)
 	inc := e.declare(bot.SEV2, "Payments timeouts")
 	// Another process claims the sync and dies before finishing it.
-	claimed := must[[]bot.Job](t)(e.store.Claim(e.ctx, "crashed-process", e.clock.Now(), 30*time.Second, 10))
+	claimed := must[[]bot.Job](t)(e.store.Claim(e.ctx, "crashed-process", "", e.clock.Now(), 30*time.Second, 10))
 	if len(claimed) != 1 || claimed[0].Kind != "jira.sync" {
 		t.Fatalf("claimed %+v", claimed)
 	}

@@ -138,7 +138,7 @@ func TestRedeliveryRecordsThePageOnce(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	inc := e.declare(bot.SEV1, "Twice")
-	jobs, err := e.store.Claim(ctx, "w", e.clock.Now(), time.Minute, 10)
+	jobs, err := e.store.Claim(ctx, "w", "", e.clock.Now(), time.Minute, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,7 @@ func TestRateLimitPausesOnlyThatChannel(t *testing.T) {
 	if stats.Pending != 1 {
 		t.Errorf("pending jobs = %d, want A's card edit", stats.Pending)
 	}
-	due, err := s.store.Claim(ctx, "probe", time.Now().Add(25*time.Second), time.Second, 10)
+	due, err := s.store.Claim(ctx, "probe", "", time.Now().Add(25*time.Second), time.Second, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestRateLimitPausesOnlyThatChannel(t *testing.T) {
 		t.Errorf("%d chat.update calls to the paused channel, want the one that got 429", calls)
 	}
 	// After Retry-After, A's job delivers.
-	jobs, err := s.store.Claim(ctx, "later", time.Now().Add(31*time.Second), time.Minute, 10)
+	jobs, err := s.store.Claim(ctx, "later", "", time.Now().Add(31*time.Second), time.Minute, 10)
 	if err != nil || len(jobs) != 1 {
 		t.Fatalf("claim after Retry-After: %v, %d jobs", err, len(jobs))
 	}

@@ -41,7 +41,7 @@ func ClaimAll(t testing.TB, ctx context.Context, o bot.Outbox, now time.Time) []
 	t.Helper()
 	var out []bot.Job
 	for {
-		jobs, err := o.Claim(ctx, "test", now, time.Minute, 100)
+		jobs, err := o.Claim(ctx, "test", "", now, time.Minute, 100)
 		if err != nil {
 			t.Fatal(err)
 		}

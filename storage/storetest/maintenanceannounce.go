@@ -116,7 +116,7 @@ func announcements(t *testing.T, s bot.Store) []string {
 	far := t0.Add(1000 * time.Hour)
 	titles := []string{}
 	for {
-		jobs, err := s.Claim(ctx, "test", far, time.Minute, 100)
+		jobs, err := s.Claim(ctx, "test", "", far, time.Minute, 100)
 		if err != nil {
 			t.Fatalf("Claim: %v", err)
 		}

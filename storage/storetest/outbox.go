@@ -38,7 +38,7 @@ func enqueue(t *testing.T, s bot.Store, jobs ...*bot.Job) []*bot.Job {
 // returns their IDs.
 func claim(t *testing.T, s bot.Store, owner string, now time.Time) []int64 {
 	t.Helper()
-	jobs, err := s.Claim(context.Background(), owner, now, time.Minute, 10)
+	jobs, err := s.Claim(context.Background(), owner, "", now, time.Minute, 10)
 	if err != nil {
 		t.Fatalf("Claim: %v", err)
 	}
@@ -77,11 +77,12 @@ func testOutboxRoundTrip(t *testing.T, s bot.Store) {
 	if full.ID == 0 || bare.ID <= full.ID {
 		t.Fatalf("IDs %d, %d: want increasing, non-zero", full.ID, bare.ID)
 	}
-	got, err := s.Claim(ctx, "w1", t0, 30*time.Second, 10)
+	got, err := s.Claim(ctx, "w1", "", t0, 30*time.Second, 10)
 	must(t, err)
 	want := []bot.Job{*full, *bare}
 	for i := range want {
 		want[i].Status, want[i].Attempts, want[i].LeaseOwner, want[i].LeaseUntil = bot.JobRunning, 1, "w1", at(30*time.Second)
+		want[i].NextAt = at(30 * time.Second) // a running job is due again when its lease ends
 	}
 	diff(t, "claimed jobs", want, got)
 	must(t, s.Complete(ctx, full.ID, "w1"))
@@ -160,7 +161,7 @@ func testOutboxLeaseExpiry(t *testing.T, s bot.Store) {
 	younger := enqueue(t, s, &bot.Job{OrderKey: "k"})[0]
 	diff(t, "w1 claims", ids(j), claim(t, s, "w1", t0))
 	diff(t, "w2 within the lease", []int64{}, claim(t, s, "w2", at(30*time.Second)))
-	got, err := s.Claim(ctx, "w2", at(time.Minute), time.Minute, 10)
+	got, err := s.Claim(ctx, "w2", "", at(time.Minute), time.Minute, 10)
 	must(t, err)
 	if len(got) != 1 || got[0].ID != j.ID || got[0].Attempts != 2 || got[0].LeaseOwner != "w2" {
 		t.Fatalf("after the lease ran out w2 claimed %+v; want job %d, attempt 2", got, j.ID)
@@ -168,7 +169,8 @@ func testOutboxLeaseExpiry(t *testing.T, s bot.Store) {
 	// The stale owner can no longer change the job.
 	for name, err := range map[string]error{
 		"Complete": s.Complete(ctx, j.ID, "w1"),
-		"Retry":    s.Retry(ctx, j.ID, "w1", at(time.Hour), "late"),
+		"Retry":    s.Retry(ctx, j.ID, "w1", at(time.Minute), at(time.Hour), "late"),
+		"Wait":     s.Wait(ctx, j.ID, "w1", at(time.Hour)),
 		"Bury":     s.Bury(ctx, j.ID, "w1", "late"),
 	} {
 		if !errors.Is(err, bot.ErrNotFound) {
@@ -184,14 +186,15 @@ func testOutboxRetry(t *testing.T, s bot.Store) {
 	ctx := context.Background()
 	j := enqueue(t, s, &bot.Job{CoalesceKey: "console.card:INC-1"})[0]
 	claim(t, s, "w", t0)
-	must(t, s.Retry(ctx, j.ID, "w", at(10*time.Second), "HTTP 503"))
+	must(t, s.Retry(ctx, j.ID, "w", at(time.Second), at(10*time.Second), "HTTP 503"))
 	if again := enqueue(t, s, &bot.Job{CoalesceKey: "console.card:INC-1"})[0]; again.ID != 0 {
 		t.Error("a retried (pending) job did not absorb a new job with its coalesce key")
 	}
 	diff(t, "before the retry time", []int64{}, claim(t, s, "w", at(9*time.Second)))
-	got, err := s.Claim(ctx, "w", at(10*time.Second), time.Minute, 10)
+	got, err := s.Claim(ctx, "w", "", at(10*time.Second), time.Minute, 10)
 	must(t, err)
-	if len(got) != 1 || got[0].ID != j.ID || got[0].Attempts != 2 || got[0].LastError != "HTTP 503" || !got[0].NextAt.Equal(at(10*time.Second)) {
+	if len(got) != 1 || got[0].ID != j.ID || got[0].Attempts != 2 || got[0].LastError != "HTTP 503" ||
+		got[0].Failures != 1 || !got[0].FirstFailedAt.Equal(at(time.Second)) || !got[0].NextAt.Equal(at(70*time.Second)) {
 		t.Fatalf("retried job claimed as %+v", got)
 	}
 	must(t, s.Bury(ctx, j.ID, "w", "HTTP 400"))
@@ -210,7 +213,7 @@ func testOutboxRetrySuperseded(t *testing.T, s bot.Store) {
 	if newer.ID == 0 {
 		t.Fatal("new card merged into the running one")
 	}
-	must(t, s.Retry(ctx, j.ID, "w", at(time.Second), "timeout"))
+	must(t, s.Retry(ctx, j.ID, "w", t0, at(time.Second), "timeout"))
 	st, err := s.OutboxStats(ctx, at(time.Second))
 	must(t, err)
 	if st.Pending != 1 {

@@ -58,7 +58,7 @@ func testRollback(t *testing.T, s bot.Store) {
 	if err != nil || st != (bot.OutboxStats{}) {
 		t.Errorf("outbox stats %+v, %v; want empty", st, err)
 	}
-	if jobs, _ := s.Claim(ctx, "w", at(time.Hour), time.Minute, 10); len(jobs) != 0 {
+	if jobs, _ := s.Claim(ctx, "w", "", at(time.Hour), time.Minute, 10); len(jobs) != 0 {
 		t.Errorf("claimed rolled-back jobs %v", jobs)
 	}
 	if inc := newIncident(t, s, "next", bot.StatusTriggered); inc.Number != 1 {

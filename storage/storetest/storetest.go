@@ -60,6 +60,12 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"OutboxRelease", testOutboxRelease},
 		{"OutboxStatsAndDead", testOutboxStatsAndDead},
 		{"OutboxConcurrentWorkers", testOutboxConcurrentWorkers},
+		{"OutboxTargets", testOutboxTargets},
+		{"OutboxWaitIsNotAFailure", testOutboxWaitIsNotAFailure},
+		{"OutboxRenew", testOutboxRenew},
+		{"OutboxDeadLetters", testOutboxDeadLetters},
+		{"Purge", testPurge},
+		{"DueTimersPerKind", testDueTimersPerKind},
 		{"Ping", testPing},
 	}
 	for _, tc := range tests {

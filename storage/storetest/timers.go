@@ -10,6 +10,8 @@ import (
 	"github.com/warroom/warroom/bot"
 )
 
+var escalations = bot.TimerKinds{Kinds: []string{bot.TimerEscalate}}
+
 func testTimers(t *testing.T, s bot.Store) {
 	ctx := context.Background()
 	inc := newIncident(t, s, "timers", bot.StatusTriggered)
@@ -27,7 +29,7 @@ func testTimers(t *testing.T, s bot.Store) {
 	if again := set(1, at(6*time.Minute)); again != id1 {
 		t.Errorf("moving timer 1 returned id %d, want %d", again, id1)
 	}
-	due, err := s.DueTimers(ctx, at(7*time.Minute), 10)
+	due, err := s.DueTimers(ctx, escalations, at(7*time.Minute), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +58,7 @@ func testTimers(t *testing.T, s bot.Store) {
 	if again := set(1, at(20*time.Minute)); again != 0 {
 		t.Errorf("SetTimer of a fired timer set id %d, want 0", again)
 	}
-	if due, _ := s.DueTimers(ctx, at(time.Hour), 10); len(due) != 1 || due[0].ID != id2 {
+	if due, _ := s.DueTimers(ctx, escalations, at(time.Hour), 10); len(due) != 1 || due[0].ID != id2 {
 		t.Errorf("DueTimers after firing = %+v, want timer 2 only", due)
 	}
 
@@ -69,7 +71,7 @@ func testTimers(t *testing.T, s bot.Store) {
 	if canceled != 1 {
 		t.Errorf("CancelTimers canceled %d, want 1", canceled)
 	}
-	if due, _ := s.DueTimers(ctx, at(time.Hour), 10); len(due) != 0 {
+	if due, _ := s.DueTimers(ctx, escalations, at(time.Hour), 10); len(due) != 0 {
 		t.Errorf("DueTimers after cancel = %+v, want none", due)
 	}
 	err = s.InTx(ctx, func(tx bot.Tx) error { _, err := tx.ClaimTimer(ctx, id2, at(time.Hour)); return err })

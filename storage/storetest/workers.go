@@ -47,7 +47,7 @@ func testOutboxConcurrentWorkers(t *testing.T, s bot.Store) {
 			owner := fmt.Sprint("w", w)
 			deadline := time.Now().Add(30 * time.Second)
 			for time.Now().Before(deadline) {
-				claimed, err := s.Claim(ctx, owner, t0, time.Hour, 3)
+				claimed, err := s.Claim(ctx, owner, "", t0, time.Hour, 3)
 				if err != nil {
 					mu.Lock()
 					problems = append(problems, "claim: "+err.Error())

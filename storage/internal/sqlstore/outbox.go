@@ -12,26 +12,39 @@ import (
 )
 
 // The outbox table holds live jobs only (pending and running): a finished or
-// superseded job is deleted, a buried one moves to outbox_dead. Claims scan
-// a table as small as the backlog, so it needs no index but the coalescing
-// one, and an enqueue dirties few pages.
+// superseded job is deleted, a buried one moves to outbox_dead. Each job
+// carries its target, and a running job's next_at is the end of its lease,
+// so a lane's claim walks the index on (target, next_at) from its soonest
+// due job and skips the jobs that have an older live job with their order
+// key (an index probe on (order_key, id) each): it stays fast however deep
+// the backlog (migration 0007).
 
-const jobCols = `id, kind, incident, payload, order_key, coalesce_key, status, attempts, next_at, last_error, lease_owner, lease_until, created_at`
+const jobCols = `id, kind, incident, payload, order_key, coalesce_key, status, attempts, next_at, last_error, lease_owner, lease_until, created_at, target, failures, first_failed_at`
 
 const (
-	qEnqueue = `INSERT INTO outbox (kind, incident, payload, order_key, coalesce_key, status, attempts, next_at, last_error, created_at)
-	VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, '', $7)
+	qEnqueue = `INSERT INTO outbox (kind, incident, payload, order_key, coalesce_key, status, attempts, next_at, last_error, created_at, target)
+	VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, '', $7, $8)
 	ON CONFLICT (coalesce_key) WHERE status = 'pending' AND coalesce_key IS NOT NULL DO NOTHING`
-	// qClaim leases the oldest due jobs that are not waiting behind an older
-	// job with the same order key: every job of an order key but its oldest
-	// (its head) waits. %s is Dialect.SkipLocked.
-	qClaim = `UPDATE outbox SET status = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1
+	// qClaim leases the soonest due jobs of a target that are not waiting
+	// behind an older job with the same order key: every job of an order
+	// key but its oldest (its head) waits. %s is Dialect.SkipLocked.
+	qClaim = `UPDATE outbox SET status = 'running', lease_owner = $1, lease_until = $2, next_at = $2, attempts = attempts + 1
 	WHERE id IN (
 		SELECT o.id FROM outbox o
-		WHERE ((o.status = 'pending' AND o.next_at <= $3) OR (o.status = 'running' AND o.lease_until <= $3))
-		  AND (o.order_key IS NULL OR o.id IN (
-			SELECT MIN(h.id) FROM outbox h WHERE h.order_key IS NOT NULL GROUP BY h.order_key))
-		ORDER BY o.id
+		WHERE o.target = $5 AND o.next_at <= $3
+		  AND (o.order_key IS NULL OR NOT EXISTS (
+			SELECT 1 FROM outbox h WHERE h.order_key = o.order_key AND h.id < o.id))
+		ORDER BY o.next_at, o.id
+		LIMIT $4 %s)
+	RETURNING ` + jobCols
+	// qClaimAny is qClaim over every target.
+	qClaimAny = `UPDATE outbox SET status = 'running', lease_owner = $1, lease_until = $2, next_at = $2, attempts = attempts + 1
+	WHERE id IN (
+		SELECT o.id FROM outbox o
+		WHERE o.next_at <= $3
+		  AND (o.order_key IS NULL OR NOT EXISTS (
+			SELECT 1 FROM outbox h WHERE h.order_key = o.order_key AND h.id < o.id))
+		ORDER BY o.next_at, o.id
 		LIMIT $4 %s)
 	RETURNING ` + jobCols
 	qComplete   = `DELETE FROM outbox WHERE id = $1 AND status = 'running' AND lease_owner = $2`
@@ -42,12 +55,17 @@ const (
 	// coalesce key makes redundant.
 	qSupersede = `DELETE FROM outbox WHERE id = $1 AND status = 'running' AND lease_owner = $2 AND coalesce_key IS NOT NULL
 		AND EXISTS (SELECT 1 FROM outbox p WHERE p.coalesce_key = outbox.coalesce_key AND p.status = 'pending')`
-	qRequeue = `UPDATE outbox SET status = 'pending', next_at = $3, last_error = COALESCE($4, last_error),
+	// qRequeue hands a job back without a failure (a wait, a release).
+	qRequeue = `UPDATE outbox SET status = 'pending', next_at = $3, lease_owner = NULL, lease_until = NULL
+	WHERE id = $1 AND status = 'running' AND lease_owner = $2`
+	// qFail hands a job back after a failure at $5.
+	qFail = `UPDATE outbox SET status = 'pending', next_at = $3, last_error = $4,
+		failures = failures + 1, first_failed_at = COALESCE(first_failed_at, $5),
 		lease_owner = NULL, lease_until = NULL
 	WHERE id = $1 AND status = 'running' AND lease_owner = $2`
+	qRenew    = `UPDATE outbox SET lease_until = $2, next_at = $2 WHERE status = 'running' AND lease_owner = $1`
 	qLeased   = `SELECT id FROM outbox WHERE status = 'running' AND lease_owner = $1 ORDER BY id`
 	qOutStats = `SELECT (SELECT COUNT(*) FROM outbox), (SELECT COUNT(*) FROM outbox_dead), (SELECT MIN(created_at) FROM outbox)`
-	qDeadJobs = `SELECT ` + jobCols + ` FROM outbox_dead ORDER BY id DESC LIMIT $1`
 )
 
 // Enqueue writes a pending job and sets j.ID, unless j.CoalesceKey matches a
@@ -58,13 +76,13 @@ func (t *tx) Enqueue(ctx context.Context, j *bot.Job) error {
 		created = j.NextAt
 	}
 	id, err := t.insert(ctx, qEnqueue, j.Kind, nullID(j.Incident), nullRaw(j.Payload), nullStr(j.OrderKey), nullStr(j.CoalesceKey),
-		us(j.NextAt), us(created))
+		us(j.NextAt), us(created), j.Kind.Target())
 	if err != nil {
 		return fmt.Errorf("enqueue job: %w", err)
 	}
 	j.ID = id
 	if id != 0 {
-		j.Status, j.CreatedAt = bot.JobPending, created
+		j.Status, j.CreatedAt, j.Target = bot.JobPending, created, j.Kind.Target()
 	}
 	return nil
 }
@@ -73,6 +91,7 @@ func scanJob(row scanner) (bot.Job, error) {
 	var (
 		j                     bot.Job
 		incident, leaseUntil  sql.NullInt64
+		firstFailed           sql.NullInt64
 		payload               sql.NullString
 		orderKey, coalesceKey sql.NullString
 		leaseOwner            sql.NullString
@@ -80,7 +99,7 @@ func scanJob(row scanner) (bot.Job, error) {
 		nextAt, created       int64
 	)
 	err := row.Scan(&j.ID, &j.Kind, &incident, &payload, &orderKey, &coalesceKey, &status, &j.Attempts, &nextAt,
-		&j.LastError, &leaseOwner, &leaseUntil, &created)
+		&j.LastError, &leaseOwner, &leaseUntil, &created, &j.Target, &j.Failures, &firstFailed)
 	if err != nil {
 		return j, err
 	}
@@ -88,6 +107,7 @@ func scanJob(row scanner) (bot.Job, error) {
 	j.OrderKey, j.CoalesceKey, j.Status = orderKey.String, coalesceKey.String, bot.JobStatus(status)
 	j.NextAt, j.CreatedAt = fromUS(nextAt), fromUS(created)
 	j.LeaseOwner, j.LeaseUntil = leaseOwner.String, fromNullZero(leaseUntil)
+	j.FirstFailedAt = fromNullZero(firstFailed)
 	return j, nil
 }
 
@@ -104,15 +124,24 @@ func scanJobs(rows *sql.Rows) ([]bot.Job, error) {
 	return out, rows.Err()
 }
 
-// Claim leases up to limit due jobs to owner until now+lease, oldest first.
-func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]bot.Job, error) {
+// Claim leases up to limit due jobs of target ("" any) to owner until
+// now+lease, soonest due first.
+func (s *Store) Claim(ctx context.Context, owner, target string, now time.Time, lease time.Duration, limit int) ([]bot.Job, error) {
 	if owner == "" {
 		return nil, errors.New("claim jobs: empty owner")
 	}
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := s.wquery(ctx, qClaim, owner, us(now.Add(lease)), us(now), int64(limit))
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	if target == "" {
+		rows, err = s.wquery(ctx, qClaimAny, owner, us(now.Add(lease)), us(now), int64(limit))
+	} else {
+		rows, err = s.wquery(ctx, qClaim, owner, us(now.Add(lease)), us(now), int64(limit), target)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("claim jobs: %w", err)
 	}
@@ -181,16 +210,37 @@ func (s *Store) Bury(ctx context.Context, id int64, owner string, lastErr string
 	return nil
 }
 
-// Retry puts a job owner holds back to pending until next; when a pending
-// job with its coalesce key exists, the job is dropped instead.
-func (s *Store) Retry(ctx context.Context, id int64, owner string, next time.Time, lastErr string) error {
-	return s.requeue(ctx, "retry", id, owner, next, lastErr)
+// Retry records a failure of a job owner holds and puts it back to pending
+// until next; when a pending job with its coalesce key exists, the job is
+// dropped instead.
+func (s *Store) Retry(ctx context.Context, id int64, owner string, failedAt, next time.Time, lastErr string) error {
+	return s.requeue(ctx, "retry", id, owner, qFail, us(next), lastErr, us(failedAt))
 }
 
-// requeue supersedes or requeues a leased job. A concurrent enqueue of the
-// same coalesce key can turn the requeue into a unique violation; a second
-// round then sees that job and supersedes.
-func (s *Store) requeue(ctx context.Context, verb string, id int64, owner string, next time.Time, lastErr any) error {
+// Wait puts a job owner holds back to pending until next, its failures
+// untouched; coalescing as Retry.
+func (s *Store) Wait(ctx context.Context, id int64, owner string, next time.Time) error {
+	return s.requeue(ctx, "wait", id, owner, qRequeue, us(next))
+}
+
+// Renew extends the leases of every job owner holds to until.
+func (s *Store) Renew(ctx context.Context, owner string, until time.Time) (int, error) {
+	res, err := s.wexec(ctx, qRenew, owner, us(until))
+	if err != nil {
+		return 0, fmt.Errorf("renew leases of %s: %w", owner, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("renew leases of %s: %w", owner, err)
+	}
+	return int(n), nil
+}
+
+// requeue supersedes or requeues (with q and its arguments after id and
+// owner) a leased job. A concurrent enqueue of the same coalesce key can
+// turn the requeue into a unique violation; a second round then sees that
+// job and supersedes.
+func (s *Store) requeue(ctx context.Context, verb string, id int64, owner string, q string, args ...any) error {
 	for round := 1; ; round++ {
 		gone, err := s.execOne(ctx, qSupersede, id, owner)
 		if err != nil {
@@ -199,7 +249,7 @@ func (s *Store) requeue(ctx context.Context, verb string, id int64, owner string
 		if gone {
 			return nil
 		}
-		ok, err := s.execOne(ctx, qRequeue, id, owner, us(next), lastErr)
+		ok, err := s.execOne(ctx, q, append([]any{id, owner}, args...)...)
 		if err != nil && round < 3 && s.d.IsUniqueViolation(err) {
 			continue
 		}
@@ -233,7 +283,7 @@ func (s *Store) Release(ctx context.Context, owner string, now time.Time) error 
 		return fmt.Errorf("release jobs: %w", err)
 	}
 	for _, id := range ids {
-		err := s.requeue(ctx, "release", id, owner, now, nil)
+		err := s.requeue(ctx, "release", id, owner, qRequeue, us(now))
 		if err != nil && !errors.Is(err, bot.ErrNotFound) {
 			return err
 		}
@@ -254,17 +304,4 @@ func (s *Store) OutboxStats(ctx context.Context, now time.Time) (bot.OutboxStats
 		st.OldestAge = max(now.Sub(fromUS(oldest.Int64)), 0)
 	}
 	return st, nil
-}
-
-// DeadJobs lists up to limit dead jobs, newest first.
-func (s *Store) DeadJobs(ctx context.Context, limit int) ([]bot.Job, error) {
-	rows, err := s.r.QueryContext(ctx, qDeadJobs, limitArg(limit))
-	if err != nil {
-		return nil, fmt.Errorf("read dead jobs: %w", err)
-	}
-	jobs, err := scanJobs(rows)
-	if err != nil {
-		return nil, fmt.Errorf("read dead jobs: %w", err)
-	}
-	return jobs, nil
 }

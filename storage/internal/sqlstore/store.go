@@ -127,7 +127,7 @@ func (s *Store) sql(q string) string {
 	switch q {
 	case qLockIncident, qLockWindow:
 		return fmt.Sprintf(q, s.d.ForUpdate)
-	case qClaim, qClaimTimer:
+	case qClaim, qClaimAny, qClaimTimer:
 		return fmt.Sprintf(q, s.d.SkipLocked)
 	case qAddEntry, qAddAudit, qAddAction, qEnqueue, qInsertAlert, qCreateWindow:
 		if !s.d.LastInsertID {

@@ -1,10 +1,12 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/warroom/warroom/bot"
@@ -28,8 +30,13 @@ const (
 	qClaimTimer = `SELECT ` + timerCols + ` FROM timers
 	WHERE id = $1 AND fired_at IS NULL AND canceled_at IS NULL AND due_at <= $2 %s`
 	qFireTimer = `UPDATE timers SET fired_at = $2 WHERE id = $1 AND fired_at IS NULL AND canceled_at IS NULL`
+	// qDueTimers reads one kind's due timers (index timers_kind_due),
+	// qDuePrefix those of a family of kinds.
 	qDueTimers = `SELECT ` + timerCols + ` FROM timers
-	WHERE fired_at IS NULL AND canceled_at IS NULL AND due_at <= $1 ORDER BY due_at, id LIMIT $2`
+	WHERE kind = $3 AND fired_at IS NULL AND canceled_at IS NULL AND due_at <= $1 ORDER BY due_at, id LIMIT $2`
+	qDuePrefix = `SELECT ` + timerCols + ` FROM timers
+	WHERE fired_at IS NULL AND canceled_at IS NULL AND due_at <= $1 AND substr(kind, 1, $3) = $4
+	ORDER BY due_at, id LIMIT $2`
 	qTimers = `SELECT ` + timerCols + ` FROM timers WHERE incident = $1 ORDER BY kind, level`
 )
 
@@ -81,16 +88,42 @@ func (t *tx) FireTimer(ctx context.Context, id int64, at time.Time) error {
 	return affected(res, fmt.Sprintf("fire timer %d", id))
 }
 
-// DueTimers lists pending timers due at now, soonest first.
-func (s *Store) DueTimers(ctx context.Context, now time.Time, limit int) ([]bot.Timer, error) {
+// DueTimers lists the pending timers of the kinds k selects due at now,
+// soonest first: one query per kind or prefix, merged.
+func (s *Store) DueTimers(ctx context.Context, k bot.TimerKinds, now time.Time, limit int) ([]bot.Timer, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := s.r.QueryContext(ctx, qDueTimers, us(now), int64(limit))
-	if err != nil {
-		return nil, fmt.Errorf("list due timers: %w", err)
+	var out []bot.Timer
+	read := func(q string, args ...any) error {
+		rows, err := s.r.QueryContext(ctx, q, append([]any{us(now), int64(limit)}, args...)...)
+		if err != nil {
+			return fmt.Errorf("list due timers: %w", err)
+		}
+		ts, err := scanTimers(rows)
+		out = append(out, ts...)
+		return err
 	}
-	return scanTimers(rows)
+	for _, kind := range k.Kinds {
+		if err := read(qDueTimers, kind); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range k.Prefixes {
+		if err := read(qDuePrefix, int64(len(p)), p); err != nil {
+			return nil, err
+		}
+	}
+	slices.SortFunc(out, func(a, b bot.Timer) int {
+		if c := a.DueAt.Compare(b.DueAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }
 
 // Timers lists an incident's timers.

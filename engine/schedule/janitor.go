@@ -1,0 +1,68 @@
+package schedule
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// Retention is how long the janitor keeps what is needed only for a
+// while. A zero keeps that kind forever.
+type Retention struct {
+	Seen     time.Duration // inbound delivery ids (redelivery checks); 30 days
+	DeadJobs time.Duration // dead-lettered jobs, from when they died; 30 days
+	Timers   time.Duration // fired or canceled timers; 7 days
+	Every    time.Duration // how often it purges; 1h
+}
+
+// Retention defaults.
+const (
+	DefaultRetainSeen     = 30 * 24 * time.Hour
+	DefaultRetainDeadJobs = 30 * 24 * time.Hour
+	DefaultRetainTimers   = 7 * 24 * time.Hour
+	DefaultJanitorEvery   = time.Hour
+)
+
+// Janitor returns the task that purges the seen keys, dead jobs and spent
+// timers older than r allows, at most once every r.Every (the first tick
+// purges). Done jobs are deleted when they finish, so none are kept.
+func Janitor(store bot.Housekeeping, r Retention, log *slog.Logger) Task {
+	if r.Every <= 0 {
+		r.Every = DefaultJanitorEvery
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	var (
+		mu   sync.Mutex
+		last time.Time
+	)
+	cutoff := func(now time.Time, keep time.Duration) time.Time {
+		if keep <= 0 {
+			return time.Time{}
+		}
+		return now.Add(-keep)
+	}
+	return func(ctx context.Context, now time.Time) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if !last.IsZero() && now.Sub(last) < r.Every {
+			return nil
+		}
+		got, err := store.Purge(ctx, bot.PurgeBefore{
+			Seen: cutoff(now, r.Seen), Dead: cutoff(now, r.DeadJobs), Timers: cutoff(now, r.Timers),
+		})
+		if err != nil {
+			return fmt.Errorf("purge: %w", err)
+		}
+		last = now
+		if got != (bot.Purged{}) {
+			log.Info("janitor purged", "seen", got.Seen, "dead_jobs", got.Dead, "timers", got.Timers)
+		}
+		return nil
+	}
+}
