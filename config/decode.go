@@ -107,6 +107,8 @@ func (d *decoder) section(path string, n *yaml.Node, v reflect.Value) {
 		if !ok {
 			if sp := findSecret(p, key, n.Content[i+1]); sp != "" {
 				d.errs = append(d.errs, secretInFile(sp))
+			} else if hint, ok := renamedKeys[p]; ok {
+				d.fail(p, "no longer read: %s", hint)
 			} else {
 				d.fail(p, "unknown key (known keys here: %s)", strings.Join(known, ", "))
 			}
@@ -114,6 +116,13 @@ func (d *decoder) section(path string, n *yaml.Node, v reflect.Value) {
 		}
 		d.value(p, n.Content[i+1], v.FieldByIndex(at))
 	}
+}
+
+// renamedKeys are keys an earlier release read, with what replaced them,
+// so that an old file is refused with the way forward.
+var renamedKeys = map[string]string{
+	"outbox.max_attempts": "set outbox.max_failures (and outbox.max_failure_age) instead; " +
+		"waits (pacing, rate limits, held integrations) no longer count as attempts",
 }
 
 // mapping decodes a mapping into a Go map, key by key over its entries.

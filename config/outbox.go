@@ -13,7 +13,7 @@ import (
 //	outbox:
 //	  max_failures: 25       # failures before a job may be dead-lettered, 1 to 100000
 //	  max_failure_age: 24h   # ... and how long since its first failure, 1m to 720h
-//	  lease: 10s             # how long a claim holds a job unless renewed, 1s to 1h
+//	  lease: 8s              # how long a claim holds a job unless renewed, 1s to 1h
 //	  batch: 32              # most jobs one claim takes, 1 to 1000
 //	  concurrency: 8         # jobs one target delivers at once, 1 to 1000
 //	  lanes: {jira: 2}       # concurrency per target, overriding the above

@@ -45,7 +45,7 @@ type Config struct {
 
 // Defaults of the settings the configuration file tunes.
 const (
-	DefaultLease         = 10 * time.Second
+	DefaultLease         = 8 * time.Second
 	DefaultHeartbeat     = 3 * time.Second
 	DefaultBatch         = 32
 	DefaultConcurrency   = 8

@@ -65,6 +65,10 @@ func (a *API) Register(mux *http.ServeMux) {
 		{"GET /api/v1/incidents/{key}", a.get},
 		{"GET /api/v1/incidents/{key}/audit", a.incidentAudit},
 		{"GET /api/v1/audit", a.audit},
+		{"GET /api/v1/outbox", a.outboxList},
+		{"POST /api/v1/outbox/dead/retry", a.outboxRetryAll},
+		{"POST /api/v1/outbox/dead/{id}/retry", a.outboxRetry},
+		{"DELETE /api/v1/outbox/dead/{id}", a.outboxDrop},
 		{"/api/v1/", a.notFound},
 	}
 	for _, r := range routes {
