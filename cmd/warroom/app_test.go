@@ -17,6 +17,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/config"
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 const testToken = "test-api-token"
@@ -165,20 +166,13 @@ func TestIncidentLifecycleThroughTheAPI(t *testing.T) {
 
 	// The outbox worker delivers the console's card, edited to the last state.
 	ctx := context.Background()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	testkit.Eventually(t, "the console card of INC-1 is delivered as resolved", func() bool {
 		m, err := r.app.store.MessageByRef(ctx, "console", "card:INC-1")
-		if err == nil && strings.Contains(string(m.Body), `"value":"resolved"`) {
-			break
-		}
 		if err != nil && !errors.Is(err, bot.ErrNotFound) {
 			t.Fatal(err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the console card of INC-1 was not delivered as resolved in time (last: %v, %v)", m, err)
-		}
-		time.Sleep(10 * time.Millisecond) // polling with a deadline
-	}
+		return err == nil && strings.Contains(string(m.Body), `"value":"resolved"`)
+	})
 }
 
 func TestHTTPErrors(t *testing.T) {

@@ -10,12 +10,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/config"
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 // TestPagerDutyWiring: with PagerDuty configured, declaring a SEV1 sends an
@@ -48,19 +48,11 @@ func TestPagerDutyWiring(t *testing.T) {
 	if st, body := r.command(t, "declare sev1 Checkout is down"); st != 200 {
 		t.Fatalf("declare: %d %s", st, body)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	testkit.Eventually(t, "an event reaches PagerDuty", func() bool {
 		mu.Lock()
-		n := len(events)
-		mu.Unlock()
-		if n > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("no event reached PagerDuty")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		defer mu.Unlock()
+		return len(events) > 0
+	})
 	mu.Lock()
 	if events[0]["event_action"] != "trigger" || events[0]["dedup_key"] != "INC-1" {
 		t.Errorf("event %v", events[0])

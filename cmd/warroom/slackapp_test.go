@@ -12,6 +12,7 @@ import (
 	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/integrations/slack"
 	"github.com/warroom/warroom/integrations/slack/slacktest"
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 // TestSlackWiring: with SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and
@@ -37,13 +38,9 @@ func TestSlackWiring(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("signed command: %d", res.StatusCode)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for len(fake.Calls("pins.add")) == 0 || len(fake.Messages("C0ANN")) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("no card pinned or announced; calls: %+v", fake.Calls(""))
-		}
-		time.Sleep(20 * time.Millisecond) // polling with a deadline
-	}
+	testkit.Eventually(t, "the card is pinned and announced", func() bool {
+		return len(fake.Calls("pins.add")) > 0 && len(fake.Messages("C0ANN")) > 0
+	})
 	if _, ok := fake.ChannelByName("inc-1-wiring-works"); !ok {
 		t.Errorf("no incident channel; channels %+v", fake.Channels())
 	}

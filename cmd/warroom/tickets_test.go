@@ -8,10 +8,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/config"
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 // miniJira answers the few Jira REST v2 calls a SEV2 declare makes: search,
@@ -62,17 +62,10 @@ func TestJiraWiredEndToEnd(t *testing.T) {
 	if code, body := r.command(t, "/incident declare sev2 Checkout latency above SLO"); code != 200 {
 		t.Fatalf("declare: %d %s", code, body)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	testkit.Eventually(t, "the incident is linked to its Jira issue OPS-1", func() bool {
 		_, body := r.do(t, "GET", "/api/v1/incidents/INC-1", testToken, nil)
-		if strings.Contains(body, `"OPS-1"`) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the incident was never linked to its Jira issue: %s", body)
-		}
-		time.Sleep(20 * time.Millisecond) // polling the API with a deadline, not synchronising
-	}
+		return strings.Contains(body, `"OPS-1"`)
+	})
 	if code, body := r.command(t, "/incident ticket INC-1"); code != 200 || !strings.Contains(body, "OPS-1") {
 		t.Errorf("/incident ticket: %d %s", code, body)
 	}

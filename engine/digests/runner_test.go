@@ -12,17 +12,13 @@ import (
 	"github.com/warroom/warroom/bot/digest"
 	"github.com/warroom/warroom/bot/kpi"
 	"github.com/warroom/warroom/engine/digests"
+	"github.com/warroom/warroom/internal/testkit"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
 func openStore(t *testing.T, path string) *sqlite.Store {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), sqlite.Config{Path: path}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
+	return testkit.OpenStore(t, path, nil)
 }
 
 func berlin(t *testing.T) *time.Location {

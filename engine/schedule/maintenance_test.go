@@ -12,6 +12,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/engine/schedule"
+	"github.com/warroom/warroom/internal/testkit"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
@@ -25,18 +26,10 @@ type replica struct {
 
 func openReplica(t *testing.T, path string, now func() time.Time) *replica {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), sqlite.Config{Path: path}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	svc, err := bot.NewService(bot.Config{Targets: []string{"console"}, Now: now}, st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	kit := testkit.NewService(t, testkit.WithPath(path), testkit.WithConfig(bot.Config{Targets: []string{"console"}, Now: now}))
 	s := schedule.New(schedule.Config{Now: now}, nil)
-	s.Add("maintenance", schedule.Maintenance(svc))
-	return &replica{store: st, svc: svc, sched: s}
+	s.Add("maintenance", schedule.Maintenance(kit.Svc))
+	return &replica{store: kit.Store, svc: kit.Svc, sched: s}
 }
 
 // announced drains the outbox and returns the announcement titles.
