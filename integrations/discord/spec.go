@@ -64,8 +64,8 @@ var (
 // of the console and Slack, with typed options.
 var incidentCommands = []subcommand{
 	{[]string{"declare"}, "Declare an incident (no options: a form)", []option{
-		text("title", "What is wrong", false),
 		str("severity", "How bad", optWord, severities...),
+		text("title", "What is wrong", false),
 		str("service", "The service affected", optFlag),
 		boolean("private", "A private thread, not announced"),
 		text("summary", "What is happening, who is affected", false),
