@@ -90,9 +90,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup fu
 		return c.export(ctx, rest)
 	case "import":
 		return c.importHistory(ctx, rest)
-	case "discord":
-		fmt.Fprintf(stderr, "warroom %s: not in this release of warroom; it arrives in a later one\n", name)
-		return exitUsage
+	case "discord": // discordapp.go
+		return c.discordCommand(ctx, rest)
 	default:
 		fmt.Fprintf(stderr, "warroom: unknown command %q; run 'warroom help'\n", name)
 		return exitUsage
@@ -229,9 +228,9 @@ commands:
   export --format csv|json [--since DATE] [--output FILE]
                  incident history with times, durations and SLA columns
   import FILE    load history in the export's format (idempotent by key)
+  discord register [--guild ID]
+                 install the Discord commands (one bulk overwrite)
   help           print this help
-
-Not in this release yet: discord register.
 
 The configuration is a YAML file (--config or WARROOM_CONFIG) plus environment
 variables, which win. See deploy/warroom.example.yaml and the README.
