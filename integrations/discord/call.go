@@ -110,6 +110,10 @@ func (d *Discord) classify(what string, err error) error {
 // restStatus returns the HTTP status and Discord's JSON error code of a
 // failed call, or zeros.
 func restStatus(err error) (status, code int) {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae.status, ae.code
+	}
 	var re *discordgo.RESTError
 	if errors.As(err, &re) && re.Response != nil {
 		if re.Message != nil {
@@ -126,15 +130,30 @@ const (
 	codeUnknownMessage = 10008
 )
 
-// cleanError keeps a REST error's status and Discord's message, never the
-// request (its URL may carry an interaction token).
+// apiError is a REST error as warroom keeps it: its status and Discord's
+// code and message, never the request (its URL may carry an interaction
+// token).
+type apiError struct {
+	status, code int
+	msg          string
+}
+
+func (e *apiError) Error() string {
+	if e.msg == "" {
+		return fmt.Sprintf("HTTP %d", e.status)
+	}
+	return fmt.Sprintf("HTTP %d: %s (code %d)", e.status, e.msg, e.code)
+}
+
+// cleanError turns a discordgo REST error into an apiError.
 func cleanError(err error) error {
 	var re *discordgo.RESTError
 	if errors.As(err, &re) && re.Response != nil {
+		ae := &apiError{status: re.Response.StatusCode}
 		if re.Message != nil {
-			return fmt.Errorf("HTTP %d: %s (code %d)", re.Response.StatusCode, re.Message.Message, re.Message.Code)
+			ae.code, ae.msg = re.Message.Code, re.Message.Message
 		}
-		return fmt.Errorf("HTTP %d", re.Response.StatusCode)
+		return ae
 	}
 	return err
 }
