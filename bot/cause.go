@@ -48,3 +48,20 @@ func markDelivery(ctx context.Context, tx Tx, d Delivery, at time.Time) error {
 	}
 	return nil
 }
+
+// SeeDelivery records inbound delivery d on its own (a chat interaction,
+// before it is handled) and reports whether this is the first time it was
+// seen, across every replica sharing the store.
+func (s *Service) SeeDelivery(ctx context.Context, d Delivery) (first bool, err error) {
+	if d.Key == "" {
+		return true, nil
+	}
+	err = s.store.InTx(ctx, func(tx Tx) error {
+		first, err = tx.MarkSeen(ctx, d.Source, d.Key, s.Now())
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("mark delivery seen: %w", err)
+	}
+	return first, nil
+}

@@ -44,7 +44,7 @@ type Config struct {
 
 	WebhookToken Secret  `env:"WARROOM_WEBHOOK_TOKEN"`
 	APIToken     Secret  `env:"WARROOM_API_TOKEN"`
-	Discord      Discord `yaml:",inline"` // environment only
+	Discord      Discord `yaml:"discord"`
 
 	sources map[string]string // key → the environment variable that set it
 }

@@ -350,6 +350,7 @@ func TestExampleFileParses(t *testing.T) {
 	}
 	d.File = path
 	d.Roles, d.Slack.Responders, d.Slack.UserGroups = []string{}, []string{}, []string{} // the example's empty lists
+	d.Discord.ResponderRoles = []string{}
 	sameZone := cmp.Comparer(func(a, b *time.Location) bool { return a.String() == b.String() })
 	if diff := cmp.Diff(d, c, cmp.AllowUnexported(Config{}, Secret{}, DSN{}), sameZone); diff != "" {
 		t.Errorf("the example differs from the defaults (-defaults +example):\n%s", diff)

@@ -58,16 +58,45 @@ func (s *Slack) validate() []error {
 // SlackOn reports whether Slack is configured.
 func (c *Config) SlackOn() bool { return c.Slack.BotToken.IsSet() }
 
-// Discord is the Discord application (environment only).
+// Discord is the Discord application: its token, public key and id from
+// the environment, and the discord section of the file. Discord is on when
+// DISCORD_BOT_TOKEN is set; it then needs DISCORD_PUBLIC_KEY, DISCORD_APP_ID
+// and a forum or parent channel, which start-up checks.
+//
+//	discord:
+//	  guild: "700000000000000001"            # commands are registered here
+//	  forum_channel: "700000000000000010"    # incidents get a post here
+//	  parent_channel: "700000000000000020"   # or a thread here (and private ones)
+//	  announce_channel: "700000000000000030"
+//	  responder_roles: ["700000000000000040"]
 type Discord struct {
-	BotToken  Secret `env:"DISCORD_BOT_TOKEN"`
-	PublicKey string `env:"DISCORD_PUBLIC_KEY"`
-	AppID     string `env:"DISCORD_APP_ID"`
-	APIURL    string `env:"DISCORD_API_URL"`
+	BotToken        Secret   `env:"DISCORD_BOT_TOKEN"`
+	PublicKey       string   `env:"DISCORD_PUBLIC_KEY"`
+	AppID           string   `env:"DISCORD_APP_ID"`
+	APIURL          string   `env:"DISCORD_API_URL"`
+	Guild           string   `yaml:"guild"`
+	ForumChannel    string   `yaml:"forum_channel"`
+	ParentChannel   string   `yaml:"parent_channel"`
+	AnnounceChannel string   `yaml:"announce_channel"`
+	ResponderRoles  []string `yaml:"responder_roles"`
 }
+
+// DiscordOn reports whether Discord is configured.
+func (c *Config) DiscordOn() bool { return c.Discord.BotToken.IsSet() }
 
 func (d *Discord) validate() []error {
 	var errs []error
+	for name, v := range map[string]string{"discord.guild": d.Guild, "discord.forum_channel": d.ForumChannel,
+		"discord.parent_channel": d.ParentChannel, "discord.announce_channel": d.AnnounceChannel} {
+		if v != "" && strings.Trim(v, "0123456789") != "" {
+			errs = append(errs, fmt.Errorf("%s: %q is not a Discord id (digits only: Developer Mode → right-click → Copy ID)", name, v))
+		}
+	}
+	for i, r := range d.ResponderRoles {
+		if strings.Trim(r, "0123456789") != "" || r == "" {
+			errs = append(errs, fmt.Errorf("discord.responder_roles[%d]: %q is not a Discord role id", i, r))
+		}
+	}
 	if err := checkHexKey(d.PublicKey); err != nil {
 		errs = append(errs, fmt.Errorf("DISCORD_PUBLIC_KEY: %w", err))
 	}

@@ -39,6 +39,7 @@ type App struct {
 	sched   *schedule.Scheduler // scheduler.go
 	paging  *paging             // PagerDuty (paging.go)
 	slack   *slackApp
+	discord *discordApp // discordapp.go
 	metrics *metrics
 	handler http.Handler
 	server  *http.Server
@@ -154,11 +155,15 @@ func (a *App) build() error {
 		return err
 	}
 	ins.targets(a.slack.handles())
+	if a.discord, err = newDiscord(cfg, svc, router, a.worker, routerCfg.Postmortem, log); err != nil {
+		return err
+	}
 
 	mux := http.NewServeMux()
 	jsonAPI.Register(mux)
 	con.Register(mux)
 	a.slack.register(mux)
+	a.discord.register(mux)
 	a.paging.register(mux)
 	tk.register(mux)
 	if err := registerReceivers(mux, cfg, svc, a.metrics.reg, log); err != nil {
@@ -186,6 +191,7 @@ func (a *App) Run(ctx context.Context) error {
 	schedDone := make(chan struct{})
 	go runScheduler(workerCtx, a.sched, schedDone)
 	go a.slack.run(workerCtx)
+	go a.discord.run(workerCtx)
 	served := make(chan error, 1)
 	go func() { served <- a.server.Serve(a.ln) }()
 	bi := readBuildInfo()

@@ -92,9 +92,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup fu
 		return c.importHistory(ctx, rest)
 	case "outbox": // outboxcli.go
 		return c.outbox(ctx, rest)
-	case "discord":
-		fmt.Fprintf(stderr, "warroom %s: not in this release of warroom; it arrives in a later one\n", name)
-		return exitUsage
+	case "discord": // discordapp.go
+		return c.discordCommand(ctx, rest)
 	default:
 		fmt.Fprintf(stderr, "warroom: unknown command %q; run 'warroom help'\n", name)
 		return exitUsage
@@ -234,9 +233,9 @@ commands:
   outbox list [--dead] | retry ID|--all-dead | drop ID
                  list the jobs waiting for delivery or the dead letters;
                  replay or drop dead letters
+  discord register [--guild ID]
+                 install the Discord commands (one bulk overwrite)
   help           print this help
-
-Not in this release yet: discord register.
 
 The configuration is a YAML file (--config or WARROOM_CONFIG) plus environment
 variables, which win. See deploy/warroom.example.yaml and the README.

@@ -56,7 +56,7 @@ func TestCLI(t *testing.T) {
 		{name: "version", args: []string{"version"}, code: 0, stdout: "warroom "},
 		{name: "unknown command", args: []string{"deploy"}, code: 2, stderr: `unknown command "deploy"`},
 		{name: "digest with a bad period", args: []string{"digest", "--period", "7x"}, code: 2, stderr: "period"},
-		{name: "discord register is not in this release", args: []string{"discord", "register"}, code: 2, stderr: "not in this release"},
+		{name: "discord needs a subcommand", args: []string{"discord"}, code: 2, stderr: "usage: warroom discord register"},
 		{name: "export needs a known format", args: []string{"export", "--format", "xls"}, code: 2, stderr: "csv or json"},
 		{name: "config without check", args: []string{"config"}, code: 2, stderr: "usage: warroom config check"},
 		{name: "unknown flag", args: []string{"serve", "--port", "1"}, code: 2, stderr: "flag provided but not defined"},

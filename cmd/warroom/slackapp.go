@@ -11,15 +11,20 @@ import (
 	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/console"
+	"github.com/warroom/warroom/integrations/discord"
 	"github.com/warroom/warroom/integrations/slack"
 )
 
 // chatTargets are the chat platforms the Service writes open, card and post
-// effects for: the console always, Slack when SLACK_BOT_TOKEN is set.
+// effects for: the console always, Slack when SLACK_BOT_TOKEN is set,
+// Discord when DISCORD_BOT_TOKEN is.
 func chatTargets(cfg config.Config) []string {
 	t := []string{console.Platform}
 	if cfg.SlackOn() {
 		t = append(t, slack.Platform)
+	}
+	if cfg.DiscordOn() {
+		t = append(t, discord.Platform)
 	}
 	return t
 }

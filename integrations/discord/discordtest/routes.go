@@ -1,0 +1,186 @@
+package discordtest
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+)
+
+// Discord's error codes the fake answers.
+const (
+	CodeUnknownChannel = 10003
+	CodeUnknownMessage = 10008
+)
+
+type messageBody struct {
+	Content          string          `json:"content"`
+	Embeds           json.RawMessage `json:"embeds"`
+	Components       json.RawMessage `json:"components"`
+	AllowedMentions  json.RawMessage `json:"allowed_mentions"`
+	Nonce            string          `json:"nonce"`
+	EnforceNonce     bool            `json:"enforce_nonce"`
+	MessageReference *struct {
+		MessageID string `json:"message_id"`
+	} `json:"message_reference"`
+}
+
+func (s *Server) route(w http.ResponseWriter, method string, p []string, body []byte, files []string) int {
+	switch {
+	case method == http.MethodGet && len(p) == 2 && p[0] == "users" && p[1] == "@me":
+		writeJSON(w, 200, map[string]any{"id": BotID, "username": "warroom", "bot": true})
+		return 200
+	case len(p) >= 2 && p[0] == "channels":
+		return s.channel(w, method, p[1], p[2:], body, files)
+	case method == http.MethodGet && len(p) == 4 && p[0] == "guilds" && p[2] == "threads":
+		var threads []map[string]any
+		for _, id := range s.order {
+			if c, ok := s.channels[id]; ok && c.ParentID != "" {
+				threads = append(threads, channelJSON(c))
+			}
+		}
+		writeJSON(w, 200, map[string]any{"threads": threads, "members": []any{}})
+		return 200
+	case method == http.MethodPut && len(p) >= 3 && p[0] == "applications" && p[len(p)-1] == "commands":
+		scope := "global"
+		if len(p) == 5 {
+			scope = p[3]
+		}
+		s.commands[scope] = json.RawMessage(body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+		return 200
+	case len(p) >= 3 && p[0] == "webhooks":
+		if method == http.MethodDelete {
+			w.WriteHeader(http.StatusNoContent)
+			return 204
+		}
+		writeJSON(w, 200, map[string]any{"id": s.id()})
+		return 200
+	}
+	writeErr(w, 404, 0, "404: Not Found")
+	return 404
+}
+
+func (s *Server) channel(w http.ResponseWriter, method, id string, rest []string, body []byte, files []string) int {
+	c, ok := s.channels[id]
+	if !ok {
+		writeErr(w, 404, CodeUnknownChannel, "Unknown Channel")
+		return 404
+	}
+	switch {
+	case len(rest) == 0 && method == http.MethodGet:
+		writeJSON(w, 200, channelJSON(c))
+	case len(rest) == 0 && method == http.MethodPatch:
+		var in struct {
+			Name          *string   `json:"name"`
+			AvailableTags []Tag     `json:"available_tags"`
+			AppliedTags   *[]string `json:"applied_tags"`
+		}
+		if json.Unmarshal(body, &in) != nil {
+			writeErr(w, 400, 50035, "Invalid Form Body")
+			return 400
+		}
+		if in.Name != nil {
+			c.Name = *in.Name
+			c.Renames++
+		}
+		if in.AvailableTags != nil {
+			for i := range in.AvailableTags {
+				if in.AvailableTags[i].ID == "" {
+					in.AvailableTags[i].ID = s.id()
+				}
+			}
+			c.Tags = in.AvailableTags
+		}
+		if in.AppliedTags != nil {
+			c.AppliedTags = *in.AppliedTags
+		}
+		writeJSON(w, 200, channelJSON(c))
+	case len(rest) == 1 && rest[0] == "threads" && method == http.MethodPost:
+		var in struct {
+			Name        string       `json:"name"`
+			Type        int          `json:"type"`
+			AppliedTags []string     `json:"applied_tags"`
+			Message     *messageBody `json:"message"`
+		}
+		if json.Unmarshal(body, &in) != nil || in.Name == "" {
+			writeErr(w, 400, 50035, "Invalid Form Body")
+			return 400
+		}
+		t := &Channel{ID: s.id(), Name: in.Name, ParentID: id, OwnerID: BotID, Type: in.Type, AppliedTags: in.AppliedTags}
+		if c.Type == 15 {
+			if in.Message == nil {
+				writeErr(w, 400, 50035, "a forum post needs a message")
+				return 400
+			}
+			t.Type = 11
+			s.messages[t.ID] = append(s.messages[t.ID], &Message{ID: t.ID, ChannelID: t.ID, Content: in.Message.Content,
+				Embeds: in.Message.Embeds, Components: in.Message.Components, AllowedMentions: in.Message.AllowedMentions})
+		}
+		s.channels[t.ID] = t
+		s.order = append(s.order, t.ID)
+		writeJSON(w, 201, channelJSON(t))
+		return 201
+	case len(rest) == 2 && rest[0] == "thread-members" && method == http.MethodPut:
+		if !slices.Contains(c.Members, rest[1]) {
+			c.Members = append(c.Members, rest[1])
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return 204
+	case len(rest) == 1 && rest[0] == "messages" && method == http.MethodPost:
+		var in messageBody
+		if json.Unmarshal(body, &in) != nil {
+			writeErr(w, 400, 50035, "Invalid Form Body")
+			return 400
+		}
+		if in.EnforceNonce && in.Nonce != "" {
+			for _, m := range s.messages[id] {
+				if m.Nonce == in.Nonce {
+					writeJSON(w, 200, messageJSON(m))
+					return 200
+				}
+			}
+		}
+		m := &Message{ID: s.id(), ChannelID: id, Content: in.Content, Embeds: in.Embeds, Components: in.Components,
+			AllowedMentions: in.AllowedMentions, Nonce: in.Nonce, Files: files}
+		if in.MessageReference != nil {
+			m.Reference = in.MessageReference.MessageID
+		}
+		s.messages[id] = append(s.messages[id], m)
+		writeJSON(w, 200, messageJSON(m))
+	case len(rest) == 2 && rest[0] == "messages" && method == http.MethodPatch:
+		for _, m := range s.messages[id] {
+			if m.ID == rest[1] {
+				var in messageBody
+				if json.Unmarshal(body, &in) != nil {
+					writeErr(w, 400, 50035, "Invalid Form Body")
+					return 400
+				}
+				m.Content, m.Embeds, m.Components, m.AllowedMentions = in.Content, in.Embeds, in.Components, in.AllowedMentions
+				m.Edits++
+				writeJSON(w, 200, messageJSON(m))
+				return 200
+			}
+		}
+		writeErr(w, 404, CodeUnknownMessage, "Unknown Message")
+		return 404
+	default:
+		writeErr(w, 404, 0, "404: Not Found")
+		return 404
+	}
+	return 200
+}
+
+func channelJSON(c *Channel) map[string]any {
+	tags := c.Tags
+	if tags == nil {
+		tags = []Tag{}
+	}
+	return map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "parent_id": c.ParentID, "owner_id": c.OwnerID,
+		"available_tags": tags, "applied_tags": c.AppliedTags}
+}
+
+func messageJSON(m *Message) map[string]any {
+	return map[string]any{"id": m.ID, "channel_id": m.ChannelID, "content": m.Content, "nonce": m.Nonce,
+		"embeds": m.Embeds, "components": m.Components}
+}

@@ -1,0 +1,304 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// Discord's limits on rooms.
+const (
+	maxRoomName  = 100
+	archiveAfter = 10080 // minutes: a week without messages before a room archives
+)
+
+// roomName is the room's name: "INC-42 · SEV2 · title".
+func roomName(inc *bot.Incident) string {
+	return truncate(oneLine(fmt.Sprintf("%s · %s · %s", inc.Key(), inc.Severity, inc.Title)), maxRoomName)
+}
+
+// isForumRoom says whether inc's room is a forum post: a forum is
+// configured and the incident is not private (forum posts cannot be).
+func (d *Discord) isForumRoom(inc *bot.Incident) bool {
+	return d.cfg.Forum != "" && !(inc.Private && d.cfg.Parent != "")
+}
+
+// roomTags are the forum tags of inc: its status and its severity.
+func roomTags(inc *bot.Incident) []string { return []string{string(inc.Status), inc.Severity.String()} }
+
+// threadCreate is the body of POST /channels/{id}/threads: a thread in a
+// text channel, or (with message) a post in a forum.
+type threadCreate struct {
+	Name                string         `json:"name"`
+	AutoArchiveDuration int            `json:"auto_archive_duration"`
+	Type                int            `json:"type,omitempty"`
+	Invitable           *bool          `json:"invitable,omitempty"`
+	AppliedTags         []string       `json:"applied_tags,omitempty"`
+	Message             *createMessage `json:"message,omitempty"`
+}
+
+// ensureRoom returns the incident's room, opening it and linking it to the
+// incident on first use, so that commands typed in it act on the incident.
+//
+// A room is never opened twice. Before the create, the ask is recorded
+// under roomRef; the room's id is recorded the moment Discord answers,
+// before anything else is done with it. A retry that finds an id adopts
+// that room; a retry after an unknown outcome (warroom killed, the answer
+// lost) first looks for an active thread of the bot with the room's name
+// under the configured channel, and adopts it.
+func (d *Discord) ensureRoom(ctx context.Context, inc *bot.Incident) (*bot.Incident, string, error) {
+	if room := inc.Channels[Platform]; room != "" {
+		return inc, room, nil
+	}
+	pm, rec, err := d.load(ctx, roomRef(inc))
+	if err != nil {
+		return nil, "", err
+	}
+	if pm != nil && pm.ExternalID != "" {
+		return d.linkRoom(ctx, inc, pm.ExternalID)
+	}
+	if inc.Private && d.cfg.Parent == "" {
+		return nil, "", bot.Permanent(fmt.Errorf("%s is private and a forum post cannot be: set discord.parent_channel for private threads", inc.Key()))
+	}
+	parent := d.cfg.Parent
+	if d.isForumRoom(inc) {
+		parent = d.cfg.Forum
+	}
+	if pm == nil {
+		pm = &bot.PostedMessage{Ref: roomRef(inc), Incident: inc.Number, Channel: parent}
+	}
+	if rec.Asked {
+		id, err := d.findRoom(ctx, parent, roomName(inc))
+		if err != nil {
+			return nil, "", err
+		}
+		if id != "" {
+			d.log.Info("adopting the room an earlier attempt opened", "incident", inc.Key(), "room", id)
+			return d.saveRoom(ctx, inc, pm, rec, id)
+		}
+	}
+	body := threadCreate{Name: roomName(inc), AutoArchiveDuration: archiveAfter}
+	if d.isForumRoom(inc) {
+		if body.AppliedTags, err = d.tagIDs(ctx, roomTags(inc)); err != nil {
+			return nil, "", err
+		}
+		card := Render(d.svc.Card(inc))
+		body.Message = &createMessage{Embeds: card.Embeds, Components: card.Components, AllowedMentions: card.AllowedMentions}
+		rec.Hash, rec.Tags = hash(card), roomTags(inc)
+	} else {
+		body.Type = int(discordgo.ChannelTypeGuildPublicThread)
+		if inc.Private {
+			no := false
+			body.Type, body.Invitable = int(discordgo.ChannelTypeGuildPrivateThread), &no
+		}
+	}
+	rec.Asked, rec.Text = true, body.Name
+	if err := d.save(ctx, pm, record{Asked: true}); err != nil {
+		return nil, "", err
+	}
+	var ch discordgo.Channel
+	if err := d.rest(ctx, http.MethodPost, discordgo.EndpointChannelThreads(parent), "", body, &ch); err != nil {
+		return nil, "", err
+	}
+	if body.Message != nil {
+		// The post's starter message is the card; its id is the post's.
+		cm := &bot.PostedMessage{Channel: ch.ID, Ref: cardRef(inc), ExternalID: ch.ID, Incident: inc.Number}
+		if err := d.save(context.WithoutCancel(ctx), cm, record{Hash: rec.Hash}); err != nil {
+			return nil, "", err
+		}
+	}
+	return d.saveRoom(ctx, inc, pm, rec, ch.ID)
+}
+
+// saveRoom records the room's id (whatever happens to the job now: the
+// room exists) and links it to the incident.
+func (d *Discord) saveRoom(ctx context.Context, inc *bot.Incident, pm *bot.PostedMessage, rec record, id string) (*bot.Incident, string, error) {
+	pm.ExternalID = id
+	if err := d.save(context.WithoutCancel(ctx), pm, rec); err != nil {
+		return nil, "", err
+	}
+	return d.linkRoom(ctx, inc, id)
+}
+
+func (d *Discord) linkRoom(ctx context.Context, inc *bot.Incident, id string) (*bot.Incident, string, error) {
+	linked, err := d.svc.LinkChannel(ctx, inc.Number, Platform, id)
+	if err != nil {
+		return nil, "", fmt.Errorf("link room %s: %w", id, err)
+	}
+	return linked, id, nil
+}
+
+// findRoom returns the id of the bot's active thread named name under
+// parent, or "" (no guild configured, or none).
+func (d *Discord) findRoom(ctx context.Context, parent, name string) (string, error) {
+	if d.cfg.Guild == "" {
+		return "", nil
+	}
+	var list discordgo.ThreadsList
+	if err := d.rest(ctx, http.MethodGet, discordgo.EndpointGuildActiveThreads(d.cfg.Guild), "", nil, &list); err != nil {
+		return "", err
+	}
+	me := d.botUserID()
+	for _, t := range list.Threads {
+		if t.ParentID == parent && t.Name == name && (me == "" || t.OwnerID == me) {
+			return t.ID, nil
+		}
+	}
+	return "", nil
+}
+
+// tagIDs returns the forum's tag ids for names, creating the tags that are
+// missing.
+func (d *Discord) tagIDs(ctx context.Context, names []string) ([]string, error) {
+	d.mu.Lock()
+	ids := make([]string, 0, len(names))
+	for _, n := range names {
+		if id := d.tags[n]; id != "" {
+			ids = append(ids, id)
+		}
+	}
+	d.mu.Unlock()
+	if len(ids) == len(names) {
+		return ids, nil
+	}
+	var forum discordgo.Channel
+	if err := d.rest(ctx, http.MethodGet, discordgo.EndpointChannel(d.cfg.Forum), "", nil, &forum); err != nil {
+		return nil, err
+	}
+	tags := forum.AvailableTags
+	have := func() map[string]string {
+		m := map[string]string{}
+		for _, t := range tags {
+			m[t.Name] = t.ID
+		}
+		return m
+	}
+	missing := false
+	for _, n := range names {
+		if _, ok := have()[n]; !ok {
+			tags = append(tags, discordgo.ForumTag{Name: n})
+			missing = true
+		}
+	}
+	if missing {
+		var edited discordgo.Channel
+		if err := d.rest(ctx, http.MethodPatch, discordgo.EndpointChannel(d.cfg.Forum), "", map[string]any{"available_tags": tags}, &edited); err != nil {
+			return nil, err
+		}
+		tags = edited.AvailableTags
+	}
+	known := have()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	ids = ids[:0]
+	for _, n := range names {
+		if id := known[n]; id != "" {
+			d.tags[n] = id
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}
+
+// syncRoom keeps a forum post's tags and the room's name in step with the
+// incident, writing only what changed.
+func (d *Discord) syncRoom(ctx context.Context, inc *bot.Incident, room string) error {
+	pm, rec, err := d.load(ctx, roomRef(inc))
+	if err != nil || pm == nil {
+		return err
+	}
+	patch := map[string]any{}
+	if name := roomName(inc); rec.Text != "" && rec.Text != name {
+		patch["name"] = name
+	}
+	tags := roomTags(inc)
+	if d.isForumRoom(inc) && !slices.Equal(rec.Tags, tags) {
+		ids, err := d.tagIDs(ctx, tags)
+		if err != nil {
+			return err
+		}
+		patch["applied_tags"] = ids
+	}
+	if len(patch) == 0 {
+		return nil
+	}
+	if err := d.rest(ctx, http.MethodPatch, discordgo.EndpointChannel(room), "", patch, nil); err != nil {
+		return err
+	}
+	rec.Text, rec.Tags = roomName(inc), tags
+	return d.save(ctx, pm, rec)
+}
+
+// addMembers adds the declarer and the commander to the room and, once,
+// mentions the responder roles in it (a thread has no role members: a
+// mention adds the role's people). Who was added is recorded, so a retry
+// or a later card edit adds only newcomers (a new commander).
+func (d *Discord) addMembers(ctx context.Context, inc *bot.Incident, room string) error {
+	pm, rec, err := d.load(ctx, membersRef(inc))
+	if err != nil {
+		return err
+	}
+	var want []string
+	if pm == nil {
+		if want, err = d.declarer(ctx, inc); err != nil {
+			return err
+		}
+	}
+	want = append(want, inc.Commander())
+	for _, u := range want {
+		if !userID.MatchString(u) || u == d.botUserID() || slices.Contains(rec.Users, u) {
+			continue
+		}
+		err := d.rest(ctx, http.MethodPut, discordgo.EndpointThreadMember(room, u), "", nil, nil)
+		if status, _ := restStatus(err); err != nil && status != http.StatusNotFound {
+			return err
+		}
+		rec.Users = append(rec.Users, u)
+	}
+	if pm == nil {
+		pm = &bot.PostedMessage{Channel: room, Ref: membersRef(inc), Incident: inc.Number}
+		if len(d.cfg.ResponderRoles) > 0 {
+			if err := d.mentionResponders(ctx, inc, room); err != nil {
+				return err
+			}
+		}
+	}
+	return d.save(ctx, pm, rec)
+}
+
+// mentionResponders posts, once, the message that calls the responder
+// roles (and the commander) into the room: the only pings warroom sends.
+func (d *Discord) mentionResponders(ctx context.Context, inc *bot.Incident, room string) error {
+	var b strings.Builder
+	for _, r := range d.cfg.ResponderRoles {
+		b.WriteString("<@&" + r + "> ")
+	}
+	var users []string
+	if c := inc.Commander(); userID.MatchString(c) {
+		b.WriteString("<@" + c + "> ")
+		users = append(users, c)
+	}
+	b.WriteString("you are called to " + inc.Key() + ".")
+	m := &discordgo.MessageSend{Content: b.String(), AllowedMentions: mentions(users, d.cfg.ResponderRoles)}
+	return d.put(ctx, room, "responders:"+inc.Key(), inc.Number, m, putOpts{})
+}
+
+// declarer returns who declared inc, from its timeline.
+func (d *Discord) declarer(ctx context.Context, inc *bot.Incident) ([]string, error) {
+	entries, err := d.svc.Timeline(ctx, inc.Number)
+	if err != nil {
+		return nil, fmt.Errorf("read timeline of %s: %w", inc.Key(), err)
+	}
+	for _, e := range entries {
+		if e.Kind == bot.EntryDeclared {
+			return []string{e.Actor}, nil
+		}
+	}
+	return nil, nil
+}
