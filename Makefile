@@ -63,7 +63,8 @@ fuzz: ## run every Fuzz target for FUZZTIME each (default 20s)
 	if [ "$$found" = 0 ]; then echo "no Fuzz targets found"; fi
 
 docker: ## build the container image from deploy/Dockerfile (tag: IMAGE, default warroom)
-	docker build -f deploy/Dockerfile --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) -t $(IMAGE) .
+	docker build -f deploy/Dockerfile --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) \
+		--build-arg CREATED=$$(date -u +%Y-%m-%dT%H:%M:%SZ) -t $(IMAGE) .
 
 clean: ## remove bin/ and the test cache
 	rm -rf bin

@@ -77,6 +77,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup fu
 		}
 		fmt.Fprintln(stdout, readBuildInfo())
 		return exitOK
+	case "healthcheck": // healthcheck.go
+		return c.healthcheck(ctx, rest)
 	case "help":
 		c.usage(stdout)
 		return exitOK
@@ -229,6 +231,8 @@ commands:
   export --format csv|json [--since DATE] [--output FILE]
                  incident history with times, durations and SLA columns
   import FILE    load history in the export's format (idempotent by key)
+  healthcheck [--addr HOST:PORT] [--ready]
+                 probe a running warroom's /healthz (or /readyz); exit 0 when healthy
   help           print this help
 
 Not in this release yet: discord register.
