@@ -97,6 +97,16 @@ func cliCommands() []cliCommand {
 			run:   func(c *cli, ctx context.Context, args []string) int { return c.importHistory(ctx, args) },
 		},
 		{
+			name: "db backup", usage: "[--config FILE] BACKUP.db",
+			short: "copy the SQLite database online and consistently, then check the copy",
+			long: "Writes one consistent snapshot of the SQLite database to a new file with VACUUM INTO while " +
+				"warroom keeps running, then runs PRAGMA integrity_check on the copy. To restore, stop warroom " +
+				"and put the copy in place of the database (README: Backup and restore). PostgreSQL: use pg_dump.",
+			args: []string{"BACKUP.db	the new file to write (an existing one is refused)"},
+			env:  []string{envConfig, envDB},
+			run:  func(c *cli, ctx context.Context, args []string) int { return c.dbBackup(ctx, args) },
+		},
+		{
 			name: "healthcheck", usage: "[--addr HOST:PORT] [--ready]",
 			short: "probe a running warroom's /healthz (or /readyz); exit 0 when healthy",
 			long:  "For orchestrators that run a command in the container, which has neither a shell nor curl.",
