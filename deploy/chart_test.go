@@ -20,6 +20,8 @@ func (o obj) get(path string) any {
 	var cur any = map[string]any(o)
 	for _, k := range strings.Split(path, ".") {
 		switch c := cur.(type) {
+		case obj: // yaml.v3 decodes nested maps into the outer map's type
+			cur = c[k]
 		case map[string]any:
 			cur = c[k]
 		case []any:
@@ -112,7 +114,7 @@ func envOf(d obj) map[string]string {
 	env := map[string]string{}
 	list, _ := d.get("spec.template.spec.containers.0.env").([]any)
 	for _, e := range list {
-		m := obj(e.(map[string]any))
+		m, _ := e.(obj)
 		env[m.str("name")] = m.str("value")
 	}
 	return env
@@ -147,7 +149,7 @@ func TestSQLiteMode(t *testing.T) {
 	if !ok || s.str("data.WARROOM_API_TOKEN") == "" {
 		t.Errorf("the created Secret has no generated WARROOM_API_TOKEN: %v", s)
 	}
-	data, _ := objs["ConfigMap/wr-warroom"].get("data").(map[string]any)
+	data, _ := objs["ConfigMap/wr-warroom"].get("data").(obj)
 	text, _ := data["warroom.yaml"].(string)
 	var cfg map[string]any
 	if err := yaml.Unmarshal([]byte(text), &cfg); err != nil || cfg["announce_channel"] != "incidents" {
