@@ -15,8 +15,15 @@ IMAGE    ?= warroom
 # staticcheck runs pinned through `go run`, no install. The module cache is
 # tried as a proxy first, so that lint works offline once it was downloaded.
 LINTPROXY = file://$(shell $(GO) env GOMODCACHE)/cache/download,$(shell $(GO) env GOPROXY)
+# helm is built from its Go module (not in go.mod), pinned, once per version.
+HELM_VERSION ?= v4.3.2
+HELM         ?= bin/helm-$(HELM_VERSION)/helm
+CHART        := deploy/helm/warroom
+# make dist: every OS/ARCH pair gets a static binary in DIST.
+DIST      ?= dist
+PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
-.PHONY: help build run test bench lint deps-check fuzz docker clean
+.PHONY: help build run test bench lint deps-check fuzz docker chart dist clean
 
 help: ## list the targets
 	@echo "usage: make TARGET"
@@ -63,8 +70,31 @@ fuzz: ## run every Fuzz target for FUZZTIME each (default 20s)
 	if [ "$$found" = 0 ]; then echo "no Fuzz targets found"; fi
 
 docker: ## build the container image from deploy/Dockerfile (tag: IMAGE, default warroom)
-	docker build -f deploy/Dockerfile --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) -t $(IMAGE) .
+	docker build -f deploy/Dockerfile --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) \
+		--build-arg CREATED=$$(date -u +%Y-%m-%dT%H:%M:%SZ) -t $(IMAGE) .
 
-clean: ## remove bin/ and the test cache
-	rm -rf bin
+dist: ## static release binaries for PLATFORMS in dist/, with SHA256SUMS (version from the git tag)
+	@rm -rf $(DIST) && mkdir -p $(DIST)
+	@for p in $(PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=""; [ "$$os" = windows ] && ext=.exe; \
+		out=$(DIST)/warroom_$(VERSION)_$${os}_$${arch}$$ext; \
+		echo "build $$out"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$out $(PKG); \
+	done
+	cd $(DIST) && sha256sum warroom_* > SHA256SUMS
+	@cat $(DIST)/SHA256SUMS
+
+$(HELM):
+	@echo "building helm $(HELM_VERSION) from helm.sh/helm/v4 (once; a few minutes on a cold cache)"
+	GOBIN=$(abspath $(dir $(HELM))) GOPROXY='$(LINTPROXY)' $(GO) install helm.sh/helm/v4/cmd/helm@$(HELM_VERSION)
+
+chart: $(HELM) ## helm lint and helm template (SQLite and PostgreSQL modes), then the chart tests in deploy/
+	$(HELM) lint --strict $(CHART)
+	$(HELM) lint --strict $(CHART) --set database.mode=postgres,replicaCount=3,secrets.values.WARROOM_DB=postgres://u:p@db/warroom
+	$(HELM) template wr $(CHART) >/dev/null
+	$(HELM) template wr $(CHART) --set database.mode=postgres,replicaCount=3,secrets.values.WARROOM_DB=postgres://u:p@db/warroom >/dev/null
+	WARROOM_HELM=$(abspath $(HELM)) $(GO) test -count=1 ./deploy/
+
+clean: ## remove bin/, dist/ and the test cache
+	rm -rf bin $(DIST)
 	$(GO) clean -testcache

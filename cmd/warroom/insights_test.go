@@ -140,7 +140,7 @@ calendar:
 	if code != 0 || !strings.Contains(stdout, "# Postmortem: INC-7 Checkout latency") || !strings.Contains(stdout, "| Time to resolve (MTTR) | 1h00m |") {
 		t.Fatalf("postmortem = %d\n%s\n%s", code, stdout, stderr)
 	}
-	if code, _, stderr = runCLI(t, lookup, "postmortem", "INC-99"); code != 2 || !strings.Contains(stderr, "INC-99 does not exist") {
+	if code, _, stderr = runCLI(t, lookup, "postmortem", "INC-99"); code != exitNotFound || !strings.Contains(stderr, "INC-99 does not exist") {
 		t.Errorf("postmortem of a missing incident = %d %s", code, stderr)
 	}
 }

@@ -68,9 +68,21 @@ func (c *cli) digest(ctx context.Context, args []string) int {
 		fmt.Fprintf(c.stderr, "warroom digest: --sections: %v\n", err)
 		return exitUsage
 	}
-	cfg, store, done, ok := c.open(ctx, "digest")
-	if !ok {
-		return exitError
+	var (
+		cfg   config.Config
+		store bot.Store
+		done  func()
+	)
+	if *post { // queues outbox rows: the database is written
+		var ok bool
+		if cfg, store, done, ok = c.open(ctx, "digest"); !ok {
+			return exitError
+		}
+	} else {
+		var code int
+		if cfg, store, done, code = c.openRead(ctx, "digest"); code != exitOK {
+			return code
+		}
 	}
 	defer done()
 	o.Location = cfg.Insights.Calendar.Location
@@ -138,9 +150,9 @@ func (c *cli) postmortem(ctx context.Context, args []string) int {
 		fmt.Fprintf(c.stderr, "warroom postmortem: %s\n", bot.ErrorMessage(err))
 		return exitUsage
 	}
-	cfg, store, done, ok := c.open(ctx, "postmortem")
-	if !ok {
-		return exitError
+	cfg, store, done, code := c.openRead(ctx, "postmortem")
+	if code != exitOK {
+		return code
 	}
 	defer done()
 	ic, err := serviceInsights(cfg)
@@ -160,7 +172,7 @@ func (c *cli) postmortem(ctx context.Context, args []string) int {
 	if err != nil {
 		fmt.Fprintf(c.stderr, "warroom postmortem: %s\n", bot.ErrorMessage(err))
 		if bot.ErrorCode(err) == bot.CodeNotFound {
-			return exitUsage
+			return exitNotFound
 		}
 		return exitError
 	}
@@ -190,9 +202,9 @@ func (c *cli) export(ctx context.Context, args []string) int {
 		}
 		from = t
 	}
-	cfg, store, done, ok := c.open(ctx, "export")
-	if !ok {
-		return exitError
+	cfg, store, done, code := c.openRead(ctx, "export")
+	if code != exitOK {
+		return code
 	}
 	defer done()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
@@ -234,6 +246,10 @@ func (c *cli) importHistory(ctx context.Context, args []string) int {
 			*format = "json"
 		}
 	}
+	if _, err := os.Stat(path); err != nil { // before a database is created for nothing
+		fmt.Fprintf(c.stderr, "warroom import: %v\n", err)
+		return fileExit(err)
+	}
 	_, store, done, ok := c.open(ctx, "import")
 	if !ok {
 		return exitError
@@ -242,7 +258,7 @@ func (c *cli) importHistory(ctx context.Context, args []string) int {
 	f, err := os.Open(path)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "warroom import: %v\n", err)
-		return exitError
+		return fileExit(err)
 	}
 	defer f.Close()
 	res, err := history.Import(ctx, store, f, history.ImportOptions{Name: path, Format: *format, Now: time.Now().UTC(), Report: c.stderr})

@@ -1,5 +1,5 @@
 // Command warroom is the ChatOps incident bot: `warroom serve` runs it,
-// `migrate`, `config check` and `version` help operate it.
+// the other commands (`warroom help` lists them) help operate it.
 //
 // This package is the only one that knows every other: it reads the
 // configuration, builds the store, the domain service, the command router,
@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // time zones for schedules and reports, even in a scratch image
@@ -24,9 +25,10 @@ import (
 
 // Exit codes.
 const (
-	exitOK    = 0
-	exitError = 1 // the command failed: bad configuration, database, ...
-	exitUsage = 2 // the command line is wrong, or the command is not in this release
+	exitOK       = 0
+	exitError    = 1 // the command failed: bad configuration, database, ...
+	exitUsage    = 2 // the command line is wrong, or the command is not in this release
+	exitNotFound = 3 // the incident, file or database named does not exist
 )
 
 // shutdownLimit is how long `serve` may take to stop after SIGTERM.
@@ -41,69 +43,26 @@ type cli struct {
 	stdout, stderr io.Writer
 	lookup         func(string) (string, bool)
 	configPath     string
+	helpMode       bool // the command line asked for help: a flag set's Usage prints it
 }
 
 // run executes the command line args and returns the exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup func(string) (string, bool)) int {
 	c := &cli{stdout: stdout, stderr: stderr, lookup: lookup}
-	fs := c.flags("warroom")
-	fs.Usage = func() { c.usage(stderr) }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	rest := fs.Args()
-	if len(rest) == 0 {
-		c.usage(stderr)
-		return exitUsage
-	}
-	name, rest := rest[0], rest[1:]
-	switch name {
-	case "serve":
-		return c.serve(ctx, rest)
-	case "migrate":
-		return c.migrate(ctx, rest)
-	case "config":
-		if len(rest) == 0 || rest[0] != "check" {
-			fmt.Fprintln(stderr, "usage: warroom config check [--config FILE]")
-			return exitUsage
-		}
-		return c.configCheck(rest[1:])
-	case "version":
-		if err := c.parse("version", rest); err != nil {
-			return flagExit(err)
-		}
-		fmt.Fprintln(stdout, readBuildInfo())
-		return exitOK
-	case "help":
-		c.usage(stdout)
-		return exitOK
-	case "route":
-		return c.route(ctx, rest)
-	case "digest": // insightscli.go
-		return c.digest(ctx, rest)
-	case "postmortem":
-		return c.postmortem(ctx, rest)
-	case "export": // history.go
-		return c.export(ctx, rest)
-	case "import":
-		return c.importHistory(ctx, rest)
-	case "outbox": // outboxcli.go
-		return c.outbox(ctx, rest)
-	case "discord": // discordapp.go
-		return c.discordCommand(ctx, rest)
-	default:
-		fmt.Fprintf(stderr, "warroom: unknown command %q; run 'warroom help'\n", name)
-		return exitUsage
-	}
+	return c.execute(ctx, args) // cli_root.go
 }
 
 // flags is a flag set with the options every command shares.
 func (c *cli) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
+	fs.Usage = func() {
+		if c.helpMode {
+			c.commandHelp(strings.TrimPrefix(name, "warroom "), fs)
+			return
+		}
+		fmt.Fprintf(c.stderr, "run '%s --help' for its usage\n", name)
+	}
 	fs.StringVar(&c.configPath, "config", c.configPath, "YAML configuration `file` (default $WARROOM_CONFIG)")
 	return fs
 }
@@ -209,37 +168,6 @@ func (c *cli) configCheck(args []string) int {
 	}
 	_, _ = c.stdout.Write(out)
 	return exitOK
-}
-
-func (c *cli) usage(w io.Writer) {
-	fmt.Fprint(w, `warroom: ChatOps for incident response
-
-usage: warroom [--config FILE] COMMAND
-
-commands:
-  serve          run the bot: HTTP server, web console, JSON API, outbox worker
-  migrate        apply database migrations, print the schema version and exit
-  config check   validate the configuration and print it, secrets redacted
-  version        print the version, commit and Go version
-  route --dry-run FILE.json [--source alertmanager|grafana]
-                 show how alerts would be routed and what would happen
-  digest [--period 7d|30d|all] [--severity sev1,sev2] [--post]
-                 print the KPI digest as markdown, or post it to the digest channels
-  postmortem INC-42
-                 print the postmortem draft of an incident as markdown
-  export --format csv|json [--since DATE] [--output FILE]
-                 incident history with times, durations and SLA columns
-  import FILE    load history in the export's format (idempotent by key)
-  outbox list [--dead] | retry ID|--all-dead | drop ID
-                 list the jobs waiting for delivery or the dead letters;
-                 replay or drop dead letters
-  discord register [--guild ID]
-                 install the Discord commands (one bulk overwrite)
-  help           print this help
-
-The configuration is a YAML file (--config or WARROOM_CONFIG) plus environment
-variables, which win. See deploy/warroom.example.yaml and the README.
-`)
 }
 
 // watchdog enforces shutdownLimit: once ctx ends (the first signal) it

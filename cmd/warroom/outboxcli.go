@@ -51,9 +51,20 @@ func (c *cli) outbox(ctx context.Context, args []string) int {
 	default:
 		return usage()
 	}
-	_, store, done, ok := c.open(ctx, "outbox")
-	if !ok {
-		return exitError
+	var (
+		store bot.Store
+		done  func()
+	)
+	if verb == "list" {
+		var code int
+		if _, store, done, code = c.openRead(ctx, "outbox list"); code != exitOK {
+			return code
+		}
+	} else {
+		var ok bool
+		if _, store, done, ok = c.open(ctx, "outbox "+verb); !ok {
+			return exitError
+		}
 	}
 	defer done()
 	now := time.Now()
@@ -77,7 +88,7 @@ func (c *cli) outbox(ctx context.Context, args []string) int {
 	}
 	if errors.Is(err, bot.ErrNotFound) {
 		fmt.Fprintf(c.stderr, "warroom outbox %s: no dead letter %d\n", verb, id)
-		return exitError
+		return exitNotFound
 	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "warroom outbox %s: %v\n", verb, err)

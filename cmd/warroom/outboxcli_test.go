@@ -58,7 +58,7 @@ func TestOutboxCommands(t *testing.T) {
 	if code, stdout, _ = runCLI(t, lookup, "outbox", "list"); code != 0 || !strings.Contains(stdout, id+"  ") || !strings.Contains(stdout, "pending") {
 		t.Fatalf("list after retry = %d\n%s", code, stdout)
 	}
-	if code, _, stderr = runCLI(t, lookup, "outbox", "retry", id); code != exitError || !strings.Contains(stderr, "no dead letter "+id) {
+	if code, _, stderr = runCLI(t, lookup, "outbox", "retry", id); code != exitNotFound || !strings.Contains(stderr, "no dead letter "+id) {
 		t.Errorf("retry of a live job = %d, %s", code, stderr)
 	}
 	if code, stdout, _ = runCLI(t, lookup, "outbox", "drop", strconv.FormatInt(ids[1], 10)); code != 0 || !strings.Contains(stdout, "dropped") {

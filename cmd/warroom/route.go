@@ -11,25 +11,17 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/config"
-	"github.com/warroom/warroom/integrations/alertmanager"
-	"github.com/warroom/warroom/integrations/grafana"
 	"github.com/warroom/warroom/storage/postgres"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
-// decoders are the payloads `warroom route --dry-run` reads, by --source.
-var decoders = map[string]func([]byte) ([]bot.Alert, error){
-	"alertmanager": alertmanager.Decode,
-	"grafana":      grafana.Decode,
-}
-
 // route runs `warroom route --dry-run FILE.json [--source S]`: it decodes
-// a sender's payload, routes its alerts with the configured rules and, when
+// a sender's payload (any receiver's, detected from its shape unless named), routes its alerts with the configured rules and, when
 // the database exists, says what would happen to each (reading only).
 func (c *cli) route(ctx context.Context, args []string) int {
 	fs := c.flags("warroom route")
 	dry := fs.Bool("dry-run", false, "show what would happen; change nothing (required)")
-	source := fs.String("source", "alertmanager", "payload format: alertmanager or grafana")
+	source := fs.String("source", "", "the payload's `sender`: "+strings.Join(sourceNames(), ", ")+" (default: detected)")
 	var files []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -42,12 +34,11 @@ func (c *cli) route(ctx context.Context, args []string) int {
 		args = fs.Args()[1:]
 	}
 	if !*dry || len(files) != 1 {
-		fmt.Fprintln(c.stderr, "usage: warroom route --dry-run FILE.json [--source alertmanager|grafana] [--config FILE]")
+		fmt.Fprintf(c.stderr, "usage: warroom route --dry-run FILE.json [--source %s] [--config FILE]\n", strings.Join(sourceNames(), "|"))
 		return exitUsage
 	}
-	decode, ok := decoders[*source]
-	if !ok {
-		fmt.Fprintf(c.stderr, "warroom route: --source %q is not one of alertmanager, grafana\n", *source)
+	if *source != "" && !validSource(*source) {
+		fmt.Fprintf(c.stderr, "warroom route: --source %q is not one of %s\n", *source, strings.Join(sourceNames(), ", "))
 		return exitUsage
 	}
 	cfg, ok := c.load("route")
@@ -57,11 +48,22 @@ func (c *cli) route(ctx context.Context, args []string) int {
 	body, err := os.ReadFile(files[0])
 	if err != nil {
 		fmt.Fprintf(c.stderr, "warroom route: %v\n", err)
-		return exitError
+		return fileExit(err)
+	}
+	if *source == "" {
+		if *source, err = detectSource(body, cfg); err != nil {
+			fmt.Fprintf(c.stderr, "warroom route: %s: %v\n", files[0], err)
+			return exitError
+		}
+	}
+	decode, err := decoderFor(*source, cfg)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "warroom route: %v\n", err)
+		return exitUsage
 	}
 	alerts, err := decode(body)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "warroom route: %s is not a %s payload: %s\n", files[0], *source, bot.ErrorMessage(err))
+		fmt.Fprintf(c.stderr, "warroom route: %s is not a %s payload: %v\n", files[0], *source, err)
 		return exitError
 	}
 	store, note := openReadOnly(ctx, cfg)
