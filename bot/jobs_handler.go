@@ -62,3 +62,32 @@ func RetryAfterHint(err error) (time.Duration, bool) {
 	}
 	return 0, false
 }
+
+// waitError marks a job that waits on something outside it (pacing, a
+// rate limit, a held integration, a reconcile window): a wait, never a
+// failure.
+type waitError struct {
+	err   error
+	after time.Duration
+}
+
+func (e *waitError) Error() string { return e.err.Error() }
+func (e *waitError) Unwrap() error { return e.err }
+
+// Wait marks err as a wait of d: the job is tried again after d and the
+// wait never counts toward dead-lettering.
+func Wait(err error, d time.Duration) error {
+	if err == nil {
+		return nil
+	}
+	return &waitError{err: err, after: d}
+}
+
+// WaitHint returns how long a Wait error asks to wait.
+func WaitHint(err error) (time.Duration, bool) {
+	var w *waitError
+	if errors.As(err, &w) {
+		return w.after, true
+	}
+	return 0, false
+}

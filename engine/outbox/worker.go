@@ -204,7 +204,7 @@ func (w *Worker) deliver(ctx context.Context, j bot.Job) {
 		if serr == nil {
 			w.delivered.Add(1)
 		}
-	case bot.IsPermanent(err) || j.Attempts >= w.cfg.MaxAttempts:
+	case bot.IsPermanent(err) || j.Attempts >= w.cfg.MaxAttempts && !isWait(err):
 		serr = w.store.Bury(octx, j.ID, w.cfg.Owner, err.Error())
 		if serr == nil {
 			w.dead.Add(1)
@@ -227,6 +227,9 @@ func (w *Worker) deliver(ctx context.Context, j bot.Job) {
 // delay is the wait before the next attempt: the other side's hint when it
 // gave one, otherwise exponential backoff with jitter, capped.
 func (w *Worker) delay(attempts int, err error) time.Duration {
+	if d, ok := bot.WaitHint(err); ok && d > 0 {
+		return min(d, w.cfg.MaxDelay)
+	}
 	if d, ok := bot.RetryAfterHint(err); ok && d > 0 {
 		return min(d, w.cfg.MaxDelay)
 	}
@@ -235,6 +238,11 @@ func (w *Worker) delay(attempts int, err error) time.Duration {
 		d *= 2
 	}
 	return w.cfg.Jitter(min(d, w.cfg.MaxDelay))
+}
+
+func isWait(err error) bool {
+	_, ok := bot.WaitHint(err)
+	return ok
 }
 
 // safeCall runs h, turning a panic into an error so one bad job cannot stop

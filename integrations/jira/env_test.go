@@ -46,6 +46,7 @@ func newEnv(t *testing.T, edit func(*jira.Config)) *env {
 		PublicURL: "https://warroom.example.com", CommanderField: "customfield_10042",
 		CustomFields: map[string]any{"customfield_10010": map[string]any{"value": "Production"}},
 	}
+	e.fake.now = e.clock.Now
 	if edit != nil {
 		edit(&e.cfg)
 	}
