@@ -33,7 +33,7 @@ const (
 // Slack Web API.
 type stack struct {
 	t       testing.TB
-	store   *sqlite.Store
+	store   bot.Store
 	svc     *bot.Service
 	app     *slack.Slack
 	worker  *outbox.Worker
