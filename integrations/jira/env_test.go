@@ -12,6 +12,7 @@ import (
 	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/internal/ticket/tickettest"
 	"github.com/warroom/warroom/integrations/jira"
+	"github.com/warroom/warroom/storage/postgres"
 	"github.com/warroom/warroom/storage/sqlite"
 )
 
@@ -29,7 +30,12 @@ type env struct {
 	logs  *tickettest.LogBuffer
 	cfg   jira.Config
 
-	store *sqlite.Store
+	// dsn, when set, is a PostgreSQL database used instead of the SQLite file.
+	dsn string
+	// failpoint is the worker's (outbox.Config.Failpoint).
+	failpoint func(bot.Job, error) bool
+
+	store bot.Store
 	svc   *bot.Service
 	j     *jira.Jira
 	w     *outbox.Worker
@@ -58,9 +64,15 @@ func newEnv(t *testing.T, edit func(*jira.Config)) *env {
 // open (re)builds everything above the database file, like a restart.
 func (e *env) open() {
 	e.t.Helper()
-	store, err := sqlite.Open(e.ctx, sqlite.Config{Path: e.path}, nil)
+	var store bot.Store
+	var err error
+	if e.dsn != "" {
+		store, err = postgres.Open(e.ctx, postgres.Config{DSN: e.dsn}, nil)
+	} else {
+		store, err = sqlite.Open(e.ctx, sqlite.Config{Path: e.path}, nil)
+	}
 	if err != nil {
-		e.t.Fatalf("open sqlite: %v", err)
+		e.t.Fatalf("open store: %v", err)
 	}
 	e.store = store
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -79,6 +91,7 @@ func (e *env) open() {
 	}
 	e.w = outbox.New(outbox.Config{
 		Now: e.clock.Now, Jitter: func(d time.Duration) time.Duration { return d }, MaxAttempts: 10,
+		Failpoint: e.failpoint,
 	}, store, log)
 	for kind, h := range e.j.Handlers() {
 		e.w.Handle(kind, h)

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/integrations/internal/faulttest"
 )
 
 // fakeJira is a Jira REST v2 fake that follows the public docs: issue
@@ -41,6 +43,8 @@ type fakeJira struct {
 	// was created, by now. Reading an issue by key is consistent at once.
 	searchLag time.Duration
 	now       func() time.Time
+	// faults injects hangs, resets, 500s and work-then-fail answers.
+	faults *faulttest.Injector
 }
 
 type fakeIssue struct {
@@ -71,9 +75,10 @@ func category(status string) string {
 }
 
 func newFakeJira(t testing.TB) *fakeJira {
-	f := &fakeJira{t: t, user: "bot@example.com", token: "tok", now: time.Now}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	f := &fakeJira{t: t, user: "bot@example.com", token: "tok", now: time.Now, faults: faulttest.New()}
+	f.srv = httptest.NewServer(f.faults.Wrap(http.HandlerFunc(f.serve)))
 	t.Cleanup(f.srv.Close)
+	t.Cleanup(f.faults.Release) // first: no held call keeps Close waiting
 	return f
 }
 

@@ -122,7 +122,10 @@ func (s *Server) APIURL() string { return s.srv.URL + "/api/" }
 func (s *Server) ResponseURL(id string) string { return s.srv.URL + "/response/" + id }
 
 // Close stops the fake.
-func (s *Server) Close() { s.srv.Close() }
+func (s *Server) Close() {
+	s.Release() // no held call keeps Close waiting
+	s.srv.Close()
+}
 
 // EnforcePace makes the fake answer 429 to a second chat write in a channel
 // within d, as Slack's posting limit does.
