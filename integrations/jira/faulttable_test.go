@@ -18,6 +18,7 @@ func TestFaultsDeliverExactlyOnce(t *testing.T) {
 	type row struct {
 		name   string
 		inject func(f *fakeJira)
+		hits   int // calls the injector must have failed
 	}
 	var rows []row
 	for _, call := range []struct{ name, method, path string }{
@@ -27,12 +28,12 @@ func TestFaultsDeliverExactlyOnce(t *testing.T) {
 		for _, fault := range faulttest.All {
 			rows = append(rows, row{call.name + "/" + fault.String(), func(f *fakeJira) {
 				f.faults.Inject(call.method, call.path, fault, 1)
-			}})
+			}, 1})
 		}
 	}
 	rows = append(rows,
-		row{"create/429", func(f *fakeJira) { f.setFault(createFault(1, 429, http.Header{"Retry-After": {"5"}})) }},
-		row{"create/503", func(f *fakeJira) { f.setFault(createFault(1, 503, nil)) }},
+		row{"create/429", func(f *fakeJira) { f.setFault(createFault(1, 429, http.Header{"Retry-After": {"5"}})) }, 0},
+		row{"create/503", func(f *fakeJira) { f.setFault(createFault(1, 503, nil)) }, 0},
 	)
 	for _, r := range rows {
 		t.Run(r.name, func(t *testing.T) {
@@ -45,6 +46,9 @@ func TestFaultsDeliverExactlyOnce(t *testing.T) {
 			for range 60 { // 5 minutes of the test clock
 				e.clock.Advance(5 * time.Second)
 				e.drain()
+			}
+			if got := e.fake.faults.Hits(); got != r.hits {
+				t.Fatalf("the fault was injected %d times, want %d", got, r.hits)
 			}
 			is := e.checkOneIssue(inc.Number)
 			if len(is.Comments) != 1 || !strings.Contains(is.Comments[0], "Freed 20 GB") {
