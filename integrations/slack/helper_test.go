@@ -52,6 +52,7 @@ type options struct {
 	pager    commands.Pager
 	budget   time.Duration // slack.Config.ReplyBudget
 	client   *http.Client  // slack.Config.HTTPClient; nil: the default
+	authHold time.Duration // slack.Config.AuthHold; 0: the default
 }
 
 func newStack(t testing.TB, o options) *stack {
@@ -97,7 +98,7 @@ func newStack(t testing.TB, o options) *stack {
 		BotToken: slacktest.Token, SigningSecret: secret, PreviousSigningSecret: oldSecret,
 		APIURL: fake.APIURL(), Announce: announce, Responders: []string{"U0RESP"}, UserGroups: []string{"S0ONCALL"},
 		ChannelInterval: interval, Poke: w.Poke, PostmortemDrafts: o.drafts, ReplyBudget: o.budget,
-		HTTPClient: o.client,
+		HTTPClient: o.client, AuthHold: o.authHold,
 	}, svc, router, log)
 	if err != nil {
 		t.Fatal(err)

@@ -83,6 +83,25 @@ func TestFaultsDeliverExactlyOnce(t *testing.T) {
 	}
 }
 
+// TestAuthBlipDeliversOnce: Slack refuses the token (invalid_auth) for a
+// while, then takes it again; delivery resumes and everything is there
+// once.
+func TestAuthBlipDeliversOnce(t *testing.T) {
+	s := newStack(t, options{authHold: 20 * time.Millisecond})
+	s.fake.Join(announceID)
+	s.fake.Revoke("invalid_auth")
+	if _, err := s.svc.Declare(context.Background(), bot.DeclareInput{Title: "Disk full", Actor: "U0ALICE", Severity: bot.SEV2}); err != nil {
+		t.Fatal(err)
+	}
+	s.drain()
+	if n := len(s.fake.Channels()); n != 1 {
+		t.Fatalf("%d channels while the token was refused, want only the announcement channel", n)
+	}
+	s.fake.Revoke("")
+	s.settle()
+	checkOnce(t, s, "Disk full")
+}
+
 // checkOnce asserts one bot-made channel linked to INC-1, one card in it
 // and one announcement, and no dead job.
 func checkOnce(t *testing.T, s *stack, title string) {
