@@ -25,6 +25,9 @@ func (w *Worker) deliver(ctx context.Context, l *lane, j bot.Job) {
 		// Cut off by shutdown, not failed: Run's Release hands it back.
 		return
 	}
+	if w.cfg.Failpoint != nil && w.cfg.Failpoint(j, err) {
+		return // a test's kill -9: the outcome is never recorded
+	}
 	octx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	log := w.log.With("job", j.ID, "kind", j.Kind, "attempt", j.Attempts)

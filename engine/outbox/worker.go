@@ -41,6 +41,11 @@ type Config struct {
 	Now      func() time.Time
 	// Jitter scales a backoff delay; default a random factor in [0.5, 1.0).
 	Jitter func(time.Duration) time.Duration
+	// Failpoint is a test hook: when it returns true for a job just
+	// handled, its outcome is not recorded, as if the process had been
+	// killed (kill -9) between the handler's return and the write; the job
+	// stays leased until its lease ends. nil in production.
+	Failpoint func(j bot.Job, err error) bool
 }
 
 // Defaults of the settings the configuration file tunes.

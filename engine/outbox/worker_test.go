@@ -292,3 +292,23 @@ func TestDeliveryCutOffByShutdownIsHandedBack(t *testing.T) {
 		t.Errorf("a cut-off delivery was recorded as an outcome: retried %v buried %v done %v", f.retried, f.buried, f.done)
 	}
 }
+
+// The failpoint drops a handled job's outcome, as a kill -9 would: nothing
+// is recorded, so the job stays leased for the next worker to take over
+// when the lease ends (the store's part, tested with the stores).
+func TestFailpointRecordsNoOutcome(t *testing.T) {
+	for _, herr := range []error{nil, errors.New("boom"), bot.Permanent(errors.New("bad"))} {
+		f := newFake(bot.Job{ID: 1, Kind: "k"})
+		c := cfg()
+		var seen []error
+		c.Failpoint = func(j bot.Job, err error) bool { seen = append(seen, err); return true }
+		w := outbox.New(c, f, nil)
+		w.Handle("k", func(context.Context, bot.Job) error { return herr })
+		if n, err := w.RunOnce(context.Background()); n != 1 || err != nil {
+			t.Fatalf("RunOnce = %d, %v", n, err)
+		}
+		if len(f.done)+len(f.retried)+len(f.buried) != 0 || len(seen) != 1 || !errors.Is(seen[0], herr) {
+			t.Fatalf("handler error %v: done %v, retried %v, buried %v, failpoint saw %v", herr, f.done, f.retried, f.buried, seen)
+		}
+	}
+}

@@ -48,12 +48,10 @@ func (j *Jira) handleAction(ctx context.Context, job bot.Job) error {
 	}
 	key := item.Ticket
 	if key == "" {
-		if key, err = j.find(ctx, actionLabel(inc.Number, item.Seq)); err != nil {
-			return j.outcome("search jira for an action item", err)
-		}
-	}
-	if key == "" {
-		if key, err = j.createAction(ctx, inc, item); err != nil {
+		key, _, err = j.createOnce(ctx, inc.Number, actionLabel(inc.Number, item.Seq), func(ctx context.Context) (string, error) {
+			return j.createAction(ctx, inc, item)
+		})
+		if err != nil {
 			return err
 		}
 	}

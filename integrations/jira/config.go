@@ -61,11 +61,15 @@ type Config struct {
 	WebhookSecret string // checks POST /webhooks/jira; "" refuses it
 	PublicURL     string // warroom's base URL, for links back
 
-	Timeout    time.Duration // one request; 10s
-	StopHold   time.Duration // how long jobs wait while stopped by a 401/403; 30m
-	HTTPClient *http.Client  // nil: a client with Timeout
-	Now        func() time.Time
-	Log        *slog.Logger
+	Timeout  time.Duration // one request; 10s
+	StopHold time.Duration // how long jobs wait while stopped by a 401/403; 30m
+	// ReconcileWindow is how long after a create whose outcome is unknown
+	// nothing creates again unless Jira's search finds the issue;
+	// DefaultReconcileWindow.
+	ReconcileWindow time.Duration
+	HTTPClient      *http.Client // nil: a client with Timeout
+	Now             func() time.Time
+	Log             *slog.Logger
 }
 
 // DefaultTransitions fit Jira Cloud's simplified workflow (To Do, In
@@ -139,6 +143,9 @@ func (c *Config) defaults() error {
 	}
 	if c.StopHold <= 0 {
 		c.StopHold = 30 * time.Minute
+	}
+	if c.ReconcileWindow <= 0 {
+		c.ReconcileWindow = DefaultReconcileWindow
 	}
 	if c.Now == nil {
 		c.Now = time.Now

@@ -13,7 +13,7 @@ import (
 	"github.com/warroom/warroom/integrations/internal/ticket/tickettest"
 	"github.com/warroom/warroom/integrations/jira"
 	"github.com/warroom/warroom/internal/testkit"
-	"github.com/warroom/warroom/storage/sqlite"
+	"github.com/warroom/warroom/storage/postgres"
 )
 
 var t0 = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
@@ -30,7 +30,12 @@ type env struct {
 	logs  *tickettest.LogBuffer
 	cfg   jira.Config
 
-	store *sqlite.Store
+	// dsn, when set, is a PostgreSQL database used instead of the SQLite file.
+	dsn string
+	// failpoint is the worker's (outbox.Config.Failpoint).
+	failpoint func(bot.Job, error) bool
+
+	store bot.Store
 	svc   *bot.Service
 	j     *jira.Jira
 	w     *outbox.Worker
@@ -47,6 +52,7 @@ func newEnv(t *testing.T, edit func(*jira.Config)) *env {
 		PublicURL: "https://warroom.example.com", CommanderField: "customfield_10042",
 		CustomFields: map[string]any{"customfield_10010": map[string]any{"value": "Production"}},
 	}
+	e.fake.now = e.clock.Now
 	if edit != nil {
 		edit(&e.cfg)
 	}
@@ -59,13 +65,24 @@ func newEnv(t *testing.T, edit func(*jira.Config)) *env {
 func (e *env) open() {
 	e.t.Helper()
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	kit := testkit.NewService(e.t, testkit.WithPath(e.path), testkit.WithClock(e.clock), testkit.WithLog(log),
+	opts := []testkit.Option{testkit.WithPath(e.path), testkit.WithClock(e.clock), testkit.WithLog(log),
 		testkit.WithConfig(bot.Config{
 			PublicURL: "https://warroom.example.com",
 			Tickets:   bot.TicketConfig{Targets: []bot.TicketTarget{{Name: "jira", Actions: true}}},
-		}))
-	store := kit.Store
-	e.store, e.svc = store, kit.Svc
+		})}
+	var store bot.Store
+	if e.dsn != "" {
+		pg, err := postgres.Open(e.ctx, postgres.Config{DSN: e.dsn}, nil)
+		if err != nil {
+			e.t.Fatalf("open store: %v", err)
+		}
+		e.t.Cleanup(func() { _ = pg.Close() })
+		store, e.svc = pg, testkit.ServiceOn(e.t, pg, opts...)
+	} else {
+		kit := testkit.NewService(e.t, opts...)
+		store, e.svc = kit.Store, kit.Svc
+	}
+	e.store = store
 	cfg := e.cfg
 	cfg.Now, cfg.Log = e.clock.Now, log
 	var err error
@@ -75,6 +92,7 @@ func (e *env) open() {
 	}
 	e.w = outbox.New(outbox.Config{
 		Now: e.clock.Now, Jitter: func(d time.Duration) time.Duration { return d }, MaxFailures: 10, MaxFailureAge: time.Nanosecond,
+		Failpoint: e.failpoint,
 	}, store, log)
 	for kind, h := range e.j.Handlers() {
 		e.w.Handle(kind, h)

@@ -13,6 +13,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/warroom/warroom/integrations/internal/faulttest"
 )
 
 // fakeJira is a Jira REST v2 fake that follows the public docs: issue
@@ -35,9 +38,17 @@ type fakeJira struct {
 	// cutCreate, when > 0, creates the next that many issues and then cuts
 	// the connection instead of answering.
 	cutCreate int
+	// searchLag models /search/jql being eventually consistent (Atlassian
+	// documents it so): an issue shows in a search only searchLag after it
+	// was created, by now. Reading an issue by key is consistent at once.
+	searchLag time.Duration
+	now       func() time.Time
+	// faults injects hangs, resets, 500s and work-then-fail answers.
+	faults *faulttest.Injector
 }
 
 type fakeIssue struct {
+	Created                                           time.Time
 	Key, Type, Summary, Description, Priority, Status string
 	Labels                                            []string
 	Custom                                            map[string]any
@@ -64,9 +75,10 @@ func category(status string) string {
 }
 
 func newFakeJira(t testing.TB) *fakeJira {
-	f := &fakeJira{t: t, user: "bot@example.com", token: "tok"}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	f := &fakeJira{t: t, user: "bot@example.com", token: "tok", now: time.Now, faults: faulttest.New()}
+	f.srv = httptest.NewServer(f.faults.Wrap(http.HandlerFunc(f.serve)))
 	t.Cleanup(f.srv.Close)
+	t.Cleanup(f.faults.Release) // first: no held call keeps Close waiting
 	return f
 }
 
@@ -223,6 +235,7 @@ func (f *fakeJira) create(w http.ResponseWriter, r *http.Request, body []byte) {
 	}
 	is.Type, is.Priority, is.Status = itype.Name, prio.Name, "To Do"
 	is.Key = fmt.Sprintf("OPS-%d", len(f.issues)+1)
+	is.Created = f.now()
 	f.issues = append(f.issues, &is)
 	f.writes = append(f.writes, "create "+is.Key)
 	if f.cutCreate > 0 {
@@ -250,7 +263,7 @@ func (f *fakeJira) search(w http.ResponseWriter, r *http.Request) {
 	}
 	issues := []map[string]any{}
 	for _, is := range f.issues {
-		if slices.Contains(is.Labels, m[1]) {
+		if slices.Contains(is.Labels, m[1]) && !f.now().Before(is.Created.Add(f.searchLag)) {
 			issues = append(issues, map[string]any{"id": "1", "key": is.Key, "fields": map[string]any{"labels": is.Labels}})
 		}
 	}

@@ -39,7 +39,14 @@ func TestServerErrorOnFirstCreateThenSuccess(t *testing.T) {
 	if got := e.fake.withLabel("warroom-inc-1"); len(got) != 0 {
 		t.Fatalf("issue created despite the 500")
 	}
+	// A 500 leaves the outcome unknown: nothing creates again until the
+	// search finds the issue or the reconcile window has passed.
 	e.clock.Advance(time.Minute)
+	e.drain()
+	if got := e.fake.withLabel("warroom-inc-1"); len(got) != 0 {
+		t.Fatalf("created again within the reconcile window")
+	}
+	e.clock.Advance(jira.DefaultReconcileWindow)
 	e.drain()
 	e.checkOneIssue(inc.Number)
 }
@@ -174,7 +181,7 @@ func TestRestartResumesPendingSync(t *testing.T) {
 	e.drain() // the create fails: the sync job waits for its retry
 	must[*bot.Incident](t)(e.svc.PostUpdate(e.ctx, inc.Number, "bob", "Traffic drained to the other region", bot.StatusMonitoring))
 	e.restart()
-	e.clock.Advance(time.Minute)
+	e.clock.Advance(jira.DefaultReconcileWindow)
 	e.drain()
 	is := e.checkOneIssue(inc.Number)
 	if len(is.Comments) != 1 || !strings.Contains(is.Comments[0], "Traffic drained") {

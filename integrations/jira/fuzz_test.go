@@ -36,6 +36,10 @@ func (stubService) MirrorNote(context.Context, bot.Cause, int64, string, string,
 	return nil, bot.Errorf(bot.CodeNotFound, "no")
 }
 func (stubService) RequestTicketSync(context.Context, int64, string) error { return nil }
+func (stubService) SaveMessage(context.Context, *bot.PostedMessage) error  { return nil }
+func (stubService) MessageByRef(context.Context, string, string) (*bot.PostedMessage, error) {
+	return nil, bot.ErrNotFound
+}
 
 // FuzzWebhook feeds signed bodies to POST /webhooks/jira: it answers, never
 // panics, and never answers 5xx.

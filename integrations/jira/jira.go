@@ -30,6 +30,9 @@ type Service interface {
 	CompleteAction(ctx context.Context, cause bot.Cause, number int64, actor string, seq int) (*bot.ActionItem, error)
 	MirrorNote(ctx context.Context, cause bot.Cause, number int64, actor, text string, data map[string]string) (*bot.Incident, error)
 	RequestTicketSync(ctx context.Context, number int64, target string) error
+	// The adapters' records: where a create about to be sent is noted.
+	SaveMessage(ctx context.Context, m *bot.PostedMessage) error
+	MessageByRef(ctx context.Context, platform, ref string) (*bot.PostedMessage, error)
 }
 
 // Jira keeps incidents' Jira issues in step.

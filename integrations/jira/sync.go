@@ -97,26 +97,23 @@ func (j *Jira) incident(ctx context.Context, number int64) (*bot.Incident, error
 }
 
 // ensure returns the key of the incident's issue: the linked one, else one
-// found by its label (adopted), else a new one. created reports whether
+// found by its label (adopted), else a new one (createOnce: never two). created reports whether
 // this call created it with the current state (no update needed). Every
 // path records the link on the incident.
 func (j *Jira) ensure(ctx context.Context, inc *bot.Incident) (key string, created bool, err error) {
 	if l, ok := inc.Links[System]; ok && l.ID != "" {
 		return l.ID, false, nil
 	}
-	found, err := j.find(ctx, label(inc.Number))
-	if err != nil {
-		return "", false, j.outcome("search jira for "+inc.Key(), err)
-	}
-	if found != "" {
-		j.log.Info("adopted existing jira issue", "incident", inc.Key(), "issue", found)
-		return found, false, j.link(ctx, inc.Number, found)
-	}
-	key, err = j.create(ctx, inc)
+	key, created, err = j.createOnce(ctx, inc.Number, label(inc.Number), func(ctx context.Context) (string, error) {
+		return j.create(ctx, inc)
+	})
 	if err != nil {
 		return "", false, err
 	}
-	return key, true, j.link(ctx, inc.Number, key)
+	if !created {
+		j.log.Info("adopted existing jira issue", "incident", inc.Key(), "issue", key)
+	}
+	return key, created, j.link(ctx, inc.Number, key)
 }
 
 // find looks an issue up by label in the project: the oldest if several.
@@ -136,7 +133,8 @@ func (j *Jira) find(ctx context.Context, lbl string) (string, error) {
 
 // create creates the incident's issue. A failure whose outcome is unknown
 // (a 5xx, a timeout, a cut connection) is retried after lookupWait: the next
-// attempt searches first, so the issue is adopted if it was created.
+// attempt reconciles first (createOnce), so the issue is adopted if it was
+// created.
 func (j *Jira) create(ctx context.Context, inc *bot.Incident) (string, error) {
 	f := &jira.IssueFields{
 		Project:     jira.Project{Key: j.cfg.Project},

@@ -4,9 +4,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/integrations/jira"
 )
 
 func TestLifecycleFollowsIncident(t *testing.T) {
@@ -125,7 +125,7 @@ func TestTicketWhileJiraIsDownIsQueued(t *testing.T) {
 	if bot.ErrorCode(err) != bot.CodeUnavailable || !strings.Contains(bot.ErrorMessage(err), "keeps trying") {
 		t.Fatalf("Ticket = %v, want an unavailable error saying it keeps trying", err)
 	}
-	e.clock.Advance(time.Minute)
+	e.clock.Advance(jira.DefaultReconcileWindow) // a 503's outcome is unknown: reconciled first
 	e.drain()
 	e.checkOneIssue(inc.Number)
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/warroom/warroom/integrations/internal/faulttest"
 )
 
 // fakePD is a PagerDuty stand-in following the public API docs: Events API
@@ -30,18 +32,21 @@ type fakePD struct {
 	users     []map[string]any
 	oncallReq int
 	lastQuery string
+	// faults injects hangs, resets, 500s and work-then-fail answers.
+	faults *faulttest.Injector
 }
 
 func newFakePD(t *testing.T) *fakePD {
-	f := &fakePD{token: "rest-token"}
+	f := &fakePD{token: "rest-token", faults: faulttest.New()}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v2/enqueue", f.enqueue)
 	mux.HandleFunc("GET /oncalls", f.rest(f.listOnCalls))
 	mux.HandleFunc("GET /users", f.rest(f.listUsers))
 	mux.HandleFunc("POST /incidents", f.rest(f.createIncident))
 	mux.HandleFunc("PUT /incidents", f.rest(f.manageIncidents))
-	f.srv = httptest.NewServer(mux)
+	f.srv = httptest.NewServer(f.faults.Wrap(mux))
 	t.Cleanup(f.srv.Close)
+	t.Cleanup(f.faults.Release) // first: no held call keeps Close waiting
 	return f
 }
 
@@ -191,4 +196,26 @@ func (f *fakePD) eventActions() []string {
 		out = append(out, fmt.Sprintf("%s %s", e["event_action"], e["dedup_key"]))
 	}
 	return out
+}
+
+// byDedupKey is what PagerDuty holds after the accepted events: one
+// incident per dedup key while it is open (a trigger on an open key is
+// deduplicated into it), by dedup key.
+func (f *fakePD) byDedupKey() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	open, count := map[string]bool{}, map[string]int{}
+	for _, ev := range f.events {
+		key, _ := ev["dedup_key"].(string)
+		switch ev["event_action"] {
+		case "trigger":
+			if !open[key] {
+				open[key] = true
+				count[key]++
+			}
+		case "resolve":
+			open[key] = false
+		}
+	}
+	return count
 }

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/warroom/warroom/integrations/internal/faulttest"
 )
 
 // fakeSN is a ServiceNow Table API fake that follows the public docs:
@@ -38,13 +40,16 @@ type fakeSN struct {
 	fault     func(w http.ResponseWriter, r *http.Request) bool
 	cutCreate int
 	noClose   bool // the instance refuses state 7 through the API
+	// faults injects hangs, resets, 500s and work-then-fail answers.
+	faults *faulttest.Injector
 }
 
 func newFakeSN(t testing.TB) *fakeSN {
 	f := &fakeSN{t: t, user: "warroom", password: "pw", journal: map[string][]string{}, tokens: map[string]bool{},
-		clientID: "cid", clientSecret: "csecret"}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+		clientID: "cid", clientSecret: "csecret", faults: faulttest.New()}
+	f.srv = httptest.NewServer(f.faults.Wrap(http.HandlerFunc(f.serve)))
 	t.Cleanup(f.srv.Close)
+	t.Cleanup(f.faults.Release) // first: no held call keeps Close waiting
 	return f
 }
 

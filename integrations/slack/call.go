@@ -115,6 +115,9 @@ type record struct {
 	Text   string   `json:"text,omitempty"`
 	Users  []string `json:"users,omitempty"`
 	Names  []string `json:"names,omitempty"` // channel names asked for (channelRef)
+	// Posting marks a message being posted without an answer yet: a later
+	// attempt looks for it in Slack before posting (reconcile.go).
+	Posting bool `json:"posting,omitempty"`
 }
 
 // load returns the message stored under ref and its record; nil when none.

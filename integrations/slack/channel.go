@@ -31,9 +31,10 @@ const maxListPages = 50
 // been cancelled), before anything else is done with it. A retry that finds
 // an id adopts that channel. A retry whose earlier create got no answer
 // (warroom died, or the answer was lost, after Slack created the channel)
-// meets name_taken on a name it recorded asking for: it then looks the name
-// up and adopts the channel when the bot created it after asking; only
-// otherwise does it go on to the next name.
+// meets name_taken: it then looks the name up and adopts the channel when
+// it is ours (see ours: the bot created it after asking for the name, or
+// for this incident, as its topic says); only otherwise does it go on to
+// the next name.
 func (s *Slack) ensureChannel(ctx context.Context, inc *bot.Incident) (*bot.Incident, string, error) {
 	if ch := inc.Channels[Platform]; ch != "" {
 		return inc, ch, nil
@@ -69,10 +70,7 @@ func (s *Slack) ensureChannel(ctx context.Context, inc *bot.Incident) (*bot.Inci
 			return err
 		})
 		if slackCode(err) == "name_taken" {
-			if !slices.Contains(asked, name) {
-				continue
-			}
-			id, err := s.findCreated(ctx, name, pm.CreatedAt)
+			id, err := s.findCreated(ctx, name, s.ours(inc, slices.Contains(asked, name), pm.CreatedAt))
 			if err != nil {
 				return nil, "", err
 			}
@@ -106,12 +104,48 @@ func (s *Slack) linkChannel(ctx context.Context, inc *bot.Incident, id string) (
 	return linked, id, nil
 }
 
-// findCreated returns the id of the unarchived channel named name that the
-// bot created at or after since (less a minute for clock skew), or "" when
-// there is none (someone else took the name). Listing needs the
-// channels:read and groups:read scopes; without them it returns "" and
-// the incident gets the next free name, as before.
-func (s *Slack) findCreated(ctx context.Context, name string, since time.Time) (string, error) {
+// ours says whether a channel that holds a name the incident wanted is the
+// incident's own: created by the bot, after an earlier attempt asked for
+// the name (asked; since is when it was recorded), or, whoever asked,
+// since the incident was declared and with a topic or purpose naming it
+// (a channel warroom made for it and got as far as describing).
+func (s *Slack) ours(inc *bot.Incident, asked bool, since time.Time) func(c slack.Channel) bool {
+	key := inc.Key()
+	return func(c slack.Channel) bool {
+		me := s.botUserID()
+		if me == "" || c.Creator != me {
+			return false
+		}
+		created := c.Created.Time()
+		if asked && !created.Before(since.Add(-time.Minute)) {
+			return true
+		}
+		return !created.Before(inc.DeclaredAt.Add(-time.Minute)) &&
+			(namesIncident(c.Topic.Value, key) || namesIncident(c.Purpose.Value, key))
+	}
+}
+
+// namesIncident reports whether text names the incident key as a word
+// ("INC-4" is not named by "INC-42").
+func namesIncident(text, key string) bool {
+	for rest := text; ; {
+		i := strings.Index(rest, key)
+		if i < 0 {
+			return false
+		}
+		end := i + len(key)
+		if end == len(rest) || rest[end] < '0' || rest[end] > '9' {
+			return true
+		}
+		rest = rest[end:]
+	}
+}
+
+// findCreated returns the id of the unarchived channel named name that is
+// ours, or "" when there is none (someone else took the name). Listing
+// needs the channels:read and groups:read scopes; without them it returns
+// "" and the incident gets the next free name, as before.
+func (s *Slack) findCreated(ctx context.Context, name string, ours func(slack.Channel) bool) (string, error) {
 	cursor := ""
 	for page := 0; page < maxListPages; page++ {
 		var chans []slack.Channel
@@ -132,8 +166,7 @@ func (s *Slack) findCreated(ctx context.Context, name string, since time.Time) (
 			return "", err
 		}
 		for _, c := range chans {
-			if c.Name == name && c.Creator == s.botUserID() && s.botUserID() != "" &&
-				!c.Created.Time().Before(since.Add(-time.Minute)) {
+			if c.Name == name && ours(c) {
 				return c.ID, nil
 			}
 		}
@@ -270,7 +303,7 @@ func (s *Slack) postSummary(ctx context.Context, inc *bot.Incident, ch string) e
 		return nil
 	}
 	ref := summaryRef(inc)
-	if pm, _, err := s.load(ctx, ref); err != nil || pm != nil {
+	if pm, _, err := s.load(ctx, ref); err != nil || pm != nil && pm.ExternalID != "" {
 		return err
 	}
 	entries, err := s.svc.Timeline(ctx, inc.Number)

@@ -78,7 +78,9 @@ func TestOpenIsIdempotentAcrossCrashes(t *testing.T) {
 		{name: "first invite fails", invite: true, want: "inc-1-cache-stampede", creates: 1},
 		{name: "cancelled after create", mode: "cancel", want: "inc-1-cache-stampede", creates: 1},
 		{name: "answer lost", mode: "lose", want: "inc-1-cache-stampede", creates: 2, lists: 1},
-		{name: "answer lost, name taken by a stranger", mode: "lose", foreign: true, want: "inc-1-cache-stampede-2", creates: 4, lists: 2},
+		// Every name_taken is looked up (the first attempt's too: a channel
+		// the bot made for this incident is adopted whoever asked for it).
+		{name: "answer lost, name taken by a stranger", mode: "lose", foreign: true, want: "inc-1-cache-stampede-2", creates: 4, lists: 3},
 		// Without channels:read the lost channel cannot be found: the
 		// incident gets the next name (and the orphan is logged).
 		{name: "answer lost, no listing scope", mode: "lose", failure: "missing_scope", want: "inc-1-cache-stampede-2", extra: 1, creates: 3, lists: 1},
@@ -167,5 +169,39 @@ func TestOpenIsIdempotentAcrossCrashes(t *testing.T) {
 				t.Errorf("a later open created again")
 			}
 		})
+	}
+}
+
+// A channel the bot made for this incident (its topic names it) is adopted
+// on name_taken even when no record says the name was asked for (the
+// record was lost: a restored database, an older version).
+func TestNameTakenByOurChannelForThisIncidentIsAdopted(t *testing.T) {
+	ct := &crashTransport{}
+	s := newStack(t, options{client: &http.Client{Transport: ct, Timeout: 10 * time.Second}})
+	ctx := context.Background()
+	if _, err := s.svc.Declare(ctx, bot.DeclareInput{Title: "Cache stampede", Actor: "U0ALICE"}); err != nil {
+		t.Fatal(err)
+	}
+	jctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ct.arm("lose", cancel)
+	if err := s.app.Handlers()["slack.open"](jctx, bot.Job{ID: 9999, Kind: "slack.open", Incident: 1}); err == nil {
+		t.Fatal("the first attempt succeeded; want it killed after conversations.create")
+	}
+	first, ok := s.fake.ChannelByName("inc-1-cache-stampede")
+	if !ok {
+		t.Fatal("no channel created")
+	}
+	s.fake.SetTopic(first.ID, "SEV2 INC-1 | triggered | commander none")
+	// Forget the names asked for.
+	if err := s.svc.SaveMessage(ctx, &bot.PostedMessage{Platform: "slack", Ref: "channel:INC-1", Incident: 1, Body: []byte(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	s.drain()
+	if ch := s.channel(1); ch.ID != first.ID {
+		t.Fatalf("linked %s (%s), want the bot's channel %s", ch.ID, ch.Name, first.ID)
+	}
+	if n := len(s.fake.Channels()); n != 2 { // the announcement channel and the incident's
+		t.Fatalf("%d channels, want 2", n)
 	}
 }

@@ -177,7 +177,12 @@ func (s *Slack) put(ctx context.Context, channel, ref string, incident int64, m 
 	if err != nil {
 		return err
 	}
-	if pm != nil && o.edit && rec.Hash != r.hash {
+	if pm != nil && pm.ExternalID == "" {
+		if pm, rec, err = s.reconcilePost(ctx, pm, rec, channel, o.thread); err != nil {
+			return err
+		}
+	}
+	if pm != nil && pm.ExternalID != "" && o.edit && rec.Hash != r.hash {
 		err := s.call(ctx, pm.Channel, callWrite, "chat.update "+ref, func(ctx context.Context) error {
 			_, _, _, err := s.api.UpdateMessageContext(ctx, pm.Channel, pm.ExternalID, r.msgOptions()...)
 			return err
@@ -195,22 +200,36 @@ func (s *Slack) put(ctx context.Context, channel, ref string, incident int64, m 
 			}
 		}
 	}
-	if pm == nil {
-		opts := r.msgOptions()
+	if pm == nil || pm.ExternalID == "" {
+		opts := append(r.msgOptions(), refMetadata(ref))
 		if o.thread != "" {
 			opts = append(opts, slack.MsgOptionTS(o.thread))
 		}
+		if pm == nil {
+			pm = &bot.PostedMessage{Channel: channel, Ref: ref, Incident: incident}
+		}
 		var postedCh, ts string
 		err := s.call(ctx, channel, callWrite, "chat.postMessage "+ref, func(ctx context.Context) error {
+			rec.Posting = true // recorded before the call: its outcome may never be known
+			if err := s.save(ctx, pm, rec); err != nil {
+				return err
+			}
 			var err error
 			postedCh, ts, err = s.api.PostMessageContext(ctx, channel, opts...)
 			return err
 		})
 		if err != nil {
+			if rec.Posting && notPosted(err) {
+				rec.Posting = false
+				_ = s.save(ctx, pm, rec) // best effort: a stale mark only costs a history read
+			}
 			return err
 		}
-		pm, rec = &bot.PostedMessage{Channel: postedCh, Ref: ref, ExternalID: ts, Incident: incident}, record{Hash: r.hash}
-		if err := s.save(ctx, pm, rec); err != nil {
+		pm.Channel, pm.ExternalID, rec = postedCh, ts, record{Hash: r.hash}
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout)
+		err = s.save(sctx, pm, rec) // recorded whatever happens to this job now: the message exists
+		cancel()
+		if err != nil {
 			return err
 		}
 		s.learnAnnounce(channel, postedCh)

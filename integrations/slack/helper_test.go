@@ -19,7 +19,6 @@ import (
 	"github.com/warroom/warroom/integrations/slack"
 	"github.com/warroom/warroom/integrations/slack/slacktest"
 	"github.com/warroom/warroom/internal/testkit"
-	"github.com/warroom/warroom/storage/sqlite"
 )
 
 const (
@@ -32,7 +31,7 @@ const (
 // Slack Web API.
 type stack struct {
 	t       testing.TB
-	store   *sqlite.Store
+	store   bot.Store
 	svc     *bot.Service
 	app     *slack.Slack
 	worker  *outbox.Worker
@@ -51,6 +50,7 @@ type options struct {
 	pager    commands.Pager
 	budget   time.Duration // slack.Config.ReplyBudget
 	client   *http.Client  // slack.Config.HTTPClient; nil: the default
+	authHold time.Duration // slack.Config.AuthHold; 0: the default
 }
 
 func newStack(t testing.TB, o options) *stack {
@@ -90,7 +90,7 @@ func newStack(t testing.TB, o options) *stack {
 		BotToken: slacktest.Token, SigningSecret: secret, PreviousSigningSecret: oldSecret,
 		APIURL: fake.APIURL(), Announce: announce, Responders: []string{"U0RESP"}, UserGroups: []string{"S0ONCALL"},
 		ChannelInterval: interval, Poke: w.Poke, PostmortemDrafts: o.drafts, ReplyBudget: o.budget,
-		HTTPClient: o.client,
+		HTTPClient: o.client, AuthHold: o.authHold,
 	}, svc, router, log)
 	if err != nil {
 		t.Fatal(err)

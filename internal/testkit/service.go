@@ -84,6 +84,22 @@ func NewService(t testing.TB, opts ...Option) *Env {
 	return &Env{Svc: svc, Store: store, Path: s.path, Clock: s.clock, Log: s.log}
 }
 
+// ServiceOn builds the Service on a store the test opened itself (a
+// PostgreSQL one, say), with the same options as NewService; WithPath has
+// no effect.
+func ServiceOn(t testing.TB, store bot.Store, opts ...Option) *bot.Service {
+	t.Helper()
+	s := setup{log: slog.New(slog.DiscardHandler)}
+	for _, o := range opts {
+		o(&s)
+	}
+	svc, err := bot.NewService(s.cfg, store, s.log)
+	if err != nil {
+		t.Fatalf("new service: %v", err)
+	}
+	return svc
+}
+
 // OpenStore opens (creating and migrating) the SQLite database at path,
 // closed when the test ends; a nil log discards. A path of "" is a new
 // file in t.TempDir().

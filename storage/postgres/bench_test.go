@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"github.com/warroom/warroom/internal/testkit"
 	"testing"
 
 	"github.com/warroom/warroom/bot"
@@ -11,7 +12,7 @@ import (
 // on PostgreSQL: three transactions per incident.
 func BenchmarkCommandPath(b *testing.B) {
 	ctx := context.Background()
-	s := open(b, schemaDSN(b))
+	s := open(b, testkit.PostgresSchema(b))
 	svc, err := bot.NewService(bot.Config{Targets: []string{"console"}}, s, nil)
 	if err != nil {
 		b.Fatal(err)
@@ -37,7 +38,7 @@ func BenchmarkCommandPath(b *testing.B) {
 // on its own incidents.
 func BenchmarkCommandPathParallel(b *testing.B) {
 	ctx := context.Background()
-	s := open(b, schemaDSN(b))
+	s := open(b, testkit.PostgresSchema(b))
 	svc, err := bot.NewService(bot.Config{Targets: []string{"console"}}, s, nil)
 	if err != nil {
 		b.Fatal(err)

@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"github.com/warroom/warroom/internal/testkit"
 	"testing"
 
 	"github.com/warroom/warroom/bot"
@@ -8,9 +9,9 @@ import (
 )
 
 func TestInsights(t *testing.T) {
-	testDSN(t)
+	testkit.PostgresDSN(t)
 	storetest.RunInsights(t, func(t *testing.T) (bot.Store, bot.Store) {
-		dsn := schemaDSN(t)
+		dsn := testkit.PostgresSchema(t)
 		return open(t, dsn), open(t, dsn)
 	})
 }

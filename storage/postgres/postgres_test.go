@@ -3,12 +3,10 @@ package postgres_test
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
+	"github.com/warroom/warroom/internal/testkit"
 	"strings"
 	"testing"
 
@@ -18,56 +16,6 @@ import (
 	"github.com/warroom/warroom/storage/postgres"
 	"github.com/warroom/warroom/storage/storetest"
 )
-
-// testDSN returns the test database's DSN, or skips.
-func testDSN(t testing.TB) string {
-	t.Helper()
-	dsn := os.Getenv("WARROOM_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("WARROOM_TEST_POSTGRES is not set; set it to a PostgreSQL DSN " +
-			"(e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the PostgreSQL store tests")
-	}
-	return dsn
-}
-
-// schemaDSN creates an empty schema of its own for t, dropped when t ends,
-// and returns a DSN whose search_path is that schema.
-func schemaDSN(t testing.TB) string {
-	t.Helper()
-	dsn := testDSN(t)
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "warroom_test_" + hex.EncodeToString(b)
-	ctx := context.Background()
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	return withSearchPath(t, dsn, schema)
-}
-
-func withSearchPath(t testing.TB, dsn, schema string) string {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			t.Fatalf("parse WARROOM_TEST_POSTGRES: %v", err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-	return dsn + " search_path=" + schema
-}
 
 func open(t testing.TB, dsn string) *postgres.Store {
 	t.Helper()
@@ -84,15 +32,15 @@ func open(t testing.TB, dsn string) *postgres.Store {
 }
 
 func TestStore(t *testing.T) {
-	testDSN(t)
+	testkit.PostgresDSN(t)
 	storetest.Run(t, func(t *testing.T) bot.Store {
-		return open(t, schemaDSN(t))
+		return open(t, testkit.PostgresSchema(t))
 	})
 }
 
 func TestReopenIsIdempotent(t *testing.T) {
 	ctx := context.Background()
-	dsn := schemaDSN(t)
+	dsn := testkit.PostgresSchema(t)
 	for i := range 3 {
 		s, err := postgres.Open(ctx, postgres.Config{DSN: dsn}, nil)
 		if err != nil {
@@ -112,7 +60,7 @@ func TestReopenIsIdempotent(t *testing.T) {
 }
 
 func TestConcurrentOpensMigrateOnce(t *testing.T) {
-	dsn := schemaDSN(t)
+	dsn := testkit.PostgresSchema(t)
 	errs := make(chan error, 4)
 	for range 4 {
 		go func() {
@@ -132,7 +80,7 @@ func TestConcurrentOpensMigrateOnce(t *testing.T) {
 
 func TestNewerSchemaRefused(t *testing.T) {
 	ctx := context.Background()
-	dsn := schemaDSN(t)
+	dsn := testkit.PostgresSchema(t)
 	s := open(t, dsn)
 	if _, err := s.DB().ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)`); err != nil {
 		t.Fatal(err)
@@ -149,8 +97,8 @@ func TestNewerSchemaRefused(t *testing.T) {
 
 func TestTryLead(t *testing.T) {
 	ctx := context.Background()
-	a := open(t, schemaDSN(t))
-	b := open(t, schemaDSN(t))
+	a := open(t, testkit.PostgresSchema(t))
+	b := open(t, testkit.PostgresSchema(t))
 	b2 := make([]byte, 6)
 	_, _ = rand.Read(b2)
 	name := "scheduler-" + hex.EncodeToString(b2) // advisory locks are database-wide

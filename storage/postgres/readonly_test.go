@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"github.com/warroom/warroom/internal/testkit"
 	"testing"
 
 	"github.com/warroom/warroom/bot"
@@ -10,7 +11,7 @@ import (
 
 func TestReadOnly(t *testing.T) {
 	ctx := context.Background()
-	dsn := schemaDSN(t)
+	dsn := testkit.PostgresSchema(t)
 	open(t, dsn) // migrates
 	ro, err := postgres.Open(ctx, postgres.Config{DSN: dsn, ReadOnly: true}, nil)
 	if err != nil {

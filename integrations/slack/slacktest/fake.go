@@ -18,6 +18,7 @@ import (
 	"mime"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -49,6 +50,9 @@ type Message struct {
 	UnfurlLinks, UnfurlMedia                 string // as sent: "false", "true" or ""
 	Pinned                                   bool
 	Edits                                    int
+	// Metadata is the message metadata it was posted with (event_type and
+	// event_payload), as sent; nil without.
+	Metadata json.RawMessage
 }
 
 // Call is one request the fake answered.
@@ -93,6 +97,8 @@ type Server struct {
 
 	sock  socket
 	files []*File
+
+	faults faultState // faults.go
 }
 
 // New starts a fake; Close it when done.
@@ -101,6 +107,7 @@ func New() *Server {
 		token: Token, channels: map[string]*Channel{}, groups: map[string][]string{},
 		failures: map[string][]*Failure{}, lastWrite: map[string]time.Time{},
 	}
+	s.faults.init()
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -115,7 +122,10 @@ func (s *Server) APIURL() string { return s.srv.URL + "/api/" }
 func (s *Server) ResponseURL(id string) string { return s.srv.URL + "/response/" + id }
 
 // Close stops the fake.
-func (s *Server) Close() { s.srv.Close() }
+func (s *Server) Close() {
+	s.Release() // no held call keeps Close waiting
+	s.srv.Close()
+}
 
 // EnforcePace makes the fake answer 429 to a second chat write in a channel
 // within d, as Slack's posting limit does.
@@ -155,6 +165,24 @@ func (s *Server) AddChannel(id, name string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.channels[id] = &Channel{ID: id, Name: name}
+}
+
+// Join makes the bot a member of a channel.
+func (s *Server) Join(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.channels[id]; ok && !slices.Contains(c.Members, BotUserID) {
+		c.Members = append(c.Members, BotUserID)
+	}
+}
+
+// SetTopic sets a channel's topic, as a person could.
+func (s *Server) SetTopic(id, topic string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.channels[id]; ok {
+		c.Topic = topic
+	}
 }
 
 // AddUserGroup defines a user group and its members.
@@ -291,6 +319,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, method, params, http.StatusOK, map[string]any{"ok": false, "error": "invalid_form_data"})
 		return
 	}
+	if s.serveFault(w, r, method, params, token) {
+		return
+	}
+	s.serveMethod(w, method, params, token)
+}
+
+// serveMethod answers one Web API call as Slack would.
+func (s *Server) serveMethod(w http.ResponseWriter, method string, params map[string]string, token string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if token != s.token {

@@ -22,6 +22,7 @@ var methods = map[string]method{
 	"conversations.info":           conversationsInfo,
 	"conversations.list":           conversationsList,
 	"conversations.history":        conversationsHistory,
+	"conversations.replies":        conversationsReplies,
 	"chat.postMessage":             chatPostMessage,
 	"chat.update":                  chatUpdate,
 	"chat.postEphemeral":           chatPostEphemeral,
@@ -202,6 +203,56 @@ func (m *Message) json() map[string]any {
 	return out
 }
 
+// jsonWith renders m as conversations.history and .replies do: with its
+// metadata only when include_all_metadata is asked for.
+func (m *Message) jsonWith(p map[string]string) map[string]any {
+	out := m.json()
+	if len(m.Metadata) > 0 && (p["include_all_metadata"] == "1" || p["include_all_metadata"] == "true") {
+		out["metadata"] = m.Metadata
+	}
+	return out
+}
+
+// inRange applies latest, oldest and inclusive to a message ts.
+func inRange(ts string, p map[string]string) bool {
+	incl := p["inclusive"] == "1" || p["inclusive"] == "true"
+	if l := p["latest"]; l != "" && (ts > l || ts == l && !incl) {
+		return false
+	}
+	if o := p["oldest"]; o != "" && (ts < o || ts == o && !incl) {
+		return false
+	}
+	return true
+}
+
+// conversationsReplies answers a thread, parent first, honouring oldest,
+// latest, inclusive and limit.
+func conversationsReplies(s *Server, p map[string]string) map[string]any {
+	c, found := s.channels[s.resolve(p["channel"])]
+	if !found {
+		return errBody("channel_not_found")
+	}
+	if !slices.Contains(c.Members, BotUserID) {
+		return errBody("not_in_channel")
+	}
+	root := s.message(c.ID, p["ts"])
+	if root == nil {
+		return errBody("thread_not_found")
+	}
+	limit := 1000
+	fmt.Sscan(p["limit"], &limit)
+	out := []map[string]any{root.jsonWith(p)}
+	for _, m := range s.messages {
+		if len(out) >= limit {
+			break
+		}
+		if m.Channel == c.ID && m.ThreadTS == root.TS && m.TS != root.TS && inRange(m.TS, p) {
+			out = append(out, m.jsonWith(p))
+		}
+	}
+	return ok(map[string]any{"messages": out, "has_more": false})
+}
+
 // conversationsHistory answers newest first, as Slack does, honouring
 // latest, inclusive and limit.
 func conversationsHistory(s *Server, p map[string]string) map[string]any {
@@ -220,10 +271,10 @@ func conversationsHistory(s *Server, p map[string]string) map[string]any {
 		if m.Channel != c.ID || m.ThreadTS != "" {
 			continue
 		}
-		if l := p["latest"]; l != "" && (m.TS > l || (m.TS == l && p["inclusive"] != "1" && p["inclusive"] != "true")) {
+		if !inRange(m.TS, p) {
 			continue
 		}
-		out = append(out, m.json())
+		out = append(out, m.jsonWith(p))
 	}
 	return ok(map[string]any{"messages": out, "has_more": false})
 }
@@ -264,6 +315,15 @@ func chatPostMessage(s *Server, p map[string]string) map[string]any {
 		UnfurlLinks: p["unfurl_links"], UnfurlMedia: p["unfurl_media"]}
 	if p["blocks"] != "" {
 		m.Blocks = json.RawMessage(p["blocks"])
+	}
+	if md := p["metadata"]; md != "" {
+		var v struct {
+			EventType string `json:"event_type"`
+		}
+		if json.Unmarshal([]byte(md), &v) != nil || v.EventType == "" {
+			return errBody("invalid_metadata_format")
+		}
+		m.Metadata = json.RawMessage(md)
 	}
 	s.messages = append(s.messages, m)
 	return ok(map[string]any{"channel": c.ID, "ts": m.TS, "message": m.json()})
