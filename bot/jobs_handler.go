@@ -8,11 +8,13 @@ import (
 
 // The handler contract: an integration delivers the jobs of its target
 // (jobs.go) with one Handler per JobKind, which the application registers
-// with the outbox worker. A wait is not a failure: RetryAfter asks for a
-// later attempt, Permanent for none.
+// with the outbox worker. A wait is not a failure: Wait says the job was
+// held back and runs later, RetryAfter asks for a later attempt after a
+// failure, Permanent for none.
 
 // Handler delivers one job. It returns nil when done, Permanent(err) when no
-// retry can help, RetryAfter(err, d) to honour the other side's hint, or any
+// retry can help, Wait(err, d) when it was held back without failing,
+// RetryAfter(err, d) to honour the other side's hint after a failure, or any
 // other error to retry with backoff.
 type Handler func(ctx context.Context, job Job) error
 
@@ -54,11 +56,41 @@ func IsPermanent(err error) bool {
 	return errors.As(err, &p)
 }
 
-// RetryAfterHint returns the hint of a RetryAfter error.
+// RetryAfterHint returns the hint of a RetryAfter error, or the wait of a
+// Wait error (a wait is retried no sooner than its hint either way).
 func RetryAfterHint(err error) (time.Duration, bool) {
 	var r *retryAfterError
 	if errors.As(err, &r) {
 		return r.after, true
+	}
+	return WaitHint(err)
+}
+
+// waitError asks for a later attempt because the job had to wait (pacing, a
+// rate limit's pause, a held integration), not because it failed.
+type waitError struct {
+	err   error
+	after time.Duration
+}
+
+func (e *waitError) Error() string { return e.err.Error() }
+func (e *waitError) Unwrap() error { return e.err }
+
+// Wait marks err as a wait of d: the job did not fail, it was held back
+// (a pacing slot, a 429's pause, a held integration) and runs again no
+// sooner than d. A wait never counts toward dead-lettering.
+func Wait(err error, d time.Duration) error {
+	if err == nil {
+		return nil
+	}
+	return &waitError{err: err, after: d}
+}
+
+// WaitHint returns the wait of a Wait error.
+func WaitHint(err error) (time.Duration, bool) {
+	var w *waitError
+	if errors.As(err, &w) {
+		return w.after, true
 	}
 	return 0, false
 }

@@ -59,6 +59,11 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"OutboxRelease", testOutboxRelease},
 		{"OutboxStatsAndDead", testOutboxStatsAndDead},
 		{"OutboxConcurrentWorkers", testOutboxConcurrentWorkers},
+		{"BudgetPause", testBudgetPause},
+		{"BudgetPacing", testBudgetPacing},
+		{"BudgetSlotsShared", testBudgetSlotsShared},
+		{"BudgetHold", testBudgetHold},
+		{"BudgetOneProbe", testBudgetOneProbe},
 		{"Ping", testPing},
 	}
 	for _, tc := range tests {
