@@ -149,7 +149,7 @@ func (a *App) build() error {
 	for kind, h := range con.Handlers() {
 		a.worker.Handle(kind, h)
 	}
-	if a.slack, err = newSlack(cfg, svc, router, a.worker, routerCfg.Postmortem, log); err != nil {
+	if a.slack, err = newSlack(cfg, svc, a.store, router, a.worker, routerCfg.Postmortem, log); err != nil {
 		return err
 	}
 	ins.targets(a.slack.handles())

@@ -25,6 +25,7 @@ type Guard struct {
 	now     func() time.Time
 	log     *slog.Logger
 	backoff bot.ProbeBackoff
+	advice  string // the first refusal's log line
 	// spread scatters the waits of jobs held back together, so that they
 	// wake one at a time rather than all at once.
 	spread func(time.Duration) time.Duration
@@ -44,6 +45,7 @@ func NewGuard(name string, b bot.Budgets, now func() time.Time, log *slog.Logger
 	}
 	return &Guard{
 		name: name, b: b, now: now, log: log, backoff: bot.DefaultProbeBackoff,
+		advice: name + " refused warroom's credentials: its delivery is held and probed with backoff until they work again",
 		spread: func(d time.Duration) time.Duration { return rand.N(d + 1) },
 	}
 }
@@ -53,6 +55,10 @@ func (g *Guard) Name() string { return g.name }
 
 // SetBackoff changes how the held integration is probed (tests).
 func (g *Guard) SetBackoff(b bot.ProbeBackoff) { g.backoff = b }
+
+// SetAdvice replaces the error logged at the first refusal: say what
+// was refused and what to fix.
+func (g *Guard) SetAdvice(msg string) { g.advice = msg }
 
 // Budgets are the budgets the guard keeps.
 func (g *Guard) Budgets() bot.Budgets { return g.b }
@@ -89,8 +95,7 @@ func (g *Guard) Refused(ctx context.Context, reason string, probe bool, cause er
 		return fmt.Errorf("%w (and holding %s: %v)", cause, g.name, err)
 	}
 	if first {
-		g.log.Error(g.name+" refused warroom's credentials: its delivery is held and probed with backoff until they work again",
-			"reason", reason, "err", cause, "first_probe_in", g.backoff.First)
+		g.log.Error(g.advice, "reason", reason, "err", cause, "first_probe_in", g.backoff.First)
 	}
 	return bot.Wait(fmt.Errorf("%s held: %w", g.name, cause), min(g.backoff.First, MaxHeldWait)+g.spread(time.Second))
 }
