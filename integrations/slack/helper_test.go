@@ -52,6 +52,12 @@ type options struct {
 	pager    commands.Pager
 	budget   time.Duration // slack.Config.ReplyBudget
 	client   *http.Client  // slack.Config.HTTPClient; nil: the default
+	burst    int           // slack.Config.ChannelBurst
+	probe    bot.ProbeBackoff
+	// attempts is the worker's MaxAttempts; 0: its default.
+	// wait: once the worker stops counting waits toward dead-lettering,
+	// the tests that raise it to ride out many waits need not.
+	attempts int
 }
 
 func newStack(t testing.TB, o options) *stack {
@@ -76,7 +82,7 @@ func newStack(t testing.TB, o options) *stack {
 	t.Cleanup(fake.Close)
 	fake.AddChannel(announceID, "incidents")
 	fake.AddUserGroup("S0ONCALL", "U0GROUP1", "U0GROUP2")
-	w := outbox.New(outbox.Config{Owner: "test", BaseDelay: 10 * time.Millisecond, Poll: 10 * time.Millisecond}, store, log)
+	w := outbox.New(outbox.Config{Owner: "test", BaseDelay: 10 * time.Millisecond, Poll: 10 * time.Millisecond, MaxAttempts: o.attempts}, store, log)
 	interval := o.interval
 	if interval == 0 {
 		interval = -1
@@ -97,7 +103,7 @@ func newStack(t testing.TB, o options) *stack {
 		BotToken: slacktest.Token, SigningSecret: secret, PreviousSigningSecret: oldSecret,
 		APIURL: fake.APIURL(), Announce: announce, Responders: []string{"U0RESP"}, UserGroups: []string{"S0ONCALL"},
 		ChannelInterval: interval, Poke: w.Poke, PostmortemDrafts: o.drafts, ReplyBudget: o.budget,
-		HTTPClient: o.client,
+		HTTPClient: o.client, ChannelBurst: o.burst, ProbeBackoff: o.probe, Budgets: store,
 	}, svc, router, log)
 	if err != nil {
 		t.Fatal(err)

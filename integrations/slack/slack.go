@@ -52,6 +52,9 @@ type Config struct {
 	// ChannelBurst is how many writes to a channel may go at once before
 	// the interval spaces them; default DefaultChannelBurst.
 	ChannelBurst int
+	// ProbeBackoff is how a held bot token is probed; default
+	// bot.DefaultProbeBackoff.
+	ProbeBackoff bot.ProbeBackoff
 	// Budgets are the pacing slots, 429 pauses and auth hold shared by
 	// every replica (the store); nil keeps them in this process.
 	Budgets bot.Budgets
@@ -133,6 +136,9 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger
 		log: log.With("integration", Platform), now: cfg.Now,
 	}
 	s.guard = budget.NewGuard(Platform, cfg.Budgets, cfg.Now, s.log)
+	if cfg.ProbeBackoff.First > 0 {
+		s.guard.SetBackoff(cfg.ProbeBackoff)
+	}
 	s.guard.SetAdvice("slack rejected the bot token: Slack delivery is held and jobs wait; it is probed with backoff " +
 		"and resumes by itself once the token works (fix SLACK_BOT_TOKEN: reinstall the app or reactivate it)")
 	for _, sec := range []string{cfg.SigningSecret, cfg.PreviousSigningSecret} {

@@ -79,7 +79,8 @@ func (g *Guard) Admit(ctx context.Context) (probe bool, err error) {
 		return false, err
 	}
 	if d > 0 {
-		return false, bot.Wait(&heldError{name: g.name}, min(d, MaxHeldWait)+g.spread(time.Second))
+		d = min(d, MaxHeldWait)
+		return false, bot.Wait(&heldError{name: g.name}, d+g.spread(min(d/4, time.Second)))
 	}
 	return probe, nil
 }
@@ -97,7 +98,8 @@ func (g *Guard) Refused(ctx context.Context, reason string, probe bool, cause er
 	if first {
 		g.log.Error(g.advice, "reason", reason, "err", cause, "first_probe_in", g.backoff.First)
 	}
-	return bot.Wait(fmt.Errorf("%s held: %w", g.name, cause), min(g.backoff.First, MaxHeldWait)+g.spread(time.Second))
+	d := min(g.backoff.First, MaxHeldWait)
+	return bot.Wait(fmt.Errorf("%s held: %w", g.name, cause), d+g.spread(min(d/4, time.Second)))
 }
 
 // Accepted reports a call whose credentials were accepted: a probe that
@@ -123,14 +125,15 @@ func (g *Guard) Held(ctx context.Context) ([]bot.IntegrationHold, error) {
 
 func (g *Guard) bucket(b string) string { return g.name + ":" + b }
 
-// Paused returns how long bucket stays paused, spread so that the jobs
-// waiting on it wake one at a time; 0 when it is not paused.
+// Paused returns how long bucket stays paused, spread (by up to a quarter,
+// at most a second) so that the jobs waiting on it wake one at a time; 0
+// when it is not paused.
 func (g *Guard) Paused(ctx context.Context, bucket string) (time.Duration, error) {
 	d, err := g.b.BucketPause(ctx, g.bucket(bucket), g.now())
 	if err != nil || d <= 0 {
 		return 0, err
 	}
-	return d + g.spread(time.Second), nil
+	return d + g.spread(min(d/4, time.Second)), nil
 }
 
 // Pause pauses bucket for d, as a 429's Retry-After asks, on every replica.
