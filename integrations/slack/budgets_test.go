@@ -135,4 +135,3 @@ func TestAuthBlipHeals(t *testing.T) {
 		t.Errorf("outbox = %+v, want everything delivered", stats)
 	}
 }
-
