@@ -121,7 +121,7 @@ func (a *App) build() error {
 	a.metrics = newMetrics(a.store, a.worker, time.Now, log)
 	routerCfg := commands.Config{Observe: a.metrics.observeCommand, Maintenance: svc.Maintenance()}
 	a.paging.capabilities(&routerCfg, cfg)
-	tk, err := newTickets(cfg, svc, a.worker, log) // Jira and ServiceNow (tickets.go)
+	tk, err := newTickets(cfg, svc, a.store, a.worker, log) // Jira and ServiceNow (tickets.go)
 	if err != nil {
 		return err
 	}

@@ -71,7 +71,7 @@ func (e *env) open() {
 		e.t.Fatalf("new service: %v", err)
 	}
 	cfg := e.cfg
-	cfg.Now, cfg.Log = e.clock.Now, log
+	cfg.Now, cfg.Log, cfg.Budgets = e.clock.Now, log, store
 	e.j, err = jira.New(cfg, e.svc)
 	if err != nil {
 		e.t.Fatalf("new jira: %v", err)

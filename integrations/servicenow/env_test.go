@@ -68,7 +68,7 @@ func (e *env) open() {
 		e.t.Fatalf("new service: %v", err)
 	}
 	cfg := e.cfg
-	cfg.Now, cfg.Log = e.clock.Now, log
+	cfg.Now, cfg.Log, cfg.Budgets = e.clock.Now, log, store
 	e.sn, err = servicenow.New(cfg, e.svc)
 	if err != nil {
 		e.t.Fatalf("new servicenow: %v", err)
