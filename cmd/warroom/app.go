@@ -110,7 +110,7 @@ func (a *App) build() error {
 		return fmt.Errorf("build service: %w", err)
 	}
 	a.svc = svc
-	if a.paging, err = newPaging(cfg, svc, a.worker, log); err != nil {
+	if a.paging, err = newPaging(cfg, svc, a.store, a.worker, log); err != nil {
 		return err
 	}
 	ins, err := newInsights(cfg, svc, a.store, a.worker, log) // digests and postmortems (insights.go)

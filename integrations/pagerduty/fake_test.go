@@ -30,6 +30,7 @@ type fakePD struct {
 	users     []map[string]any
 	oncallReq int
 	lastQuery string
+	limit     *eventsLimit // the Events API's rate limit, when enforced (limits_test.go)
 }
 
 func newFakePD(t *testing.T) *fakePD {
@@ -61,6 +62,9 @@ func (f *fakePD) enqueue(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.attempts++
+	if f.limit.over(w, r) {
+		return
+	}
 	if len(f.failures) > 0 {
 		st := f.failures[0]
 		f.failures = f.failures[1:]

@@ -45,6 +45,10 @@ type env struct {
 	fake   *fakePD
 	clock  *clock
 	worker *outbox.Worker
+	// attempts is the worker's MaxAttempts; 0: its default.
+	// wait: once the worker stops counting waits toward dead-lettering,
+	// the tests that raise it to ride out many waits need not.
+	attempts int
 
 	mu    sync.Mutex
 	posts []bot.PostPayload
@@ -82,7 +86,7 @@ func (e *env) open(mod ...func(*pagerduty.Config)) {
 		Services: map[string]string{"payments": paymentsKey}, UserService: "PSVC001",
 		Users:     map[string]string{"alice": "alice@example.com"},
 		Schedules: map[string]string{"primary": "PSCHED1"},
-		Now:       e.clock.Now,
+		Now:       e.clock.Now, Budgets: store,
 	}
 	for _, m := range mod {
 		m(&cfg)
@@ -91,7 +95,7 @@ func (e *env) open(mod ...func(*pagerduty.Config)) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.worker = outbox.New(outbox.Config{Now: e.clock.Now, Owner: "test", BaseDelay: time.Second,
+	e.worker = outbox.New(outbox.Config{Now: e.clock.Now, Owner: "test", BaseDelay: time.Second, MaxAttempts: e.attempts,
 		Jitter: func(d time.Duration) time.Duration { return d }}, store, nil)
 	for kind, h := range e.pd.Handlers() {
 		e.worker.Handle(kind, h)
