@@ -119,6 +119,7 @@ func (a *App) build() error {
 	}
 	a.sched = newScheduler(cfg, svc, ins.runner, log)
 	a.metrics = newMetrics(a.store, a.worker, time.Now, log)
+	a.metrics.reg.MustRegister(&heldCollector{store: a.store, names: integrationNames(cfg), log: log})
 	routerCfg := commands.Config{Observe: a.metrics.observeCommand, Maintenance: svc.Maintenance()}
 	a.paging.capabilities(&routerCfg, cfg)
 	tk, err := newTickets(cfg, svc, a.store, a.worker, log) // Jira and ServiceNow (tickets.go)
@@ -141,7 +142,7 @@ func (a *App) build() error {
 		announce = console.NoAnnounce
 	}
 	con, err := console.New(console.Config{
-		Token: cfg.APIToken.Reveal(), Public: cfg.Public(), Announce: announce, Poke: a.worker.Poke,
+		Token: cfg.APIToken.Reveal(), Public: cfg.Public(), Announce: announce, Poke: a.worker.Poke, Holds: a.store,
 	}, svc, router, log)
 	if err != nil {
 		return fmt.Errorf("build web console: %w", err)
