@@ -2,6 +2,7 @@ package slack_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -33,7 +34,7 @@ const (
 // Slack Web API.
 type stack struct {
 	t       testing.TB
-	store   *sqlite.Store
+	store   bot.Store
 	svc     *bot.Service
 	app     *slack.Slack
 	worker  *outbox.Worker
@@ -58,6 +59,11 @@ type options struct {
 	// wait: once the worker stops counting waits toward dead-lettering,
 	// the tests that raise it to ride out many waits need not.
 	attempts int
+	// store and fake, when set, are shared with other stacks (replicas);
+	// nil: a SQLite store and a fake of the stack's own.
+	store bot.Store
+	fake  *slacktest.Server
+	owner string // the worker's lease owner; "": "test"
 }
 
 func newStack(t testing.TB, o options) *stack {
@@ -65,11 +71,15 @@ func newStack(t testing.TB, o options) *stack {
 	ctx := context.Background()
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "warroom.db")}, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
+	store := o.store
+	if store == nil {
+		lite, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "warroom.db")}, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { lite.Close() })
+		store = lite
 	}
-	t.Cleanup(func() { store.Close() })
 	svc, err := bot.NewService(bot.Config{Targets: []string{slack.Platform}, PublicURL: "https://warroom.example.com"}, store, log)
 	if err != nil {
 		t.Fatal(err)
@@ -78,11 +88,14 @@ func newStack(t testing.TB, o options) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := slacktest.New()
-	t.Cleanup(fake.Close)
-	fake.AddChannel(announceID, "incidents")
-	fake.AddUserGroup("S0ONCALL", "U0GROUP1", "U0GROUP2")
-	w := outbox.New(outbox.Config{Owner: "test", BaseDelay: 10 * time.Millisecond, Poll: 10 * time.Millisecond, MaxAttempts: o.attempts}, store, log)
+	fake := o.fake
+	if fake == nil {
+		fake = slacktest.New()
+		t.Cleanup(fake.Close)
+		fake.AddChannel(announceID, "incidents")
+		fake.AddUserGroup("S0ONCALL", "U0GROUP1", "U0GROUP2")
+	}
+	w := outbox.New(outbox.Config{Owner: cmp.Or(o.owner, "test"), BaseDelay: 10 * time.Millisecond, Poll: 10 * time.Millisecond, MaxAttempts: o.attempts}, store, log)
 	interval := o.interval
 	if interval == 0 {
 		interval = -1
