@@ -41,6 +41,10 @@ type Budgets interface {
 	HealIntegration(ctx context.Context, integration string) (healed bool, err error)
 	// HeldIntegrations lists the integrations held now, by name.
 	HeldIntegrations(ctx context.Context) ([]IntegrationHold, error)
+	// PruneBudgets forgets the buckets that hold nothing any more before
+	// before (no pause, no slot ahead, no hold): a budget of a channel long
+	// quiet. It returns how many it forgot.
+	PruneBudgets(ctx context.Context, before time.Time) (int, error)
 }
 
 // ProbeBackoff is how a held integration is probed: first after First,

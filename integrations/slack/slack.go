@@ -154,7 +154,7 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger
 // Start checks the token with auth.test and learns the bot's own user id,
 // so that its own messages and pins are ignored. A bad token holds
 // delivery (logged once, probed with backoff) but is not fatal: the rest
-// of warroom runs.
+// of warroom runs; a good one lifts a hold left from before.
 func (s *Slack) Start(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
@@ -165,6 +165,7 @@ func (s *Slack) Start(ctx context.Context) error {
 		}
 		return fmt.Errorf("slack auth.test: %w", err)
 	}
+	s.guard.Accepted(ctx, true) // the token works: lift a hold left from before
 	s.mu.Lock()
 	s.botUser, s.botID = res.UserID, res.BotID
 	s.mu.Unlock()

@@ -207,3 +207,34 @@ func testBudgetOneProbe(t *testing.T, s bot.Store) {
 		t.Errorf("%d probes at once, want 1", n)
 	}
 }
+
+// testBudgetPrune: quiet buckets are forgotten; a held integration, a
+// pause or a slot still ahead are not.
+func testBudgetPrune(t *testing.T, s bot.Store) {
+	ctx := context.Background()
+	if _, err := s.TakeSlot(ctx, "slack:chan:C1", t0, time.Second, 1); err != nil { // quiet after t0+1s
+		t.Fatal(err)
+	}
+	if _, err := s.TakeSlot(ctx, "slack:chan:C2", t0.Add(time.Hour), time.Second, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PauseBucket(ctx, "jira:instance", t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.HoldIntegration(ctx, "slack", "invalid_auth", t0, bot.DefaultProbeBackoff, false); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.PruneBudgets(ctx, t0.Add(time.Minute))
+	if err != nil || n != 1 {
+		t.Fatalf("pruned %d (%v), want the one quiet channel", n, err)
+	}
+	if d, _ := s.TakeSlot(ctx, "slack:chan:C2", t0.Add(time.Hour), time.Second, 1); d == 0 {
+		t.Error("a slot still ahead was forgotten")
+	}
+	if d, _ := s.BucketPause(ctx, "jira:instance", t0); d != time.Hour {
+		t.Errorf("a pause was forgotten: %s left", d)
+	}
+	if held, _ := s.HeldIntegrations(ctx); len(held) != 1 {
+		t.Errorf("a hold was forgotten: %+v", held)
+	}
+}

@@ -64,6 +64,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"BudgetSlotsShared", testBudgetSlotsShared},
 		{"BudgetHold", testBudgetHold},
 		{"BudgetOneProbe", testBudgetOneProbe},
+		{"BudgetPrune", testBudgetPrune},
 		{"Ping", testPing},
 	}
 	for _, tc := range tests {

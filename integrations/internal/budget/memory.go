@@ -132,3 +132,17 @@ func (m *Memory) HeldIntegrations(context.Context) ([]bot.IntegrationHold, error
 	slices.SortFunc(out, func(a, b bot.IntegrationHold) int { return strings.Compare(a.Integration, b.Integration) })
 	return out, nil
 }
+
+// PruneBudgets implements bot.Budgets.
+func (m *Memory) PruneBudgets(_ context.Context, before time.Time) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for k, r := range m.rows {
+		if !r.held && r.pausedUntil.Before(before) && r.tat.Before(before) {
+			delete(m.rows, k)
+			n++
+		}
+	}
+	return n, nil
+}

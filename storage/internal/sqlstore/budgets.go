@@ -25,7 +25,8 @@ const (
 	qBudgetRead  = `SELECT ` + budgetCols + ` FROM budgets WHERE bucket = $1`
 	qBudgetWrite = `UPDATE budgets SET paused_until = $2, tat = $3, held_since = $4, reason = $5, probe_at = $6, backoff = $7
 	WHERE bucket = $1`
-	qBudgetHeld = `SELECT bucket, reason, held_since, probe_at FROM budgets WHERE held_since IS NOT NULL ORDER BY bucket`
+	qBudgetHeld  = `SELECT bucket, reason, held_since, probe_at FROM budgets WHERE held_since IS NOT NULL ORDER BY bucket`
+	qBudgetPrune = `DELETE FROM budgets WHERE held_since IS NULL AND paused_until < $1 AND tat < $1`
 )
 
 // budget is one row of budgets, times in Unix microseconds.
@@ -228,4 +229,17 @@ func (s *Store) HeldIntegrations(ctx context.Context) ([]bot.IntegrationHold, er
 		return nil, fmt.Errorf("list held integrations: %w", err)
 	}
 	return out, nil
+}
+
+// PruneBudgets forgets buckets with nothing left in them before before.
+func (s *Store) PruneBudgets(ctx context.Context, before time.Time) (int, error) {
+	res, err := s.wexec(ctx, qBudgetPrune, us(before))
+	if err != nil {
+		return 0, fmt.Errorf("prune budgets: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("prune budgets: %w", err)
+	}
+	return int(n), nil
 }
