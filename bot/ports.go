@@ -15,6 +15,7 @@ type Store interface {
 	OutboxAdmin
 	Housekeeping
 	HistoryStore
+	Budgets
 	// InTx runs fn in one read-write transaction, committed when fn returns
 	// nil and rolled back otherwise. The Tx is not used after fn returns.
 	InTx(ctx context.Context, fn func(tx Tx) error) error

@@ -112,7 +112,7 @@ func (a *App) build() error {
 		return fmt.Errorf("build service: %w", err)
 	}
 	a.svc = svc
-	if a.paging, err = newPaging(cfg, svc, a.worker, log); err != nil {
+	if a.paging, err = newPaging(cfg, svc, a.store, a.worker, log); err != nil {
 		return err
 	}
 	ins, err := newInsights(cfg, svc, a.store, a.worker, log) // digests and postmortems (insights.go)
@@ -121,9 +121,10 @@ func (a *App) build() error {
 	}
 	a.sched = newScheduler(cfg, svc, a.store, ins.runner, log)
 	a.metrics = newMetrics(a.store, a.worker, time.Now, log)
+	a.metrics.reg.MustRegister(&heldCollector{store: a.store, names: integrationNames(cfg), log: log})
 	routerCfg := commands.Config{Observe: a.metrics.observeCommand, Maintenance: svc.Maintenance()}
 	a.paging.capabilities(&routerCfg, cfg)
-	tk, err := newTickets(cfg, svc, a.worker, log) // Jira and ServiceNow (tickets.go)
+	tk, err := newTickets(cfg, svc, a.store, a.worker, log) // Jira and ServiceNow (tickets.go)
 	if err != nil {
 		return err
 	}
@@ -143,7 +144,7 @@ func (a *App) build() error {
 		announce = console.NoAnnounce
 	}
 	con, err := console.New(console.Config{
-		Token: cfg.APIToken.Reveal(), Public: cfg.Public(), Announce: announce, Poke: a.worker.Poke,
+		Token: cfg.APIToken.Reveal(), Public: cfg.Public(), Announce: announce, Poke: a.worker.Poke, Holds: a.store,
 	}, svc, router, log)
 	if err != nil {
 		return fmt.Errorf("build web console: %w", err)
@@ -151,7 +152,7 @@ func (a *App) build() error {
 	for kind, h := range con.Handlers() {
 		a.worker.Handle(kind, h)
 	}
-	if a.slack, err = newSlack(cfg, svc, router, a.worker, routerCfg.Postmortem, log); err != nil {
+	if a.slack, err = newSlack(cfg, svc, a.store, router, a.worker, routerCfg.Postmortem, log); err != nil {
 		return err
 	}
 	ins.targets(a.slack.handles())

@@ -28,9 +28,9 @@ type paging struct {
 	pd *pagerduty.Client // nil when PagerDuty is not configured
 }
 
-// newPaging builds the PagerDuty integration (when configured) and
-// registers its outbox handlers.
-func newPaging(cfg config.Config, svc *bot.Service, worker *outbox.Worker, log *slog.Logger) (*paging, error) {
+// newPaging builds the PagerDuty integration (when configured) over the
+// shared budgets and registers its outbox handlers.
+func newPaging(cfg config.Config, svc *bot.Service, budgets bot.Budgets, worker *outbox.Worker, log *slog.Logger) (*paging, error) {
 	p := &paging{}
 	pdc := cfg.PagerDuty
 	if !pdc.RoutingKey.IsSet() && !pdc.Token.IsSet() {
@@ -45,6 +45,7 @@ func newPaging(cfg config.Config, svc *bot.Service, worker *outbox.Worker, log *
 		APIURL: pdc.APIURL, EventsURL: pdc.EventsURL, From: cfg.PagerDuty.From, Services: keys,
 		UserService: cfg.PagerDuty.UserService, Users: cfg.PagerDuty.Users, Schedules: cfg.PagerDuty.Schedules,
 		Triggered: pagerduty.TriggeredMode(cfg.PagerDuty.Triggered), CacheTTL: cfg.PagerDuty.OnCallCache,
+		Budgets: budgets,
 	}, svc, log)
 	if err != nil {
 		return nil, fmt.Errorf("build PagerDuty integration: %w", err)

@@ -37,10 +37,9 @@ type slackApp struct {
 	log    *slog.Logger
 }
 
-// newSlack builds the Slack app and registers its outbox handlers, or
-// returns nil when Slack is not configured.
-
-func newSlack(cfg config.Config, svc *bot.Service, router *commands.Router, w *outbox.Worker, pm commands.Postmortems, log *slog.Logger) (*slackApp, error) {
+// newSlack builds the Slack app over the shared budgets and registers its
+// outbox handlers, or returns nil when Slack is not configured.
+func newSlack(cfg config.Config, svc *bot.Service, budgets bot.Budgets, router *commands.Router, w *outbox.Worker, pm commands.Postmortems, log *slog.Logger) (*slackApp, error) {
 	if !cfg.SlackOn() {
 		return nil, nil
 	}
@@ -49,7 +48,7 @@ func newSlack(cfg config.Config, svc *bot.Service, router *commands.Router, w *o
 		PreviousSigningSecret: cfg.Slack.PreviousSigningSecret.Reveal(), AppToken: cfg.Slack.AppToken.Reveal(),
 		APIURL: cfg.Slack.APIURL, Announce: cfg.AnnounceChannel,
 		Responders: cfg.Slack.Responders, UserGroups: cfg.Slack.UserGroups,
-		PostmortemDrafts: pm != nil, Poke: w.Poke,
+		PostmortemDrafts: pm != nil, Poke: w.Poke, Budgets: budgets,
 	}, svc, router, log)
 	if err != nil {
 		return nil, fmt.Errorf("build slack app: %w", err)
@@ -68,8 +67,8 @@ func (s *slackApp) register(mux *http.ServeMux) {
 }
 
 // run checks the token and, with an app token, serves Socket Mode until
-// ctx ends. A rejected token is logged and stops Slack delivery; the rest
-// of warroom runs on.
+// ctx ends. A rejected token is logged and holds Slack delivery until a
+// probe gets through; the rest of warroom runs on.
 func (s *slackApp) run(ctx context.Context) {
 	if s == nil {
 		return

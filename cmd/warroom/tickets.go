@@ -34,9 +34,9 @@ type tickets struct {
 	sn   *servicenow.ServiceNow
 }
 
-// newTickets builds the configured ticket integrations and registers their
-// outbox handlers.
-func newTickets(cfg config.Config, svc *bot.Service, worker *outbox.Worker, log *slog.Logger) (*tickets, error) {
+// newTickets builds the configured ticket integrations over the shared
+// budgets and registers their outbox handlers.
+func newTickets(cfg config.Config, svc *bot.Service, budgets bot.Budgets, worker *outbox.Worker, log *slog.Logger) (*tickets, error) {
 	t := &tickets{}
 	if c := cfg.Jira; c.URL != "" {
 		j, err := jira.New(jira.Config{
@@ -44,7 +44,7 @@ func newTickets(cfg config.Config, svc *bot.Service, worker *outbox.Worker, log 
 			IssueType: c.IssueType, Priority: c.Priorities, Labels: c.Labels, CustomFields: c.CustomFields,
 			CommanderField: c.CommanderField, Transitions: c.Transitions, Resolution: c.Resolution,
 			ActionIssueType: c.ActionIssueType, ActionDone: c.ActionDone, LinkType: c.LinkType,
-			WebhookSecret: c.WebhookSecret.Reveal(), PublicURL: cfg.PublicURL, Log: log,
+			WebhookSecret: c.WebhookSecret.Reveal(), PublicURL: cfg.PublicURL, Log: log, Budgets: budgets,
 		}, svc)
 		if err != nil {
 			return nil, fmt.Errorf("build Jira integration: %w", err)
@@ -60,7 +60,7 @@ func newTickets(cfg config.Config, svc *bot.Service, worker *outbox.Worker, log 
 			ClientID: c.ClientID, ClientSecret: c.ClientSecret.Reveal(),
 			Severity: c.Severity, States: c.States, HoldReason: c.HoldReason, CloseCode: c.CloseCode,
 			AssignmentGroup: c.AssignmentGroup, Caller: c.Caller, Category: c.Category, Subcategory: c.Subcategory,
-			CMDBCI: c.CMDBCI, Fields: c.Fields, PublicURL: cfg.PublicURL, Log: log,
+			CMDBCI: c.CMDBCI, Fields: c.Fields, PublicURL: cfg.PublicURL, Log: log, Budgets: budgets,
 		}, svc)
 		if err != nil {
 			return nil, fmt.Errorf("build ServiceNow integration: %w", err)

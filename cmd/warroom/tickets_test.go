@@ -80,6 +80,8 @@ func TestJiraWiredEndToEnd(t *testing.T) {
 	}
 	if _, body := r.do(t, "GET", "/metrics", "", nil); !strings.Contains(body, `warroom_ticket_stopped{system="jira"} 0`) {
 		t.Errorf("metrics lack the ticket gauge")
+	} else if !strings.Contains(body, `warroom_integration_held{integration="jira"} 0`) {
+		t.Errorf("metrics lack the held gauge of jira")
 	}
 }
 

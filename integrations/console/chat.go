@@ -18,9 +18,10 @@ type layout struct {
 	Title    string
 	Page     string
 	Channels []channelView
-	Active   string // the channel shown, if any
-	Public   bool   // show the log-out button
-	Poll     int64  // milliseconds between polls
+	Active   string                // the channel shown, if any
+	Public   bool                  // show the log-out button
+	Poll     int64                 // milliseconds between polls
+	Held     []bot.IntegrationHold // integrations held after a refusal of their credentials: the banner
 }
 
 // channelView is one entry of the sidebar.
@@ -99,6 +100,13 @@ func (c *Console) chatState(ctx context.Context, name, active string) (*chatData
 // first.
 func (c *Console) frame(ctx context.Context, title, page, active string) (layout, error) {
 	lay := layout{Title: title, Page: page, Active: active, Public: c.cfg.Public, Poll: c.poll.Milliseconds()}
+	if c.cfg.Holds != nil {
+		held, err := c.cfg.Holds.HeldIntegrations(ctx)
+		if err != nil {
+			c.log.Warn("read held integrations", "err", err)
+		}
+		lay.Held = held
+	}
 	if c.announce != "" {
 		lay.Channels = append(lay.Channels, channelView{
 			Name: c.announce, Href: "/", Active: active == c.announce, Announce: true,

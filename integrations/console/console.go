@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"errors"
 	"html/template"
 	"log/slog"
@@ -43,6 +44,15 @@ type Config struct {
 	// Poke, when set, is called after a command, so the outbox worker
 	// delivers its effects at once instead of at its next poll.
 	Poke func()
+	// Holds, when set, lists the integrations held after their credentials
+	// were refused (the store: every replica's holds); each page shows them
+	// in a banner.
+	Holds Holds
+}
+
+// Holds lists the integrations held now.
+type Holds interface {
+	HeldIntegrations(ctx context.Context) ([]bot.IntegrationHold, error)
 }
 
 // Console serves the web console and delivers the console's outbox jobs.

@@ -17,9 +17,6 @@ import (
 // (or adopted by its label) and linked to the incident's issue, and moved
 // to done when the item is done.
 func (j *Jira) handleAction(ctx context.Context, job bot.Job) error {
-	if err := j.stop.Held(); err != nil {
-		return err
-	}
 	var p bot.TicketAction
 	if err := json.Unmarshal(job.Payload, &p); err != nil || p.Seq <= 0 {
 		return bot.Permanent(fmt.Errorf("decode ticket action: %v", err))

@@ -61,8 +61,13 @@ type Config struct {
 	WebhookSecret string // checks POST /webhooks/jira; "" refuses it
 	PublicURL     string // warroom's base URL, for links back
 
-	Timeout  time.Duration // one request; 10s
-	StopHold time.Duration // how long jobs wait while stopped by a 401/403; 30m
+	Timeout time.Duration // one request; 10s
+	// ProbeBackoff is how the integration is probed while held after a
+	// 401/403; default bot.DefaultProbeBackoff.
+	ProbeBackoff bot.ProbeBackoff
+	// Budgets hold the integration and pause its instance after a 429, on
+	// every replica (the store); nil keeps them in this process.
+	Budgets bot.Budgets
 	// ReconcileWindow is how long after a create whose outcome is unknown
 	// nothing creates again unless Jira's search finds the issue;
 	// DefaultReconcileWindow.
@@ -140,9 +145,6 @@ func (c *Config) defaults() error {
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = 10 * time.Second
-	}
-	if c.StopHold <= 0 {
-		c.StopHold = 30 * time.Minute
 	}
 	if c.ReconcileWindow <= 0 {
 		c.ReconcileWindow = DefaultReconcileWindow

@@ -84,7 +84,7 @@ func (e *env) open() {
 	}
 	e.store = store
 	cfg := e.cfg
-	cfg.Now, cfg.Log = e.clock.Now, log
+	cfg.Now, cfg.Log, cfg.Budgets = e.clock.Now, log, store
 	var err error
 	e.j, err = jira.New(cfg, e.svc)
 	if err != nil {

@@ -91,7 +91,7 @@ func (j *Jira) outcome(what string, err error) error {
 	}
 	err = fmt.Errorf("%s: %w", what, ae) // Jira's own message, without go-jira's wrapping
 	if ae.Status == 401 || ae.Status == 403 {
-		return j.stop.Stop(fmt.Sprintf("Jira refused warroom's credentials (%d %s) at %s; check JIRA_USER and JIRA_TOKEN (and the account's project permissions), then restart warroom",
+		return j.stop.Stop(fmt.Sprintf("Jira refused warroom's credentials (%d %s) at %s; check JIRA_USER and JIRA_TOKEN (and the account's project permissions) (warroom probes with backoff and resumes by itself once they work)",
 			ae.Status, http.StatusText(ae.Status), what), err)
 	}
 	return ticket.Backoff(err, ae)

@@ -91,7 +91,11 @@ func TestRateLimitHonoursRetryAfter(t *testing.T) {
 	e.checkOneIssue(inc.Number)
 }
 
-func TestUnauthorizedStopsAndReportsOnce(t *testing.T) {
+// TestUnauthorizedHoldsProbesAndHeals: a 401 holds Jira (one error logged,
+// the gauge up, nothing dead); while the credentials stay refused only one
+// probe at a time reaches Jira, with backoff; once Jira accepts them again
+// the next probe resumes delivery, without a restart.
+func TestUnauthorizedHoldsProbesAndHeals(t *testing.T) {
 	e := newEnv(t, func(c *jira.Config) { c.Token = "wrong" })
 	inc := e.declare(bot.SEV1, "Login broken")
 	e.drain()
@@ -102,10 +106,10 @@ func TestUnauthorizedStopsAndReportsOnce(t *testing.T) {
 		e.clock.Advance(31 * time.Minute)
 		e.drain()
 	}
-	if got := e.fake.requests.Load(); got != sent {
-		t.Fatalf("%d requests sent after the 401: a stopped integration must not retry", got-sent)
+	if got := e.fake.requests.Load(); got-sent > 4 {
+		t.Fatalf("%d requests sent in 4 rounds after the 401: a held integration only probes, one call at a time", got-sent)
 	}
-	if r := e.j.Stopped(); !strings.Contains(r, "401") || !strings.Contains(r, "JIRA_TOKEN") {
+	if r := e.j.Stopped(e.ctx); !strings.Contains(r, "401") || !strings.Contains(r, "JIRA_TOKEN") {
 		t.Fatalf("Stopped() = %q", r)
 	}
 	if n := strings.Count(e.logs.String(), "jira integration stopped"); n != 1 {
@@ -115,17 +119,31 @@ func TestUnauthorizedStopsAndReportsOnce(t *testing.T) {
 		t.Fatalf("warroom_ticket_stopped = %v, want 1", got)
 	}
 	if jobs := must[[]bot.Job](t)(e.store.DeadJobs(e.ctx, 10)); len(jobs) != 0 {
-		t.Fatalf("jobs dead-lettered while stopped: %+v", jobs)
+		t.Fatalf("jobs dead-lettered while held: %+v", jobs)
 	}
 
-	// The operator fixes JIRA_TOKEN and restarts: the held jobs go out.
-	e.cfg.Token = "tok"
-	e.restart()
-	e.clock.Advance(31 * time.Minute)
-	e.drain()
+	// Jira accepts the credentials again: the next probe gets through and
+	// the held jobs go out, with no restart.
+	e.fake.mu.Lock()
+	e.fake.token = "wrong"
+	e.fake.mu.Unlock()
+	e.clock.Advance(3 * time.Minute)
+	for range 3 {
+		e.drain()
+		e.clock.Advance(15 * time.Second)
+	}
 	is := e.checkOneIssue(inc.Number)
 	if len(is.Comments) != 1 || !strings.Contains(is.Comments[0], "looking") {
 		t.Fatalf("comments = %q", is.Comments)
+	}
+	if r := e.j.Stopped(e.ctx); r != "" {
+		t.Fatalf("still held: %q", r)
+	}
+	if got := metricValue(t, e.j.Collector(), "warroom_ticket_stopped"); got != 0 {
+		t.Fatalf("warroom_ticket_stopped = %v after healing, want 0", got)
+	}
+	if !strings.Contains(e.logs.String(), "accepted warroom's credentials again") {
+		t.Errorf("the resumption was not logged:\n%s", e.logs)
 	}
 }
 

@@ -63,7 +63,10 @@ func New(cfg Config, svc Service) (*Jira, error) {
 		return nil, errors.New("jira: nil service")
 	}
 	j := &Jira{cfg: cfg, svc: svc, log: cfg.Log.With("integration", System), metrics: ticket.NewMetrics(System)}
-	j.stop = ticket.NewStopper(System, j.metrics, j.log, cfg.StopHold)
+	j.stop = ticket.NewStopper(System, j.metrics, j.log, cfg.Budgets, cfg.Now)
+	if cfg.ProbeBackoff.First > 0 {
+		j.stop.SetBackoff(cfg.ProbeBackoff)
+	}
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: cfg.Timeout}
@@ -109,14 +112,15 @@ func (j *Jira) Target() bot.TicketTarget { return bot.TicketTarget{Name: System,
 // Handlers returns the outbox handlers by job kind.
 func (j *Jira) Handlers() map[bot.JobKind]bot.Handler {
 	return map[bot.JobKind]bot.Handler{
-		bot.JobKindOf(System, bot.EffectTicketSync):    j.handleSync,
-		bot.JobKindOf(System, bot.EffectTicketComment): j.handleComment,
-		bot.JobKindOf(System, bot.EffectTicketAction):  j.handleAction,
+		bot.JobKindOf(System, bot.EffectTicketSync):    j.stop.Guard(j.handleSync),
+		bot.JobKindOf(System, bot.EffectTicketComment): j.stop.Guard(j.handleComment),
+		bot.JobKindOf(System, bot.EffectTicketAction):  j.stop.Guard(j.handleAction),
 	}
 }
 
-// Stopped returns why the integration stopped (a 401 or 403), or "".
-func (j *Jira) Stopped() string { return j.stop.Stopped() }
+// Stopped returns why the integration is held (a 401 or 403, on any
+// replica), or "".
+func (j *Jira) Stopped(ctx context.Context) string { return j.stop.Stopped(ctx) }
 
 // Collector exposes the integration's metrics.
 func (j *Jira) Collector() prometheus.Collector { return j.metrics }

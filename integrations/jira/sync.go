@@ -17,9 +17,6 @@ import (
 
 // handleSync makes the incident's issue match the incident as it is now.
 func (j *Jira) handleSync(ctx context.Context, job bot.Job) error {
-	if err := j.stop.Held(); err != nil {
-		return err
-	}
 	inc, err := j.incident(ctx, job.Incident)
 	if err != nil {
 		return err
@@ -40,9 +37,6 @@ func (j *Jira) handleSync(ctx context.Context, job bot.Job) error {
 
 // handleComment adds one comment, once.
 func (j *Jira) handleComment(ctx context.Context, job bot.Job) error {
-	if err := j.stop.Held(); err != nil {
-		return err
-	}
 	var c bot.TicketComment
 	if err := json.Unmarshal(job.Payload, &c); err != nil || c.Ref == "" {
 		return bot.Permanent(fmt.Errorf("decode ticket comment: %v", err))

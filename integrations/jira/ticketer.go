@@ -20,16 +20,16 @@ func (j *Jira) Ticket(ctx context.Context, inc *bot.Incident, actor string) (bot
 	if l, ok := inc.Links[System]; ok && l.ID != "" {
 		return l, nil
 	}
-	if r := j.stop.Stopped(); r != "" {
-		return bot.Link{}, bot.Errorf(bot.CodeUnavailable, "Jira is stopped: %s", r)
+	if r := j.stop.Stopped(ctx); r != "" {
+		return bot.Link{}, bot.Errorf(bot.CodeUnavailable, "Jira is held: %s", r)
 	}
 	ctx, cancel := context.WithTimeout(ctx, ticketTimeout)
 	defer cancel()
 	defer j.locks.Lock(inc.Number)()
 	key, _, err := j.ensure(ctx, inc)
 	if err != nil {
-		if r := j.stop.Stopped(); r != "" {
-			return bot.Link{}, bot.Errorf(bot.CodeUnavailable, "Jira is stopped: %s", r)
+		if j.stop.Hold(ctx, err) {
+			return bot.Link{}, bot.Errorf(bot.CodeUnavailable, "Jira is held: %s", j.stop.Stopped(ctx))
 		}
 		uerr := userError(err)
 		if bot.ErrorCode(uerr) == bot.CodeUnavailable {

@@ -219,7 +219,7 @@ func (j *Jira) myself(ctx context.Context) *jira.User {
 	if j.self != nil {
 		return j.self
 	}
-	if j.stop.Stopped() != "" {
+	if j.stop.Stopped(ctx) != "" {
 		return nil
 	}
 	u, _, err := j.client.User.GetSelfWithContext(ctx)

@@ -90,10 +90,15 @@ func (c *Client) sendEvent(ctx context.Context, routingKey, action string, p bot
 			ev.Links = []any{map[string]string{"href": p.URL, "text": p.DedupKey + " in warroom"}}
 		}
 	}
+	what, bucket := "send PagerDuty "+action+" event", eventsBucket(routingKey)
+	probe, err := c.admit(ctx, what, bucket)
+	if err != nil {
+		return "", err
+	}
 	ctx, cp := withCapture(ctx)
 	resp, err := c.api.ManageEventWithContext(ctx, ev)
-	if err != nil {
-		return "", c.classify("send PagerDuty "+action+" event", cp, err)
+	if err := c.done(ctx, what, bucket, probe, cp, err); err != nil {
+		return "", err
 	}
 	return resp.DedupKey, nil
 }
@@ -214,9 +219,14 @@ func (c *Client) handleEscalate(ctx context.Context, job bot.Job) error {
 func (c *Client) restWrites() bool { return c.cfg.Token != "" && c.cfg.From != "" }
 
 func (c *Client) manage(ctx context.Context, o pd.ManageIncidentsOptions) error {
+	what := "update PagerDuty incident " + o.ID
+	probe, err := c.admit(ctx, what, restBucket)
+	if err != nil {
+		return err
+	}
 	ctx, cp := withCapture(ctx)
-	_, err := c.api.ManageIncidentsWithContext(ctx, c.cfg.From, []pd.ManageIncidentsOptions{o})
-	return c.classify("update PagerDuty incident "+o.ID, cp, err)
+	_, err = c.api.ManageIncidentsWithContext(ctx, c.cfg.From, []pd.ManageIncidentsOptions{o})
+	return c.done(ctx, what, restBucket, probe, cp, err)
 }
 
 // pagedKeys lists the routing keys an incident was paged with, from its

@@ -34,6 +34,7 @@ type fakePD struct {
 	lastQuery string
 	// faults injects hangs, resets, 500s and work-then-fail answers.
 	faults *faulttest.Injector
+	limit  *eventsLimit // the Events API's rate limit, when enforced (limits_test.go)
 }
 
 func newFakePD(t *testing.T) *fakePD {
@@ -66,6 +67,9 @@ func (f *fakePD) enqueue(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.attempts++
+	if f.limit.over(w, r) {
+		return
+	}
 	if len(f.failures) > 0 {
 		st := f.failures[0]
 		f.failures = f.failures[1:]

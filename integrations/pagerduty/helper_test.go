@@ -63,7 +63,7 @@ func (e *env) open(mod ...func(*pagerduty.Config)) {
 		Services: map[string]string{"payments": paymentsKey}, UserService: "PSVC001",
 		Users:     map[string]string{"alice": "alice@example.com"},
 		Schedules: map[string]string{"primary": "PSCHED1"},
-		Now:       e.clock.Now,
+		Now:       e.clock.Now, Budgets: store,
 	}
 	for _, m := range mod {
 		m(&cfg)

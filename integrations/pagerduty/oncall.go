@@ -49,10 +49,15 @@ func (c *Client) OnCall(ctx context.Context, schedule string) (string, error) {
 		}
 		opts.ScheduleIDs = []string{id}
 	}
+	what := "list PagerDuty on-calls"
+	probe, err := c.admit(ctx, what, restBucket)
+	if err != nil {
+		return "", userError(err)
+	}
 	ctx, cp := withCapture(ctx)
 	resp, err := c.api.ListOnCallsWithContext(ctx, opts)
-	if err != nil {
-		return "", userError(c.classify("list PagerDuty on-calls", cp, err))
+	if err := c.done(ctx, what, restBucket, probe, cp, err); err != nil {
+		return "", userError(err)
 	}
 	text := formatOnCalls(resp.OnCalls, schedule, now)
 	c.mu.Lock()

@@ -95,13 +95,19 @@ func (c *Client) pageUser(ctx context.Context, p bot.PagePayload) (string, error
 	if p.URL != "" {
 		o.Body = &pd.APIDetails{Type: "incident_body", Details: p.URL}
 	}
+	what := "create PagerDuty incident for " + p.User
+	probe, err := c.admit(ctx, what, restBucket)
+	if err != nil {
+		return "", err
+	}
 	ctx, cp := withCapture(ctx)
 	inc, err := c.api.CreateIncidentWithContext(ctx, c.cfg.From, o)
-	if err != nil {
-		if cp.status == 400 && strings.Contains(strings.ToLower(cp.message()), "matching dedup key") {
-			return "(already open)", nil
-		}
-		return "", c.classify("create PagerDuty incident for "+p.User, cp, err)
+	if err != nil && cp.status == 400 && strings.Contains(strings.ToLower(cp.message()), "matching dedup key") {
+		c.guard.Accepted(ctx, probe)
+		return "(already open)", nil
+	}
+	if err := c.done(ctx, what, restBucket, probe, cp, err); err != nil {
+		return "", err
 	}
 	return inc.ID, nil
 }
@@ -115,10 +121,15 @@ func (c *Client) findUser(ctx context.Context, handle string) (pd.User, error) {
 			q = email
 		}
 	}
+	what := "look up PagerDuty user " + handle
+	probe, err := c.admit(ctx, what, restBucket)
+	if err != nil {
+		return pd.User{}, err
+	}
 	ctx, cp := withCapture(ctx)
 	resp, err := c.api.ListUsersWithContext(ctx, pd.ListUsersOptions{Query: q, Limit: 25})
-	if err != nil {
-		return pd.User{}, c.classify("look up PagerDuty user "+handle, cp, err)
+	if err := c.done(ctx, what, restBucket, probe, cp, err); err != nil {
+		return pd.User{}, err
 	}
 	var match []pd.User
 	for _, u := range resp.Users {

@@ -20,6 +20,7 @@ import (
 	pd "github.com/PagerDuty/go-pagerduty"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/integrations/internal/budget"
 )
 
 // Target is the paging target name: jobs "pagerduty.<effect>", the origin
@@ -55,16 +56,24 @@ type Config struct {
 	CacheTTL      time.Duration     // on-call answers are cached this long; 0 is 60 s
 	HTTPClient    *http.Client      // nil: a client with a 10 s timeout
 	Now           func() time.Time  // nil: time.Now
+	// Budgets pace events per routing key, pause after a 429 and hold REST
+	// after a refused token, on every replica (the store); nil keeps them
+	// in this process.
+	Budgets bot.Budgets
+	// ProbeBackoff is how REST is probed while held; default
+	// bot.DefaultProbeBackoff.
+	ProbeBackoff bot.ProbeBackoff
 }
 
 // Client is the PagerDuty integration.
 type Client struct {
-	cfg  Config
-	svc  *bot.Service
-	api  *pd.Client
-	log  *slog.Logger
-	now  func() time.Time
-	auth sync.Once // logs refused credentials once
+	cfg   Config
+	svc   *bot.Service
+	api   *pd.Client
+	log   *slog.Logger
+	now   func() time.Time
+	auth  sync.Once     // logs refused credentials once (Events API)
+	guard *budget.Guard // pacing, 429 pauses, the REST hold
 
 	mu    sync.Mutex
 	cache map[string]cached
@@ -107,7 +116,14 @@ func New(cfg Config, svc *bot.Service, log *slog.Logger) (*Client, error) {
 	}
 	api := pd.NewClient(cfg.Token, opts...)
 	api.HTTPClient = &capturing{c: hc}
-	return &Client{cfg: cfg, svc: svc, api: api, log: log.With("integration", "pagerduty"), now: cfg.Now, cache: map[string]cached{}}, nil
+	c := &Client{cfg: cfg, svc: svc, api: api, log: log.With("integration", Target), now: cfg.Now, cache: map[string]cached{}}
+	c.guard = budget.NewGuard(Target, cfg.Budgets, cfg.Now, c.log)
+	c.guard.SetAdvice("PagerDuty refused warroom's REST token: its REST calls are held and probed with backoff, " +
+		"and resume by themselves once it works (check PAGERDUTY_TOKEN and the From address); events still go out")
+	if cfg.ProbeBackoff.First > 0 {
+		c.guard.SetBackoff(cfg.ProbeBackoff)
+	}
+	return c, nil
 }
 
 // Secrets returns the webhook secrets, for the webhook handler.

@@ -62,8 +62,13 @@ type Config struct {
 	Fields          map[string]string // more fields set on create, e.g. contact_type
 	PublicURL       string            // warroom's base URL, for links back
 
-	Timeout    time.Duration // one request; 10s
-	StopHold   time.Duration // how long jobs wait while stopped by a 401/403; 30m
+	Timeout time.Duration // one request; 10s
+	// ProbeBackoff is how the integration is probed while held after a
+	// 401/403; default bot.DefaultProbeBackoff.
+	ProbeBackoff bot.ProbeBackoff
+	// Budgets hold the integration and pause its instance after a 429, on
+	// every replica (the store); nil keeps them in this process.
+	Budgets    bot.Budgets
 	HTTPClient *http.Client
 	Now        func() time.Time
 	Log        *slog.Logger
@@ -136,9 +141,6 @@ func (c *Config) defaults() error {
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = 10 * time.Second
-	}
-	if c.StopHold <= 0 {
-		c.StopHold = 30 * time.Minute
 	}
 	if c.Now == nil {
 		c.Now = time.Now

@@ -64,7 +64,7 @@ func (e *env) open() {
 	store := kit.Store
 	e.store, e.svc = store, kit.Svc
 	cfg := e.cfg
-	cfg.Now, cfg.Log = e.clock.Now, log
+	cfg.Now, cfg.Log, cfg.Budgets = e.clock.Now, log, store
 	var err error
 	e.sn, err = servicenow.New(cfg, e.svc)
 	if err != nil {

@@ -48,7 +48,10 @@ func New(cfg Config, svc Service) (*ServiceNow, error) {
 		return nil, errors.New("servicenow: nil service")
 	}
 	s := &ServiceNow{cfg: cfg, svc: svc, log: cfg.Log.With("integration", System), metrics: ticket.NewMetrics(System)}
-	s.stop = ticket.NewStopper(System, s.metrics, s.log, cfg.StopHold)
+	s.stop = ticket.NewStopper(System, s.metrics, s.log, cfg.Budgets, cfg.Now)
+	if cfg.ProbeBackoff.First > 0 {
+		s.stop.SetBackoff(cfg.ProbeBackoff)
+	}
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: cfg.Timeout}
@@ -69,13 +72,14 @@ func (s *ServiceNow) Target() bot.TicketTarget { return bot.TicketTarget{Name: S
 // Handlers returns the outbox handlers by job kind.
 func (s *ServiceNow) Handlers() map[bot.JobKind]bot.Handler {
 	return map[bot.JobKind]bot.Handler{
-		bot.JobKindOf(System, bot.EffectTicketSync):    s.handleSync,
-		bot.JobKindOf(System, bot.EffectTicketComment): s.handleComment,
+		bot.JobKindOf(System, bot.EffectTicketSync):    s.stop.Guard(s.handleSync),
+		bot.JobKindOf(System, bot.EffectTicketComment): s.stop.Guard(s.handleComment),
 	}
 }
 
-// Stopped returns why the integration stopped (a 401 or 403), or "".
-func (s *ServiceNow) Stopped() string { return s.stop.Stopped() }
+// Stopped returns why the integration is held (a 401 or 403, on any
+// replica), or "".
+func (s *ServiceNow) Stopped(ctx context.Context) string { return s.stop.Stopped(ctx) }
 
 // Collector exposes the integration's metrics.
 func (s *ServiceNow) Collector() prometheus.Collector { return s.metrics }
@@ -108,7 +112,7 @@ func (s *ServiceNow) outcome(what string, err error) error {
 		return err
 	}
 	if refused(ae) {
-		return s.stop.Stop(fmt.Sprintf("ServiceNow refused warroom's credentials (%d %s) at %s; check SERVICENOW_USER, SERVICENOW_PASSWORD (or the OAuth client) and the account's roles, then restart warroom",
+		return s.stop.Stop(fmt.Sprintf("ServiceNow refused warroom's credentials (%d %s) at %s; check SERVICENOW_USER, SERVICENOW_PASSWORD (or the OAuth client) and the account's roles (warroom probes with backoff and resumes by itself once they work)",
 			ae.Status, http.StatusText(ae.Status), what), err)
 	}
 	return ticket.Backoff(err, ae)

@@ -20,9 +20,6 @@ const readFields = "sys_id,number,short_description,description,impact,urgency,s
 
 // handleSync makes the record match the incident as it is now.
 func (s *ServiceNow) handleSync(ctx context.Context, job bot.Job) error {
-	if err := s.stop.Held(); err != nil {
-		return err
-	}
 	inc, err := s.incident(ctx, job.Incident)
 	if err != nil {
 		return err
@@ -37,9 +34,6 @@ func (s *ServiceNow) handleSync(ctx context.Context, job bot.Job) error {
 
 // handleComment writes one work note, once.
 func (s *ServiceNow) handleComment(ctx context.Context, job bot.Job) error {
-	if err := s.stop.Held(); err != nil {
-		return err
-	}
 	var c bot.TicketComment
 	if err := json.Unmarshal(job.Payload, &c); err != nil || c.Ref == "" {
 		return bot.Permanent(fmt.Errorf("decode ticket comment: %v", err))

@@ -17,8 +17,8 @@ func (s *ServiceNow) Ticket(ctx context.Context, inc *bot.Incident, actor string
 	if l, ok := inc.Links[System]; ok && l.ID != "" {
 		return l, nil
 	}
-	if r := s.Stopped(); r != "" {
-		return bot.Link{}, bot.Errorf(bot.CodeUnavailable, "ServiceNow is stopped: %s", r)
+	if r := s.Stopped(ctx); r != "" {
+		return bot.Link{}, bot.Errorf(bot.CodeUnavailable, "ServiceNow is held: %s", r)
 	}
 	ctx, cancel := context.WithTimeout(ctx, ticketTimeout)
 	defer cancel()
@@ -27,8 +27,8 @@ func (s *ServiceNow) Ticket(ctx context.Context, inc *bot.Incident, actor string
 	if err != nil {
 		var ae *ticket.APIError
 		switch {
-		case s.Stopped() != "":
-			return bot.Link{}, bot.Errorf(bot.CodeUnavailable, "ServiceNow is stopped: %s", s.Stopped())
+		case s.stop.Hold(ctx, err):
+			return bot.Link{}, bot.Errorf(bot.CodeUnavailable, "ServiceNow is held: %s", s.Stopped(ctx))
 		case errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 && ae.Status != 429:
 			return bot.Link{}, bot.Errorf(bot.CodeInvalid, "ServiceNow refused the incident: %s", ae.Message)
 		}

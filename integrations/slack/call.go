@@ -1,21 +1,20 @@
 package slack
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/warroom/warroom/bot"
 )
-
-// errStopped is the error of a job that waits while Slack delivery is stopped.
-var errStopped = errors.New("slack delivery is stopped: the bot token was rejected")
 
 // pacedError says a call was not made because its channel must wait: its
 // write slot is taken, or a 429 paused it.
@@ -42,53 +41,61 @@ func paced(err error) (time.Duration, bool) {
 type callKind int
 
 const (
-	callRead  callKind = iota // waits only while the channel is paused by a 429
+	callRead  callKind = iota // waits only while its method is paused by a 429
 	callWrite                 // also takes one of the channel's write slots
 )
 
 // call runs one Web API call about channel (which may be "") and turns its
-// failure into what the outbox understands: a 429 pauses that channel and
-// retries after Slack's Retry-After; an auth failure stops all delivery
-// (jobs wait, one error is logged); permanent errors are dead-lettered;
-// anything else retries with backoff. Callers may still look at the Slack
-// error code of the returned error.
+// failure into what the outbox understands. Every budget it keeps is
+// shared by the replicas (see the README's delivery guarantees): while the
+// bot token is held after an auth failure, calls wait (one of them probes,
+// with backoff, and its success resumes delivery); a 429 pauses its method
+// in that channel (or the method, for calls about no channel) until Slack's
+// Retry-After; a write takes one of the channel's write slots. Every wait is
+// a bot.Wait; permanent errors are dead-lettered; anything else retries
+// with backoff. Callers may still look at the Slack error code of the
+// returned error. what starts with the method's name.
 func (s *Slack) call(ctx context.Context, channel string, kind callKind, what string, fn func(ctx context.Context) error) error {
-	if d := s.gate.check(s.now()); d > 0 {
-		return bot.RetryAfter(errStopped, d)
+	probe, err := s.guard.Admit(ctx)
+	if err != nil {
+		return err
 	}
 	channel = s.paceKey(channel)
+	method, _, _ := strings.Cut(what, " ")
+	pause := method
 	if channel != "" {
-		var d time.Duration
-		if kind == callWrite {
-			d = s.pace.take(channel)
-		} else {
-			d = s.pace.wait(channel)
-		}
-		if d > 0 {
-			return bot.RetryAfter(&pacedError{what: what, channel: channel, wait: d}, d)
-		}
+		pause = method + ":" + channel
+	}
+	d, err := s.guard.Paused(ctx, pause)
+	if err == nil && d == 0 && kind == callWrite && channel != "" {
+		d, err = s.guard.Take(ctx, "chan:"+channel, s.cfg.ChannelInterval, s.cfg.ChannelBurst)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: read slack budgets: %w", what, err)
+	}
+	if d > 0 {
+		return bot.Wait(&pacedError{what: what, channel: cmp.Or(channel, method), wait: d}, d)
 	}
 	cctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
-	err := fn(cctx)
+	err = fn(cctx)
 	if err == nil {
-		if s.gate.open() {
-			s.log.Info("slack accepted the bot token again: delivery resumed")
-		}
+		s.guard.Accepted(ctx, probe)
 		return nil
 	}
 	err = fmt.Errorf("%s: %w", what, err)
 	class, after := classify(err)
 	switch class {
 	case classRateLimit:
-		if channel != "" {
-			s.pace.pause(channel, after)
+		s.guard.Accepted(ctx, probe)
+		if perr := s.guard.Pause(ctx, pause, after); perr != nil {
+			s.log.Warn("pause slack after a 429", "bucket", pause, "err", perr)
 		}
-		return bot.RetryAfter(err, after)
+		return bot.Wait(err, after)
 	case classAuth:
-		s.stop(slackCode(err))
-		return bot.RetryAfter(errStopped, s.cfg.AuthHold)
+		return s.guard.Refused(ctx, slackCode(err), probe, err)
 	case classPermanent:
+		s.guard.Accepted(ctx, probe)
 		return bot.Permanent(err)
 	}
 	return err

@@ -2,6 +2,7 @@ package slack_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -50,7 +51,13 @@ type options struct {
 	pager    commands.Pager
 	budget   time.Duration // slack.Config.ReplyBudget
 	client   *http.Client  // slack.Config.HTTPClient; nil: the default
-	authHold time.Duration // slack.Config.AuthHold; 0: the default
+	burst    int           // slack.Config.ChannelBurst
+	probe    bot.ProbeBackoff
+	// store and fake, when set, are shared with other stacks (replicas);
+	// nil: a SQLite store and a fake of the stack's own.
+	store bot.Store
+	fake  *slacktest.Server
+	owner string // the worker's lease owner; "": "test"
 }
 
 func newStack(t testing.TB, o options) *stack {
@@ -58,18 +65,28 @@ func newStack(t testing.TB, o options) *stack {
 	ctx := context.Background()
 	logs := &testkit.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	kit := testkit.NewService(t, testkit.WithTargets(slack.Platform), testkit.WithLog(log),
-		testkit.WithConfig(bot.Config{PublicURL: "https://warroom.example.com"}))
-	store, svc := kit.Store, kit.Svc
+	var store bot.Store
+	var svc *bot.Service
+	if o.store != nil {
+		store, svc = o.store, testkit.ServiceOn(t, o.store, testkit.WithTargets(slack.Platform), testkit.WithLog(log),
+			testkit.WithConfig(bot.Config{PublicURL: "https://warroom.example.com"}))
+	} else {
+		kit := testkit.NewService(t, testkit.WithTargets(slack.Platform), testkit.WithLog(log),
+			testkit.WithConfig(bot.Config{PublicURL: "https://warroom.example.com"}))
+		store, svc = kit.Store, kit.Svc
+	}
 	router, err := commands.New(svc, commands.Config{Pager: o.pager}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := slacktest.New()
-	t.Cleanup(fake.Close)
-	fake.AddChannel(announceID, "incidents")
-	fake.AddUserGroup("S0ONCALL", "U0GROUP1", "U0GROUP2")
-	w := outbox.New(outbox.Config{Owner: "test", BaseDelay: 10 * time.Millisecond, Poll: 10 * time.Millisecond}, store, log)
+	fake := o.fake
+	if fake == nil {
+		fake = slacktest.New()
+		t.Cleanup(fake.Close)
+		fake.AddChannel(announceID, "incidents")
+		fake.AddUserGroup("S0ONCALL", "U0GROUP1", "U0GROUP2")
+	}
+	w := outbox.New(outbox.Config{Owner: cmp.Or(o.owner, "test"), BaseDelay: 10 * time.Millisecond, Poll: 10 * time.Millisecond}, store, log)
 	interval := o.interval
 	if interval == 0 {
 		interval = -1
@@ -90,7 +107,7 @@ func newStack(t testing.TB, o options) *stack {
 		BotToken: slacktest.Token, SigningSecret: secret, PreviousSigningSecret: oldSecret,
 		APIURL: fake.APIURL(), Announce: announce, Responders: []string{"U0RESP"}, UserGroups: []string{"S0ONCALL"},
 		ChannelInterval: interval, Poke: w.Poke, PostmortemDrafts: o.drafts, ReplyBudget: o.budget,
-		HTTPClient: o.client, AuthHold: o.authHold,
+		HTTPClient: o.client, ChannelBurst: o.burst, ProbeBackoff: o.probe, Budgets: store,
 	}, svc, router, log)
 	if err != nil {
 		t.Fatal(err)

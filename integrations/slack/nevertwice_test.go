@@ -87,7 +87,7 @@ func TestFaultsDeliverExactlyOnce(t *testing.T) {
 // while, then takes it again; delivery resumes and everything is there
 // once.
 func TestAuthBlipDeliversOnce(t *testing.T) {
-	s := newStack(t, options{authHold: 20 * time.Millisecond})
+	s := newStack(t, options{probe: bot.ProbeBackoff{First: 20 * time.Millisecond, Max: 20 * time.Millisecond}})
 	s.fake.Join(announceID)
 	s.fake.Revoke("invalid_auth")
 	if _, err := s.svc.Declare(context.Background(), bot.DeclareInput{Title: "Disk full", Actor: "U0ALICE", Severity: bot.SEV2}); err != nil {

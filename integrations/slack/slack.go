@@ -14,6 +14,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/integrations/internal/budget"
 )
 
 // Platform is Slack's name as a chat target: outbox job kinds are
@@ -24,7 +25,7 @@ const Platform = "slack"
 // Defaults.
 const (
 	DefaultChannelInterval = time.Second      // one write per channel per second, as Slack asks
-	DefaultAuthHold        = 15 * time.Minute // how long delivery stops after an auth failure
+	DefaultChannelBurst    = 1                // writes to a channel that may go at once
 	DefaultReplyBudget     = 2 * time.Second  // a slash command's time before "working on it"
 	callTimeout            = 10 * time.Second // one Web API call
 	replyTimeout           = 2 * time.Second  // a response_url reply, inside Slack's 3 s
@@ -48,7 +49,15 @@ type Config struct {
 	// ChannelInterval spaces writes to one channel; default
 	// DefaultChannelInterval, negative for none (tests).
 	ChannelInterval time.Duration
-	AuthHold        time.Duration // default DefaultAuthHold
+	// ChannelBurst is how many writes to a channel may go at once before
+	// the interval spaces them; default DefaultChannelBurst.
+	ChannelBurst int
+	// ProbeBackoff is how a held bot token is probed; default
+	// bot.DefaultProbeBackoff.
+	ProbeBackoff bot.ProbeBackoff
+	// Budgets are the pacing slots, 429 pauses and auth hold shared by
+	// every replica (the store); nil keeps them in this process.
+	Budgets bot.Budgets
 	// PostmortemDrafts says the Service posts the postmortem draft when an
 	// incident resolves (a post job with the draft attached, uploaded as a
 	// file); when false, the timeline summary is posted instead.
@@ -72,8 +81,7 @@ type Slack struct {
 	log     *slog.Logger
 	now     func() time.Time
 	secrets [][]byte
-	pace    *pacer
-	gate    *gate
+	guard   *budget.Guard  // pacing, 429 pauses and the auth hold
 	replies sync.WaitGroup // response_url posts in flight
 
 	mu           sync.Mutex
@@ -103,8 +111,8 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger
 	if cfg.ChannelInterval == 0 {
 		cfg.ChannelInterval = DefaultChannelInterval
 	}
-	if cfg.AuthHold <= 0 {
-		cfg.AuthHold = DefaultAuthHold
+	if cfg.ChannelBurst <= 0 {
+		cfg.ChannelBurst = DefaultChannelBurst
 	}
 	if cfg.ReplyBudget <= 0 {
 		cfg.ReplyBudget = DefaultReplyBudget
@@ -126,8 +134,13 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger
 	s := &Slack{
 		cfg: cfg, api: slack.New(cfg.BotToken, opts...), http: hc, svc: svc, router: router,
 		log: log.With("integration", Platform), now: cfg.Now,
-		pace: newPacer(max(cfg.ChannelInterval, 0), cfg.Now), gate: &gate{hold: cfg.AuthHold},
 	}
+	s.guard = budget.NewGuard(Platform, cfg.Budgets, cfg.Now, s.log)
+	if cfg.ProbeBackoff.First > 0 {
+		s.guard.SetBackoff(cfg.ProbeBackoff)
+	}
+	s.guard.SetAdvice("slack rejected the bot token: Slack delivery is held and jobs wait; it is probed with backoff " +
+		"and resumes by itself once the token works (fix SLACK_BOT_TOKEN: reinstall the app or reactivate it)")
 	for _, sec := range []string{cfg.SigningSecret, cfg.PreviousSigningSecret} {
 		if sec != "" {
 			s.secrets = append(s.secrets, []byte(sec))
@@ -139,18 +152,20 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger
 }
 
 // Start checks the token with auth.test and learns the bot's own user id,
-// so that its own messages and pins are ignored. A bad token stops
-// delivery (logged once) but is not fatal: the rest of warroom runs.
+// so that its own messages and pins are ignored. A bad token holds
+// delivery (logged once, probed with backoff) but is not fatal: the rest
+// of warroom runs; a good one lifts a hold left from before.
 func (s *Slack) Start(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
 	res, err := s.api.AuthTestContext(ctx)
 	if err != nil {
 		if c, _ := classify(err); c == classAuth {
-			s.stop(slackCode(err))
+			s.stop(ctx, slackCode(err), err)
 		}
 		return fmt.Errorf("slack auth.test: %w", err)
 	}
+	s.guard.Accepted(ctx, true) // the token works: lift a hold left from before
 	s.mu.Lock()
 	s.botUser, s.botID = res.UserID, res.BotID
 	s.mu.Unlock()
@@ -188,13 +203,25 @@ func (s *Slack) botIDValue() string {
 	return s.botID
 }
 
-// stop closes the gate after an auth failure, logging once.
-func (s *Slack) stop(code string) {
-	if s.gate.trip(s.now()) {
-		s.log.Error("slack rejected the bot token: Slack delivery is stopped and jobs wait; "+
-			"fix SLACK_BOT_TOKEN (reinstall the app or reactivate it) and restart", "slack_error", code,
-			"probe_every", s.cfg.AuthHold)
+// stop holds delivery after a refusal of a token, logging once; jobs wait
+// and one of them probes with backoff.
+func (s *Slack) stop(ctx context.Context, code string, err error) {
+	_ = s.guard.Refused(ctx, code, false, err)
+}
+
+// Held says whether Slack delivery is held after a refusal of the bot
+// token, on any replica, and why.
+func (s *Slack) Held(ctx context.Context) (string, bool) {
+	held, err := s.guard.Held(ctx)
+	if err != nil {
+		return "", false
 	}
+	for _, h := range held {
+		if h.Integration == Platform {
+			return h.Reason, true
+		}
+	}
+	return "", false
 }
 
 func (s *Slack) poke() {

@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -78,7 +79,7 @@ func (s *Slack) HandleSocketEvent(ctx context.Context, ack Acker, evt socketmode
 	case socketmode.EventTypeConnected:
 		s.log.Info("slack socket mode connected")
 	case socketmode.EventTypeInvalidAuth:
-		s.stop("invalid_auth")
+		s.stop(ctx, "invalid_auth", errors.New("slack socket mode: invalid_auth"))
 	case socketmode.EventTypeEventsAPI, socketmode.EventTypeInteractive, socketmode.EventTypeSlashCommand:
 		if evt.Request == nil {
 			return

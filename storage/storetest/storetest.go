@@ -66,6 +66,12 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"OutboxDeadLetters", testOutboxDeadLetters},
 		{"Purge", testPurge},
 		{"DueTimersPerKind", testDueTimersPerKind},
+		{"BudgetPause", testBudgetPause},
+		{"BudgetPacing", testBudgetPacing},
+		{"BudgetSlotsShared", testBudgetSlotsShared},
+		{"BudgetHold", testBudgetHold},
+		{"BudgetOneProbe", testBudgetOneProbe},
+		{"BudgetPrune", testBudgetPrune},
 		{"Ping", testPing},
 	}
 	for _, tc := range tests {

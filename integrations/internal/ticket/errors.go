@@ -1,18 +1,19 @@
 package ticket
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/integrations/internal/budget"
 )
 
 // DefaultRateWait is the wait after a 429 or 503 that gave no hint.
@@ -79,61 +80,115 @@ func Backoff(err error, ae *APIError) error {
 	return bot.Permanent(err)
 }
 
-// Stopper stops an integration at the first refusal of its credentials: it
-// records one reason, raises the stopped gauge and logs one error, and the
-// integration holds every later job (no request is sent) until the process
-// restarts with working credentials.
+// Stopper holds an integration whose credentials were refused (401/403),
+// on every replica (the hold is a shared budget): held jobs wait, one job at
+// a time probes with backoff, and the first probe whose credentials are
+// accepted resumes delivery, with no restart. The refusal is logged once,
+// and the stopped gauge says whether this process saw the hold. It also
+// pauses the whole instance after a 429 or 503 until its hint, so that no
+// job of any replica calls it meanwhile.
 type Stopper struct {
 	system string
 	gauge  prometheus.Gauge
-	log    *slog.Logger
-	hold   time.Duration
+	guard  *budget.Guard
+}
 
-	mu     sync.Mutex
+// NewStopper builds the stopper of the integration named system over the
+// shared budgets (nil: this process's own); now may be nil.
+func NewStopper(system string, m *Metrics, log *slog.Logger, budgets bot.Budgets, now func() time.Time) *Stopper {
+	g := budget.NewGuard(system, budgets, now, log)
+	g.SetAdvice(system + " integration stopped: its credentials were refused; jobs wait and a probe with backoff resumes delivery once they work")
+	return &Stopper{system: system, gauge: m.Stopped, guard: g}
+}
+
+// SetBackoff changes how the held integration is probed.
+func (s *Stopper) SetBackoff(b bot.ProbeBackoff) { s.guard.SetBackoff(b) }
+
+// refusal is a refusal of the credentials, with what to check.
+type refusal struct {
 	reason string
+	err    error
 }
 
-// NewStopper builds the stopper of the integration named system; a held
-// job is retried after hold.
-func NewStopper(system string, m *Metrics, log *slog.Logger, hold time.Duration) *Stopper {
-	return &Stopper{system: system, gauge: m.Stopped, log: log, hold: hold}
-}
+func (r *refusal) Error() string { return r.err.Error() }
+func (r *refusal) Unwrap() error { return r.err }
 
-// Stopped returns why it stopped, or "".
-func (s *Stopper) Stopped() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.reason
-}
-
-// Stop stops the integration for reason, unless it already stopped (the
-// first reason stays), and returns the error that holds the job. err is
-// the refusal, for the log.
+// Stop marks err, a refusal of the credentials, with reason (what was
+// refused and what to check); the handler Guard wraps holds the
+// integration when the job returns it, and Hold does for a call made
+// outside a job.
 func (s *Stopper) Stop(reason string, err error) error {
-	s.mu.Lock()
-	first := s.reason == ""
-	if first {
-		s.reason = reason
-	}
-	s.mu.Unlock()
-	if first {
-		s.gauge.Set(1)
-		s.log.Error(s.system+" integration stopped: "+reason, "err", err)
-	}
-	return s.holdErr(reason)
+	return &refusal{reason: reason, err: err}
 }
 
-// Held returns the error that holds a job while the integration is
-// stopped, or nil.
-func (s *Stopper) Held() error {
-	if r := s.Stopped(); r != "" {
-		return s.holdErr(r)
+// Stopped returns why the integration is held, on any replica, or "".
+func (s *Stopper) Stopped(ctx context.Context) string {
+	held, err := s.guard.Held(ctx)
+	if err != nil {
+		return ""
 	}
-	return nil
+	for _, h := range held {
+		if h.Integration == s.system {
+			return h.Reason
+		}
+	}
+	return ""
 }
 
-func (s *Stopper) holdErr(reason string) error {
-	return bot.RetryAfter(fmt.Errorf("%s stopped: %s", s.system, reason), s.hold)
+// Hold holds the integration when err is a refusal of its credentials
+// (a call made outside a job: /incident ticket) and reports whether it was.
+func (s *Stopper) Hold(ctx context.Context, err error) bool {
+	var r *refusal
+	if !errors.As(err, &r) {
+		return false
+	}
+	_ = s.guard.Refused(ctx, r.reason, false, r.err)
+	s.gauge.Set(1)
+	return true
+}
+
+// Guard wraps a job handler with the integration's budgets: while the
+// integration is held or its instance paused, the job waits without a
+// call; a refusal holds it (a failed probe backs the next one off); a 429
+// or 503 pauses the instance until its hint; a probe whose credentials were
+// accepted lifts the hold.
+func (s *Stopper) Guard(h bot.Handler) bot.Handler {
+	return func(ctx context.Context, job bot.Job) error {
+		probe, err := s.guard.Admit(ctx)
+		if err != nil {
+			return err
+		}
+		if d, err := s.guard.Paused(ctx, "instance"); err != nil || d > 0 {
+			if err != nil {
+				return fmt.Errorf("read %s budgets: %w", s.system, err)
+			}
+			return bot.Wait(fmt.Errorf("%s asked warroom to slow down: paused", s.system), d)
+		}
+		err = h(ctx, job)
+		var (
+			r  *refusal
+			ae *APIError
+		)
+		switch {
+		case errors.As(err, &r):
+			s.gauge.Set(1)
+			return s.guard.Refused(ctx, r.reason, probe, r.err)
+		case err != nil && !errors.As(err, &ae):
+			return err // a network failure proves nothing about the credentials
+		}
+		if probe {
+			s.guard.Accepted(ctx, true)
+			s.gauge.Set(0)
+		}
+		if ae != nil && (ae.Status == 429 || ae.Status == 503) {
+			d, _ := bot.RetryAfterHint(err)
+			if perr := s.guard.Pause(ctx, "instance", d); perr != nil {
+				return err
+			}
+			return bot.Wait(err, d)
+		}
+		return err
+	}
 }
 
 // RetryHint reads Retry-After (seconds or an HTTP date) or X-RateLimit-Reset

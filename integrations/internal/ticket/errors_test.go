@@ -2,6 +2,7 @@ package ticket_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -80,41 +81,93 @@ func TestClassAndBackoff(t *testing.T) {
 }
 
 func TestStopper(t *testing.T) {
+	ctx := context.Background()
 	var logs bytes.Buffer
+	now := time.Unix(1_700_000_000, 0)
 	m := ticket.NewMetrics("jira")
-	s := ticket.NewStopper("jira", m, slog.New(slog.NewTextHandler(&logs, nil)), 30*time.Minute)
-	if s.Stopped() != "" || s.Held() != nil {
+	s := ticket.NewStopper("jira", m, slog.New(slog.NewTextHandler(&logs, nil)), nil, func() time.Time { return now })
+	if s.Stopped(ctx) != "" {
 		t.Fatal("a new stopper is stopped")
 	}
 	if got := stoppedGauge(t, m); got != 0 {
 		t.Fatalf("stopped gauge = %v before a refusal", got)
 	}
-	first := s.Stop("401 at create", errors.New("jira answered 401"))
-	second := s.Stop("403 at update", errors.New("jira answered 403"))
-	if got := s.Stopped(); got != "401 at create" {
-		t.Fatalf("Stopped = %q, want the first reason", got)
+	refused := true
+	calls := 0
+	h := s.Guard(func(context.Context, bot.Job) error {
+		calls++
+		if refused {
+			return s.Stop("401 at create", &ticket.APIError{System: "jira", Status: 401})
+		}
+		return nil
+	})
+	if d, ok := bot.WaitHint(h(ctx, bot.Job{})); !ok || d < 5*time.Second {
+		t.Fatalf("a refused job waits %s, %v; want a wait of 5s or more", d, ok)
 	}
-	// each refusal's hold names that refusal; a later job is held by the first
-	for _, c := range []struct {
-		err  error
-		want string
-	}{
-		{first, "jira stopped: 401 at create"},
-		{second, "jira stopped: 403 at update"},
-		{s.Held(), "jira stopped: 401 at create"},
-	} {
-		if d, ok := bot.RetryAfterHint(c.err); !ok || d != 30*time.Minute {
-			t.Errorf("hold = %s, %v; want 30m", d, ok)
-		}
-		if c.err.Error() != c.want {
-			t.Errorf("hold error = %q, want %q", c.err, c.want)
-		}
+	if got := s.Stopped(ctx); got != "401 at create" {
+		t.Fatalf("Stopped = %q, want the reason", got)
 	}
 	if got := stoppedGauge(t, m); got != 1 {
 		t.Errorf("stopped gauge = %v, want 1", got)
 	}
-	if n := strings.Count(logs.String(), "jira integration stopped: 401 at create"); n != 1 {
+	// A held job waits without a call.
+	if _, ok := bot.WaitHint(h(ctx, bot.Job{})); !ok || calls != 1 {
+		t.Errorf("a held job called the system (%d calls)", calls)
+	}
+	// The probe fails: the next one is twice as far.
+	now = now.Add(5 * time.Second)
+	if _, ok := bot.WaitHint(h(ctx, bot.Job{})); !ok || calls != 2 {
+		t.Errorf("the probe: %d calls", calls)
+	}
+	now = now.Add(5 * time.Second)
+	if d, ok := bot.WaitHint(h(ctx, bot.Job{})); !ok || calls != 2 || d < 5*time.Second {
+		t.Errorf("5s after a failed probe: %d calls, next in %s; want none and 5s more", calls, d)
+	}
+	// The next probe gets through: the integration heals.
+	now = now.Add(5 * time.Second)
+	refused = false
+	if err := h(ctx, bot.Job{}); err != nil || calls != 3 {
+		t.Fatalf("the healing probe: %v, %d calls", err, calls)
+	}
+	if got := s.Stopped(ctx); got != "" {
+		t.Errorf("Stopped = %q after healing", got)
+	}
+	if got := stoppedGauge(t, m); got != 0 {
+		t.Errorf("stopped gauge = %v after healing", got)
+	}
+	if n := strings.Count(logs.String(), "jira integration stopped"); n != 1 {
 		t.Errorf("logged the stop %d times, want once:\n%s", n, logs.String())
+	}
+	if !strings.Contains(logs.String(), "accepted warroom's credentials again") {
+		t.Errorf("the resumption was not logged:\n%s", logs.String())
+	}
+}
+
+// TestStopperPausesTheInstance: a 429 pauses every job of the instance
+// until Retry-After, not only the job that met it.
+func TestStopperPausesTheInstance(t *testing.T) {
+	ctx := context.Background()
+	now := time.Unix(1_700_000_000, 0)
+	s := ticket.NewStopper("jira", ticket.NewMetrics("jira"), nil, nil, func() time.Time { return now })
+	calls := 0
+	h := s.Guard(func(context.Context, bot.Job) error {
+		calls++
+		if calls == 1 {
+			ae := &ticket.APIError{System: "jira", Status: 429, RetryAfter: 5 * time.Second}
+			return ticket.Backoff(fmt.Errorf("create: %w", ae), ae)
+		}
+		return nil
+	})
+	if d, ok := bot.WaitHint(h(ctx, bot.Job{ID: 1})); !ok || d != 5*time.Second {
+		t.Fatalf("the 429's job waits %s, %v; want 5s", d, ok)
+	}
+	now = now.Add(50 * time.Millisecond)
+	if d, ok := bot.WaitHint(h(ctx, bot.Job{ID: 2})); !ok || d < 4*time.Second || calls != 1 {
+		t.Fatalf("another job 50ms later waits %s (%v) after %d calls; want it paused without a call", d, ok, calls)
+	}
+	now = now.Add(5 * time.Second)
+	if err := h(ctx, bot.Job{ID: 2}); err != nil || calls != 2 {
+		t.Fatalf("after Retry-After: %v, %d calls", err, calls)
 	}
 }
 

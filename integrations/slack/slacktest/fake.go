@@ -3,8 +3,9 @@
 // bodies, the token as a form field or a Bearer header) and response shapes
 // (`ok`/`error`, `response_metadata`, 429 with Retry-After), keeps channels,
 // messages, pins, topics, members and opened views in memory, and records
-// every call. It can fail any method on demand, revoke the token, and
-// enforce Slack's per-channel posting limit (about one message a second).
+// every call. It can fail any method on demand, revoke the token (for good or for a while), and
+// enforce Slack's per-channel posting limit (about one message a second,
+// with bursts; limits.go).
 //
 // Point the real slack-go client at it with slack.OptionAPIURL(URL()+"/api/").
 //
@@ -89,11 +90,7 @@ type Server struct {
 	failures  map[string][]*Failure
 	seq       int
 	lastTS    time.Time
-	// Pace, when positive, is the per-channel posting limit enforced on
-	// chat.postMessage and chat.update: a second write within Pace is a 429.
-	pace      time.Duration
-	lastWrite map[string]time.Time
-	limited   int
+	limits    limits // Slack's published limits, when enforced (limits.go)
 
 	sock  socket
 	files []*File
@@ -105,7 +102,7 @@ type Server struct {
 func New() *Server {
 	s := &Server{
 		token: Token, channels: map[string]*Channel{}, groups: map[string][]string{},
-		failures: map[string][]*Failure{}, lastWrite: map[string]time.Time{},
+		failures: map[string][]*Failure{},
 	}
 	s.faults.init()
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -127,27 +124,12 @@ func (s *Server) Close() {
 	s.srv.Close()
 }
 
-// EnforcePace makes the fake answer 429 to a second chat write in a channel
-// within d, as Slack's posting limit does.
-func (s *Server) EnforcePace(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.pace = d
-}
-
-// Limited counts the 429s the pace enforcement answered.
-func (s *Server) Limited() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.limited
-}
-
 // Revoke makes every call fail with err ("token_revoked", "invalid_auth",
 // "account_inactive"); "" restores the token.
 func (s *Server) Revoke(err string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.revoked = err
+	s.revoked, s.limits.revokedUntil = err, time.Time{}
 }
 
 // Fail queues a failure for method.
@@ -333,8 +315,8 @@ func (s *Server) serveMethod(w http.ResponseWriter, method string, params map[st
 		s.answerLocked(w, method, params, http.StatusOK, errBody("invalid_auth"))
 		return
 	}
-	if s.revoked != "" {
-		s.answerLocked(w, method, params, http.StatusOK, errBody(s.revoked))
+	if e := s.revokedNow(); e != "" {
+		s.answerLocked(w, method, params, http.StatusOK, errBody(e))
 		return
 	}
 	if f := s.failure(method, params); f != nil {
@@ -355,16 +337,8 @@ func (s *Server) serveMethod(w http.ResponseWriter, method string, params map[st
 		s.answerLocked(w, method, params, http.StatusOK, errBody("unknown_method"))
 		return
 	}
-	if (method == "chat.postMessage" || method == "chat.update") && s.pace > 0 {
-		ch := s.resolve(params["channel"])
-		now := time.Now()
-		if last, ok := s.lastWrite[ch]; ok && now.Sub(last) < s.pace {
-			s.limited++
-			w.Header().Set("Retry-After", "1")
-			s.answerLocked(w, method, params, http.StatusTooManyRequests, errBody("ratelimited"))
-			return
-		}
-		s.lastWrite[ch] = now
+	if s.overLimit(w, method, params) {
+		return
 	}
 	s.answerLocked(w, method, params, http.StatusOK, h(s, params))
 }

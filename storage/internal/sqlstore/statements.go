@@ -23,6 +23,7 @@ var writerStatements = []string{
 	qClaimWindowStart, qClaimWindowEnd,
 	qSetTimer, qCancelTimers, qClaimTimer, qFireTimer,
 	qClaimSlot, qSavePostmortem, qCountIncidents, qAdvanceCounter,
+	qBudgetEnsure, qBudgetLock, qBudgetWrite, qBudgetPrune,
 }
 
 // unprepared notes the fixed statements the writer ran without a prepared

@@ -125,7 +125,7 @@ func (s *Store) closeStmts() {
 // sql fills in a statement's dialect parts.
 func (s *Store) sql(q string) string {
 	switch q {
-	case qLockIncident, qLockWindow:
+	case qLockIncident, qLockWindow, qBudgetLock:
 		return fmt.Sprintf(q, s.d.ForUpdate)
 	case qClaim, qClaimAny, qClaimTimer:
 		return fmt.Sprintf(q, s.d.SkipLocked)
