@@ -18,7 +18,7 @@ const schedulerStopTimeout = 5 * time.Second
 // action-item reminders, the configured digests and maintenance
 // announcements, and the janitor (retention.*), ticking every
 // escalation.interval.
-func newScheduler(cfg config.Config, svc *bot.Service, store bot.Housekeeping, runner *digests.Runner, log *slog.Logger) *schedule.Scheduler {
+func newScheduler(cfg config.Config, svc *bot.Service, store schedule.JanitorStore, runner *digests.Runner, log *slog.Logger) *schedule.Scheduler {
 	s := schedule.New(schedule.Config{Interval: cfg.Escalation.Interval}, log)
 	s.Add("escalation", schedule.Escalation(svc))
 	s.Add("reminders", schedule.Reminders(svc))

@@ -27,10 +27,21 @@ const (
 	DefaultJanitorEvery   = time.Hour
 )
 
+// JanitorStore is what the janitor cleans.
+type JanitorStore interface {
+	bot.Housekeeping
+	PruneBudgets(ctx context.Context, before time.Time) (int, error)
+}
+
+// quietBudgets is how long a rate-limit bucket or integration hold that
+// holds nothing any more is kept before the janitor forgets it.
+const quietBudgets = 24 * time.Hour
+
 // Janitor returns the task that purges the seen keys, dead jobs and spent
-// timers older than r allows, at most once every r.Every (the first tick
-// purges). Done jobs are deleted when they finish, so none are kept.
-func Janitor(store bot.Housekeeping, r Retention, log *slog.Logger) Task {
+// timers older than r allows, and the budget rows quiet for a day, at most
+// once every r.Every (the first tick purges). Done jobs are deleted when
+// they finish, so none are kept.
+func Janitor(store JanitorStore, r Retention, log *slog.Logger) Task {
 	if r.Every <= 0 {
 		r.Every = DefaultJanitorEvery
 	}
@@ -59,9 +70,13 @@ func Janitor(store bot.Housekeeping, r Retention, log *slog.Logger) Task {
 		if err != nil {
 			return fmt.Errorf("purge: %w", err)
 		}
+		buckets, err := store.PruneBudgets(ctx, now.Add(-quietBudgets))
+		if err != nil {
+			return fmt.Errorf("prune budgets: %w", err)
+		}
 		last = now
-		if got != (bot.Purged{}) {
-			log.Info("janitor purged", "seen", got.Seen, "dead_jobs", got.Dead, "timers", got.Timers)
+		if got != (bot.Purged{}) || buckets > 0 {
+			log.Info("janitor purged", "seen", got.Seen, "dead_jobs", got.Dead, "timers", got.Timers, "budgets", buckets)
 		}
 		return nil
 	}
