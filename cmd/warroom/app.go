@@ -156,7 +156,7 @@ func (a *App) build() error {
 		return err
 	}
 	ins.targets(a.slack.handles())
-	if a.discord, err = newDiscord(cfg, svc, router, a.worker, routerCfg.Postmortem, log); err != nil {
+	if a.discord, err = newDiscord(cfg, svc, router, a.worker, routerCfg.Postmortem, a.store, log); err != nil {
 		return err
 	}
 

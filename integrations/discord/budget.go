@@ -101,22 +101,13 @@ func (b *memBudget) Observe(route string, status int, h http.Header, now time.Ti
 		b.trim(now)
 		b.refusals = append(b.refusals, now)
 	}
-	var after time.Duration
-	switch {
-	case status == http.StatusTooManyRequests:
-		after = seconds(h.Get("Retry-After"))
-		if a := seconds(h.Get("X-RateLimit-Reset-After")); a > after {
-			after = a
-		}
-		after = max(after, time.Second)
-	case h.Get("X-RateLimit-Remaining") == "0":
-		after = seconds(h.Get("X-RateLimit-Reset-After"))
-	default:
+	after, global, ok := pauseOf(status, h)
+	if !ok {
 		delete(b.routes, route)
 		return
 	}
 	until := now.Add(after)
-	if status == http.StatusTooManyRequests && h.Get("X-RateLimit-Global") != "" {
+	if global {
 		b.global = until
 		return
 	}
@@ -124,6 +115,23 @@ func (b *memBudget) Observe(route string, status int, h http.Header, now time.Ti
 		clear(b.routes)
 	}
 	b.routes[route] = until
+}
+
+// pauseOf reads how long an answer pauses its route (or every route, when
+// global): a 429's retry_after or reset, or a bucket with nothing left
+// until its reset. ok is false when the answer pauses nothing.
+func pauseOf(status int, h http.Header) (after time.Duration, global, ok bool) {
+	switch {
+	case status == http.StatusTooManyRequests:
+		after = seconds(h.Get("Retry-After"))
+		if a := seconds(h.Get("X-RateLimit-Reset-After")); a > after {
+			after = a
+		}
+		return max(after, time.Second), h.Get("X-RateLimit-Global") != "", true
+	case h.Get("X-RateLimit-Remaining") == "0":
+		return seconds(h.Get("X-RateLimit-Reset-After")), false, true
+	}
+	return 0, false, false
 }
 
 // trim forgets refusals older than the window.
