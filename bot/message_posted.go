@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"time"
 )
 
@@ -40,4 +42,40 @@ func (s *Service) MessageByRef(ctx context.Context, platform, ref string) (*Post
 // newest (0: all).
 func (s *Service) Messages(ctx context.Context, platform, channel string, limit int) ([]PostedMessage, error) {
 	return s.store.Messages(ctx, platform, channel, limit)
+}
+
+// PostedRecord reads the message posted under ref on platform and decodes
+// the adapter's record of it (its Body) into rec. It returns nil, and
+// leaves rec alone, when nothing was posted under ref. An unreadable
+// record is ignored: it only costs a redundant edit.
+func (s *Service) PostedRecord(ctx context.Context, platform, ref string, rec any) (*PostedMessage, error) {
+	pm, err := s.store.MessageByRef(ctx, platform, ref)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read message %s: %w", ref, err)
+	}
+	if len(pm.Body) > 0 {
+		_ = json.Unmarshal(pm.Body, rec)
+	}
+	return pm, nil
+}
+
+// SavePostedRecord stores pm on platform with rec, the adapter's record of
+// it, as its body.
+func (s *Service) SavePostedRecord(ctx context.Context, platform string, pm *PostedMessage, rec any) error {
+	body, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("encode record %s: %w", pm.Ref, err)
+	}
+	now := s.Now()
+	pm.Platform, pm.Body, pm.UpdatedAt = platform, body, now
+	if pm.CreatedAt.IsZero() {
+		pm.CreatedAt = now
+	}
+	if err := s.SaveMessage(ctx, pm); err != nil {
+		return fmt.Errorf("save message %s: %w", pm.Ref, err)
+	}
+	return nil
 }

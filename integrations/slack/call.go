@@ -130,34 +130,13 @@ type record struct {
 // load returns the message stored under ref and its record; nil when none.
 func (s *Slack) load(ctx context.Context, ref string) (*bot.PostedMessage, record, error) {
 	var rec record
-	pm, err := s.svc.MessageByRef(ctx, Platform, ref)
-	if errors.Is(err, bot.ErrNotFound) {
-		return nil, rec, nil
-	}
-	if err != nil {
-		return nil, rec, fmt.Errorf("read message %s: %w", ref, err)
-	}
-	if len(pm.Body) > 0 {
-		_ = json.Unmarshal(pm.Body, &rec) // an unreadable record only costs a redundant edit
-	}
-	return pm, rec, nil
+	pm, err := s.svc.PostedRecord(ctx, Platform, ref, &rec)
+	return pm, rec, err
 }
 
 // save stores pm with rec as its body.
 func (s *Slack) save(ctx context.Context, pm *bot.PostedMessage, rec record) error {
-	body, err := json.Marshal(rec)
-	if err != nil {
-		return fmt.Errorf("encode record %s: %w", pm.Ref, err)
-	}
-	now := s.svc.Now()
-	pm.Platform, pm.Body, pm.UpdatedAt = Platform, body, now
-	if pm.CreatedAt.IsZero() {
-		pm.CreatedAt = now
-	}
-	if err := s.svc.SaveMessage(ctx, pm); err != nil {
-		return fmt.Errorf("save message %s: %w", pm.Ref, err)
-	}
-	return nil
+	return s.svc.SavePostedRecord(ctx, Platform, pm, rec)
 }
 
 // rendering is a message ready to send, and the hash that identifies it.
