@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"Purge", testPurge},
 		{"DueTimersPerKind", testDueTimersPerKind},
 		{"Ping", testPing},
+		{"NewerSchemaStopsClaims", testNewerSchemaStopsClaims},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
