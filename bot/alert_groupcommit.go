@@ -53,7 +53,7 @@ func (s *Service) submit(ctx context.Context, cause Cause, alerts []Alert) (Aler
 	req := &alertReq{ctx: ctx, cause: cause, alerts: alerts, done: make(chan struct{})}
 	gc := &s.gc
 	gc.mu.Lock()
-	if gc.queued > 0 && gc.queued+len(alerts) > s.alertCfg.maxQueued {
+	if gc.queued > 0 && gc.queued+len(alerts) > s.liveAlerts().maxQueued {
 		gc.mu.Unlock()
 		return AlertResult{}, Errorf(CodeUnavailable, "too many alerts are waiting to be stored; retry shortly")
 	}
@@ -91,7 +91,7 @@ func (s *Service) take() []*alertReq {
 	n, count := 0, 0
 	alone := first.Delivery.Key != ""
 	mergeable := func(r *alertReq) bool {
-		return !alone && r.cause.Origin == first.Origin && r.cause.Delivery.Key == "" && count+len(r.alerts) <= s.alertCfg.maxBatch
+		return !alone && r.cause.Origin == first.Origin && r.cause.Delivery.Key == "" && count+len(r.alerts) <= s.liveAlerts().maxBatch
 	}
 	for n < len(gc.queue) && (n == 0 || mergeable(gc.queue[n])) {
 		count += len(gc.queue[n].alerts)

@@ -122,11 +122,11 @@ func (s *Service) Route(alerts []Alert) []RouteDecision {
 }
 
 // Routes returns the configured routes, in order.
-func (s *Service) Routes() []Route { return slices.Clone(s.alertCfg.routes) }
+func (s *Service) Routes() []Route { return slices.Clone(s.liveAlerts().routes) }
 
 func (s *Service) route(a Alert) RouteDecision {
 	r := DefaultRoute()
-	for _, c := range s.alertCfg.routes {
+	for _, c := range s.liveAlerts().routes {
 		if MatchAll(c.Matchers, a.Labels) {
 			r = c
 			break
@@ -155,10 +155,10 @@ func (s *Service) route(a Alert) RouteDecision {
 
 // reopenWindow is the reopen window of the route a decision came from.
 func (s *Service) reopenWindow(route string) time.Duration {
-	for _, r := range s.alertCfg.routes {
+	for _, r := range s.liveAlerts().routes {
 		if r.Name == route {
 			return r.ReopenWindow
 		}
 	}
-	return s.alertCfg.defaultReopen
+	return s.liveAlerts().defaultReopen
 }

@@ -53,7 +53,7 @@ func validateEscalation(c EscalationConfig) error {
 // new incident, or when the timers' state is unknown and must be written):
 // only a change that arms, moves or disarms them writes timer rows.
 func (s *Service) syncTimers(ctx context.Context, tx Tx, inc, before *Incident, now time.Time) error {
-	if s.escalation.Off {
+	if s.liveEscalation().Off {
 		return nil
 	}
 	target := s.slas[inc.Severity].Acknowledge
@@ -69,7 +69,7 @@ func (s *Service) syncTimers(ctx context.Context, tx Tx, inc, before *Incident, 
 		before.Severity == inc.Severity && before.DeclaredAt.Equal(inc.DeclaredAt) {
 		return nil // armed already, at the same times
 	}
-	for i, m := range s.escalation.levels() {
+	for i, m := range s.liveEscalation().levels() {
 		t := &Timer{Incident: inc.Number, Kind: TimerEscalate, Level: i + 1, DueAt: inc.DeclaredAt.Add(time.Duration(m) * target), CreatedAt: now}
 		if err := tx.SetTimer(ctx, t); err != nil {
 			return fmt.Errorf("set escalation timer: %w", err)
@@ -148,7 +148,7 @@ func (s *Service) escalationEffects(_ context.Context, c *change, level int) {
 	inc := c.inc
 	waited := c.now.Sub(inc.DeclaredAt)
 	var who []string
-	for _, m := range s.escalation.Mention {
+	for _, m := range s.liveEscalation().Mention {
 		who = appendMention(who, m)
 	}
 	who = appendMention(who, inc.Commander())

@@ -236,7 +236,7 @@ func (s *Service) mayHaveArmed(before *Incident, kind string) bool {
 	case TimerSLAPostmortem:
 		return before.Status != StatusClosed && before.ResolvedAt != nil && sla.PostmortemDue > 0
 	case TimerEscalate:
-		return !s.escalation.Off && before.Status.Open() && before.AcknowledgedAt == nil && sla.Acknowledge > 0
+		return !s.liveEscalation().Off && before.Status.Open() && before.AcknowledgedAt == nil && sla.Acknowledge > 0
 	}
 	return true
 }

@@ -158,6 +158,10 @@ type Purged struct {
 type IncidentFilter struct {
 	Statuses []Status // empty: any
 	Limit    int      // 0: no limit
+	// Before keeps incidents numbered below it (0: no bound): the next page
+	// after one that ended at Before, unmoved by incidents declared since.
+	Before int64
+	Offset int // skips this many of the selected incidents
 }
 
 // ActionFilter selects action items.

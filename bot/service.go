@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -46,11 +47,12 @@ type Service struct {
 	after   func()
 	log     *slog.Logger
 
-	paging     PagingConfig
-	escalation EscalationConfig
+	paging PagingConfig
 
-	alertCfg alertConfig // routes and group-commit limits (alert_config.go)
-	gc       committer   // merges concurrent HandleAlerts calls (alert_groupcommit.go)
+	// live holds what Reload replaces while the Service runs: routes and
+	// group-commit limits, escalation settings (reload.go).
+	live atomic.Pointer[liveConfig]
+	gc   committer // merges concurrent HandleAlerts calls (alert_groupcommit.go)
 
 	tickets  TicketConfig   // ticket targets and threshold (tickets.go)
 	insights InsightsConfig // SLA and action reminders, postmortems (insights.go)
@@ -92,16 +94,15 @@ func NewService(cfg Config, store Store, log *slog.Logger) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{
+	svc := &Service{
 		store: store, slas: slas, roles: roles, targets: slices.Clone(cfg.Targets),
 		public: strings.TrimRight(cfg.PublicURL, "/"), now: now, after: cfg.AfterCommit, log: log,
-		paging: PagingConfig{Targets: slices.Clone(cfg.Paging.Targets), PageAt: cfg.Paging.PageAt},
-		escalation: EscalationConfig{Off: cfg.Escalation.Off, Levels: slices.Clone(cfg.Escalation.Levels),
-			Mention: slices.Clone(cfg.Escalation.Mention)},
-		alertCfg: alertCfg,
+		paging:   PagingConfig{Targets: slices.Clone(cfg.Paging.Targets), PageAt: cfg.Paging.PageAt},
 		tickets:  TicketConfig{Targets: slices.Clone(cfg.Tickets.Targets), At: cfg.Tickets.At},
 		insights: cfg.Insights.withDefaults(),
-	}, nil
+	}
+	svc.live.Store(&liveConfig{alerts: alertCfg, escalation: cloneEscalation(cfg.Escalation)})
+	return svc, nil
 }
 
 // SLA returns the targets of a severity.

@@ -17,7 +17,7 @@ import (
 //
 //	jira:
 //	  auth: basic                 # basic (Cloud: email + API token) or bearer (Server/DC personal access token)
-//	  issue_type: Incident
+//	  issue_type: Task            # the default; a service project may use Incident
 //	  priorities: {sev1: Highest, sev2: High, sev3: Medium, sev4: Low}
 //	  labels: [incident]
 //	  custom_fields:              # set on create; a value starting with { or [ is sent as JSON

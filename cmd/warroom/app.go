@@ -12,6 +12,7 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/config"
+	"github.com/warroom/warroom/engine/digests"
 	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/engine/schedule"
 	"github.com/warroom/warroom/integrations/api"
@@ -37,6 +38,7 @@ type App struct {
 	svc     *bot.Service
 	worker  *outbox.Worker
 	sched   *schedule.Scheduler // scheduler.go
+	digests *digests.Runner     // scheduled digests, reloaded on SIGHUP (reload.go)
 	paging  *paging             // PagerDuty (paging.go)
 	slack   *slackApp
 	discord *discordApp // discordapp.go
@@ -119,6 +121,7 @@ func (a *App) build() error {
 	if err != nil {
 		return err
 	}
+	a.digests = ins.runner
 	a.sched = newScheduler(cfg, svc, a.store, ins.runner, log)
 	a.metrics = newMetrics(a.store, a.worker, time.Now, log)
 	a.metrics.reg.MustRegister(&heldCollector{store: a.store, names: integrationNames(cfg), log: log})

@@ -107,6 +107,16 @@ func cliCommands() []cliCommand {
 			run:  func(c *cli, ctx context.Context, args []string) int { return c.dbBackup(ctx, args) },
 		},
 		{
+			name: "db copy", usage: "[--config FILE] [--force-empty] --to postgres://USER@HOST:5432/DB",
+			short: "copy the SQLite database whole into PostgreSQL and verify the row counts",
+			long: "Migrates the target, copies every table of the SQLite database in one transaction (ids, the " +
+				"incident counter and the id sequences kept, so numbering continues) and compares the row count " +
+				"of every table before it commits. A target that holds warroom data is refused unless " +
+				"--force-empty deletes it first. Stop warroom before copying (README: Moving to PostgreSQL).",
+			env: []string{envConfig, envDB, "PGPASSWORD	the target's password, to keep it out of the --to URL"},
+			run: func(c *cli, ctx context.Context, args []string) int { return c.dbCopy(ctx, args) },
+		},
+		{
 			name: "healthcheck", usage: "[--addr HOST:PORT] [--ready]",
 			short: "probe a running warroom's /healthz (or /readyz); exit 0 when healthy",
 			long:  "For orchestrators that run a command in the container, which has neither a shell nor curl.",

@@ -118,6 +118,10 @@ func (c *cli) serve(ctx context.Context, args []string) int {
 		log.Error("start", "err", err)
 		return exitError
 	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go app.reloadOnSignal(ctx, hup, func() (config.Config, error) { return config.Load(c.configPath, c.lookup) }, log, nil)
 	runErr := app.Run(ctx)
 	closeErr := app.Close()
 	if err := errors.Join(runErr, closeErr); err != nil {

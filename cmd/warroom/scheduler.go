@@ -22,9 +22,7 @@ func newScheduler(cfg config.Config, svc *bot.Service, store schedule.JanitorSto
 	s := schedule.New(schedule.Config{Interval: cfg.Escalation.Interval}, log)
 	s.Add("escalation", schedule.Escalation(svc))
 	s.Add("reminders", schedule.Reminders(svc))
-	if len(cfg.Insights.Digests) > 0 {
-		s.Add("digests", runner.Tick)
-	}
+	s.Add("digests", runner.Tick) // no schedules: nothing to do, until a reload adds some
 	s.Add("maintenance", schedule.Maintenance(svc))
 	s.Add("janitor", schedule.Janitor(store, schedule.Retention{
 		Seen: cfg.Retention.Seen, DeadJobs: cfg.Retention.DeadJobs, Timers: cfg.Retention.Timers,

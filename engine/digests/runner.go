@@ -31,6 +31,41 @@ type RunnerConfig struct {
 	AfterPost func()
 }
 
+// CheckSchedules reports the first schedule that is not valid: each needs
+// a unique name, a channel and a schedule.
+func CheckSchedules(scheds []digest.Schedule) error {
+	seen := map[string]bool{}
+	for _, s := range scheds {
+		if s.Name == "" || seen[s.Name] {
+			return fmt.Errorf("digest schedule %q: names must be set and unique", s.Name)
+		}
+		seen[s.Name] = true
+		if s.Next == nil || s.Channel == "" {
+			return fmt.Errorf("digest schedule %q needs a channel and a schedule", s.Name)
+		}
+	}
+	return nil
+}
+
+// SetSchedules checks scheds and, when they are valid, puts them in place
+// of the running ones (a configuration reload); the next Tick follows
+// them. A schedule keeps its last claimed slot across the change.
+func (r *Runner) SetSchedules(scheds []digest.Schedule) error {
+	if err := CheckSchedules(scheds); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cfg.Schedules = append([]digest.Schedule(nil), scheds...)
+	return nil
+}
+
+func (r *Runner) schedules() []digest.Schedule {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.cfg.Schedules
+}
+
 // SetTargets replaces the chat targets that receive digest jobs (for
 // wiring that learns them after the Runner was built).
 func (r *Runner) SetTargets(targets []string) {
@@ -60,15 +95,8 @@ type Runner struct {
 
 // NewRunner checks the schedules and returns a Runner.
 func NewRunner(cfg RunnerConfig, store Store, b *digest.Builder, log *slog.Logger) (*Runner, error) {
-	seen := map[string]bool{}
-	for _, s := range cfg.Schedules {
-		if s.Name == "" || seen[s.Name] {
-			return nil, fmt.Errorf("digest schedule %q: names must be set and unique", s.Name)
-		}
-		seen[s.Name] = true
-		if s.Next == nil || s.Channel == "" {
-			return nil, fmt.Errorf("digest schedule %q needs a channel and a schedule", s.Name)
-		}
+	if err := CheckSchedules(cfg.Schedules); err != nil {
+		return nil, err
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -86,7 +114,7 @@ func NewRunner(cfg RunnerConfig, store Store, b *digest.Builder, log *slog.Logge
 // posted; it is an engine/schedule Task.
 func (r *Runner) Tick(ctx context.Context, now time.Time) error {
 	var errs []error
-	for _, s := range r.cfg.Schedules {
+	for _, s := range r.schedules() {
 		if err := r.tick(ctx, s, now); err != nil {
 			errs = append(errs, fmt.Errorf("digest %s: %w", s.Name, err))
 		}
@@ -210,7 +238,7 @@ func (r *Runner) PostNow(ctx context.Context, o digest.Options, channel string) 
 func (r *Runner) Channels() []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, s := range r.cfg.Schedules {
+	for _, s := range r.schedules() {
 		if !seen[s.Channel] {
 			seen[s.Channel] = true
 			out = append(out, s.Channel)

@@ -196,12 +196,13 @@ func TestHappyPath(t *testing.T) {
 	}
 	e.command(t, "resolve INC-3 false alarm")
 	for path, want := range map[string][]string{
-		"/api/v1/incidents":                               {"INC-3", "INC-2", "INC-1"},
+		"/api/v1/incidents":                               {"INC-2", "INC-1"}, // open ones by default
 		"/api/v1/incidents?status=all":                    {"INC-3", "INC-2", "INC-1"},
 		"/api/v1/incidents?status=open":                   {"INC-2", "INC-1"},
 		"/api/v1/incidents?status=resolved":               {"INC-3"},
 		"/api/v1/incidents?status=triggered,acknowledged": {"INC-2", "INC-1"},
-		"/api/v1/incidents?limit=1":                       {"INC-3"},
+		"/api/v1/incidents?limit=1":                       {"INC-2"},
+		"/api/v1/incidents?status=all&limit=1":            {"INC-3"},
 	} {
 		if diff := cmp.Diff(want, keys(path)); diff != "" {
 			t.Errorf("GET %s (-want +got):\n%s", path, diff)

@@ -101,41 +101,6 @@ func parseSeverity(raw json.RawMessage) (bot.Severity, error) {
 	return bot.ParseSeverity(s)
 }
 
-func (a *API) list(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	var f bot.IncidentFilter
-	switch st := strings.ToLower(strings.TrimSpace(q.Get("status"))); st {
-	case "", "all":
-	case "open":
-		f.Statuses = bot.OpenStatuses
-	default:
-		for _, part := range strings.Split(st, ",") {
-			s, err := bot.ParseStatus(part)
-			if err != nil {
-				httpx.WriteError(w, http.StatusBadRequest, bot.ErrorMessage(err)+` (or "open", "all")`)
-				return
-			}
-			f.Statuses = append(f.Statuses, s)
-		}
-	}
-	limit, err := parseLimit(q.Get("limit"))
-	if err != nil {
-		httpx.WriteErr(w, a.log, err)
-		return
-	}
-	f.Limit = limit
-	incs, err := a.svc.List(r.Context(), f)
-	if err != nil {
-		httpx.WriteErr(w, a.log, err)
-		return
-	}
-	out := make([]*incidentView, len(incs))
-	for i, inc := range incs {
-		out[i] = view(inc)
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"incidents": out})
-}
-
 func parseLimit(s string) (int, error) {
 	if s == "" {
 		return defaultLimit, nil

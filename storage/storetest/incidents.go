@@ -201,6 +201,12 @@ func testIncidentFilters(t *testing.T, s bot.Store) {
 		{"open", bot.IncidentFilter{Statuses: bot.OpenStatuses}, []int64{4, 3, 1}},
 		{"open limit", bot.IncidentFilter{Statuses: bot.OpenStatuses, Limit: 1}, []int64{4}},
 		{"none match", bot.IncidentFilter{Statuses: []bot.Status{bot.StatusMonitoring}}, nil},
+		{"before", bot.IncidentFilter{Before: 4}, []int64{3, 2, 1}},
+		{"before limit", bot.IncidentFilter{Before: 5, Limit: 2}, []int64{4, 3}},
+		{"open before", bot.IncidentFilter{Statuses: bot.OpenStatuses, Before: 4}, []int64{3, 1}},
+		{"offset", bot.IncidentFilter{Offset: 1, Limit: 2}, []int64{4, 3}},
+		{"open offset", bot.IncidentFilter{Statuses: bot.OpenStatuses, Offset: 2}, []int64{1}},
+		{"offset past the end", bot.IncidentFilter{Offset: 9}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -73,6 +73,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"BudgetOneProbe", testBudgetOneProbe},
 		{"BudgetPrune", testBudgetPrune},
 		{"Ping", testPing},
+		{"NewerSchemaStopsClaims", testNewerSchemaStopsClaims},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -30,8 +30,9 @@ const (
 	qLinkChannel      = `INSERT INTO incident_channels (platform, channel, incident) VALUES ($1, $2, $3) ON CONFLICT (platform, channel) DO NOTHING`
 	qChannelOwner     = `SELECT incident FROM incident_channels WHERE platform = $1 AND channel = $2`
 	qCountByStatus    = `SELECT status, COUNT(*) FROM incidents GROUP BY status`
-	qIncidentsNewest  = `SELECT ` + incidentCols + ` FROM incidents%s ORDER BY number DESC LIMIT $%d`
-	qIncidentsByState = ` WHERE status IN (%s)`
+	qIncidentsNewest  = `SELECT ` + incidentCols + ` FROM incidents%s ORDER BY number DESC LIMIT $%d OFFSET $%d`
+	qIncidentsByState = ` status IN (%s)`
+	qIncidentsBefore  = ` number < $%d`
 )
 
 // incidentArgs are the values of incidentCols, in order.
@@ -112,17 +113,25 @@ func (s *Store) IncidentByChannel(ctx context.Context, platform, channel string)
 // Incidents lists incidents, newest first.
 func (s *Store) Incidents(ctx context.Context, f bot.IncidentFilter) ([]*bot.Incident, error) {
 	var (
-		where string
+		conds []string
 		args  []any
 	)
 	if len(f.Statuses) > 0 {
-		where = fmt.Sprintf(qIncidentsByState, placeholders(1, len(f.Statuses)))
+		conds = append(conds, fmt.Sprintf(qIncidentsByState, placeholders(1, len(f.Statuses))))
 		for _, st := range f.Statuses {
 			args = append(args, string(st))
 		}
 	}
-	args = append(args, limitArg(f.Limit))
-	rows, err := s.r.QueryContext(ctx, fmt.Sprintf(qIncidentsNewest, where, len(args)), args...)
+	if f.Before > 0 {
+		args = append(args, f.Before)
+		conds = append(conds, fmt.Sprintf(qIncidentsBefore, len(args)))
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE" + strings.Join(conds, " AND")
+	}
+	args = append(args, limitArg(f.Limit), max(f.Offset, 0))
+	rows, err := s.r.QueryContext(ctx, fmt.Sprintf(qIncidentsNewest, where, len(args)-1, len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list incidents: %w", err)
 	}

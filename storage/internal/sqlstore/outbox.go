@@ -32,16 +32,21 @@ const (
 	WHERE id IN (
 		SELECT o.id FROM outbox o
 		WHERE o.target = $5 AND o.next_at <= $3
+		  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > $6)
 		  AND (o.order_key IS NULL OR NOT EXISTS (
 			SELECT 1 FROM outbox h WHERE h.order_key = o.order_key AND h.id < o.id))
 		ORDER BY o.next_at, o.id
 		LIMIT $4 %s)
 	RETURNING ` + jobCols
-	// qClaimAny is qClaim over every target.
+	// qClaimAny is qClaim over every target. Neither claims anything once
+	// the schema is newer than this code ($6, $5: the newest migration it
+	// knows): a replica left on an older version stops taking work that a
+	// newer one may have written in a shape it does not know.
 	qClaimAny = `UPDATE outbox SET status = 'running', lease_owner = $1, lease_until = $2, next_at = $2, attempts = attempts + 1
 	WHERE id IN (
 		SELECT o.id FROM outbox o
 		WHERE o.next_at <= $3
+		  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > $5)
 		  AND (o.order_key IS NULL OR NOT EXISTS (
 			SELECT 1 FROM outbox h WHERE h.order_key = o.order_key AND h.id < o.id))
 		ORDER BY o.next_at, o.id
@@ -138,9 +143,9 @@ func (s *Store) Claim(ctx context.Context, owner, target string, now time.Time, 
 		err  error
 	)
 	if target == "" {
-		rows, err = s.wquery(ctx, qClaimAny, owner, us(now.Add(lease)), us(now), int64(limit))
+		rows, err = s.wquery(ctx, qClaimAny, owner, us(now.Add(lease)), us(now), int64(limit), s.latest)
 	} else {
-		rows, err = s.wquery(ctx, qClaim, owner, us(now.Add(lease)), us(now), int64(limit), target)
+		rows, err = s.wquery(ctx, qClaim, owner, us(now.Add(lease)), us(now), int64(limit), target, s.latest)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("claim jobs: %w", err)

@@ -26,9 +26,11 @@ const (
 	RETURNING id`
 	qCancelTimers = `UPDATE timers SET canceled_at = $3
 	WHERE incident = $1 AND kind = $2 AND fired_at IS NULL AND canceled_at IS NULL`
-	// qClaimTimer: %s is Dialect.SkipLocked.
+	// qClaimTimer: %s is Dialect.SkipLocked; $3 is the newest migration
+	// this code knows: a newer schema claims nothing (like qClaim).
 	qClaimTimer = `SELECT ` + timerCols + ` FROM timers
-	WHERE id = $1 AND fired_at IS NULL AND canceled_at IS NULL AND due_at <= $2 %s`
+	WHERE id = $1 AND fired_at IS NULL AND canceled_at IS NULL AND due_at <= $2
+	  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > $3) %s`
 	qFireTimer = `UPDATE timers SET fired_at = $2 WHERE id = $1 AND fired_at IS NULL AND canceled_at IS NULL`
 	// qDueTimers reads one kind's due timers (index timers_kind_due),
 	// qDuePrefix those of a family of kinds.
@@ -69,7 +71,7 @@ func (t *tx) CancelTimers(ctx context.Context, incident int64, kind string, at t
 
 // ClaimTimer locks a pending, due timer; anything else is bot.ErrNotFound.
 func (t *tx) ClaimTimer(ctx context.Context, id int64, now time.Time) (*bot.Timer, error) {
-	tm, err := scanTimer(t.queryRow(ctx, qClaimTimer, id, us(now)))
+	tm, err := scanTimer(t.queryRow(ctx, qClaimTimer, id, us(now), t.s.latest))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("claim timer %d: %w", id, bot.ErrNotFound)
 	}

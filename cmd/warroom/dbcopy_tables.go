@@ -1,0 +1,275 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// dbTable is one SQLite table to copy: its columns, and the tables its
+// foreign keys refer to.
+type dbTable struct {
+	name    string
+	columns []string
+	refs    []string
+}
+
+// sqliteTables lists every table of the source but its bookkeeping
+// (schema_migrations, sqlite_*), referred-to tables before referring ones.
+func sqliteTables(ctx context.Context, tx *sql.Tx) ([]dbTable, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT name FROM sqlite_master
+		WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("source: list tables: %w", err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	byName := map[string]*dbTable{}
+	for _, n := range names {
+		t := &dbTable{name: n}
+		if t.columns, err = pragmaColumn(ctx, tx, "table_info", n, "name"); err != nil {
+			return nil, err
+		}
+		if t.refs, err = pragmaColumn(ctx, tx, "foreign_key_list", n, "table"); err != nil {
+			return nil, err
+		}
+		byName[n] = t
+	}
+	// Order by foreign keys (depth-first), so that inserts find their parents.
+	var out []dbTable
+	state := map[string]int{} // 1: visiting, 2: done
+	var visit func(n string) error
+	visit = func(n string) error {
+		t, ok := byName[n]
+		if !ok || state[n] == 2 {
+			return nil
+		}
+		if state[n] == 1 {
+			return fmt.Errorf("source: foreign keys of %s form a cycle", n)
+		}
+		state[n] = 1
+		for _, r := range t.refs {
+			if r != n {
+				if err := visit(r); err != nil {
+					return err
+				}
+			}
+		}
+		state[n] = 2
+		out = append(out, *t)
+		return nil
+	}
+	for _, n := range names {
+		if err := visit(n); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// pragmaColumn reads one named column of PRAGMA kind(table)'s rows.
+func pragmaColumn(ctx context.Context, tx *sql.Tx, kind, tbl, col string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM pragma_%s(?)", quoteIdent(col), kind), tbl)
+	if err != nil {
+		return nil, fmt.Errorf("source: %s of %s: %w", kind, tbl, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// postgresColumns maps each column of the target table to its data type.
+func postgresColumns(ctx context.Context, tx *sql.Tx, tbl string) (map[string]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT column_name, data_type FROM information_schema.columns
+		WHERE table_schema = current_schema() AND table_name = $1`, tbl)
+	if err != nil {
+		return nil, fmt.Errorf("target: columns of %s: %w", tbl, err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var n, typ string
+		if err := rows.Scan(&n, &typ); err != nil {
+			return nil, err
+		}
+		out[n] = typ
+	}
+	return out, rows.Err()
+}
+
+// copyTable inserts every row of t from the source into the target, in
+// batches, and returns how many it read.
+func copyTable(ctx context.Context, stx, ttx *sql.Tx, t dbTable) (int64, error) {
+	types, err := postgresColumns(ctx, ttx, t.name)
+	if err != nil {
+		return 0, err
+	}
+	if len(types) == 0 {
+		return 0, errors.New("the target has no such table: is it at the same warroom version?")
+	}
+	for _, c := range t.columns {
+		if _, ok := types[c]; !ok {
+			return 0, fmt.Errorf("the target has no column %s: is it at the same warroom version?", c)
+		}
+	}
+	cols := make([]string, len(t.columns))
+	for i, c := range t.columns {
+		cols[i] = quoteIdent(c)
+	}
+	list := strings.Join(cols, ", ")
+	rows, err := stx.QueryContext(ctx, "SELECT "+list+" FROM "+quoteIdent(t.name))
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	perBatch := max(1, min(500, 60000/len(cols)))
+	var (
+		batch []any
+		n     int64
+	)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		k := len(batch) / len(cols)
+		var b strings.Builder
+		fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", quoteIdent(t.name), list)
+		for r := range k {
+			if r > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('(')
+			for c := range cols {
+				if c > 0 {
+					b.WriteString(", ")
+				}
+				fmt.Fprintf(&b, "$%d", r*len(cols)+c+1)
+			}
+			b.WriteByte(')')
+		}
+		if _, err := ttx.ExecContext(ctx, b.String(), batch...); err != nil {
+			return err
+		}
+		batch = batch[:0]
+		return nil
+	}
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return n, err
+		}
+		for i, c := range t.columns {
+			vals[i] = convert(vals[i], types[c])
+		}
+		batch = append(batch, vals...)
+		n++
+		if n%int64(perBatch) == 0 {
+			if err := flush(); err != nil {
+				return n, err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return n, err
+	}
+	return n, flush()
+}
+
+// convert turns a SQLite value into what the PostgreSQL column takes:
+// SQLite keeps booleans as integers and may hand text back as bytes.
+func convert(v any, pgType string) any {
+	switch pgType {
+	case "boolean":
+		switch x := v.(type) {
+		case int64:
+			return x != 0
+		case bool:
+			return x
+		}
+	case "text", "character varying":
+		if b, ok := v.([]byte); ok {
+			return string(b)
+		}
+	}
+	return v
+}
+
+// resetIdentities moves every identity sequence of the copied tables past
+// the highest id ever given, so new rows continue the numbering. SQLite's
+// AUTOINCREMENT high-water mark counts too: outbox ids of finished jobs are
+// never given again.
+func resetIdentities(ctx context.Context, stx, ttx *sql.Tx, tables []dbTable) error {
+	rows, err := ttx.QueryContext(ctx, `SELECT table_name, column_name FROM information_schema.columns
+		WHERE table_schema = current_schema() AND is_identity = 'YES'`)
+	if err != nil {
+		return fmt.Errorf("target: identity columns: %w", err)
+	}
+	type ident struct{ table, column string }
+	var ids []ident
+	for rows.Next() {
+		var i ident
+		if err := rows.Scan(&i.table, &i.column); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, i)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	sort.Slice(ids, func(a, b int) bool { return ids[a].table < ids[b].table })
+	copied := map[string]bool{}
+	for _, t := range tables {
+		copied[t.name] = true
+	}
+	for _, i := range ids {
+		if !copied[i.table] {
+			continue
+		}
+		var high int64
+		q := fmt.Sprintf("SELECT COALESCE(MAX(%s), 0) FROM %s", quoteIdent(i.column), quoteIdent(i.table))
+		if err := ttx.QueryRowContext(ctx, q).Scan(&high); err != nil {
+			return fmt.Errorf("target: highest %s.%s: %w", i.table, i.column, err)
+		}
+		var seq sql.NullInt64
+		err := stx.QueryRowContext(ctx, "SELECT seq FROM sqlite_sequence WHERE name = ?", i.table).Scan(&seq)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) && !strings.Contains(err.Error(), "no such table") {
+			return fmt.Errorf("source: sequence of %s: %w", i.table, err)
+		}
+		high = max(high, seq.Int64)
+		if high == 0 {
+			continue
+		}
+		if _, err := ttx.ExecContext(ctx, "SELECT setval(pg_get_serial_sequence($1, $2), $3, true)",
+			quoteIdent(i.table), i.column, high); err != nil {
+			return fmt.Errorf("target: sequence of %s.%s: %w", i.table, i.column, err)
+		}
+	}
+	return nil
+}

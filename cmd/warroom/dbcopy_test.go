@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/internal/testkit"
+	"github.com/warroom/warroom/storage/postgres"
+	"github.com/warroom/warroom/storage/sqlite"
+)
+
+// fillEveryTable writes rows of every kind into a new SQLite database:
+// through the Service where it writes them, by hand where only the running
+// server's machinery would. It fails when a table stays empty, so a table
+// a later migration adds is covered here too.
+func fillEveryTable(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	clock := testkit.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	e := testkit.NewService(t, testkit.WithClock(clock), testkit.WithTargets("slack"))
+	svc := e.Svc
+	for i, title := range []string{"Checkout errors", "Search slow", "Login down"} {
+		inc, err := svc.Declare(ctx, bot.DeclareInput{Title: title, Severity: bot.Severity(i + 1), Service: "shop", Actor: "alice",
+			Private: i == 2, Links: map[string]bot.Link{"pagerduty": {ID: "P1", URL: "https://pd.example/P1"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(time.Minute)
+		if _, err := svc.Ack(ctx, bot.Cause{}, inc.Number, "bob"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AssignRole(ctx, inc.Number, "alice", "commander", "bob"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AddAction(ctx, inc.Number, "bob", bot.ActionInput{Title: "Add an alert", Owner: "carol"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.LinkChannel(ctx, inc.Number, "slack", "C0"+string(rune('A'+i))); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(time.Hour)
+	}
+	if _, err := svc.Resolve(ctx, bot.Cause{}, 1, "bob", "rolled back"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.HandleAlerts(ctx, bot.Cause{Delivery: bot.Delivery{Source: "alertmanager", Key: "d1"}}, []bot.Alert{{
+		Source: "alertmanager", Fingerprint: "f1", GroupKey: "g1", Status: bot.AlertFiring, Title: "DiskFull",
+		Labels: map[string]string{"severity": "critical"}, StartsAt: clock.Now().Add(-time.Minute),
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.SaveMessage(ctx, &bot.PostedMessage{Platform: "slack", Channel: "C0A", Ref: "card:INC-1", ExternalID: "1.2",
+		Incident: 1, Body: json.RawMessage(`{"text":"card"}`), CreatedAt: clock.Now(), UpdatedAt: clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Store.PauseBucket(ctx, "slack:chat.postMessage:C0A", clock.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Store.HoldIntegration(ctx, "jira", "401 Unauthorized", clock.Now(), bot.DefaultProbeBackoff, false); err != nil {
+		t.Fatal(err)
+	}
+	db := e.Store.DB()
+	now := clock.Now().UnixMicro()
+	for _, q := range []string{
+		// A dead letter, moved as the outbox worker moves one.
+		`INSERT INTO outbox_dead SELECT * FROM outbox WHERE id = (SELECT MIN(id) FROM outbox)`,
+		`DELETE FROM outbox WHERE id = (SELECT MIN(id) FROM outbox)`,
+		// A finished job: gone from the outbox, its id never given again.
+		`DELETE FROM outbox WHERE id = (SELECT MAX(id) FROM outbox)`,
+		`INSERT INTO maintenance_windows (name, matchers, starts_at, ends_at, created_by, comment, created_at, suppressed)
+			VALUES ('db-upgrade', '[{"name":"service","value":"db"}]', ?1, ?1 + 3600000000, 'alice', 'upgrade', ?1, 2)`,
+		`INSERT INTO timers (incident, kind, level, due_at, created_at) VALUES (2, 'escalate', 1, ?1 + 600000000, ?1)`,
+		`INSERT INTO postmortems (incident, body, generated_at, version) VALUES (1, '# INC-1 Checkout errors', ?1, 3)`,
+		`INSERT INTO digest_runs (schedule, slot, owner, claimed_at) VALUES ('weekly', ?1, 'replica-a', ?1)`,
+	} {
+		if _, err := db.ExecContext(ctx, q, now); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, err := sqliteTables(ctx, tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range tables {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+quoteIdent(tb.name)).Scan(&n); err != nil || n == 0 {
+			t.Errorf("table %s has no rows (%v): give it some in fillEveryTable", tb.name, err)
+		}
+	}
+	_ = tx.Rollback()
+	return e.Path
+}
+
+// TestDBCopyToPostgres: every kind of row moves; the export, timelines and
+// audit read the same from both; numbering continues; a non-empty target
+// is refused unless --force-empty.
+func TestDBCopyToPostgres(t *testing.T) {
+	dsn := testkit.PostgresSchema(t)
+	ctx := context.Background()
+	src := fillEveryTable(t)
+	lookup := env("WARROOM_DB", src)
+
+	code, stdout, stderr := runCLI(t, lookup, "db", "copy", "--to", dsn)
+	if code != exitOK || !strings.Contains(stdout, "row counts verified") {
+		t.Fatalf("db copy: exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"incidents", "timeline", "outbox_dead", "seen", "messages", "audit"} {
+		if !strings.Contains(stdout, want+" ") {
+			t.Errorf("the report names no %s:\n%s", want, stdout)
+		}
+	}
+
+	exp := func(db string) string {
+		code, out, errOut := runCLI(t, env("WARROOM_DB", db), "export", "--format", "json")
+		if code != exitOK {
+			t.Fatalf("export from %s: exit %d %s", db, code, errOut)
+		}
+		return out
+	}
+	if a, b := exp(src), exp(dsn); a != b || !strings.Contains(a, "INC-3") {
+		t.Errorf("exports differ\nSQLite:\n%s\nPostgreSQL:\n%s", a, b)
+	}
+
+	from, err := sqlite.Open(ctx, sqlite.Config{Path: src, ReadOnly: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer from.Close()
+	to, err := postgres.Open(ctx, postgres.Config{DSN: dsn, MaxConns: 2}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer to.Close()
+	a, _ := bot.NewService(bot.Config{}, from, nil)
+	b, _ := bot.NewService(bot.Config{Targets: []string{"slack"}}, to, nil)
+	for n := int64(1); n <= 4; n++ { // INC-4 is the alert's
+		ta, errA := a.Timeline(ctx, n)
+		tb, errB := b.Timeline(ctx, n)
+		if errA != nil || errB != nil || !reflect.DeepEqual(ta, tb) {
+			t.Errorf("INC-%d timeline differs (%v, %v)\n%+v\n%+v", n, errA, errB, ta, tb)
+		}
+	}
+	au, _ := a.Audit(ctx, bot.AuditFilter{})
+	bu, _ := b.Audit(ctx, bot.AuditFilter{})
+	if len(au) == 0 || !reflect.DeepEqual(au, bu) {
+		t.Errorf("audit differs: %d vs %d records", len(au), len(bu))
+	}
+	deadA, _ := a.OutboxJobs(ctx, true, 10)
+	deadB, _ := b.OutboxJobs(ctx, true, 10)
+	if len(deadA) != 1 || !reflect.DeepEqual(deadA, deadB) {
+		t.Errorf("dead letters differ: %+v vs %+v", deadA, deadB)
+	}
+
+	// Numbering continues: the next incident follows the last one, the next job's id
+	// is past every id SQLite gave.
+	var seq, last int64
+	if err := from.DB().QueryRowContext(ctx, "SELECT MAX(number) FROM incidents").Scan(&last); err != nil {
+		t.Fatal(err)
+	}
+	if err := from.DB().QueryRowContext(ctx, "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").Scan(&seq); err != nil {
+		t.Fatal(err)
+	}
+	inc, err := b.Declare(ctx, bot.DeclareInput{Title: "After the move", Actor: "alice"})
+	if err != nil || inc.Number != last+1 {
+		t.Fatalf("declare after the copy: %v, %v (want INC-%d)", inc, err, last+1)
+	}
+	var next int64
+	if err := to.DB().QueryRowContext(ctx, "SELECT MAX(id) FROM outbox").Scan(&next); err != nil || next <= seq {
+		t.Errorf("a new job got id %d (%v), want past SQLite's %d", next, err, seq)
+	}
+
+	code, _, stderr = runCLI(t, lookup, "db", "copy", "--to", dsn)
+	if code != exitUsage || !strings.Contains(stderr, "holds warroom data") || !strings.Contains(stderr, "--force-empty") {
+		t.Errorf("copy into a used database: exit %d %s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, lookup, "db", "copy", "--force-empty", "--to", dsn)
+	if code != exitOK {
+		t.Fatalf("copy --force-empty: exit %d %s", code, stderr)
+	}
+	if a, b := exp(src), exp(dsn); a != b {
+		t.Errorf("exports differ after --force-empty")
+	}
+}
+
+// TestDBCopyUsage: the argument errors need no PostgreSQL.
+func TestDBCopyUsage(t *testing.T) {
+	dir := t.TempDir()
+	missing := env("WARROOM_DB", filepath.Join(dir, "none.db"))
+	for _, tc := range []struct {
+		name   string
+		lookup func(string) (string, bool)
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"no target", missing, []string{"db", "copy"}, exitUsage, "--to postgres://"},
+		{"not postgres", missing, []string{"db", "copy", "--to", "mysql://x"}, exitUsage, "--to postgres://"},
+		{"missing source", missing, []string{"db", "copy", "--to", "postgres://u@127.0.0.1:1/x"}, exitNotFound, "no database"},
+		{"postgres source", env("WARROOM_DB", "postgres://u@127.0.0.1:1/x"), []string{"db", "copy", "--to", "postgres://u@127.0.0.1:1/y"}, exitUsage, "PostgreSQL already"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, tc.lookup, tc.args...)
+			if code != tc.code || !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("exit %d, want %d; stderr: %s", code, tc.code, stderr)
+			}
+		})
+	}
+}
+
+func TestRedactDSN(t *testing.T) {
+	if got := redactDSN("postgres://u:secret@h:5432/db"); strings.Contains(got, "secret") {
+		t.Errorf("redactDSN kept the password: %s", got)
+	}
+}
