@@ -2,13 +2,12 @@ package kpi_test
 
 import (
 	"context"
-	"path/filepath"
+	"github.com/warroom/warroom/internal/testkit"
 	"testing"
 	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/kpi"
-	"github.com/warroom/warroom/storage/sqlite"
 )
 
 // TestCollectMatchesAggregate sums the hand-computed fixture up from
@@ -17,12 +16,8 @@ import (
 func TestCollectMatchesAggregate(t *testing.T) {
 	in, q := fixture()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "w.db")}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	err = st.InTx(ctx, func(tx bot.Tx) error {
+	st := testkit.OpenStore(t, "", nil)
+	err := st.InTx(ctx, func(tx bot.Tx) error {
 		for _, inc := range in.Incidents {
 			c := *inc
 			c.Title, c.UpdatedAt, c.Version = "t", c.DeclaredAt, 1

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/warroom/warroom/internal/testkit"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -9,18 +10,14 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/storage/sqlite"
 )
 
 // deadLetters writes n jobs to the database at path and buries them.
 func deadLetters(t *testing.T, path string, n int) []int64 {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, sqlite.Config{Path: path}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testkit.OpenStore(t, path, nil)
+	defer st.Close() // before the command line opens the file
 	now := time.Now()
 	var ids []int64
 	for i := range n {

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"log/slog"
+	"github.com/warroom/warroom/internal/testkit"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +11,6 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/integrations/alertmanager"
-	"github.com/warroom/warroom/storage/sqlite"
 )
 
 const routesYAML = `
@@ -51,15 +50,9 @@ func TestRouteDryRun(t *testing.T) {
 
 	// With a database holding the group's open incident: attach.
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, sqlite.Config{Path: db}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg, _ := config.Load(conf, env())
-	svc, err := bot.NewService(bot.Config{Alerts: cfg.AlertConfig()}, st, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
+	kit := testkit.NewService(t, testkit.WithPath(db), testkit.WithConfig(bot.Config{Alerts: cfg.AlertConfig()}))
+	st, svc := kit.Store, kit.Svc
 	body, _ := os.ReadFile(payload)
 	alerts, err := alertmanager.Decode(body)
 	if err != nil {

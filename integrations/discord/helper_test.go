@@ -6,10 +6,10 @@ import (
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/warroom/warroom/internal/testkit"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -19,7 +19,6 @@ import (
 	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/discord"
 	"github.com/warroom/warroom/integrations/discord/discordtest"
-	"github.com/warroom/warroom/storage/sqlite"
 )
 
 const (
@@ -61,15 +60,9 @@ func newStack(t testing.TB, o options) *stack {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "warroom.db")}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	svc, err := bot.NewService(bot.Config{Targets: []string{discord.Platform}, PublicURL: "https://warroom.example.com", Now: o.now}, store, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	kit := testkit.NewService(t, testkit.WithLog(log),
+		testkit.WithConfig(bot.Config{Targets: []string{discord.Platform}, PublicURL: "https://warroom.example.com", Now: o.now}))
+	store, svc := kit.Store, kit.Svc
 	router, err := commands.New(svc, commands.Config{Pager: o.pager}, log)
 	if err != nil {
 		t.Fatal(err)

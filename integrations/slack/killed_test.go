@@ -19,7 +19,6 @@ import (
 	"github.com/warroom/warroom/integrations/slack"
 	"github.com/warroom/warroom/integrations/slack/slacktest"
 	"github.com/warroom/warroom/storage/postgres"
-	"github.com/warroom/warroom/storage/sqlite"
 )
 
 // TestKilledMidCallDeliversOnce simulates kill -9 while a call is in
@@ -34,11 +33,7 @@ func TestKilledMidCallDeliversOnce(t *testing.T) {
 		"sqlite": func(t *testing.T) func() bot.Store {
 			path := filepath.Join(t.TempDir(), "warroom.db")
 			return func() bot.Store {
-				st, err := sqlite.Open(context.Background(), sqlite.Config{Path: path}, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return st
+				return testkit.OpenStore(t, path, nil)
 			}
 		},
 		"postgres": func(t *testing.T) func() bot.Store {
