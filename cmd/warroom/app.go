@@ -145,6 +145,7 @@ func (a *App) build() error {
 	}
 	con, err := console.New(console.Config{
 		Token: cfg.APIToken.Reveal(), Public: cfg.Public(), Announce: announce, Poke: a.worker.Poke,
+		Insights: ins.figures, Location: cfg.Insights.Calendar.Location,
 	}, svc, router, log)
 	if err != nil {
 		return fmt.Errorf("build web console: %w", err)

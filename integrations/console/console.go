@@ -43,6 +43,10 @@ type Config struct {
 	// Poke, when set, is called after a command, so the outbox worker
 	// delivers its effects at once instead of at its next poll.
 	Poke func()
+	// Insights builds the insights page (GET /insights); nil: 404.
+	Insights Insighter
+	// Location is the insights' default time zone (nil: UTC).
+	Location *time.Location
 }
 
 // Console serves the web console and delivers the console's outbox jobs.
@@ -90,6 +94,9 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger
 		cfg: cfg, announce: announce, poll: poll, poke: poke, svc: svc, router: router,
 		log: log.With("integration", Platform), pages: pages, csrf: http.NewCrossOriginProtection(),
 	}
+	if c.cfg.Location == nil {
+		c.cfg.Location = time.UTC
+	}
 	if cfg.Token != "" {
 		c.session = sessionValue(cfg.Token)
 	}
@@ -119,6 +126,8 @@ func (c *Console) Register(mux *http.ServeMux) {
 		{"GET /channels/{name}", page, c.chat},
 		{"GET /incidents", page, c.incidents},
 		{"GET /incidents/{key}", page, c.incident},
+		{"GET /insights", page, c.insights},        // insights.go
+		{"GET /insights.csv", page, c.insightsCSV}, // insights_csv.go
 		{"GET /console/poll", data, c.pollState},
 		{"POST /console/command", data, c.command},
 		{"GET /console/static/", open, c.static},

@@ -23,7 +23,7 @@ var staticFS embed.FS
 
 // pageNames are the templates a handler can render; each file defines a
 // template of its own name.
-var pageNames = []string{"chat", "incidents", "incident", "login"}
+var pageNames = []string{"chat", "incidents", "incident", "login", "insights"}
 
 var funcs = template.FuncMap{
 	"when": func(t time.Time) string {

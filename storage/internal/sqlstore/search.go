@@ -1,0 +1,106 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/warroom/warroom/bot"
+)
+
+var _ bot.IncidentSearcher = (*Store)(nil)
+
+// sortColumns maps sort keys to columns; number breaks ties.
+var sortColumns = map[string]string{
+	bot.SortNumber:   "number",
+	bot.SortDeclared: "declared_at",
+	bot.SortSeverity: "severity",
+	bot.SortStatus:   "status",
+	bot.SortService:  "service",
+}
+
+// SearchIncidents returns one page of the incidents matching q and how
+// many match in all.
+func (s *Store) SearchIncidents(ctx context.Context, q bot.IncidentQuery) (*bot.IncidentPage, error) {
+	var (
+		conds []string
+		args  []any
+	)
+	in := func(col string, vals []any) {
+		if len(vals) == 0 {
+			return
+		}
+		conds = append(conds, col+" IN ("+placeholders(len(args)+1, len(vals))+")")
+		args = append(args, vals...)
+	}
+	var v []any
+	for _, st := range q.Statuses {
+		v = append(v, string(st))
+	}
+	in("status", v)
+	v = nil
+	for _, sev := range q.Severities {
+		v = append(v, int64(sev))
+	}
+	in("severity", v)
+	v = nil
+	for _, x := range q.Services {
+		v = append(v, x)
+	}
+	in("service", v)
+	v = nil
+	for _, x := range q.Sources {
+		v = append(v, x)
+	}
+	in("source", v)
+	if !q.From.IsZero() {
+		conds = append(conds, "declared_at >= "+lit(q.From))
+	}
+	if !q.To.IsZero() {
+		conds = append(conds, "declared_at < "+lit(q.To))
+	}
+	if t := strings.TrimSpace(q.Text); t != "" {
+		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(t))
+		args = append(args, "%"+esc+"%")
+		conds = append(conds, "LOWER(title) LIKE $"+strconv.Itoa(len(args))+` ESCAPE '\'`)
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
+	}
+	page := &bot.IncidentPage{}
+	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM incidents"+where, args...).Scan(&page.Total); err != nil {
+		return nil, fmt.Errorf("count incidents: %w", err)
+	}
+	col, ok := sortColumns[q.Sort]
+	if !ok {
+		col = "number"
+	}
+	dir := " ASC"
+	if q.Desc {
+		dir = " DESC"
+	}
+	order := col + dir
+	if col != "number" {
+		order += ", number" + dir
+	}
+	query := "SELECT " + incidentCols + " FROM incidents" + where + " ORDER BY " + order +
+		" LIMIT " + strconv.Itoa(q.Limit) + " OFFSET " + strconv.Itoa(q.Offset)
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search incidents: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		inc, err := scanIncident(rows)
+		if err != nil {
+			return nil, fmt.Errorf("search incidents: %w", err)
+		}
+		page.Incidents = append(page.Incidents, inc)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search incidents: %w", err)
+	}
+	return page, nil
+}
