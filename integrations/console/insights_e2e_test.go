@@ -73,6 +73,16 @@ func TestInsightsBrowser(t *testing.T) {
 		}
 	}
 
+	// settled waits across a navigation: an evaluation that fails while
+	// the old page goes away counts as not yet.
+	settled := func(what, expr string) {
+		t.Helper()
+		testkit.Eventually(t, what, func() bool {
+			ok, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`!!(`+expr+`)`))
+			return err == nil && ok
+		})
+	}
+
 	step("load the insights", chromedp.Do(bctx,
 		chromedp.EmulateViewport(1280, 900),
 		chromedp.Navigate(srv.URL+"/insights?period=30d"),
@@ -97,19 +107,20 @@ func TestInsightsBrowser(t *testing.T) {
 	step("choose 7 days", chromedp.Do(bctx,
 		chromedp.SetValue(chromedp.ID("f-period"), "7d"),
 	))
-	wait("the 7-day view", `location.search.includes('period=7d') && document.readyState === 'complete' && !!document.querySelector('.tiles')`)
+	settled("the 7-day view", `location.search.includes('period=7d') && document.readyState === 'complete' && !!document.querySelector('#chart-incidents .uplot')`)
 	agree("7 days")
 
 	// And a filter.
 	step("choose a service", chromedp.Do(bctx,
 		chromedp.SetValue(chromedp.ID("f-service"), "api"),
 	))
-	wait("the filtered view", `location.search.includes('service=api') && location.search.includes('period=7d') && !!document.querySelector('.tiles')`)
+	settled("the filtered view", `location.search.includes('service=api') && location.search.includes('period=7d') && document.readyState === 'complete' && !!document.querySelector('#chart-incidents .uplot')`)
 	agree("7 days of api")
 	shown := tile("Incidents")
 
 	// Follow the figure to the incident list.
-	step("follow the incidents tile", chromedp.Do(bctx, chromedp.Click(chromedp.CSS(`.tile[href]`)), chromedp.WaitVisible(chromedp.ID("list-total"))))
+	step("follow the incidents tile", chromedp.Do(bctx, chromedp.Click(chromedp.CSS(`.tile[href]`))))
+	settled("the list", `location.pathname === '/incidents' && document.readyState === 'complete' && document.getElementById('list-total')`)
 	total, err := chromedp.Run(bctx, chromedp.Text(chromedp.ID("list-total")))
 	step("read the total", err)
 	if !strings.HasPrefix(total, shown+" incident") {
