@@ -50,6 +50,9 @@ type IncidentPage struct {
 // IncidentSearcher finds pages of incidents; the SQL stores implement it.
 type IncidentSearcher interface {
 	SearchIncidents(ctx context.Context, q IncidentQuery) (*IncidentPage, error)
+	// LastChange is the newest UpdatedAt of any incident (zero for none):
+	// what live views watch.
+	LastChange(ctx context.Context) (time.Time, error)
 }
 
 // Search returns a page of incidents matching q.
@@ -64,4 +67,13 @@ func (s *Service) Search(ctx context.Context, q IncidentQuery) (*IncidentPage, e
 	q.Limit = min(q.Limit, MaxPage)
 	q.Offset = max(q.Offset, 0)
 	return sr.SearchIncidents(ctx, q)
+}
+
+// LastChange is the newest change to any incident; zero when there are none.
+func (s *Service) LastChange(ctx context.Context) (time.Time, error) {
+	sr, ok := s.store.(IncidentSearcher)
+	if !ok {
+		return time.Time{}, Errorf(CodeInternal, "this store cannot watch incidents")
+	}
+	return sr.LastChange(ctx)
 }

@@ -129,6 +129,7 @@ func (c *Console) Register(mux *http.ServeMux) {
 		{"GET /insights", page, c.insights},        // insights.go
 		{"GET /insights.csv", page, c.insightsCSV}, // insights_csv.go
 		{"GET /console/poll", data, c.pollState},
+		{"GET /console/events", data, c.events}, // events.go
 		{"POST /console/command", data, c.command},
 		{"GET /console/static/", open, c.static},
 		{"GET /login", open, c.loginForm},

@@ -153,7 +153,7 @@ func (c *Console) incidents(w http.ResponseWriter, r *http.Request) {
 	}
 	d := listData{layout: lay, Filter: filter, Total: page.Total, One: 1, PageNo: q.Offset/q.Limit + 1,
 		Service: strings.Join(q.Services, ","), Source: strings.Join(q.Sources, ","), Text: q.Text,
-		Sort: q.Sort, Desc: q.Desc, StreamHref: "/console/events?" + v.Encode()}
+		Sort: q.Sort, Desc: q.Desc, StreamHref: "/console/events"}
 	d.Pages = (page.Total + int64(q.Limit) - 1) / int64(q.Limit)
 	if len(page.Incidents) > 0 {
 		d.From, d.To = int64(q.Offset)+1, int64(q.Offset+len(page.Incidents))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/integrations/console"
 	"github.com/warroom/warroom/internal/testkit"
 )
@@ -134,6 +135,18 @@ func TestInsightsBrowser(t *testing.T) {
 			break
 		}
 	}
+
+	// The open list updates live (server-sent events) when an incident is
+	// declared.
+	step("open the open list", chromedp.Do(bctx, chromedp.Navigate(srv.URL+"/incidents?status=open"), chromedp.WaitVisible(chromedp.ID("list-total"))))
+	before, err := chromedp.Run(bctx, chromedp.Text(chromedp.ID("list-total")))
+	step("read the open total", err)
+	n, _ := strconv.Atoi(strings.Fields(before)[0])
+	if _, err := s.svc.Declare(context.Background(), bot.DeclareInput{Title: "Live one", Severity: bot.SEV1, Service: "api", Actor: "alice"}); err != nil {
+		t.Fatal(err)
+	}
+	settled("the list to show the new incident", `document.getElementById('list-total').textContent.startsWith('`+strconv.Itoa(n+1)+` incidents') &&
+		[...document.querySelectorAll('table.incidents td')].some(td => td.textContent.includes('Live one'))`)
 
 	// The phone width.
 	step("back to the insights", chromedp.Do(bctx, chromedp.Navigate(srv.URL+"/insights?period=30d")))

@@ -2,9 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/warroom/warroom/bot"
 )
@@ -103,4 +105,17 @@ func (s *Store) SearchIncidents(ctx context.Context, q bot.IncidentQuery) (*bot.
 		return nil, fmt.Errorf("search incidents: %w", err)
 	}
 	return page, nil
+}
+
+// LastChange is the newest updated_at of any incident (index
+// incidents_updated).
+func (s *Store) LastChange(ctx context.Context) (time.Time, error) {
+	var v sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, `SELECT MAX(updated_at) FROM incidents`).Scan(&v); err != nil {
+		return time.Time{}, fmt.Errorf("read the last change: %w", err)
+	}
+	if !v.Valid {
+		return time.Time{}, nil
+	}
+	return fromUS(v.Int64), nil
 }
