@@ -95,6 +95,10 @@ type Digest struct {
 	Report  kpi.Report
 	SLAs    map[bot.Severity]bot.SLA
 	Chart   []byte // PNG; nil when there is none
+	// ChartFile is the name the markdown gives the chart ("": ChartName,
+	// the attachment's name). Clear Chart when the markdown goes where the
+	// chart does not, so that it names no file that is not there.
+	ChartFile string
 }
 
 // Source is what Build reads: KPI aggregates and maintenance windows.

@@ -144,6 +144,9 @@ func (c *cli) digest(ctx context.Context, args []string) int {
 			fmt.Fprintf(c.stderr, "warroom digest: %v\n", err)
 			return exitError
 		}
+		d.ChartFile = *chartFile
+	} else {
+		d.Chart = nil // the markdown names no chart file that was not written
 	}
 	fmt.Fprint(c.stdout, digest.Markdown(d))
 	return exitOK

@@ -43,8 +43,10 @@ var funcs = template.FuncMap{
 	"dur":            bot.FormatDuration,
 	"open":           func(s bot.Status) bool { return s.Open() },
 	"framed":         isCardLike,
-	"imageURL":       imageURL,       // digest.go
-	"attachmentText": attachmentText, // digest.go
+	"imageURL":       imageURL,           // digest.go
+	"attachmentText": attachmentText,     // digest.go
+	"markdown":       markdownAttachment, // markdown.go
+	"markdownText":   markdownText,
 }
 
 // parsePages builds one template set per page over the shared layout and
