@@ -45,7 +45,13 @@ const (
 type IncidentPage struct {
 	Incidents []*Incident `json:"incidents"`
 	Total     int64       `json:"total"`
+	// AtLeast says Total is a floor: counting stopped at CountCap, so
+	// that a broad filter over a million incidents stays fast.
+	AtLeast bool `json:"at_least,omitempty"`
 }
+
+// CountCap is where a search stops counting matches.
+const CountCap = 10000
 
 // IncidentSearcher finds pages of incidents; the SQL stores implement it.
 type IncidentSearcher interface {

@@ -24,7 +24,8 @@ type kpiSource interface {
 // newest change; when something changed, the aggregate is summed again:
 // at once while that is quick (under syncRefresh, a small database), else
 // in the background, at most every minRefresh, the scrape answering from
-// the previous sum meanwhile.
+// the previous sum meanwhile. The first scrape after start sums at once,
+// whatever it takes.
 type kpiCollector struct {
 	src kpiSource
 	now func() time.Time
@@ -92,7 +93,11 @@ func (c *kpiCollector) refresh(ctx context.Context) {
 		c.snap, c.stamp, c.at, c.took = m, last, c.now(), time.Since(start)
 	}
 	if inline {
-		sum(ctx)
+		// The first sum after start may read a million rows: it is not held
+		// to the scrape's deadline.
+		long, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+		defer cancel()
+		sum(long)
 		return
 	}
 	go sum(context.Background())

@@ -18,6 +18,7 @@ type listData struct {
 	Incidents []listRow
 	Total     int64
 	One       int64 // 1, for the plural in the template
+	AtLeast   bool  // Total is a floor (bot.CountCap)
 	From, To  int64 // the rows shown, 1-based
 	PageNo    int
 	Pages     int64
@@ -154,6 +155,7 @@ func (c *Console) incidents(w http.ResponseWriter, r *http.Request) {
 	d := listData{layout: lay, Filter: filter, Total: page.Total, One: 1, PageNo: q.Offset/q.Limit + 1,
 		Service: strings.Join(q.Services, ","), Source: strings.Join(q.Sources, ","), Text: q.Text,
 		Sort: q.Sort, Desc: q.Desc, StreamHref: "/console/events"}
+	d.AtLeast = page.AtLeast
 	d.Pages = (page.Total + int64(q.Limit) - 1) / int64(q.Limit)
 	if len(page.Incidents) > 0 {
 		d.From, d.To = int64(q.Offset)+1, int64(q.Offset+len(page.Incidents))
@@ -173,7 +175,7 @@ func (c *Console) incidents(w http.ResponseWriter, r *http.Request) {
 	if q.Offset > 0 {
 		d.PrevHref = with("page", strconv.Itoa(d.PageNo-1))
 	}
-	if int64(q.Offset+len(page.Incidents)) < page.Total {
+	if int64(q.Offset+len(page.Incidents)) < page.Total || page.AtLeast && len(page.Incidents) == q.Limit {
 		d.NextHref = with("page", strconv.Itoa(d.PageNo+1))
 	}
 	for _, st := range append([]string{"open", "all"}, statusNames()...) {

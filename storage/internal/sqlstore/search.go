@@ -72,8 +72,14 @@ func (s *Store) SearchIncidents(ctx context.Context, q bot.IncidentQuery) (*bot.
 		where = " WHERE " + strings.Join(conds, " AND ")
 	}
 	page := &bot.IncidentPage{}
-	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM incidents"+where, args...).Scan(&page.Total); err != nil {
+	// Count up to one past the cap: a filter matching most of a million
+	// incidents would otherwise read them all.
+	count := "SELECT COUNT(*) FROM (SELECT 1 FROM incidents" + where + " LIMIT " + strconv.Itoa(bot.CountCap+1) + ") AS m"
+	if err := s.r.QueryRowContext(ctx, count, args...).Scan(&page.Total); err != nil {
 		return nil, fmt.Errorf("count incidents: %w", err)
+	}
+	if page.Total > bot.CountCap {
+		page.Total, page.AtLeast = bot.CountCap, true
 	}
 	col, ok := sortColumns[q.Sort]
 	if !ok {
