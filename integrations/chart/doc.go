@@ -3,8 +3,8 @@
 // median and p90 time to resolve of each bucket below, in the console's
 // colours, with tick labels and legends. Series extracts the numbers drawn,
 // which the tests compare with golden files (the pixels are the library's
-// business). gonum/plot's fonts cost a few MiB resident once a chart is
-// drawn; README.md, "Memory", counts them.
+// business). gonum/plot's fonts cost a few MiB resident; BENCHMARKS.md
+// counts them.
 //
 // It imports bot, bot/kpi, bot/digest and gonum.org/v1/plot.
 package chart
