@@ -23,10 +23,12 @@ const (
 )
 
 // KPIQuery says which incidents a KPI aggregate covers: those declared in
-// [From, To), of Severities (empty: all).
+// [From, To), of Severities, Services and Sources (each empty: all).
 type KPIQuery struct {
 	From, To   time.Time
 	Severities []Severity
+	Services   []string
+	Sources    []string
 	// Buckets are the chart's bucket boundaries, ascending (len n+1 for n
 	// buckets); none: no series.
 	Buckets []time.Time
@@ -42,6 +44,35 @@ type KPIQuery struct {
 	// CountsOnly asks for Groups' counts alone (the previous period of a
 	// digest): KPIRows may then fill in Severity, Service and Source only.
 	CountsOnly bool
+	// Heatmap, when set, asks for the hour × weekday counts of when the
+	// incidents were declared, in this zone.
+	Heatmap *time.Location
+}
+
+// Matches reports whether an incident of (severity, service, source)
+// passes the query's filters (not its period).
+func (q KPIQuery) Matches(sev Severity, service, source string) bool {
+	in := func(xs []string, x string) bool {
+		if len(xs) == 0 {
+			return true
+		}
+		for _, v := range xs {
+			if v == x {
+				return true
+			}
+		}
+		return false
+	}
+	if len(q.Severities) > 0 {
+		ok := false
+		for _, s := range q.Severities {
+			ok = ok || s == sev
+		}
+		if !ok {
+			return false
+		}
+	}
+	return in(q.Services, service) && in(q.Sources, source)
 }
 
 // KPIGroup counts the incidents of one (severity, service, source).
@@ -82,6 +113,19 @@ type SeriesPoint struct {
 	SumResolve int64    `json:"sum_resolve"` // microseconds
 }
 
+// SeriesDuration is one bar of a chart bucket's duration histogram: N
+// incidents declared in bucket Bucket whose Metric rounds to Value.
+type SeriesDuration struct {
+	Bucket int           `json:"bucket"`
+	Metric string        `json:"metric"`
+	Value  time.Duration `json:"value"`
+	N      int64         `json:"n"`
+}
+
+// Heatmap counts incidents by the weekday (0 Sunday) and hour they were
+// declared at.
+type Heatmap [7][24]int64
+
 // AgeCount counts open incidents of a severity by age bucket (AgeBuckets).
 type AgeCount struct {
 	Severity Severity `json:"severity"`
@@ -116,8 +160,12 @@ type KPIAggregates struct {
 	// and SLA name (update, postmortem), maintenance excluded.
 	Breaches map[Severity]map[string]int64 `json:"breaches"`
 	Series   []SeriesPoint                 `json:"series"`
-	Open     []AgeCount                    `json:"open"`
-	Alerts   []NameCount                   `json:"alerts"` // noisiest alert names
+	// SeriesDurations are the MTTA and MTTR histograms of each chart bucket.
+	SeriesDurations []SeriesDuration `json:"series_durations,omitempty"`
+	// Heatmap is filled when the query asks for it.
+	Heatmap *Heatmap    `json:"heatmap,omitempty"`
+	Open    []AgeCount  `json:"open"`
+	Alerts  []NameCount `json:"alerts"` // noisiest alert names
 	// RecurringGroups are alert groups that opened more than one incident
 	// in the period, most first.
 	RecurringGroups []NameCount  `json:"recurring_groups,omitempty"`

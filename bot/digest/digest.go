@@ -54,6 +54,35 @@ type Options struct {
 	Severities []bot.Severity // empty: all
 	Sections   []string       // empty: all
 	Title      string         // "": "Incident digest"
+	// From, when set, starts the period (a custom range to End); Period
+	// then only names it, and the previous period is as long, just before.
+	From time.Time
+	// PeriodName names the period as it was asked for ("30d", "quarter",
+	// "custom"); "": from Period.
+	PeriodName string
+	// Services and Sources filter the incidents (empty: all).
+	Services, Sources []string
+	// FullPrevious computes the previous period in full (durations and SLA
+	// compliance, for the insights tiles), not just its counts.
+	FullPrevious bool
+	// Heatmap asks for the hour × weekday counts, in HeatmapLocation
+	// (nil: Location).
+	Heatmap         bool
+	HeatmapLocation *time.Location
+}
+
+// span is the period of o: [from, to), and the period before.
+func (o Options) span() (from, prevFrom, prevTo time.Time) {
+	switch {
+	case !o.From.IsZero():
+		n := o.End.Sub(o.From)
+		return o.From, o.From.Add(-n), o.From
+	case o.Period > 0:
+		from, _ = kpi.Period(o.End, o.Period, o.Location)
+		prevFrom, prevTo = kpi.Previous(from, o.End, o.Period, o.Location)
+		return from, prevFrom, prevTo
+	}
+	return time.Unix(0, 0).UTC(), time.Time{}, time.Time{}
 }
 
 func (o Options) has(section string) bool {
@@ -66,6 +95,10 @@ type Digest struct {
 	Report  kpi.Report
 	SLAs    map[bot.Severity]bot.SLA
 	Chart   []byte // PNG; nil when there is none
+	// ChartFile is the name the markdown gives the chart ("": ChartName,
+	// the attachment's name). Clear Chart when the markdown goes where the
+	// chart does not, so that it names no file that is not there.
+	ChartFile string
 }
 
 // Source is what Build reads: KPI aggregates and maintenance windows.
@@ -103,18 +136,27 @@ func (b *Builder) Build(ctx context.Context, o Options) (*Digest, error) {
 	if o.End.IsZero() {
 		return nil, fmt.Errorf("build digest: no end time")
 	}
-	q := bot.KPIQuery{Severities: o.Severities, SLAs: b.slas, Now: o.End, To: o.End}
-	chartFrom := o.End.Add(-allTimeChart)
-	if o.Period > 0 {
-		q.From, _ = kpi.Period(o.End, o.Period, o.Location)
-		chartFrom = q.From
-	} else {
-		q.From = time.Unix(0, 0).UTC()
+	q := bot.KPIQuery{Severities: o.Severities, Services: o.Services, Sources: o.Sources, SLAs: b.slas, Now: o.End, To: o.End}
+	var prevFrom, prevTo time.Time
+	q.From, prevFrom, prevTo = o.span()
+	chartFrom := q.From
+	if prevTo.IsZero() {
+		chartFrom = o.End.Add(-allTimeChart)
+	}
+	if o.Heatmap {
+		q.Heatmap = o.HeatmapLocation
+		if q.Heatmap == nil {
+			q.Heatmap = o.Location
+		}
 	}
 	if o.has(SectionChart) {
 		q.Buckets = kpi.Buckets(chartFrom, o.End, o.Location)
 	}
-	windows, err := b.src.MaintenanceWindows(ctx, bot.MaintenanceFilter{From: q.From, To: q.To})
+	wFrom := q.From
+	if !prevTo.IsZero() && o.FullPrevious {
+		wFrom = prevFrom
+	}
+	windows, err := b.src.MaintenanceWindows(ctx, bot.MaintenanceFilter{From: wFrom, To: q.To})
 	if err != nil {
 		return nil, fmt.Errorf("list maintenance windows: %w", err)
 	}
@@ -123,16 +165,27 @@ func (b *Builder) Build(ctx context.Context, o Options) (*Digest, error) {
 	if err != nil {
 		return nil, err
 	}
-	var prev *bot.KPIAggregates
-	if o.Period > 0 {
+	var (
+		prev     *bot.KPIAggregates
+		previous *kpi.Report
+	)
+	if !prevTo.IsZero() {
 		pq := q
-		pq.From, pq.To = kpi.Previous(q.From, q.To, o.Period, o.Location)
-		pq.Buckets, pq.CountsOnly = nil, true
+		pq.From, pq.To = prevFrom, prevTo
+		pq.Buckets, pq.Heatmap, pq.CountsOnly = nil, nil, !o.FullPrevious
+		if o.FullPrevious {
+			pq.Now = prevTo
+		}
 		if prev, err = kpi.Collect(ctx, b.src, pq); err != nil {
 			return nil, err
 		}
+		if o.FullPrevious {
+			r := kpi.Build(prev, nil, pq)
+			previous = &r
+		}
 	}
 	d := &Digest{Options: o, Report: kpi.Build(cur, prev, q), SLAs: b.slas}
+	d.Report.Previous = previous
 	if b.chart != nil && o.has(SectionChart) {
 		png, err := b.chart(d)
 		if err != nil {

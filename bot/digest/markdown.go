@@ -123,10 +123,30 @@ func Markdown(d *Digest) string {
 		b.WriteString("\n")
 	}
 	if o.has(SectionChart) && d.Chart != nil {
-		b.WriteString("Chart: digest.png (incidents per day by severity, MTTR trend).\n")
+		name := d.ChartFile
+		if name == "" {
+			name = ChartName
+		}
+		fmt.Fprintf(&b, "Chart: %s (incidents per %s by severity, MTTR median and p90).\n", name, chartUnit(r.Series))
 	}
 	return strings.TrimRight(b.String(), "\n") + "\n"
 }
+
+// chartUnit is what one bar of the chart counts.
+func chartUnit(s []kpi.Bucket) string {
+	if len(s) > 0 {
+		switch d := s[0].End.Sub(s[0].Start); {
+		case d > 8*kpi.Day:
+			return "month"
+		case d > 2*kpi.Day:
+			return "week"
+		}
+	}
+	return "day"
+}
+
+// Headline is the digest's one-line summary.
+func Headline(d *Digest) string { return headline(d) }
 
 // headline is the one-line summary.
 func headline(d *Digest) string {

@@ -82,6 +82,21 @@ func (a *accumulator) merge(b *accumulator) {
 			x[v] += n
 		}
 	}
+	for k, h := range b.sdur {
+		x := a.sdur[k]
+		if x == nil {
+			a.sdur[k] = h
+			continue
+		}
+		for v, n := range h {
+			x[v] += n
+		}
+	}
+	for d := range a.heat {
+		for h := range a.heat[d] {
+			a.heat[d][h] += b.heat[d][h]
+		}
+	}
 	for k, p := range b.series {
 		x := a.series[k]
 		if x == nil {
@@ -114,9 +129,13 @@ type accumulator struct {
 	groups map[gkey]*bot.KPIGroup
 	hists  map[hkey]map[time.Duration]int64
 	series map[[2]int]*bot.SeriesPoint
-	agg    *bot.KPIAggregates
-	last   *bot.KPIGroup // rows come grouped: skip the map lookup
-	lastK  gkey
+	// sdur holds the MTTA (metric 1) and MTTR (2) histograms of each chart
+	// bucket, keyed (bucket, metric).
+	sdur  map[[2]int]map[time.Duration]int64
+	heat  bot.Heatmap
+	agg   *bot.KPIAggregates
+	last  *bot.KPIGroup // rows come grouped: skip the map lookup
+	lastK gkey
 	// cur caches the histograms of the current service by severity and
 	// metric (rows come grouped by service).
 	curSvc string
@@ -125,7 +144,7 @@ type accumulator struct {
 
 func newAccumulator(q bot.KPIQuery, bucket bool) *accumulator {
 	return &accumulator{q: q, bucket: bucket, groups: map[gkey]*bot.KPIGroup{}, hists: map[hkey]map[time.Duration]int64{},
-		series: map[[2]int]*bot.SeriesPoint{}, agg: &bot.KPIAggregates{Breaches: map[bot.Severity]map[string]int64{}}}
+		series: map[[2]int]*bot.SeriesPoint{}, sdur: map[[2]int]map[time.Duration]int64{}, agg: &bot.KPIAggregates{Breaches: map[bot.Severity]map[string]int64{}}}
 }
 
 func (a *accumulator) dur(metric int, sev bot.Severity, svc string, d time.Duration) {
@@ -146,6 +165,20 @@ func (a *accumulator) dur(metric int, sev bot.Severity, svc string, d time.Durat
 			a.hists[k] = h
 		}
 		a.cur[sev][metric] = h
+	}
+	h[d]++
+}
+
+// seriesDur counts a duration in its chart bucket's histogram.
+func (a *accumulator) seriesDur(bucket, metric int, d time.Duration) {
+	if a.bucket {
+		d = bot.DurationBucketMid(d)
+	}
+	k := [2]int{bucket, metric}
+	h := a.sdur[k]
+	if h == nil {
+		h = map[time.Duration]int64{}
+		a.sdur[k] = h
 	}
 	h[d]++
 }
@@ -182,7 +215,17 @@ func (a *accumulator) add(r *bot.KPIRow) {
 		g.SumResolve += int64(ttr / time.Microsecond)
 		a.dur(2, r.Severity, r.Service, ttr)
 	}
+	if loc := a.q.Heatmap; loc != nil {
+		t := r.DeclaredAt.In(loc)
+		a.heat[t.Weekday()][t.Hour()]++
+	}
 	if b := bucketOf(a.q.Buckets, r.DeclaredAt); b >= 0 {
+		if acked {
+			a.seriesDur(b, 1, r.AcknowledgedAt.Sub(r.DeclaredAt))
+		}
+		if resolved {
+			a.seriesDur(b, 2, ttr)
+		}
 		sk := [2]int{b, int(r.Severity)}
 		p := a.series[sk]
 		if p == nil {
@@ -219,6 +262,15 @@ func (a *accumulator) finish() *bot.KPIAggregates {
 	}
 	for _, p := range a.series {
 		agg.Series = append(agg.Series, *p)
+	}
+	for k, h := range a.sdur {
+		for v, n := range h {
+			agg.SeriesDurations = append(agg.SeriesDurations, bot.SeriesDuration{Bucket: k[0], Metric: metrics[k[1]], Value: v, N: n})
+		}
+	}
+	if a.q.Heatmap != nil {
+		heat := a.heat
+		agg.Heatmap = &heat
 	}
 	sort.Slice(agg.Series, func(i, j int) bool {
 		x, y := agg.Series[i], agg.Series[j]

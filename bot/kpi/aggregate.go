@@ -30,7 +30,7 @@ func Aggregate(in Input, q bot.KPIQuery) *bot.KPIAggregates {
 	a := newAccumulator(q, false)
 	ages := map[[2]int]int64{}
 	for _, inc := range in.Incidents {
-		if !severityOK(q, inc.Severity) {
+		if !q.Matches(inc.Severity, inc.Service, inc.Source) {
 			continue
 		}
 		if inc.Status.Open() && inc.DeclaredAt.Before(q.To) {
@@ -70,7 +70,20 @@ func Aggregate(in Input, q bot.KPIQuery) *bot.KPIAggregates {
 		x, y := agg.Open[i], agg.Open[j]
 		return x.Severity < y.Severity || x.Severity == y.Severity && x.Bucket < y.Bucket
 	})
-	agg.Actions = countActions(in.Actions, q)
+	actions := in.Actions
+	if len(q.Severities)+len(q.Services)+len(q.Sources) > 0 {
+		matched := map[int64]bool{}
+		for _, inc := range in.Incidents {
+			matched[inc.Number] = q.Matches(inc.Severity, inc.Service, inc.Source)
+		}
+		actions = nil
+		for _, a := range in.Actions {
+			if matched[a.Incident] {
+				actions = append(actions, a)
+			}
+		}
+	}
+	agg.Actions = countActions(actions, q)
 	names := map[string]int64{}
 	for _, al := range in.Alerts {
 		names[al]++

@@ -96,7 +96,7 @@ func TestReportHandComputed(t *testing.T) {
 		t.Errorf("total %d prev %d, want 6 and 2", r.Total, r.Prev)
 	}
 	want := []kpi.SeverityRow{
-		{Severity: bot.SEV1, Count: 4, Prev: 1,
+		{Severity: bot.SEV1, Count: 4, Prev: 1, InMaintenance: 1,
 			MTTD:       kpi.Stats{N: 4, Median: 0, P90: 2 * m, Mean: 30 * time.Second},
 			MTTA:       kpi.Stats{N: 4, Median: 4 * m, P90: 30 * m, Mean: 11*m + 45*time.Second},
 			MTTR:       kpi.Stats{N: 4, Median: 5 * h, P90: 10 * h, Mean: 5*h + 45*m},
@@ -106,8 +106,8 @@ func TestReportHandComputed(t *testing.T) {
 			Postmortem: kpi.Compliance{}},
 		{Severity: bot.SEV2, Count: 2,
 			MTTD:    kpi.Stats{N: 2},
-			Ack:     kpi.Compliance{Missed: 1},
-			Resolve: kpi.Compliance{}},
+			Ack:     kpi.Compliance{Missed: 1, Pending: 1}, // E is still in time
+			Resolve: kpi.Compliance{Pending: 2}},
 		{Severity: bot.SEV3, Prev: 1},
 		{Severity: bot.SEV4},
 	}

@@ -32,12 +32,21 @@ type Report struct {
 	Series        []Bucket
 	// All is every severity together.
 	All SeverityRow
+	// Heatmap counts the period's incidents by weekday and hour declared,
+	// when the query asked for it.
+	Heatmap *bot.Heatmap
+	// OpenTotal is the open incidents at the period's end.
+	OpenTotal int64
+	// Previous is the full report of the period before, when it was
+	// computed in full (not counts only); nil otherwise.
+	Previous *Report
 }
 
 // SeverityRow is one severity's counts, durations and SLA compliance.
 type SeverityRow struct {
 	Severity         bot.Severity
 	Count, Prev      int64
+	InMaintenance    int64
 	MTTD, MTTA, MTTR Stats
 	Ack, Resolve     Compliance
 	Update           Compliance
@@ -65,6 +74,8 @@ type Bucket struct {
 	Counts     map[bot.Severity]int64
 	MTTR       time.Duration // mean of the resolved; 0 when none
 	Resolved   int64
+	// Ack and Res are the MTTA and MTTR of the bucket's incidents.
+	Ack, Res Stats
 }
 
 // Change is the difference between the period and the one before, as a
@@ -115,8 +126,9 @@ func Build(cur, prev *bot.KPIAggregates, q bot.KPIQuery) Report {
 			continue
 		}
 		row.Count += g.Count
-		row.Ack.add(Compliance{g.AckMet, g.AckMissed})
-		row.Resolve.add(Compliance{g.ResolveMet, g.ResolveMissed})
+		row.Ack.add(Compliance{Met: g.AckMet, Missed: g.AckMissed})
+		row.Resolve.add(Compliance{Met: g.ResolveMet, Missed: g.ResolveMissed})
+		row.InMaintenance += g.InMaintenance
 		r.InMaintenance += g.InMaintenance
 		sevDist[bot.MetricDetect][g.Severity].sum += g.SumDetect
 		sevDist[bot.MetricAck][g.Severity].sum += g.SumAck
@@ -180,6 +192,15 @@ func Build(cur, prev *bot.KPIAggregates, q bot.KPIQuery) Report {
 	all := SeverityRow{}
 	for _, s := range sevs {
 		row := rows[s]
+		// Pending: counted, outside maintenance, with a target, undecided.
+		decided := row.Count - row.InMaintenance
+		if sla := q.SLAs[s]; sla.Acknowledge > 0 {
+			row.Ack.Pending = decided - row.Ack.Total()
+		}
+		if sla := q.SLAs[s]; sla.Resolve > 0 {
+			row.Resolve.Pending = decided - row.Resolve.Total()
+		}
+		all.InMaintenance += row.InMaintenance
 		row.MTTD = sevDist[bot.MetricDetect][s].stats()
 		row.MTTA = sevDist[bot.MetricAck][s].stats()
 		row.MTTR = sevDist[bot.MetricResolve][s].stats()
@@ -225,8 +246,35 @@ func Build(cur, prev *bot.KPIAggregates, q bot.KPIQuery) Report {
 	r.NoisyServices = topNames(noisy, topN(q))
 	r.Recurring = topNames(recur, topN(q))
 	r.Open = openRows(cur.Open, sevs)
+	for _, o := range r.Open {
+		for _, n := range o.ByAge {
+			r.OpenTotal += n
+		}
+	}
 	r.Series = series(cur.Series, q.Buckets)
+	seriesStats(r.Series, cur.SeriesDurations)
+	r.Heatmap = cur.Heatmap
 	return r
+}
+
+// seriesStats fills in each chart bucket's MTTA and MTTR.
+func seriesStats(out []Bucket, durs []bot.SeriesDuration) {
+	ack, res := make([]dist, len(out)), make([]dist, len(out))
+	for _, d := range durs {
+		if d.Bucket < 0 || d.Bucket >= len(out) {
+			continue
+		}
+		switch d.Metric {
+		case bot.MetricAck:
+			ack[d.Bucket].add(d.Value, d.N)
+		case bot.MetricResolve:
+			res[d.Bucket].add(d.Value, d.N)
+		}
+	}
+	for i := range out {
+		out[i].Ack = ack[i].percentiles()
+		out[i].Res = res[i].percentiles()
+	}
 }
 
 func openRows(ages []bot.AgeCount, sevs []bot.Severity) []OpenRow {

@@ -4,8 +4,6 @@ import (
 	"math"
 	"sort"
 	"time"
-
-	"github.com/warroom/warroom/bot"
 )
 
 // Stats summarises one duration metric. N is 0 when nothing was measured;
@@ -58,6 +56,13 @@ func (d *dist) stats() Stats {
 	return Stats{N: total, Median: rank(bars, total, 0.5), P90: rank(bars, total, 0.9), Mean: mean}
 }
 
+// percentiles is stats without the mean (the histogram has no exact sum).
+func (d *dist) percentiles() Stats {
+	s := d.stats()
+	s.Mean = 0
+	return s
+}
+
 // rank is the nearest-rank percentile p of a sorted histogram.
 func rank(bars []bar, total int64, p float64) time.Duration {
 	k := int64(math.Ceil(p * float64(total)))
@@ -93,10 +98,12 @@ func Percentile(values []time.Duration, p float64) time.Duration {
 }
 
 // Compliance is how many incidents met an SLA target and how many missed
-// it; those still inside their target count as neither.
+// it; those still inside their target count as neither, but as Pending
+// (filled in by Build for acknowledge and resolve).
 type Compliance struct {
-	Met    int64 `json:"met"`
-	Missed int64 `json:"missed"`
+	Met     int64 `json:"met"`
+	Missed  int64 `json:"missed"`
+	Pending int64 `json:"pending"`
 }
 
 // Total is Met + Missed.
@@ -110,17 +117,4 @@ func (c Compliance) Percent() (float64, bool) {
 	return 100 * float64(c.Met) / float64(c.Total()), true
 }
 
-func (c *Compliance) add(o Compliance) { c.Met += o.Met; c.Missed += o.Missed }
-
-// severityOK reports whether sev passes the query's severity filter.
-func severityOK(q bot.KPIQuery, sev bot.Severity) bool {
-	if len(q.Severities) == 0 {
-		return true
-	}
-	for _, s := range q.Severities {
-		if s == sev {
-			return true
-		}
-	}
-	return false
-}
+func (c *Compliance) add(o Compliance) { c.Met += o.Met; c.Missed += o.Missed; c.Pending += o.Pending }

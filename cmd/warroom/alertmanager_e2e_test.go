@@ -124,11 +124,12 @@ func (c *apiClient) command(text string) string {
 
 // amProc is a running prometheus-alertmanager.
 type amProc struct {
-	t   *testing.T
+	t   testing.TB
 	url string
+	pid int
 }
 
-func startAlertmanager(t *testing.T, webhook, token string) *amProc {
+func startAlertmanager(t testing.TB, webhook, token string) *amProc {
 	t.Helper()
 	dir := t.TempDir()
 	conf := fmt.Sprintf(`route:
@@ -168,7 +169,7 @@ receivers:
 			t.Logf("alertmanager log:\n%s", stderr)
 		}
 	})
-	am := &amProc{t: t, url: "http://" + addr}
+	am := &amProc{t: t, url: "http://" + addr, pid: cmd.Process.Pid}
 	client := &http.Client{Timeout: time.Second}
 	for deadline := time.Now().Add(20 * time.Second); ; {
 		resp, err := client.Get(am.url + "/-/ready")

@@ -138,7 +138,8 @@ func (a *App) build() error {
 	if err != nil {
 		return fmt.Errorf("build command router: %w", err)
 	}
-	jsonAPI, err := api.New(api.Config{Token: cfg.APIToken.Reveal(), Poke: a.worker.Poke}, svc, router, log)
+	jsonAPI, err := api.New(api.Config{Token: cfg.APIToken.Reveal(), Poke: a.worker.Poke,
+		Insights: ins.figures, Location: cfg.Insights.Calendar.Location}, svc, router, log)
 	if err != nil {
 		return fmt.Errorf("build JSON API: %w", err)
 	}
@@ -148,6 +149,7 @@ func (a *App) build() error {
 	}
 	con, err := console.New(console.Config{
 		Token: cfg.APIToken.Reveal(), Public: cfg.Public(), Announce: announce, Poke: a.worker.Poke, Holds: a.store,
+		Insights: ins.figures, Location: cfg.Insights.Calendar.Location,
 	}, svc, router, log)
 	if err != nil {
 		return fmt.Errorf("build web console: %w", err)

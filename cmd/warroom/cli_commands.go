@@ -65,7 +65,7 @@ func cliCommands() []cliCommand {
 			complete: completeSource,
 		},
 		{
-			name: "digest", usage: "[--period 7d|30d|all] [--severity sev1,sev2] [--sections LIST] [--chart FILE] [--post]",
+			name: "digest", usage: "[--period 7d|30d|90d|quarter|all] [--severity LIST] [--service LIST] [--source LIST] [--sections LIST] [--chart FILE] [--post] [--format markdown|json] [--now T]",
 			short: "print the KPI digest as markdown, or post it to the digest channels",
 			long: "Computes the KPI digest over the period from the database and prints it as markdown. " +
 				"Without --post it only reads and never creates a database; --post queues it for the " +

@@ -44,6 +44,9 @@ type insights struct {
 
 	runner *digests.Runner
 	cfg    config.Config
+	// figures is the same computation as the digests', without the PNG:
+	// the JSON API's and the console's insights.
+	figures *digest.Builder
 }
 
 func newInsights(cfg config.Config, svc *bot.Service, store bot.Store, w *outbox.Worker, log *slog.Logger) (*insights, error) {
@@ -57,7 +60,7 @@ func newInsights(cfg config.Config, svc *bot.Service, store bot.Store, w *outbox
 	if err != nil {
 		return nil, fmt.Errorf("build digests: %w", err)
 	}
-	return &insights{svc: svc, runner: runner, cfg: cfg}, nil
+	return &insights{svc: svc, runner: runner, cfg: cfg, figures: digest.NewBuilder(store, cfg.SLAs, nil)}, nil
 }
 
 // capabilities fills the router's Digester and Postmortem.

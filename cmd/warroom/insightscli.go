@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -39,23 +41,45 @@ func (c *cli) open(ctx context.Context, name string) (config.Config, bot.Store, 
 	return cfg, store, func() { _ = store.Close() }, true
 }
 
-// digest: warroom digest [--period 7d] [--severity sev1,sev2] [--sections a,b] [--post].
+// digest: warroom digest [--period 7d] [--severity sev1,sev2] [--sections a,b] [--post]
+// [--format markdown|json] [--now T] [--service a,b] [--source s].
 func (c *cli) digest(ctx context.Context, args []string) int {
 	fs := c.flags("warroom digest")
-	period := fs.String("period", "7d", "the `period` the digest covers: 7d, 30d, 12h or all")
+	period := fs.String("period", "7d", "the `period` the digest covers: 7d, 30d, 90d, quarter (json), 12h or all")
 	sevs := fs.String("severity", "", "comma-separated `severities` to include (default all)")
+	services := fs.String("service", "", "comma-separated `services` to include (default all)")
+	sources := fs.String("source", "", "comma-separated `sources` to include (default all)")
+	format := fs.String("format", "markdown", "`markdown` or json (the figures of GET /api/v1/insights)")
+	nowFlag := fs.String("now", "", "compute the figures at `time` (RFC 3339) instead of now, for reproducible reports")
 	sections := fs.String("sections", "", "comma-separated `sections` (default all: "+strings.Join(digest.AllSections, ",")+")")
 	post := fs.Bool("post", false, "also post it to every configured digest channel (the running server delivers it)")
 	chartFile := fs.String("chart", "", "write the chart PNG to `file`")
 	if err := fs.Parse(args); err != nil {
 		return flagExit(err)
 	}
+	if *format != "markdown" && *format != "json" {
+		fmt.Fprintf(c.stderr, "warroom digest: --format %q is not markdown or json\n", *format)
+		return exitUsage
+	}
+	var end time.Time
+	if *nowFlag != "" {
+		t, err := time.Parse(time.RFC3339, *nowFlag)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "warroom digest: --now %q is not RFC 3339 (2026-05-04T09:00:00Z)\n", *nowFlag)
+			return exitUsage
+		}
+		end = t.UTC().Truncate(time.Microsecond)
+	}
+	if *format == "json" {
+		return c.digestJSON(ctx, url.Values{"period": {*period}, "severity": {*sevs}, "service": {*services},
+			"source": {*sources}, "now": {*nowFlag}})
+	}
 	p, err := kpi.ParsePeriod(*period)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "warroom digest: --period: %v\n", bot.ErrorMessage(err))
 		return exitUsage
 	}
-	o := digest.Options{Period: p}
+	o := digest.Options{Period: p, End: end, Services: splitList(*services), Sources: splitList(*sources)}
 	for _, s := range splitList(*sevs) {
 		sev, err := bot.ParseSeverity(s)
 		if err != nil {
@@ -120,8 +144,39 @@ func (c *cli) digest(ctx context.Context, args []string) int {
 			fmt.Fprintf(c.stderr, "warroom digest: %v\n", err)
 			return exitError
 		}
+		d.ChartFile = *chartFile
+	} else {
+		d.Chart = nil // the markdown names no chart file that was not written
 	}
 	fmt.Fprint(c.stdout, digest.Markdown(d))
+	return exitOK
+}
+
+// digestJSON prints the figures GET /api/v1/insights answers for the same
+// parameters: the same options (digest.ParseQuery), the same computation.
+func (c *cli) digestJSON(ctx context.Context, v url.Values) int {
+	cfg, store, done, code := c.openRead(ctx, "digest")
+	if code != exitOK {
+		return code
+	}
+	defer done()
+	o, err := digest.ParseQuery(v, time.Now(), cfg.Insights.Calendar.Location)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "warroom digest: %v\n", bot.ErrorMessage(err))
+		return exitUsage
+	}
+	o.Sections = []string{digest.SectionChart}
+	d, err := digest.NewBuilder(store, cfg.SLAs, nil).Build(ctx, o)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "warroom digest: %v\n", err)
+		return exitError
+	}
+	enc := json.NewEncoder(c.stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(digest.InsightsOf(d)); err != nil {
+		fmt.Fprintf(c.stderr, "warroom digest: %v\n", err)
+		return exitError
+	}
 	return exitOK
 }
 

@@ -50,9 +50,14 @@ func newMetrics(store storeStats, worker *outbox.Worker, now func() time.Time, l
 		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help},
 			func() float64 { return float64(f(worker.Counters())) })
 	}
+	sc := &storeCollector{store: store, worker: worker, now: now, log: log}
+	if src, ok := store.(kpiSource); ok {
+		// Incident counts come from the KPI metrics' cached sums.
+		sc.kpi = true
+		reg.MustRegister(&kpiCollector{src: src, now: now, log: log})
+	}
 	reg.MustRegister(
-		m.commands, build,
-		&storeCollector{store: store, worker: worker, now: now, log: log},
+		m.commands, build, sc,
 		counter("warroom_outbox_delivered_total", "Outbox jobs delivered by this process.",
 			func(c outbox.Counters) uint64 { return c.Delivered }),
 		counter("warroom_outbox_retries_total", "Outbox deliveries that failed and were scheduled again.",
@@ -92,6 +97,7 @@ type storeCollector struct {
 	worker *outbox.Worker // its targets are reported at 0 when they hold no job
 	now    func() time.Time
 	log    *slog.Logger
+	kpi    bool // warroom_incidents comes from kpiCollector
 }
 
 var (
@@ -115,7 +121,9 @@ func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- descOutboxAge
 	ch <- descTargetPending
 	ch <- descTargetDead
-	ch <- descIncidents
+	if !c.kpi {
+		ch <- descIncidents
+	}
 }
 
 func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
@@ -144,6 +152,9 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(descTargetPending, prometheus.GaugeValue, float64(st.Pending), t)
 			ch <- prometheus.MustNewConstMetric(descTargetDead, prometheus.GaugeValue, float64(st.Dead), t)
 		}
+	}
+	if c.kpi {
+		return
 	}
 	counts, err := c.store.CountByStatus(ctx)
 	if err != nil {

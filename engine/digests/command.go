@@ -2,15 +2,21 @@ package digests
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/warroom/warroom/bot/digest"
+	"github.com/warroom/warroom/bot/kpi"
 )
 
 // Command is the `/incident digest` capability (commands.Digester): it
-// builds a digest of the period ending now, posts it to the channel the
+// builds a digest of the period ending now and posts it to the channel the
 // command came from (or, from outside a channel, to the schedules'
-// channels) and answers with its markdown.
+// channels), answering with one line that says where it went, so the
+// channel does not show the digest twice. With nowhere to post it, it
+// answers with the digest's markdown (without the chart, which a reply
+// does not carry).
 type Command struct {
 	Runner   *Runner
 	Defaults digest.Options // Location, Severities, Sections of on-request digests
@@ -41,5 +47,16 @@ func (c Command) Digest(ctx context.Context, period time.Duration, channel strin
 			return "", err
 		}
 	}
-	return digest.Markdown(d), nil
+	if len(channels) == 0 {
+		d.Chart = nil
+		return digest.Markdown(d), nil
+	}
+	for i, ch := range channels {
+		channels[i] = "#" + strings.TrimPrefix(ch, "#")
+	}
+	span := "all time"
+	if o.Period > 0 {
+		span = "last " + kpi.FormatPeriod(o.Period)
+	}
+	return fmt.Sprintf("Posted the digest (%s) to %s: %s.", span, strings.Join(channels, ", "), digest.Headline(d)), nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/commands"
@@ -24,6 +25,12 @@ type Config struct {
 	// Poke, when set, is called after a request changed something, so the
 	// outbox worker delivers its effects at once instead of at its next poll.
 	Poke func()
+	// Insights builds GET /api/v1/insights; nil: that route answers 404.
+	Insights Insighter
+	// Location is the default zone of insights' calendar days (nil: UTC).
+	Location *time.Location
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
 }
 
 // API serves /api/v1/.
@@ -33,6 +40,10 @@ type API struct {
 	svc    *bot.Service
 	router *commands.Router
 	log    *slog.Logger
+
+	insighter Insighter
+	location  *time.Location
+	clock     func() time.Time
 }
 
 // New builds the API.
@@ -50,7 +61,8 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger
 	if poke == nil {
 		poke = func() {}
 	}
-	return &API{token: cfg.Token, poke: poke, svc: svc, router: router, log: log.With("integration", "api")}, nil
+	return &API{token: cfg.Token, poke: poke, svc: svc, router: router, log: log.With("integration", "api"),
+		insighter: cfg.Insights, location: cfg.Location, clock: cfg.Now}, nil
 }
 
 // Register adds the API's routes to mux. Each route is guarded by the token.
@@ -65,6 +77,7 @@ func (a *API) Register(mux *http.ServeMux) {
 		{"GET /api/v1/incidents/{key}", a.get},
 		{"GET /api/v1/incidents/{key}/audit", a.incidentAudit},
 		{"GET /api/v1/audit", a.audit},
+		{"GET /api/v1/insights", a.insights},
 		{"GET /api/v1/outbox", a.outboxList},
 		{"POST /api/v1/outbox/dead/retry", a.outboxRetryAll},
 		{"POST /api/v1/outbox/dead/{id}/retry", a.outboxRetry},

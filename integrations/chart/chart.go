@@ -3,195 +3,194 @@ package chart
 import (
 	"bytes"
 	"fmt"
-	"image"
 	"image/color"
-	"image/draw"
-	"image/png"
-	"strconv"
-	"time"
+	"math"
 
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/basicfont"
-	"golang.org/x/image/math/fixed"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/digest"
-	"github.com/warroom/warroom/bot/kpi"
 )
 
 // Size of the image, in pixels.
 const (
 	Width  = 800
 	Height = 500
+	dpi    = 96
 )
 
-// Layout: two panels, counts above and MTTR below, sharing the x axis.
-const (
-	left, right  = 56, Width - 16
-	topY0, topY1 = 40, 300  // bar panel, top to bottom
-	botY0, botY1 = 350, 460 // MTTR panel
-	labelY       = 478      // x labels
-)
-
-// Colors: one per severity, SEV1 first (red, orange, yellow, blue).
+// Colours: the console's (static/console.css), one per severity, SEV1
+// first, and the resolve-time lines.
 var (
-	colors = map[bot.Severity]color.RGBA{
-		bot.SEV1: {R: 0xd6, G: 0x27, B: 0x28, A: 0xff},
-		bot.SEV2: {R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
-		bot.SEV3: {R: 0xe3, G: 0xc4, B: 0x1b, A: 0xff},
-		bot.SEV4: {R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
+	Colors = map[bot.Severity]color.RGBA{
+		bot.SEV1: {R: 0xc6, G: 0x28, B: 0x28, A: 0xff},
+		bot.SEV2: {R: 0xef, G: 0x6c, B: 0x00, A: 0xff},
+		bot.SEV3: {R: 0xf9, G: 0xa8, B: 0x25, A: 0xff},
+		bot.SEV4: {R: 0x60, G: 0x7d, B: 0x8b, A: 0xff},
 	}
-	ink   = color.RGBA{R: 0x33, G: 0x33, B: 0x33, A: 0xff}
-	grid  = color.RGBA{R: 0xdd, G: 0xdd, B: 0xdd, A: 0xff}
-	mttrC = color.RGBA{R: 0x44, G: 0x44, B: 0x44, A: 0xff}
+	// LineColor is the MTTR lines' (the console's accent).
+	LineColor = color.RGBA{R: 0x2f, G: 0x6f, B: 0xd6, A: 0xff}
 )
 
 var _ digest.ChartFunc = Draw
 
 // Draw renders d's series as a PNG; nil when the digest has no series.
 func Draw(d *digest.Digest) ([]byte, error) {
-	series := d.Report.Series
-	if len(series) == 0 {
+	data := Series(d)
+	if data == nil {
 		return nil, nil
 	}
-	loc := d.Options.Location
-	if loc == nil {
-		loc = time.UTC
+	top, err := countsPlot(data)
+	if err != nil {
+		return nil, err
 	}
-	img := image.NewRGBA(image.Rect(0, 0, Width, Height))
-	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
-	slot := float64(right-left) / float64(len(series))
-	x := func(i int) int { return left + int(slot*float64(i)+slot/2) }
-
-	// Counts per bucket, stacked SEV1 at the bottom.
-	var most int64 = 1
-	for _, b := range series {
-		var n int64
-		for _, c := range b.Counts {
-			n += c
-		}
-		most = max(most, n)
+	bottom, err := mttrPlot(data)
+	if err != nil {
+		return nil, err
 	}
-	axes(img, topY0, topY1, strconv.FormatInt(most, 10))
-	text(img, left, topY0-20, "Incidents per "+unit(series)+" by severity", ink)
-	half := max(1, int(slot*0.35))
-	for i, b := range series {
-		y := topY1
-		for _, sev := range bot.Severities {
-			h := int(float64(b.Counts[sev]) / float64(most) * float64(topY1-topY0))
-			fill(img, image.Rect(x(i)-half, y-h, x(i)+half, y), colors[sev])
-			y -= h
-		}
-	}
-	for i, sev := range bot.Severities { // legend, top right
-		lx := right - 4*64 + i*64
-		fill(img, image.Rect(lx, topY0-28, lx+10, topY0-18), colors[sev])
-		text(img, lx+14, topY0-18, sev.String(), ink)
-	}
-
-	// Mean time to resolve, hours, where anything resolved.
-	var hours float64 = 1
-	for _, b := range series {
-		if b.Resolved > 0 {
-			hours = max(hours, b.MTTR.Hours())
-		}
-	}
-	axes(img, botY0, botY1, strconv.FormatFloat(hours, 'f', 1, 64)+"h")
-	text(img, left, botY0-10, "Mean time to resolve (hours)", ink)
-	prev := image.Point{X: -1}
-	for i, b := range series {
-		if b.Resolved == 0 {
-			continue
-		}
-		p := image.Point{X: x(i), Y: botY1 - int(b.MTTR.Hours()/hours*float64(botY1-botY0))}
-		if prev.X >= 0 {
-			line(img, prev, p, mttrC)
-		}
-		fill(img, image.Rect(p.X-3, p.Y-3, p.X+4, p.Y+4), mttrC)
-		prev = p
-	}
-
-	step := max(1, len(series)/12)
-	for i := 0; i < len(series); i += step {
-		text(img, x(i)-20, labelY, label(series[i], loc), ink)
-	}
+	px := func(n int) vg.Length { return vg.Length(n) * vg.Inch / dpi }
+	img := vgimg.NewWith(vgimg.UseWH(px(Width), px(Height)), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(color.White))
+	dc := draw.New(img)
+	tiles := draw.Tiles{Rows: 2, Cols: 1, PadTop: vg.Points(6), PadBottom: vg.Points(4), PadLeft: vg.Points(6),
+		PadRight: vg.Points(10), PadY: vg.Points(10)}
+	cs := plot.Align([][]*plot.Plot{{top}, {bottom}}, tiles, dc)
+	// The bars get three fifths of the height (y grows upwards).
+	split := cs[1][0].Min.Y + (cs[0][0].Max.Y-cs[1][0].Min.Y)*0.4
+	cs[0][0].Min.Y, cs[1][0].Max.Y = split+vg.Points(6), split-vg.Points(6)
+	top.Draw(cs[0][0])
+	bottom.Draw(cs[1][0])
 	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("encode png: %w", err)
 	}
 	return buf.Bytes(), nil
 }
 
-// axes draws a panel's frame, a grid line at half height and the top value.
-func axes(img *image.RGBA, y0, y1 int, top string) {
-	mid := (y0 + y1) / 2
-	line(img, image.Point{X: left, Y: mid}, image.Point{X: right, Y: mid}, grid)
-	line(img, image.Point{X: left, Y: y0}, image.Point{X: right, Y: y0}, grid)
-	line(img, image.Point{X: left, Y: y0}, image.Point{X: left, Y: y1}, ink)
-	line(img, image.Point{X: left, Y: y1}, image.Point{X: right, Y: y1}, ink)
-	text(img, 4, y0+10, top, ink)
-	text(img, 4, y1, "0", ink)
-}
-
-func fill(img *image.RGBA, r image.Rectangle, c color.Color) {
-	draw.Draw(img, r, image.NewUniform(c), image.Point{}, draw.Src)
-}
-
-// line draws a one-pixel line from a to b (Bresenham).
-func line(img *image.RGBA, a, b image.Point, c color.Color) {
-	dx, dy := abs(b.X-a.X), -abs(b.Y-a.Y)
-	sx, sy := sign(b.X-a.X), sign(b.Y-a.Y)
-	err := dx + dy
-	for {
-		img.Set(a.X, a.Y, c)
-		if a == b {
-			return
+// countsPlot stacks the incidents of each bucket by severity, SEV1 at the
+// bottom.
+func countsPlot(data *Data) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = "Incidents per " + data.Unit + " by severity"
+	p.Y.Label.Text = "incidents"
+	p.Y.Min = 0
+	p.Y.Tick.Marker = intTicks{}
+	p.X.Tick.Marker = labelTicks(data.Labels)
+	p.Add(plotter.NewGrid())
+	width := vg.Points(math.Max(2, math.Min(24, 420/float64(len(data.Labels)))))
+	var below *plotter.BarChart
+	most := 1.0
+	totals := make([]float64, len(data.Labels))
+	for _, s := range bot.Severities {
+		vals := make(plotter.Values, len(data.Labels))
+		for i, n := range data.Counts[s.String()] {
+			vals[i] = float64(n)
+			totals[i] += float64(n)
 		}
-		e2 := 2 * err
-		if e2 >= dy {
-			err += dy
-			a.X += sx
+		b, err := plotter.NewBarChart(vals, width)
+		if err != nil {
+			return nil, fmt.Errorf("draw %s bars: %w", s, err)
 		}
-		if e2 <= dx {
-			err += dx
-			a.Y += sy
+		b.Color = Colors[s]
+		b.LineStyle.Width = 0
+		if below != nil {
+			b.StackOn(below)
+		}
+		below = b
+		p.Add(b)
+		p.Legend.Add(s.String(), b)
+	}
+	for _, t := range totals {
+		most = math.Max(most, t)
+	}
+	p.Y.Max = math.Ceil(most * 1.6) // room for the legend
+	p.X.Min, p.X.Max = -0.6, float64(len(data.Labels))-0.4
+	p.Legend.Top = true
+	p.Legend.Left = false
+	return p, nil
+}
+
+// mttrPlot draws the median and p90 time to resolve, in hours.
+func mttrPlot(data *Data) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = "Time to resolve (hours): median and p90"
+	p.Y.Label.Text = "hours"
+	p.Y.Min = 0
+	p.X.Tick.Marker = labelTicks(data.Labels)
+	p.X.Min, p.X.Max = -0.6, float64(len(data.Labels))-0.4
+	p.Add(plotter.NewGrid())
+	most := 1.0
+	for i, vals := range [][]*float64{data.MTTRP50, data.MTTRP90} {
+		var xys plotter.XYs
+		for x, v := range vals {
+			if v != nil {
+				xys = append(xys, plotter.XY{X: float64(x), Y: *v})
+				most = math.Max(most, *v)
+			}
+		}
+		if len(xys) == 0 {
+			continue
+		}
+		l, pts, err := plotter.NewLinePoints(xys)
+		if err != nil {
+			return nil, fmt.Errorf("draw the MTTR line: %w", err)
+		}
+		l.Color, pts.Color = LineColor, LineColor
+		l.Width = vg.Points(2)
+		pts.Shape = draw.CircleGlyph{}
+		pts.Radius = vg.Points(2.5)
+		name := "MTTR p50"
+		if i == 1 {
+			name = "MTTR p90"
+			l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+			pts.Shape = draw.BoxGlyph{}
+		}
+		p.Add(l, pts)
+		p.Legend.Add(name, l, pts)
+	}
+	p.Y.Max = math.Ceil(most * 1.5) // room for the legend
+	p.Legend.Top = true
+	p.Legend.Left = false
+	return p, nil
+}
+
+// labelTicks labels bucket positions, at most about 12 of them.
+type labelTicks []string
+
+func (l labelTicks) Ticks(lo, hi float64) []plot.Tick {
+	step := max(1, (len(l)+11)/12)
+	var out []plot.Tick
+	for i, s := range l {
+		if i%step == 0 {
+			out = append(out, plot.Tick{Value: float64(i), Label: s})
+		} else {
+			out = append(out, plot.Tick{Value: float64(i)})
 		}
 	}
+	return out
 }
 
-func text(img *image.RGBA, x, y int, s string, c color.Color) {
-	d := font.Drawer{Dst: img, Src: image.NewUniform(c), Face: basicfont.Face7x13, Dot: fixed.P(x, y)}
-	d.DrawString(s)
-}
+// intTicks are whole-number ticks (counts of incidents).
+type intTicks struct{}
 
-func abs(n int) int { return max(n, -n) }
-
-func sign(n int) int {
-	switch {
-	case n > 0:
-		return 1
-	case n < 0:
-		return -1
+func (intTicks) Ticks(lo, hi float64) []plot.Tick {
+	step := 1.0
+	for (hi-lo)/step > 8 {
+		switch {
+		case step*2 >= (hi-lo)/8:
+			step *= 2
+		case step*5 >= (hi-lo)/8:
+			step *= 5
+		default:
+			step *= 10
+		}
 	}
-	return 0
-}
-
-func unit(s []kpi.Bucket) string {
-	if len(s) == 0 {
-		return "day"
+	var out []plot.Tick
+	for v := math.Ceil(lo/step) * step; v <= hi; v += step {
+		out = append(out, plot.Tick{Value: v, Label: fmt.Sprintf("%.0f", v)})
 	}
-	switch d := s[0].End.Sub(s[0].Start); {
-	case d > 8*kpi.Day:
-		return "month"
-	case d > 2*kpi.Day:
-		return "week"
-	}
-	return "day"
-}
-
-func label(b kpi.Bucket, loc *time.Location) string {
-	if unit([]kpi.Bucket{b}) == "month" {
-		return b.Start.In(loc).Format("Jan 06")
-	}
-	return b.Start.In(loc).Format("Jan 2")
+	return out
 }

@@ -48,6 +48,10 @@ type Config struct {
 	// were refused (the store: every replica's holds); each page shows them
 	// in a banner.
 	Holds Holds
+	// Insights builds the insights page (GET /insights); nil: 404.
+	Insights Insighter
+	// Location is the insights' default time zone (nil: UTC).
+	Location *time.Location
 }
 
 // Holds lists the integrations held now.
@@ -100,6 +104,9 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger
 		cfg: cfg, announce: announce, poll: poll, poke: poke, svc: svc, router: router,
 		log: log.With("integration", Platform), pages: pages, csrf: http.NewCrossOriginProtection(),
 	}
+	if c.cfg.Location == nil {
+		c.cfg.Location = time.UTC
+	}
 	if cfg.Token != "" {
 		c.session = sessionValue(cfg.Token)
 	}
@@ -132,7 +139,10 @@ func (c *Console) Register(mux *http.ServeMux) {
 		{"GET /outbox", page, c.outboxPage},
 		{"POST /outbox/{verb}", page, c.outboxAction},
 		{"POST /outbox/{id}/{verb}", page, c.outboxAction},
+		{"GET /insights", page, c.insights},        // insights.go
+		{"GET /insights.csv", page, c.insightsCSV}, // insights_csv.go
 		{"GET /console/poll", data, c.pollState},
+		{"GET /console/events", data, c.events}, // events.go
 		{"POST /console/command", data, c.command},
 		{"GET /console/static/", open, c.static},
 		{"GET /login", open, c.loginForm},

@@ -32,3 +32,20 @@ func TestAttachmentsRender(t *testing.T) {
 		t.Errorf("a non-PNG became an image: %s", out)
 	}
 }
+
+func TestMarkdownRendersAsHTML(t *testing.T) {
+	got := string(markdownHTML("# Postmortem: INC-7 <b>x</b>\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n<div onclick=\"x\">hi</div>\n\n- one\n- [link](javascript:alert(1))\n"))
+	for _, want := range []string{"<h1>Postmortem: INC-7 &lt;b&gt;x&lt;/b&gt;</h1>", "<table>", "<td>1</td>", "&lt;div onclick=", "<li>one</li>"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rendered markdown lacks %q:\n%s", want, got)
+		}
+	}
+	for _, bad := range []string{"<b>", "<div", "javascript:"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("rendered markdown holds %q:\n%s", bad, got)
+		}
+	}
+	if markdownText("Acknowledged INC-1") != "" || markdownText("# Incident digest: last 7d\n") == "" {
+		t.Error("markdownText renders plain replies, or not digests")
+	}
+}

@@ -31,6 +31,44 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
+// newBrowser starts headless Chromium for the test; step fails the test
+// with the page's HTML when err is not nil, wait polls a JavaScript
+// expression until it is truthy.
+func newBrowser(t *testing.T, ctx context.Context, path string) (context.Context, func(string, error), func(string, string)) {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(acancel)
+	bctx, bcancel := chromedp.NewContext(actx, chromedp.WithErrorf(func(string, ...any) {}))
+	t.Cleanup(bcancel)
+	step := func(what string, err error) {
+		t.Helper()
+		if err == nil {
+			return
+		}
+		html, herr := chromedp.Run(bctx, chromedp.OuterHTML(chromedp.CSS("body")))
+		if herr != nil {
+			html = herr.Error()
+		}
+		t.Fatalf("%s: %v\npage:\n%s", what, err, html)
+	}
+	wait := func(what, expr string) {
+		t.Helper()
+		_, err := chromedp.Run(bctx, chromedp.Poll[chromedp.Void](expr,
+			chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second)))
+		step("wait for "+what, err)
+	}
+	return bctx, step, wait
+}
+
 // TestBrowser drives the console in headless Chromium: declare, acknowledge
 // with a click (the card is edited in place), resolve through the card's
 // form, and read the timeline on the incident page.
@@ -51,38 +89,7 @@ func TestBrowser(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	defer acancel()
-	bctx, bcancel := chromedp.NewContext(actx, chromedp.WithErrorf(func(string, ...any) {}))
-	defer bcancel()
-
-	// dump shows the page when a step fails.
-	step := func(what string, err error) {
-		t.Helper()
-		if err == nil {
-			return
-		}
-		html, herr := chromedp.Run(bctx, chromedp.OuterHTML(chromedp.CSS("body")))
-		if herr != nil {
-			html = herr.Error()
-		}
-		t.Fatalf("%s: %v\npage:\n%s", what, err, html)
-	}
-	wait := func(what, expr string) {
-		t.Helper()
-		_, err := chromedp.Run(bctx, chromedp.Poll[chromedp.Void](expr,
-			chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second)))
-		step("wait for "+what, err)
-	}
+	bctx, step, wait := newBrowser(t, ctx, path)
 
 	const announce = `#messages .msg.card[data-ref="announce:INC-1"]`
 	status := func(card string) string {

@@ -9,52 +9,6 @@ import (
 	"github.com/warroom/warroom/bot"
 )
 
-// listData is the incident list page.
-type listData struct {
-	layout
-	Filter    string // "open" or "all"
-	Incidents []listRow
-}
-
-type listRow struct {
-	*bot.Incident
-	Key     string
-	Channel string
-	Age     string // open for, or took to resolve
-}
-
-func (c *Console) incidents(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	filter := r.URL.Query().Get("status")
-	f := bot.IncidentFilter{Limit: 500}
-	if filter != "all" {
-		filter = "open"
-		f.Statuses = bot.OpenStatuses
-	}
-	lay, err := c.frame(ctx, "Incidents", "incidents", "")
-	if err != nil {
-		c.fail(w, err)
-		return
-	}
-	incs, err := c.svc.List(ctx, f)
-	if err != nil {
-		c.fail(w, err)
-		return
-	}
-	d := listData{layout: lay, Filter: filter}
-	now := c.svc.Now()
-	for _, inc := range incs {
-		row := listRow{Incident: inc, Key: inc.Key(), Channel: inc.Channels[Platform]}
-		if ttr, ok := inc.TimeToResolve(); ok {
-			row.Age = "resolved in " + bot.FormatDuration(ttr)
-		} else {
-			row.Age = "open " + bot.FormatDuration(now.Sub(inc.DeclaredAt))
-		}
-		d.Incidents = append(d.Incidents, row)
-	}
-	c.render(w, http.StatusOK, "incidents", d)
-}
-
 // incidentData is one incident's page.
 type incidentData struct {
 	layout

@@ -23,7 +23,7 @@ var staticFS embed.FS
 
 // pageNames are the templates a handler can render; each file defines a
 // template of its own name.
-var pageNames = []string{"chat", "incidents", "incident", "login", "outbox"}
+var pageNames = []string{"chat", "incidents", "incident", "login", "outbox", "insights"}
 
 var funcs = template.FuncMap{
 	"when": func(t time.Time) string {
@@ -43,8 +43,10 @@ var funcs = template.FuncMap{
 	"dur":            bot.FormatDuration,
 	"open":           func(s bot.Status) bool { return s.Open() },
 	"framed":         isCardLike,
-	"imageURL":       imageURL,       // digest.go
-	"attachmentText": attachmentText, // digest.go
+	"imageURL":       imageURL,           // digest.go
+	"attachmentText": attachmentText,     // digest.go
+	"markdown":       markdownAttachment, // markdown.go
+	"markdownText":   markdownText,
 }
 
 // parsePages builds one template set per page over the shared layout and

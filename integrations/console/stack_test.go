@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/digest"
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/api"
@@ -41,6 +42,9 @@ func newStack(t *testing.T, cfg console.Config) *stack {
 	if cfg.Poke == nil {
 		cfg.Poke = w.Poke
 	}
+	if cfg.Insights == nil {
+		cfg.Insights = digest.NewBuilder(store, nil, nil)
+	}
 	c, err := console.New(cfg, svc, router, log)
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +52,7 @@ func newStack(t *testing.T, cfg console.Config) *stack {
 	for kind, h := range c.Handlers() {
 		w.Handle(kind, h)
 	}
-	a, err := api.New(api.Config{Token: cfg.Token, Poke: w.Poke}, svc, router, log)
+	a, err := api.New(api.Config{Token: cfg.Token, Poke: w.Poke, Insights: cfg.Insights, Location: cfg.Location}, svc, router, log)
 	if err != nil {
 		t.Fatal(err)
 	}

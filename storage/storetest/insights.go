@@ -27,6 +27,7 @@ func RunInsights(t *testing.T, open func(t *testing.T) (a, b bot.Store)) {
 		{"Postmortems", testPostmortems},
 		{"ImportExport", testImportExport},
 		{"ImportRollsBack", testImportRollsBack},
+		{"SearchAndMetrics", testSearchAndMetrics},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

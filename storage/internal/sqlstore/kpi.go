@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -76,6 +77,9 @@ func (s *Store) KPIRows(ctx context.Context, q bot.KPIQuery, fn func(r *bot.KPIR
 	var svc, src string
 	err = conn.QueryRowContext(ctx, qFirstPair).Scan(&svc, &src)
 	for ; err == nil; svc, src, err = next(svc, src) {
+		if !pairWanted(q, svc, src) {
+			continue
+		}
 		if err := kpiPair(ctx, rows, q, svc, src, sevs, fn); err != nil {
 			return err
 		}
@@ -84,6 +88,12 @@ func (s *Store) KPIRows(ctx context.Context, q bot.KPIQuery, fn func(r *bot.KPIR
 		return fmt.Errorf("read incidents: %w", err)
 	}
 	return nil
+}
+
+// pairWanted reports whether the query's service and source filters let
+// a (service, source) pair through.
+func pairWanted(q bot.KPIQuery, svc, src string) bool {
+	return (len(q.Services) == 0 || slices.Contains(q.Services, svc)) && (len(q.Sources) == 0 || slices.Contains(q.Sources, src))
 }
 
 func kpiPair(ctx context.Context, st *sql.Stmt, q bot.KPIQuery, svc, src string, sevs map[bot.Severity]bool, fn func(r *bot.KPIRow) error) error {
@@ -140,10 +150,21 @@ func (s *Store) KPIExtras(ctx context.Context, q bot.KPIQuery) (*bot.KPIAggregat
 
 // kpiSQL holds the pieces of one query's statements.
 type kpiSQL struct {
-	q     bot.KPIQuery
-	where string // period and severity filter on incidents (alias i)
-	maint string // boolean: the incident is in a maintenance window
-	args  []any  // parameters of maint
+	q      bot.KPIQuery
+	where  string // period and filters on incidents (alias i)
+	filter string // severity, service and source filters alone ("" for none)
+	nf     int    // the first nf args are filter's
+	maint  string // boolean: the incident is in a maintenance window
+	args   []any  // parameters of filter, then of maint
+}
+
+// incidentFilter is " AND incident IN (...)" for tables that name an
+// incident, when the query filters incidents; "" otherwise.
+func (k *kpiSQL) incidentFilter() string {
+	if k.filter == "" {
+		return ""
+	}
+	return " AND incident IN (SELECT i.number FROM incidents i WHERE " + k.filter + ")"
 }
 
 func lit(t time.Time) string      { return strconv.FormatInt(us(t), 10) }
@@ -152,13 +173,31 @@ func litI(n int64) string         { return strconv.FormatInt(n, 10) }
 
 func (k *kpiSQL) build() {
 	q := k.q
-	w := "i.declared_at >= " + lit(q.From) + " AND i.declared_at < " + lit(q.To)
+	var f []string
 	if len(q.Severities) > 0 {
 		var sevs []string
 		for _, s := range q.Severities {
 			sevs = append(sevs, litI(int64(s)))
 		}
-		w += " AND i.severity IN (" + strings.Join(sevs, ", ") + ")"
+		f = append(f, "i.severity IN ("+strings.Join(sevs, ", ")+")")
+	}
+	in := func(col string, vals []string) {
+		if len(vals) == 0 {
+			return
+		}
+		var ps []string
+		for _, v := range vals {
+			k.args = append(k.args, v)
+			ps = append(ps, "$"+strconv.Itoa(len(k.args)))
+		}
+		f = append(f, col+" IN ("+strings.Join(ps, ", ")+")")
+	}
+	in("i.service", q.Services)
+	in("i.source", q.Sources)
+	k.filter, k.nf = strings.Join(f, " AND "), len(k.args)
+	w := "i.declared_at >= " + lit(q.From) + " AND i.declared_at < " + lit(q.To)
+	if k.filter != "" {
+		w += " AND " + k.filter
 	}
 	k.where = w
 	var ors []string
@@ -214,15 +253,11 @@ func (k *kpiSQL) open(ctx context.Context, s *Store, agg *bot.KPIAggregates) err
 	}
 	c.WriteString(" ELSE " + strconv.Itoa(len(bot.AgeBuckets)) + " END)")
 	w := "i.status IN ('triggered', 'acknowledged', 'investigating', 'identified', 'monitoring') AND i.declared_at < " + lit(k.q.To)
-	if len(k.q.Severities) > 0 {
-		var sevs []string
-		for _, s := range k.q.Severities {
-			sevs = append(sevs, litI(int64(s)))
-		}
-		w += " AND i.severity IN (" + strings.Join(sevs, ", ") + ")"
+	if k.filter != "" {
+		w += " AND " + k.filter
 	}
 	q := `SELECT i.severity, ` + c.String() + ` AS age, COUNT(*) FROM incidents i WHERE ` + w + ` GROUP BY i.severity, age ORDER BY i.severity, age`
-	return s.each(ctx, q, nil, func(r *sql.Rows) error {
+	return s.each(ctx, q, k.args[:k.nf], func(r *sql.Rows) error {
 		var a bot.AgeCount
 		var sev, bk int64
 		if err := r.Scan(&sev, &bk, &a.N); err != nil {
@@ -239,9 +274,9 @@ func (k *kpiSQL) alerts(ctx context.Context, s *Store, agg *bot.KPIAggregates) e
 	if top <= 0 {
 		top = 5
 	}
-	q := `SELECT title, COUNT(*) AS n FROM alerts WHERE starts_at >= ` + lit(k.q.From) + ` AND starts_at < ` + lit(k.q.To) +
+	q := `SELECT title, COUNT(*) AS n FROM alerts WHERE starts_at >= ` + lit(k.q.From) + ` AND starts_at < ` + lit(k.q.To) + k.incidentFilter() +
 		` GROUP BY title ORDER BY n DESC, title LIMIT ` + strconv.Itoa(top)
-	return s.each(ctx, q, nil, func(r *sql.Rows) error {
+	return s.each(ctx, q, k.args[:k.nf], func(r *sql.Rows) error {
 		var nc bot.NameCount
 		if err := r.Scan(&nc.Name, &nc.N); err != nil {
 			return err
@@ -258,9 +293,9 @@ func (k *kpiSQL) groups(ctx context.Context, s *Store, agg *bot.KPIAggregates) e
 		top = 5
 	}
 	q := `SELECT group_key, COUNT(DISTINCT incident) AS n FROM alerts
-	WHERE starts_at >= ` + lit(k.q.From) + ` AND starts_at < ` + lit(k.q.To) + ` AND incident IS NOT NULL
+	WHERE starts_at >= ` + lit(k.q.From) + ` AND starts_at < ` + lit(k.q.To) + ` AND incident IS NOT NULL` + k.incidentFilter() + `
 	GROUP BY group_key HAVING COUNT(DISTINCT incident) > 1 ORDER BY n DESC, group_key LIMIT ` + strconv.Itoa(top)
-	return s.each(ctx, q, nil, func(r *sql.Rows) error {
+	return s.each(ctx, q, k.args[:k.nf], func(r *sql.Rows) error {
 		var nc bot.NameCount
 		if err := r.Scan(&nc.Name, &nc.N); err != nil {
 			return err
@@ -271,12 +306,12 @@ func (k *kpiSQL) groups(ctx context.Context, s *Store, agg *bot.KPIAggregates) e
 }
 
 func (k *kpiSQL) actions(ctx context.Context, s *Store, agg *bot.KPIAggregates) error {
-	from, to, now := lit(k.q.From), lit(k.q.To), lit(k.q.Now)
+	from, to, now, f := lit(k.q.From), lit(k.q.To), lit(k.q.Now), k.incidentFilter()
 	q := `SELECT
-	(SELECT COUNT(*) FROM action_items WHERE created_at >= ` + from + ` AND created_at < ` + to + `),
-	(SELECT COUNT(*) FROM action_items WHERE done_at >= ` + from + ` AND done_at < ` + to + `),
-	(SELECT COUNT(*) FROM action_items WHERE status = 'open' AND due IS NOT NULL AND due < ` + now + `)`
-	return s.r.QueryRowContext(ctx, q).Scan(&agg.Actions.Opened, &agg.Actions.Closed, &agg.Actions.Overdue)
+	(SELECT COUNT(*) FROM action_items WHERE created_at >= ` + from + ` AND created_at < ` + to + f + `),
+	(SELECT COUNT(*) FROM action_items WHERE done_at >= ` + from + ` AND done_at < ` + to + f + `),
+	(SELECT COUNT(*) FROM action_items WHERE status = 'open' AND due IS NOT NULL AND due < ` + now + f + `)`
+	return s.r.QueryRowContext(ctx, q, k.args[:k.nf]...).Scan(&agg.Actions.Opened, &agg.Actions.Closed, &agg.Actions.Overdue)
 }
 
 // each runs a query on the reader and calls fn for every row.
