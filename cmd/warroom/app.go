@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/warroom/warroom/bot"
@@ -144,6 +145,7 @@ func (a *App) build() error {
 	}
 	con, err := console.New(console.Config{
 		Token: cfg.APIToken.Reveal(), Public: cfg.Public(), Announce: announce, Poke: a.worker.Poke,
+		Hosts: publicHosts(cfg.PublicURL),
 	}, svc, router, log)
 	if err != nil {
 		return fmt.Errorf("build web console: %w", err)
@@ -239,4 +241,14 @@ func (a *App) Close() error {
 		return fmt.Errorf("close database: %w", err)
 	}
 	return nil
+}
+
+// publicHosts is the host of the public URL, which a loopback console
+// answers to besides loopback names (a reverse proxy or tunnel in front).
+func publicHosts(public string) []string {
+	u, err := url.Parse(public)
+	if err != nil || u.Host == "" {
+		return nil
+	}
+	return []string{u.Host}
 }

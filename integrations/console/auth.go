@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/warroom/warroom/internal/httpx"
@@ -75,7 +76,15 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	next := safeNext(r.PostForm.Get("next"))
+	client := httpx.ClientAddr(r)
+	if wait, blocked := c.logins.Blocked(client); blocked {
+		c.log.Warn("console login attempts limited", "remote", r.RemoteAddr)
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		c.render(w, http.StatusTooManyRequests, "login", loginData{Title: "Log in", Next: next, Error: "Too many attempts: wait a minute and try again."})
+		return
+	}
 	if !httpx.TokenEqual(r.PostForm.Get("token"), c.cfg.Token) {
+		c.logins.Fail(client)
 		c.log.Warn("console login refused", "remote", r.RemoteAddr)
 		c.render(w, http.StatusUnauthorized, "login", loginData{Title: "Log in", Next: next, Error: "That is not the API token."})
 		return

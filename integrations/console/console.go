@@ -43,7 +43,19 @@ type Config struct {
 	// Poke, when set, is called after a command, so the outbox worker
 	// delivers its effects at once instead of at its next poll.
 	Poke func()
+	// Hosts are the host names, besides loopback names and addresses, a
+	// loopback console answers to (the host of WARROOM_PUBLIC_URL).
+	Hosts []string
+	// Now is the clock of the login limit; nil means time.Now.
+	Now func() time.Time
 }
+
+// Login attempts: a client address may fail loginBurst times at once, then
+// once per loginEvery.
+const (
+	loginBurst = 5
+	loginEvery = 12 * time.Second
+)
 
 // Console serves the web console and delivers the console's outbox jobs.
 type Console struct {
@@ -57,6 +69,7 @@ type Console struct {
 	pages    map[string]*template.Template
 	csrf     *http.CrossOriginProtection
 	session  string // the cookie value a logged-in browser carries
+	logins   *httpx.Limiter
 }
 
 // New builds the console.
@@ -89,6 +102,7 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger
 	c := &Console{
 		cfg: cfg, announce: announce, poll: poll, poke: poke, svc: svc, router: router,
 		log: log.With("integration", Platform), pages: pages, csrf: http.NewCrossOriginProtection(),
+		logins: httpx.NewLimiter(loginEvery, loginBurst, cfg.Now),
 	}
 	if cfg.Token != "" {
 		c.session = sessionValue(cfg.Token)
@@ -155,6 +169,13 @@ func (c *Console) guard(who access, next http.HandlerFunc) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
 			"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		if !c.cfg.Public && !httpx.LocalHost(r.Host, c.cfg.Hosts...) {
+			// DNS rebinding: a page on another name reached our loopback
+			// address through the browser. Refuse before anything runs.
+			c.log.Warn("console request for a foreign host refused", "host", r.Host, "remote", r.RemoteAddr)
+			httpx.WriteError(w, http.StatusMisdirectedRequest, "this console answers only to localhost and its public URL's host")
+			return
+		}
 		if who == open || !c.cfg.Public {
 			next(w, r)
 			return
