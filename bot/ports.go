@@ -29,6 +29,7 @@ type Reader interface {
 	TimerReader
 	InsightsReader
 	MaintenanceAnnounceReader
+	TokenReader
 	Incident(ctx context.Context, number int64) (*Incident, error)
 	IncidentByChannel(ctx context.Context, platform, channel string) (*Incident, error)
 	Incidents(ctx context.Context, f IncidentFilter) ([]*Incident, error)
@@ -47,6 +48,7 @@ type Tx interface {
 	TimerTx
 	InsightsTx
 	MaintenanceAnnounceTx
+	TokenTx
 	// NextIncidentNumber allocates the next incident number: unique,
 	// increasing, and gap-free (a rolled-back transaction returns its number).
 	NextIncidentNumber(ctx context.Context) (int64, error)
