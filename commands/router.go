@@ -16,6 +16,7 @@ type Request struct {
 	User     string // who typed it (platform user id or name); "@me" in arguments means this user
 	Channel  string // platform channel id the command was typed in ("" when none)
 	Platform string // "console", "slack", "discord", "api"
+	ReadOnly bool   // the caller may only read: a command that changes anything is refused (forbidden)
 }
 
 // Reply is what the bot answers.
@@ -115,6 +116,9 @@ func (r *Router) dispatch(ctx context.Context, req Request, name *string) (Reply
 		return Reply{}, err
 	}
 	*name = cmd.name
+	if req.ReadOnly && !cmd.reads {
+		return Reply{}, bot.Errorf(bot.CodeForbidden, "%s changes things, and you may only read", cmd.name)
+	}
 	if cmd.needs != nil {
 		if msg := cmd.needs(&r.cfg); msg != "" {
 			return Reply{}, bot.Errorf(bot.CodeNotConfigured, "%s", msg)

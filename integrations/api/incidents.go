@@ -49,7 +49,7 @@ type declareRequest struct {
 	User      string          `json:"user,omitempty"`
 }
 
-func (a *API) declare(w http.ResponseWriter, r *http.Request) {
+func (a *API) declare(w http.ResponseWriter, r *http.Request, c caller) {
 	var in declareRequest
 	if httpx.DecodeJSON(w, r, &in) != nil {
 		return
@@ -67,9 +67,10 @@ func (a *API) declare(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	user := strings.TrimSpace(in.User)
-	if user == "" {
-		user = DefaultUser
+	user, err := a.actingAs(r.Context(), c, in.User, "declare "+in.Title)
+	if err != nil {
+		httpx.WriteErr(w, a.log, err)
+		return
 	}
 	inc, err := a.svc.Declare(r.Context(), bot.DeclareInput{
 		Title: in.Title, Severity: sev, Service: in.Service, Summary: in.Summary, Impact: in.Impact,
