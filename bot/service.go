@@ -31,6 +31,9 @@ type Config struct {
 	// Insights configures process-SLA reminders, action-item reminders
 	// and postmortem drafts on resolve (insights.go).
 	Insights InsightsConfig
+	// RevealPrivateTitles sends private incidents' titles to tickets and
+	// pages; by default they read "Private incident INC-42" (Outward).
+	RevealPrivateTitles bool
 }
 
 // Service changes incidents. Every method that changes something runs as one
@@ -45,6 +48,8 @@ type Service struct {
 	now     func() time.Time
 	after   func()
 	log     *slog.Logger
+
+	revealPrivate bool
 
 	paging     PagingConfig
 	escalation EscalationConfig
@@ -101,6 +106,8 @@ func NewService(cfg Config, store Store, log *slog.Logger) (*Service, error) {
 		alertCfg: alertCfg,
 		tickets:  TicketConfig{Targets: slices.Clone(cfg.Tickets.Targets), At: cfg.Tickets.At},
 		insights: cfg.Insights.withDefaults(),
+
+		revealPrivate: cfg.RevealPrivateTitles,
 	}, nil
 }
 

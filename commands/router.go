@@ -17,6 +17,10 @@ type Request struct {
 	Channel  string // platform channel id the command was typed in ("" when none)
 	Platform string // "console", "slack", "discord", "api"
 	ReadOnly bool   // the caller may only read: a command that changes anything is refused (forbidden)
+	// SeePrivate says the caller may see every private incident (an admin
+	// token, the console's operator); otherwise it sees those it holds a
+	// role in, those whose channel it types in, and Config.PrivateViewers'.
+	SeePrivate bool
 }
 
 // Reply is what the bot answers.
@@ -42,6 +46,9 @@ type Config struct {
 	Observe func(command string, d time.Duration, err error)
 	// Now is the clock for due dates, times and ages; nil means time.Now.
 	Now func() time.Time
+	// PrivateViewers are the users who may see every private incident in
+	// lists and by key, besides the incidents' own people.
+	PrivateViewers []string
 }
 
 // Router parses command text and runs it against the Service. It is safe
@@ -178,14 +185,15 @@ func (r *Router) resolve(ctx context.Context, c *call) error {
 			return err
 		}
 		c.args = c.args[1:]
-		inc, err := r.svc.Get(ctx, n)
+		inc, err := r.svc.GetAs(ctx, n, r.viewer(c.req))
 		if err != nil {
 			return err
 		}
 		c.inc = inc
 		return nil
 	}
-	if c.req.Channel != "" {
+	if c.req.Channel != "" { // whoever is in an incident's channel is in it
+
 		inc, err := r.svc.ByChannel(ctx, c.req.Platform, c.req.Channel)
 		if err == nil {
 			c.inc = inc
@@ -236,4 +244,15 @@ func requiredArgs(tail string) bool {
 		}
 	}
 	return false
+}
+
+// viewer is who reads, for private incidents.
+func (r *Router) viewer(req Request) bot.Viewer {
+	see := req.SeePrivate
+	for _, u := range r.cfg.PrivateViewers {
+		if strings.EqualFold(strings.TrimPrefix(u, "@"), strings.TrimPrefix(req.User, "@")) && req.User != "" {
+			see = true
+		}
+	}
+	return bot.Viewer{User: req.User, SeePrivate: see}
 }

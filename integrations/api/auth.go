@@ -18,6 +18,12 @@ type caller struct {
 	actFor bool
 }
 
+// viewer is who reads through the API: an admin token sees every private
+// incident; another token, none (a token holds no role in an incident).
+func (c caller) viewer() bot.Viewer {
+	return bot.Viewer{User: c.actor, SeePrivate: c.role == bot.RoleAdmin}
+}
+
 // handler is a route's handler, told who calls.
 type handler func(w http.ResponseWriter, r *http.Request, c caller)
 

@@ -42,7 +42,7 @@ func (a *API) command(w http.ResponseWriter, r *http.Request, c caller) {
 	}
 	rep, err := a.router.Dispatch(r.Context(), commands.Request{
 		Text: in.Text, User: user, Channel: in.Channel, Platform: Platform,
-		ReadOnly: !c.role.Allows(bot.RoleResponder),
+		ReadOnly: !c.role.Allows(bot.RoleResponder), SeePrivate: c.viewer().SeePrivate,
 	})
 	a.poke()
 	if err != nil {

@@ -102,7 +102,7 @@ func parseSeverity(raw json.RawMessage) (bot.Severity, error) {
 	return bot.ParseSeverity(s)
 }
 
-func (a *API) list(w http.ResponseWriter, r *http.Request) {
+func (a *API) list(w http.ResponseWriter, r *http.Request, c caller) {
 	q := r.URL.Query()
 	var f bot.IncidentFilter
 	switch st := strings.ToLower(strings.TrimSpace(q.Get("status"))); st {
@@ -125,7 +125,7 @@ func (a *API) list(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.Limit = limit
-	incs, err := a.svc.List(r.Context(), f)
+	incs, err := a.svc.ListAs(r.Context(), f, c.viewer())
 	if err != nil {
 		httpx.WriteErr(w, a.log, err)
 		return
@@ -148,14 +148,14 @@ func parseLimit(s string) (int, error) {
 	return n, nil
 }
 
-func (a *API) get(w http.ResponseWriter, r *http.Request) {
+func (a *API) get(w http.ResponseWriter, r *http.Request, c caller) {
 	n, err := bot.ParseKey(r.PathValue("key"))
 	if err != nil {
 		httpx.WriteErr(w, a.log, err)
 		return
 	}
 	ctx := r.Context()
-	inc, err := a.svc.Get(ctx, n)
+	inc, err := a.svc.GetAs(ctx, n, c.viewer()) // 404 for one the caller may not see
 	if err != nil {
 		httpx.WriteErr(w, a.log, err)
 		return

@@ -95,3 +95,20 @@ func TestLoginAttemptsLimited(t *testing.T) {
 		t.Fatalf("after the wait: %d %s", res.status, res.body)
 	}
 }
+
+// A private incident is announced under its neutral title; its updates
+// stay in its own channel.
+func TestPrivateAnnouncedNeutrally(t *testing.T) {
+	s := newStack(t, console.Config{})
+	mustCommand(t, s, "declare sev2 Secret merger --private --summary the-memo", "incidents")
+	s.deliver(t)
+	mustCommand(t, s, "update INC-1 Lawyers are in", "")
+	s.deliver(t)
+	var text string
+	for _, m := range messages(t, s, "incidents") {
+		text += string(m.Body) + "\n"
+	}
+	if !strings.Contains(text, "Private incident INC-1") || strings.Contains(text, "Secret") || strings.Contains(text, "the-memo") || strings.Contains(text, "Lawyers") {
+		t.Fatalf("announcements:\n%s", text)
+	}
+}

@@ -219,6 +219,10 @@ func (c *Console) command(w http.ResponseWriter, r *http.Request) {
 	}
 	rep, err := c.router.Dispatch(r.Context(), commands.Request{
 		Text: in.Text, User: user, Channel: strings.TrimPrefix(in.Channel, "#"), Platform: Platform,
+		// The console's user is its operator: on loopback the machine's
+		// own, elsewhere the holder of the admin token. Both see private
+		// incidents, as they do in the sidebar and the incident pages.
+		SeePrivate: true,
 	})
 	c.poke()
 	if err != nil {
