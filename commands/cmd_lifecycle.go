@@ -42,6 +42,11 @@ func runSev(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	if sev < c.inc.Severity { // raised: as for declaring at sev
+		if err := r.cfg.Permissions.declares(c.req.User, sev); err != nil {
+			return Reply{}, err
+		}
+	}
 	old := c.inc.Severity
 	inc, err := r.svc.SetSeverity(ctx, c.inc.Number, c.actor, sev)
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 // A private incident through every chat read, for a member (dave, a role
 // holder), a non-member (bob) and a private viewer (carol).
 func TestPrivateVisibility(t *testing.T) {
-	e := newEnv(t, commands.Config{PrivateViewers: []string{"@carol"}})
+	e := newEnv(t, commands.Config{Permissions: commands.Permissions{SeePrivate: []string{"@carol"}}})
 	e.must("declare sev2 Public outage")
 	secret := e.must("declare sev1 Secret merger --private").Incident
 	e.must(secret.Key() + " role liaison @dave")

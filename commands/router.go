@@ -19,7 +19,7 @@ type Request struct {
 	ReadOnly bool   // the caller may only read: a command that changes anything is refused (forbidden)
 	// SeePrivate says the caller may see every private incident (an admin
 	// token, the console's operator); otherwise it sees those it holds a
-	// role in, those whose channel it types in, and Config.PrivateViewers'.
+	// role in, those whose channel it types in, and Permissions.SeePrivate's.
 	SeePrivate bool
 }
 
@@ -46,9 +46,8 @@ type Config struct {
 	Observe func(command string, d time.Duration, err error)
 	// Now is the clock for due dates, times and ages; nil means time.Now.
 	Now func() time.Time
-	// PrivateViewers are the users who may see every private incident in
-	// lists and by key, besides the incidents' own people.
-	PrivateViewers []string
+	// Permissions say who may do what; the zero value allows everyone.
+	Permissions Permissions
 }
 
 // Router parses command text and runs it against the Service. It is safe
@@ -125,6 +124,9 @@ func (r *Router) dispatch(ctx context.Context, req Request, name *string) (Reply
 	*name = cmd.name
 	if req.ReadOnly && !cmd.reads {
 		return Reply{}, bot.Errorf(bot.CodeForbidden, "%s changes things, and you may only read", cmd.name)
+	}
+	if what, list := r.cfg.Permissions.permissionOf(cmd.name); !allows(list, req.User) {
+		return Reply{}, bot.Errorf(bot.CodeForbidden, "you may not %s here", what)
 	}
 	if cmd.needs != nil {
 		if msg := cmd.needs(&r.cfg); msg != "" {
@@ -249,10 +251,8 @@ func requiredArgs(tail string) bool {
 // viewer is who reads, for private incidents.
 func (r *Router) viewer(req Request) bot.Viewer {
 	see := req.SeePrivate
-	for _, u := range r.cfg.PrivateViewers {
-		if strings.EqualFold(strings.TrimPrefix(u, "@"), strings.TrimPrefix(req.User, "@")) && req.User != "" {
-			see = true
-		}
+	if len(r.cfg.Permissions.SeePrivate) > 0 && allows(r.cfg.Permissions.SeePrivate, req.User) {
+		see = true
 	}
 	return bot.Viewer{User: req.User, SeePrivate: see}
 }

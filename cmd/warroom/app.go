@@ -107,7 +107,7 @@ func (a *App) build() error {
 		Paging: pagingCfg, Escalation: escalationCfg, Insights: insightsCfg,
 		SLAs: cfg.SLAs, Roles: cfg.Roles, Targets: chatTargets(cfg),
 		PublicURL: cfg.PublicURL, AfterCommit: a.worker.Poke, Tickets: ticketConfig(cfg),
-		Alerts: cfg.AlertConfig(),
+		Alerts: cfg.AlertConfig(), RevealPrivateTitles: cfg.Access.RevealPrivateTitles,
 	}, a.store, log)
 	if err != nil {
 		return fmt.Errorf("build service: %w", err)
@@ -122,7 +122,7 @@ func (a *App) build() error {
 	}
 	a.sched = newScheduler(cfg, svc, a.store, ins.runner, log)
 	a.metrics = newMetrics(a.store, a.worker, time.Now, log)
-	routerCfg := commands.Config{Observe: a.metrics.observeCommand, Maintenance: svc.Maintenance()}
+	routerCfg := commands.Config{Observe: a.metrics.observeCommand, Maintenance: svc.Maintenance(), Permissions: permissions(cfg.Access)}
 	a.paging.capabilities(&routerCfg, cfg)
 	tk, err := newTickets(cfg, svc, a.worker, log) // Jira and ServiceNow (tickets.go)
 	if err != nil {
@@ -251,4 +251,12 @@ func publicHosts(public string) []string {
 		return nil
 	}
 	return []string{u.Host}
+}
+
+// permissions are the command router's, from the access section.
+func permissions(a config.Access) commands.Permissions {
+	return commands.Permissions{
+		Declare: a.Declare, Close: a.Close, EditTimes: a.EditTimes,
+		Maintenance: a.Maintenance, SeePrivate: a.SeePrivate,
+	}
 }
