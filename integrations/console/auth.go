@@ -48,9 +48,14 @@ type loginData struct {
 	Next     string
 	Error    string
 	Disabled bool
+	OIDC     bool // sign-in with the identity provider, not the token
 }
 
 func (c *Console) loginForm(w http.ResponseWriter, r *http.Request) {
+	if c.oidc != nil {
+		c.oidcStart(w, r)
+		return
+	}
 	if !c.cfg.Public {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
@@ -63,6 +68,10 @@ func (c *Console) loginForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Console) login(w http.ResponseWriter, r *http.Request) {
+	if c.oidc != nil {
+		http.Redirect(w, r, "/login", http.StatusSeeOther) // no token login beside sign-in
+		return
+	}
 	if !c.cfg.Public {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
@@ -101,6 +110,12 @@ func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
 		Name: cookieName, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secure(r),
 	})
+	if c.oidc != nil {
+		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure(r)})
+		c.render(w, http.StatusOK, "login", loginData{Title: "Signed out", Next: "/", OIDC: true, Error: "You are signed out."})
+		return
+	}
 	dest := "/login"
 	if !c.cfg.Public {
 		dest = "/"

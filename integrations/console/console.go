@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"errors"
 	"html/template"
 	"log/slog"
@@ -48,6 +49,9 @@ type Config struct {
 	Hosts []string
 	// Now is the clock of the login limit; nil means time.Now.
 	Now func() time.Time
+	// OIDC, when set, signs people in with an OpenID Connect provider, on
+	// any address: the console's user is then the signed-in person.
+	OIDC *OIDC
 }
 
 // Login attempts: a client address may fail loginBurst times at once, then
@@ -70,6 +74,7 @@ type Console struct {
 	csrf     *http.CrossOriginProtection
 	session  string // the cookie value a logged-in browser carries
 	logins   *httpx.Limiter
+	oidc     *signer // nil: no sign-in
 }
 
 // New builds the console.
@@ -107,6 +112,13 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger
 	if cfg.Token != "" {
 		c.session = sessionValue(cfg.Token)
 	}
+	if cfg.OIDC != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if c.oidc, err = newSigner(ctx, *cfg.OIDC); err != nil {
+			return nil, err
+		}
+	}
 	c.csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, http.StatusForbidden, "cross-origin request refused")
 	}))
@@ -139,6 +151,7 @@ func (c *Console) Register(mux *http.ServeMux) {
 		{"GET /login", open, c.loginForm},
 		{"POST /login", open, c.login},
 		{"POST /logout", open, c.logout},
+		{"GET /auth/callback", open, c.oidcCallback},
 	}
 	for _, r := range routes {
 		var h http.Handler = c.guard(r.who, r.h)
@@ -176,7 +189,19 @@ func (c *Console) guard(who access, next http.HandlerFunc) http.Handler {
 			httpx.WriteError(w, http.StatusMisdirectedRequest, "this console answers only to localhost and its public URL's host")
 			return
 		}
-		if who == open || !c.cfg.Public {
+		if who == open {
+			next(w, r)
+			return
+		}
+		if c.oidc != nil {
+			if _, ok := c.oidc.session(r); !ok {
+				c.signIn(w, r, who)
+				return
+			}
+			next(w, r)
+			return
+		}
+		if !c.cfg.Public {
 			next(w, r)
 			return
 		}
@@ -194,4 +219,14 @@ func (c *Console) guard(who access, next http.HandlerFunc) http.Handler {
 		}
 		next(w, r)
 	})
+}
+
+// signIn answers a request without a session: data routes 401, pages go
+// to the sign-in.
+func (c *Console) signIn(w http.ResponseWriter, r *http.Request, who access) {
+	if who == data {
+		httpx.WriteError(w, http.StatusUnauthorized, "sign in to the console first")
+		return
+	}
+	http.Redirect(w, r, loginURL(r.URL.RequestURI()), http.StatusSeeOther)
 }

@@ -31,12 +31,12 @@ func (c *Console) incidents(w http.ResponseWriter, r *http.Request) {
 		filter = "open"
 		f.Statuses = bot.OpenStatuses
 	}
-	lay, err := c.frame(ctx, "Incidents", "incidents", "")
+	lay, err := c.frame(ctx, c.viewer(r), "Incidents", "incidents", "")
 	if err != nil {
 		c.fail(w, err)
 		return
 	}
-	incs, err := c.svc.List(ctx, f)
+	incs, err := c.svc.ListAs(ctx, f, c.viewer(r))
 	if err != nil {
 		c.fail(w, err)
 		return
@@ -84,7 +84,7 @@ func (c *Console) incident(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, err)
 		return
 	}
-	inc, err := c.svc.Get(ctx, n)
+	inc, err := c.svc.GetAs(ctx, n, c.viewer(r)) // 404 for a private incident v may not see
 	if err != nil {
 		c.fail(w, err)
 		return
@@ -100,7 +100,7 @@ func (c *Console) incident(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ch := inc.Channels[Platform]
-	lay, err := c.frame(ctx, inc.Key()+": "+inc.Title, "incident", ch)
+	lay, err := c.frame(ctx, c.viewer(r), inc.Key()+": "+inc.Title, "incident", ch)
 	if err != nil {
 		c.fail(w, err)
 		return
