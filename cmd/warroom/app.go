@@ -145,7 +145,7 @@ func (a *App) build() error {
 	}
 	con, err := console.New(console.Config{
 		Token: cfg.APIToken.Reveal(), Public: cfg.Public(), Announce: announce, Poke: a.worker.Poke,
-		Hosts: publicHosts(cfg.PublicURL),
+		Hosts: publicHosts(cfg.PublicURL), OIDC: consoleOIDC(cfg),
 	}, svc, router, log)
 	if err != nil {
 		return fmt.Errorf("build web console: %w", err)
@@ -258,5 +258,21 @@ func permissions(a config.Access) commands.Permissions {
 	return commands.Permissions{
 		Declare: a.Declare, Close: a.Close, EditTimes: a.EditTimes,
 		Maintenance: a.Maintenance, SeePrivate: a.SeePrivate,
+	}
+}
+
+// consoleOIDC is the console's sign-in, when an issuer is configured.
+func consoleOIDC(cfg config.Config) *console.OIDC {
+	o := cfg.Access.OIDC
+	if o.Issuer == "" {
+		return nil
+	}
+	roles := map[string]bot.TokenRole{}
+	for v, r := range o.Roles {
+		roles[v] = bot.TokenRole(r)
+	}
+	return &console.OIDC{
+		Issuer: o.Issuer, ClientID: o.ClientID, ClientSecret: o.ClientSecret.Reveal(),
+		RedirectURL: cfg.PublicURL + "/auth/callback", Claim: o.Claim, Roles: roles, Session: o.Session,
 	}
 }
