@@ -10,6 +10,7 @@ import (
 // permission). The zero Viewer sees no private incident.
 type Viewer struct {
 	User       string
+	Aliases    []string // the same person's other names, e.g. their e-mail address
 	SeePrivate bool
 }
 
@@ -34,7 +35,15 @@ func (inc *Incident) Member(user string) bool {
 // VisibleTo reports whether v may see the incident: it is not private, or
 // v is in it, or v may see private incidents.
 func (inc *Incident) VisibleTo(v Viewer) bool {
-	return !inc.Private || v.SeePrivate || inc.Member(v.User)
+	if !inc.Private || v.SeePrivate || inc.Member(v.User) {
+		return true
+	}
+	for _, a := range v.Aliases {
+		if inc.Member(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // NeutralTitle is what a private incident is called outside warroom's own

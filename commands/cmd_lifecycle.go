@@ -43,7 +43,7 @@ func runSev(ctx context.Context, r *Router, c *call) (Reply, error) {
 		return Reply{}, err
 	}
 	if sev < c.inc.Severity { // raised: as for declaring at sev
-		if err := r.cfg.Permissions.declares(c.req.User, sev); err != nil {
+		if err := r.cfg.Permissions.declares(r.names(ctx, c.req), sev); err != nil {
 			return Reply{}, err
 		}
 	}

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"slices"
 	"strings"
 
@@ -18,15 +19,21 @@ type Permissions struct {
 	SeePrivate  []string                  // who sees every private incident, not only their own
 }
 
-// allows reports whether user is on list; an empty list allows everyone.
-func allows(list []string, user string) bool {
+// allows reports whether any of a person's names is on list; an empty
+// list allows everyone.
+func allows(list []string, names ...string) bool {
 	if len(list) == 0 {
 		return true
 	}
-	u := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(user), "@"))
-	return u != "" && slices.ContainsFunc(list, func(p string) bool {
-		return strings.ToLower(strings.TrimPrefix(strings.TrimSpace(p), "@")) == u
-	})
+	for _, user := range names {
+		u := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(user), "@"))
+		if u != "" && slices.ContainsFunc(list, func(p string) bool {
+			return strings.ToLower(strings.TrimPrefix(strings.TrimSpace(p), "@")) == u
+		}) {
+			return true
+		}
+	}
+	return false
 }
 
 // permissionOf is the list a command needs, for the commands that need one
@@ -43,13 +50,31 @@ func (p Permissions) permissionOf(cmd string) (string, []string) {
 	return "", nil
 }
 
-// declares checks that user may declare, or raise an incident to, sev.
-func (p Permissions) declares(user string, sev bot.Severity) error {
+// declares checks that a person (by any of their names) may declare, or
+// raise an incident to, sev.
+func (p Permissions) declares(names []string, sev bot.Severity) error {
 	if sev == 0 {
 		sev = bot.SEV3
 	}
-	if !allows(p.Declare[sev], user) {
+	if !allows(p.Declare[sev], names...) {
 		return bot.Errorf(bot.CodeForbidden, "you may not declare %s incidents here: ask one of %s", sev, strings.Join(p.Declare[sev], ", "))
 	}
 	return nil
+}
+
+// Identify finds the person behind a chat user: their e-mail address where
+// the platform tells it (Slack), else "". Permissions and private
+// incidents then know them by either name, so a list or a role naming
+// alice@example.com covers her Slack account and her console sign-in.
+type Identify func(ctx context.Context, platform, user string) string
+
+// names are every name of the person who sent req.
+func (r *Router) names(ctx context.Context, req Request) []string {
+	names := []string{req.User}
+	if r.cfg.Identify != nil && req.User != "" {
+		if id := r.cfg.Identify(ctx, req.Platform, req.User); id != "" && !strings.EqualFold(id, req.User) {
+			names = append(names, id)
+		}
+	}
+	return names
 }

@@ -48,6 +48,9 @@ type Config struct {
 	Now func() time.Time
 	// Permissions say who may do what; the zero value allows everyone.
 	Permissions Permissions
+	// Identify, when set, names the person behind a chat user (by e-mail)
+	// for permissions and private incidents.
+	Identify Identify
 }
 
 // Router parses command text and runs it against the Service. It is safe
@@ -125,7 +128,7 @@ func (r *Router) dispatch(ctx context.Context, req Request, name *string) (Reply
 	if req.ReadOnly && !cmd.reads {
 		return Reply{}, bot.Errorf(bot.CodeForbidden, "%s changes things, and you may only read", cmd.name)
 	}
-	if what, list := r.cfg.Permissions.permissionOf(cmd.name); !allows(list, req.User) {
+	if what, list := r.cfg.Permissions.permissionOf(cmd.name); len(list) > 0 && !allows(list, r.names(ctx, req)...) {
 		return Reply{}, bot.Errorf(bot.CodeForbidden, "you may not %s here", what)
 	}
 	if cmd.needs != nil {
@@ -187,7 +190,7 @@ func (r *Router) resolve(ctx context.Context, c *call) error {
 			return err
 		}
 		c.args = c.args[1:]
-		inc, err := r.svc.GetAs(ctx, n, r.viewer(c.req))
+		inc, err := r.svc.GetAs(ctx, n, r.viewer(ctx, c.req))
 		if err != nil {
 			return err
 		}
@@ -249,10 +252,11 @@ func requiredArgs(tail string) bool {
 }
 
 // viewer is who reads, for private incidents.
-func (r *Router) viewer(req Request) bot.Viewer {
+func (r *Router) viewer(ctx context.Context, req Request) bot.Viewer {
+	names := r.names(ctx, req)
 	see := req.SeePrivate
-	if len(r.cfg.Permissions.SeePrivate) > 0 && allows(r.cfg.Permissions.SeePrivate, req.User) {
+	if len(r.cfg.Permissions.SeePrivate) > 0 && allows(r.cfg.Permissions.SeePrivate, names...) {
 		see = true
 	}
-	return bot.Viewer{User: req.User, SeePrivate: see}
+	return bot.Viewer{User: req.User, Aliases: names[1:], SeePrivate: see}
 }

@@ -123,6 +123,14 @@ func (a *App) build() error {
 	a.sched = newScheduler(cfg, svc, a.store, ins.runner, log)
 	a.metrics = newMetrics(a.store, a.worker, time.Now, log)
 	routerCfg := commands.Config{Observe: a.metrics.observeCommand, Maintenance: svc.Maintenance(), Permissions: permissions(cfg.Access)}
+	// Slack users are also known by their e-mail address; the Slack app is
+	// built after the router, so this looks it up at call time.
+	routerCfg.Identify = func(ctx context.Context, platform, user string) string {
+		if a.slack == nil || a.slack.app == nil {
+			return ""
+		}
+		return a.slack.app.Identify(ctx, platform, user)
+	}
 	a.paging.capabilities(&routerCfg, cfg)
 	tk, err := newTickets(cfg, svc, a.worker, log) // Jira and ServiceNow (tickets.go)
 	if err != nil {

@@ -66,6 +66,7 @@ type Config struct {
 type Slack struct {
 	cfg     Config
 	api     *slack.Client
+	ids     identities // user id → e-mail (identify.go)
 	http    *http.Client
 	svc     *bot.Service
 	router  *commands.Router
