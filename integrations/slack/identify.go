@@ -15,8 +15,8 @@ const (
 
 // identities caches users.info answers.
 type identities struct {
-	mu      sync.Mutex
-	byUser  map[string]identity
+	mu     sync.Mutex
+	byUser map[string]identity
 }
 
 type identity struct {
