@@ -174,3 +174,54 @@ func TestOIDCCallbackChecks(t *testing.T) {
 		t.Errorf("wrong state: %d %v", res.status, res.header)
 	}
 }
+
+// A private incident through every console page, for a member (its
+// commander), a viewer who is not in it, and an admin (sees private).
+func TestOIDCPrivateVisibility(t *testing.T) {
+	p := newProvider(t)
+	s := p.s
+	ann, _ := p.signIn(t, "ann@example.com", "sre")
+	vic, _ := p.signIn(t, "vic@example.com", "sre")
+	lee, _ := p.signIn(t, "lee@example.com", "leads")
+	for _, text := range []string{"declare sev2 Public outage", "declare sev1 Secret merger --private"} {
+		if res := s.command(t, text, "incidents", session(ann)); res.status != 200 {
+			t.Fatalf("%s: %d %s", text, res.status, res.body)
+		}
+	}
+	s.deliver(t)
+	inc, err := s.svc.Get(context.Background(), 2)
+	if err != nil || !inc.Private || inc.Commander() != "ann@example.com" {
+		t.Fatalf("the private incident: %+v %v", inc, err)
+	}
+	ch := inc.Channels[console.Platform]
+	pages := []string{"/", "/incidents?status=all", "/incidents/INC-2", "/channels/" + ch, "/console/poll?channel=" + ch}
+	for _, who := range []struct {
+		name, cookie string
+		sees         bool
+	}{{"member", ann, true}, {"non-member", vic, false}, {"admin", lee, true}} {
+		for _, page := range pages {
+			t.Run(who.name+" "+page, func(t *testing.T) {
+				res := s.request(t, "GET", page, "", session(who.cookie))
+				leaked := strings.Contains(res.body, "Secret merger")
+				if page == "/" { // the announcements: the neutral title for all; the sidebar: the channel for its people
+					if leaked || strings.Contains(res.body, "/channels/"+ch+`"`) != who.sees || !strings.Contains(res.body, "Private incident INC-2") {
+						t.Fatalf("announcements or sidebar wrong for %s", who.name)
+					}
+					return
+				}
+				if leaked != who.sees {
+					t.Fatalf("sees=%v leaked=%v: %d", who.sees, leaked, res.status)
+				}
+				if !who.sees && (page == "/incidents/INC-2" || strings.HasPrefix(page, "/channels/")) && res.status != 404 {
+					t.Fatalf("by key: %d, want 404", res.status)
+				}
+			})
+		}
+		t.Run(who.name+" command", func(t *testing.T) {
+			res := s.command(t, "INC-2", "incidents", session(who.cookie))
+			if leaked := strings.Contains(res.body, "Secret merger"); leaked != who.sees {
+				t.Fatalf("sees=%v: %d %s", who.sees, res.status, res.body)
+			}
+		})
+	}
+}
