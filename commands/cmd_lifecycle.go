@@ -26,6 +26,9 @@ func runStatus(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	if to == bot.StatusClosed && !allows(r.cfg.Permissions.Close, r.names(ctx, c.req)...) {
+		return Reply{}, bot.Errorf(bot.CodeForbidden, "you may not close incidents here")
+	}
 	from := c.inc.Status
 	inc, err := r.svc.SetStatus(ctx, c.inc.Number, c.actor, to)
 	if err != nil {
@@ -65,6 +68,9 @@ func runUpdate(ctx context.Context, r *Router, c *call) (Reply, error) {
 		if to, err = bot.ParseStatus(s); err != nil {
 			return Reply{}, err
 		}
+	}
+	if to == bot.StatusClosed && !allows(r.cfg.Permissions.Close, r.names(ctx, c.req)...) {
+		return Reply{}, bot.Errorf(bot.CodeForbidden, "you may not close incidents here")
 	}
 	inc, err := r.svc.PostUpdate(ctx, c.inc.Number, c.actor, text(a.pos), to)
 	if err != nil {

@@ -29,6 +29,8 @@ func TestPermissions(t *testing.T) {
 		{"bob", "declare sev1 Everything down"},
 		{"bob", key + " sev 1"},
 		{"bob", key + " close"},
+		{"bob", key + " status closed"},
+		{"bob", key + " update --status closed Done here"},
 		{"bob", key + " time started 10:00"},
 		{"bob", "maintenance start 2h service=db"},
 	} {
