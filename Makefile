@@ -11,6 +11,9 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 COMMIT   ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 LDFLAGS  := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 FUZZTIME ?= 20s
+# How long the fuzzer may spend minimising a new input: the default (60 s)
+# would leave a short run minimising instead of fuzzing.
+FUZZMINTIME ?= 5s
 IMAGE    ?= warroom
 # staticcheck runs pinned through `go run`, no install. The module cache is
 # tried as a proxy first, so that lint works offline once it was downloaded.
@@ -58,13 +61,13 @@ lint: deps-check ## gofmt (must list nothing), go vet, staticcheck, and the depe
 deps-check: ## check the dependency rule (bot → stdlib, no integration imports another, ...)
 	$(GO) run ./cmd/depcheck
 
-fuzz: ## run every Fuzz target for FUZZTIME each (default 20s)
+fuzz: ## run every Fuzz target for FUZZTIME each (default 20s), minimising for at most FUZZMINTIME
 	@found=0; \
 	for pkg in $$($(GO) list ./...); do \
 		for target in $$($(GO) test -list '^Fuzz' "$$pkg" | grep '^Fuzz' || true); do \
 			found=1; \
 			echo "== $$pkg $$target ($(FUZZTIME))"; \
-			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) "$$pkg"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) "$$pkg" || exit 1; \
 		done; \
 	done; \
 	if [ "$$found" = 0 ]; then echo "no Fuzz targets found"; fi

@@ -56,6 +56,10 @@ func (s *Service) Declare(ctx context.Context, in DeclareInput) (*Incident, erro
 	}
 	if cmd := normalizeUser(in.Commander); cmd != "" {
 		inc.Roles[RoleCommander] = cmd
+	} else if in.Private && actor != "" && source == "manual" {
+		// whoever declares a private incident is in it: they take command
+		// unless another is named, so it does not vanish from their lists
+		inc.Roles[RoleCommander] = actor
 	}
 	for sys, l := range in.Links {
 		if inc.Links == nil {

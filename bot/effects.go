@@ -125,6 +125,7 @@ func (s *Service) paged(inc *Incident) bool {
 }
 
 func (s *Service) pagePayload(inc *Incident, actor string) PagePayload {
+	inc = s.Outward(inc)
 	p := PagePayload{
 		DedupKey: inc.Key(), Summary: fmt.Sprintf("%s %s: %s", inc.Severity, inc.Key(), inc.Title),
 		Severity: inc.Severity, Source: inc.Source, Actor: actor,

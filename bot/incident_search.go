@@ -63,23 +63,33 @@ type IncidentSearcher interface {
 
 // Search returns a page of incidents matching q.
 func (s *Service) Search(ctx context.Context, q IncidentQuery) (*IncidentPage, error) {
-	sr, ok := s.store.(IncidentSearcher)
-	if !ok {
-		return nil, Errorf(CodeInternal, "this store cannot search incidents")
-	}
 	if q.Limit <= 0 {
 		q.Limit = DefaultPage
 	}
 	q.Limit = min(q.Limit, MaxPage)
 	q.Offset = max(q.Offset, 0)
-	return sr.SearchIncidents(ctx, q)
+	return s.store.SearchIncidents(ctx, q)
+}
+
+// SearchAs is Search for viewer v: private incidents v may not see are
+// left out of the page. The total still counts them, without saying
+// which, so a page may hold fewer rows than its limit.
+func (s *Service) SearchAs(ctx context.Context, q IncidentQuery, v Viewer) (*IncidentPage, error) {
+	page, err := s.Search(ctx, q)
+	if err != nil || v.SeePrivate {
+		return page, err
+	}
+	kept := page.Incidents[:0]
+	for _, inc := range page.Incidents {
+		if inc.VisibleTo(v) {
+			kept = append(kept, inc)
+		}
+	}
+	page.Incidents = kept
+	return page, nil
 }
 
 // LastChange is the newest change to any incident; zero when there are none.
 func (s *Service) LastChange(ctx context.Context) (time.Time, error) {
-	sr, ok := s.store.(IncidentSearcher)
-	if !ok {
-		return time.Time{}, Errorf(CodeInternal, "this store cannot watch incidents")
-	}
-	return sr.LastChange(ctx)
+	return s.store.LastChange(ctx)
 }

@@ -27,9 +27,11 @@ type Store interface {
 // Reader answers queries outside a transaction. Missing rows are ErrNotFound.
 type Reader interface {
 	AlertReader
+	IncidentSearcher
 	TimerReader
 	InsightsReader
 	MaintenanceAnnounceReader
+	TokenReader
 	Incident(ctx context.Context, number int64) (*Incident, error)
 	IncidentByChannel(ctx context.Context, platform, channel string) (*Incident, error)
 	Incidents(ctx context.Context, f IncidentFilter) ([]*Incident, error)
@@ -48,6 +50,7 @@ type Tx interface {
 	TimerTx
 	InsightsTx
 	MaintenanceAnnounceTx
+	TokenTx
 	// NextIncidentNumber allocates the next incident number: unique,
 	// increasing, and gap-free (a rolled-back transaction returns its number).
 	NextIncidentNumber(ctx context.Context) (int64, error)

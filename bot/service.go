@@ -32,6 +32,9 @@ type Config struct {
 	// Insights configures process-SLA reminders, action-item reminders
 	// and postmortem drafts on resolve (insights.go).
 	Insights InsightsConfig
+	// RevealPrivateTitles sends private incidents' titles to tickets and
+	// pages; by default they read "Private incident INC-42" (Outward).
+	RevealPrivateTitles bool
 }
 
 // Service changes incidents. Every method that changes something runs as one
@@ -46,6 +49,8 @@ type Service struct {
 	now     func() time.Time
 	after   func()
 	log     *slog.Logger
+
+	revealPrivate bool
 
 	paging PagingConfig
 
@@ -100,6 +105,8 @@ func NewService(cfg Config, store Store, log *slog.Logger) (*Service, error) {
 		paging:   PagingConfig{Targets: slices.Clone(cfg.Paging.Targets), PageAt: cfg.Paging.PageAt},
 		tickets:  TicketConfig{Targets: slices.Clone(cfg.Tickets.Targets), At: cfg.Tickets.At},
 		insights: cfg.Insights.withDefaults(),
+
+		revealPrivate: cfg.RevealPrivateTitles,
 	}
 	svc.live.Store(&liveConfig{alerts: alertCfg, escalation: cloneEscalation(cfg.Escalation)})
 	return svc, nil

@@ -21,7 +21,7 @@ func listActionsAcross(ctx context.Context, r *Router, c *call, a args) (Reply, 
 		}
 		f.Owner = c.actor
 	}
-	items, err := r.svc.Actions(ctx, f)
+	items, err := r.svc.ActionsAs(ctx, f, r.viewer(ctx, c.req))
 	if err != nil {
 		return Reply{}, fmt.Errorf("list action items: %w", err)
 	}

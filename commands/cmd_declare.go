@@ -37,6 +37,9 @@ func runDeclare(ctx context.Context, r *Router, c *call) (Reply, error) {
 			return Reply{}, err
 		}
 	}
+	if err := r.cfg.Permissions.declares(r.names(ctx, c.req), in.Severity); err != nil {
+		return Reply{}, err
+	}
 	inc, err := r.svc.Declare(ctx, in)
 	if err != nil {
 		return Reply{}, err

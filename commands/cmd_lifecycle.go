@@ -26,6 +26,9 @@ func runStatus(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	if to == bot.StatusClosed && !allows(r.cfg.Permissions.Close, r.names(ctx, c.req)...) {
+		return Reply{}, bot.Errorf(bot.CodeForbidden, "you may not close incidents here")
+	}
 	from := c.inc.Status
 	inc, err := r.svc.SetStatus(ctx, c.inc.Number, c.actor, to)
 	if err != nil {
@@ -41,6 +44,11 @@ func runSev(ctx context.Context, r *Router, c *call) (Reply, error) {
 	sev, err := bot.ParseSeverity(c.args[0].Text)
 	if err != nil {
 		return Reply{}, err
+	}
+	if sev < c.inc.Severity { // raised: as for declaring at sev
+		if err := r.cfg.Permissions.declares(r.names(ctx, c.req), sev); err != nil {
+			return Reply{}, err
+		}
 	}
 	old := c.inc.Severity
 	inc, err := r.svc.SetSeverity(ctx, c.inc.Number, c.actor, sev)
@@ -60,6 +68,9 @@ func runUpdate(ctx context.Context, r *Router, c *call) (Reply, error) {
 		if to, err = bot.ParseStatus(s); err != nil {
 			return Reply{}, err
 		}
+	}
+	if to == bot.StatusClosed && !allows(r.cfg.Permissions.Close, r.names(ctx, c.req)...) {
+		return Reply{}, bot.Errorf(bot.CodeForbidden, "you may not close incidents here")
 	}
 	inc, err := r.svc.PostUpdate(ctx, c.inc.Number, c.actor, text(a.pos), to)
 	if err != nil {

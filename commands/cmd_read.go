@@ -55,7 +55,7 @@ func runList(ctx context.Context, r *Router, c *call) (Reply, error) {
 		}
 		label = "incidents that are " + strings.Join(names, " or ")
 	}
-	incs, err := r.svc.List(ctx, bot.IncidentFilter{Statuses: statuses, Limit: listLimit + 1})
+	incs, err := r.svc.ListAs(ctx, bot.IncidentFilter{Statuses: statuses, Limit: listLimit + 1}, r.viewer(ctx, c.req))
 	if err != nil {
 		return Reply{}, fmt.Errorf("list incidents: %w", err)
 	}

@@ -20,8 +20,10 @@ func TestDeclareForms(t *testing.T) {
 		cmd     string
 	}{
 		{"declare S3 bucket is public", "S3 bucket is public", bot.SEV3, false, ""},
-		{"declare SEV1 Payments down --private", "Payments down", bot.SEV1, true, ""},
-		{"declare --private sev4 Flaky test", "Flaky test", bot.SEV4, true, ""},
+		// whoever declares a private incident takes command of it, so that
+		// it stays visible to them
+		{"declare SEV1 Payments down --private", "Payments down", bot.SEV1, true, "alice"},
+		{"declare --private sev4 Flaky test", "Flaky test", bot.SEV4, true, "alice"},
 		{`declare "sev1" is a word here`, "sev1 is a word here", bot.SEV3, false, ""},
 		{"declare sev2 Disk full --commander=@me --private=false", "Disk full", bot.SEV2, false, "alice"},
 		{"new sev2 Ask @bob about INC-3 due:tomorrow", "Ask @bob about INC-3 due:tomorrow", bot.SEV2, false, ""},

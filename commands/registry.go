@@ -34,6 +34,7 @@ type command struct {
 	flags    []flagSpec
 	needs    func(cfg *Config) string // the not-configured sentence, "" when available
 	run      func(ctx context.Context, r *Router, c *call) (Reply, error)
+	reads    bool // only reads: allowed to a read-only caller
 }
 
 // group is a command whose second word picks the subcommand (action add).
@@ -82,11 +83,11 @@ func table() []*command {
 			usage: "/incident close", summary: "Close the incident for good."},
 		{name: "reopen", incident: needsIncident, run: runReopen,
 			usage: "/incident reopen", summary: "Reopen a resolved incident."},
-		{name: "list", aliases: []string{"ls"}, run: runList, flags: []flagSpec{{"all", false}, {"status", true}},
+		{name: "list", reads: true, aliases: []string{"ls"}, run: runList, flags: []flagSpec{{"all", false}, {"status", true}},
 			usage: "/incident list [--all | --status S[,S...]]", summary: "List incidents (open ones unless told)."},
-		{name: "show", aliases: []string{"info"}, incident: needsIncident, run: runShow,
+		{name: "show", reads: true, aliases: []string{"info"}, incident: needsIncident, run: runShow,
 			usage: "/incident show [INC-n]", summary: "Show the incident's card."},
-		{name: "timeline", incident: needsIncident, run: runTimeline,
+		{name: "timeline", reads: true, incident: needsIncident, run: runTimeline,
 			usage: "/incident timeline", summary: "Show the incident's timeline."},
 		{name: "page", incident: maybeIncident, run: runPage, needs: needPager,
 			usage: "/incident page SERVICE|@user [MESSAGE]", summary: "Page a service's on-call or a person through PagerDuty."},
@@ -97,7 +98,7 @@ func table() []*command {
 			summary: "Add an action item (due:2026-12-01, due:tomorrow, due:+3d)."},
 		{name: "action done", aliases: []string{"complete"}, incident: needsIncident, run: runActionDone,
 			usage: "/incident action done N", summary: "Mark action item N done."},
-		{name: "action list", aliases: []string{"ls"}, incident: maybeIncident, run: runActionList,
+		{name: "action list", reads: true, aliases: []string{"ls"}, incident: maybeIncident, run: runActionList,
 			flags:   []flagSpec{{"mine", false}, {"overdue", false}, {"open", false}},
 			usage:   "/incident action list [--mine] [--overdue] [--open]",
 			summary: "List the incident's action items; outside an incident or with --mine/--overdue, across incidents."},
@@ -108,13 +109,13 @@ func table() []*command {
 		{name: "maintenance start", run: runMaintenanceStart, needs: needMaintenance, flags: []flagSpec{{"comment", true}, {"at", true}},
 			usage:   "/incident maintenance start DURATION MATCHERS... [REASON] [--at 2026-12-01T22:00Z]",
 			summary: "Start a maintenance window: matching alerts are recorded, never paged (e.g. 2h service=payments env=~\"prod.*\")."},
-		{name: "maintenance list", aliases: []string{"ls"}, run: runMaintenanceList, needs: needMaintenance,
+		{name: "maintenance list", reads: true, aliases: []string{"ls"}, run: runMaintenanceList, needs: needMaintenance,
 			usage: "/incident maintenance list", summary: "List active and upcoming maintenance windows."},
 		{name: "maintenance end", run: runMaintenanceEnd, needs: needMaintenance,
 			usage: "/incident maintenance end N", summary: "End maintenance window N now."},
-		{name: "oncall", run: runOnCall, needs: needOnCall,
+		{name: "oncall", reads: true, run: runOnCall, needs: needOnCall,
 			usage: "/oncall [SCHEDULE]", summary: "Who is on call (PagerDuty)."},
-		{name: "help", aliases: []string{"?"}, run: runHelp,
+		{name: "help", reads: true, aliases: []string{"?"}, run: runHelp,
 			usage: "/incident help [COMMAND]", summary: "List the commands, or explain one."},
 	}
 }

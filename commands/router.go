@@ -16,6 +16,11 @@ type Request struct {
 	User     string // who typed it (platform user id or name); "@me" in arguments means this user
 	Channel  string // platform channel id the command was typed in ("" when none)
 	Platform string // "console", "slack", "discord", "api"
+	ReadOnly bool   // the caller may only read: a command that changes anything is refused (forbidden)
+	// SeePrivate says the caller may see every private incident (an admin
+	// token, the console's operator); otherwise it sees those it holds a
+	// role in, those whose channel it types in, and Permissions.SeePrivate's.
+	SeePrivate bool
 }
 
 // Reply is what the bot answers.
@@ -41,6 +46,11 @@ type Config struct {
 	Observe func(command string, d time.Duration, err error)
 	// Now is the clock for due dates, times and ages; nil means time.Now.
 	Now func() time.Time
+	// Permissions say who may do what; the zero value allows everyone.
+	Permissions Permissions
+	// Identify, when set, names the person behind a chat user (by e-mail)
+	// for permissions and private incidents.
+	Identify Identify
 }
 
 // Router parses command text and runs it against the Service. It is safe
@@ -115,6 +125,12 @@ func (r *Router) dispatch(ctx context.Context, req Request, name *string) (Reply
 		return Reply{}, err
 	}
 	*name = cmd.name
+	if req.ReadOnly && !cmd.reads {
+		return Reply{}, bot.Errorf(bot.CodeForbidden, "%s changes things, and you may only read", cmd.name)
+	}
+	if what, list := r.cfg.Permissions.permissionOf(cmd.name); len(list) > 0 && !allows(list, r.names(ctx, req)...) {
+		return Reply{}, bot.Errorf(bot.CodeForbidden, "you may not %s here", what)
+	}
 	if cmd.needs != nil {
 		if msg := cmd.needs(&r.cfg); msg != "" {
 			return Reply{}, bot.Errorf(bot.CodeNotConfigured, "%s", msg)
@@ -174,14 +190,15 @@ func (r *Router) resolve(ctx context.Context, c *call) error {
 			return err
 		}
 		c.args = c.args[1:]
-		inc, err := r.svc.Get(ctx, n)
+		inc, err := r.svc.GetAs(ctx, n, r.viewer(ctx, c.req))
 		if err != nil {
 			return err
 		}
 		c.inc = inc
 		return nil
 	}
-	if c.req.Channel != "" {
+	if c.req.Channel != "" { // whoever is in an incident's channel is in it
+
 		inc, err := r.svc.ByChannel(ctx, c.req.Platform, c.req.Channel)
 		if err == nil {
 			c.inc = inc
@@ -232,4 +249,14 @@ func requiredArgs(tail string) bool {
 		}
 	}
 	return false
+}
+
+// viewer is who reads, for private incidents.
+func (r *Router) viewer(ctx context.Context, req Request) bot.Viewer {
+	names := r.names(ctx, req)
+	see := req.SeePrivate
+	if len(r.cfg.Permissions.SeePrivate) > 0 && allows(r.cfg.Permissions.SeePrivate, names...) {
+		see = true
+	}
+	return bot.Viewer{User: req.User, Aliases: names[1:], SeePrivate: see}
 }

@@ -39,6 +39,7 @@ type Config struct {
 	Routes          []Route                  `yaml:"routes"`      // alert routing rules
 	Alerts          Alerts                   `yaml:"alerts"`      // alert handling
 	Maintenance     Maintenance              `yaml:"maintenance"` // configured maintenance windows
+	Access          Access                   `yaml:"access"`      // permissions and private incidents (access.go)
 	Receivers       Receivers                `yaml:",inline"`     // monitoring webhooks: sns_topic_arns, generic
 	Insights        Insights                 `yaml:",inline"`     // digests, postmortem, calendar, reminders
 

@@ -23,6 +23,9 @@ type Receivers struct {
 	// Microsoft Entra ID tokens of that tenant issued for that audience.
 	AzureTenant   string `env:"AZURE_TENANT_ID"`
 	AzureAudience string `env:"AZURE_WEBHOOK_AUDIENCE"`
+	// AzureAppIDs, comma-separated, are the only caller applications
+	// (the token's appid or azp) accepted; empty accepts any.
+	AzureAppIDs []string `env:"AZURE_WEBHOOK_APP_IDS"`
 }
 
 func (r *Receivers) fill() {

@@ -66,6 +66,7 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.Jira.validate()...)
 	errs = append(errs, c.ServiceNow.validate()...)
 	errs = append(errs, c.Discord.validate()...)
+	errs = append(errs, c.Access.OIDC.validate()...)
 	if checkAddr(c.Addr) == nil && !isLoopback(c.Addr) && !c.APIToken.IsSet() {
 		add("WARROOM_API_TOKEN", fmt.Errorf("required when %s (%s) is not a loopback address: the web console and the API would be open to the network", c.name("addr"), c.Addr))
 	}

@@ -140,5 +140,8 @@ func shown(v reflect.Value) string {
 	if s, ok := v.Interface().(fmt.Stringer); ok {
 		return s.String()
 	}
+	if list, ok := v.Interface().([]string); ok {
+		return strings.Join(list, ",") // as the variable is written
+	}
 	return v.String()
 }

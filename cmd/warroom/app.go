@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/warroom/warroom/bot"
@@ -108,7 +109,7 @@ func (a *App) build() error {
 		Paging: pagingCfg, Escalation: escalationCfg, Insights: insightsCfg,
 		SLAs: cfg.SLAs, Roles: cfg.Roles, Targets: chatTargets(cfg),
 		PublicURL: cfg.PublicURL, AfterCommit: a.worker.Poke, Tickets: ticketConfig(cfg),
-		Alerts: cfg.AlertConfig(),
+		Alerts: cfg.AlertConfig(), RevealPrivateTitles: cfg.Access.RevealPrivateTitles,
 	}, a.store, log)
 	if err != nil {
 		return fmt.Errorf("build service: %w", err)
@@ -125,7 +126,15 @@ func (a *App) build() error {
 	a.sched = newScheduler(cfg, svc, a.store, ins.runner, log)
 	a.metrics = newMetrics(a.store, a.worker, time.Now, log)
 	a.metrics.reg.MustRegister(&heldCollector{store: a.store, names: integrationNames(cfg), log: log})
-	routerCfg := commands.Config{Observe: a.metrics.observeCommand, Maintenance: svc.Maintenance()}
+	routerCfg := commands.Config{Observe: a.metrics.observeCommand, Maintenance: svc.Maintenance(), Permissions: permissions(cfg.Access)}
+	// Slack users are also known by their e-mail address; the Slack app is
+	// built after the router, so this looks it up at call time.
+	routerCfg.Identify = func(ctx context.Context, platform, user string) string {
+		if a.slack == nil || a.slack.app == nil {
+			return ""
+		}
+		return a.slack.app.Identify(ctx, platform, user)
+	}
 	a.paging.capabilities(&routerCfg, cfg)
 	tk, err := newTickets(cfg, svc, a.store, a.worker, log) // Jira and ServiceNow (tickets.go)
 	if err != nil {
@@ -150,6 +159,7 @@ func (a *App) build() error {
 	con, err := console.New(console.Config{
 		Token: cfg.APIToken.Reveal(), Public: cfg.Public(), Announce: announce, Poke: a.worker.Poke, Holds: a.store,
 		Insights: ins.figures, Location: cfg.Insights.Calendar.Location,
+		Hosts: publicHosts(cfg.PublicURL), OIDC: consoleOIDC(cfg),
 	}, svc, router, log)
 	if err != nil {
 		return fmt.Errorf("build web console: %w", err)
@@ -245,4 +255,38 @@ func (a *App) Close() error {
 		return fmt.Errorf("close database: %w", err)
 	}
 	return nil
+}
+
+// publicHosts is the host of the public URL, which a loopback console
+// answers to besides loopback names (a reverse proxy or tunnel in front).
+func publicHosts(public string) []string {
+	u, err := url.Parse(public)
+	if err != nil || u.Host == "" {
+		return nil
+	}
+	return []string{u.Host}
+}
+
+// permissions are the command router's, from the access section.
+func permissions(a config.Access) commands.Permissions {
+	return commands.Permissions{
+		Declare: a.Declare, Close: a.Close, EditTimes: a.EditTimes,
+		Maintenance: a.Maintenance, SeePrivate: a.SeePrivate,
+	}
+}
+
+// consoleOIDC is the console's sign-in, when an issuer is configured.
+func consoleOIDC(cfg config.Config) *console.OIDC {
+	o := cfg.Access.OIDC
+	if o.Issuer == "" {
+		return nil
+	}
+	roles := map[string]bot.TokenRole{}
+	for v, r := range o.Roles {
+		roles[v] = bot.TokenRole(r)
+	}
+	return &console.OIDC{
+		Issuer: o.Issuer, ClientID: o.ClientID, ClientSecret: o.ClientSecret.Reveal(),
+		RedirectURL: cfg.PublicURL + "/auth/callback", Claim: o.Claim, Roles: roles, Session: o.Session,
+	}
 }

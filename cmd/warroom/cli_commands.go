@@ -152,6 +152,35 @@ func cliCommands() []cliCommand {
 			},
 		},
 		{
+			name: "token create", usage: "[--config FILE] NAME --role viewer|responder|admin [--act-for-others]",
+			short: "create a named API token and print its secret, once",
+			long: "The secret is printed on standard output and never again: only its SHA-256 is stored. " +
+				"viewer reads, responder also changes incidents, admin also manages dead letters; " +
+				"--act-for-others lets it name another user in POST /api/v1/commands. The audit names the token.",
+			args: []string{"NAME\tlower-case letters, digits, '.', '_' and '-'"},
+			env:  []string{envConfig, envDB},
+			run: func(c *cli, ctx context.Context, args []string) int {
+				return c.token(ctx, append([]string{"create"}, args...))
+			},
+		},
+		{
+			name: "token list", usage: "[--config FILE]",
+			short: "list the named API tokens (never their secrets)",
+			env:   []string{envConfig, envDB},
+			run: func(c *cli, ctx context.Context, args []string) int {
+				return c.token(ctx, append([]string{"list"}, args...))
+			},
+		},
+		{
+			name: "token revoke", usage: "[--config FILE] NAME",
+			short: "revoke a named API token at once",
+			args:  []string{"NAME\tthe token's name"},
+			env:   []string{envConfig, envDB},
+			run: func(c *cli, ctx context.Context, args []string) int {
+				return c.token(ctx, append([]string{"revoke"}, args...))
+			},
+		},
+		{
 			name: "discord register", usage: "[--config FILE] [--guild ID]",
 			short: "register the Discord slash commands (one bulk overwrite)",
 			long: "Installs /incident, /oncall and the \"Add to timeline\" message command for the application " +

@@ -62,6 +62,9 @@ func fillEveryTable(t *testing.T) string {
 	if err := e.Store.PauseBucket(ctx, "slack:chat.postMessage:C0A", clock.Now().Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := svc.CreateToken(ctx, "alice", "grafana", bot.RoleViewer, false); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := e.Store.HoldIntegration(ctx, "jira", "401 Unauthorized", clock.Now(), bot.DefaultProbeBackoff, false); err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func registerReceivers(mux *http.ServeMux, cfg config.Config, svc *bot.Service, 
 		return fmt.Errorf("build nagios receiver: %w", err)
 	}
 	az, err := azure.New(azure.Config{Token: token, Entra: azure.Entra{
-		Tenant: cfg.Receivers.AzureTenant, Audience: cfg.Receivers.AzureAudience}}, svc, reg, log)
+		Tenant: cfg.Receivers.AzureTenant, Audience: cfg.Receivers.AzureAudience, AppIDs: cfg.Receivers.AzureAppIDs}}, svc, reg, log)
 	if err != nil {
 		return fmt.Errorf("build azure receiver: %w", err)
 	}

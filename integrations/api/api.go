@@ -19,8 +19,9 @@ const DefaultUser = "api"
 
 // Config configures the API.
 type Config struct {
-	// Token is the bearer token clients must send (WARROOM_API_TOKEN). When
-	// empty, every request is refused.
+	// Token is the bootstrap admin token (WARROOM_API_TOKEN). Named tokens
+	// (warroom token create) work besides it; with neither, every request
+	// is refused.
 	Token string
 	// Poke, when set, is called after a request changed something, so the
 	// outbox worker delivers its effects at once instead of at its next poll.
@@ -65,53 +66,31 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger
 		insighter: cfg.Insights, location: cfg.Location, clock: cfg.Now}, nil
 }
 
-// Register adds the API's routes to mux. Each route is guarded by the token.
+// Register adds the API's routes to mux. Each route is guarded by a token
+// whose role allows it: viewers read, responders change incidents, admins
+// manage dead letters. A viewer may send read-only commands.
 func (a *API) Register(mux *http.ServeMux) {
 	routes := []struct {
 		pattern string
-		h       http.HandlerFunc
+		need    bot.TokenRole
+		h       handler
 	}{
-		{"POST /api/v1/commands", a.command},
-		{"POST /api/v1/incidents", a.declare},
-		{"GET /api/v1/incidents", a.list},
-		{"GET /api/v1/incidents/{key}", a.get},
-		{"GET /api/v1/incidents/{key}/audit", a.incidentAudit},
-		{"GET /api/v1/audit", a.audit},
-		{"GET /api/v1/insights", a.insights},
-		{"GET /api/v1/outbox", a.outboxList},
-		{"POST /api/v1/outbox/dead/retry", a.outboxRetryAll},
-		{"POST /api/v1/outbox/dead/{id}/retry", a.outboxRetry},
-		{"DELETE /api/v1/outbox/dead/{id}", a.outboxDrop},
-		{"/api/v1/", a.notFound},
+		{"POST /api/v1/commands", bot.RoleViewer, a.command},
+		{"POST /api/v1/incidents", bot.RoleResponder, a.declare},
+		{"GET /api/v1/incidents", bot.RoleViewer, a.list},
+		{"GET /api/v1/incidents/{key}", bot.RoleViewer, a.get},
+		{"GET /api/v1/incidents/{key}/audit", bot.RoleViewer, a.incidentAudit},
+		{"GET /api/v1/audit", bot.RoleViewer, a.audit},
+		{"GET /api/v1/insights", bot.RoleViewer, plain(a.insights)},
+		{"GET /api/v1/outbox", bot.RoleViewer, plain(a.outboxList)},
+		{"POST /api/v1/outbox/dead/retry", bot.RoleAdmin, a.outboxRetryAll},
+		{"POST /api/v1/outbox/dead/{id}/retry", bot.RoleAdmin, a.outboxRetry},
+		{"DELETE /api/v1/outbox/dead/{id}", bot.RoleAdmin, a.outboxDrop},
+		{"/api/v1/", bot.RoleViewer, plain(a.notFound)},
 	}
 	for _, r := range routes {
-		mux.Handle(r.pattern, a.guard(r.h))
+		mux.Handle(r.pattern, a.guard(r.need, r.h))
 	}
-}
-
-// guard lets a request through only with the right bearer token.
-func (a *API) guard(next http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if a.token == "" {
-			deny(w, "the JSON API is disabled until WARROOM_API_TOKEN is set")
-			return
-		}
-		got := httpx.BearerToken(r)
-		if got == "" {
-			deny(w, "missing bearer token: send Authorization: Bearer $WARROOM_API_TOKEN")
-			return
-		}
-		if !httpx.TokenEqual(got, a.token) {
-			deny(w, "wrong bearer token")
-			return
-		}
-		next(w, r)
-	})
-}
-
-func deny(w http.ResponseWriter, msg string) {
-	w.Header().Set("WWW-Authenticate", `Bearer realm="warroom"`)
-	httpx.WriteError(w, http.StatusUnauthorized, msg)
 }
 
 func (a *API) notFound(w http.ResponseWriter, r *http.Request) {

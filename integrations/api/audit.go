@@ -8,17 +8,17 @@ import (
 )
 
 // incidentAudit answers GET /api/v1/incidents/{key}/audit.
-func (a *API) incidentAudit(w http.ResponseWriter, r *http.Request) {
+func (a *API) incidentAudit(w http.ResponseWriter, r *http.Request, c caller) {
 	n, err := bot.ParseKey(r.PathValue("key"))
 	if err != nil {
 		httpx.WriteErr(w, a.log, err)
 		return
 	}
-	a.writeAudit(w, r, n)
+	a.writeAudit(w, r, c, n)
 }
 
 // audit answers GET /api/v1/audit[?incident=INC-42][&limit=N].
-func (a *API) audit(w http.ResponseWriter, r *http.Request) {
+func (a *API) audit(w http.ResponseWriter, r *http.Request, c caller) {
 	var n int64
 	if key := r.URL.Query().Get("incident"); key != "" {
 		var err error
@@ -27,12 +27,12 @@ func (a *API) audit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	a.writeAudit(w, r, n)
+	a.writeAudit(w, r, c, n)
 }
 
 // writeAudit answers the audit records of incident n (0: all), oldest
 // first, at most limit of them.
-func (a *API) writeAudit(w http.ResponseWriter, r *http.Request, n int64) {
+func (a *API) writeAudit(w http.ResponseWriter, r *http.Request, c caller, n int64) {
 	ctx := r.Context()
 	limit, err := parseLimit(r.URL.Query().Get("limit"))
 	if err != nil {
@@ -40,12 +40,12 @@ func (a *API) writeAudit(w http.ResponseWriter, r *http.Request, n int64) {
 		return
 	}
 	if n != 0 {
-		if _, err := a.svc.Get(ctx, n); err != nil {
+		if _, err := a.svc.GetAs(ctx, n, c.viewer()); err != nil {
 			httpx.WriteErr(w, a.log, err)
 			return
 		}
 	}
-	recs, err := a.svc.Audit(ctx, bot.AuditFilter{Incident: n, Limit: limit})
+	recs, err := a.svc.AuditAs(ctx, bot.AuditFilter{Incident: n, Limit: limit}, c.viewer())
 	if err != nil {
 		httpx.WriteErr(w, a.log, err)
 		return

@@ -26,7 +26,7 @@ type commandReply struct {
 }
 
 // command runs one command in the chat language and answers its reply.
-func (a *API) command(w http.ResponseWriter, r *http.Request) {
+func (a *API) command(w http.ResponseWriter, r *http.Request, c caller) {
 	var in commandRequest
 	if httpx.DecodeJSON(w, r, &in) != nil {
 		return
@@ -35,12 +35,14 @@ func (a *API) command(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, http.StatusBadRequest, `"text" is required, e.g. {"text": "/incident list"}`)
 		return
 	}
-	user := strings.TrimSpace(in.User)
-	if user == "" {
-		user = DefaultUser
+	user, err := a.actingAs(r.Context(), c, in.User, in.Text)
+	if err != nil {
+		httpx.WriteErr(w, a.log, err)
+		return
 	}
 	rep, err := a.router.Dispatch(r.Context(), commands.Request{
 		Text: in.Text, User: user, Channel: in.Channel, Platform: Platform,
+		ReadOnly: !c.role.Allows(bot.RoleResponder), SeePrivate: c.viewer().SeePrivate,
 	})
 	a.poke()
 	if err != nil {

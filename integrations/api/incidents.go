@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/warroom/warroom/bot"
@@ -49,7 +48,7 @@ type declareRequest struct {
 	User      string          `json:"user,omitempty"`
 }
 
-func (a *API) declare(w http.ResponseWriter, r *http.Request) {
+func (a *API) declare(w http.ResponseWriter, r *http.Request, c caller) {
 	var in declareRequest
 	if httpx.DecodeJSON(w, r, &in) != nil {
 		return
@@ -67,9 +66,10 @@ func (a *API) declare(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	user := strings.TrimSpace(in.User)
-	if user == "" {
-		user = DefaultUser
+	user, err := a.actingAs(r.Context(), c, in.User, "declare "+in.Title)
+	if err != nil {
+		httpx.WriteErr(w, a.log, err)
+		return
 	}
 	inc, err := a.svc.Declare(r.Context(), bot.DeclareInput{
 		Title: in.Title, Severity: sev, Service: in.Service, Summary: in.Summary, Impact: in.Impact,
@@ -112,14 +112,14 @@ func parseLimit(s string) (int, error) {
 	return n, nil
 }
 
-func (a *API) get(w http.ResponseWriter, r *http.Request) {
+func (a *API) get(w http.ResponseWriter, r *http.Request, c caller) {
 	n, err := bot.ParseKey(r.PathValue("key"))
 	if err != nil {
 		httpx.WriteErr(w, a.log, err)
 		return
 	}
 	ctx := r.Context()
-	inc, err := a.svc.Get(ctx, n)
+	inc, err := a.svc.GetAs(ctx, n, c.viewer()) // 404 for one the caller may not see
 	if err != nil {
 		httpx.WriteErr(w, a.log, err)
 		return

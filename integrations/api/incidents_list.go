@@ -22,8 +22,10 @@ type listPage struct {
 // list answers GET /api/v1/incidents[?status=…][&limit=N][&cursor=C|&offset=N]:
 // newest first, open incidents unless status says otherwise. A cursor
 // pages on from where the previous page ended, unmoved by incidents
-// declared since; offset skips a count (README: JSON API).
-func (a *API) list(w http.ResponseWriter, r *http.Request) {
+// declared since; offset skips a count (README: JSON API). Private
+// incidents the caller may not see are left out of the page (the total
+// counts them, without saying which).
+func (a *API) list(w http.ResponseWriter, r *http.Request, c caller) {
 	q := r.URL.Query()
 	var f bot.IncidentFilter
 	switch st := strings.ToLower(strings.TrimSpace(q.Get("status"))); st {
@@ -51,7 +53,7 @@ func (a *API) list(w http.ResponseWriter, r *http.Request) {
 	}
 	f.Limit = limit + 1 // one more tells whether a next page exists
 	ctx := r.Context()
-	incs, err := a.svc.List(ctx, f)
+	incs, err := a.svc.ListAs(ctx, f, c.viewer())
 	if err != nil {
 		httpx.WriteErr(w, a.log, err)
 		return

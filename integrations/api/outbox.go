@@ -35,10 +35,10 @@ func (a *API) outboxList(w http.ResponseWriter, r *http.Request) {
 
 // outboxRetry answers POST /api/v1/outbox/dead/{id}/retry: the dead job is
 // sent again with a fresh failure budget.
-func (a *API) outboxRetry(w http.ResponseWriter, r *http.Request) {
+func (a *API) outboxRetry(w http.ResponseWriter, r *http.Request, c caller) {
 	id, err := parseJobID(r.PathValue("id"))
 	if err == nil {
-		err = a.svc.ReplayDead(r.Context(), DefaultUser, id)
+		err = a.svc.ReplayDead(r.Context(), c.actor, id)
 	}
 	if err != nil {
 		httpx.WriteErr(w, a.log, err)
@@ -50,8 +50,8 @@ func (a *API) outboxRetry(w http.ResponseWriter, r *http.Request) {
 
 // outboxRetryAll answers POST /api/v1/outbox/dead/retry: every dead job
 // is sent again.
-func (a *API) outboxRetryAll(w http.ResponseWriter, r *http.Request) {
-	n, err := a.svc.ReplayAllDead(r.Context(), DefaultUser)
+func (a *API) outboxRetryAll(w http.ResponseWriter, r *http.Request, c caller) {
+	n, err := a.svc.ReplayAllDead(r.Context(), c.actor)
 	if err != nil {
 		httpx.WriteErr(w, a.log, err)
 		return
@@ -61,10 +61,10 @@ func (a *API) outboxRetryAll(w http.ResponseWriter, r *http.Request) {
 }
 
 // outboxDrop answers DELETE /api/v1/outbox/dead/{id}.
-func (a *API) outboxDrop(w http.ResponseWriter, r *http.Request) {
+func (a *API) outboxDrop(w http.ResponseWriter, r *http.Request, c caller) {
 	id, err := parseJobID(r.PathValue("id"))
 	if err == nil {
-		err = a.svc.DropDead(r.Context(), DefaultUser, id)
+		err = a.svc.DropDead(r.Context(), c.actor, id)
 	}
 	if err != nil {
 		httpx.WriteErr(w, a.log, err)

@@ -30,8 +30,13 @@ type Entra struct {
 	// KeysURL is where the tenant's signing keys are published; default
 	// https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys.
 	KeysURL string
-	Client  *http.Client     // nil: a client with a 10 s timeout
-	Now     func() time.Time // nil: time.Now
+	// AppIDs, when set, are the only caller applications accepted: the
+	// token's appid (v1) or azp (v2) must be one of them
+	// (AZURE_WEBHOOK_APP_IDS; Azure Monitor's is
+	// 461e8683-5575-4561-ac7f-899cc907d62a).
+	AppIDs []string
+	Client *http.Client     // nil: a client with a 10 s timeout
+	Now    func() time.Time // nil: time.Now
 }
 
 // clockSkew is how far token times may be off the local clock.
@@ -42,14 +47,19 @@ const clockSkew = 5 * time.Minute
 const (
 	keysMaxAge   = 24 * time.Hour
 	keysMinDelay = 5 * time.Minute
+	// keysFailDelay is how long a failed fetch is remembered: tokens
+	// needing a fetch meanwhile are refused without one.
+	keysFailDelay = time.Minute
 )
 
 // entraVerifier checks Entra ID access tokens.
 type entraVerifier struct {
-	cfg     Entra
-	mu      sync.Mutex
-	keys    map[string]*rsa.PublicKey
-	fetched time.Time
+	cfg      Entra
+	mu       sync.Mutex
+	keys     map[string]*rsa.PublicKey
+	fetched  time.Time
+	failed   time.Time     // the last failed fetch
+	inflight chan struct{} // closed when the running fetch ends; nil when none runs
 }
 
 func newEntraVerifier(cfg Entra) (*entraVerifier, error) {
@@ -77,11 +87,13 @@ type jwtHeader struct {
 }
 
 type jwtClaims struct {
-	Aud audience `json:"aud"`
-	Iss string   `json:"iss"`
-	Tid string   `json:"tid"`
-	Exp int64    `json:"exp"`
-	Nbf int64    `json:"nbf"`
+	Aud   audience `json:"aud"`
+	Iss   string   `json:"iss"`
+	Tid   string   `json:"tid"`
+	Exp   int64    `json:"exp"`
+	Nbf   int64    `json:"nbf"`
+	AppID string   `json:"appid"` // the caller application, v1 tokens
+	Azp   string   `json:"azp"`   // the caller application, v2 tokens
 }
 
 // audience is a JWT "aud": one string or a list.
@@ -152,32 +164,70 @@ func (v *entraVerifier) checkClaims(c jwtClaims) error {
 	if c.Nbf != 0 && now.Add(clockSkew).Before(time.Unix(c.Nbf, 0)) {
 		return errors.New("token is not valid yet")
 	}
+	if len(v.cfg.AppIDs) > 0 && !slices.ContainsFunc(v.cfg.AppIDs, func(id string) bool {
+		return id != "" && (strings.EqualFold(id, c.AppID) || strings.EqualFold(id, c.Azp))
+	}) {
+		return errors.New("token's caller application is not allowed")
+	}
 	return nil
 }
 
+// errKeysUnavailable refuses tokens while a failed fetch is remembered.
+var errKeysUnavailable = errors.New("the tenant's signing keys are unavailable; try again shortly")
+
 // key returns the signing key kid, fetching the tenant's keys when they are
-// old or kid is unknown (at most once per keysMinDelay).
+// old or kid is unknown (at most once per keysMinDelay, and not again for
+// keysFailDelay after a failure). No lock is held while fetching: callers
+// that need the same fetch wait for it, or for their context.
 func (v *entraVerifier) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	now := v.cfg.Now()
-	k, ok := v.keys[kid]
-	stale := now.Sub(v.fetched) > keysMaxAge
-	if ok && !stale {
+	for {
+		v.mu.Lock()
+		now := v.cfg.Now()
+		k, ok := v.keys[kid]
+		stale := now.Sub(v.fetched) > keysMaxAge
+		switch {
+		case ok && !stale:
+			v.mu.Unlock()
+			return k, nil
+		case v.inflight != nil:
+			ch := v.inflight
+			v.mu.Unlock()
+			select {
+			case <-ch:
+				continue // look again at what it found
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		case !v.failed.IsZero() && now.Sub(v.failed) < keysFailDelay:
+			v.mu.Unlock()
+			return nil, errKeysUnavailable
+		case !stale && now.Sub(v.fetched) < keysMinDelay:
+			v.mu.Unlock()
+			return nil, errors.New("token signing key is unknown")
+		}
+		ch := make(chan struct{})
+		v.inflight = ch
+		v.mu.Unlock()
+
+		// the fetch outlives the caller that started it: others wait on it
+		keys, err := v.fetch(context.WithoutCancel(ctx))
+
+		v.mu.Lock()
+		v.inflight = nil
+		close(ch)
+		if err != nil {
+			v.failed = v.cfg.Now()
+			v.mu.Unlock()
+			return nil, fmt.Errorf("fetch the tenant's signing keys: %w", err)
+		}
+		v.keys, v.fetched, v.failed = keys, now, time.Time{}
+		k, ok = keys[kid]
+		v.mu.Unlock()
+		if !ok {
+			return nil, errors.New("token signing key is unknown")
+		}
 		return k, nil
 	}
-	if !stale && now.Sub(v.fetched) < keysMinDelay {
-		return nil, errors.New("token signing key is unknown")
-	}
-	keys, err := v.fetch(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("fetch the tenant's signing keys: %w", err)
-	}
-	v.keys, v.fetched = keys, now
-	if k, ok = keys[kid]; !ok {
-		return nil, errors.New("token signing key is unknown")
-	}
-	return k, nil
 }
 
 type jwks struct {

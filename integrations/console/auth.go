@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/warroom/warroom/internal/httpx"
@@ -47,9 +48,14 @@ type loginData struct {
 	Next     string
 	Error    string
 	Disabled bool
+	OIDC     bool // sign-in with the identity provider, not the token
 }
 
 func (c *Console) loginForm(w http.ResponseWriter, r *http.Request) {
+	if c.oidc != nil {
+		c.oidcStart(w, r)
+		return
+	}
 	if !c.cfg.Public {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
@@ -62,6 +68,10 @@ func (c *Console) loginForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Console) login(w http.ResponseWriter, r *http.Request) {
+	if c.oidc != nil {
+		http.Redirect(w, r, "/login", http.StatusSeeOther) // no token login beside sign-in
+		return
+	}
 	if !c.cfg.Public {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
@@ -75,7 +85,15 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	next := safeNext(r.PostForm.Get("next"))
+	client := httpx.ClientAddr(r)
+	if wait, blocked := c.logins.Blocked(client); blocked {
+		c.log.Warn("console login attempts limited", "remote", r.RemoteAddr)
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		c.render(w, http.StatusTooManyRequests, "login", loginData{Title: "Log in", Next: next, Error: "Too many attempts: wait a minute and try again."})
+		return
+	}
 	if !httpx.TokenEqual(r.PostForm.Get("token"), c.cfg.Token) {
+		c.logins.Fail(client)
 		c.log.Warn("console login refused", "remote", r.RemoteAddr)
 		c.render(w, http.StatusUnauthorized, "login", loginData{Title: "Log in", Next: next, Error: "That is not the API token."})
 		return
@@ -92,6 +110,12 @@ func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
 		Name: cookieName, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secure(r),
 	})
+	if c.oidc != nil {
+		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure(r)})
+		c.render(w, http.StatusOK, "login", loginData{Title: "Signed out", Next: "/", OIDC: true, Error: "You are signed out."})
+		return
+	}
 	dest := "/login"
 	if !c.cfg.Public {
 		dest = "/"

@@ -49,7 +49,7 @@ func (c *Console) chat(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = c.announce
 	}
-	d, err := c.chatState(r.Context(), name, name)
+	d, err := c.chatState(r.Context(), c.viewer(r), name, name)
 	if err != nil {
 		c.fail(w, err)
 		return
@@ -63,7 +63,7 @@ func (c *Console) chat(w http.ResponseWriter, r *http.Request) {
 
 // chatState reads everything the chat page shows for channel name, with
 // channel active highlighted in the sidebar.
-func (c *Console) chatState(ctx context.Context, name, active string) (*chatData, error) {
+func (c *Console) chatState(ctx context.Context, v bot.Viewer, name, active string) (*chatData, error) {
 	d := &chatData{Channel: name}
 	if name != "" && name == c.announce {
 		d.Known = true
@@ -71,13 +71,16 @@ func (c *Console) chatState(ctx context.Context, name, active string) (*chatData
 		inc, err := c.svc.ByChannel(ctx, Platform, name)
 		switch bot.ErrorCode(err) {
 		case "":
-			d.Known, d.Incident = true, inc
+			d.Known, d.Incident = inc.VisibleTo(v), inc
+			if !d.Known {
+				d.Incident = nil // a private incident's channel does not exist for v
+			}
 		case bot.CodeNotFound:
 		default:
 			return nil, err
 		}
 	}
-	lay, err := c.frame(ctx, "#"+name, "chat", active)
+	lay, err := c.frame(ctx, v, "#"+name, "chat", active)
 	if err != nil {
 		return nil, err
 	}
@@ -98,8 +101,8 @@ func (c *Console) chatState(ctx context.Context, name, active string) (*chatData
 // frame builds the sidebar: the announcement channel, then one channel per
 // incident that is open or resolved and has its console channel, newest
 // first.
-func (c *Console) frame(ctx context.Context, title, page, active string) (layout, error) {
-	lay := layout{Title: title, Page: page, Active: active, Public: c.cfg.Public, Poll: c.poll.Milliseconds()}
+func (c *Console) frame(ctx context.Context, v bot.Viewer, title, page, active string) (layout, error) {
+	lay := layout{Title: title, Page: page, Active: active, Public: c.cfg.Public || c.oidc != nil, Poll: c.poll.Milliseconds()}
 	if c.cfg.Holds != nil {
 		held, err := c.cfg.Holds.HeldIntegrations(ctx)
 		if err != nil {
@@ -112,7 +115,7 @@ func (c *Console) frame(ctx context.Context, title, page, active string) (layout
 			Name: c.announce, Href: "/", Active: active == c.announce, Announce: true,
 		})
 	}
-	incs, err := c.svc.List(ctx, bot.IncidentFilter{Statuses: append(append([]bot.Status{}, bot.OpenStatuses...), bot.StatusResolved), Limit: 100})
+	incs, err := c.svc.ListAs(ctx, bot.IncidentFilter{Statuses: append(append([]bot.Status{}, bot.OpenStatuses...), bot.StatusResolved), Limit: 100}, v)
 	if err != nil {
 		return lay, fmt.Errorf("list incidents: %w", err)
 	}
@@ -167,7 +170,7 @@ func (c *Console) pollState(w http.ResponseWriter, r *http.Request) {
 	if name != "" {
 		active = name
 	}
-	d, err := c.chatState(r.Context(), name, active)
+	d, err := c.chatState(r.Context(), c.viewer(r), name, active)
 	if err != nil {
 		httpx.WriteErr(w, c.log, err)
 		return
@@ -225,8 +228,17 @@ func (c *Console) command(w http.ResponseWriter, r *http.Request) {
 	if user == "" {
 		user = "operator"
 	}
+	// Without sign-in the console's user is its operator: on loopback the
+	// machine's own, elsewhere the holder of the admin token. Both see
+	// private incidents, as they do in the sidebar and the incident pages.
+	readOnly, seePrivate := false, true
+	if c.oidc != nil { // the signed-in person, not the "You are" box
+		p, _ := c.oidc.session(r)
+		user, readOnly, seePrivate = p.user(), !p.Role.Allows(bot.RoleResponder), p.Role == bot.RoleAdmin
+	}
 	rep, err := c.router.Dispatch(r.Context(), commands.Request{
 		Text: in.Text, User: user, Channel: strings.TrimPrefix(in.Channel, "#"), Platform: Platform,
+		ReadOnly: readOnly, SeePrivate: seePrivate,
 	})
 	c.poke()
 	if err != nil {

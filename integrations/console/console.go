@@ -52,12 +52,27 @@ type Config struct {
 	Insights Insighter
 	// Location is the insights' default time zone (nil: UTC).
 	Location *time.Location
+	// Hosts are the host names, besides loopback names and addresses, a
+	// loopback console answers to (the host of WARROOM_PUBLIC_URL).
+	Hosts []string
+	// Now is the clock of the login limit; nil means time.Now.
+	Now func() time.Time
+	// OIDC, when set, signs people in with an OpenID Connect provider, on
+	// any address: the console's user is then the signed-in person.
+	OIDC *OIDC
 }
 
 // Holds lists the integrations held now.
 type Holds interface {
 	HeldIntegrations(ctx context.Context) ([]bot.IntegrationHold, error)
 }
+
+// Login attempts: a client address may fail loginBurst times at once, then
+// once per loginEvery.
+const (
+	loginBurst = 5
+	loginEvery = 12 * time.Second
+)
 
 // Console serves the web console and delivers the console's outbox jobs.
 type Console struct {
@@ -71,6 +86,8 @@ type Console struct {
 	pages    map[string]*template.Template
 	csrf     *http.CrossOriginProtection
 	session  string // the cookie value a logged-in browser carries
+	logins   *httpx.Limiter
+	oidc     *signer // nil: no sign-in
 }
 
 // New builds the console.
@@ -103,12 +120,20 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger
 	c := &Console{
 		cfg: cfg, announce: announce, poll: poll, poke: poke, svc: svc, router: router,
 		log: log.With("integration", Platform), pages: pages, csrf: http.NewCrossOriginProtection(),
+		logins: httpx.NewLimiter(loginEvery, loginBurst, cfg.Now),
 	}
 	if c.cfg.Location == nil {
 		c.cfg.Location = time.UTC
 	}
 	if cfg.Token != "" {
 		c.session = sessionValue(cfg.Token)
+	}
+	if cfg.OIDC != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if c.oidc, err = newSigner(ctx, *cfg.OIDC); err != nil {
+			return nil, err
+		}
 	}
 	c.csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, http.StatusForbidden, "cross-origin request refused")
@@ -148,6 +173,7 @@ func (c *Console) Register(mux *http.ServeMux) {
 		{"GET /login", open, c.loginForm},
 		{"POST /login", open, c.login},
 		{"POST /logout", open, c.logout},
+		{"GET /auth/callback", open, c.oidcCallback},
 	}
 	for _, r := range routes {
 		var h http.Handler = c.guard(r.who, r.h)
@@ -178,7 +204,26 @@ func (c *Console) guard(who access, next http.HandlerFunc) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
 			"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-		if who == open || !c.cfg.Public {
+		if !c.cfg.Public && !httpx.LocalHost(r.Host, c.cfg.Hosts...) {
+			// DNS rebinding: a page on another name reached our loopback
+			// address through the browser. Refuse before anything runs.
+			c.log.Warn("console request for a foreign host refused", "host", r.Host, "remote", r.RemoteAddr)
+			httpx.WriteError(w, http.StatusMisdirectedRequest, "this console answers only to localhost and its public URL's host")
+			return
+		}
+		if who == open {
+			next(w, r)
+			return
+		}
+		if c.oidc != nil {
+			if _, ok := c.oidc.session(r); !ok {
+				c.signIn(w, r, who)
+				return
+			}
+			next(w, r)
+			return
+		}
+		if !c.cfg.Public {
 			next(w, r)
 			return
 		}
@@ -196,4 +241,14 @@ func (c *Console) guard(who access, next http.HandlerFunc) http.Handler {
 		}
 		next(w, r)
 	})
+}
+
+// signIn answers a request without a session: data routes 401, pages go
+// to the sign-in.
+func (c *Console) signIn(w http.ResponseWriter, r *http.Request, who access) {
+	if who == data {
+		httpx.WriteError(w, http.StatusUnauthorized, "sign in to the console first")
+		return
+	}
+	http.Redirect(w, r, loginURL(r.URL.RequestURI()), http.StatusSeeOther)
 }

@@ -29,7 +29,12 @@ func (s *stack) request(t *testing.T, method, target, body string, header map[st
 	}
 	req := httptest.NewRequest(method, target, r)
 	req.RemoteAddr = "127.0.0.1:5555"
+	req.Host = "127.0.0.1:8080"
 	for k, v := range header {
+		if k == "Host" {
+			req.Host = v
+			continue
+		}
 		req.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()

@@ -53,7 +53,7 @@ func (c *Console) handlePost(ctx context.Context, job bot.Job) error {
 	if err := c.save(ctx, ch, jobRef(job.ID), inc.Number, p.Message); err != nil {
 		return err
 	}
-	if p.Announce && c.announce != "" {
+	if p.Announce && c.announce != "" && !inc.Private { // a private incident's updates stay in its channel
 		return c.save(ctx, c.announce, jobRef(job.ID)+":announce", inc.Number, p.Message)
 	}
 	return nil
@@ -91,6 +91,9 @@ func (c *Console) saveCards(ctx context.Context, inc *bot.Incident, ch string) e
 	}
 	if c.announce == "" {
 		return nil
+	}
+	if inc.Private { // announced under its neutral title only
+		card = c.svc.Card(c.svc.Outward(inc))
 	}
 	return c.save(ctx, c.announce, announceRef(inc), inc.Number, card)
 }

@@ -28,11 +28,11 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request) {
 		}
 		number = n
 	}
-	ctx := r.Context()
+	ctx, viewer := r.Context(), c.viewer(r)
 	fingerprint := func() (string, error) {
 		if number > 0 {
 			// Notes add to the timeline without changing the incident.
-			inc, err := c.svc.Get(ctx, number)
+			inc, err := c.svc.GetAs(ctx, number, viewer)
 			if err != nil {
 				return "", err
 			}

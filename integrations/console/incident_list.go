@@ -142,12 +142,12 @@ func (c *Console) incidents(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, err)
 		return
 	}
-	lay, err := c.frame(ctx, "Incidents", "incidents", "")
+	lay, err := c.frame(ctx, c.viewer(r), "Incidents", "incidents", "")
 	if err != nil {
 		c.fail(w, err)
 		return
 	}
-	page, err := c.svc.Search(ctx, q)
+	page, err := c.svc.SearchAs(ctx, q, c.viewer(r))
 	if err != nil {
 		c.fail(w, err)
 		return

@@ -38,7 +38,7 @@ func (c *Console) incident(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, err)
 		return
 	}
-	inc, err := c.svc.Get(ctx, n)
+	inc, err := c.svc.GetAs(ctx, n, c.viewer(r)) // 404 for a private incident v may not see
 	if err != nil {
 		c.fail(w, err)
 		return
@@ -54,7 +54,7 @@ func (c *Console) incident(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ch := inc.Channels[Platform]
-	lay, err := c.frame(ctx, inc.Key()+": "+inc.Title, "incident", ch)
+	lay, err := c.frame(ctx, c.viewer(r), inc.Key()+": "+inc.Title, "incident", ch)
 	if err != nil {
 		c.fail(w, err)
 		return

@@ -127,7 +127,7 @@ func (c *Console) insights(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, err)
 		return
 	}
-	lay, err := c.frame(ctx, "Insights", "insights", "")
+	lay, err := c.frame(ctx, c.viewer(r), "Insights", "insights", "")
 	if err != nil {
 		c.fail(w, err)
 		return

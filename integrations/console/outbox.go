@@ -22,7 +22,7 @@ type outboxData struct {
 // outboxPage answers GET /outbox.
 func (c *Console) outboxPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	lay, err := c.frame(ctx, "Outbox", "outbox", "")
+	lay, err := c.frame(ctx, c.viewer(r), "Outbox", "outbox", "")
 	if err != nil {
 		c.fail(w, err)
 		return

@@ -2,7 +2,6 @@ package discord
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -27,7 +26,7 @@ const flagEphemeral = discordgo.MessageFlagsEphemeral
 // with the fields warroom relies on checked.
 func DecodeInteraction(b []byte) (*discordgo.Interaction, error) {
 	var in discordgo.Interaction
-	if err := json.Unmarshal(b, &in); err != nil {
+	if err := httpx.UnmarshalStrict(b, &in); err != nil {
 		return nil, fmt.Errorf("decode interaction: %w", err)
 	}
 	if in.Type == discordgo.InteractionPing {

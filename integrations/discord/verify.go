@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -40,8 +41,11 @@ func (d *Discord) verify(r *http.Request, body []byte) bool {
 	if len(sigs) != 1 || len(tss) != 1 || len(sigs[0]) != 2*ed25519.SignatureSize || len(d.key) != ed25519.PublicKeySize {
 		return false
 	}
+	if strings.ToLower(sigs[0]) != sigs[0] {
+		return false // only the canonical spelling: lower-case hex
+	}
 	ts, err := strconv.ParseInt(tss[0], 10, 64)
-	if err != nil || ts <= 0 {
+	if err != nil || ts <= 0 || strconv.FormatInt(ts, 10) != tss[0] {
 		return false
 	}
 	skew := int64(MaxSkew / time.Second)

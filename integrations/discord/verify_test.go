@@ -33,6 +33,7 @@ func TestSignatureMatrix(t *testing.T) {
 	}
 	tampered := bytes.Replace(body, []byte(`"value":"x"`), []byte(`"value":"y"`), 1)
 	big := append(bytes.Repeat([]byte(" "), 1<<20), body...)
+	dup := bytes.Replace(body, []byte(`"type":2,`), []byte(`"type":2,"type":1,`), 1)
 	cases := []struct {
 		name string
 		r    *http.Request
@@ -45,11 +46,13 @@ func TestSignatureMatrix(t *testing.T) {
 		{"wrong length", req(body, now, discord.Sign(priv, now.Unix(), body)[:100])},
 		{"not hex", req(body, now, strings.Repeat("zz", 64))},
 		{"oversized", req(big, now, discord.Sign(priv, now.Unix(), big))},
+		{"upper-case hex", req(body, now, strings.ToUpper(discord.Sign(priv, now.Unix(), body)))},
+		{"duplicate JSON keys", req(dup, now, discord.Sign(priv, now.Unix(), dup))},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			rec := s.do(c.r)
-			if rec.Code != http.StatusUnauthorized {
+			if rec.Code != http.StatusUnauthorized && !(c.name == "duplicate JSON keys" && rec.Code == http.StatusBadRequest) {
 				t.Errorf("status %d, want 401: %s", rec.Code, rec.Body)
 			}
 		})

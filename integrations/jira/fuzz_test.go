@@ -17,6 +17,7 @@ import (
 type stubService struct{}
 
 func (stubService) Get(context.Context, int64) (*bot.Incident, error) { return nil, bot.ErrNotFound }
+func (stubService) Outward(inc *bot.Incident) *bot.Incident           { return inc }
 func (stubService) Timeline(context.Context, int64) ([]bot.Entry, error) {
 	return nil, bot.ErrNotFound
 }

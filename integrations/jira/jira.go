@@ -23,6 +23,7 @@ const System = bot.LinkJira
 // Service is what the integration needs of bot.Service.
 type Service interface {
 	Get(ctx context.Context, number int64) (*bot.Incident, error)
+	Outward(inc *bot.Incident) *bot.Incident // a private incident under its neutral title
 	Timeline(ctx context.Context, number int64) ([]bot.Entry, error)
 	Actions(ctx context.Context, f bot.ActionFilter) ([]bot.ActionItem, error)
 	SetLink(ctx context.Context, cause bot.Cause, number int64, actor, system string, l bot.Link) (*bot.Incident, error)

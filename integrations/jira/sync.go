@@ -87,7 +87,7 @@ func (j *Jira) incident(ctx context.Context, number int64) (*bot.Incident, error
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", bot.FormatKey(number), err)
 	}
-	return inc, nil
+	return j.svc.Outward(inc), nil // a private incident under its neutral title
 }
 
 // ensure returns the key of the incident's issue: the linked one, else one

@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -66,7 +65,7 @@ func (j *Jira) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var ev webhookEvent
-	if err := json.Unmarshal(body, &ev); err != nil {
+	if err := httpx.UnmarshalStrict(body, &ev); err != nil {
 		httpx.WriteError(w, http.StatusBadRequest, "invalid JSON: "+err.Error())
 		return
 	}
@@ -93,14 +92,18 @@ func (j *Jira) serveWebhook(w http.ResponseWriter, r *http.Request) {
 // Bearer SECRET (Jira Automation, Server and Data Center). It returns ""
 // or why the request is refused.
 func (j *Jira) checkSignature(r *http.Request, body []byte) string {
+	if len(r.Header.Values("X-Hub-Signature")) > 1 || len(r.Header.Values("Authorization")) > 1 {
+		return "one signature only"
+	}
 	if sig := r.Header.Get("X-Hub-Signature"); sig != "" {
-		alg, hexSig, ok := strings.Cut(sig, "=")
-		if !ok || !strings.EqualFold(alg, "sha256") {
+		hexSig, ok := strings.CutPrefix(sig, "sha256=")
+		if !ok {
 			return "X-Hub-Signature must be sha256=HEX"
 		}
-		got, err := hex.DecodeString(strings.TrimSpace(hexSig))
-		if err != nil {
-			return "X-Hub-Signature must be sha256=HEX"
+		// Only the canonical spelling, lower-case hex, is accepted.
+		got, err := hex.DecodeString(hexSig)
+		if err != nil || len(got) != sha256.Size || hex.EncodeToString(got) != hexSig {
+			return "X-Hub-Signature must be sha256=HEX in lower case"
 		}
 		mac := hmac.New(sha256.New, []byte(j.cfg.WebhookSecret))
 		mac.Write(body)
@@ -167,10 +170,12 @@ func (j *Jira) handleEvent(ctx context.Context, ev webhookEvent, delivery string
 			return "ignored: changed by warroom", nil
 		}
 		who := personName(ev.User)
-		if delivery != "" {
-			cause.Delivery = bot.Delivery{Source: "jira.webhook", Key: delivery}
-		} else if ev.Changelog.ID != "" {
+		// The changelog id is in the signed body; the delivery header is
+		// not, so it only stands in when the body names no change.
+		if ev.Changelog.ID != "" {
 			cause.Delivery = bot.Delivery{Source: "jira.changelog", Key: key + "/" + ev.Changelog.ID}
+		} else if delivery != "" {
+			cause.Delivery = bot.Delivery{Source: "jira.webhook", Key: delivery}
 		}
 		if seq > 0 {
 			if !statusDone(ev.Issue) {

@@ -29,8 +29,8 @@ func (c *Client) Register(mux *http.ServeMux) {
 }
 
 // ServeWebhook receives one v3 webhook delivery. The body is capped at
-// 1 MiB (413) before its signature is checked; a bad signature is 401; a
-// delivery is applied once per X-Webhook-Id, in the transaction of its
+// 1 MiB (413) before its signature is checked; a bad signature is 401; an
+// event is applied once per signed event.id, in the transaction of its
 // effect; unknown event types are answered 2xx and ignored. A 2xx means
 // the effect is committed.
 func (c *Client) ServeWebhook(w http.ResponseWriter, r *http.Request) {
@@ -57,11 +57,13 @@ func (c *Client) ServeWebhook(w http.ResponseWriter, r *http.Request) {
 		c.refuse(w, http.StatusBadRequest, "payload", "the body is not a PagerDuty v3 webhook")
 		return
 	}
-	id := strings.TrimSpace(r.Header.Get("X-Webhook-Id"))
-	if id == "" {
-		id = "event:" + ev.ID
+	if ev.ID == "" {
+		c.refuse(w, http.StatusBadRequest, "payload", "the event carries no id")
+		return
 	}
-	err = c.Apply(r.Context(), ev, id)
+	// The delivery is the signed event.id, never the X-Webhook-Id header,
+	// which a replay may change at will without touching the signature.
+	err = c.Apply(r.Context(), ev, "event:"+ev.ID)
 	switch code := bot.ErrorCode(err); {
 	case err == nil, errors.Is(err, bot.ErrDuplicateDelivery):
 	case code == bot.CodeConflict || code == bot.CodeNotFound || code == bot.CodeInvalid:
@@ -85,7 +87,7 @@ func (c *Client) refuse(w http.ResponseWriter, status int, reason, msg string) {
 }
 
 // VerifySignature checks an X-PagerDuty-Signature header ("v1=<hex>",
-// possibly several, comma-separated, with spaces) against the HMAC-SHA256
+// possibly several, comma-separated, with spaces; lower-case hex only) against the HMAC-SHA256
 // of body under any of secrets, in constant time.
 func VerifySignature(header string, body []byte, secrets []string) bool {
 	if header == "" || len(secrets) == 0 {
@@ -97,7 +99,10 @@ func VerifySignature(header string, body []byte, secrets []string) bool {
 		if !ok {
 			continue
 		}
-		if b, err := hex.DecodeString(strings.TrimSpace(v)); err == nil && len(b) == sha256.Size {
+		v = strings.TrimSpace(v)
+		// Only PagerDuty's own spelling, lower-case hex: another spelling of
+		// the same bytes would be another request to anything keyed on it.
+		if b, err := hex.DecodeString(v); err == nil && len(b) == sha256.Size && hex.EncodeToString(b) == v {
 			sigs = append(sigs, b)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/internal/httpx"
 )
 
 // Event is one v3 webhook event, the fields warroom uses.
@@ -55,7 +56,8 @@ type envelope struct {
 var ErrBadPayload = errors.New("not a PagerDuty v3 webhook")
 
 // DecodeEvent decodes a v3 webhook body ({"event": {...}}). Unknown fields
-// are ignored: PagerDuty adds fields without notice.
+// are ignored: PagerDuty adds fields without notice; a key given twice is
+// refused.
 func DecodeEvent(body []byte) (*Event, error) {
 	var env envelope
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -64,6 +66,9 @@ func DecodeEvent(body []byte) (*Event, error) {
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("%w: data after the JSON object", ErrBadPayload)
+	}
+	if err := httpx.UniqueKeys(body); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadPayload, err)
 	}
 	if env.Event == nil || env.Event.EventType == "" {
 		return nil, fmt.Errorf("%w: no event type", ErrBadPayload)

@@ -60,6 +60,8 @@ func TestWebhookSignatureMatrix(t *testing.T) {
 	body := pdEvent("incident.custom_field_values.updated", "PABC1", "", "")
 	big := append(bytes.Repeat([]byte(" "), 1<<20), body...)
 	other := sign(body, "another-secret")
+	dupKeys := bytes.Replace(body, []byte(`"event_type":`), []byte(`"event_type":"incident.resolved","event_type":`), 1)
+	noID := bytes.Replace(body, []byte(`"id":"01EVT`), []byte(`"ref":"01EVT`), 1)
 	for _, tc := range []struct {
 		name    string
 		body    []byte
@@ -81,6 +83,9 @@ func TestWebhookSignatureMatrix(t *testing.T) {
 		{"over 1 MiB, unsigned", big, "", 413, false},
 		{"over 1 MiB without a length", big, sign(big, secret), 413, true},
 		{"signed but not a webhook", []byte(`{"hello":1}`), sign([]byte(`{"hello":1}`), secret), 400, false},
+		{"upper-case hex", body, "v1=" + strings.ToUpper(strings.TrimPrefix(sign(body, secret), "v1=")), 401, false},
+		{"duplicate keys", dupKeys, sign(dupKeys, secret), 400, false},
+		{"no event id", noID, sign(noID, secret), 400, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := httptest.NewRequest(http.MethodPost, pagerduty.WebhookPath, bytes.NewReader(tc.body))
@@ -240,5 +245,23 @@ func TestWebhookNotRegisteredWithoutSecret(t *testing.T) {
 	mux.ServeHTTP(w, httptest.NewRequest(http.MethodPost, pagerduty.WebhookPath, strings.NewReader("{}")))
 	if w.Code != http.StatusNotFound {
 		t.Errorf("status %d, want 404", w.Code)
+	}
+}
+
+// One signed body sent with many fresh X-Webhook-Id values is one event:
+// the delivery is the signed event.id, not the unsigned header.
+func TestWebhookDeduplicatedBySignedEventID(t *testing.T) {
+	e := newEnv(t)
+	if w := e.deliver(pdEvent("incident.triggered", "PXYZ123", "k", ""), "W-1"); w.Code != 200 {
+		t.Fatal(w.Code)
+	}
+	body := pdEvent("incident.annotated", "PXYZ123", "k", "")
+	for i := range 50 {
+		if w := e.deliver(body, fmt.Sprintf("W-fresh-%d", i)); w.Code != 200 {
+			t.Fatalf("delivery %d: status %d: %s", i, w.Code, w.Body)
+		}
+	}
+	if n := len(e.entries(1, bot.EntryNote)); n != 1 {
+		t.Fatalf("%d notes from one signed event, want 1", n)
 	}
 }

@@ -21,6 +21,7 @@ const System = bot.LinkServiceNow
 // Service is what the integration needs of bot.Service.
 type Service interface {
 	Get(ctx context.Context, number int64) (*bot.Incident, error)
+	Outward(inc *bot.Incident) *bot.Incident // a private incident under its neutral title
 	Timeline(ctx context.Context, number int64) ([]bot.Entry, error)
 	SetLink(ctx context.Context, cause bot.Cause, number int64, actor, system string, l bot.Link) (*bot.Incident, error)
 	RequestTicketSync(ctx context.Context, number int64, target string) error

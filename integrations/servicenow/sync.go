@@ -75,7 +75,7 @@ func (s *ServiceNow) incident(ctx context.Context, number int64) (*bot.Incident,
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", bot.FormatKey(number), err)
 	}
-	return inc, nil
+	return s.svc.Outward(inc), nil // a private incident under its neutral title
 }
 
 // ensure returns the incident's record: the linked one (by number), else

@@ -38,9 +38,9 @@ type message struct {
 
 // serveCommand answers POST /slack/commands.
 func (s *Slack) serveCommand(w http.ResponseWriter, r *http.Request, body []byte) {
-	form, err := url.ParseQuery(string(body))
+	form, err := httpx.SingleForm(string(body))
 	if err != nil {
-		httpx.WriteError(w, http.StatusBadRequest, "the body is not a form")
+		httpx.WriteError(w, http.StatusBadRequest, "the body is not a form of single-valued fields")
 		return
 	}
 	sc := slashCommand{

@@ -2,7 +2,6 @@ package slack
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -48,7 +47,7 @@ type event struct {
 // parseEvent reads an Events API body.
 func parseEvent(b []byte) (*eventEnvelope, error) {
 	var env eventEnvelope
-	if err := json.Unmarshal(b, &env); err != nil {
+	if err := httpx.UnmarshalStrict(b, &env); err != nil {
 		return nil, fmt.Errorf("decode event: %w", err)
 	}
 	if env.Type == "" {

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -131,6 +132,14 @@ func (s *stack) drain() {
 	testkit.Drain(s.t, context.Background(), s.worker)
 }
 
+// triggers numbers trigger ids: Slack's are unique, so two identical
+// commands in one second are two requests, not a replay.
+var triggers atomic.Int64
+
+func trigger(who string) string {
+	return "trig-" + who + "-" + strconv.FormatInt(triggers.Add(1), 10)
+}
+
 // signed builds a request signed as Slack signs it, at time ts.
 func signed(path, contentType string, body []byte, ts time.Time) *http.Request {
 	r := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
@@ -158,7 +167,7 @@ func (s *stack) command(user, channel, text string) reply {
 	s.t.Helper()
 	cmd, rest, _ := strings.Cut(text, " ")
 	form := url.Values{"command": {cmd}, "text": {rest}, "user_id": {user}, "channel_id": {channel},
-		"team_id": {slacktest.TeamID}, "trigger_id": {"trig-" + user}, "response_url": {s.fake.ResponseURL("cmd")}}
+		"team_id": {slacktest.TeamID}, "trigger_id": {trigger(user)}, "response_url": {s.fake.ResponseURL("cmd")}}
 	rec := s.do(signed("/slack/commands", "application/x-www-form-urlencoded", []byte(form.Encode()), time.Now()))
 	if rec.Code != http.StatusOK {
 		s.t.Fatalf("command %q: status %d: %s", text, rec.Code, rec.Body)
@@ -211,7 +220,7 @@ func (s *stack) click(user string, m slacktest.Message, label string) {
 			_ = json.Unmarshal(e.Text, &text)
 			if b.Type == "actions" && text.Text == label {
 				s.interact(map[string]any{
-					"type": "block_actions", "trigger_id": "trig-click", "response_url": s.fake.ResponseURL("click"),
+					"type": "block_actions", "trigger_id": trigger("click"), "response_url": s.fake.ResponseURL("click"),
 					"user": map[string]string{"id": user}, "channel": map[string]string{"id": m.Channel},
 					"container": map[string]string{"type": "message", "message_ts": m.TS, "channel_id": m.Channel},
 					"actions":   []map[string]string{{"action_id": e.ActionID, "block_id": b.BlockID, "value": e.Value, "type": "button"}},

@@ -2,11 +2,9 @@ package slack
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -59,7 +57,7 @@ type inputValue struct {
 // "payload" form field, or Socket Mode's payload).
 func parseInteraction(b []byte) (*interaction, error) {
 	var in interaction
-	if err := json.Unmarshal(b, &in); err != nil {
+	if err := httpx.UnmarshalStrict(b, &in); err != nil {
 		return nil, fmt.Errorf("decode interaction: %w", err)
 	}
 	if in.Type == "" {
@@ -95,7 +93,7 @@ type viewResponse struct {
 
 // serveInteraction answers POST /slack/interactions.
 func (s *Slack) serveInteraction(w http.ResponseWriter, r *http.Request, body []byte) {
-	form, err := url.ParseQuery(string(body))
+	form, err := httpx.SingleForm(string(body))
 	if err != nil || form.Get("payload") == "" {
 		httpx.WriteError(w, http.StatusBadRequest, "the body carries no interaction payload")
 		return

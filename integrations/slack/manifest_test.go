@@ -61,7 +61,8 @@ func TestManifest(t *testing.T) {
 		t.Errorf("bot events = %v", m.Settings.Events.BotEvents)
 	}
 	want := []string{"channels:history", "channels:manage", "channels:read", "chat:write", "chat:write.public", "commands",
-		"files:write", "groups:history", "groups:read", "groups:write", "pins:read", "pins:write", "reactions:read", "usergroups:read"}
+		"files:write", "groups:history", "groups:read", "groups:write", "pins:read", "pins:write", "reactions:read", "usergroups:read",
+		"users:read", "users:read.email"}
 	got := slices.Sorted(slices.Values(m.OAuth.Scopes.Bot))
 	if !slices.Equal(got, want) {
 		t.Errorf("scopes = %v, want exactly %v", got, want)

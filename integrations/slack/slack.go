@@ -75,6 +75,7 @@ type Config struct {
 type Slack struct {
 	cfg     Config
 	api     *slack.Client
+	ids     identities // user id → e-mail (identify.go)
 	http    *http.Client
 	svc     *bot.Service
 	router  *commands.Router
@@ -186,9 +187,9 @@ func (s *Slack) Handlers() map[bot.JobKind]bot.Handler {
 
 // Register mounts the HTTP endpoints.
 func (s *Slack) Register(mux *http.ServeMux) {
-	mux.Handle("POST /slack/commands", s.verified(s.serveCommand))
-	mux.Handle("POST /slack/interactions", s.verified(s.serveInteraction))
-	mux.Handle("POST /slack/events", s.verified(s.serveEvent))
+	mux.Handle("POST /slack/commands", s.verified(true, s.serveCommand))
+	mux.Handle("POST /slack/interactions", s.verified(true, s.serveInteraction))
+	mux.Handle("POST /slack/events", s.verified(false, s.serveEvent))
 }
 
 func (s *Slack) botUserID() string {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/internal/httpx"
 )
 
@@ -43,7 +44,7 @@ func (s *Slack) verify(h http.Header, body []byte) error {
 		return errBadSignature
 	}
 	ts, err := strconv.ParseInt(tss[0], 10, 64)
-	if err != nil || ts <= 0 {
+	if err != nil || ts <= 0 || strconv.FormatInt(ts, 10) != tss[0] {
 		return errBadSignature
 	}
 	now := s.now().Unix()
@@ -55,8 +56,8 @@ func (s *Slack) verify(h http.Header, body []byte) error {
 		return errBadSignature
 	}
 	got, err := hex.DecodeString(sig[len(signaturePrefix):])
-	if err != nil {
-		return errBadSignature
+	if err != nil || hex.EncodeToString(got) != sig[len(signaturePrefix):] {
+		return errBadSignature // only Slack's own spelling: lower-case hex
 	}
 	ok := false
 	for _, sec := range s.secrets {
@@ -73,10 +74,16 @@ func (s *Slack) verify(h http.Header, body []byte) error {
 	return nil
 }
 
+// replaySource names the signed requests seen, in the store's seen table.
+const replaySource = "slack.request"
+
 // verified reads the raw body (at most 1 MiB), checks its signature before
 // anything parses it, and hands the body to next. A failure is a plain 401
-// that says nothing more.
-func (s *Slack) verified(next func(w http.ResponseWriter, r *http.Request, body []byte)) http.Handler {
+// that says nothing more. With once, a request (its timestamp and
+// signature) is handled once: a replay inside the skew window is a 409 that
+// changes nothing. Events go without: Slack may redeliver one, and its
+// event_id deduplicates it.
+func (s *Slack) verified(once bool, next func(w http.ResponseWriter, r *http.Request, body []byte)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, httpx.MaxBody))
 		if err != nil {
@@ -91,6 +98,19 @@ func (s *Slack) verified(next func(w http.ResponseWriter, r *http.Request, body 
 		if err := s.verify(r.Header, body); err != nil {
 			httpx.WriteError(w, http.StatusUnauthorized, "invalid Slack signature")
 			return
+		}
+		if once {
+			key := r.Header.Get(headerTimestamp) + ":" + r.Header.Get(headerSignature)
+			first, err := s.svc.SeeDelivery(r.Context(), bot.Delivery{Source: replaySource, Key: key})
+			if err != nil {
+				s.log.Warn("record slack request", "err", err)
+				httpx.WriteError(w, http.StatusServiceUnavailable, "could not record the request; try again")
+				return
+			}
+			if !first {
+				httpx.WriteError(w, http.StatusConflict, "this request was handled already")
+				return
+			}
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next(w, r, body)

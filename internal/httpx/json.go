@@ -82,7 +82,7 @@ func StatusOf(err error) int {
 
 // DecodeJSON reads r's body as one JSON value into v. It requires
 // Content-Type application/json (415), caps the body at MaxBody (413),
-// refuses unknown fields, trailing data and malformed JSON (400 naming the
+// refuses unknown fields, repeated keys, trailing data and malformed JSON (400 naming the
 // problem). On failure it has already answered and returns the error; the
 // caller just returns.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
@@ -90,13 +90,18 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		WriteError(w, http.StatusUnsupportedMediaType, "the request body must be JSON: send Content-Type: application/json")
 		return errors.New("decode json: wrong content type")
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err == nil {
-		if _, terr := dec.Token(); terr != io.EOF {
-			err = errors.New("trailing data after the JSON value")
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(v)
+		if err == nil {
+			if _, terr := dec.Token(); terr != io.EOF {
+				err = errors.New("trailing data after the JSON value")
+			}
+		}
+		if err == nil {
+			err = UniqueKeys(body)
 		}
 	}
 	if err == nil {
@@ -133,6 +138,8 @@ func describe(err error) string {
 			return fmt.Sprintf("field %q must be %s, not %s", typ.Field, typ.Type, typ.Value)
 		}
 		return fmt.Sprintf("expected %s, not %s", typ.Type, typ.Value)
+	case errors.Is(err, ErrRepeated):
+		return err.Error()
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
 	}

@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"ActionItems", testActionItems},
 		{"Messages", testMessages},
 		{"MarkSeen", testMarkSeen},
+		{"Tokens", testTokens},
 		{"Alerts", testAlerts},
 		{"AlertGroups", testAlertGroups},
 		{"MaintenanceWindows", testMaintenanceWindows},

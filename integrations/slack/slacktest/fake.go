@@ -87,6 +87,7 @@ type Server struct {
 	views     []json.RawMessage
 	responses []json.RawMessage // bodies posted to response URLs
 	groups    map[string][]string
+	emails    map[string]string // user id → profile e-mail
 	failures  map[string][]*Failure
 	seq       int
 	lastTS    time.Time
@@ -101,7 +102,7 @@ type Server struct {
 // New starts a fake; Close it when done.
 func New() *Server {
 	s := &Server{
-		token: Token, channels: map[string]*Channel{}, groups: map[string][]string{},
+		token: Token, channels: map[string]*Channel{}, groups: map[string][]string{}, emails: map[string]string{},
 		failures: map[string][]*Failure{},
 	}
 	s.faults.init()
@@ -165,6 +166,13 @@ func (s *Server) SetTopic(id, topic string) {
 	if c, ok := s.channels[id]; ok {
 		c.Topic = topic
 	}
+}
+
+// SetEmail gives a user a profile e-mail address, which users.info shows.
+func (s *Server) SetEmail(user, email string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.emails[user] = email
 }
 
 // AddUserGroup defines a user group and its members.

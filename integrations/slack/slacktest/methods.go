@@ -427,5 +427,9 @@ func usersInfo(s *Server, p map[string]string) map[string]any {
 	if u == "" {
 		return errBody("user_not_found")
 	}
-	return ok(map[string]any{"user": map[string]any{"id": u, "name": strings.ToLower(u), "real_name": u}})
+	user := map[string]any{"id": u, "name": strings.ToLower(u), "real_name": u}
+	if e := s.emails[u]; e != "" { // the caller holds s.mu
+		user["profile"] = map[string]any{"email": e}
+	}
+	return ok(map[string]any{"user": user})
 }
