@@ -62,12 +62,16 @@ func normalizeAlerts(in []Alert) ([]Alert, error) {
 			return nil, Errorf(CodeInvalid, "alert %d: status %q is not firing or resolved", i+1, SanitizeTitle(string(a.Status), 20))
 		}
 		a.ID, a.Incident, a.Window = 0, 0, 0
-		a.StartsAt = a.StartsAt.UTC().Truncate(time.Microsecond)
+		// Identity to the millisecond: senders re-render a start time at
+		// different precisions (a resolution's startsAt may differ from the
+		// firing's below the millisecond), and the same alert must match.
+		a.StartsAt = a.StartsAt.UTC().Truncate(time.Millisecond)
 		if a.EndsAt != nil {
-			t := a.EndsAt.UTC().Truncate(time.Microsecond)
+			t := a.EndsAt.UTC().Truncate(time.Millisecond)
 			a.EndsAt = &t
 		}
 		a.Title = SanitizeTitle(a.Title, MaxTitleLen)
+		a.Rule = AlertRule(a)
 		out[i] = a
 	}
 	return out, nil
@@ -372,7 +376,7 @@ func (b *alertBatch) declare(a Alert, d RouteDecision) (*incState, error) {
 	}
 	source := SanitizeTitle(a.Source, MaxNameLen)
 	inc := &Incident{
-		Title: alertTitle(a), Severity: d.Severity, Status: StatusTriggered, Source: source,
+		Title: b.s.incidentTitle(a, d), Links: alertIncidentLinks(a), Severity: d.Severity, Status: StatusTriggered, Source: source,
 		Service: SanitizeTitle(d.Service, MaxNameLen), Summary: SanitizeText(a.Annotations["description"], MaxTextLen),
 		StartedAt: started, DeclaredAt: b.now, UpdatedAt: b.now, Version: 1, Roles: map[string]string{},
 	}

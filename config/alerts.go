@@ -19,6 +19,7 @@ import (
 //	    severity: sev1
 //	    service: database
 //	    channel: db-oncall
+//	    title: "{{.Rule}} on {{.Labels.cluster}}"   # text/template; default: rule on service
 //	    auto_declare: true
 //	    auto_resolve: true
 //	    reopen_window: 30m
@@ -29,6 +30,7 @@ type Route struct {
 	Severity     bot.Severity  `yaml:"severity,omitempty"`
 	Service      string        `yaml:"service,omitempty"`
 	Channel      string        `yaml:"channel,omitempty"`
+	Title        string        `yaml:"title,omitempty"`
 	AutoDeclare  bool          `yaml:"auto_declare"`
 	AutoResolve  bool          `yaml:"auto_resolve"`
 	ReopenWindow time.Duration `yaml:"reopen_window"`

@@ -154,7 +154,7 @@ func (d *Discord) incident(ctx context.Context, job bot.Job) (*bot.Incident, err
 // syncCards writes the card in the room, the room's name and tags, and the
 // announcement.
 func (d *Discord) syncCards(ctx context.Context, inc *bot.Incident, room string) error {
-	card := Render(d.svc.Card(inc))
+	card := Render(d.svc.CardWithAlerts(ctx, inc))
 	pm, _, err := d.load(ctx, cardRef(inc))
 	if err != nil {
 		return err

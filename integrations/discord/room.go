@@ -88,7 +88,7 @@ func (d *Discord) ensureRoom(ctx context.Context, inc *bot.Incident) (*bot.Incid
 		if body.AppliedTags, err = d.tagIDs(ctx, roomTags(inc)); err != nil {
 			return nil, "", err
 		}
-		card := Render(d.svc.Card(inc))
+		card := Render(d.svc.CardWithAlerts(ctx, inc))
 		body.Message = &createMessage{Embeds: card.Embeds, Components: card.Components, AllowedMentions: card.AllowedMentions}
 		rec.Hash, rec.Tags = hash(card), roomTags(inc)
 	} else {

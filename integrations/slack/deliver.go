@@ -132,7 +132,7 @@ func (s *Slack) incident(ctx context.Context, job bot.Job) (*bot.Incident, error
 // syncCards writes the card (pinned) in the incident channel, the topic,
 // and the announcement.
 func (s *Slack) syncCards(ctx context.Context, inc *bot.Incident, ch string) error {
-	card := s.svc.Card(inc)
+	card := s.svc.CardWithAlerts(ctx, inc)
 	if err := s.put(ctx, ch, cardRef(inc), inc.Number, card, putOpts{pin: true, edit: true}); err != nil {
 		return err
 	}

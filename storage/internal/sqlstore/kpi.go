@@ -239,8 +239,9 @@ func (k *kpiSQL) alerts(ctx context.Context, s *Store, agg *bot.KPIAggregates) e
 	if top <= 0 {
 		top = 5
 	}
-	q := `SELECT title, COUNT(*) AS n FROM alerts WHERE starts_at >= ` + lit(k.q.From) + ` AND starts_at < ` + lit(k.q.To) +
-		` GROUP BY title ORDER BY n DESC, title LIMIT ` + strconv.Itoa(top)
+	// By rule: one rule firing on many instances is one noisy alert.
+	q := `SELECT rule, COUNT(*) AS n FROM alerts WHERE starts_at >= ` + lit(k.q.From) + ` AND starts_at < ` + lit(k.q.To) +
+		` GROUP BY rule ORDER BY n DESC, rule LIMIT ` + strconv.Itoa(top)
 	return s.each(ctx, q, nil, func(r *sql.Rows) error {
 		var nc bot.NameCount
 		if err := r.Scan(&nc.Name, &nc.N); err != nil {

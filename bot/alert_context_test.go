@@ -1,0 +1,81 @@
+package bot_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/internal/testkit"
+)
+
+func TestIncidentTitles(t *testing.T) {
+	routes := []bot.Route{
+		{Name: "db", Matchers: []bot.Matcher{{Name: "team", Op: "=", Value: "db"}}, AutoDeclare: true,
+			Title: "{{.Rule}} in {{.Labels.cluster}} ({{.Service}})"},
+	}
+	f := newAlertFixture(t, bot.AlertConfig{Routes: routes})
+	tests := []struct {
+		name  string
+		alert bot.Alert
+		want  string
+	}{
+		{"rule and service", firing("a", "g1", "alertname", "HighLatency", "service", "checkout", "instance", "web-1"), "HighLatency on checkout"},
+		{"rule and job", firing("b", "g2", "alertname", "NodeDown", "job", "node", "instance", "web-2"), "NodeDown on node"},
+		{"rule alone", firing("c", "g3", "alertname", "Watchdog"), "Watchdog"},
+		{"route template", firing("d", "g4", "alertname", "ReplicaLag", "team", "db", "cluster", "eu-1", "service", "pg"), "ReplicaLag in eu-1 (pg)"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.alert.Annotations = map[string]string{"summary": "on instance " + tt.alert.Labels["instance"]}
+			f.handle(t, tt.alert)
+			incs := f.incidents(t)
+			if len(incs) != i+1 || incs[i].Title != tt.want {
+				t.Fatalf("title %q, want %q", incs[len(incs)-1].Title, tt.want)
+			}
+		})
+	}
+}
+
+func TestRouteTitleTemplateIsChecked(t *testing.T) {
+	store := testkit.OpenStore(t, filepath.Join(t.TempDir(), "w.db"), nil)
+	_, err := bot.NewService(bot.Config{Alerts: bot.AlertConfig{Routes: []bot.Route{{Name: "x", Title: "{{.Rule"}}}},
+		store, nil)
+	if err == nil || !strings.Contains(err.Error(), "title template") {
+		t.Fatalf("a broken title template: err %v", err)
+	}
+}
+
+func TestAlertLinks(t *testing.T) {
+	tests := []struct {
+		name  string
+		alert bot.Alert
+		want  []string // label=link
+	}{
+		{"alertmanager", bot.Alert{Source: "alertmanager", URL: "http://prom/graph",
+			Annotations: map[string]string{"runbook_url": "https://rb/x", "silence_url": "http://am/#/silences/new?filter=x"}},
+			[]string{"Runbook=https://rb/x", "Source=http://prom/graph", "Silence=http://am/#/silences/new?filter=x"}},
+		{"grafana panel is the source", bot.Alert{Source: "grafana", URL: "http://g/d/1?viewPanel=2",
+			Annotations: map[string]string{"panel_url": "http://g/d/1?viewPanel=2", "dashboard_url": "http://g/d/1"}},
+			[]string{"Panel=http://g/d/1?viewPanel=2", "Dashboard=http://g/d/1"}},
+		{"nagios", bot.Alert{Source: "nagios", URL: "https://nagios/cgi-bin/extinfo.cgi?host=web1"},
+			[]string{"Nagios host=https://nagios/cgi-bin/extinfo.cgi?host=web1"}},
+		{"not http", bot.Alert{Source: "generic", URL: "javascript:alert(1)", Annotations: map[string]string{"runbook_url": "runbooks/x"}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, l := range bot.AlertLinks(tt.alert) {
+				got = append(got, l.Label+"="+l.Link)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("links %q, want %q", got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Errorf("links %q, want %q", got, tt.want)
+				}
+			}
+		})
+	}
+}
