@@ -85,13 +85,17 @@ func (d *Discord) handlePost(ctx context.Context, job bot.Job) error {
 	if !p.Announce || !d.announces(inc) {
 		return nil
 	}
+	to, err := d.announceTo(ctx, inc)
+	if err != nil || to == "" {
+		return err
+	}
 	reply := ""
 	if pm, _, err := d.load(ctx, announceRef(inc)); err != nil {
 		return err
 	} else if pm != nil {
 		reply = pm.ExternalID
 	}
-	return d.announceErr(d.put(ctx, d.cfg.Announce, jobRef(job.ID)+":announce", inc.Number, RenderPost(p.Message, false), putOpts{reply: reply}))
+	return d.announceErr(d.put(ctx, to, jobRef(job.ID)+":announce", inc.Number, RenderPost(p.Message, false), putOpts{reply: reply}))
 }
 
 // handleAnnounce posts a message that concerns no incident (a maintenance
@@ -134,7 +138,9 @@ func (d *Discord) announceErr(err error) error {
 
 // announces says whether inc is announced: announcements are on and the
 // incident is not private.
-func (d *Discord) announces(inc *bot.Incident) bool { return d.cfg.Announce != "" && !inc.Private }
+func (d *Discord) announces(inc *bot.Incident) bool {
+	return (d.cfg.Announce != "" || inc.Announce != "") && !inc.Private
+}
 
 // incident loads a job's incident.
 func (d *Discord) incident(ctx context.Context, job bot.Job) (*bot.Incident, error) {
@@ -177,7 +183,11 @@ func (d *Discord) syncCards(ctx context.Context, inc *bot.Incident, room string)
 	if !d.announces(inc) {
 		return nil
 	}
-	return d.announceErr(d.put(ctx, d.cfg.Announce, announceRef(inc), inc.Number, card, putOpts{edit: true}))
+	to, err := d.announceTo(ctx, inc)
+	if err != nil || to == "" {
+		return err
+	}
+	return d.announceErr(d.put(ctx, to, announceRef(inc), inc.Number, card, putOpts{edit: true}))
 }
 
 // deferPaced turns a card sync held back by the Budget into a card job due

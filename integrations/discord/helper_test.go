@@ -55,6 +55,7 @@ type options struct {
 	budget   time.Duration // ReplyBudget
 	now      func() time.Time
 	pager    commands.Pager
+	alerts   bot.AlertConfig
 }
 
 func newStack(t testing.TB, o options) *stack {
@@ -66,7 +67,8 @@ func newStack(t testing.TB, o options) *stack {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	svc, err := bot.NewService(bot.Config{Targets: []string{discord.Platform}, PublicURL: "https://warroom.example.com", Now: o.now}, store, log)
+	svc, err := bot.NewService(bot.Config{Targets: []string{discord.Platform}, PublicURL: "https://warroom.example.com", Now: o.now,
+		Alerts: o.alerts}, store, log)
 	if err != nil {
 		t.Fatal(err)
 	}

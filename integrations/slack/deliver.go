@@ -99,7 +99,7 @@ func (s *Slack) handlePost(ctx context.Context, job bot.Job) error {
 	} else if pm != nil {
 		thread = pm.ExternalID
 	}
-	return s.announceErr(s.put(ctx, s.announceChannel(), jobRef(job.ID)+":announce", inc.Number, p.Message, putOpts{thread: thread, markdown: md}))
+	return s.announceErr(s.put(ctx, s.announceTo(inc), jobRef(job.ID)+":announce", inc.Number, p.Message, putOpts{thread: thread, markdown: md}))
 }
 
 // announceErr keeps a broken announcement channel (deleted, archived, the
@@ -142,12 +142,21 @@ func (s *Slack) syncCards(ctx context.Context, inc *bot.Incident, ch string) err
 	if !s.announces(inc) {
 		return nil
 	}
-	return s.announceErr(s.put(ctx, s.announceChannel(), announceRef(inc), inc.Number, card, putOpts{edit: true}))
+	return s.announceErr(s.put(ctx, s.announceTo(inc), announceRef(inc), inc.Number, card, putOpts{edit: true}))
 }
 
 // announces says whether inc is announced: announcements are on and the
 // incident is not private.
-func (s *Slack) announces(inc *bot.Incident) bool { return s.announceChannel() != "" && !inc.Private }
+func (s *Slack) announces(inc *bot.Incident) bool { return s.announceTo(inc) != "" && !inc.Private }
+
+// announceTo is the channel inc is announced in: the one its alert route
+// names, else the configured announcement channel.
+func (s *Slack) announceTo(inc *bot.Incident) string {
+	if inc.Announce != "" {
+		return inc.Announce
+	}
+	return s.announceChannel()
+}
 
 func (s *Slack) announceChannel() string {
 	s.mu.Lock()

@@ -51,6 +51,7 @@ type options struct {
 	pager    commands.Pager
 	budget   time.Duration // slack.Config.ReplyBudget
 	client   *http.Client  // slack.Config.HTTPClient; nil: the default
+	alerts   bot.AlertConfig
 }
 
 func newStack(t testing.TB, o options) *stack {
@@ -59,7 +60,7 @@ func newStack(t testing.TB, o options) *stack {
 	logs := &testkit.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	kit := testkit.NewService(t, testkit.WithTargets(slack.Platform), testkit.WithLog(log),
-		testkit.WithConfig(bot.Config{PublicURL: "https://warroom.example.com"}))
+		testkit.WithConfig(bot.Config{PublicURL: "https://warroom.example.com", Alerts: o.alerts}))
 	store, svc := kit.Store, kit.Svc
 	router, err := commands.New(svc, commands.Config{Pager: o.pager}, log)
 	if err != nil {

@@ -40,6 +40,15 @@ func (s *Server) route(w http.ResponseWriter, method string, p []string, body []
 		}
 		writeJSON(w, 200, map[string]any{"threads": threads, "members": []any{}})
 		return 200
+	case method == http.MethodGet && len(p) == 3 && p[0] == "guilds" && p[2] == "channels":
+		chans := []map[string]any{}
+		for _, id := range s.order {
+			if c, ok := s.channels[id]; ok && c.ParentID == "" {
+				chans = append(chans, channelJSON(c))
+			}
+		}
+		writeJSON(w, 200, chans)
+		return 200
 	case method == http.MethodPut && len(p) >= 3 && p[0] == "applications" && p[len(p)-1] == "commands":
 		scope := "global"
 		if len(p) == 5 {

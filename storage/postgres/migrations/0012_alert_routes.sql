@@ -5,3 +5,7 @@ ALTER TABLE alerts ADD COLUMN rule TEXT NOT NULL DEFAULT '';
 UPDATE alerts SET rule = COALESCE(labels::jsonb ->> 'alertname', title) WHERE labels <> 'null';
 UPDATE alerts SET rule = title WHERE rule = '';
 CREATE INDEX alerts_starts_rule ON alerts (starts_at, rule);
+
+-- The channel an incident is announced in, named by the alert route that
+-- declared it; '' is the configured announcement channel.
+ALTER TABLE incidents ADD COLUMN announce TEXT NOT NULL DEFAULT '';

@@ -4,3 +4,7 @@
 ALTER TABLE alerts ADD COLUMN rule TEXT NOT NULL DEFAULT '';
 UPDATE alerts SET rule = COALESCE(json_extract(labels, '$.alertname'), title);
 CREATE INDEX alerts_starts_rule ON alerts (starts_at, rule);
+
+-- The channel an incident is announced in, named by the alert route that
+-- declared it; '' is the configured announcement channel.
+ALTER TABLE incidents ADD COLUMN announce TEXT NOT NULL DEFAULT '';

@@ -1,0 +1,37 @@
+package discord_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// TestRouteChannelAnnounces: an incident declared by an alert whose route
+// names a channel (by name) is announced in that channel, not the default
+// one; another alert's incident still goes to the default.
+func TestRouteChannelAnnounces(t *testing.T) {
+	s := newStack(t, options{alerts: bot.AlertConfig{Routes: []bot.Route{{
+		Name: "database", Matchers: []bot.Matcher{{Name: "team", Op: "=", Value: "db"}}, Channel: "db-oncall", AutoDeclare: true,
+	}}}})
+	const dbID = "400000000000000001"
+	s.fake.AddChannel(dbID, "db-oncall", 0)
+	start := time.Now().UTC().Add(-time.Minute)
+	alert := func(fp, team string) bot.Alert {
+		return bot.Alert{Source: "alertmanager", Fingerprint: fp, Status: bot.AlertFiring, StartsAt: start,
+			Labels: map[string]string{"alertname": "ReplicaLag", "team": team, "service": team + "-svc"}}
+	}
+	if _, err := s.svc.HandleAlerts(context.Background(), bot.Cause{}, []bot.Alert{alert("db1", "db"), alert("web1", "web")}); err != nil {
+		t.Fatal(err)
+	}
+	s.drain()
+	db, def := s.fake.Messages(dbID), s.fake.Messages(announce)
+	if len(db) != 1 || !strings.Contains(string(db[0].Embeds), "ReplicaLag on db-svc") {
+		t.Fatalf("the route's channel has %d messages, want the db incident's card: %+v", len(db), db)
+	}
+	if len(def) != 1 || !strings.Contains(string(def[0].Embeds), "ReplicaLag on web-svc") {
+		t.Fatalf("the default channel has %d messages, want the web incident's card: %+v", len(def), def)
+	}
+}
