@@ -79,3 +79,37 @@ func TestAlertLinks(t *testing.T) {
 		})
 	}
 }
+
+func TestRespondersOfRouteAndService(t *testing.T) {
+	env := testkit.NewService(t, testkit.WithConfig(bot.Config{
+		Alerts: bot.AlertConfig{Routes: []bot.Route{{Name: "db", Matchers: []bot.Matcher{{Name: "team", Op: "=", Value: "db"}},
+			AutoDeclare: true, Responders: []string{"U0DBA", "S0DB"}}}},
+		Services: map[string]bot.ServiceConfig{"pg": {Responders: []string{"@U0PG", "U0DBA"}}},
+	}))
+	ctx := t.Context()
+	a := firing("a", "g", "alertname", "Lag", "team", "db", "service", "pg")
+	if _, err := env.Svc.HandleAlerts(ctx, bot.Cause{}, []bot.Alert{a}); err != nil {
+		t.Fatal(err)
+	}
+	inc, err := env.Svc.Get(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(inc.Responders, ","); got != "U0DBA,S0DB,U0PG" {
+		t.Errorf("alert incident responders %q", got)
+	}
+	manual, err := env.Svc.Declare(ctx, bot.DeclareInput{Title: "pg down", Service: "pg", Actor: "U0ME", Commander: "U0CMD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(manual.Responders, ","); got != "U0PG,U0DBA" {
+		t.Errorf("manual incident responders %q", got)
+	}
+	manual.Roles["scribe"] = "U0SCRIBE"
+	if got := strings.Join(bot.RoomMembers(manual), ","); got != "U0CMD,U0SCRIBE,U0PG,U0DBA" {
+		t.Errorf("room members %q", got)
+	}
+	if _, err := bot.NewService(bot.Config{Services: map[string]bot.ServiceConfig{"x": {Responders: []string{"<!channel>"}}}}, env.Store, nil); err == nil {
+		t.Error("a responder that is no chat id was accepted")
+	}
+}

@@ -23,6 +23,9 @@ type Route struct {
 	// Title is a text/template of the title of the incidents the route
 	// declares (TitleData); "": the rule and the service.
 	Title string `json:"title,omitempty"`
+	// Responders are called into the room of every incident the route
+	// declares (responders.go).
+	Responders []string `json:"responders,omitempty"`
 	// AutoDeclare declares an incident when the group first fires; when
 	// false the group's alerts are recorded only.
 	AutoDeclare bool `json:"auto_declare"`
@@ -78,6 +81,11 @@ func checkRoutes(routes []Route) ([]Route, error) {
 				return nil, fmt.Errorf("route %q: group_by %q is not a label name", r.Name, l)
 			}
 		}
+		rs, err := checkResponders(fmt.Sprintf("route %q", r.Name), r.Responders)
+		if err != nil {
+			return nil, err
+		}
+		r.Responders = rs
 		if _, err := compileTitle(r.Title); err != nil {
 			return nil, fmt.Errorf("route %q: %w", r.Name, err)
 		}

@@ -52,7 +52,7 @@ func (s *Service) Declare(ctx context.Context, in DeclareInput) (*Incident, erro
 		Service: SanitizeTitle(in.Service, MaxNameLen), Summary: SanitizeText(in.Summary, MaxTextLen),
 		Impact:    SanitizeText(in.Impact, MaxTextLen),
 		StartedAt: started, DeclaredAt: now, UpdatedAt: now, Version: 1,
-		Roles: map[string]string{},
+		Roles: map[string]string{}, Responders: s.respondersFor("", in.Service),
 	}
 	if cmd := normalizeUser(in.Commander); cmd != "" {
 		inc.Roles[RoleCommander] = cmd

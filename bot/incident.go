@@ -59,7 +59,10 @@ type Incident struct {
 	// Announce is the chat channel the incident is announced in, named by
 	// the alert route that declared it; "": the configured default.
 	Announce string `json:"announce,omitempty"`
-	Version  int64  `json:"version"` // bumped on every change
+	// Responders are called into the room: chat users, Slack user groups,
+	// Discord roles (responders.go).
+	Responders []string `json:"responders,omitempty"`
+	Version    int64    `json:"version"` // bumped on every change
 
 	Alerts       int `json:"alerts,omitempty"`        // alerts attached to the incident
 	AlertsFiring int `json:"alerts_firing,omitempty"` // of which still firing

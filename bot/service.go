@@ -31,6 +31,9 @@ type Config struct {
 	// Insights configures process-SLA reminders, action-item reminders
 	// and postmortem drafts on resolve (insights.go).
 	Insights InsightsConfig
+	// Services name, per service, the responders called into the room of
+	// its incidents (responders.go).
+	Services map[string]ServiceConfig
 }
 
 // Service changes incidents. Every method that changes something runs as one
@@ -54,6 +57,7 @@ type Service struct {
 
 	tickets  TicketConfig   // ticket targets and threshold (tickets.go)
 	insights InsightsConfig // SLA and action reminders, postmortems (insights.go)
+	services map[string]ServiceConfig
 }
 
 // NewService checks cfg and builds a Service.
@@ -85,6 +89,10 @@ func NewService(cfg Config, store Store, log *slog.Logger) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	services, err := checkServices(cfg.Services)
+	if err != nil {
+		return nil, err
+	}
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
@@ -101,6 +109,7 @@ func NewService(cfg Config, store Store, log *slog.Logger) (*Service, error) {
 		alertCfg: alertCfg,
 		tickets:  TicketConfig{Targets: slices.Clone(cfg.Tickets.Targets), At: cfg.Tickets.At},
 		insights: cfg.Insights.withDefaults(),
+		services: services,
 	}, nil
 }
 

@@ -37,6 +37,7 @@ type Config struct {
 	PagerDuty       PagerDuty                `yaml:"pagerduty"`
 	Escalation      Escalation               `yaml:"escalation"`
 	Routes          []Route                  `yaml:"routes"`      // alert routing rules
+	Services        map[string]Service       `yaml:"services"`    // per-service responders
 	Alerts          Alerts                   `yaml:"alerts"`      // alert handling
 	Maintenance     Maintenance              `yaml:"maintenance"` // configured maintenance windows
 	Receivers       Receivers                `yaml:",inline"`     // monitoring webhooks: sns_topic_arns, generic

@@ -106,7 +106,7 @@ func (a *App) build() error {
 		Paging: pagingCfg, Escalation: escalationCfg, Insights: insightsCfg,
 		SLAs: cfg.SLAs, Roles: cfg.Roles, Targets: chatTargets(cfg),
 		PublicURL: cfg.PublicURL, AfterCommit: a.worker.Poke, Tickets: ticketConfig(cfg),
-		Alerts: cfg.AlertConfig(),
+		Alerts: cfg.AlertConfig(), Services: cfg.ServiceConfigs(),
 	}, a.store, log)
 	if err != nil {
 		return fmt.Errorf("build service: %w", err)

@@ -2,6 +2,7 @@ package discord_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -33,5 +34,45 @@ func TestRouteChannelAnnounces(t *testing.T) {
 	}
 	if len(def) != 1 || !strings.Contains(string(def[0].Embeds), "ReplicaLag on web-svc") {
 		t.Fatalf("the default channel has %d messages, want the web incident's card: %+v", len(def), def)
+	}
+}
+
+// TestRespondersJoinTheRoom: a route's responder user is added to the
+// room and its responder role is mentioned there once (a mention is how a
+// role's people join a thread); a scribe named later is added too.
+func TestRespondersJoinTheRoom(t *testing.T) {
+	const dba, dbRole, scribe = "500000000000000001", "600000000000000001", "500000000000000002"
+	s := newStack(t, options{alerts: bot.AlertConfig{Routes: []bot.Route{{
+		Name: "database", Matchers: []bot.Matcher{{Name: "team", Op: "=", Value: "db"}}, AutoDeclare: true,
+		Responders: []string{dba, bot.ResponderRolePrefix + dbRole},
+	}}}})
+	a := bot.Alert{Source: "alertmanager", Fingerprint: "db1", Status: bot.AlertFiring, StartsAt: time.Now().UTC().Add(-time.Minute),
+		Labels: map[string]string{"alertname": "ReplicaLag", "team": "db"}}
+	if _, err := s.svc.HandleAlerts(context.Background(), bot.Cause{}, []bot.Alert{a}); err != nil {
+		t.Fatal(err)
+	}
+	s.drain()
+	room := s.room(1)
+	if c, _ := s.fake.Channel(room); !slices.Contains(c.Members, dba) {
+		t.Errorf("the responder is not in the room: %v", c.Members)
+	}
+	called := 0
+	for _, m := range s.fake.Messages(room) {
+		if strings.Contains(m.Content, "<@&"+dbRole+">") {
+			called++
+			if !strings.Contains(string(m.AllowedMentions), dbRole) {
+				t.Errorf("the role mention does not notify: %s", m.AllowedMentions)
+			}
+		}
+	}
+	if called != 1 {
+		t.Errorf("the route's role was called %d times, want once", called)
+	}
+	if _, err := s.svc.AssignRole(context.Background(), 1, dba, "scribe", scribe); err != nil {
+		t.Fatal(err)
+	}
+	s.drain()
+	if c, _ := s.fake.Channel(room); !slices.Contains(c.Members, scribe) {
+		t.Errorf("the scribe is not in the room: %v", c.Members)
 	}
 }

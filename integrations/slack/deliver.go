@@ -42,6 +42,9 @@ func (s *Slack) handleOpen(ctx context.Context, job bot.Job) error {
 	if err := s.invite(ctx, inc, ch); err != nil {
 		return err
 	}
+	if err := s.invitePeople(ctx, inc, ch); err != nil {
+		return err
+	}
 	return s.deferPaced(ctx, inc, s.syncCards(ctx, inc, ch))
 }
 
@@ -59,6 +62,9 @@ func (s *Slack) handleCard(ctx context.Context, job bot.Job) error {
 		return nil // the channel was never created (its open job failed): nothing to edit
 	}
 	if err := s.invite(ctx, inc, ch); err != nil {
+		return err
+	}
+	if err := s.invitePeople(ctx, inc, ch); err != nil {
 		return err
 	}
 	if err := s.syncCards(ctx, inc, ch); err != nil {

@@ -9,3 +9,7 @@ CREATE INDEX alerts_starts_rule ON alerts (starts_at, rule);
 -- The channel an incident is announced in, named by the alert route that
 -- declared it; '' is the configured announcement channel.
 ALTER TABLE incidents ADD COLUMN announce TEXT NOT NULL DEFAULT '';
+
+-- The responders called into an incident's room (JSON list of chat ids),
+-- named by its alert route and its service.
+ALTER TABLE incidents ADD COLUMN responders TEXT NOT NULL DEFAULT 'null';
