@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -120,6 +121,11 @@ func (s *Service) pagingEffect(before, inc *Incident) Effect {
 func (s *Service) paged(inc *Incident) bool {
 	if _, ok := inc.Links[LinkPagerDuty]; ok {
 		return true
+	}
+	for k := range inc.Links {
+		if strings.HasPrefix(k, LinkPagedPrefix) { // a person paged with /incident page @user
+			return true
+		}
 	}
 	return inc.Severity.AtLeast(s.pageAt())
 }
