@@ -113,3 +113,17 @@ func TestRespondersOfRouteAndService(t *testing.T) {
 		t.Error("a responder that is no chat id was accepted")
 	}
 }
+
+func TestChatMention(t *testing.T) {
+	for in, want := range map[string]string{
+		"U04DAVE01": "U04DAVE01", "@U04DAVE01": "U04DAVE01", "<@U04DAVE01>": "U04DAVE01",
+		"<!subteam^S0614TZR7>": "S0614TZR7", "<!subteam^S0614TZR7|@oncall>": "S0614TZR7",
+		"123456789012345678": "123456789012345678", "<@!123456789012345678>": "123456789012345678",
+		"<@&123456789012345678>": "role:123456789012345678", "role:123456789012345678": "role:123456789012345678",
+		"@sre-oncall": "", "carol": "", "<!channel>": "", "u04dave": "",
+	} {
+		if got := bot.ChatMention(in); got != want {
+			t.Errorf("ChatMention(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -16,6 +16,11 @@ type Message struct {
 	Severity Severity `json:"severity,omitempty"` // colours the message; 0 for none
 	Incident int64    `json:"incident,omitempty"` // the incident it is about, if any
 	Footer   string   `json:"footer,omitempty"`
+	// Mentions are the people the message calls, as chat ids (users, Slack
+	// user groups S…, Discord roles role:ID): each platform renders the
+	// ones it knows as mentions that notify, and nothing else in the
+	// message ever pings.
+	Mentions []string `json:"mentions,omitempty"`
 	// Attachments are files posted with the message (a digest's chart);
 	// platforms that cannot upload show their names.
 	Attachments []Attachment `json:"attachments,omitempty"`

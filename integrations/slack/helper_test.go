@@ -53,6 +53,7 @@ type options struct {
 	client   *http.Client  // slack.Config.HTTPClient; nil: the default
 	alerts   bot.AlertConfig
 	services map[string]bot.ServiceConfig
+	escalate bot.EscalationConfig
 }
 
 func newStack(t testing.TB, o options) *stack {
@@ -61,7 +62,8 @@ func newStack(t testing.TB, o options) *stack {
 	logs := &testkit.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	kit := testkit.NewService(t, testkit.WithTargets(slack.Platform), testkit.WithLog(log),
-		testkit.WithConfig(bot.Config{PublicURL: "https://warroom.example.com", Alerts: o.alerts, Services: o.services}))
+		testkit.WithConfig(bot.Config{PublicURL: "https://warroom.example.com", Alerts: o.alerts, Services: o.services,
+			Escalation: o.escalate}))
 	store, svc := kit.Store, kit.Svc
 	router, err := commands.New(svc, commands.Config{Pager: o.pager}, log)
 	if err != nil {

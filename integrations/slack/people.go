@@ -2,14 +2,10 @@ package slack
 
 import (
 	"context"
-	"regexp"
 	"slices"
 
 	"github.com/warroom/warroom/bot"
 )
-
-// groupID is a Slack user group id (S…).
-var groupID = regexp.MustCompile(`^S[A-Z0-9]{2,20}$`)
 
 func peopleRef(inc *bot.Incident) string { return "people:" + inc.Key() }
 
@@ -32,7 +28,7 @@ func (s *Slack) invitePeople(ctx context.Context, inc *bot.Incident, ch string) 
 		switch {
 		case userID.MatchString(p):
 			want = append(want, p)
-		case groupID.MatchString(p) && !slices.Contains(rec.Users, p): // a group is expanded once
+		case subteamID.MatchString(p) && !slices.Contains(rec.Users, p): // a group is expanded once
 			members, err := s.groupMembers(ctx, p)
 			if err != nil {
 				return err
