@@ -183,19 +183,29 @@ func DurationBucketMid(d time.Duration) time.Duration {
 }
 
 // InMaintenance reports whether an incident declared at t for service
-// falls in one of ws: inside the window, and matching its service
-// matcher (service=X) when it has one.
+// falls in one of ws: inside the window, and matched by all of its
+// matchers, read against what an incident carries (its service). A window
+// on other labels (team=net) matches the alerts it suppresses, never a
+// whole incident: one that names no service leaves out only incidents its
+// matchers allow whatever the labels (none for team=net), so a manual
+// incident is never left out of the SLA figures by a window on another
+// team's alerts.
 func InMaintenance(ws []MaintenanceWindow, t time.Time, service string) bool {
 	for _, w := range ws {
 		if t.Before(w.StartsAt) || !t.Before(w.End()) {
 			continue
 		}
-		if svc, ok := WindowService(w); ok && svc != service {
-			continue
+		if WindowExcludes(w, service) {
+			return true
 		}
-		return true
 	}
 	return false
+}
+
+// WindowExcludes reports whether w's matchers all hold for an incident of
+// service (its only label): the incidents w leaves out of SLA figures.
+func WindowExcludes(w MaintenanceWindow, service string) bool {
+	return MatchAll(w.Matchers, map[string]string{"service": service}) // a window without matchers: everything
 }
 
 // WindowService returns the service a window is limited to, when it has
