@@ -216,6 +216,13 @@ func (s *Service) enqueuePosts(ctx context.Context, tx Tx, c *change) error {
 			return err
 		}
 	}
+	for _, m := range c.managers { // no incident: it goes to a channel of its own
+		for _, t := range s.targets {
+			if err := s.enqueue(ctx, tx, t, EffectAnnounce, 0, PostPayload{Message: m, Channel: s.escalation.Managers}); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 

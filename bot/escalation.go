@@ -19,6 +19,9 @@ type EscalationConfig struct {
 	// Mention is who is always mentioned when an incident escalates
 	// (e.g. "@sre-oncall"), besides the commander.
 	Mention []string
+	// Managers is a chat channel that also gets SLA breaches and the last
+	// escalation level, for the people who answer for the SLA; "": none.
+	Managers string
 }
 
 // DefaultCheckInterval is how often due timers (escalations, SLA and
@@ -181,7 +184,25 @@ func (s *Service) escalationEffects(_ context.Context, c *change, level int) {
 	if len(who) == 0 && len(ids) == 0 {
 		msg = text
 	}
-	c.post(Message{Title: "Escalation: " + inc.Key(), Text: msg, Severity: inc.Severity, Mentions: ids}, level > 1)
+	m := Message{Title: "Escalation: " + inc.Key(), Text: msg, Severity: inc.Severity, Mentions: ids}
+	c.post(m, level > 1)
+	if level >= len(s.escalation.levels()) {
+		m.Text, m.Mentions = text+" (the last level).", nil
+		s.toManagers(c, m)
+	}
+}
+
+// toManagers sends m, about c's incident, to the managers' channel
+// (EscalationConfig.Managers) as well, when one is configured.
+func (s *Service) toManagers(c *change, m Message) {
+	if s.escalation.Managers == "" || c.inc.Private {
+		return
+	}
+	m.Incident = c.inc.Number
+	if s.public != "" {
+		m.Footer = s.public + "/incidents/" + c.inc.Key()
+	}
+	c.managers = append(c.managers, m)
 }
 
 // ChatMention returns the chat id a mention names, or "" when it names

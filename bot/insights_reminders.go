@@ -115,7 +115,9 @@ func (s *Service) slaEffect(c *change, name string, breach bool, target time.Dur
 	}
 	text := fmt.Sprintf("SLA breached: %s target to %s (%s) missed", inc.Severity, verb, FormatDuration(target))
 	c.record(EntrySLABreached, text, map[string]string{"sla": name, "target": FormatDuration(target)})
-	c.post(Message{Title: "SLA breached: " + inc.Key(), Severity: inc.Severity, Text: prefix + text + ". " + hint}, false)
+	m := Message{Title: "SLA breached: " + inc.Key(), Severity: inc.Severity, Text: prefix + text + ". " + hint}
+	c.post(m, false)
+	s.toManagers(c, m)
 	return "sla_breach"
 }
 

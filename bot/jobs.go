@@ -184,6 +184,9 @@ type Job struct {
 type PostPayload struct {
 	Message  Message `json:"message"`
 	Announce bool    `json:"announce"` // also post in the announcement channel
+	// Channel, on an EffectAnnounce job, names the channel to post in
+	// instead of the announcement channel (the managers' channel).
+	Channel string `json:"channel,omitempty"`
 }
 
 // DigestPayload is the payload of an EffectDigest job.

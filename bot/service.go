@@ -105,7 +105,7 @@ func NewService(cfg Config, store Store, log *slog.Logger) (*Service, error) {
 		public: strings.TrimRight(cfg.PublicURL, "/"), now: now, after: cfg.AfterCommit, log: log,
 		paging: PagingConfig{Targets: slices.Clone(cfg.Paging.Targets), PageAt: cfg.Paging.PageAt},
 		escalation: EscalationConfig{Off: cfg.Escalation.Off, Levels: slices.Clone(cfg.Escalation.Levels),
-			Mention: slices.Clone(cfg.Escalation.Mention)},
+			Mention: slices.Clone(cfg.Escalation.Mention), Managers: strings.TrimPrefix(strings.TrimSpace(cfg.Escalation.Managers), "#")},
 		alertCfg: alertCfg,
 		tickets:  TicketConfig{Targets: slices.Clone(cfg.Tickets.Targets), At: cfg.Tickets.At},
 		insights: cfg.Insights.withDefaults(),
@@ -137,8 +137,10 @@ type change struct {
 	now     time.Time
 	entries []*Entry
 	posts   []PostPayload
-	audit   map[string]any // extra audit detail for changes that leave the incident as it was
-	tx      Tx
+	// managers are messages for the managers' channel (escalation.go).
+	managers []Message
+	audit    map[string]any // extra audit detail for changes that leave the incident as it was
+	tx       Tx
 }
 
 func (c *change) record(kind EntryKind, text string, data map[string]string) {

@@ -15,7 +15,14 @@ import (
 // configured announcement channel. A route channel that cannot be found
 // falls back to the configured one, with a warning.
 func (d *Discord) announceTo(ctx context.Context, inc *bot.Incident) (string, error) {
-	name := strings.TrimPrefix(inc.Announce, "#")
+	return d.channelFor(ctx, inc.Announce)
+}
+
+// channelFor is the id of the channel name names (an id, or a text
+// channel's name in the guild, looked up once); the configured
+// announcement channel when name is "" or not found.
+func (d *Discord) channelFor(ctx context.Context, name string) (string, error) {
+	name = strings.TrimPrefix(name, "#")
 	if name == "" {
 		return d.cfg.Announce, nil
 	}
@@ -29,7 +36,7 @@ func (d *Discord) announceTo(ctx context.Context, inc *bot.Incident) (string, er
 		return id, nil
 	}
 	if d.cfg.Guild == "" {
-		d.log.Warn("discord cannot find a route's announcement channel by name without a guild; give its id", "channel", name)
+		d.log.Warn("discord cannot find a channel by name without a guild; give its id", "channel", name)
 		return d.cfg.Announce, nil
 	}
 	var chans []*discordgo.Channel
@@ -44,7 +51,7 @@ func (d *Discord) announceTo(ctx context.Context, inc *bot.Incident) (string, er
 			return c.ID, nil
 		}
 	}
-	d.log.Warn("discord route announcement channel not found; announcing in the default channel", "channel", name)
+	d.log.Warn("discord channel not found; posting in the announcement channel", "channel", name)
 	return d.cfg.Announce, nil
 }
 

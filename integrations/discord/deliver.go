@@ -99,16 +99,18 @@ func (d *Discord) handlePost(ctx context.Context, job bot.Job) error {
 }
 
 // handleAnnounce posts a message that concerns no incident (a maintenance
-// window) in the announcement channel, once.
+// window) in the announcement channel, or in the channel the job names
+// (the managers' channel), once.
 func (d *Discord) handleAnnounce(ctx context.Context, job bot.Job) error {
-	if d.cfg.Announce == "" {
-		return nil
-	}
 	var p bot.PostPayload
 	if err := json.Unmarshal(job.Payload, &p); err != nil {
 		return bot.Permanent(fmt.Errorf("decode announcement of job %d: %w", job.ID, err))
 	}
-	return d.announceErr(d.put(ctx, d.cfg.Announce, jobRef(job.ID), 0, RenderPost(p.Message, false), putOpts{}))
+	to, err := d.channelFor(ctx, p.Channel)
+	if err != nil || to == "" {
+		return err
+	}
+	return d.announceErr(d.put(ctx, to, jobRef(job.ID), 0, RenderPost(p.Message, false), putOpts{}))
 }
 
 // handleDigest posts a KPI digest (markdown, with its chart) in its

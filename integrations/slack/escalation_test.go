@@ -52,3 +52,31 @@ func TestEscalationMentionsForReal(t *testing.T) {
 		t.Fatalf("no escalation message in the incident channel: %+v", s.messages(ch))
 	}
 }
+
+// TestLastLevelReachesManagers: the last escalation level also goes to the
+// managers' channel.
+func TestLastLevelReachesManagers(t *testing.T) {
+	s := newStack(t, options{escalate: bot.EscalationConfig{Levels: []int{1, 2}, Managers: "#sre-managers"}})
+	s.fake.AddChannel("C0MANAGERS", "sre-managers")
+	ctx := context.Background()
+	inc, err := s.svc.Declare(ctx, bot.DeclareInput{Title: "Checkout down", Severity: bot.SEV1, Actor: "U0ALICE", Commander: "U0CAROL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.svc.ArmTimers(ctx, inc.Number); err != nil {
+		t.Fatal(err)
+	}
+	for i, at := range []time.Duration{6 * time.Minute, 11 * time.Minute} {
+		if _, err := s.svc.Escalate(ctx, s.svc.Now().Add(at), 0); err != nil {
+			t.Fatal(err)
+		}
+		s.drain()
+		msgs := s.messages("C0MANAGERS")
+		if want := i; len(msgs) != want { // level 1: nothing; level 2 (the last): one
+			t.Fatalf("after level %d the managers' channel has %d messages, want %d: %+v", i+1, len(msgs), want, msgs)
+		}
+	}
+	if m := s.messages("C0MANAGERS")[0]; !strings.Contains(string(m.Blocks), "escalation level 2 (the last level)") {
+		t.Errorf("managers' message: %s", m.Blocks)
+	}
+}
