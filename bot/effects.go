@@ -216,6 +216,11 @@ func (s *Service) enqueuePosts(ctx context.Context, tx Tx, c *change) error {
 			return err
 		}
 	}
+	for _, d := range c.directs {
+		if err := s.enqueueAll(ctx, tx, c.inc, EffectDirect, d); err != nil {
+			return err
+		}
+	}
 	for _, m := range c.managers { // no incident: it goes to a channel of its own
 		for _, t := range s.targets {
 			if err := s.enqueue(ctx, tx, t, EffectAnnounce, 0, PostPayload{Message: m, Channel: s.escalation.Managers}); err != nil {

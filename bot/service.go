@@ -139,8 +139,10 @@ type change struct {
 	posts   []PostPayload
 	// managers are messages for the managers' channel (escalation.go).
 	managers []Message
-	audit    map[string]any // extra audit detail for changes that leave the incident as it was
-	tx       Tx
+	// directs are direct messages to people (insights_reminders.go).
+	directs []DirectPayload
+	audit   map[string]any // extra audit detail for changes that leave the incident as it was
+	tx      Tx
 }
 
 func (c *change) record(kind EntryKind, text string, data map[string]string) {

@@ -194,6 +194,7 @@ func (d *Discord) Handlers() map[bot.JobKind]bot.Handler {
 		bot.JobKindOf(Platform, bot.EffectPost):     d.handlePost,
 		bot.JobKindOf(Platform, bot.EffectDigest):   d.handleDigest,
 		bot.JobKindOf(Platform, bot.EffectAnnounce): d.handleAnnounce,
+		bot.JobKindOf(Platform, bot.EffectDirect):   d.handleDirect,
 	}
 }
 

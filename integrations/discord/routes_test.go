@@ -76,3 +76,28 @@ func TestRespondersJoinTheRoom(t *testing.T) {
 		t.Errorf("the scribe is not in the room: %v", c.Members)
 	}
 }
+
+// TestActionReminderIsADirectMessage: an action item reminder goes to its
+// owner's DMs with the item, the incident and the due date.
+func TestActionReminderIsADirectMessage(t *testing.T) {
+	s := newStack(t, options{})
+	const bob = "500000000000000009"
+	ctx := context.Background()
+	inc, err := s.svc.Declare(ctx, bot.DeclareInput{Title: "Disk full", Severity: bot.SEV3, Actor: "500000000000000001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := s.svc.Now().Add(2 * time.Hour) // the day-before reminder is due at once
+	if _, err := s.svc.AddAction(ctx, inc.Number, "500000000000000001", bot.ActionInput{Title: "Add disk alerts", Owner: bob, Due: &due}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.svc.FireReminders(ctx, s.svc.Now(), 0); err != nil || n == 0 {
+		t.Fatalf("fired %d reminders, %v", n, err)
+	}
+	s.drain()
+	dm := s.fake.Messages("dm-" + bob)
+	if len(dm) != 1 || !strings.Contains(string(dm[0].Embeds), "Add disk alerts") || !strings.Contains(string(dm[0].Embeds), inc.Key()) ||
+		!strings.Contains(string(dm[0].Embeds), due.Format(time.DateOnly)) {
+		t.Fatalf("bob's direct messages: %+v", dm)
+	}
+}

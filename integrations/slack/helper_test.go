@@ -54,6 +54,7 @@ type options struct {
 	alerts   bot.AlertConfig
 	services map[string]bot.ServiceConfig
 	escalate bot.EscalationConfig
+	clock    *testkit.Clock // the Service's clock; nil: the wall clock
 }
 
 func newStack(t testing.TB, o options) *stack {
@@ -61,9 +62,13 @@ func newStack(t testing.TB, o options) *stack {
 	ctx := context.Background()
 	logs := &testkit.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	kit := testkit.NewService(t, testkit.WithTargets(slack.Platform), testkit.WithLog(log),
+	kitOpts := []testkit.Option{testkit.WithTargets(slack.Platform), testkit.WithLog(log)}
+	if o.clock != nil {
+		kitOpts = append(kitOpts, testkit.WithClock(o.clock))
+	}
+	kit := testkit.NewService(t, append(kitOpts,
 		testkit.WithConfig(bot.Config{PublicURL: "https://warroom.example.com", Alerts: o.alerts, Services: o.services,
-			Escalation: o.escalate}))
+			Escalation: o.escalate}))...)
 	store, svc := kit.Store, kit.Svc
 	router, err := commands.New(svc, commands.Config{Pager: o.pager}, log)
 	if err != nil {
