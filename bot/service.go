@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -107,7 +108,7 @@ func NewService(cfg Config, store Store, log *slog.Logger) (*Service, error) {
 		escalation: EscalationConfig{Off: cfg.Escalation.Off, Levels: slices.Clone(cfg.Escalation.Levels),
 			Mention: slices.Clone(cfg.Escalation.Mention), Managers: strings.TrimPrefix(strings.TrimSpace(cfg.Escalation.Managers), "#")},
 		alertCfg: alertCfg,
-		tickets:  TicketConfig{Targets: slices.Clone(cfg.Tickets.Targets), At: cfg.Tickets.At},
+		tickets:  TicketConfig{Targets: slices.Clone(cfg.Tickets.Targets), At: cfg.Tickets.At, Systems: maps.Clone(cfg.Tickets.Systems)},
 		insights: cfg.Insights.withDefaults(),
 		services: services,
 	}, nil
