@@ -393,6 +393,9 @@ func (b *alertBatch) declare(a Alert, d RouteDecision) (*incState, error) {
 	c := &change{inc: inc, actor: source, now: b.now, tx: b.tx, cause: b.cause}
 	c.record(EntryDeclared, fmt.Sprintf("%s declared %s: %s", source, inc.Severity, inc.Title),
 		map[string]string{"severity": inc.Severity.String(), "source": source, "group": d.GroupKey, "route": d.Route})
+	if err := b.s.noteMaintenance(b.ctx, c); err != nil {
+		return nil, err
+	}
 	if err := b.s.enqueueAll(b.ctx, b.tx, inc, EffectOpen, nil); err != nil {
 		return nil, err
 	}

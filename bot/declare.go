@@ -78,6 +78,9 @@ func (s *Service) Declare(ctx context.Context, in DeclareInput) (*Incident, erro
 		if cmd := inc.Commander(); cmd != "" {
 			c.record(EntryRoleAssigned, cmd+" is commander", map[string]string{"role": RoleCommander, "new": cmd})
 		}
+		if err := s.noteMaintenance(ctx, c); err != nil {
+			return err
+		}
 		_, after := auditDiff(nil, inc)
 		if err := s.write(ctx, tx, c, "declare", nil, after); err != nil {
 			return err

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -200,6 +202,23 @@ func InMaintenance(ws []MaintenanceWindow, t time.Time, service string) bool {
 		}
 	}
 	return false
+}
+
+// noteMaintenance records on a new incident's timeline each active
+// maintenance window that leaves it out of SLA figures, so that no
+// incident is left out silently.
+func (s *Service) noteMaintenance(ctx context.Context, c *change) error {
+	ws, err := c.tx.ActiveMaintenance(ctx, c.now)
+	if err != nil {
+		return fmt.Errorf("read maintenance windows: %w", err)
+	}
+	for _, w := range ws {
+		if WindowExcludes(w, c.inc.Service) {
+			c.record(EntryNote, fmt.Sprintf("Declared during maintenance window #%d: left out of SLA figures", w.ID),
+				map[string]string{"maintenance": strconv.FormatInt(w.ID, 10)})
+		}
+	}
+	return nil
 }
 
 // WindowExcludes reports whether w's matchers all hold for an incident of

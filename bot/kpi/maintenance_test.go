@@ -31,6 +31,19 @@ func TestMaintenanceExcludesOnlyWhatItMatches(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	for n, want := range map[int64]bool{1: false, 2: true} { // the timeline says which is left out
+		tl, err := env.Svc.Timeline(ctx, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		noted := false
+		for _, e := range tl {
+			noted = noted || (e.Kind == bot.EntryNote && e.Data["maintenance"] != "")
+		}
+		if noted != want {
+			t.Errorf("INC-%d: maintenance noted %v, want %v", n, noted, want)
+		}
+	}
 	clock.Advance(time.Hour) // both miss the acknowledge target
 	from, to := testkit.Start.Add(-time.Hour), clock.Now()
 	ws, err := env.Store.MaintenanceWindows(ctx, bot.MaintenanceFilter{From: from, To: to})
