@@ -23,6 +23,7 @@ type Alert struct {
 	GroupKey    string            `json:"group_key"`   // alerts with one group key make one incident
 	Status      AlertStatus       `json:"status"`
 	Title       string            `json:"title"`
+	Rule        string            `json:"rule,omitempty"` // the rule that raised it (AlertRule); set by HandleAlerts
 	Labels      map[string]string `json:"labels,omitempty"`
 	Annotations map[string]string `json:"annotations,omitempty"`
 	StartsAt    time.Time         `json:"starts_at"` // zero: the sender gives none (HandleAlerts matches episodes)

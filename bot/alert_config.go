@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"text/template"
 	"time"
 )
 
@@ -29,6 +30,7 @@ const (
 // alertConfig is AlertConfig checked.
 type alertConfig struct {
 	routes        []Route
+	titles        map[string]*template.Template // route → its title template
 	defaultReopen time.Duration
 	maxQueued     int
 	maxBatch      int
@@ -42,7 +44,13 @@ func newAlertConfig(c AlertConfig) (alertConfig, error) {
 	if c.ReopenWindow < 0 {
 		return alertConfig{}, fmt.Errorf("alerts: the reopen window is negative")
 	}
-	out := alertConfig{routes: routes, defaultReopen: c.ReopenWindow, maxQueued: c.MaxQueued, maxBatch: c.MaxBatch}
+	out := alertConfig{routes: routes, titles: map[string]*template.Template{}, defaultReopen: c.ReopenWindow,
+		maxQueued: c.MaxQueued, maxBatch: c.MaxBatch}
+	for _, r := range routes {
+		if t, _ := compileTitle(r.Title); t != nil {
+			out.titles[r.Name] = t
+		}
+	}
 	if out.maxQueued <= 0 {
 		out.maxQueued = DefaultMaxQueued
 	}

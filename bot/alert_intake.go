@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -62,12 +63,16 @@ func normalizeAlerts(in []Alert) ([]Alert, error) {
 			return nil, Errorf(CodeInvalid, "alert %d: status %q is not firing or resolved", i+1, SanitizeTitle(string(a.Status), 20))
 		}
 		a.ID, a.Incident, a.Window = 0, 0, 0
-		a.StartsAt = a.StartsAt.UTC().Truncate(time.Microsecond)
+		// Identity to the millisecond: senders re-render a start time at
+		// different precisions (a resolution's startsAt may differ from the
+		// firing's below the millisecond), and the same alert must match.
+		a.StartsAt = a.StartsAt.UTC().Truncate(time.Millisecond)
 		if a.EndsAt != nil {
-			t := a.EndsAt.UTC().Truncate(time.Microsecond)
+			t := a.EndsAt.UTC().Truncate(time.Millisecond)
 			a.EndsAt = &t
 		}
 		a.Title = SanitizeTitle(a.Title, MaxTitleLen)
+		a.Rule = AlertRule(a)
 		out[i] = a
 	}
 	return out, nil
@@ -372,7 +377,8 @@ func (b *alertBatch) declare(a Alert, d RouteDecision) (*incState, error) {
 	}
 	source := SanitizeTitle(a.Source, MaxNameLen)
 	inc := &Incident{
-		Title: alertTitle(a), Severity: d.Severity, Status: StatusTriggered, Source: source,
+		Title: b.s.incidentTitle(a, d), Links: alertIncidentLinks(a), Announce: strings.TrimPrefix(d.Channel, "#"),
+		Responders: b.s.respondersFor(d.Route, d.Service), Severity: d.Severity, Status: StatusTriggered, Source: source,
 		Service: SanitizeTitle(d.Service, MaxNameLen), Summary: SanitizeText(a.Annotations["description"], MaxTextLen),
 		StartedAt: started, DeclaredAt: b.now, UpdatedAt: b.now, Version: 1, Roles: map[string]string{},
 	}
@@ -387,6 +393,9 @@ func (b *alertBatch) declare(a Alert, d RouteDecision) (*incState, error) {
 	c := &change{inc: inc, actor: source, now: b.now, tx: b.tx, cause: b.cause}
 	c.record(EntryDeclared, fmt.Sprintf("%s declared %s: %s", source, inc.Severity, inc.Title),
 		map[string]string{"severity": inc.Severity.String(), "source": source, "group": d.GroupKey, "route": d.Route})
+	if err := b.s.noteMaintenance(b.ctx, c); err != nil {
+		return nil, err
+	}
 	if err := b.s.enqueueAll(b.ctx, b.tx, inc, EffectOpen, nil); err != nil {
 		return nil, err
 	}

@@ -99,7 +99,7 @@ func TestDuplicateDeliveriesMakeOneIncident(t *testing.T) {
 		t.Fatalf("%d incidents, want 1", len(incs))
 	}
 	inc := incs[0]
-	if inc.Title != "Checkout p99 above 2s" || inc.Severity != bot.SEV2 || inc.Service != "checkout" ||
+	if inc.Title != "HighLatency on checkout" || inc.Severity != bot.SEV2 || inc.Service != "checkout" ||
 		inc.Source != "alertmanager" || inc.Alerts != 1 || inc.AlertsFiring != 1 || !inc.StartedAt.Equal(a.StartsAt) {
 		t.Errorf("incident = %+v", inc)
 	}

@@ -20,6 +20,12 @@ type Route struct {
 	Severity Severity `json:"severity,omitempty"` // 0: from the severity label
 	Service  string   `json:"service,omitempty"`  // "": from the service label
 	Channel  string   `json:"channel,omitempty"`  // chat channel to announce in; "": the default
+	// Title is a text/template of the title of the incidents the route
+	// declares (TitleData); "": the rule and the service.
+	Title string `json:"title,omitempty"`
+	// Responders are called into the room of every incident the route
+	// declares (responders.go).
+	Responders []string `json:"responders,omitempty"`
 	// AutoDeclare declares an incident when the group first fires; when
 	// false the group's alerts are recorded only.
 	AutoDeclare bool `json:"auto_declare"`
@@ -74,6 +80,14 @@ func checkRoutes(routes []Route) ([]Route, error) {
 			if !labelNameRE.MatchString(l) {
 				return nil, fmt.Errorf("route %q: group_by %q is not a label name", r.Name, l)
 			}
+		}
+		rs, err := checkResponders(fmt.Sprintf("route %q", r.Name), r.Responders)
+		if err != nil {
+			return nil, err
+		}
+		r.Responders = rs
+		if _, err := compileTitle(r.Title); err != nil {
+			return nil, fmt.Errorf("route %q: %w", r.Name, err)
 		}
 		r.GroupBy = slices.Clone(r.GroupBy)
 		out = append(out, r)

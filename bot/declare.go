@@ -52,7 +52,7 @@ func (s *Service) Declare(ctx context.Context, in DeclareInput) (*Incident, erro
 		Service: SanitizeTitle(in.Service, MaxNameLen), Summary: SanitizeText(in.Summary, MaxTextLen),
 		Impact:    SanitizeText(in.Impact, MaxTextLen),
 		StartedAt: started, DeclaredAt: now, UpdatedAt: now, Version: 1,
-		Roles: map[string]string{},
+		Roles: map[string]string{}, Responders: s.respondersFor("", in.Service),
 	}
 	if cmd := normalizeUser(in.Commander); cmd != "" {
 		inc.Roles[RoleCommander] = cmd
@@ -81,6 +81,9 @@ func (s *Service) Declare(ctx context.Context, in DeclareInput) (*Incident, erro
 			map[string]string{"severity": sev.String(), "source": source})
 		if cmd := inc.Commander(); cmd != "" {
 			c.record(EntryRoleAssigned, cmd+" is commander", map[string]string{"role": RoleCommander, "new": cmd})
+		}
+		if err := s.noteMaintenance(ctx, c); err != nil {
+			return err
 		}
 		_, after := auditDiff(nil, inc)
 		if err := s.write(ctx, tx, c, "declare", nil, after); err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -121,6 +122,11 @@ func (s *Service) paged(inc *Incident) bool {
 	if _, ok := inc.Links[LinkPagerDuty]; ok {
 		return true
 	}
+	for k := range inc.Links {
+		if strings.HasPrefix(k, LinkPagedPrefix) { // a person paged with /incident page @user
+			return true
+		}
+	}
 	return inc.Severity.AtLeast(s.pageAt())
 }
 
@@ -209,6 +215,18 @@ func (s *Service) enqueuePosts(ctx context.Context, tx Tx, c *change) error {
 	for _, p := range c.posts {
 		if err := s.enqueueAll(ctx, tx, c.inc, EffectPost, p); err != nil {
 			return err
+		}
+	}
+	for _, d := range c.directs {
+		if err := s.enqueueAll(ctx, tx, c.inc, EffectDirect, d); err != nil {
+			return err
+		}
+	}
+	for _, m := range c.managers { // no incident: it goes to a channel of its own
+		for _, t := range s.targets {
+			if err := s.enqueue(ctx, tx, t, EffectAnnounce, 0, PostPayload{Message: m, Channel: s.liveEscalation().Managers}); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

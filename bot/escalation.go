@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,9 @@ type EscalationConfig struct {
 	// Mention is who is always mentioned when an incident escalates
 	// (e.g. "@sre-oncall"), besides the commander.
 	Mention []string
+	// Managers is a chat channel that also gets SLA breaches and the last
+	// escalation level, for the people who answer for the SLA; "": none.
+	Managers string
 }
 
 // DefaultCheckInterval is how often due timers (escalations, SLA and
@@ -143,25 +147,118 @@ func (s *Service) escalate(ctx context.Context, c *change, t Timer) (bool, error
 	return true, nil
 }
 
-// escalationEffects records the escalation and mentions who must act.
+// escalationEffects records the escalation and mentions who must act:
+// the configured mentions, the commander and the responders, as real
+// mentions wherever they are chat ids (see ChatMention).
 func (s *Service) escalationEffects(_ context.Context, c *change, level int) {
 	inc := c.inc
 	waited := c.now.Sub(inc.DeclaredAt)
-	var who []string
-	for _, m := range s.liveEscalation().Mention {
+	var who, ids []string
+	add := func(m string) {
+		if id := ChatMention(m); id != "" {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+			return
+		}
 		who = appendMention(who, m)
 	}
-	who = appendMention(who, inc.Commander())
+	for _, m := range s.liveEscalation().Mention {
+		add(m)
+	}
+	add(inc.Commander())
+	for _, r := range inc.Responders {
+		add(r)
+	}
+	named := append(slices.Clone(who), ids...)
 	text := fmt.Sprintf("%s is not acknowledged after %s: escalation level %d", inc.Key(), FormatDuration(waited), level)
 	c.record(EntryEscalated, text, map[string]string{
 		"level": strconv.Itoa(level), "waited": FormatDuration(waited),
-		"target": FormatDuration(s.slas[inc.Severity].Acknowledge), "mentioned": strings.Join(who, " "),
+		"target": FormatDuration(s.slas[inc.Severity].Acknowledge), "mentioned": strings.Join(named, " "),
 	})
 	msg := text
 	if len(who) > 0 {
-		msg = strings.Join(who, " ") + ": " + text + ". Acknowledge with /incident ack " + inc.Key() + "."
+		msg = strings.Join(who, " ") + ": " + text
 	}
-	c.post(Message{Title: "Escalation: " + inc.Key(), Text: msg, Severity: inc.Severity}, level > 1)
+	msg += ". Acknowledge with /incident ack " + inc.Key() + "."
+	if len(who) == 0 && len(ids) == 0 {
+		msg = text
+	}
+	m := Message{Title: "Escalation: " + inc.Key(), Text: msg, Severity: inc.Severity, Mentions: ids}
+	c.post(m, level > 1)
+	if level >= len(s.liveEscalation().levels()) {
+		m.Text, m.Mentions = text+" (the last level).", nil
+		s.toManagers(c, m)
+	}
+}
+
+// toManagers sends m, about c's incident, to the managers' channel
+// (EscalationConfig.Managers) as well, when one is configured.
+func (s *Service) toManagers(c *change, m Message) {
+	if s.liveEscalation().Managers == "" || c.inc.Private {
+		return
+	}
+	m.Incident = c.inc.Number
+	if s.public != "" {
+		m.Footer = s.public + "/incidents/" + c.inc.Key()
+	}
+	c.managers = append(c.managers, m)
+}
+
+// ChatMention returns the chat id a mention names, or "" when it names
+// no id (a plain @name): a Slack user (U…, W…, or <@U…>), a Slack user
+// group (S… or <!subteam^S…>), a Discord user (its id, or <@id>) or role
+// (role:ID or <@&ID>).
+func ChatMention(m string) string {
+	m = strings.TrimSpace(m)
+	switch {
+	case strings.HasPrefix(m, "<!subteam^") && strings.HasSuffix(m, ">"):
+		m, _, _ = strings.Cut(strings.TrimSuffix(strings.TrimPrefix(m, "<!subteam^"), ">"), "|")
+	case strings.HasPrefix(m, "<@&") && strings.HasSuffix(m, ">"):
+		m = ResponderRolePrefix + strings.TrimSuffix(strings.TrimPrefix(m, "<@&"), ">")
+	case strings.HasPrefix(m, "<@") && strings.HasSuffix(m, ">"):
+		m, _, _ = strings.Cut(strings.TrimSuffix(strings.TrimPrefix(m, "<@"), ">"), "|")
+		m = strings.TrimPrefix(m, "!")
+	default:
+		m = strings.TrimPrefix(m, "@")
+	}
+	if chatID(m) {
+		return m
+	}
+	return ""
+}
+
+// chatID reports whether id looks like a chat id: a Slack user or group
+// (U, W or S and 2-20 upper-case letters and digits), a Discord id (15-20
+// digits), or role: and a Discord id.
+func chatID(id string) bool {
+	if r, ok := strings.CutPrefix(id, ResponderRolePrefix); ok {
+		return discordID(r)
+	}
+	if discordID(id) {
+		return true
+	}
+	if len(id) < 3 || len(id) > 21 || !strings.ContainsRune("UWS", rune(id[0])) {
+		return false
+	}
+	for _, r := range id[1:] {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func discordID(id string) bool {
+	if len(id) < 15 || len(id) > 20 {
+		return false
+	}
+	for _, r := range id {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func appendMention(list []string, user string) []string {

@@ -56,7 +56,13 @@ type Incident struct {
 	Roles    map[string]string `json:"roles,omitempty"`    // role → user
 	Channels map[string]string `json:"channels,omitempty"` // platform → channel id
 	Links    map[string]Link   `json:"links,omitempty"`    // system → link
-	Version  int64             `json:"version"`            // bumped on every change
+	// Announce is the chat channel the incident is announced in, named by
+	// the alert route that declared it; "": the configured default.
+	Announce string `json:"announce,omitempty"`
+	// Responders are called into the room: chat users, Slack user groups,
+	// Discord roles (responders.go).
+	Responders []string `json:"responders,omitempty"`
+	Version    int64    `json:"version"` // bumped on every change
 
 	Alerts       int `json:"alerts,omitempty"`        // alerts attached to the incident
 	AlertsFiring int `json:"alerts_firing,omitempty"` // of which still firing

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -231,19 +233,46 @@ func DurationBucketMid(d time.Duration) time.Duration {
 }
 
 // InMaintenance reports whether an incident declared at t for service
-// falls in one of ws: inside the window, and matching its service
-// matcher (service=X) when it has one.
+// falls in one of ws: inside the window, and matched by all of its
+// matchers, read against what an incident carries (its service). A window
+// on other labels (team=net) matches the alerts it suppresses, never a
+// whole incident: one that names no service leaves out only incidents its
+// matchers allow whatever the labels (none for team=net), so a manual
+// incident is never left out of the SLA figures by a window on another
+// team's alerts.
 func InMaintenance(ws []MaintenanceWindow, t time.Time, service string) bool {
 	for _, w := range ws {
 		if t.Before(w.StartsAt) || !t.Before(w.End()) {
 			continue
 		}
-		if svc, ok := WindowService(w); ok && svc != service {
-			continue
+		if WindowExcludes(w, service) {
+			return true
 		}
-		return true
 	}
 	return false
+}
+
+// noteMaintenance records on a new incident's timeline each active
+// maintenance window that leaves it out of SLA figures, so that no
+// incident is left out silently.
+func (s *Service) noteMaintenance(ctx context.Context, c *change) error {
+	ws, err := c.tx.ActiveMaintenance(ctx, c.now)
+	if err != nil {
+		return fmt.Errorf("read maintenance windows: %w", err)
+	}
+	for _, w := range ws {
+		if WindowExcludes(w, c.inc.Service) {
+			c.record(EntryNote, fmt.Sprintf("Declared during maintenance window #%d: left out of SLA figures", w.ID),
+				map[string]string{"maintenance": strconv.FormatInt(w.ID, 10)})
+		}
+	}
+	return nil
+}
+
+// WindowExcludes reports whether w's matchers all hold for an incident of
+// service (its only label): the incidents w leaves out of SLA figures.
+func WindowExcludes(w MaintenanceWindow, service string) bool {
+	return MatchAll(w.Matchers, map[string]string{"service": service}) // a window without matchers: everything
 }
 
 // WindowService returns the service a window is limited to, when it has

@@ -91,6 +91,21 @@ func (s *Service) reminderEffects(ctx context.Context, c *change, t Timer) (stri
 		} else {
 			text = fmt.Sprintf("action item #%d of %s is overdue since %s: %s", a.Seq, inc.Key(), a.Due.Format(time.DateOnly), a.Title)
 		}
+		if id := ChatMention(a.Owner); id != "" {
+			// The owner gets the reminder; the room a short note.
+			due := "due " + a.Due.Format(time.DateOnly)
+			if !c.now.Before(*a.Due) {
+				due = "overdue since " + a.Due.Format(time.DateOnly)
+			}
+			c.directs = append(c.directs, DirectPayload{User: id, Message: Message{
+				Title: "Action item reminder: " + inc.Key(), Incident: inc.Number,
+				Text: fmt.Sprintf("Your action item #%d of %s (%s) is %s: %s. Mark it done with /incident action done %d %s.",
+					a.Seq, inc.Key(), inc.Title, due, a.Title, a.Seq, inc.Key()),
+				Fields: []Field{{Label: "Incident", Value: inc.Key()}, {Label: "Due", Value: a.Due.Format(time.DateOnly)}},
+			}})
+			c.post(Message{Text: fmt.Sprintf("Reminded %s of action item #%d (%s).", mention(a.Owner), a.Seq, due)}, false)
+			return "action_reminder", nil
+		}
 		if who != "" {
 			text = who + ": " + text
 		}
@@ -115,7 +130,9 @@ func (s *Service) slaEffect(c *change, name string, breach bool, target time.Dur
 	}
 	text := fmt.Sprintf("SLA breached: %s target to %s (%s) missed", inc.Severity, verb, FormatDuration(target))
 	c.record(EntrySLABreached, text, map[string]string{"sla": name, "target": FormatDuration(target)})
-	c.post(Message{Title: "SLA breached: " + inc.Key(), Severity: inc.Severity, Text: prefix + text + ". " + hint}, false)
+	m := Message{Title: "SLA breached: " + inc.Key(), Severity: inc.Severity, Text: prefix + text + ". " + hint}
+	c.post(m, false)
+	s.toManagers(c, m)
 	return "sla_breach"
 }
 

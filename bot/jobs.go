@@ -48,6 +48,9 @@ const (
 	EffectAnnounce Effect = "announce"
 	// EffectDigest posts a digest in a named channel (no incident).
 	EffectDigest Effect = "digest"
+	// EffectDirect sends one person a direct message about an incident
+	// (DirectPayload): a reminder of an action item they own.
+	EffectDirect Effect = "direct"
 )
 
 // Paging targets' effects, written when an incident pages (effects.go).
@@ -184,6 +187,17 @@ type Job struct {
 type PostPayload struct {
 	Message  Message `json:"message"`
 	Announce bool    `json:"announce"` // also post in the announcement channel
+	// Channel, on an EffectAnnounce job, names the channel to post in
+	// instead of the announcement channel (the managers' channel).
+	Channel string `json:"channel,omitempty"`
+}
+
+// DirectPayload is the payload of an EffectDirect job: the chat user to
+// write to and the message. A target that does not know the user (a Slack
+// id on Discord) completes the job without sending.
+type DirectPayload struct {
+	User    string  `json:"user"`
+	Message Message `json:"message"`
 }
 
 // DigestPayload is the payload of an EffectDigest job.

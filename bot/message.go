@@ -16,6 +16,11 @@ type Message struct {
 	Severity Severity `json:"severity,omitempty"` // colours the message; 0 for none
 	Incident int64    `json:"incident,omitempty"` // the incident it is about, if any
 	Footer   string   `json:"footer,omitempty"`
+	// Mentions are the people the message calls, as chat ids (users, Slack
+	// user groups S…, Discord roles role:ID): each platform renders the
+	// ones it knows as mentions that notify, and nothing else in the
+	// message ever pings.
+	Mentions []string `json:"mentions,omitempty"`
 	// Attachments are files posted with the message (a digest's chart);
 	// platforms that cannot upload show their names.
 	Attachments []Attachment `json:"attachments,omitempty"`
@@ -48,7 +53,10 @@ type Attachment struct {
 
 // Card is the incident card posted in the incident channel and the
 // announcement channel, edited in place as the incident changes.
-func Card(inc *Incident, publicURL string) Message {
+func Card(inc *Incident, publicURL string) Message { return CardWith(inc, nil, publicURL) }
+
+// CardWith is Card listing the incident's alerts (alert_context.go).
+func CardWith(inc *Incident, alerts []Alert, publicURL string) Message {
 	key := inc.Key()
 	m := Message{
 		Title:    fmt.Sprintf("%s %s: %s", inc.Severity, key, inc.Title),
@@ -70,8 +78,9 @@ func Card(inc *Incident, publicURL string) Message {
 	}
 	if inc.Alerts > 0 {
 		m.Fields = append(m.Fields, Field{Label: "Alerts", Value: fmt.Sprintf("%d firing of %d", inc.AlertsFiring, inc.Alerts)})
+		m.Fields = append(m.Fields, alertFields(alerts)...)
 	}
-	for _, sys := range []string{LinkPagerDuty, LinkJira, LinkServiceNow, LinkRunbook, LinkSource} {
+	for _, sys := range []string{LinkPagerDuty, LinkJira, LinkServiceNow, LinkRunbook, LinkSource, LinkSilence} {
 		if l, ok := inc.Links[sys]; ok {
 			m.Fields = append(m.Fields, Field{Label: linkLabel(sys), Value: l.ID, Link: l.URL})
 		}
@@ -105,6 +114,8 @@ func linkLabel(sys string) string {
 		return "Runbook"
 	case LinkSource:
 		return "Source alert"
+	case LinkSilence:
+		return "Silence"
 	case LinkServiceNow:
 		return "ServiceNow"
 	}

@@ -67,7 +67,18 @@ type PageRecord struct {
 	Delivery string // a key unique per delivery (e.g. the job id): recorded once
 	Text     string // e.g. "paged PagerDuty service payments"
 	Data     map[string]string
+	// Opened, when the page opened its own incident in the target (a
+	// person paged with /incident page @user), is kept on the incident as
+	// the link LinkPagedPrefix + LinkName, so that the incident's
+	// acknowledgement and resolution follow it there.
+	Opened   *Link
+	LinkName string
 }
+
+// LinkPagedPrefix starts the name of an incident's link to what a page of
+// a person opened (pagerduty:bob): the incident counts as paged, and its
+// acknowledgement and resolution reach the paging target.
+const LinkPagedPrefix = LinkPagerDuty + ":"
 
 var errSeen = errors.New("already recorded")
 
@@ -87,6 +98,12 @@ func (s *Service) RecordPage(ctx context.Context, number int64, r PageRecord) er
 			data[k] = v
 		}
 		c.record(EntryPageSent, SanitizeText(r.Text, MaxTextLen), data)
+		if r.Opened != nil && r.LinkName != "" {
+			if c.inc.Links == nil {
+				c.inc.Links = map[string]Link{}
+			}
+			c.inc.Links[LinkPagedPrefix+SanitizeTitle(r.LinkName, MaxNameLen)] = *r.Opened
+		}
 		return nil
 	})
 	if errors.Is(err, errSeen) {

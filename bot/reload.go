@@ -1,6 +1,9 @@
 package bot
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Reloadable is the part of Config a running Service takes anew when the
 // configuration file is reloaded (SIGHUP; README: Reloading the
@@ -38,5 +41,6 @@ func (s *Service) liveAlerts() *alertConfig { return &s.live.Load().alerts }
 func (s *Service) liveEscalation() *EscalationConfig { return &s.live.Load().escalation }
 
 func cloneEscalation(c EscalationConfig) EscalationConfig {
-	return EscalationConfig{Off: c.Off, Levels: slices.Clone(c.Levels), Mention: slices.Clone(c.Mention)}
+	return EscalationConfig{Off: c.Off, Levels: slices.Clone(c.Levels), Mention: slices.Clone(c.Mention),
+		Managers: strings.TrimPrefix(strings.TrimSpace(c.Managers), "#")}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -35,6 +36,9 @@ type Config struct {
 	// RevealPrivateTitles sends private incidents' titles to tickets and
 	// pages; by default they read "Private incident INC-42" (Outward).
 	RevealPrivateTitles bool
+	// Services name, per service, the responders called into the room of
+	// its incidents (responders.go).
+	Services map[string]ServiceConfig
 }
 
 // Service changes incidents. Every method that changes something runs as one
@@ -61,6 +65,7 @@ type Service struct {
 
 	tickets  TicketConfig   // ticket targets and threshold (tickets.go)
 	insights InsightsConfig // SLA and action reminders, postmortems (insights.go)
+	services map[string]ServiceConfig
 }
 
 // NewService checks cfg and builds a Service.
@@ -92,6 +97,10 @@ func NewService(cfg Config, store Store, log *slog.Logger) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	services, err := checkServices(cfg.Services)
+	if err != nil {
+		return nil, err
+	}
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
@@ -103,8 +112,9 @@ func NewService(cfg Config, store Store, log *slog.Logger) (*Service, error) {
 		store: store, slas: slas, roles: roles, targets: slices.Clone(cfg.Targets),
 		public: strings.TrimRight(cfg.PublicURL, "/"), now: now, after: cfg.AfterCommit, log: log,
 		paging:   PagingConfig{Targets: slices.Clone(cfg.Paging.Targets), PageAt: cfg.Paging.PageAt},
-		tickets:  TicketConfig{Targets: slices.Clone(cfg.Tickets.Targets), At: cfg.Tickets.At},
+		tickets:  TicketConfig{Targets: slices.Clone(cfg.Tickets.Targets), At: cfg.Tickets.At, Systems: maps.Clone(cfg.Tickets.Systems)},
 		insights: cfg.Insights.withDefaults(),
+		services: services,
 
 		revealPrivate: cfg.RevealPrivateTitles,
 	}
@@ -136,6 +146,10 @@ type change struct {
 	now     time.Time
 	entries []*Entry
 	posts   []PostPayload
+	// managers are messages for the managers' channel (escalation.go).
+	managers []Message
+	// directs are direct messages to people (insights_reminders.go).
+	directs []DirectPayload
 	audit   map[string]any // extra audit detail for changes that leave the incident as it was
 	tx      Tx
 }

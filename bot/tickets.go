@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -14,6 +15,16 @@ type TicketConfig struct {
 	// means SEV2. An incident below it is synced once it is linked
 	// (/incident ticket).
 	At Severity
+	// Systems names, per severity, the ticket systems /incident ticket
+	// creates in (LinkJira, LinkServiceNow); a severity not named: every
+	// configured one.
+	Systems map[Severity][]string
+}
+
+// TicketSystems names the ticket systems /incident ticket creates inc's
+// ticket in; nil means every configured one.
+func (s *Service) TicketSystems(inc *Incident) []string {
+	return slices.Clone(s.tickets.Systems[inc.Severity])
 }
 
 // TicketTarget is one ticket system. Its Name is also the link system the

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -66,19 +67,51 @@ func runTicket(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if err := c.noArgs(); err != nil {
 		return Reply{}, err
 	}
-	sys := r.cfg.Ticketer.System()
-	if l, ok := c.inc.Links[sys]; ok && l.ID != "" {
-		return Reply{Text: fmt.Sprintf("%s's ticket: %s", c.inc.Key(), linkText(l)), Incident: c.inc, Ephemeral: true}, nil
+	var lines []string
+	inc, created := c.inc, false
+	for _, t := range r.ticketers(c.inc) {
+		sys := t.System()
+		if l, ok := inc.Links[sys]; ok && l.ID != "" {
+			lines = append(lines, fmt.Sprintf("%s's ticket: %s", inc.Key(), linkText(l)))
+			continue
+		}
+		l, err := t.Ticket(ctx, inc, c.actor)
+		if err != nil {
+			return Reply{}, fmt.Errorf("create ticket for %s: %w", inc.Key(), err)
+		}
+		if inc, err = r.svc.SetLink(ctx, bot.Cause{}, inc.Number, c.actor, sys, l); err != nil {
+			return Reply{}, err
+		}
+		created = true
+		lines = append(lines, fmt.Sprintf("Ticket for %s: %s", inc.Key(), linkText(l)))
 	}
-	l, err := r.cfg.Ticketer.Ticket(ctx, c.inc, c.actor)
-	if err != nil {
-		return Reply{}, fmt.Errorf("create ticket for %s: %w", c.inc.Key(), err)
+	if !created {
+		return Reply{Text: strings.Join(lines, "\n"), Incident: inc, Ephemeral: true}, nil
 	}
-	inc, err := r.svc.SetLink(ctx, bot.Cause{}, c.inc.Number, c.actor, sys, l)
-	if err != nil {
-		return Reply{}, err
+	return changed(inc, "%s", strings.Join(lines, "\n")), nil
+}
+
+// ticketers are the ticket systems /incident ticket creates inc's ticket
+// in: those its severity names, else every configured one.
+func (r *Router) ticketers(inc *bot.Incident) []Ticketer {
+	all := r.cfg.Ticketers
+	if len(all) == 0 {
+		all = []Ticketer{r.cfg.Ticketer}
 	}
-	return changed(inc, "Ticket for %s: %s", inc.Key(), linkText(l)), nil
+	want := r.svc.TicketSystems(inc)
+	if len(want) == 0 {
+		return all
+	}
+	var out []Ticketer
+	for _, t := range all {
+		if slices.Contains(want, t.System()) {
+			out = append(out, t)
+		}
+	}
+	if len(out) == 0 { // the named systems are not configured
+		return all[:1]
+	}
+	return out
 }
 
 func linkText(l bot.Link) string {

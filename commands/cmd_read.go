@@ -62,11 +62,11 @@ func runList(ctx context.Context, r *Router, c *call) (Reply, error) {
 	return Reply{Text: formatList(incs, label, r.now()), Ephemeral: true}, nil
 }
 
-func runShow(_ context.Context, r *Router, c *call) (Reply, error) {
+func runShow(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if err := c.noArgs(); err != nil {
 		return Reply{}, err
 	}
-	card := r.svc.Card(c.inc)
+	card := r.svc.CardWithAlerts(ctx, c.inc)
 	return Reply{Text: formatIncident(c.inc, r.now()), Message: &card, Incident: c.inc, Ephemeral: true}, nil
 }
 

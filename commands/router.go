@@ -35,8 +35,12 @@ type Reply struct {
 // Config holds the Router's optional capabilities. A nil capability makes
 // its command answer bot.CodeNotConfigured.
 type Config struct {
-	Pager       Pager
-	Ticketer    Ticketer
+	Pager    Pager
+	Ticketer Ticketer
+	// Ticketers are every configured ticket system (Ticketer among them);
+	// /incident ticket creates in those the incident's severity names
+	// (bot.Service.TicketSystems), all of them by default.
+	Ticketers   []Ticketer
 	OnCall      OnCall
 	Digester    Digester
 	Postmortem  Postmortems

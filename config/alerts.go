@@ -19,6 +19,8 @@ import (
 //	    severity: sev1
 //	    service: database
 //	    channel: db-oncall
+//	    title: "{{.Rule}} on {{.Labels.cluster}}"   # text/template; default: rule on service
+//	    responders: [U024BE7LH, S0614TZR7, "role:1234567890123456"]
 //	    auto_declare: true
 //	    auto_resolve: true
 //	    reopen_window: 30m
@@ -29,6 +31,8 @@ type Route struct {
 	Severity     bot.Severity  `yaml:"severity,omitempty"`
 	Service      string        `yaml:"service,omitempty"`
 	Channel      string        `yaml:"channel,omitempty"`
+	Title        string        `yaml:"title,omitempty"`
+	Responders   []string      `yaml:"responders,omitempty"`
 	AutoDeclare  bool          `yaml:"auto_declare"`
 	AutoResolve  bool          `yaml:"auto_resolve"`
 	ReopenWindow time.Duration `yaml:"reopen_window"`
@@ -53,6 +57,25 @@ func (a *Alerts) fill() {
 	}
 }
 
+// Service is what the file says about one service: the responders called
+// into the room of its incidents, alert-born or declared by hand.
+//
+//	services:
+//	  payments:
+//	    responders: [U024BE7LH, S0614TZR7, "role:1234567890123456"]
+type Service struct {
+	Responders []string `yaml:"responders"`
+}
+
+// ServiceConfigs is the services section as the Service takes it.
+func (c *Config) ServiceConfigs() map[string]bot.ServiceConfig {
+	out := make(map[string]bot.ServiceConfig, len(c.Services))
+	for name, s := range c.Services {
+		out[name] = bot.ServiceConfig{Responders: s.Responders}
+	}
+	return out
+}
+
 // AlertConfig is what the Service needs to route and take alerts.
 func (c *Config) AlertConfig() bot.AlertConfig {
 	ac := bot.AlertConfig{ReopenWindow: c.Alerts.ReopenWindow, MaxQueued: c.Alerts.MaxQueued}
@@ -74,8 +97,8 @@ func (c *Config) checkAlerts() []error {
 		errs = append(errs, fmt.Errorf("alerts.max_queued: %d is not between 100 and 1000000", c.Alerts.MaxQueued))
 	}
 	if len(errs) == 0 {
-		if _, err := bot.NewService(bot.Config{Alerts: c.AlertConfig()}, noStore{}, nil); err != nil {
-			errs = append(errs, fmt.Errorf("routes: %w", err))
+		if _, err := bot.NewService(bot.Config{Alerts: c.AlertConfig(), Services: c.ServiceConfigs()}, noStore{}, nil); err != nil {
+			errs = append(errs, fmt.Errorf("routes and services: %w", err))
 		}
 	}
 	return errs

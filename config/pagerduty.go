@@ -109,11 +109,13 @@ func (p *PagerDuty) readServiceKeys(e *envReader) {
 //	  enabled: true
 //	  levels: [1, 2, 3]          # multiples of the severity's acknowledge target
 //	  mention: ["@sre-oncall"]   # besides the commander
+//	  managers_channel: sre-managers  # also gets SLA breaches and the last level
 //	  interval: 15s              # how often the scheduler checks
 type Escalation struct {
 	Enabled  bool          `yaml:"enabled"`
 	Levels   []int         `yaml:"levels"`
 	Mention  []string      `yaml:"mention"`
+	Managers string        `yaml:"managers_channel"`
 	Interval time.Duration `yaml:"interval"`
 }
 

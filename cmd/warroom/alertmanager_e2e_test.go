@@ -56,7 +56,7 @@ func TestAlertmanagerEndToEnd(t *testing.T) {
 	// Fire a group: one incident.
 	am.post(alert("web-1", time.Time{}))
 	inc := api.waitIncident(func(inc e2eIncident) bool { return inc.Alerts >= 1 }, "the first alert to declare an incident")
-	if inc.Severity != 2 || inc.Source != "alertmanager" || inc.Title != "5xx rate above 5% on checkout" {
+	if inc.Severity != 2 || inc.Source != "alertmanager" || inc.Title != "HighErrorRate on checkout" {
 		t.Errorf("declared %+v", inc)
 	}
 

@@ -109,7 +109,7 @@ func (a *App) build() error {
 		Paging: pagingCfg, Escalation: escalationCfg, Insights: insightsCfg,
 		SLAs: cfg.SLAs, Roles: cfg.Roles, Targets: chatTargets(cfg),
 		PublicURL: cfg.PublicURL, AfterCommit: a.worker.Poke, Tickets: ticketConfig(cfg),
-		Alerts: cfg.AlertConfig(), RevealPrivateTitles: cfg.Access.RevealPrivateTitles,
+		Alerts: cfg.AlertConfig(), RevealPrivateTitles: cfg.Access.RevealPrivateTitles, Services: cfg.ServiceConfigs(),
 	}, a.store, log)
 	if err != nil {
 		return fmt.Errorf("build service: %w", err)

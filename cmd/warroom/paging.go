@@ -19,7 +19,8 @@ func servicePaging(cfg config.Config) (bot.PagingConfig, bot.EscalationConfig) {
 	if cfg.PagerDuty.RoutingKey.IsSet() {
 		p = bot.PagingConfig{Targets: []string{pagerduty.Target}, PageAt: cfg.PagerDuty.PageAt}
 	}
-	e := bot.EscalationConfig{Off: !cfg.Escalation.Enabled, Levels: cfg.Escalation.Levels, Mention: cfg.Escalation.Mention}
+	e := bot.EscalationConfig{Off: !cfg.Escalation.Enabled, Levels: cfg.Escalation.Levels, Mention: cfg.Escalation.Mention,
+		Managers: cfg.Escalation.Managers}
 	return p, e
 }
 

@@ -18,7 +18,7 @@ import (
 // ticketConfig is the Service's ticket hook: a target per configured
 // ticket system (JIRA_URL, SERVICENOW_URL) and the threshold.
 func ticketConfig(cfg config.Config) bot.TicketConfig {
-	t := bot.TicketConfig{At: cfg.TicketThreshold}
+	t := bot.TicketConfig{At: cfg.TicketThreshold, Systems: cfg.TicketSystems}
 	if cfg.Jira.URL != "" {
 		t.Targets = append(t.Targets, bot.TicketTarget{Name: jira.System, Actions: true})
 	}
@@ -73,14 +73,17 @@ func newTickets(cfg config.Config, svc *bot.Service, budgets bot.Budgets, worker
 	return t, nil
 }
 
-// capabilities gives /incident ticket its Ticketer: Jira when configured,
-// else ServiceNow.
+// capabilities gives /incident ticket its Ticketers: Jira and ServiceNow,
+// those configured (the severity's ticket_systems choose among them).
 func (t *tickets) capabilities(cfg *commands.Config) {
-	switch {
-	case t.jira != nil:
-		cfg.Ticketer = t.jira
-	case t.sn != nil:
-		cfg.Ticketer = t.sn
+	if t.jira != nil {
+		cfg.Ticketers = append(cfg.Ticketers, t.jira)
+	}
+	if t.sn != nil {
+		cfg.Ticketers = append(cfg.Ticketers, t.sn)
+	}
+	if len(cfg.Ticketers) > 0 {
+		cfg.Ticketer = cfg.Ticketers[0]
 	}
 }
 

@@ -28,12 +28,20 @@ func labels(instance string) map[string]string {
 	return map[string]string{"alertname": "HighErrorRate", "env": "prod", "instance": instance, "service": "checkout", "severity": "critical"}
 }
 
+// silence is the Alertmanager UI's new-silence form pre-filled with the
+// labels of the fixture's alert on instance (query-escaped).
+func silence(instance string) string {
+	return "http://vm:19093/#/silences/new?filter=%7Balertname%3D%22HighErrorRate%22%2Cenv%3D%22prod%22%2Cinstance%3D%22" +
+		instance + "%22%2Cservice%3D%22checkout%22%2Cseverity%3D%22critical%22%7D"
+}
+
 var web1 = bot.Alert{
 	Source: "alertmanager", Fingerprint: "a8d9cde9a07bdcf4", GroupKey: groupKey, Status: bot.AlertFiring,
 	Title: "5xx rate above 5%", Labels: labels("web-1:9100"),
 	Annotations: map[string]string{
 		"description": "checkout 5xx at 7.2% for 10m",
 		"runbook_url": "https://runbooks.example.com/high-error-rate",
+		"silence_url": silence("web-1%3A9100"),
 		"summary":     "5xx rate above 5%",
 	},
 	StartsAt: at("2026-11-22T11:10:41.283725975Z"),
@@ -44,7 +52,7 @@ func TestDecodeFixtures(t *testing.T) {
 	web2Resolved := bot.Alert{
 		Source: "alertmanager", Fingerprint: "ef83281b8209fe8f", GroupKey: groupKey, Status: bot.AlertResolved,
 		Title: "5xx rate above 5%", Labels: labels("web-2:9100"),
-		Annotations: map[string]string{"summary": "5xx rate above 5%"},
+		Annotations: map[string]string{"summary": "5xx rate above 5%", "silence_url": silence("web-2%3A9100")},
 		StartsAt:    at("2026-11-22T11:10:41.294376939Z"),
 		EndsAt:      ptr(at("2026-11-22T11:10:51Z")),
 		URL:         "http://prometheus.example.com/graph",

@@ -33,7 +33,13 @@ type incidentDetail struct {
 	*incidentView
 	Timeline    []bot.Entry      `json:"timeline"`
 	ActionItems []bot.ActionItem `json:"action_items"`
+	// Alerts are the incident's alerts with their labels, annotations,
+	// times and links (at most maxAlerts, oldest first).
+	Alerts []bot.AlertView `json:"alerts"`
 }
+
+// maxAlerts is how many alerts one incident's detail lists.
+const maxAlerts = 500
 
 // declareRequest is the body of POST /api/v1/incidents.
 type declareRequest struct {
@@ -134,11 +140,20 @@ func (a *API) get(w http.ResponseWriter, r *http.Request, c caller) {
 		httpx.WriteErr(w, a.log, err)
 		return
 	}
+	alerts, err := a.svc.IncidentAlerts(ctx, n, maxAlerts)
+	if err != nil {
+		httpx.WriteErr(w, a.log, err)
+		return
+	}
+	views := make([]bot.AlertView, 0, len(alerts))
+	for _, al := range alerts {
+		views = append(views, bot.ViewAlert(al))
+	}
 	if tl == nil {
 		tl = []bot.Entry{}
 	}
 	if items == nil {
 		items = []bot.ActionItem{}
 	}
-	httpx.WriteJSON(w, http.StatusOK, incidentDetail{incidentView: view(inc), Timeline: tl, ActionItems: items})
+	httpx.WriteJSON(w, http.StatusOK, incidentDetail{incidentView: view(inc), Timeline: tl, ActionItems: items, Alerts: views})
 }

@@ -192,6 +192,8 @@ func (c *Console) Handlers() map[bot.JobKind]bot.Handler {
 		bot.JobKindOf(Platform, bot.EffectPost):     c.handlePost,
 		bot.JobKindOf(Platform, bot.EffectAnnounce): c.handleAnnounce,
 		bot.JobKindOf(Platform, bot.EffectDigest):   c.handleDigest,
+		// The console has no direct messages: the room's note says it.
+		bot.JobKindOf(Platform, bot.EffectDirect): func(context.Context, bot.Job) error { return nil },
 	}
 }
 

@@ -85,7 +85,7 @@ func (c *Console) channelOf(ctx context.Context, job bot.Job) (*bot.Incident, st
 
 // saveCards writes the incident's card in its channel and its announcement.
 func (c *Console) saveCards(ctx context.Context, inc *bot.Incident, ch string) error {
-	card := c.svc.Card(inc)
+	card := c.svc.CardWithAlerts(ctx, inc)
 	if err := c.save(ctx, ch, cardRef(inc), inc.Number, card); err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ type incidentData struct {
 	SLA      bot.SLA
 	Actions  []bot.ActionItem
 	Timeline []bot.Entry
+	Alerts   []bot.AlertView
 	Now      time.Time
 }
 
@@ -30,6 +31,9 @@ type timeView struct {
 	At    *time.Time
 	Note  string // e.g. MTTA 4m
 }
+
+// maxPageAlerts is how many alerts the incident page lists.
+const maxPageAlerts = 200
 
 func (c *Console) incident(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -53,6 +57,11 @@ func (c *Console) incident(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, err)
 		return
 	}
+	alerts, err := c.svc.IncidentAlerts(ctx, n, maxPageAlerts)
+	if err != nil {
+		c.fail(w, err)
+		return
+	}
 	ch := inc.Channels[Platform]
 	lay, err := c.frame(ctx, c.viewer(r), inc.Key()+": "+inc.Title, "incident", ch)
 	if err != nil {
@@ -62,6 +71,9 @@ func (c *Console) incident(w http.ResponseWriter, r *http.Request) {
 	d := incidentData{
 		layout: lay, Inc: inc, Key: inc.Key(), Channel: ch, SLA: c.svc.SLA(inc.Severity),
 		Actions: items, Timeline: tl, Now: c.svc.Now(),
+	}
+	for _, a := range alerts {
+		d.Alerts = append(d.Alerts, bot.ViewAlert(a))
 	}
 	for _, role := range c.svc.Roles() {
 		d.Roles = append(d.Roles, roleView{Role: role, User: inc.Roles[role]})

@@ -85,26 +85,32 @@ func (d *Discord) handlePost(ctx context.Context, job bot.Job) error {
 	if !p.Announce || !d.announces(inc) {
 		return nil
 	}
+	to, err := d.announceTo(ctx, inc)
+	if err != nil || to == "" {
+		return err
+	}
 	reply := ""
 	if pm, _, err := d.load(ctx, announceRef(inc)); err != nil {
 		return err
 	} else if pm != nil {
 		reply = pm.ExternalID
 	}
-	return d.announceErr(d.put(ctx, d.cfg.Announce, jobRef(job.ID)+":announce", inc.Number, RenderPost(p.Message, false), putOpts{reply: reply}))
+	return d.announceErr(d.put(ctx, to, jobRef(job.ID)+":announce", inc.Number, RenderPost(p.Message, false), putOpts{reply: reply}))
 }
 
 // handleAnnounce posts a message that concerns no incident (a maintenance
-// window) in the announcement channel, once.
+// window) in the announcement channel, or in the channel the job names
+// (the managers' channel), once.
 func (d *Discord) handleAnnounce(ctx context.Context, job bot.Job) error {
-	if d.cfg.Announce == "" {
-		return nil
-	}
 	var p bot.PostPayload
 	if err := json.Unmarshal(job.Payload, &p); err != nil {
 		return bot.Permanent(fmt.Errorf("decode announcement of job %d: %w", job.ID, err))
 	}
-	return d.announceErr(d.put(ctx, d.cfg.Announce, jobRef(job.ID), 0, RenderPost(p.Message, false), putOpts{}))
+	to, err := d.channelFor(ctx, p.Channel)
+	if err != nil || to == "" {
+		return err
+	}
+	return d.announceErr(d.put(ctx, to, jobRef(job.ID), 0, RenderPost(p.Message, false), putOpts{}))
 }
 
 // handleDigest posts a KPI digest (markdown, with its chart) in its
@@ -134,7 +140,9 @@ func (d *Discord) announceErr(err error) error {
 
 // announces says whether inc is announced: announcements are on and the
 // incident is not private.
-func (d *Discord) announces(inc *bot.Incident) bool { return d.cfg.Announce != "" && !inc.Private }
+func (d *Discord) announces(inc *bot.Incident) bool {
+	return (d.cfg.Announce != "" || inc.Announce != "") && !inc.Private
+}
 
 // incident loads a job's incident.
 func (d *Discord) incident(ctx context.Context, job bot.Job) (*bot.Incident, error) {
@@ -154,7 +162,7 @@ func (d *Discord) incident(ctx context.Context, job bot.Job) (*bot.Incident, err
 // syncCards writes the card in the room, the room's name and tags, and the
 // announcement.
 func (d *Discord) syncCards(ctx context.Context, inc *bot.Incident, room string) error {
-	card := Render(d.svc.Card(inc))
+	card := Render(d.svc.CardWithAlerts(ctx, inc))
 	pm, _, err := d.load(ctx, cardRef(inc))
 	if err != nil {
 		return err
@@ -177,7 +185,11 @@ func (d *Discord) syncCards(ctx context.Context, inc *bot.Incident, room string)
 	if !d.announces(inc) {
 		return nil
 	}
-	return d.announceErr(d.put(ctx, d.cfg.Announce, announceRef(inc), inc.Number, card, putOpts{edit: true}))
+	to, err := d.announceTo(ctx, inc)
+	if err != nil || to == "" {
+		return err
+	}
+	return d.announceErr(d.put(ctx, to, announceRef(inc), inc.Number, card, putOpts{edit: true}))
 }
 
 // deferPaced turns a card sync held back by the Budget into a card job due

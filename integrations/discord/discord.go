@@ -86,6 +86,7 @@ type Discord struct {
 	mu      sync.Mutex
 	botUser string // the bot's own user id, from /users/@me
 	tags    map[string]string
+	chans   map[string]string // route announcement channel name → id (announce.go)
 }
 
 // New builds the Discord application. A public key that is not 32
@@ -145,7 +146,7 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger
 	api.StateEnabled = false
 	return &Discord{
 		cfg: cfg, api: api, key: key, svc: svc, router: router, log: log.With("integration", Platform),
-		now: cfg.Now, budget: cfg.Budget, gate: &gate{hold: cfg.AuthHold}, tags: map[string]string{},
+		now: cfg.Now, budget: cfg.Budget, gate: &gate{hold: cfg.AuthHold}, tags: map[string]string{}, chans: map[string]string{},
 	}, nil
 }
 
@@ -193,6 +194,7 @@ func (d *Discord) Handlers() map[bot.JobKind]bot.Handler {
 		bot.JobKindOf(Platform, bot.EffectPost):     d.handlePost,
 		bot.JobKindOf(Platform, bot.EffectDigest):   d.handleDigest,
 		bot.JobKindOf(Platform, bot.EffectAnnounce): d.handleAnnounce,
+		bot.JobKindOf(Platform, bot.EffectDirect):   d.handleDirect,
 	}
 }
 

@@ -54,6 +54,7 @@ type options struct {
 	budget   time.Duration // ReplyBudget
 	now      func() time.Time
 	pager    commands.Pager
+	alerts   bot.AlertConfig
 }
 
 func newStack(t testing.TB, o options) *stack {
@@ -61,7 +62,8 @@ func newStack(t testing.TB, o options) *stack {
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
 	kit := testkit.NewService(t, testkit.WithLog(log),
-		testkit.WithConfig(bot.Config{Targets: []string{discord.Platform}, PublicURL: "https://warroom.example.com", Now: o.now}))
+		testkit.WithConfig(bot.Config{Targets: []string{discord.Platform}, PublicURL: "https://warroom.example.com", Now: o.now,
+			Alerts: o.alerts}))
 	store, svc := kit.Store, kit.Svc
 	router, err := commands.New(svc, commands.Config{Pager: o.pager}, log)
 	if err != nil {

@@ -3,6 +3,7 @@ package discord
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -47,14 +48,34 @@ var userID = regexp.MustCompile(`^[0-9]{15,20}$`)
 // by people are shown as written, and the message mentions nobody:
 // allowed_mentions parses nothing.
 func Render(m bot.Message) *discordgo.MessageSend {
-	return &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m, false)}, Components: buttons(m), AllowedMentions: mentions(nil, nil)}
+	return withMentions(&discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m, false)}, Components: buttons(m)}, m.Mentions)
 }
 
 // RenderPost is Render for a post; markdown says its text is markdown (a
 // digest, a postmortem draft, a summary warroom wrote), which Discord
 // shows as it is, rather than text typed by people.
 func RenderPost(m bot.Message, markdown bool) *discordgo.MessageSend {
-	return &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m, markdown)}, Components: buttons(m), AllowedMentions: mentions(nil, nil)}
+	return withMentions(&discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m, markdown)}, Components: buttons(m)}, m.Mentions)
+}
+
+// withMentions calls the Discord ids among a message's mentions in its
+// content (<@id> for users, <@&id> for role:ID), the only mentions that
+// notify, and allows exactly those; anything else (a Slack id, a name) is
+// left out.
+func withMentions(ms *discordgo.MessageSend, ids []string) *discordgo.MessageSend {
+	var users, roles, call []string
+	for _, id := range ids {
+		if r, ok := strings.CutPrefix(id, bot.ResponderRolePrefix); ok && userID.MatchString(r) && !slices.Contains(roles, r) {
+			roles = append(roles, r)
+			call = append(call, "<@&"+r+">")
+		} else if userID.MatchString(id) && !slices.Contains(users, id) {
+			users = append(users, id)
+			call = append(call, "<@"+id+">")
+		}
+	}
+	ms.Content = strings.Join(call, " ")
+	ms.AllowedMentions = mentions(users, roles)
+	return ms
 }
 
 func embed(m bot.Message, markdown bool) *discordgo.MessageEmbed {

@@ -88,7 +88,7 @@ func (d *Discord) ensureRoom(ctx context.Context, inc *bot.Incident) (*bot.Incid
 		if body.AppliedTags, err = d.tagIDs(ctx, roomTags(inc)); err != nil {
 			return nil, "", err
 		}
-		card := Render(d.svc.Card(inc))
+		card := Render(d.svc.CardWithAlerts(ctx, inc))
 		body.Message = &createMessage{Embeds: card.Embeds, Components: card.Components, AllowedMentions: card.AllowedMentions}
 		rec.Hash, rec.Tags = hash(card), roomTags(inc)
 	} else {
@@ -235,7 +235,7 @@ func (d *Discord) syncRoom(ctx context.Context, inc *bot.Incident, room string) 
 	return d.save(ctx, pm, rec)
 }
 
-// addMembers adds the declarer and the commander to the room and, once,
+// addMembers adds the declarer, every role holder and the responders to the room and, once,
 // mentions the responder roles in it (a thread has no role members: a
 // mention adds the role's people). Who was added is recorded, so a retry
 // or a later card edit adds only newcomers (a new commander).
@@ -250,7 +250,7 @@ func (d *Discord) addMembers(ctx context.Context, inc *bot.Incident, room string
 			return err
 		}
 	}
-	want = append(want, inc.Commander())
+	want = append(want, bot.RoomMembers(inc)...) // every role holder and the responders
 	for _, u := range want {
 		if !userID.MatchString(u) || u == d.botUserID() || slices.Contains(rec.Users, u) {
 			continue
@@ -263,7 +263,7 @@ func (d *Discord) addMembers(ctx context.Context, inc *bot.Incident, room string
 	}
 	if pm == nil {
 		pm = &bot.PostedMessage{Channel: room, Ref: membersRef(inc), Incident: inc.Number}
-		if len(d.cfg.ResponderRoles) > 0 {
+		if len(d.responderRoles(inc)) > 0 {
 			if err := d.mentionResponders(ctx, inc, room); err != nil {
 				return err
 			}
@@ -276,7 +276,8 @@ func (d *Discord) addMembers(ctx context.Context, inc *bot.Incident, room string
 // roles (and the commander) into the room: the only pings warroom sends.
 func (d *Discord) mentionResponders(ctx context.Context, inc *bot.Incident, room string) error {
 	var b strings.Builder
-	for _, r := range d.cfg.ResponderRoles {
+	roles := d.responderRoles(inc)
+	for _, r := range roles {
 		b.WriteString("<@&" + r + "> ")
 	}
 	var users []string
@@ -285,8 +286,21 @@ func (d *Discord) mentionResponders(ctx context.Context, inc *bot.Incident, room
 		users = append(users, c)
 	}
 	b.WriteString("you are called to " + inc.Key() + ".")
-	m := &discordgo.MessageSend{Content: b.String(), AllowedMentions: mentions(users, d.cfg.ResponderRoles)}
+	m := &discordgo.MessageSend{Content: b.String(), AllowedMentions: mentions(users, roles)}
 	return d.put(ctx, room, "responders:"+inc.Key(), inc.Number, m, putOpts{})
+}
+
+// responderRoles lists the roles called into inc's room: the configured
+// responder roles and the incident's own (its route's and service's
+// "role:ID" responders).
+func (d *Discord) responderRoles(inc *bot.Incident) []string {
+	roles := slices.Clone(d.cfg.ResponderRoles)
+	for _, r := range inc.Responders {
+		if id, ok := strings.CutPrefix(r, bot.ResponderRolePrefix); ok && userID.MatchString(id) && !slices.Contains(roles, id) {
+			roles = append(roles, id)
+		}
+	}
+	return roles
 }
 
 // declarer returns who declared inc, from its timeline.

@@ -97,8 +97,11 @@ func TestEscalationOncePerLevelAcrossRestart(t *testing.T) {
 		t.Errorf("timers %+v, want level 3 canceled", timers)
 	}
 
-	// Re-paged through PagerDuty at each level; acknowledged once.
-	want := []string{"trigger INC-1", "trigger INC-1", "trigger INC-1", "acknowledge INC-1"}
+	// Re-paged through PagerDuty at each level, each level its own alert
+	// (PagerDuty folds a trigger with an open alert's key into it, and
+	// notifies nobody); the acknowledgement reaches every one.
+	want := []string{"trigger INC-1", "trigger INC-1:level1", "trigger INC-1:level2",
+		"acknowledge INC-1", "acknowledge INC-1:level1", "acknowledge INC-1:level2"}
 	if diff := cmp.Diff(want, e.fake.eventActions()); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
 	}

@@ -118,6 +118,9 @@ func (c *Client) handleTrigger(ctx context.Context, job bot.Job) error {
 		return nil
 	}
 	rec := bot.PageRecord{Target: Target, Delivery: "job:" + strconv.FormatInt(job.ID, 10), Text: text, Data: data}
+	if id := data["pd_incident"]; id != "" { // a person paged: the incident's ack and resolve follow it
+		rec.Opened, rec.LinkName = &bot.Link{ID: id}, data["user"]
+	}
 	if err := c.svc.RecordPage(ctx, job.Incident, rec); err != nil {
 		return fmt.Errorf("record page: %w", err)
 	}
@@ -163,7 +166,10 @@ func (c *Client) handleStatus(effect bot.Effect) func(context.Context, bot.Job) 
 			if effect == bot.EffectResolve {
 				status = "resolved"
 			}
-			return c.manage(ctx, pd.ManageIncidentsOptions{ID: p.LinkID, Status: status})
+			if err := c.manage(ctx, pd.ManageIncidentsOptions{ID: p.LinkID, Status: status}); err != nil {
+				return err
+			}
+			return c.followUp(ctx, effect, p, job.Incident)
 		}
 		keys, err := c.pagedKeys(ctx, job.Incident)
 		if err != nil {
@@ -174,13 +180,13 @@ func (c *Client) handleStatus(effect bot.Effect) func(context.Context, bot.Job) 
 				return err
 			}
 		}
-		return nil
+		return c.followUp(ctx, effect, p, job.Incident)
 	}
 }
 
 // handleEscalate re-pages: it raises the linked PagerDuty incident's
-// escalation level through REST where it can, and otherwise triggers again
-// with the incident's dedup key.
+// escalation level through REST where it can, and otherwise triggers a new
+// alert for the level (levelKey), so that PagerDuty notifies again.
 func (c *Client) handleEscalate(ctx context.Context, job bot.Job) error {
 	p, err := decodePayload(job)
 	if err != nil {
@@ -198,17 +204,23 @@ func (c *Client) handleEscalate(ctx context.Context, job bot.Job) error {
 			return err
 		} // a policy without that level: page again below
 	}
+	data := map[string]string{"level": strconv.Itoa(p.Level)}
 	if !escalated {
+		// PagerDuty folds a trigger with an open alert's dedup key into
+		// that alert, notifying nobody: each level is its own alert, with
+		// its own key, acknowledged and resolved with the incident.
 		key, err := c.routingKey(p.Service)
 		if err != nil {
 			return bot.Permanent(err)
 		}
-		if _, err := c.sendEvent(ctx, key, "trigger", p); err != nil {
+		lp := p
+		lp.DedupKey = levelKey(p.DedupKey, p.Level)
+		if _, err := c.sendEvent(ctx, key, "trigger", lp); err != nil {
 			return err
 		}
+		data["dedup_key"], data["service"] = lp.DedupKey, p.Service
 	}
-	rec := bot.PageRecord{Target: Target, Delivery: "job:" + strconv.FormatInt(job.ID, 10), Text: text,
-		Data: map[string]string{"level": strconv.Itoa(p.Level)}}
+	rec := bot.PageRecord{Target: Target, Delivery: "job:" + strconv.FormatInt(job.ID, 10), Text: text, Data: data}
 	if err := c.svc.RecordPage(ctx, job.Incident, rec); err != nil {
 		return fmt.Errorf("record page: %w", err)
 	}

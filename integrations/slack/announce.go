@@ -9,16 +9,20 @@ import (
 )
 
 // handleAnnounce posts a message that concerns no incident (a maintenance
-// window scheduled, starting or ending) in the announcement channel, once:
-// the job's id is its ref.
+// window scheduled, starting or ending) in the announcement channel, or in
+// the channel the job names (the managers' channel), once: the job's id is
+// its ref.
 func (s *Slack) handleAnnounce(ctx context.Context, job bot.Job) error {
-	ch := s.announceChannel()
-	if ch == "" {
-		return nil // announcements are off
-	}
 	var p bot.PostPayload
 	if err := json.Unmarshal(job.Payload, &p); err != nil {
 		return bot.Permanent(fmt.Errorf("decode announcement of job %d: %w", job.ID, err))
+	}
+	ch := s.announceChannel()
+	if p.Channel != "" { // the managers' channel
+		ch = p.Channel
+	}
+	if ch == "" {
+		return nil // announcements are off
 	}
 	return s.announceErr(s.put(ctx, ch, jobRef(job.ID), 0, p.Message, putOpts{}))
 }

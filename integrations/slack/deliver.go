@@ -42,6 +42,9 @@ func (s *Slack) handleOpen(ctx context.Context, job bot.Job) error {
 	if err := s.invite(ctx, inc, ch); err != nil {
 		return err
 	}
+	if err := s.invitePeople(ctx, inc, ch); err != nil {
+		return err
+	}
 	return s.deferPaced(ctx, inc, s.syncCards(ctx, inc, ch))
 }
 
@@ -59,6 +62,9 @@ func (s *Slack) handleCard(ctx context.Context, job bot.Job) error {
 		return nil // the channel was never created (its open job failed): nothing to edit
 	}
 	if err := s.invite(ctx, inc, ch); err != nil {
+		return err
+	}
+	if err := s.invitePeople(ctx, inc, ch); err != nil {
 		return err
 	}
 	if err := s.syncCards(ctx, inc, ch); err != nil {
@@ -99,7 +105,7 @@ func (s *Slack) handlePost(ctx context.Context, job bot.Job) error {
 	} else if pm != nil {
 		thread = pm.ExternalID
 	}
-	return s.announceErr(s.put(ctx, s.announceChannel(), jobRef(job.ID)+":announce", inc.Number, p.Message, putOpts{thread: thread, markdown: md}))
+	return s.announceErr(s.put(ctx, s.announceTo(inc), jobRef(job.ID)+":announce", inc.Number, p.Message, putOpts{thread: thread, markdown: md}))
 }
 
 // announceErr keeps a broken announcement channel (deleted, archived, the
@@ -132,7 +138,7 @@ func (s *Slack) incident(ctx context.Context, job bot.Job) (*bot.Incident, error
 // syncCards writes the card (pinned) in the incident channel, the topic,
 // and the announcement.
 func (s *Slack) syncCards(ctx context.Context, inc *bot.Incident, ch string) error {
-	card := s.svc.Card(inc)
+	card := s.svc.CardWithAlerts(ctx, inc)
 	if err := s.put(ctx, ch, cardRef(inc), inc.Number, card, putOpts{pin: true, edit: true}); err != nil {
 		return err
 	}
@@ -142,12 +148,21 @@ func (s *Slack) syncCards(ctx context.Context, inc *bot.Incident, ch string) err
 	if !s.announces(inc) {
 		return nil
 	}
-	return s.announceErr(s.put(ctx, s.announceChannel(), announceRef(inc), inc.Number, card, putOpts{edit: true}))
+	return s.announceErr(s.put(ctx, s.announceTo(inc), announceRef(inc), inc.Number, card, putOpts{edit: true}))
 }
 
 // announces says whether inc is announced: announcements are on and the
 // incident is not private.
-func (s *Slack) announces(inc *bot.Incident) bool { return s.announceChannel() != "" && !inc.Private }
+func (s *Slack) announces(inc *bot.Incident) bool { return s.announceTo(inc) != "" && !inc.Private }
+
+// announceTo is the channel inc is announced in: the one its alert route
+// names, else the configured announcement channel.
+func (s *Slack) announceTo(inc *bot.Incident) string {
+	if inc.Announce != "" {
+		return inc.Announce
+	}
+	return s.announceChannel()
+}
 
 func (s *Slack) announceChannel() string {
 	s.mu.Lock()

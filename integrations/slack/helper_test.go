@@ -56,9 +56,13 @@ type options struct {
 	probe    bot.ProbeBackoff
 	// store and fake, when set, are shared with other stacks (replicas);
 	// nil: a SQLite store and a fake of the stack's own.
-	store bot.Store
-	fake  *slacktest.Server
-	owner string // the worker's lease owner; "": "test"
+	store    bot.Store
+	fake     *slacktest.Server
+	owner    string // the worker's lease owner; "": "test"
+	alerts   bot.AlertConfig
+	services map[string]bot.ServiceConfig
+	escalate bot.EscalationConfig
+	clock    *testkit.Clock // the Service's clock; nil: the wall clock
 }
 
 func newStack(t testing.TB, o options) *stack {
@@ -66,14 +70,18 @@ func newStack(t testing.TB, o options) *stack {
 	ctx := context.Background()
 	logs := &testkit.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	kitOpts := []testkit.Option{testkit.WithTargets(slack.Platform), testkit.WithLog(log),
+		testkit.WithConfig(bot.Config{PublicURL: "https://warroom.example.com", Alerts: o.alerts, Services: o.services,
+			Escalation: o.escalate})}
+	if o.clock != nil {
+		kitOpts = append(kitOpts, testkit.WithClock(o.clock))
+	}
 	var store bot.Store
 	var svc *bot.Service
 	if o.store != nil {
-		store, svc = o.store, testkit.ServiceOn(t, o.store, testkit.WithTargets(slack.Platform), testkit.WithLog(log),
-			testkit.WithConfig(bot.Config{PublicURL: "https://warroom.example.com"}))
+		store, svc = o.store, testkit.ServiceOn(t, o.store, kitOpts...)
 	} else {
-		kit := testkit.NewService(t, testkit.WithTargets(slack.Platform), testkit.WithLog(log),
-			testkit.WithConfig(bot.Config{PublicURL: "https://warroom.example.com"}))
+		kit := testkit.NewService(t, kitOpts...)
 		store, svc = kit.Store, kit.Svc
 	}
 	router, err := commands.New(svc, commands.Config{Pager: o.pager}, log)

@@ -63,16 +63,23 @@ func renderMessage(m bot.Message, markdown bool) (blocks []slack.Block, fallback
 		blocks = append(blocks, slack.NewHeaderBlock(plain(truncate(Escape(oneLine(title)), maxHeader))))
 	}
 	text := ""
+	if call := mentionText(m.Mentions); call != "" {
+		// The only unescaped mentions warroom writes: ids checked one by one.
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(call), nil, nil))
+		text = call + " "
+	}
 	switch {
 	case m.Text == "":
 	case markdown:
-		text = Mrkdwn(m.Text)
-		for _, sec := range sections(text, maxSection) {
+		md := Mrkdwn(m.Text)
+		text += md
+		for _, sec := range sections(md, maxSection) {
 			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(sec), nil, nil))
 		}
 	default:
-		text = Escape(m.Text)
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(truncate(text, maxSection)), nil, nil))
+		esc := Escape(m.Text)
+		text += esc
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(truncate(esc, maxSection)), nil, nil))
 	}
 	var fields []*slack.TextBlockObject
 	for _, f := range m.Fields {
@@ -112,10 +119,32 @@ func renderMessage(m bot.Message, markdown bool) (blocks []slack.Block, fallback
 		blocks = blocks[:maxBlocks]
 	}
 	if m.Title != "" {
+		if call := mentionText(m.Mentions); call != "" { // the notification names who is called
+			return blocks, call + " " + truncate(Escape(m.Title), maxFallback-len(call)-1)
+		}
 		return blocks, truncate(Escape(m.Title), maxFallback)
 	}
 	return blocks, cut(text, maxFallback)
 }
+
+// mentionText renders the Slack ids among mentions as mentions that
+// notify: <@U…> for users, <!subteam^S…> for user groups. Anything else
+// (a Discord id, a name) is left out.
+func mentionText(ids []string) string {
+	var out []string
+	for _, id := range ids {
+		switch {
+		case userID.MatchString(id):
+			out = append(out, "<@"+id+">")
+		case subteamID.MatchString(id):
+			out = append(out, "<!subteam^"+id+">")
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// subteamID is a Slack user group id.
+var subteamID = regexp.MustCompile(`^S[A-Z0-9]{2,20}$`)
 
 // cardActions is the block_id of a message's buttons: it names the
 // incident, so a click can tell which card it came from.

@@ -182,6 +182,7 @@ func (s *Slack) Handlers() map[bot.JobKind]bot.Handler {
 		bot.JobKindOf(Platform, bot.EffectPost):     s.handlePost,
 		bot.JobKindOf(Platform, bot.EffectDigest):   s.handleDigest,
 		bot.JobKindOf(Platform, bot.EffectAnnounce): s.handleAnnounce,
+		bot.JobKindOf(Platform, bot.EffectDirect):   s.handleDirect,
 	}
 }
 

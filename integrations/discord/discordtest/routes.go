@@ -40,6 +40,27 @@ func (s *Server) route(w http.ResponseWriter, method string, p []string, body []
 		}
 		writeJSON(w, 200, map[string]any{"threads": threads, "members": []any{}})
 		return 200
+	case method == http.MethodPost && len(p) == 3 && p[0] == "users" && p[1] == "@me" && p[2] == "channels":
+		// Create DM: the bot's direct channel with recipient_id, one per user.
+		var req struct {
+			RecipientID string `json:"recipient_id"`
+		}
+		_ = json.Unmarshal(body, &req)
+		id := "dm-" + req.RecipientID
+		if _, ok := s.channels[id]; !ok {
+			s.channels[id] = &Channel{ID: id, Name: id, Type: 1, Members: []string{req.RecipientID}}
+		}
+		writeJSON(w, 200, map[string]any{"id": id, "type": 1, "recipients": []map[string]any{{"id": req.RecipientID}}})
+		return 200
+	case method == http.MethodGet && len(p) == 3 && p[0] == "guilds" && p[2] == "channels":
+		chans := []map[string]any{}
+		for _, id := range s.order {
+			if c, ok := s.channels[id]; ok && c.ParentID == "" {
+				chans = append(chans, channelJSON(c))
+			}
+		}
+		writeJSON(w, 200, chans)
+		return 200
 	case method == http.MethodPut && len(p) >= 3 && p[0] == "applications" && p[len(p)-1] == "commands":
 		scope := "global"
 		if len(p) == 5 {

@@ -301,6 +301,7 @@ func checkText(p map[string]string) map[string]any {
 }
 
 func chatPostMessage(s *Server, p map[string]string) map[string]any {
+	s.openDM(p)
 	c, e := s.channel(p)
 	if e != nil {
 		return e
@@ -432,4 +433,19 @@ func usersInfo(s *Server, p map[string]string) map[string]any {
 		user["profile"] = map[string]any{"email": e}
 	}
 	return ok(map[string]any{"user": user})
+}
+
+// openDM makes a chat.postMessage to a user id (U…, W…) write in the app's
+// direct conversation with that user, as Slack does: the conversation
+// (D + the user id) is created on first use, and the call names it.
+func (s *Server) openDM(p map[string]string) {
+	u := p["channel"]
+	if len(u) < 3 || (u[0] != 'U' && u[0] != 'W') {
+		return
+	}
+	id := "D" + u
+	if _, ok := s.channels[id]; !ok {
+		s.channels[id] = &Channel{ID: id, Name: "dm-" + u, Private: true, Members: []string{u, BotUserID}, Created: time.Now()}
+	}
+	p["channel"] = id
 }

@@ -10,11 +10,11 @@ import (
 	"github.com/warroom/warroom/bot"
 )
 
-const alertCols = `id, source, fingerprint, starts_at, group_key, status, title, labels, annotations, ends_at, url, incident, window_id`
+const alertCols = `id, source, fingerprint, starts_at, group_key, status, title, labels, annotations, ends_at, url, incident, window_id, rule`
 
 const (
-	qInsertAlert = `INSERT INTO alerts (source, fingerprint, starts_at, group_key, status, title, labels, annotations, ends_at, url, incident, window_id, received_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (source, fingerprint, starts_at) DO NOTHING`
+	qInsertAlert = `INSERT INTO alerts (source, fingerprint, starts_at, group_key, status, title, labels, annotations, ends_at, url, incident, window_id, received_at, rule)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (source, fingerprint, starts_at) DO NOTHING`
 	qAlertByKey = `SELECT ` + alertCols + ` FROM alerts WHERE source = $1 AND fingerprint = $2 AND starts_at = $3`
 	// qAlertEpisodes: the firing alerts of (source, fingerprint) and the
 	// one with the latest start, latest first (senders without start times).
@@ -36,7 +36,7 @@ func scanAlert(row scanner) (*bot.Alert, error) {
 		ends, inc, win      sql.NullInt64
 	)
 	if err := row.Scan(&a.ID, &a.Source, &a.Fingerprint, &starts, &a.GroupKey, &status, &a.Title, &labels, &ann,
-		&ends, &a.URL, &inc, &win); err != nil {
+		&ends, &a.URL, &inc, &win, &a.Rule); err != nil {
 		return nil, err
 	}
 	a.StartsAt, a.Status, a.EndsAt = fromUS(starts), bot.AlertStatus(status), fromNullPtr(ends)
@@ -60,8 +60,11 @@ func (t *tx) InsertAlert(ctx context.Context, a *bot.Alert, receivedAt time.Time
 	if err != nil {
 		return false, err
 	}
+	if a.Rule == "" {
+		a.Rule = bot.AlertRule(*a)
+	}
 	id, err := t.insert(ctx, qInsertAlert, a.Source, a.Fingerprint, us(a.StartsAt), a.GroupKey, string(a.Status), a.Title,
-		labels, ann, usPtr(a.EndsAt), a.URL, nullID(a.Incident), nullID(a.Window), us(receivedAt))
+		labels, ann, usPtr(a.EndsAt), a.URL, nullID(a.Incident), nullID(a.Window), us(receivedAt), a.Rule)
 	if err != nil {
 		return false, fmt.Errorf("insert alert: %w", err)
 	}

@@ -107,7 +107,7 @@ func (s *Store) ExportIncidents(ctx context.Context, since time.Time, fn func(*b
 	return nil
 }
 
-// importBatch rows per INSERT: 23 columns each stays below both
+// importBatch rows per INSERT: 25 columns each stays below both
 // databases' parameter limits.
 const importBatch = 1000
 

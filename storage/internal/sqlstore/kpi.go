@@ -138,6 +138,23 @@ func kpiPair(ctx context.Context, st *sql.Stmt, q bot.KPIQuery, svc, src string,
 // action items of q.
 func (s *Store) KPIExtras(ctx context.Context, q bot.KPIQuery) (*bot.KPIAggregates, error) {
 	k := kpiSQL{q: q}
+	if len(q.Maintenance) > 0 {
+		// The services of the period's incidents: a window leaves out only
+		// the incidents whose service its matchers hold for
+		// (bot.WindowExcludes).
+		err := s.each(ctx, `SELECT DISTINCT i.service FROM incidents i WHERE i.declared_at >= `+lit(q.From)+
+			` AND i.declared_at < `+lit(q.To), nil, func(r *sql.Rows) error {
+			var svc string
+			if err := r.Scan(&svc); err != nil {
+				return err
+			}
+			k.services = append(k.services, svc)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("list services: %w", err)
+		}
+	}
 	k.build()
 	agg := &bot.KPIAggregates{Breaches: map[bot.Severity]map[string]int64{}}
 	for _, step := range []func(context.Context, *Store, *bot.KPIAggregates) error{k.breaches, k.open, k.alerts, k.groups, k.actions} {
@@ -156,6 +173,8 @@ type kpiSQL struct {
 	nf     int    // the first nf args are filter's
 	maint  string // boolean: the incident is in a maintenance window
 	args   []any  // parameters of filter, then of maint
+	// services are the services of the period's incidents, for maint.
+	services []string
 }
 
 // incidentFilter is " AND incident IN (...)" for tables that name an
@@ -202,12 +221,20 @@ func (k *kpiSQL) build() {
 	k.where = w
 	var ors []string
 	for _, win := range q.Maintenance {
-		c := "(i.declared_at >= " + lit(win.StartsAt) + " AND i.declared_at < " + lit(win.End())
-		if svc, ok := bot.WindowService(win); ok {
-			k.args = append(k.args, svc)
-			c += " AND i.service = $" + strconv.Itoa(len(k.args))
+		// The services the window leaves out (bot.WindowExcludes), of those
+		// the period's incidents have.
+		var in []string
+		for _, svc := range k.services {
+			if bot.WindowExcludes(win, svc) {
+				k.args = append(k.args, svc)
+				in = append(in, "$"+strconv.Itoa(len(k.args)))
+			}
 		}
-		ors = append(ors, c+")")
+		if len(in) == 0 {
+			continue
+		}
+		ors = append(ors, "(i.declared_at >= "+lit(win.StartsAt)+" AND i.declared_at < "+lit(win.End())+
+			" AND i.service IN ("+strings.Join(in, ", ")+"))")
 	}
 	if len(ors) == 0 {
 		k.maint = "(1 = 0)"
@@ -274,8 +301,9 @@ func (k *kpiSQL) alerts(ctx context.Context, s *Store, agg *bot.KPIAggregates) e
 	if top <= 0 {
 		top = 5
 	}
-	q := `SELECT title, COUNT(*) AS n FROM alerts WHERE starts_at >= ` + lit(k.q.From) + ` AND starts_at < ` + lit(k.q.To) + k.incidentFilter() +
-		` GROUP BY title ORDER BY n DESC, title LIMIT ` + strconv.Itoa(top)
+	// By rule: one rule firing on many instances is one noisy alert.
+	q := `SELECT rule, COUNT(*) AS n FROM alerts WHERE starts_at >= ` + lit(k.q.From) + ` AND starts_at < ` + lit(k.q.To) + k.incidentFilter() +
+		` GROUP BY rule ORDER BY n DESC, rule LIMIT ` + strconv.Itoa(top)
 	return s.each(ctx, q, k.args[:k.nf], func(r *sql.Rows) error {
 		var nc bot.NameCount
 		if err := r.Scan(&nc.Name, &nc.N); err != nil {
