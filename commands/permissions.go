@@ -78,3 +78,10 @@ func (r *Router) names(ctx context.Context, req Request) []string {
 	}
 	return names
 }
+
+// MayDeclare checks that user may declare an incident of severity sev (0:
+// the default), as the configured permissions say (access.declare), for
+// front-ends that declare without a command (the JSON API).
+func (r *Router) MayDeclare(user string, sev bot.Severity) error {
+	return r.cfg.Permissions.declares([]string{user}, sev)
+}

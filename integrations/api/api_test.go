@@ -33,11 +33,15 @@ type env struct {
 
 // newEnv starts the API over a fresh SQLite database, behind the same
 // middleware the server uses.
-func newEnv(t *testing.T, tok string) *env {
+func newEnv(t *testing.T, tok string, rc ...commands.Config) *env {
 	t.Helper()
 	kit := testkit.NewService(t, testkit.WithTargets("console"))
 	svc, store, log := kit.Svc, kit.Store, kit.Log
-	router, err := commands.New(svc, commands.Config{}, log)
+	var cfg commands.Config
+	if len(rc) > 0 {
+		cfg = rc[0]
+	}
+	router, err := commands.New(svc, cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,6 +77,10 @@ func (a *API) declare(w http.ResponseWriter, r *http.Request, c caller) {
 		httpx.WriteErr(w, a.log, err)
 		return
 	}
+	if err := a.router.MayDeclare(user, sev); err != nil {
+		httpx.WriteErr(w, a.log, err)
+		return
+	}
 	inc, err := a.svc.Declare(r.Context(), bot.DeclareInput{
 		Title: in.Title, Severity: sev, Service: in.Service, Summary: in.Summary, Impact: in.Impact,
 		Private: in.Private, Commander: in.Commander, StartedAt: started, Actor: user,
