@@ -39,16 +39,42 @@ func (h *writer) write(r row) error {
 		}
 		return h.csv.Write(rec)
 	}
-	b, err := json.Marshal(map[string]string(r))
-	if err != nil {
-		return err
-	}
 	sep := ",\n"
 	if h.n == 1 {
 		sep = "\n"
 	}
-	_, err = io.WriteString(h.w, sep+string(b))
+	b, err := typedJSON(append([]byte(sep), '{'), r)
+	if err != nil {
+		return err
+	}
+	_, err = h.w.Write(append(b, '}'))
 	return err
+}
+
+// typedJSON appends a row's columns, in order, as JSON members: durations
+// as numbers, in_maintenance as a boolean, an empty cell as null, the rest
+// (times included) as strings.
+func typedJSON(b []byte, r row) ([]byte, error) {
+	for i, c := range columns {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(strconv.AppendQuote(b, c), ':')
+		v := r[c]
+		switch {
+		case v == "":
+			b = append(b, "null"...)
+		case columnKinds[c] != "":
+			b = append(b, v...) // a number or a boolean, rendered by exportRow
+		default:
+			s, err := json.Marshal(v)
+			if err != nil {
+				return nil, err
+			}
+			b = append(b, s...)
+		}
+	}
+	return b, nil
 }
 
 func (h *writer) close() error {
