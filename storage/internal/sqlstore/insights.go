@@ -68,14 +68,22 @@ func (s *Store) LastSlot(ctx context.Context, schedule string) (time.Time, bool,
 
 // Postmortem reads an incident's stored draft.
 func (s *Store) Postmortem(ctx context.Context, incident int64) (*bot.Postmortem, error) {
-	var p bot.Postmortem
-	var at int64
-	err := s.r.QueryRowContext(ctx, qPostmortem, incident).Scan(&p.Incident, &p.Body, &at, &p.Version)
+	p, err := scanPostmortem(s.r.QueryRowContext(ctx, qPostmortem, incident))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("read postmortem of %s: %w", bot.FormatKey(incident), bot.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read postmortem of %s: %w", bot.FormatKey(incident), err)
+	}
+	return p, nil
+}
+
+// scanPostmortem reads one postmortems row (qPostmortem's columns).
+func scanPostmortem(row scanner) (*bot.Postmortem, error) {
+	var p bot.Postmortem
+	var at int64
+	if err := row.Scan(&p.Incident, &p.Body, &at, &p.Version); err != nil {
+		return nil, err
 	}
 	p.GeneratedAt = fromUS(at)
 	return &p, nil

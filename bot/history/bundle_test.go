@@ -1,0 +1,270 @@
+package history_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/digest"
+	"github.com/warroom/warroom/bot/history"
+	"github.com/warroom/warroom/internal/testkit"
+	"github.com/warroom/warroom/storage/postgres"
+)
+
+// tick is an uneven step of the generator's clock, so that every time it
+// writes has a fraction of a second.
+const tick = 7*time.Minute + 1234567*time.Microsecond
+
+// generateHistory drives a Service through a history that fills every
+// section of a bundle: a maintenance window and an incident declared in
+// it, incidents acknowledged, updated, escalated in severity, given roles,
+// links and channels, resolved, reopened and closed; action items of every
+// kind, open and done; alerts with labels and annotations, one suppressed
+// by the window, one resolved; missed SLA targets; postmortem drafts;
+// pending and fired timers; and the audit of all of it. Every time has a
+// fraction of a second. A new section of the bundle extends it.
+func generateHistory(t *testing.T, svc *bot.Service, clock *testkit.Clock) {
+	t.Helper()
+	ctx := context.Background()
+	must := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	step := func() { clock.Advance(tick) }
+
+	// Maintenance: a window on checkout, running now, and one ended early.
+	win, err := svc.Maintenance().Start(ctx, bot.MaintenanceWindow{
+		Matchers: []bot.Matcher{{Name: "service", Op: bot.MatchEqual, Value: "checkout"}},
+		StartsAt: clock.Now(), EndsAt: clock.Now().Add(2 * time.Hour), CreatedBy: "ops", Comment: "db upgrade",
+	})
+	must(win, err)
+	ended, err := svc.Maintenance().Start(ctx, bot.MaintenanceWindow{
+		Matchers: []bot.Matcher{{Name: "team", Op: bot.MatchRegexp, Value: "net.*"}},
+		StartsAt: clock.Now(), EndsAt: clock.Now().Add(time.Hour), CreatedBy: "ops",
+	})
+	must(ended, err)
+	step()
+	must(svc.Maintenance().End(ctx, ended.ID, "ops"))
+
+	// INC-1: declared inside the window (left out of the SLA figures).
+	inMaint, err := svc.Declare(ctx, bot.DeclareInput{Title: "Checkout errors during upgrade", Severity: bot.SEV2,
+		Service: "checkout", Actor: "alice", Commander: "alice", Summary: "5xx on pay", Impact: "some payments fail"})
+	must(inMaint, err)
+	must(nil, svc.ArmTimers(ctx, inMaint.Number))
+
+	// An alert during the window is suppressed; others fire and group.
+	alert := func(name, service, status string, starts time.Time) bot.Alert {
+		a := bot.Alert{Source: "alertmanager", Fingerprint: name + "/" + service, Status: bot.AlertStatus(status),
+			Title: name + " on " + service, StartsAt: starts,
+			Labels:      map[string]string{"alertname": name, "service": service, "severity": "critical"},
+			Annotations: map[string]string{"summary": name + " is firing", "runbook_url": "https://runbooks.example/" + name}}
+		if status == string(bot.AlertResolved) {
+			end := clock.Now()
+			a.EndsAt = &end
+		}
+		return a
+	}
+	must(svc.HandleAlerts(ctx, bot.Cause{}, []bot.Alert{alert("HighLatency", "checkout", "firing", clock.Now())}))
+	step()
+	dbStart := clock.Now()
+	res, err := svc.HandleAlerts(ctx, bot.Cause{}, []bot.Alert{alert("DiskFull", "db", "firing", dbStart), alert("DiskFull", "db2", "firing", dbStart)})
+	must(res, err)
+	step()
+
+	// Manual incidents of every severity through every status.
+	for i, sev := range []bot.Severity{bot.SEV1, bot.SEV2, bot.SEV3, bot.SEV4} {
+		inc, err := svc.Declare(ctx, bot.DeclareInput{Title: fmt.Sprintf("Incident %d", i), Severity: sev,
+			Service: []string{"api", "web", "search", "db"}[i], Actor: "bob", Private: i == 3,
+			StartedAt: clock.Now().Add(-90 * time.Second), Links: map[string]bot.Link{bot.LinkJira: {ID: fmt.Sprintf("OPS-%d", i), URL: "https://jira.example/OPS"}}})
+		must(inc, err)
+		n := inc.Number
+		must(nil, svc.ArmTimers(ctx, n))
+		step()
+		must(svc.Ack(ctx, bot.Cause{}, n, "bob"))
+		must(svc.AssignRole(ctx, n, "bob", bot.RoleScribe, "carol"))
+		must(svc.LinkChannel(ctx, n, "slack", fmt.Sprintf("C0%d", n)))
+		must(svc.PostUpdate(ctx, n, "bob", "looking", bot.StatusInvestigating))
+		must(svc.AddNote(ctx, n, "carol", "graph attached"))
+		for k, kind := range []bot.ActionKind{bot.ActionCorrective, bot.ActionPreventive, bot.ActionDetective} {
+			due := clock.Now().Add(time.Duration(k+1) * 24 * time.Hour)
+			must(svc.AddAction(ctx, n, "bob", bot.ActionInput{Title: fmt.Sprintf("%s %d", kind, k), Owner: "@dave", Due: &due, Kind: kind}))
+		}
+		must(svc.CompleteAction(ctx, bot.Cause{}, n, "dave", 1))
+		if i == 0 {
+			must(svc.SetSeverity(ctx, n, "bob", bot.SEV2))
+		}
+		step()
+		if i == 3 {
+			continue // stays open
+		}
+		must(svc.Resolve(ctx, bot.Cause{}, n, "bob", "fixed"))
+		step()
+		if i == 1 {
+			must(svc.Reopen(ctx, n, "bob"))
+			step()
+			must(svc.Resolve(ctx, bot.Cause{}, n, "bob", "fixed again"))
+		}
+		if i == 2 {
+			must(svc.RegeneratePostmortem(ctx, n, "bob")) // version 2
+			must(svc.Close(ctx, n, "bob"))
+		}
+	}
+	// Time passes: SLA targets of the open incidents are missed.
+	clock.Advance(26*time.Hour + 333*time.Millisecond)
+	must(svc.FireReminders(ctx, clock.Now(), 0))
+	must(svc.HandleAlerts(ctx, bot.Cause{}, []bot.Alert{alert("DiskFull", "db", "resolved", dbStart)}))
+	step()
+}
+
+// bundleOf exports a store's bundle.
+func bundleOf(t *testing.T, store bot.BundleStore) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	if _, err := history.ExportBundle(t.Context(), store, &out, history.BundleOptions{}); err != nil {
+		t.Fatalf("export bundle: %v", err)
+	}
+	return out.Bytes()
+}
+
+// importBundle imports a bundle into a store.
+func importBundle(t *testing.T, store bot.BundleStore, b []byte) (history.Counts, error) {
+	t.Helper()
+	return history.ImportBundle(t.Context(), store, bytes.NewReader(b), history.BundleOptions{Name: "bundle.jsonl"})
+}
+
+// digestOf is the all-time digest of a store at now, as markdown and as
+// the report's JSON.
+func digestOf(t *testing.T, store digest.Source, now time.Time) string {
+	t.Helper()
+	d, err := digest.NewBuilder(store, nil, nil).Build(t.Context(), digest.Options{End: now, FullPrevious: true, Heatmap: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	week, err := digest.NewBuilder(store, nil, nil).Build(t.Context(), digest.Options{End: now, Period: 7 * 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := json.Marshal([]any{d.Report, week.Report})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return digest.Markdown(d) + digest.Markdown(week) + string(js)
+}
+
+// historyStore is a store a bundle moves between.
+type historyStore interface {
+	bot.Store
+	digest.Source
+}
+
+func openSQLite(t *testing.T) historyStore { return testkit.OpenStore(t, "", nil) }
+
+func openPostgres(t *testing.T) historyStore {
+	t.Helper()
+	dsn := testkit.PostgresSchema(t)
+	s, err := postgres.Open(context.Background(), postgres.Config{DSN: dsn}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// generated builds the generated history on a store and returns its
+// bundle and digest.
+func generated(t *testing.T, store historyStore) (bundle []byte, dig string, now time.Time) {
+	t.Helper()
+	clock := testkit.NewClock(testkit.Start.Add(123456 * time.Microsecond))
+	draft := func(_ context.Context, inc *bot.Incident, tl []bot.Entry, acts []bot.ActionItem, _ time.Time) (string, error) {
+		return fmt.Sprintf("# %s %s\n\n%d timeline entries, %d action items\n", inc.Key(), inc.Title, len(tl), len(acts)), nil
+	}
+	svc := testkit.ServiceOn(t, store, testkit.WithConfig(bot.Config{Insights: bot.InsightsConfig{Postmortem: draft}}),
+		testkit.WithClock(clock), testkit.WithTargets("console"))
+	generateHistory(t, svc, clock)
+	return bundleOf(t, store), digestOf(t, store, clock.Now()), clock.Now()
+}
+
+// roundTrip moves the generated history from one store to another and
+// compares the bundle and the digest after the move with those before.
+func roundTrip(t *testing.T, from, to func(*testing.T) historyStore) {
+	src := from(t)
+	b, dig, now := generated(t, src)
+	checkBundleCoversEverySection(t, b)
+	dst := to(t)
+	counts, err := importBundle(t, dst, b)
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	if counts["incident"] == 0 || counts["timeline_entry"] == 0 {
+		t.Errorf("counts = %v", counts)
+	}
+	if again := bundleOf(t, dst); !bytes.Equal(again, b) {
+		t.Errorf("the bundle after the move differs:\n%s", lineDiff(b, again))
+	}
+	if got := digestOf(t, dst, now); got != dig {
+		t.Errorf("the digest after the move differs:\n%s\nwas\n%s", got, dig)
+	}
+	// Numbering continues after the imported history.
+	svc := testkit.ServiceOn(t, dst, testkit.WithClock(testkit.NewClock(now)))
+	inc, err := svc.Declare(t.Context(), bot.DeclareInput{Title: "After the move", Actor: "erin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(counts["incident"]) + 1; inc.Number != want {
+		t.Errorf("first incident after the move = %s, want INC-%d", inc.Key(), want)
+	}
+}
+
+func TestBundleRoundTripSQLite(t *testing.T)   { roundTrip(t, openSQLite, openSQLite) }
+func TestBundleRoundTripPostgres(t *testing.T) { roundTrip(t, openPostgres, openPostgres) }
+func TestBundleSQLiteToPostgres(t *testing.T)  { roundTrip(t, openSQLite, openPostgres) }
+func TestBundlePostgresToSQLite(t *testing.T)  { roundTrip(t, openPostgres, openSQLite) }
+
+// checkBundleCoversEverySection: the generator fills every section, and
+// the rows carry sub-second times, suppressed alerts and reopenings.
+func checkBundleCoversEverySection(t *testing.T, b []byte) {
+	t.Helper()
+	text := string(b)
+	var end struct{ End history.Counts }
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &end); err != nil {
+		t.Fatalf("end line: %v", err)
+	}
+	for name, n := range end.End {
+		if n == 0 {
+			t.Errorf("the generated history has no %s: extend generateHistory", name)
+		}
+	}
+	for _, want := range []string{`"kind":"reopened"`, `"kind":"sla_breached"`, `"window":`, `"kind":"preventive"`,
+		`"kind":"detective"`, `"status":"done"`, `"status":"resolved"`, `"ended_at":`, `.123456Z"`, `"private":true`, `"annotations":{`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the generated bundle lacks %s", want)
+		}
+	}
+}
+
+// lineDiff shows the first lines where two bundles differ.
+func lineDiff(a, b []byte) string {
+	al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	var out strings.Builder
+	for i := 0; i < max(len(al), len(bl)) && out.Len() < 4000; i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			fmt.Fprintf(&out, "line %d\n- %s\n+ %s\n", i+1, x, y)
+		}
+	}
+	return out.String()
+}
