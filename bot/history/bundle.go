@@ -211,7 +211,7 @@ func readBundle(ctx context.Context, src io.Reader, name string, write func(func
 				return counts, fail("unknown section %q (sections: %s)", key, sectionNames())
 			}
 			if i < at {
-				return counts, fail("a %s row after the %s rows: sections come in the order %s", key, sections[at].name, sectionNames())
+				return counts, fail("%s after %s: sections come in the order %s", key, sections[at].name, sectionNames())
 			}
 			at = i
 			put, err := sections[i].load(raw, c)

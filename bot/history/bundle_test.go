@@ -268,3 +268,129 @@ func lineDiff(a, b []byte) string {
 	}
 	return out.String()
 }
+
+// editLines rewrites a bundle's lines.
+func editLines(b []byte, fn func(lines []string) []string) []byte {
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	return []byte(strings.Join(fn(lines), "\n") + "\n")
+}
+
+// lineOf is the index of the first line that starts with prefix.
+func lineOf(t *testing.T, lines []string, prefix string) int {
+	t.Helper()
+	for i, l := range lines {
+		if strings.HasPrefix(l, prefix) {
+			return i
+		}
+	}
+	t.Fatalf("no line starts with %s", prefix)
+	return -1
+}
+
+func TestBundleRefusesBadBundles(t *testing.T) {
+	good, _, _ := generated(t, openSQLite(t))
+	empty := bundleOf(t, openSQLite(t))
+	for _, tc := range []struct {
+		name string
+		edit func(t *testing.T, lines []string) []string
+		err  string
+	}{
+		{"truncated at a line", func(_ *testing.T, l []string) []string { return l[:len(l)-1] },
+			"without its end line: the bundle is truncated"},
+		{"truncated inside a line", func(_ *testing.T, l []string) []string {
+			l[len(l)/2] = l[len(l)/2][:20]
+			return l[:len(l)/2+1]
+		}, "not a bundle line"},
+		{"wrong version", func(_ *testing.T, l []string) []string {
+			l[0] = `{"format":"warroom-bundle","version":2}`
+			return l
+		}, "line 1: bundle version 2: this warroom reads version 1 only"},
+		{"not a bundle", func(_ *testing.T, l []string) []string { return append([]string{`[{"key":"INC-1"}]`}, l[1:]...) },
+			"line 1: not a warroom bundle"},
+		{"duplicate incident", func(t *testing.T, l []string) []string {
+			i := lineOf(t, l, `{"incident":{"number":2,`)
+			return append(l[:i+1], l[i:]...)
+		}, "incident: number: 2 appears twice (INC-2)"},
+		{"duplicate id", func(t *testing.T, l []string) []string {
+			i := lineOf(t, l, `{"timeline_entry":{"id":5,`)
+			l[i+1] = strings.Replace(l[i+1], `"id":6,`, `"id":5,`, 1)
+			return l
+		}, "timeline_entry: id: 5 appears twice"},
+		{"unknown incident", func(t *testing.T, l []string) []string {
+			i := lineOf(t, l, `{"action_item":`)
+			l[i] = strings.Replace(l[i], `"incident":`, `"incident":999,"x":`, 1)
+			return l
+		}, `unknown field "x"`},
+		{"reference outside the bundle", func(t *testing.T, l []string) []string {
+			i := lineOf(t, l, `{"timeline_entry":`)
+			l[i] = strings.Replace(l[i], `"incident":1,`, `"incident":999,`, 1)
+			return l
+		}, "timeline_entry: incident: INC-999 is not an incident of the bundle"},
+		{"out of order", func(t *testing.T, l []string) []string {
+			i := lineOf(t, l, `{"action_item":`)
+			row := l[i]
+			l = append(l[:i], l[i+1:]...)
+			return append(l[:len(l)-1], row, l[len(l)-1])
+		}, "action_item after audit_record: sections come in the order maintenance_window, incident,"},
+		{"counts differ", func(_ *testing.T, l []string) []string {
+			l[len(l)-1] = strings.Replace(l[len(l)-1], `"incident":7`, `"incident":8`, 1)
+			return l
+		}, "the bundle says 8 incident rows, it holds 7"},
+		{"bad value", func(t *testing.T, l []string) []string {
+			i := lineOf(t, l, `{"incident":`)
+			l[i] = strings.Replace(l[i], `"severity":2`, `"severity":9`, 1)
+			return l
+		}, "incident: severity: 9 is not 1 to 4"},
+		{"rows after the end", func(_ *testing.T, l []string) []string { return append(l, l[1]) }, "a row after the end line"},
+		{"the database refuses a row", func(t *testing.T, l []string) []string {
+			// Two alerts with one identity (source, fingerprint, start):
+			// only the database's unique key sees it, while writing.
+			i := lineOf(t, l, `{"alert":{"id":3,`)
+			l[i] = strings.Replace(l[i], `"fingerprint":"DiskFull/db2"`, `"fingerprint":"DiskFull/db"`, 1)
+			return l
+		}, "alert: write alert:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := editLines(bytes.Clone(good), func(l []string) []string { return tc.edit(t, l) })
+			dst := openSQLite(t)
+			_, err := importBundle(t, dst, bad)
+			if err == nil || !strings.Contains(err.Error(), tc.err) || !strings.Contains(err.Error(), "nothing was imported") {
+				t.Fatalf("err = %v, want %q and nothing imported", err, tc.err)
+			}
+			if !strings.HasPrefix(err.Error(), "bundle.jsonl") {
+				t.Errorf("err = %v, want the bundle's name first", err)
+			}
+			if got := bundleOf(t, dst); !bytes.Equal(got, empty) {
+				t.Errorf("a bad bundle changed the database:\n%s", got)
+			}
+		})
+	}
+}
+
+func TestBundleRefusesADatabaseWithHistory(t *testing.T) {
+	good, _, _ := generated(t, openSQLite(t))
+	dst := openSQLite(t)
+	if _, err := importBundle(t, dst, good); err != nil {
+		t.Fatal(err)
+	}
+	_, err := importBundle(t, dst, good)
+	if bot.ErrorCode(err) != bot.CodeConflict || !strings.Contains(err.Error(), "the database holds history already (maintenance_windows, incidents,") {
+		t.Fatalf("second import: %v", err)
+	}
+	if got := bundleOf(t, dst); !bytes.Equal(got, good) {
+		t.Errorf("the refused import changed the database:\n%s", lineDiff(good, got))
+	}
+}
+
+// A hand-written bundle with a row of every section imports, and exports
+// again byte for byte.
+func TestBundleSmall(t *testing.T) {
+	dst := openSQLite(t)
+	counts, err := importBundle(t, dst, []byte(smallBundle))
+	if err != nil || counts.Total() != 9 {
+		t.Fatalf("import = %v, %v", counts, err)
+	}
+	if got := string(bundleOf(t, dst)); got != smallBundle {
+		t.Errorf("export after import:\n%s", lineDiff([]byte(smallBundle), []byte(got)))
+	}
+}
