@@ -10,22 +10,26 @@ import (
 	"strings"
 )
 
-// writer writes rows as CSV or JSON.
+// writer writes rows of the given columns as CSV or JSON.
 type writer struct {
-	csv  *csv.Writer
-	w    io.Writer
-	json bool
-	n    int
+	csv   *csv.Writer
+	w     io.Writer
+	json  bool
+	n     int
+	cols  []string
+	kinds map[string]string // the columns whose JSON values are not strings
 }
 
-func newWriter(w io.Writer, format string) (*writer, error) {
+func newWriter(w io.Writer, format string, cols []string, kinds map[string]string) (*writer, error) {
+	hw := &writer{w: w, cols: cols, kinds: kinds}
 	switch format {
 	case "csv":
-		hw := &writer{csv: csv.NewWriter(w)}
-		return hw, hw.csv.Write(columns)
+		hw.csv = csv.NewWriter(w)
+		return hw, hw.csv.Write(cols)
 	case "json":
+		hw.json = true
 		_, err := io.WriteString(w, "[")
-		return &writer{w: w, json: true}, err
+		return hw, err
 	}
 	return nil, fmt.Errorf("format %q is not csv or json", format)
 }
@@ -33,8 +37,8 @@ func newWriter(w io.Writer, format string) (*writer, error) {
 func (h *writer) write(r row) error {
 	h.n++
 	if !h.json {
-		rec := make([]string, len(columns))
-		for i, c := range columns {
+		rec := make([]string, len(h.cols))
+		for i, c := range h.cols {
 			rec[i] = defuse(r[c])
 		}
 		return h.csv.Write(rec)
@@ -43,7 +47,7 @@ func (h *writer) write(r row) error {
 	if h.n == 1 {
 		sep = "\n"
 	}
-	b, err := typedJSON(append([]byte(sep), '{'), r)
+	b, err := h.typedJSON(append([]byte(sep), '{'), r)
 	if err != nil {
 		return err
 	}
@@ -51,11 +55,11 @@ func (h *writer) write(r row) error {
 	return err
 }
 
-// typedJSON appends a row's columns, in order, as JSON members: durations
-// as numbers, in_maintenance as a boolean, an empty cell as null, the rest
-// (times included) as strings.
-func typedJSON(b []byte, r row) ([]byte, error) {
-	for i, c := range columns {
+// typedJSON appends a row's columns, in order, as JSON members: those of
+// a kind (numbers, booleans, JSON objects) as they are, an empty cell as
+// null, the rest (times included) as strings.
+func (h *writer) typedJSON(b []byte, r row) ([]byte, error) {
+	for i, c := range h.cols {
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -64,8 +68,8 @@ func typedJSON(b []byte, r row) ([]byte, error) {
 		switch {
 		case v == "":
 			b = append(b, "null"...)
-		case columnKinds[c] != "":
-			b = append(b, v...) // a number or a boolean, rendered by exportRow
+		case h.kinds[c] != "":
+			b = append(b, v...) // rendered as JSON by the row's maker
 		default:
 			s, err := json.Marshal(v)
 			if err != nil {
