@@ -24,7 +24,7 @@ type ExportOptions struct {
 	Format string    // "csv" or "json"
 	Since  time.Time // only incidents declared at or after it; zero: all
 	// Now is the time SLA outcomes of open incidents are judged at.
-	Now  time.Time
+	Now      time.Time
 	SLAs     map[bot.Severity]bot.SLA // nil: bot.DefaultSLAs
 	Progress Progress                 // nil: none
 }
