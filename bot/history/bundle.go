@@ -297,10 +297,13 @@ func isSection(name string) bool {
 	return false
 }
 
-func sectionNames() string {
+// Sections names a bundle's sections, in the order it holds them.
+func Sections() []string {
 	names := make([]string, len(sections))
 	for i, s := range sections {
 		names[i] = s.name
 	}
-	return strings.Join(names, ", ")
+	return names
 }
+
+func sectionNames() string { return strings.Join(Sections(), ", ") }
