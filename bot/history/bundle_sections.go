@@ -137,8 +137,8 @@ func checkIncident(inc *bot.Incident, c *checker) error {
 		return fmt.Errorf("status: %q is not a status like resolved", inc.Status)
 	case inc.DeclaredAt.IsZero():
 		return errors.New("declared_at: required")
-	case inc.Version < 1:
-		return errors.New("version: below 1")
+	case inc.Version < 0:
+		return errors.New("version: negative")
 	}
 	return nil
 }
