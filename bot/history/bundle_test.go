@@ -386,8 +386,13 @@ func TestBundleRefusesBadBundles(t *testing.T) {
 }
 
 func TestBundleRefusesADatabaseWithHistory(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { refusesHistory(t, openSQLite) })
+	t.Run("postgres", func(t *testing.T) { refusesHistory(t, openPostgres) })
+}
+
+func refusesHistory(t *testing.T, open func(*testing.T) historyStore) {
 	good, _, _ := generated(t, openSQLite(t))
-	dst := openSQLite(t)
+	dst := open(t)
 	if _, err := importBundle(t, dst, good); err != nil {
 		t.Fatal(err)
 	}
