@@ -113,6 +113,32 @@ func TestBundleThroughTheCLI(t *testing.T) {
 	}
 }
 
+// TestBundleThroughTheCLIToPostgres moves a bundle into PostgreSQL and
+// reads it back through the read-only export.
+func TestBundleThroughTheCLIToPostgres(t *testing.T) {
+	dsn := testkit.PostgresSchema(t)
+	bundle := writeFile(t, "small.jsonl", `{"format":"warroom-bundle","version":1}
+{"incident":{"number":41,"title":"Disk full","source":"manual","severity":2,"status":"resolved","private":false,"started_at":"2026-01-05T09:59:59.999999Z","declared_at":"2026-01-05T10:00:00.5Z","resolved_at":"2026-01-05T10:30:00.25Z","updated_at":"2026-01-05T10:30:00.25Z","roles":{"commander":"alice"},"channels":{"slack":"C041"},"version":3}}
+{"timeline_entry":{"id":7,"incident":41,"at":"2026-01-05T10:00:00.5Z","kind":"declared","actor":"alice","text":"declared"}}
+{"audit_record":{"id":9,"at":"2026-01-05T10:00:00.5Z","actor":"token:ci","action":"declare","incident":41,"after":{"status":"triggered"}}}
+{"end":{"action_item":0,"alert":0,"alert_group":0,"audit_record":1,"incident":1,"maintenance_window":0,"postmortem":0,"timeline_entry":1,"timer":0}}
+`)
+	if code, stdout, stderr := runCLI(t, env("WARROOM_DB", dsn), "import", bundle); code != exitOK || !strings.Contains(stdout, "imported 3 rows") {
+		t.Fatalf("import = %d\n%s\n%s", code, stdout, stderr)
+	}
+	want, err := os.ReadFile(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, got, stderr := runCLI(t, env("WARROOM_DB", dsn), "export", "--format", "bundle"); code != exitOK || got != string(want) {
+		t.Errorf("export = %d %s\n%s\nwant\n%s", code, stderr, got, want)
+	}
+	code, got, _ := runCLI(t, env("WARROOM_DB", dsn), "export", "--audit", "--format", "csv")
+	if wantCSV := "id,at,actor,action,incident,before,after\n9,2026-01-05T10:00:00.5Z,token:ci,declare,INC-41,,\"{\"\"status\"\":\"\"triggered\"\"}\"\n"; code != exitOK || got != wantCSV {
+		t.Errorf("audit csv = %d\n%q\nwant\n%q", code, got, wantCSV)
+	}
+}
+
 func TestImportRefusesABadBundle(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "w.db")
