@@ -131,21 +131,21 @@ func ExportBundle(ctx context.Context, store bot.BundleStore, out io.Writer, o B
 func ImportBundle(ctx context.Context, store bot.BundleStore, src io.ReadSeeker, o BundleOptions) (Counts, error) {
 	var counts Counts
 	err := store.WriteHistory(ctx, func(w bot.HistoryWriter) error {
-		checked, err := readBundle(ctx, src, o.Name, nil, o.Progress.phase("checked", 0))
+		checked, err := readBundle(ctx, src, nil, o.Progress.phase("checked", 0))
 		if err != nil {
-			return fmt.Errorf("%w (nothing was imported)", err)
+			return err
 		}
 		if _, err := src.Seek(0, io.SeekStart); err != nil {
 			return err
 		}
 		write := func(put func(context.Context, bot.HistoryWriter) error) error { return put(ctx, w) }
-		counts, err = readBundle(ctx, src, o.Name, write, o.Progress.phase("imported", checked.Total()))
-		if err != nil {
-			return fmt.Errorf("%w (nothing was imported)", err)
-		}
-		return nil
+		counts, err = readBundle(ctx, src, write, o.Progress.phase("imported", checked.Total()))
+		return err
 	})
-	return counts, err
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w (nothing was imported)", o.Name, err)
+	}
+	return counts, nil
 }
 
 // phase binds a Progress to one phase and its total.
@@ -158,7 +158,7 @@ const maxLine = 64 << 20
 
 // readBundle reads a bundle line by line, checks every row, and hands
 // each row's writer to write (nil: check only).
-func readBundle(ctx context.Context, src io.Reader, name string, write func(func(context.Context, bot.HistoryWriter) error) error,
+func readBundle(ctx context.Context, src io.Reader, write func(func(context.Context, bot.HistoryWriter) error) error,
 	progress func(done int, final bool)) (Counts, error) {
 	br := bufio.NewReaderSize(src, 256<<10)
 	c := newChecker()
@@ -170,7 +170,7 @@ func readBundle(ctx context.Context, src io.Reader, name string, write func(func
 	at := 0 // the section being read
 	lineNo, done, ended, headed := 0, 0, false, false
 	fail := func(format string, args ...any) error {
-		return fmt.Errorf("%s: line %d: %s", name, lineNo, fmt.Sprintf(format, args...))
+		return fmt.Errorf("line %d: %s", lineNo, fmt.Sprintf(format, args...))
 	}
 	for {
 		line, err := readLine(br)
@@ -220,7 +220,7 @@ func readBundle(ctx context.Context, src io.Reader, name string, write func(func
 			}
 			if write != nil {
 				if err := write(put); err != nil {
-					return counts, fail("%s: %v", key, err)
+					return counts, fmt.Errorf("writing the rows up to line %d: %w", lineNo, err)
 				}
 			}
 			counts[key]++
@@ -232,10 +232,10 @@ func readBundle(ctx context.Context, src io.Reader, name string, write func(func
 		}
 	}
 	if !headed {
-		return counts, fmt.Errorf("%s is empty: a bundle starts with its header line", name)
+		return counts, errors.New("the file is empty: a bundle starts with its header line")
 	}
 	if !ended {
-		return counts, fmt.Errorf("%s ends at line %d without its end line: the bundle is truncated", name, lineNo)
+		return counts, fmt.Errorf("the bundle ends at line %d without its end line: it is truncated", lineNo)
 	}
 	progress(done, true)
 	return counts, nil

@@ -314,7 +314,7 @@ func TestBundleRefusesBadBundles(t *testing.T) {
 		err  string
 	}{
 		{"truncated at a line", func(_ *testing.T, l []string) []string { return l[:len(l)-1] },
-			"without its end line: the bundle is truncated"},
+			"without its end line: it is truncated"},
 		{"truncated inside a line", func(_ *testing.T, l []string) []string {
 			l[len(l)/2] = l[len(l)/2][:20]
 			return l[:len(l)/2+1]
@@ -366,7 +366,7 @@ func TestBundleRefusesBadBundles(t *testing.T) {
 			i := lineOf(t, l, `{"alert":{"id":3,`)
 			l[i] = strings.Replace(l[i], `"fingerprint":"DiskFull/db2"`, `"fingerprint":"DiskFull/db"`, 1)
 			return l
-		}, "alert: write alert:"},
+		}, "writing the rows up to line "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			bad := editLines(bytes.Clone(good), func(l []string) []string { return tc.edit(t, l) })
@@ -374,6 +374,9 @@ func TestBundleRefusesBadBundles(t *testing.T) {
 			_, err := importBundle(t, dst, bad)
 			if err == nil || !strings.Contains(err.Error(), tc.err) || !strings.Contains(err.Error(), "nothing was imported") {
 				t.Fatalf("err = %v, want %q and nothing imported", err, tc.err)
+			}
+			if testing.Verbose() {
+				t.Log(err)
 			}
 			if !strings.HasPrefix(err.Error(), "bundle.jsonl") {
 				t.Errorf("err = %v, want the bundle's name first", err)

@@ -146,7 +146,7 @@ func TestImportRefusesABadBundle(t *testing.T) {
 {"incident":{"number":1,"title":"A","source":"manual","severity":2,"status":"triggered","private":false,"started_at":"2026-01-05T10:00:00Z","declared_at":"2026-01-05T10:00:00Z","updated_at":"2026-01-05T10:00:00Z","version":1}}
 `)
 	code, _, stderr := runCLI(t, env("WARROOM_DB", db), "import", bad)
-	if code != exitError || !strings.Contains(stderr, "cut.jsonl ends at line 2 without its end line: the bundle is truncated (nothing was imported)") {
+	if code != exitError || !strings.Contains(stderr, "cut.jsonl: the bundle ends at line 2 without its end line: it is truncated (nothing was imported)") {
 		t.Fatalf("import = %d\n%s", code, stderr)
 	}
 	if code, stdout, _ := runCLI(t, env("WARROOM_DB", db), "export", "--format", "json"); code != exitOK || stdout != "[\n]\n" {

@@ -27,16 +27,17 @@ const (
 	qEachTimer      = `SELECT ` + timerCols + ` FROM timers ORDER BY id`
 	qEachAudit      = `SELECT id, at, actor, action, incident, before, after FROM audit WHERE at >= $1 ORDER BY id`
 
-	qPutWindow = `INSERT INTO maintenance_windows (` + windowCols + `, start_announced_at, end_announced_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
-	qPutEntry  = `INSERT INTO timeline (id, incident, at, kind, actor, text, data) VALUES ($1, $2, $3, $4, $5, $6, $7)`
-	qPutAction = `INSERT INTO action_items (` + actionCols + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
-	qPutAlert  = `INSERT INTO alerts (` + alertCols + `, received_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`
-	qPutGroup      = `INSERT INTO alert_groups (group_key, incident, updated_at) VALUES ($1, $2, $3)`
-	qPutPostmortem = `INSERT INTO postmortems (incident, body, generated_at, version) VALUES ($1, $2, $3, $4)`
-	qPutTimer      = `INSERT INTO timers (` + timerCols + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
-	qPutAudit      = `INSERT INTO audit (id, at, actor, action, incident, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)`
+	// The heads of the INSERTs a bundle's rows are written with, a batch
+	// of rows each (valueRows).
+	qPutWindow     = `INSERT INTO maintenance_windows (` + windowCols + `, start_announced_at, end_announced_at) VALUES `
+	qPutIncident   = `INSERT INTO incidents (` + incidentCols + `) VALUES `
+	qPutEntry      = `INSERT INTO timeline (id, incident, at, kind, actor, text, data) VALUES `
+	qPutAction     = `INSERT INTO action_items (` + actionCols + `) VALUES `
+	qPutAlert      = `INSERT INTO alerts (` + alertCols + `, received_at) VALUES `
+	qPutGroup      = `INSERT INTO alert_groups (group_key, incident, updated_at) VALUES `
+	qPutPostmortem = `INSERT INTO postmortems (incident, body, generated_at, version) VALUES `
+	qPutTimer      = `INSERT INTO timers (` + timerCols + `) VALUES `
+	qPutAudit      = `INSERT INTO audit (id, at, actor, action, incident, before, after) VALUES `
 )
 
 // historyTables are the tables a bundle fills; identity marks those with
@@ -185,9 +186,12 @@ func (s *Store) WriteHistory(ctx context.Context, fn func(bot.HistoryWriter) err
 			return bot.Errorf(bot.CodeConflict, "the database holds history already (%s): a bundle is imported only into an empty database",
 				strings.Join(held, ", "))
 		}
-		w := &historyWriter{t: t, stmts: map[string]*sql.Stmt{}}
+		w := &historyWriter{t: t, stmts: map[string]*sql.Stmt{}, positional: s.d.Name == "sqlite"}
 		defer w.close()
 		if err := fn(w); err != nil {
+			return err
+		}
+		if err := w.flush(ctx); err != nil {
 			return err
 		}
 		if _, err := t.exec(ctx, qAdvanceCounter, w.highest); err != nil {
@@ -208,26 +212,70 @@ func (s *Store) WriteHistory(ctx context.Context, fn func(bot.HistoryWriter) err
 	})
 }
 
-// historyWriter writes rows as given, each statement prepared once per
-// import.
+// historyWriter writes rows as given, in multi-row INSERTs: the rows of
+// one kind are held until a batch is full or a row of another kind comes
+// (a bundle's rows come kind by kind), and written at once.
 type historyWriter struct {
-	t       *tx
-	stmts   map[string]*sql.Stmt
-	highest int64 // the highest incident number written
+	t          *tx
+	stmts      map[string]*sql.Stmt // the full batch of each head, prepared once per import
+	positional bool                 // ? placeholders (SQLite binds $n by name, slowly)
+
+	head, what string // the batch's INSERT head, and its rows' name for errors
+	cols, n    int    // values a row, rows held
+	args       []any
+	links      [][3]any // channel links of the held incidents: platform, channel, number
+	highest    int64    // the highest incident number written
 }
 
-func (w *historyWriter) exec(ctx context.Context, what, q string, args ...any) error {
-	st := w.stmts[q]
-	if st == nil {
-		var err error
-		if st, err = w.t.tx.PrepareContext(ctx, q); err != nil {
-			return fmt.Errorf("write %s: %w", what, err)
+// batchRows is how many rows of cols values one INSERT takes: below both
+// databases' parameter limits.
+func batchRows(cols int) int { return max(1, min(500, 30000/cols)) }
+
+// add holds one row of head, writing the held rows first when they are of
+// another head, and the batch when it is full.
+func (w *historyWriter) add(ctx context.Context, what, head string, args ...any) error {
+	if head != w.head {
+		if err := w.flush(ctx); err != nil {
+			return err
 		}
-		w.stmts[q] = st
+		w.head, w.what, w.cols = head, what, len(args)
 	}
-	if _, err := st.ExecContext(ctx, args...); err != nil {
-		return fmt.Errorf("write %s: %w", what, err)
+	w.args = append(w.args, args...)
+	w.n++
+	if w.n == batchRows(w.cols) {
+		return w.flush(ctx)
 	}
+	return nil
+}
+
+// flush writes the held rows, then the channel links of held incidents.
+func (w *historyWriter) flush(ctx context.Context) error {
+	if w.n == 0 {
+		return nil
+	}
+	var err error
+	if w.n == batchRows(w.cols) {
+		st := w.stmts[w.head]
+		if st == nil {
+			if st, err = w.t.tx.PrepareContext(ctx, w.head+valueRows(w.n, w.cols, w.positional)); err != nil {
+				return fmt.Errorf("write %s: %w", w.what, err)
+			}
+			w.stmts[w.head] = st
+		}
+		_, err = st.ExecContext(ctx, w.args...)
+	} else {
+		_, err = w.t.tx.ExecContext(ctx, w.head+valueRows(w.n, w.cols, w.positional), w.args...)
+	}
+	if err != nil {
+		return fmt.Errorf("write %d %s rows: %w", w.n, w.what, err)
+	}
+	w.args, w.n = w.args[:0], 0
+	for _, l := range w.links {
+		if _, err := w.t.exec(ctx, qLinkChannel, l[0], l[1], l[2]); err != nil {
+			return fmt.Errorf("link channel of %s: %w", bot.FormatKey(l[2].(int64)), err)
+		}
+	}
+	w.links = w.links[:0]
 	return nil
 }
 
@@ -242,18 +290,20 @@ func (w *historyWriter) PutWindow(ctx context.Context, mw *bot.StoredWindow) err
 	if err != nil {
 		return err
 	}
-	return w.exec(ctx, "maintenance window", qPutWindow, mw.ID, nullStr(mw.Name), matchers, us(mw.StartsAt), us(mw.EndsAt),
+	return w.add(ctx, "maintenance window", qPutWindow, mw.ID, nullStr(mw.Name), matchers, us(mw.StartsAt), us(mw.EndsAt),
 		usPtr(mw.EndedAt), mw.CreatedBy, mw.Comment, us(mw.CreatedAt), mw.Suppressed, usPtr(mw.StartAnnouncedAt), usPtr(mw.EndAnnouncedAt))
 }
 
 func (w *historyWriter) PutIncident(ctx context.Context, inc *bot.Incident) error {
-	if err := w.t.CreateIncident(ctx, inc); err != nil {
+	args, err := incidentArgs(inc)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", inc.Key(), err)
+	}
+	if err := w.add(ctx, "incident", qPutIncident, args...); err != nil {
 		return err
 	}
 	for platform, channel := range inc.Channels {
-		if _, err := w.t.exec(ctx, qLinkChannel, platform, channel, inc.Number); err != nil {
-			return fmt.Errorf("link channel of %s: %w", inc.Key(), err)
-		}
+		w.links = append(w.links, [3]any{platform, channel, inc.Number})
 	}
 	w.highest = max(w.highest, inc.Number)
 	return nil
@@ -264,16 +314,16 @@ func (w *historyWriter) PutEntry(ctx context.Context, e *bot.Entry) error {
 	if err != nil {
 		return err
 	}
-	return w.exec(ctx, "timeline entry", qPutEntry, e.ID, e.Incident, us(e.At), string(e.Kind), e.Actor, e.Text, data)
+	return w.add(ctx, "timeline entry", qPutEntry, e.ID, e.Incident, us(e.At), string(e.Kind), e.Actor, e.Text, data)
 }
 
 func (w *historyWriter) PutAction(ctx context.Context, a *bot.ActionItem) error {
-	return w.exec(ctx, "action item", qPutAction, a.ID, a.Incident, a.Seq, a.Title, a.Owner, usPtr(a.Due), string(a.Kind),
+	return w.add(ctx, "action item", qPutAction, a.ID, a.Incident, a.Seq, a.Title, a.Owner, usPtr(a.Due), string(a.Kind),
 		string(a.Status), a.Ticket, us(a.CreatedAt), usPtr(a.DoneAt))
 }
 
 func (w *historyWriter) PutAlertGroup(ctx context.Context, g *bot.AlertGroup) error {
-	return w.exec(ctx, "alert group", qPutGroup, g.Key, g.Incident, us(g.UpdatedAt))
+	return w.add(ctx, "alert group", qPutGroup, g.Key, g.Incident, us(g.UpdatedAt))
 }
 
 func (w *historyWriter) PutAlert(ctx context.Context, a *bot.StoredAlert) error {
@@ -285,16 +335,16 @@ func (w *historyWriter) PutAlert(ctx context.Context, a *bot.StoredAlert) error 
 	if err != nil {
 		return err
 	}
-	return w.exec(ctx, "alert", qPutAlert, a.ID, a.Source, a.Fingerprint, us(a.StartsAt), a.GroupKey, string(a.Status), a.Title,
+	return w.add(ctx, "alert", qPutAlert, a.ID, a.Source, a.Fingerprint, us(a.StartsAt), a.GroupKey, string(a.Status), a.Title,
 		labels, ann, usPtr(a.EndsAt), a.URL, nullID(a.Incident), nullID(a.Window), a.Rule, us(a.ReceivedAt))
 }
 
 func (w *historyWriter) PutPostmortem(ctx context.Context, p *bot.Postmortem) error {
-	return w.exec(ctx, "postmortem", qPutPostmortem, p.Incident, p.Body, us(p.GeneratedAt), p.Version)
+	return w.add(ctx, "postmortem", qPutPostmortem, p.Incident, p.Body, us(p.GeneratedAt), p.Version)
 }
 
 func (w *historyWriter) PutTimer(ctx context.Context, tm *bot.Timer) error {
-	return w.exec(ctx, "timer", qPutTimer, tm.ID, tm.Incident, tm.Kind, tm.Level, us(tm.DueAt), usPtr(tm.FiredAt),
+	return w.add(ctx, "timer", qPutTimer, tm.ID, tm.Incident, tm.Kind, tm.Level, us(tm.DueAt), usPtr(tm.FiredAt),
 		usPtr(tm.CanceledAt), us(tm.CreatedAt))
 }
 
@@ -307,5 +357,5 @@ func (w *historyWriter) PutAudit(ctx context.Context, a *bot.AuditRecord) error 
 	if err != nil {
 		return err
 	}
-	return w.exec(ctx, "audit record", qPutAudit, a.ID, us(a.At), a.Actor, a.Action, nullID(a.Incident), before, after)
+	return w.add(ctx, "audit record", qPutAudit, a.ID, us(a.At), a.Actor, a.Action, nullID(a.Incident), before, after)
 }

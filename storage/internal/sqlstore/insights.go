@@ -137,20 +137,8 @@ func (s *Store) ImportIncidents(ctx context.Context, next func() (*bot.Incident,
 	// O(params²) for a 23,000-parameter statement; positional ? costs nothing.
 	positional := s.d.Name == "sqlite"
 	stmt := func(n int) string {
-		var b strings.Builder
-		b.WriteString("INSERT INTO incidents (" + strings.Join(cols, ", ") + ") VALUES ")
-		for i := 0; i < n; i++ {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			if positional {
-				b.WriteString("(?" + strings.Repeat(", ?", len(cols)-1) + ")")
-			} else {
-				b.WriteString("(" + placeholders(i*len(cols)+1, len(cols)) + ")")
-			}
-		}
-		b.WriteString(" ON CONFLICT (number) DO UPDATE SET " + strings.Join(set, ", "))
-		return b.String()
+		return "INSERT INTO incidents (" + strings.Join(cols, ", ") + ") VALUES " + valueRows(n, len(cols), positional) +
+			" ON CONFLICT (number) DO UPDATE SET " + strings.Join(set, ", ")
 	}
 	full := stmt(importBatch)
 	total := 0
