@@ -131,6 +131,8 @@ func checkIncident(inc *bot.Incident, c *checker) error {
 	switch {
 	case inc.Title == "":
 		return errors.New("title: required")
+	case bot.SanitizeTitle(inc.Title, bot.MaxTitleLen) != inc.Title:
+		return errors.New("title: holds characters or a length warroom never stores (control, zero-width or bidi characters, line breaks, over 200 characters)")
 	case !inc.Severity.Valid():
 		return fmt.Errorf("severity: %d is not 1 to 4", inc.Severity)
 	case !inc.Status.Valid():

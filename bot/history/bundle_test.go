@@ -359,6 +359,11 @@ func TestBundleRefusesBadBundles(t *testing.T) {
 			l[i] = strings.Replace(l[i], `"severity":2`, `"severity":9`, 1)
 			return l
 		}, "incident: severity: 9 is not 1 to 4"},
+		{"title warroom would not store", func(t *testing.T, l []string) []string {
+			i := lineOf(t, l, `{"incident":`)
+			l[i] = strings.Replace(l[i], `"title":"`, `"title":"\u202e`, 1)
+			return l
+		}, "incident: title: holds characters"},
 		{"rows after the end", func(_ *testing.T, l []string) []string { return append(l, l[1]) }, "a row after the end line"},
 		{"the database refuses a row", func(t *testing.T, l []string) []string {
 			// Two alerts with one identity (source, fingerprint, start):
