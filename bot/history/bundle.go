@@ -121,7 +121,7 @@ func ExportBundle(ctx context.Context, store bot.BundleStore, out io.Writer, o B
 		return counts, err
 	}
 	o.Progress.report("exported", done, done, true)
-	return counts, bw.Flush()
+	return full, bw.Flush()
 }
 
 // ImportBundle checks the whole bundle in src, then writes it in one
