@@ -38,6 +38,7 @@ type InsightsReader interface {
 // HistoryStore exports and imports incident history in bulk (part of
 // Store).
 type HistoryStore interface {
+	BundleStore
 	// ExportIncidents calls fn for every incident declared at or after
 	// since (zero: all), by number, without holding them all in memory.
 	ExportIncidents(ctx context.Context, since time.Time, fn func(inc *Incident) error) error

@@ -24,8 +24,9 @@ type ExportOptions struct {
 	Format string    // "csv" or "json"
 	Since  time.Time // only incidents declared at or after it; zero: all
 	// Now is the time SLA outcomes of open incidents are judged at.
-	Now  time.Time
-	SLAs map[bot.Severity]bot.SLA // nil: bot.DefaultSLAs
+	Now      time.Time
+	SLAs     map[bot.Severity]bot.SLA // nil: bot.DefaultSLAs
+	Progress Progress                 // nil: none
 }
 
 // Export writes every incident declared since o.Since to out, one row
@@ -36,7 +37,7 @@ func Export(ctx context.Context, store ExportStore, out io.Writer, o ExportOptio
 		slas = bot.DefaultSLAs()
 	}
 	bw := bufio.NewWriterSize(out, 256<<10)
-	w, err := newWriter(bw, o.Format)
+	w, err := newWriter(bw, o.Format, columns, columnKinds)
 	if err != nil {
 		return 0, err
 	}
@@ -45,7 +46,11 @@ func Export(ctx context.Context, store ExportStore, out io.Writer, o ExportOptio
 		return 0, fmt.Errorf("list maintenance windows: %w", err)
 	}
 	err = store.ExportIncidents(ctx, o.Since, func(inc *bot.Incident) error {
-		return w.write(exportRow(inc, slas[inc.Severity], windows, o.Now))
+		if err := w.write(exportRow(inc, slas[inc.Severity], windows, o.Now)); err != nil {
+			return err
+		}
+		o.Progress.report("exported", w.n, 0, false)
+		return nil
 	})
 	if err != nil {
 		return w.n, err
@@ -53,5 +58,6 @@ func Export(ctx context.Context, store ExportStore, out io.Writer, o ExportOptio
 	if err := w.close(); err != nil {
 		return w.n, err
 	}
+	o.Progress.report("exported", w.n, w.n, true)
 	return w.n, bw.Flush()
 }

@@ -10,22 +10,26 @@ import (
 	"strings"
 )
 
-// writer writes rows as CSV or JSON.
+// writer writes rows of the given columns as CSV or JSON.
 type writer struct {
-	csv  *csv.Writer
-	w    io.Writer
-	json bool
-	n    int
+	csv   *csv.Writer
+	w     io.Writer
+	json  bool
+	n     int
+	cols  []string
+	kinds map[string]string // the columns whose JSON values are not strings
 }
 
-func newWriter(w io.Writer, format string) (*writer, error) {
+func newWriter(w io.Writer, format string, cols []string, kinds map[string]string) (*writer, error) {
+	hw := &writer{w: w, cols: cols, kinds: kinds}
 	switch format {
 	case "csv":
-		hw := &writer{csv: csv.NewWriter(w)}
-		return hw, hw.csv.Write(columns)
+		hw.csv = csv.NewWriter(w)
+		return hw, hw.csv.Write(cols)
 	case "json":
+		hw.json = true
 		_, err := io.WriteString(w, "[")
-		return &writer{w: w, json: true}, err
+		return hw, err
 	}
 	return nil, fmt.Errorf("format %q is not csv or json", format)
 }
@@ -33,22 +37,48 @@ func newWriter(w io.Writer, format string) (*writer, error) {
 func (h *writer) write(r row) error {
 	h.n++
 	if !h.json {
-		rec := make([]string, len(columns))
-		for i, c := range columns {
+		rec := make([]string, len(h.cols))
+		for i, c := range h.cols {
 			rec[i] = defuse(r[c])
 		}
 		return h.csv.Write(rec)
-	}
-	b, err := json.Marshal(map[string]string(r))
-	if err != nil {
-		return err
 	}
 	sep := ",\n"
 	if h.n == 1 {
 		sep = "\n"
 	}
-	_, err = io.WriteString(h.w, sep+string(b))
+	b, err := h.typedJSON(append([]byte(sep), '{'), r)
+	if err != nil {
+		return err
+	}
+	_, err = h.w.Write(append(b, '}'))
 	return err
+}
+
+// typedJSON appends a row's columns, in order, as JSON members: those of
+// a kind (numbers, booleans, JSON objects) as they are, an empty cell as
+// null, the rest (times included) as strings.
+func (h *writer) typedJSON(b []byte, r row) ([]byte, error) {
+	for i, c := range h.cols {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(strconv.AppendQuote(b, c), ':')
+		v := r[c]
+		switch {
+		case v == "":
+			b = append(b, "null"...)
+		case h.kinds[c] != "":
+			b = append(b, v...) // rendered as JSON by the row's maker
+		default:
+			s, err := json.Marshal(v)
+			if err != nil {
+				return nil, err
+			}
+			b = append(b, s...)
+		}
+	}
+	return b, nil
 }
 
 func (h *writer) close() error {

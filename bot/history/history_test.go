@@ -3,6 +3,7 @@ package history_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -22,7 +23,7 @@ var now = time.Date(2026, 1, 20, 12, 0, 0, 0, time.UTC)
 // sample is an import in the shape another tool writes: a subset of the
 // columns, mixed time layouts, a formula in a title, a commander with @.
 const sample = `key,title,severity,status,service,source,started_at,declared_at,acknowledged_at,mitigated_at,resolved_at,closed_at,commander,jira,jira_url,pagerduty
-INC-7,Checkout latency,SEV2,closed,checkout,alertmanager,2026-01-05T09:58:00Z,2026-01-05T10:00:00Z,2026-01-05T10:04:00Z,2026-01-05T10:30:00Z,2026-01-05T11:00:00Z,2026-01-06T10:00:00Z,@alice,OPS-1,https://jira.example/browse/OPS-1,
+INC-7,Checkout latency,SEV2,closed,checkout,alertmanager,2026-01-05T09:58:00.5Z,2026-01-05T10:00:00.25Z,2026-01-05T10:04:00.123456Z,2026-01-05T10:30:00Z,2026-01-05T11:00:00Z,2026-01-06T10:00:00Z,@alice,OPS-1,https://jira.example/browse/OPS-1,
 INC-3,"=HYPERLINK(""http://evil"")",SEV4,resolved,search,,,2026-01-02 08:00,2026-01-02 09:00,,2026-01-03 08:00,,,,,
 INC-12,Disk full,SEV3,investigating,db,,,2026-01-08T00:00:00Z,2026-01-08T00:30:00Z,,,,bob,,,P123
 `
@@ -134,6 +135,43 @@ func TestExportGolden(t *testing.T) {
 	}
 	if title := s.incidents[3].Title; title != `=HYPERLINK("http://evil")` {
 		t.Errorf("INC-3 title = %q, want the formula as typed (stored as data)", title)
+	}
+}
+
+// legacyJSON is a JSON export of the earlier all-strings format: it
+// imports as the typed one does.
+const legacyJSON = `[
+{"ack_sla":"met","acknowledged_at":"2026-01-05T10:04:00Z","closed_at":"","commander":"alice","declared_at":"2026-01-05T10:00:00Z","impact":"","in_maintenance":"true","key":"INC-7","mitigated_at":"","resolve_sla":"met","resolved_at":"2026-01-05T11:00:00Z","service":"checkout","severity":"SEV2","source":"alertmanager","started_at":"2026-01-05T09:58:00Z","status":"resolved","summary":"","time_to_acknowledge_s":"240","time_to_detect_s":"120","time_to_resolve_s":"3600","title":"Checkout latency"}
+]`
+
+func TestExportIsTyped(t *testing.T) {
+	s := newStore()
+	if _, report, err := importString(t, s, "csv", sample); err != nil {
+		t.Fatalf("import: %v\n%s", err, report)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(export(t, s, history.ExportOptions{Format: "json"})), &rows); err != nil {
+		t.Fatal(err)
+	}
+	inc7 := rows[1]
+	for col, want := range map[string]any{
+		"key": "INC-7", "time_to_acknowledge_s": 240.0, "time_to_detect_s": 120.0, "in_maintenance": false,
+		"summary": nil, "acknowledged_at": "2026-01-05T10:04:00.123456Z", "declared_at": "2026-01-05T10:00:00.25Z",
+	} {
+		if got, ok := inc7[col]; !ok || got != want {
+			t.Errorf("INC-7 %s = %#v (present %v), want %#v", col, got, ok, want)
+		}
+	}
+	if got := rows[2]["time_to_resolve_s"]; got != nil {
+		t.Errorf("an open incident's time_to_resolve_s = %#v, want null", got)
+	}
+
+	legacy := newStore()
+	if res, report, err := importString(t, legacy, "json", legacyJSON); err != nil || res != (history.Result{Created: 1}) {
+		t.Fatalf("import of an all-strings JSON export = %+v, %v\n%s", res, err, report)
+	}
+	if inc := legacy.incidents[7]; inc.Commander() != "alice" || inc.ResolvedAt == nil || inc.Status != bot.StatusResolved {
+		t.Errorf("all-strings import gave %+v", inc)
 	}
 }
 

@@ -24,7 +24,8 @@ type ImportOptions struct {
 	Now    time.Time // the imported incidents' UpdatedAt
 	// Report receives one line per wrong row (the first 50, then a
 	// count); nil discards them.
-	Report io.Writer
+	Report   io.Writer
+	Progress Progress // nil: none
 }
 
 // Result counts what an import wrote.
@@ -43,7 +44,7 @@ func Import(ctx context.Context, store ImportStore, src io.ReadSeeker, o ImportO
 	if report == nil {
 		report = io.Discard
 	}
-	rows, bad, err := validate(src, o.Format, o.Now, report)
+	rows, bad, err := validate(src, o.Format, o.Now, report, o.Progress.phase("checked", 0))
 	if err != nil {
 		return res, err
 	}
@@ -60,12 +61,14 @@ func Import(ctx context.Context, store ImportStore, src io.ReadSeeker, o ImportO
 	if err != nil {
 		return res, err
 	}
+	written, progress := 0, o.Progress.phase("imported", rows)
 	next := func() (*bot.Incident, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		row, where, err := r.next()
 		if errors.Is(err, io.EOF) {
+			progress(written, true)
 			return nil, nil
 		}
 		if err != nil {
@@ -75,6 +78,8 @@ func Import(ctx context.Context, store ImportStore, src io.ReadSeeker, o ImportO
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w (the file changed while importing)", where, err)
 		}
+		written++
+		progress(written, false)
 		return inc, nil
 	}
 	res.Created, res.Updated, err = store.ImportIncidents(ctx, next)
@@ -83,7 +88,7 @@ func Import(ctx context.Context, store ImportStore, src io.ReadSeeker, o ImportO
 
 // validate checks every row and reports what is wrong with each, by line
 // (CSV) or record (JSON).
-func validate(src io.Reader, format string, now time.Time, report io.Writer) (rows, bad int, err error) {
+func validate(src io.Reader, format string, now time.Time, report io.Writer, progress func(done int, final bool)) (rows, bad int, err error) {
 	r, err := newReader(src, format)
 	if err != nil {
 		return 0, 0, err
@@ -96,6 +101,7 @@ func validate(src io.Reader, format string, now time.Time, report io.Writer) (ro
 			break
 		}
 		rows++
+		progress(rows, false)
 		if err == nil {
 			var inc *bot.Incident
 			if inc, err = importRow(row, now); err == nil {
@@ -121,6 +127,7 @@ func validate(src io.Reader, format string, now time.Time, report io.Writer) (ro
 			}
 		}
 	}
+	progress(rows, true)
 	if bad > maxReported {
 		fmt.Fprintf(report, "… and %d more rows with errors\n", bad-maxReported)
 	}

@@ -24,6 +24,12 @@ var columns = []string{
 	"pagerduty", "pagerduty_url", "jira", "jira_url", "servicenow", "servicenow_url",
 }
 
+// columnKinds names the columns whose JSON values are not strings.
+var columnKinds = map[string]string{
+	"time_to_detect_s": "number", "time_to_acknowledge_s": "number", "time_to_resolve_s": "number",
+	"in_maintenance": "boolean",
+}
+
 // Columns returns the export's columns, in order: the CSV header and the
 // JSON keys.
 func Columns() []string { return slices.Clone(columns) }
@@ -56,8 +62,13 @@ func ts(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	return t.UTC().Format(time.RFC3339)
+	return FormatTime(*t)
 }
+
+// FormatTime renders a time as every export writes it: RFC 3339 in UTC
+// with its full precision (trailing zeros of the fraction left out), so
+// that an import reads back the very same instant.
+func FormatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 func secs(d time.Duration, ok bool) string {
 	if !ok {

@@ -82,19 +82,24 @@ func cliCommands() []cliCommand {
 			run:   func(c *cli, ctx context.Context, args []string) int { return c.postmortem(ctx, args) },
 		},
 		{
-			name: "export", usage: "[--format csv|json] [--since DATE] [--output FILE]",
-			short: "write the incident history with times, durations and SLA columns",
-			long:  "Writes every incident (or those declared since DATE) in the format `warroom import` reads; the README's \"Export and import format\" names the columns. It only reads.",
-			env:   []string{envConfig, envDB},
-			run:   func(c *cli, ctx context.Context, args []string) int { return c.export(ctx, args) },
+			name: "export", usage: "[--format csv|json|bundle] [--audit] [--since DATE] [--output FILE]",
+			short: "write the incident history with times, durations and SLA columns, the audit, or a bundle of everything",
+			long: "Writes every incident (or those declared since DATE) in the format `warroom import` reads; the README's \"Export and import format\" names the columns. " +
+				"--audit writes the audit records (made since DATE) instead, for auditors. --format bundle writes the whole history " +
+				"(incidents, timeline, action items, alerts, maintenance windows, postmortems, timers, audit) for `warroom import` into an empty database. " +
+				"Progress shows on standard error when it is a terminal. It only reads.",
+			env: []string{envConfig, envDB},
+			run: func(c *cli, ctx context.Context, args []string) int { return c.export(ctx, args) },
 		},
 		{
-			name: "import", usage: "[--format csv|json] FILE",
-			short: "load history in the export's format (idempotent by key)",
-			long:  "Creates or updates incidents from a file written by `warroom export` or by hand; importing the same file twice changes nothing.",
-			args:  []string{"FILE\ta CSV or JSON file; the format follows the extension unless --format names it"},
-			env:   []string{envConfig, envDB},
-			run:   func(c *cli, ctx context.Context, args []string) int { return c.importHistory(ctx, args) },
+			name: "import", usage: "[--format csv|json|bundle] FILE",
+			short: "load history in the export's format (idempotent by key), or a bundle into an empty database",
+			long: "Creates or updates incidents from a file written by `warroom export` or by hand; importing the same file twice changes nothing. " +
+				"A bundle (`warroom export --format bundle`) is checked whole, then written in one transaction into a database that holds no history yet, ids and keys kept. " +
+				"Progress shows on standard error when it is a terminal.",
+			args: []string{"FILE\ta CSV, JSON or bundle file; a bundle is known by its first line, CSV or JSON by the extension, unless --format names it"},
+			env:  []string{envConfig, envDB},
+			run:  func(c *cli, ctx context.Context, args []string) int { return c.importHistory(ctx, args) },
 		},
 		{
 			name: "db backup", usage: "[--config FILE] BACKUP.db",

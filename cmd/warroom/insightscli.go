@@ -5,18 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
-	"os/signal"
-	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/digest"
-	"github.com/warroom/warroom/bot/history"
 	"github.com/warroom/warroom/bot/kpi"
 	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/engine/digests"
@@ -232,95 +227,5 @@ func (c *cli) postmortem(ctx context.Context, args []string) int {
 		return exitError
 	}
 	fmt.Fprint(c.stdout, md)
-	return exitOK
-}
-
-// export: warroom export --format csv|json [--since DATE] [--output FILE].
-func (c *cli) export(ctx context.Context, args []string) int {
-	fs := c.flags("warroom export")
-	format := fs.String("format", "csv", "`csv` or json")
-	since := fs.String("since", "", "only incidents declared on or after `DATE` (2026-01-01 or RFC 3339)")
-	output := fs.String("output", "", "write to `FILE` instead of standard output")
-	if err := fs.Parse(args); err != nil {
-		return flagExit(err)
-	}
-	if *format != "csv" && *format != "json" {
-		fmt.Fprintf(c.stderr, "warroom export: --format %q is not csv or json\n", *format)
-		return exitUsage
-	}
-	var from time.Time
-	if *since != "" {
-		t, err := history.ParseTime(*since)
-		if err != nil {
-			fmt.Fprintf(c.stderr, "warroom export: --since: %v\n", err)
-			return exitUsage
-		}
-		from = t
-	}
-	cfg, store, done, code := c.openRead(ctx, "export")
-	if code != exitOK {
-		return code
-	}
-	defer done()
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	var w io.Writer = c.stdout
-	if *output != "" {
-		f, err := os.Create(*output)
-		if err != nil {
-			fmt.Fprintf(c.stderr, "warroom export: %v\n", err)
-			return exitError
-		}
-		defer f.Close()
-		w = f
-	}
-	n, err := history.Export(ctx, store, w, history.ExportOptions{Format: *format, Since: from, Now: time.Now().UTC(), SLAs: cfg.SLAs})
-	if err != nil {
-		fmt.Fprintf(c.stderr, "warroom export: %v\n", err)
-		return exitError
-	}
-	fmt.Fprintf(c.stderr, "warroom export: %d incidents\n", n)
-	return exitOK
-}
-
-// importHistory: warroom import FILE [--format csv|json].
-func (c *cli) importHistory(ctx context.Context, args []string) int {
-	fs := c.flags("warroom import")
-	format := fs.String("format", "", "`csv` or json (default: by the file's extension)")
-	if err := fs.Parse(args); err != nil {
-		return flagExit(err)
-	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(c.stderr, "usage: warroom import FILE")
-		return exitUsage
-	}
-	path := fs.Arg(0)
-	if *format == "" {
-		*format = "csv"
-		if strings.EqualFold(filepath.Ext(path), ".json") {
-			*format = "json"
-		}
-	}
-	if _, err := os.Stat(path); err != nil { // before a database is created for nothing
-		fmt.Fprintf(c.stderr, "warroom import: %v\n", err)
-		return fileExit(err)
-	}
-	_, store, done, ok := c.open(ctx, "import")
-	if !ok {
-		return exitError
-	}
-	defer done()
-	f, err := os.Open(path)
-	if err != nil {
-		fmt.Fprintf(c.stderr, "warroom import: %v\n", err)
-		return fileExit(err)
-	}
-	defer f.Close()
-	res, err := history.Import(ctx, store, f, history.ImportOptions{Name: path, Format: *format, Now: time.Now().UTC(), Report: c.stderr})
-	if err != nil {
-		fmt.Fprintf(c.stderr, "warroom import: %v\n", err)
-		return exitError
-	}
-	fmt.Fprintf(c.stdout, "imported %d incidents from %s: %d new, %d updated\n", res.Created+res.Updated, path, res.Created, res.Updated)
 	return exitOK
 }

@@ -57,7 +57,7 @@ func TestCLI(t *testing.T) {
 		{name: "unknown command", args: []string{"deploy"}, code: 2, stderr: `unknown command "deploy"`},
 		{name: "digest with a bad period", args: []string{"digest", "--period", "7x"}, code: 2, stderr: "period"},
 		{name: "discord needs a subcommand", args: []string{"discord"}, code: 2, stderr: "usage: warroom discord register"},
-		{name: "export needs a known format", args: []string{"export", "--format", "xls"}, code: 2, stderr: "csv or json"},
+		{name: "export needs a known format", args: []string{"export", "--format", "xls"}, code: 2, stderr: "csv, json or bundle"},
 		{name: "config without check", args: []string{"config"}, code: 2, stderr: "usage: warroom config check"},
 		{name: "unknown flag", args: []string{"serve", "--port", "1"}, code: 2, stderr: "flag provided but not defined"},
 		{name: "config check", args: []string{"config", "check", "--config", good}, code: 0, stdout: "announce_channel: ops"},

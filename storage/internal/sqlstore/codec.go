@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/warroom/warroom/bot"
@@ -126,6 +127,25 @@ func placeholders(from, n int) string {
 		b = fmt.Appendf(b, "%d", from+i)
 	}
 	return string(b)
+}
+
+// valueRows returns the VALUES rows of a multi-row INSERT: n rows of
+// cols placeholders each, "?" when positional (SQLite binds $n parameters
+// by looking their names up, which costs O(params²) for a statement of
+// thousands), else "$1, $2, ...".
+func valueRows(n, cols int, positional bool) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if positional {
+			b.WriteString("(?" + strings.Repeat(", ?", cols-1) + ")")
+		} else {
+			b.WriteString("(" + placeholders(i*cols+1, cols) + ")")
+		}
+	}
+	return b.String()
 }
 
 // limitArg turns "0: no limit" into a bound both databases accept.

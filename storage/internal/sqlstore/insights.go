@@ -68,14 +68,22 @@ func (s *Store) LastSlot(ctx context.Context, schedule string) (time.Time, bool,
 
 // Postmortem reads an incident's stored draft.
 func (s *Store) Postmortem(ctx context.Context, incident int64) (*bot.Postmortem, error) {
-	var p bot.Postmortem
-	var at int64
-	err := s.r.QueryRowContext(ctx, qPostmortem, incident).Scan(&p.Incident, &p.Body, &at, &p.Version)
+	p, err := scanPostmortem(s.r.QueryRowContext(ctx, qPostmortem, incident))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("read postmortem of %s: %w", bot.FormatKey(incident), bot.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read postmortem of %s: %w", bot.FormatKey(incident), err)
+	}
+	return p, nil
+}
+
+// scanPostmortem reads one postmortems row (qPostmortem's columns).
+func scanPostmortem(row scanner) (*bot.Postmortem, error) {
+	var p bot.Postmortem
+	var at int64
+	if err := row.Scan(&p.Incident, &p.Body, &at, &p.Version); err != nil {
+		return nil, err
 	}
 	p.GeneratedAt = fromUS(at)
 	return &p, nil
@@ -129,20 +137,8 @@ func (s *Store) ImportIncidents(ctx context.Context, next func() (*bot.Incident,
 	// O(params²) for a 23,000-parameter statement; positional ? costs nothing.
 	positional := s.d.Name == "sqlite"
 	stmt := func(n int) string {
-		var b strings.Builder
-		b.WriteString("INSERT INTO incidents (" + strings.Join(cols, ", ") + ") VALUES ")
-		for i := 0; i < n; i++ {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			if positional {
-				b.WriteString("(?" + strings.Repeat(", ?", len(cols)-1) + ")")
-			} else {
-				b.WriteString("(" + placeholders(i*len(cols)+1, len(cols)) + ")")
-			}
-		}
-		b.WriteString(" ON CONFLICT (number) DO UPDATE SET " + strings.Join(set, ", "))
-		return b.String()
+		return "INSERT INTO incidents (" + strings.Join(cols, ", ") + ") VALUES " + valueRows(n, len(cols), positional) +
+			" ON CONFLICT (number) DO UPDATE SET " + strings.Join(set, ", ")
 	}
 	full := stmt(importBatch)
 	total := 0

@@ -58,24 +58,33 @@ func (s *Store) Timeline(ctx context.Context, number int64) ([]bot.Entry, error)
 	defer rows.Close()
 	var out []bot.Entry
 	for rows.Next() {
-		var (
-			e          bot.Entry
-			at         int64
-			kind, data string
-		)
-		if err := rows.Scan(&e.ID, &e.Incident, &at, &kind, &e.Actor, &e.Text, &data); err != nil {
-			return nil, fmt.Errorf("read timeline: %w", err)
-		}
-		e.At, e.Kind = fromUS(at), bot.EntryKind(kind)
-		if err := decode(data, &e.Data); err != nil {
+		e, err := scanEntry(rows)
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, e)
+		out = append(out, *e)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read timeline: %w", err)
 	}
 	return out, nil
+}
+
+// scanEntry reads one timeline row (qTimeline's columns).
+func scanEntry(row scanner) (*bot.Entry, error) {
+	var (
+		e          bot.Entry
+		at         int64
+		kind, data string
+	)
+	if err := row.Scan(&e.ID, &e.Incident, &at, &kind, &e.Actor, &e.Text, &data); err != nil {
+		return nil, fmt.Errorf("read timeline: %w", err)
+	}
+	e.At, e.Kind = fromUS(at), bot.EntryKind(kind)
+	if err := decode(data, &e.Data); err != nil {
+		return nil, err
+	}
+	return &e, nil
 }
 
 // Audit lists audit records, oldest first: the first Limit of them.
@@ -95,28 +104,37 @@ func (s *Store) Audit(ctx context.Context, f bot.AuditFilter) ([]bot.AuditRecord
 	defer rows.Close()
 	var out []bot.AuditRecord
 	for rows.Next() {
-		var (
-			a             bot.AuditRecord
-			at            int64
-			incident      sql.NullInt64
-			before, after string
-		)
-		if err := rows.Scan(&a.ID, &at, &a.Actor, &a.Action, &incident, &before, &after); err != nil {
-			return nil, fmt.Errorf("read audit: %w", err)
-		}
-		a.At, a.Incident = fromUS(at), incident.Int64
-		if err := decode(before, &a.Before); err != nil {
+		a, err := scanAudit(rows)
+		if err != nil {
 			return nil, err
 		}
-		if err := decode(after, &a.After); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
+		out = append(out, *a)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read audit: %w", err)
 	}
 	return out, nil
+}
+
+// scanAudit reads one audit row (qAudit's columns).
+func scanAudit(row scanner) (*bot.AuditRecord, error) {
+	var (
+		a             bot.AuditRecord
+		at            int64
+		incident      sql.NullInt64
+		before, after string
+	)
+	if err := row.Scan(&a.ID, &at, &a.Actor, &a.Action, &incident, &before, &after); err != nil {
+		return nil, fmt.Errorf("read audit: %w", err)
+	}
+	a.At, a.Incident = fromUS(at), incident.Int64
+	if err := decode(before, &a.Before); err != nil {
+		return nil, err
+	}
+	if err := decode(after, &a.After); err != nil {
+		return nil, err
+	}
+	return &a, nil
 }
 
 // Action items.

@@ -43,6 +43,14 @@ type Dialect struct {
 	// LastInsertID reads a new row's id from the driver's result rather than
 	// from RETURNING id, which costs a result set (SQLite).
 	LastInsertID bool
+	// Bytewise follows ORDER BY on a text column to sort it byte by byte
+	// whatever the database's collation (` COLLATE "C"`); empty where
+	// that is the default (SQLite).
+	Bytewise string
+	// ResetIdentity moves the id sequence of table %[1]s past its highest
+	// id, after rows were written with their ids; empty where the next id
+	// follows the highest by itself (SQLite).
+	ResetIdentity string
 }
 
 // Config is what Open needs.
