@@ -214,7 +214,7 @@ func (d *Discord) postSummary(ctx context.Context, inc *bot.Incident, room strin
 		return nil
 	}
 	ref := summaryRef(inc)
-	if pm, _, err := d.load(ctx, ref); err != nil || pm != nil {
+	if pm, _, err := d.load(ctx, ref); err != nil || (pm != nil && pm.ExternalID != "") {
 		return err
 	}
 	entries, err := d.svc.Timeline(ctx, inc.Number)

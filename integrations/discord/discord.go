@@ -85,6 +85,7 @@ type Discord struct {
 
 	mu      sync.Mutex
 	botUser string // the bot's own user id, from /users/@me
+	guild   string // the server of the rooms' channel, when none is configured
 	tags    map[string]string
 	chans   map[string]string // route announcement channel name → id (announce.go)
 }

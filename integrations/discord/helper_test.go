@@ -55,6 +55,8 @@ type options struct {
 	now      func() time.Time
 	pager    commands.Pager
 	alerts   bot.AlertConfig
+	noGuild  bool          // discord.guild unset: the server is learned from the channels
+	timeout  time.Duration // one REST call's; 0: the default
 }
 
 func newStack(t testing.TB, o options) *stack {
@@ -71,6 +73,10 @@ func newStack(t testing.TB, o options) *stack {
 	}
 	fake := discordtest.New()
 	t.Cleanup(fake.Close)
+	t.Cleanup(fake.Release)
+	if o.now != nil {
+		fake.SetClock(o.now)
+	}
 	fake.AddChannel(forumID, "incidents", 15)
 	fake.AddChannel(parentID, "incident-threads", 0)
 	fake.AddChannel(announce, "announcements", 0)
@@ -79,9 +85,17 @@ func newStack(t testing.TB, o options) *stack {
 	if interval == 0 {
 		interval = -1
 	}
+	guild := guildID
+	if o.noGuild {
+		guild = ""
+	}
+	var hc *http.Client
+	if o.timeout > 0 {
+		hc = &http.Client{Timeout: o.timeout}
+	}
 	app, err := discord.New(discord.Config{
-		BotToken: discordtest.Token, PublicKey: publicKey(), AppID: appID, APIURL: fake.APIURL(),
-		Guild: guildID, Forum: forumID, Parent: parentID, Announce: announce, ResponderRoles: []string{roleID},
+		BotToken: discordtest.Token, PublicKey: publicKey(), AppID: appID, APIURL: fake.APIURL(), HTTPClient: hc,
+		Guild: guild, Forum: forumID, Parent: parentID, Announce: announce, ResponderRoles: []string{roleID},
 		EditInterval: interval, ReplyBudget: o.budget, Poke: w.Poke, Now: o.now,
 	}, svc, router, log)
 	if err != nil {
