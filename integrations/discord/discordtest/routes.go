@@ -253,7 +253,7 @@ func channelJSON(c *Channel) map[string]any {
 // answer to its create, as Discord does.
 func messageJSON(m *Message, created bool) map[string]any {
 	out := map[string]any{"id": m.ID, "channel_id": m.ChannelID, "content": m.Content,
-		"author": map[string]any{"id": m.AuthorID, "username": "warroom", "bot": true},
+		"author":    map[string]any{"id": m.AuthorID, "username": "warroom", "bot": true},
 		"timestamp": m.At.UTC().Format("2006-01-02T15:04:05.000000+00:00"), "embeds": m.Embeds, "components": m.Components}
 	if created && m.Nonce != "" {
 		out["nonce"] = m.Nonce
