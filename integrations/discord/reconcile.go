@@ -190,9 +190,13 @@ func (d *Discord) isCard(ctx context.Context, channel, id string, inc *bot.Incid
 	if err != nil {
 		return false, err
 	}
-	want := Render(d.svc.Card(inc))
-	return m.Author != nil && m.Author.ID == me && len(m.Embeds) > 0 && m.Embeds[0].URL == want.Embeds[0].URL &&
-		strings.Contains(m.Embeds[0].Title, inc.Key()), nil
+	if m.Author == nil || m.Author.ID != me || len(m.Embeds) == 0 {
+		return false, nil
+	}
+	// The card's title names the incident, and its link (on whatever
+	// public URL warroom had then) is the incident's page.
+	e := m.Embeds[0]
+	return strings.Contains(e.Title, inc.Key()+":") && (e.URL == "" || strings.HasSuffix(e.URL, "/incidents/"+inc.Key())), nil
 }
 
 // findPosted returns the id of the message an earlier attempt may have
