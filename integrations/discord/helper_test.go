@@ -167,6 +167,16 @@ type response struct {
 // typ is the interaction type, data its data.
 func (s *stack) interact(user, channel string, typ int, data any) response {
 	s.t.Helper()
+	var r response
+	if b := s.interactRaw(user, channel, typ, data); json.Unmarshal(b, &r) != nil {
+		s.t.Fatalf("interaction answer %s", b)
+	}
+	return r
+}
+
+// interactRaw is interact, returning the answer's body as Discord reads it.
+func (s *stack) interactRaw(user, channel string, typ int, data any) []byte {
+	s.t.Helper()
 	s.seq++
 	in := map[string]any{
 		"id": strconv.Itoa(500000000000000000 + s.seq), "application_id": appID, "type": typ, "token": "itoken" + strconv.Itoa(s.seq),
@@ -181,11 +191,7 @@ func (s *stack) interact(user, channel string, typ int, data any) response {
 	if rec.Code != http.StatusOK {
 		s.t.Fatalf("interaction: status %d: %s", rec.Code, rec.Body)
 	}
-	var r response
-	if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
-		s.t.Fatalf("interaction answer %s: %v", rec.Body, err)
-	}
-	return r
+	return rec.Body.Bytes()
 }
 
 // slash types /incident SUB with options (name → value) as user in channel.
