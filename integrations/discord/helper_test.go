@@ -19,6 +19,7 @@ import (
 	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/discord"
 	"github.com/warroom/warroom/integrations/discord/discordtest"
+	"github.com/warroom/warroom/storage/sqlite"
 )
 
 const (
@@ -42,6 +43,7 @@ func publicKey() string { return hex.EncodeToString(priv.Public().(ed25519.Publi
 type stack struct {
 	t       testing.TB
 	svc     *bot.Service
+	store   *sqlite.Store
 	app     *discord.Discord
 	worker  *outbox.Worker
 	fake    *discordtest.Server
@@ -110,7 +112,7 @@ func newStack(t testing.TB, o options) *stack {
 	mux := http.NewServeMux()
 	app.Register(mux)
 	t.Cleanup(app.Wait)
-	return &stack{t: t, svc: svc, app: app, worker: w, fake: fake, handler: mux}
+	return &stack{t: t, svc: svc, store: store, app: app, worker: w, fake: fake, handler: mux}
 }
 
 // drain delivers every job that is due now, until none is left.
