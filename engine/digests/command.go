@@ -13,11 +13,13 @@ import (
 
 // Command is the `/incident digest` capability (commands.Digester): it
 // builds a digest of the period ending now and posts it to the channel the
-// command came from, on the platform it came from (or, from outside a
-// channel, to the schedules' channels, each on its schedule's platforms),
-// answering with one line that says where it went, so the channel does
-// not show the digest twice. With nowhere to post it, it answers with the
-// digest's markdown (without the chart, which a reply does not carry).
+// command came from: on that platform alone when the platform is a target
+// (a Discord channel id means nothing on Slack), on every target otherwise
+// (a channel named through the JSON API). From outside a channel it goes
+// to the schedules' channels, each on its schedule's platforms. It answers
+// with one line that says where the digest went, so the channel does not
+// show it twice; with nowhere to post it, it answers with the digest's
+// markdown (without the chart, which a reply does not carry).
 type Command struct {
 	Runner   *Runner
 	Defaults digest.Options // Location, Severities, Sections of on-request digests
@@ -30,8 +32,8 @@ func (c Command) Digest(ctx context.Context, period time.Duration, channel, plat
 	var to []digest.Schedule
 	if channel != "" {
 		s := digest.Schedule{Channel: channel}
-		if platform != "" {
-			s.Platforms = []string{platform}
+		if slices.Contains(c.Runner.targets(), platform) {
+			s.Platforms = []string{platform} // a channel there, maybe no channel elsewhere
 		}
 		to = append(to, s)
 	} else {

@@ -204,10 +204,16 @@ func TestDigestGoesToItsPlatforms(t *testing.T) {
 	if got := kinds(); !slices.Equal(got, []string{"console.digest", "slack.digest"}) {
 		t.Errorf("asked from Slack: jobs %v", got)
 	}
+	if _, err := (digests.Command{Runner: r}).Digest(context.Background(), 7*kpi.Day, "sre", "api"); err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds(); !slices.Equal(got, []string{"console.digest", "console.digest", "discord.digest", "slack.digest", "slack.digest"}) {
+		t.Errorf("asked through the API for a channel: jobs %v, want it on every target", got)
+	}
 	if err := r.Tick(context.Background(), now.Add(24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if got := kinds(); !slices.Equal(got, []string{"console.digest", "console.digest", "discord.digest", "slack.digest"}) {
+	if got := kinds(); !slices.Equal(got, []string{"console.digest", "console.digest", "console.digest", "discord.digest", "discord.digest", "slack.digest", "slack.digest"}) {
 		t.Errorf("then scheduled for Discord: jobs %v", got)
 	}
 }
