@@ -93,18 +93,21 @@ func TestDeclareFormSeveritySelect(t *testing.T) {
 	}
 }
 
-// TestModalSubmissionOddities: a select value that is no severity is
-// refused with a reply to the person alone and declares nothing; an
+// TestModalSubmissionOddities: a select value that is no severity (a
+// crafted one that would read as a flag or a key included) is refused with
+// a reply to the person alone and declares nothing; an
 // update form whose status select was left empty posts the update and
 // keeps the status.
 func TestModalSubmissionOddities(t *testing.T) {
 	s := newStack(t, options{})
-	r := s.interact(alice, parentID, 5, map[string]any{"custom_id": "warroom_declare", "components": []map[string]any{
-		{"type": 18, "component": map[string]any{"type": 4, "custom_id": "title", "value": "Bad severity"}},
-		{"type": 18, "component": map[string]any{"type": 3, "custom_id": "severity", "values": []string{"sev9"}}},
-	}})
-	if r.Data.Flags&64 == 0 {
-		t.Errorf("sev9 accepted: %+v", r)
+	for _, bad := range []string{"sev9", "--private", "INC-1"} {
+		r := s.interact(alice, parentID, 5, map[string]any{"custom_id": "warroom_declare", "components": []map[string]any{
+			{"type": 18, "component": map[string]any{"type": 4, "custom_id": "title", "value": "Bad severity"}},
+			{"type": 18, "component": map[string]any{"type": 3, "custom_id": "severity", "values": []string{bad}}},
+		}})
+		if r.Data.Flags&64 == 0 || !strings.Contains(r.Data.Content, "severity") {
+			t.Errorf("severity %q accepted: %+v", bad, r)
+		}
 	}
 	if _, err := s.svc.Get(context.Background(), 1); bot.ErrorCode(err) != bot.CodeNotFound {
 		t.Fatalf("an incident was declared: %v", err)
@@ -112,7 +115,7 @@ func TestModalSubmissionOddities(t *testing.T) {
 
 	s.slash(alice, parentID, "declare", map[string]any{"title": "Keep status"})
 	s.slash(alice, parentID, "status", map[string]any{"incident": "INC-1", "status": "identified"})
-	r = s.interact(alice, parentID, 5, map[string]any{"custom_id": "warroom_update|INC-1", "components": []map[string]any{
+	r := s.interact(alice, parentID, 5, map[string]any{"custom_id": "warroom_update|INC-1", "components": []map[string]any{
 		{"type": 18, "component": map[string]any{"type": 3, "custom_id": "status", "values": []string{}}},
 		{"type": 18, "component": map[string]any{"type": 4, "custom_id": "text", "value": "Rolled back"}},
 	}})

@@ -138,8 +138,12 @@ func submission(data discordgo.ModalSubmitInteractionData) (string, error) {
 	switch form {
 	case formDeclare:
 		toks := []commands.Token{plain("declare")}
-		if sev := strings.ToLower(v[inSeverity]); sev != "" {
-			toks = append(toks, plain(sev))
+		if sev := strings.TrimSpace(v[inSeverity]); sev != "" {
+			parsed, err := bot.ParseSeverity(sev) // a select's value, or typed: never a flag or a key
+			if err != nil {
+				return "", err
+			}
+			toks = append(toks, plain(strings.ToLower(parsed.String())))
 		}
 		toks = append(toks, word(v[inTitle]))
 		if v[inService] != "" {
