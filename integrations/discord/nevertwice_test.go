@@ -198,16 +198,20 @@ func TestMessageNeverTwice(t *testing.T) {
 			}
 		})
 		for _, where := range []string{"room", "announcement"} {
-			t.Run(where+", retry after "+after.String(), func(t *testing.T) {
+			fault, name := discordtest.WorkThen500, "work then 500"
+			if where == "announcement" {
+				fault, name = discordtest.WorkThenHang, "work then hang"
+			}
+			t.Run(where+", "+name+", retry after "+after.String(), func(t *testing.T) {
 				clock := testkit.NewClock(time.Now())
-				s := newStack(t, options{now: clock.Now})
+				s := newStack(t, options{now: clock.Now, timeout: 300 * time.Millisecond})
 				s.slash(alice, parentID, "declare", map[string]any{"title": "Forum room"})
 				s.settle(clock)
 				ch := s.room(1)
 				if where == "announcement" {
 					ch = announce
 				}
-				s.fake.Inject("POST /channels/"+ch+"/messages", discordtest.WorkThen500, 1)
+				s.fake.Inject("POST /channels/"+ch+"/messages", fault, 1)
 				if _, err := s.svc.PostUpdate(context.Background(), 1, alice, "lost answer", ""); err != nil {
 					t.Fatal(err)
 				}
