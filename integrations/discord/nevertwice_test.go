@@ -32,6 +32,16 @@ func (s *stack) rooms(parent, key string) []discordtest.Channel {
 	return out
 }
 
+// hangTimeout is the REST call timeout of a test injecting fault: short
+// enough for a hung call to end soon, long enough that no other call times
+// out on a loaded machine; the default for the other faults.
+func hangTimeout(fault discordtest.Fault) time.Duration {
+	if fault == discordtest.Hang || fault == discordtest.WorkThenHang {
+		return 2 * time.Second
+	}
+	return 0
+}
+
 // calls counts the calls whose "METHOD /path" contains match.
 func (s *stack) calls(match string) int {
 	n := 0
@@ -71,7 +81,7 @@ func TestRoomNeverTwice(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			clock := testkit.NewClock(time.Now())
-			s := newStack(t, options{now: clock.Now, noGuild: c.noGuild, timeout: 300 * time.Millisecond})
+			s := newStack(t, options{now: clock.Now, noGuild: c.noGuild, timeout: hangTimeout(c.fault)})
 			parent := forumID
 			opts := map[string]any{"title": "Lost answer"}
 			if c.private {
@@ -204,7 +214,7 @@ func TestMessageNeverTwice(t *testing.T) {
 			}
 			t.Run(where+", "+name+", retry after "+after.String(), func(t *testing.T) {
 				clock := testkit.NewClock(time.Now())
-				s := newStack(t, options{now: clock.Now, timeout: 300 * time.Millisecond})
+				s := newStack(t, options{now: clock.Now, timeout: hangTimeout(fault)})
 				s.slash(alice, parentID, "declare", map[string]any{"title": "Forum room"})
 				s.settle(clock)
 				ch := s.room(1)
