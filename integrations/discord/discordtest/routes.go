@@ -163,18 +163,31 @@ func (s *Server) channel(w http.ResponseWriter, r *http.Request, id string, rest
 		}
 		writeJSON(w, 200, map[string]any{"threads": threads, "members": []any{}, "has_more": false})
 	case len(rest) == 1 && rest[0] == "messages" && method == http.MethodGet:
-		// Newest first, after the id given, at most limit (default 50).
-		after, _ := strconv.ParseUint(r.URL.Query().Get("after"), 10, 64)
-		limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
+		// At most limit (default 50) messages: with after, the ones
+		// right after that id; else the newest. Newest first either way.
+		q := r.URL.Query()
+		after, _ := strconv.ParseUint(q.Get("after"), 10, 64)
+		limit, err := strconv.Atoi(q.Get("limit"))
 		if err != nil || limit <= 0 || limit > 100 {
 			limit = 50
 		}
-		out := []map[string]any{}
+		var picked []*Message
 		msgs := s.messages[id]
-		for i := len(msgs) - 1; i >= 0 && len(out) < limit; i-- {
-			if n, _ := strconv.ParseUint(msgs[i].ID, 10, 64); n > after {
-				out = append(out, messageJSON(msgs[i], false))
+		if q.Has("after") {
+			for i := 0; i < len(msgs) && len(picked) < limit; i++ {
+				if n, _ := strconv.ParseUint(msgs[i].ID, 10, 64); n > after {
+					picked = append(picked, msgs[i])
+				}
 			}
+			slices.Reverse(picked)
+		} else {
+			for i := len(msgs) - 1; i >= 0 && len(picked) < limit; i-- {
+				picked = append(picked, msgs[i])
+			}
+		}
+		out := []map[string]any{}
+		for _, m := range picked {
+			out = append(out, messageJSON(m, false))
 		}
 		writeJSON(w, 200, out)
 	case len(rest) == 2 && rest[0] == "messages" && method == http.MethodGet:
