@@ -35,9 +35,9 @@ type OnCall interface {
 // Digester builds KPI digests.
 type Digester interface {
 	// Digest builds (and posts where configured) the digest of the last
-	// period for channel ("" when the command came from outside a channel)
-	// and returns it as markdown.
-	Digest(ctx context.Context, period time.Duration, channel string) (string, error)
+	// period for channel on platform ("" when the command came from
+	// outside a channel) and returns it as markdown.
+	Digest(ctx context.Context, period time.Duration, channel, platform string) (string, error)
 }
 
 // Postmortems drafts postmortems.

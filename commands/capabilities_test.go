@@ -58,7 +58,7 @@ func (f *fakes) OnCall(_ context.Context, schedule string) (string, error) {
 	return "On call for " + schedule + ": @carol", f.record("oncall %q", schedule)
 }
 
-func (f *fakes) Digest(_ context.Context, period time.Duration, channel string) (string, error) {
+func (f *fakes) Digest(_ context.Context, period time.Duration, channel, _ string) (string, error) {
 	return "# Digest", f.record("digest %s %q", period, channel)
 }
 

@@ -156,7 +156,7 @@ func runDigest(ctx context.Context, r *Router, c *call) (Reply, error) {
 	default:
 		return Reply{}, bot.Errorf(bot.CodeInvalid, "give one period, e.g. 7d")
 	}
-	out, err := r.cfg.Digester.Digest(ctx, period, c.req.Channel)
+	out, err := r.cfg.Digester.Digest(ctx, period, c.req.Channel, c.req.Platform)
 	if err != nil {
 		return Reply{}, fmt.Errorf("build digest: %w", err)
 	}

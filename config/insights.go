@@ -81,6 +81,9 @@ type Digest struct {
 	Sections   []string       `yaml:"sections"` // default: all
 	Severities []bot.Severity `yaml:"severities,omitempty"`
 	Title      string         `yaml:"title,omitempty"`
+	// Platforms are the chat platforms it is posted on (slack, discord);
+	// empty: every one configured. Channel is a name or an id on each.
+	Platforms []string `yaml:"platforms,omitempty"`
 
 	Location *time.Location // CRON_TZ of the schedule, else the calendar's
 	Sched    cron.Schedule  // Cron, parsed
@@ -114,6 +117,11 @@ func (d *Digest) check(loc *time.Location) error {
 	if d.Sections, err = digest.ParseSections(d.Sections); err != nil {
 		return fmt.Errorf("sections: %w", err)
 	}
+	for i, p := range d.Platforms {
+		if p != "slack" && p != "discord" {
+			return fmt.Errorf("platforms[%d]: %q is not slack or discord", i, p)
+		}
+	}
 	return nil
 }
 
@@ -121,7 +129,7 @@ func (d *Digest) check(loc *time.Location) error {
 func (d Digest) Schedule() digest.Schedule {
 	return digest.Schedule{Name: d.Name, Channel: d.Channel, Next: d.Sched.Next, Options: digest.Options{
 		Period: time.Duration(d.Period), Location: d.Location, Severities: d.Severities, Sections: d.Sections, Title: d.Title,
-	}}
+	}, Platforms: d.Platforms}
 }
 
 // Postmortem is the postmortem section: drafts on resolve, from a custom

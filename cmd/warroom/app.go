@@ -170,10 +170,10 @@ func (a *App) build() error {
 	if a.slack, err = newSlack(cfg, svc, a.store, router, a.worker, routerCfg.Postmortem, log); err != nil {
 		return err
 	}
-	ins.targets(a.slack.handles())
 	if a.discord, err = newDiscord(cfg, svc, router, a.worker, routerCfg.Postmortem, a.store, log); err != nil {
 		return err
 	}
+	ins.targets(a.slack.handles(), a.discord.handles())
 
 	mux := http.NewServeMux()
 	jsonAPI.Register(mux)

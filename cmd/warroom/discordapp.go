@@ -54,6 +54,15 @@ func newDiscord(cfg config.Config, svc *bot.Service, router *commands.Router, w 
 	return &discordApp{app: app, log: log}, nil
 }
 
+// handles lists the outbox job kinds Discord handles; none when Discord
+// is off.
+func (d *discordApp) handles() map[bot.JobKind]bool {
+	if d == nil {
+		return nil
+	}
+	return kinds(d.app.Handlers())
+}
+
 // register mounts /discord/interactions.
 func (d *discordApp) register(mux *http.ServeMux) {
 	if d != nil {

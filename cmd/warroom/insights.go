@@ -14,6 +14,7 @@ import (
 	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/chart"
 	"github.com/warroom/warroom/integrations/console"
+	"github.com/warroom/warroom/integrations/discord"
 	"github.com/warroom/warroom/integrations/slack"
 )
 
@@ -78,11 +79,16 @@ func (in *insights) defaults() digest.Options {
 }
 
 // targets sends digests to the console and to every chat target that
-// handles digest jobs.
-func (in *insights) targets(w map[bot.JobKind]bool) {
+// handles digest jobs (handled: the job kinds of each chat app).
+func (in *insights) targets(handled ...map[bot.JobKind]bool) {
 	t := []string{console.Platform}
-	if w[bot.JobKindOf(slack.Platform, bot.EffectDigest)] {
-		t = append(t, slack.Platform)
+	for _, p := range []string{slack.Platform, discord.Platform} {
+		for _, w := range handled {
+			if w[bot.JobKindOf(p, bot.EffectDigest)] {
+				t = append(t, p)
+				break
+			}
+		}
 	}
 	in.runner.SetTargets(t)
 }
@@ -97,11 +103,16 @@ func (p postmortems) Draft(ctx context.Context, inc *bot.Incident) (string, erro
 
 // handles lists the outbox job kinds Slack handles; none when Slack is off.
 func (s *slackApp) handles() map[bot.JobKind]bool {
-	out := map[bot.JobKind]bool{}
 	if s == nil {
-		return out
+		return nil
 	}
-	for k := range s.app.Handlers() {
+	return kinds(s.app.Handlers())
+}
+
+// kinds is the set of job kinds of a chat app's handlers.
+func kinds(hs map[bot.JobKind]bot.Handler) map[bot.JobKind]bool {
+	out := map[bot.JobKind]bool{}
+	for k := range hs {
 		out[k] = true
 	}
 	return out

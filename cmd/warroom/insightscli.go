@@ -126,11 +126,12 @@ func (c *cli) digest(ctx context.Context, args []string) int {
 			fmt.Fprintln(c.stderr, "warroom digest: --post needs a digests section with a channel in the configuration")
 			return exitError
 		}
+		// Each configured channel, on its digest's platforms.
+		if _, err := (digests.Command{Runner: runner, Defaults: o}).Digest(ctx, p, "", ""); err != nil {
+			fmt.Fprintf(c.stderr, "warroom digest: post: %v\n", err)
+			return exitError
+		}
 		for _, ch := range chans {
-			if _, err := (digests.Command{Runner: runner, Defaults: o}).Digest(ctx, p, ch); err != nil {
-				fmt.Fprintf(c.stderr, "warroom digest: post to %s: %v\n", ch, err)
-				return exitError
-			}
 			fmt.Fprintf(c.stderr, "warroom digest: queued for #%s\n", ch)
 		}
 	}

@@ -3,6 +3,7 @@ package digests
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,47 +13,55 @@ import (
 
 // Command is the `/incident digest` capability (commands.Digester): it
 // builds a digest of the period ending now and posts it to the channel the
-// command came from (or, from outside a channel, to the schedules'
-// channels), answering with one line that says where it went, so the
-// channel does not show the digest twice. With nowhere to post it, it
-// answers with the digest's markdown (without the chart, which a reply
-// does not carry).
+// command came from: on that platform alone when the platform is a target
+// (a Discord channel id means nothing on Slack), on every target otherwise
+// (a channel named through the JSON API). From outside a channel it goes
+// to the schedules' channels, each on its schedule's platforms. It answers
+// with one line that says where the digest went, so the channel does not
+// show it twice; with nowhere to post it, it answers with the digest's
+// markdown (without the chart, which a reply does not carry).
 type Command struct {
 	Runner   *Runner
 	Defaults digest.Options // Location, Severities, Sections of on-request digests
 }
 
 // Digest implements commands.Digester.
-func (c Command) Digest(ctx context.Context, period time.Duration, channel string) (string, error) {
+func (c Command) Digest(ctx context.Context, period time.Duration, channel, platform string) (string, error) {
 	o := c.Defaults
 	o.Period, o.End = period, time.Time{}
-	channels := []string{channel}
-	if channel == "" {
-		channels = c.Runner.Channels()
-	}
-	var d *digest.Digest
-	var err error
-	if len(channels) == 0 {
-		if d, err = c.Runner.Build(ctx, o); err != nil {
-			return "", err
+	var to []digest.Schedule
+	if channel != "" {
+		s := digest.Schedule{Channel: channel}
+		if slices.Contains(c.Runner.targets(), platform) {
+			s.Platforms = []string{platform} // a channel there, maybe no channel elsewhere
+		}
+		to = append(to, s)
+	} else {
+		seen := map[string]bool{}
+		for _, s := range c.Runner.schedules() {
+			key := s.Channel + "\x00" + strings.Join(s.Platforms, ",")
+			if !seen[key] {
+				seen[key] = true
+				to = append(to, digest.Schedule{Channel: s.Channel, Platforms: s.Platforms})
+			}
 		}
 	}
-	for _, ch := range channels {
-		if d != nil {
-			_, err = c.Runner.post(ctx, "", ch, time.Time{}, digest.Message(d))
-		} else {
-			d, err = c.Runner.PostNow(ctx, o, ch)
-		}
-		if err != nil {
-			return "", err
-		}
+	d, err := c.Runner.Build(ctx, o)
+	if err != nil {
+		return "", err
 	}
-	if len(channels) == 0 {
+	if len(to) == 0 {
 		d.Chart = nil
 		return digest.Markdown(d), nil
 	}
-	for i, ch := range channels {
-		channels[i] = "#" + strings.TrimPrefix(ch, "#")
+	var channels []string
+	for _, s := range to {
+		if _, err := c.Runner.post(ctx, s, time.Time{}, digest.Message(d)); err != nil {
+			return "", err
+		}
+		if ch := "#" + strings.TrimPrefix(s.Channel, "#"); !slices.Contains(channels, ch) {
+			channels = append(channels, ch)
+		}
 	}
 	span := "all time"
 	if o.Period > 0 {

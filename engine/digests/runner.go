@@ -147,7 +147,7 @@ func (r *Runner) tick(ctx context.Context, s digest.Schedule, now time.Time) err
 	if err != nil {
 		return err
 	}
-	first, err := r.post(ctx, s.Name, s.Channel, slot, digest.Message(d))
+	first, err := r.post(ctx, s, slot, digest.Message(d))
 	if err != nil {
 		return err
 	}
@@ -178,16 +178,21 @@ func latestSlot(next func(time.Time) time.Time, base, now time.Time) time.Time {
 	return latest
 }
 
-// post claims the slot (when schedule is set) and writes one digest job
-// per target, in one transaction. first is false when the slot was
-// claimed before: nothing is written then.
-func (r *Runner) post(ctx context.Context, schedule, channel string, slot time.Time, m bot.Message) (first bool, err error) {
-	payload := bot.DigestPayload{Channel: channel, Schedule: schedule, Message: m}
+// post claims the slot (when the schedule has a name) and writes one
+// digest job per target the schedule posts on, in one transaction. first
+// is false when the slot was claimed before: nothing is written then.
+func (r *Runner) post(ctx context.Context, s digest.Schedule, slot time.Time, m bot.Message) (first bool, err error) {
+	payload := bot.DigestPayload{Channel: s.Channel, Schedule: s.Name, Message: m}
 	now := r.cfg.Now().UTC().Truncate(time.Microsecond)
-	targets := r.targets()
+	var targets []string
+	for _, t := range r.targets() {
+		if s.PostsOn(t) {
+			targets = append(targets, t)
+		}
+	}
 	err = r.store.InTx(ctx, func(tx bot.Tx) error {
-		if schedule != "" {
-			if first, err = tx.ClaimSlot(ctx, schedule, slot, r.cfg.Owner, now); err != nil || !first {
+		if s.Name != "" {
+			if first, err = tx.ClaimSlot(ctx, s.Name, slot, r.cfg.Owner, now); err != nil || !first {
 				return err
 			}
 		}
@@ -219,19 +224,6 @@ func (r *Runner) Build(ctx context.Context, o digest.Options) (*digest.Digest, e
 		o.End = r.cfg.Now().UTC().Truncate(time.Microsecond)
 	}
 	return r.builder.Build(ctx, o)
-}
-
-// PostNow builds a digest of the period ending now and posts it to
-// channel on every target, outside any schedule.
-func (r *Runner) PostNow(ctx context.Context, o digest.Options, channel string) (*digest.Digest, error) {
-	d, err := r.Build(ctx, o)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := r.post(ctx, "", channel, time.Time{}, digest.Message(d)); err != nil {
-		return nil, err
-	}
-	return d, nil
 }
 
 // Channels lists the schedules' channels, each once.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -150,7 +151,7 @@ func TestDigestCommandPostsNow(t *testing.T) {
 	s := openStore(t, path)
 	now := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
 	r := newRunner(t, s, "a", now, time.UTC)
-	md, err := digests.Command{Runner: r}.Digest(context.Background(), 30*kpi.Day, "general")
+	md, err := digests.Command{Runner: r}.Digest(context.Background(), 30*kpi.Day, "general", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,10 +164,56 @@ func TestDigestCommandPostsNow(t *testing.T) {
 		t.Errorf("posted %q, want one digest in general", got)
 	}
 	// From outside a channel it goes to the schedules' channels.
-	if _, err := (digests.Command{Runner: r}).Digest(context.Background(), 7*kpi.Day, ""); err != nil {
+	if _, err := (digests.Command{Runner: r}).Digest(context.Background(), 7*kpi.Day, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	if got := digestJobs(t, s, now); len(got) != 1 || got[0][:4] != "sre " {
 		t.Errorf("posted %q, want one digest in sre", got)
+	}
+}
+
+// TestDigestGoesToItsPlatforms: a digest asked for in a channel goes to
+// that channel on the platform it was asked from (and the console), not to
+// a channel of that id on another platform; a schedule naming platforms is
+// posted on those alone.
+func TestDigestGoesToItsPlatforms(t *testing.T) {
+	s := openStore(t, filepath.Join(t.TempDir(), "w.db"))
+	now := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
+	r, err := digests.NewRunner(digests.RunnerConfig{
+		Schedules: []digest.Schedule{{Name: "d", Channel: "400000000000000001", Next: daily09(time.UTC), Platforms: []string{"discord"}}},
+		Targets:   []string{"console", "slack", "discord"}, Owner: "a", Start: now, Now: func() time.Time { return now },
+	}, s, digest.NewBuilder(s, nil, nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := func() []string {
+		jobs, err := s.LiveJobs(context.Background(), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, j := range jobs {
+			out = append(out, string(j.Kind))
+		}
+		slices.Sort(out)
+		return out
+	}
+	if _, err := (digests.Command{Runner: r}).Digest(context.Background(), 7*kpi.Day, "C0SRE", "slack"); err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds(); !slices.Equal(got, []string{"console.digest", "slack.digest"}) {
+		t.Errorf("asked from Slack: jobs %v", got)
+	}
+	if _, err := (digests.Command{Runner: r}).Digest(context.Background(), 7*kpi.Day, "sre", "api"); err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds(); !slices.Equal(got, []string{"console.digest", "console.digest", "discord.digest", "slack.digest", "slack.digest"}) {
+		t.Errorf("asked through the API for a channel: jobs %v, want it on every target", got)
+	}
+	if err := r.Tick(context.Background(), now.Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds(); !slices.Equal(got, []string{"console.digest", "console.digest", "console.digest", "discord.digest", "discord.digest", "slack.digest", "slack.digest"}) {
+		t.Errorf("then scheduled for Discord: jobs %v", got)
 	}
 }

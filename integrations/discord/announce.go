@@ -18,14 +18,25 @@ func (d *Discord) announceTo(ctx context.Context, inc *bot.Incident) (string, er
 	return d.channelFor(ctx, inc.Announce)
 }
 
-// channelFor is the id of the channel name names (an id, or a text
-// channel's name in the guild, looked up once); the configured
-// announcement channel when name is "" or not found.
+// channelFor is the id of the channel name names (channelID); the
+// configured announcement channel when name is "" or not found.
 func (d *Discord) channelFor(ctx context.Context, name string) (string, error) {
-	name = strings.TrimPrefix(name, "#")
-	if name == "" {
+	if strings.TrimPrefix(name, "#") == "" {
 		return d.cfg.Announce, nil
 	}
+	id, err := d.channelID(ctx, name)
+	if err != nil || id != "" {
+		return id, err
+	}
+	d.log.Warn("discord channel not found; posting in the announcement channel", "channel", name)
+	return d.cfg.Announce, nil
+}
+
+// channelID is the id of the text channel name names: an id as it is, or
+// a text or announcement channel's name ("#" optional) looked up in the
+// server (once); "" when the server has none of that name.
+func (d *Discord) channelID(ctx context.Context, name string) (string, error) {
+	name = strings.TrimPrefix(strings.TrimSpace(name), "#")
 	if isSnowflake(name) {
 		return name, nil
 	}
@@ -35,12 +46,12 @@ func (d *Discord) channelFor(ctx context.Context, name string) (string, error) {
 	if ok {
 		return id, nil
 	}
-	if d.cfg.Guild == "" {
-		d.log.Warn("discord cannot find a channel by name without a guild; give its id", "channel", name)
-		return d.cfg.Announce, nil
+	guild, err := d.guildOf(ctx, d.roomParent())
+	if err != nil {
+		return "", err
 	}
 	var chans []*discordgo.Channel
-	if err := d.rest(ctx, http.MethodGet, discordgo.EndpointGuildChannels(d.cfg.Guild), "", nil, &chans); err != nil {
+	if err := d.rest(ctx, http.MethodGet, discordgo.EndpointGuildChannels(guild), "", nil, &chans); err != nil {
 		return "", err
 	}
 	for _, c := range chans {
@@ -51,8 +62,16 @@ func (d *Discord) channelFor(ctx context.Context, name string) (string, error) {
 			return c.ID, nil
 		}
 	}
-	d.log.Warn("discord channel not found; posting in the announcement channel", "channel", name)
-	return d.cfg.Announce, nil
+	return "", nil
+}
+
+// roomParent is a channel of the server warroom runs in: the forum, else
+// the parent channel.
+func (d *Discord) roomParent() string {
+	if d.cfg.Forum != "" {
+		return d.cfg.Forum
+	}
+	return d.cfg.Parent
 }
 
 // isSnowflake reports whether s is a Discord id.

@@ -207,7 +207,10 @@ type record struct {
 	Text  string   `json:"text,omitempty"`
 	Tags  []string `json:"tags,omitempty"`
 	Users []string `json:"users,omitempty"`
-	Asked bool     `json:"asked,omitempty"` // a create was sent; its outcome is unknown until recorded
+	// Asked says a create was sent at AskedAt; its outcome is unknown
+	// until its id is recorded (reconcile.go).
+	Asked   bool      `json:"asked,omitempty"`
+	AskedAt time.Time `json:"asked_at,omitzero"`
 }
 
 // load returns the message stored under ref and its record; nil when none.

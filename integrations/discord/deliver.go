@@ -113,16 +113,20 @@ func (d *Discord) handleAnnounce(ctx context.Context, job bot.Job) error {
 	return d.announceErr(d.put(ctx, to, jobRef(job.ID), 0, RenderPost(p.Message, false), putOpts{}))
 }
 
-// handleDigest posts a KPI digest (markdown, with its chart) in its
-// channel, given by id.
+// handleDigest posts a KPI digest (markdown, its chart as the embed's
+// image) in its channel, given by id or by name, once: the job's id is the
+// message's ref.
 func (d *Discord) handleDigest(ctx context.Context, job bot.Job) error {
 	var p bot.DigestPayload
 	if err := json.Unmarshal(job.Payload, &p); err != nil {
 		return bot.Permanent(fmt.Errorf("decode digest of job %d: %w", job.ID, err))
 	}
-	ch := strings.TrimPrefix(strings.TrimSpace(p.Channel), "#")
-	if !snowflake.MatchString(ch) {
-		return bot.Permanent(fmt.Errorf("digest job %d: %q is not a Discord channel id", job.ID, p.Channel))
+	ch, err := d.channelID(ctx, p.Channel)
+	if err != nil {
+		return err
+	}
+	if ch == "" {
+		return bot.Permanent(fmt.Errorf("digest job %d: the Discord server has no text channel %q: give its id or its exact name", job.ID, p.Channel))
 	}
 	return d.put(ctx, ch, jobRef(job.ID), 0, RenderPost(p.Message, true), putOpts{files: files(p.Message)})
 }
@@ -214,7 +218,7 @@ func (d *Discord) postSummary(ctx context.Context, inc *bot.Incident, room strin
 		return nil
 	}
 	ref := summaryRef(inc)
-	if pm, _, err := d.load(ctx, ref); err != nil || pm != nil {
+	if pm, _, err := d.load(ctx, ref); err != nil || (pm != nil && pm.ExternalID != "") {
 		return err
 	}
 	entries, err := d.svc.Timeline(ctx, inc.Number)

@@ -39,7 +39,9 @@ type Config struct {
 	AppID     string // the application id
 	APIURL    string // REST base URL; "" for Discord's own (tests point it at a fake)
 	// Guild is the server warroom runs in: commands are registered there
-	// (at once, rather than globally), and rooms are looked up in it.
+	// (at once, rather than globally), and rooms and channels are looked
+	// up in it. "": the server of the forum (or parent) channel, asked of
+	// Discord when first needed.
 	Guild string
 	// Forum is the forum channel incidents get a post in; Parent the text
 	// channel whose threads are rooms when no forum is set, and where
@@ -85,6 +87,7 @@ type Discord struct {
 
 	mu      sync.Mutex
 	botUser string // the bot's own user id, from /users/@me
+	guild   string // the server of the rooms' channel, when none is configured
 	tags    map[string]string
 	chans   map[string]string // route announcement channel name → id (announce.go)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/warroom/warroom/engine/outbox"
 	"github.com/warroom/warroom/integrations/discord"
 	"github.com/warroom/warroom/integrations/discord/discordtest"
+	"github.com/warroom/warroom/storage/sqlite"
 )
 
 const (
@@ -42,6 +43,7 @@ func publicKey() string { return hex.EncodeToString(priv.Public().(ed25519.Publi
 type stack struct {
 	t       testing.TB
 	svc     *bot.Service
+	store   *sqlite.Store
 	app     *discord.Discord
 	worker  *outbox.Worker
 	fake    *discordtest.Server
@@ -55,6 +57,8 @@ type options struct {
 	now      func() time.Time
 	pager    commands.Pager
 	alerts   bot.AlertConfig
+	noGuild  bool          // discord.guild unset: the server is learned from the channels
+	timeout  time.Duration // one REST call's; 0: the default
 }
 
 func newStack(t testing.TB, o options) *stack {
@@ -71,6 +75,10 @@ func newStack(t testing.TB, o options) *stack {
 	}
 	fake := discordtest.New()
 	t.Cleanup(fake.Close)
+	t.Cleanup(fake.Release)
+	if o.now != nil {
+		fake.SetClock(o.now)
+	}
 	fake.AddChannel(forumID, "incidents", 15)
 	fake.AddChannel(parentID, "incident-threads", 0)
 	fake.AddChannel(announce, "announcements", 0)
@@ -79,9 +87,17 @@ func newStack(t testing.TB, o options) *stack {
 	if interval == 0 {
 		interval = -1
 	}
+	guild := guildID
+	if o.noGuild {
+		guild = ""
+	}
+	var hc *http.Client
+	if o.timeout > 0 {
+		hc = &http.Client{Timeout: o.timeout}
+	}
 	app, err := discord.New(discord.Config{
-		BotToken: discordtest.Token, PublicKey: publicKey(), AppID: appID, APIURL: fake.APIURL(),
-		Guild: guildID, Forum: forumID, Parent: parentID, Announce: announce, ResponderRoles: []string{roleID},
+		BotToken: discordtest.Token, PublicKey: publicKey(), AppID: appID, APIURL: fake.APIURL(), HTTPClient: hc,
+		Guild: guild, Forum: forumID, Parent: parentID, Announce: announce, ResponderRoles: []string{roleID},
 		EditInterval: interval, ReplyBudget: o.budget, Poke: w.Poke, Now: o.now,
 	}, svc, router, log)
 	if err != nil {
@@ -96,7 +112,7 @@ func newStack(t testing.TB, o options) *stack {
 	mux := http.NewServeMux()
 	app.Register(mux)
 	t.Cleanup(app.Wait)
-	return &stack{t: t, svc: svc, app: app, worker: w, fake: fake, handler: mux}
+	return &stack{t: t, svc: svc, store: store, app: app, worker: w, fake: fake, handler: mux}
 }
 
 // drain delivers every job that is due now, until none is left.
@@ -153,6 +169,16 @@ type response struct {
 // typ is the interaction type, data its data.
 func (s *stack) interact(user, channel string, typ int, data any) response {
 	s.t.Helper()
+	var r response
+	if b := s.interactRaw(user, channel, typ, data); json.Unmarshal(b, &r) != nil {
+		s.t.Fatalf("interaction answer %s", b)
+	}
+	return r
+}
+
+// interactRaw is interact, returning the answer's body as Discord reads it.
+func (s *stack) interactRaw(user, channel string, typ int, data any) []byte {
+	s.t.Helper()
 	s.seq++
 	in := map[string]any{
 		"id": strconv.Itoa(500000000000000000 + s.seq), "application_id": appID, "type": typ, "token": "itoken" + strconv.Itoa(s.seq),
@@ -167,11 +193,7 @@ func (s *stack) interact(user, channel string, typ int, data any) response {
 	if rec.Code != http.StatusOK {
 		s.t.Fatalf("interaction: status %d: %s", rec.Code, rec.Body)
 	}
-	var r response
-	if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
-		s.t.Fatalf("interaction answer %s: %v", rec.Body, err)
-	}
-	return r
+	return rec.Body.Bytes()
 }
 
 // slash types /incident SUB with options (name → value) as user in channel.

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -24,10 +25,37 @@ const flagEphemeral = discordgo.MessageFlagsEphemeral
 
 // DecodeInteraction reads an interaction body: discordgo's Interaction,
 // with the fields warroom relies on checked.
+//
+// A modal submission's data is read by warroom itself (submittedModal):
+// discordgo v0.28.1 refuses the Label components modals are now made of.
 func DecodeInteraction(b []byte) (*discordgo.Interaction, error) {
-	var in discordgo.Interaction
-	if err := httpx.UnmarshalStrict(b, &in); err != nil {
+	if err := httpx.UniqueKeys(b); err != nil {
 		return nil, fmt.Errorf("decode interaction: %w", err)
+	}
+	var head struct {
+		Type discordgo.InteractionType `json:"type"`
+		Data json.RawMessage           `json:"data"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return nil, fmt.Errorf("decode interaction: %w", err)
+	}
+	var modal *submittedModal
+	if head.Type == discordgo.InteractionModalSubmit {
+		modal = new(submittedModal)
+		if err := json.Unmarshal(head.Data, modal); err != nil {
+			return nil, fmt.Errorf("decode modal submission: %w", err)
+		}
+		var err error
+		if b, err = withoutModalData(b, modal.CustomID); err != nil {
+			return nil, fmt.Errorf("decode interaction: %w", err)
+		}
+	}
+	var in discordgo.Interaction
+	if err := json.Unmarshal(b, &in); err != nil {
+		return nil, fmt.Errorf("decode interaction: %w", err)
+	}
+	if modal != nil && len(head.Data) > 0 && string(head.Data) != "null" {
+		in.Data = modal.modalData()
 	}
 	if in.Type == discordgo.InteractionPing {
 		return &in, nil
@@ -39,6 +67,24 @@ func DecodeInteraction(b []byte) (*discordgo.Interaction, error) {
 		return nil, errors.New("decode interaction: no user")
 	}
 	return &in, nil
+}
+
+// withoutModalData is body with the modal submission's data cut to its
+// custom id, which discordgo can read.
+func withoutModalData(body []byte, customID string) ([]byte, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(body, &m); err != nil {
+		return nil, err
+	}
+	if _, ok := m["data"]; !ok {
+		return body, nil
+	}
+	data, err := json.Marshal(map[string]string{"custom_id": customID})
+	if err != nil {
+		return nil, err
+	}
+	m["data"] = data
+	return json.Marshal(m)
 }
 
 // actor is who acted: the member in a server, the user in a DM.

@@ -69,16 +69,22 @@ type putOpts struct {
 	files []*discordgo.File
 }
 
-// put makes the message stored under ref say m: posted once (with a nonce),
-// then edited in place (when o.edit) only when its rendering changed. A
-// card whose message is gone from Discord is posted again.
+// put makes the message stored under ref say m: posted once (with a nonce,
+// and looked up after an unknown outcome: reconcile.go), then edited in
+// place (when o.edit) only when its rendering changed. A card whose
+// message is gone from Discord is posted again.
 func (d *Discord) put(ctx context.Context, channel, ref string, incident int64, m *discordgo.MessageSend, o putOpts) error {
 	h := hash(m)
 	pm, rec, err := d.load(ctx, ref)
 	if err != nil {
 		return err
 	}
-	if pm != nil && o.edit && rec.Hash != h {
+	if pm != nil && pm.ExternalID == "" {
+		if pm, rec, err = d.reconcilePost(ctx, pm, rec, m); err != nil {
+			return err
+		}
+	}
+	if pm != nil && pm.ExternalID != "" && o.edit && rec.Hash != h {
 		edit := &discordgo.MessageEdit{Content: &m.Content, Embeds: &m.Embeds, Components: &m.Components, AllowedMentions: m.AllowedMentions}
 		err := d.rest(ctx, http.MethodPatch, discordgo.EndpointChannelMessage(pm.Channel, pm.ExternalID), ref, edit, nil)
 		switch _, code := restStatus(err); {
@@ -92,7 +98,7 @@ func (d *Discord) put(ctx context.Context, channel, ref string, incident int64, 
 			return d.save(ctx, pm, rec)
 		}
 	}
-	if pm != nil {
+	if pm != nil && pm.ExternalID != "" {
 		return nil
 	}
 	body := createMessage{
@@ -103,26 +109,52 @@ func (d *Discord) put(ctx context.Context, channel, ref string, incident int64, 
 		no := false
 		body.MessageReference = &discordgo.MessageReference{MessageID: o.reply, FailIfNotExists: &no}
 	}
+	if pm == nil || pm.Channel == "" {
+		pm = &bot.PostedMessage{Channel: channel, Ref: ref, Incident: incident}
+	}
 	var got discordgo.Message
-	endpoint := discordgo.EndpointChannelMessages(channel)
+	endpoint := discordgo.EndpointChannelMessages(pm.Channel)
+	send := func(ctx context.Context, route string) ([]byte, error) {
+		return d.api.RequestWithBucketID(http.MethodPost, endpoint, body, route, discordgo.WithContext(ctx))
+	}
 	if len(o.files) > 0 {
 		ct, b, err := discordgo.MultipartBodyWithJSON(body, o.files)
 		if err != nil {
 			return bot.Permanent(fmt.Errorf("encode message %s: %w", ref, err))
 		}
-		err = d.restBody(ctx, http.MethodPost, endpoint, "", func(ctx context.Context, route string) ([]byte, error) {
+		send = func(ctx context.Context, route string) ([]byte, error) {
 			return d.api.RequestWithLockedBucket(http.MethodPost, endpoint, ct, b, d.api.Ratelimiter.LockBucket(route), 0, discordgo.WithContext(ctx))
-		}, &got)
-		if err != nil {
-			return err
 		}
-	} else if err := d.rest(ctx, http.MethodPost, endpoint, "", body, &got); err != nil {
+	}
+	if err := d.create(ctx, pm, rec, http.MethodPost, endpoint, send, &got); err != nil {
 		return err
 	}
-	pm = &bot.PostedMessage{Channel: channel, Ref: ref, ExternalID: got.ID, Incident: incident}
+	pm.ExternalID = got.ID
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout)
 	defer cancel()
 	return d.save(sctx, pm, record{Hash: h})
+}
+
+// reconcilePost settles a message whose create was asked and never
+// answered: within nonceTrust it is sent again with its nonce (pm comes
+// back without an id); later, the message the ask made is looked up and
+// adopted (its rendering unknown, so a card is edited up to date), or pm
+// comes back without an id and the message is posted.
+func (d *Discord) reconcilePost(ctx context.Context, pm *bot.PostedMessage, rec record, m *discordgo.MessageSend) (*bot.PostedMessage, record, error) {
+	if !rec.Asked || d.now().Sub(rec.AskedAt) < nonceTrust {
+		return pm, rec, nil
+	}
+	id, err := d.findPosted(ctx, pm.Channel, m, rec.AskedAt)
+	if err != nil || id == "" {
+		return pm, rec, err
+	}
+	d.log.Info("adopting the message an earlier attempt posted", "ref", pm.Ref, "channel", pm.Channel, "id", id)
+	pm.ExternalID = id
+	rec = record{}
+	if err := d.save(ctx, pm, rec); err != nil {
+		return nil, rec, err
+	}
+	return pm, rec, nil
 }
 
 // files turns a message's attachments into uploads.

@@ -26,39 +26,70 @@ const (
 	inText     = "text"
 )
 
-func modal(id, title string, inputs ...discordgo.TextInput) *discordgo.InteractionResponse {
-	var rows []discordgo.MessageComponent
-	for _, in := range inputs {
-		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{in}})
+// modal is a modal answer: its fields, each a Label holding one
+// component (modal_components.go).
+func modal(id, title string, fields ...label) *discordgo.InteractionResponse {
+	rows := make([]discordgo.MessageComponent, 0, len(fields))
+	for _, f := range fields {
+		rows = append(rows, f)
 	}
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: &discordgo.InteractionResponseData{
 		CustomID: id, Title: truncate(title, 45), Components: rows,
 	}}
 }
 
-func input(id, label, placeholder, value string, long, required bool, maxLen int) discordgo.TextInput {
+// input is a text field.
+func input(id, name, placeholder, value string, long, required bool, maxLen int) label {
 	style := discordgo.TextInputShort
 	if long {
 		style = discordgo.TextInputParagraph
 	}
-	return discordgo.TextInput{CustomID: id, Label: label, Style: style, Placeholder: placeholder, Value: value, Required: required, MaxLength: maxLen}
+	return label{Label: name, Component: labelInput{CustomID: id, Style: style, Placeholder: placeholder, Value: value, Required: required, MaxLength: maxLen}}
 }
 
-// declareModal is the declare form. (discordgo v0.28.1 has no select
-// menus in modals: the severity is typed, and checked by the Router.)
+// choice is a select field of options, def chosen at first.
+func choice(id, name, description string, def string, required bool, options ...selectOption) label {
+	for i := range options {
+		options[i].Default = options[i].Value == def
+	}
+	return label{Label: name, Description: description, Component: stringSelect{CustomID: id, Options: options, Required: required}}
+}
+
+// severityChoice is the severity select, def chosen at first.
+func severityChoice(def bot.Severity) label {
+	about := map[bot.Severity]string{
+		bot.SEV1: "Critical: a complete outage or data loss",
+		bot.SEV2: "Major: a core function degraded for many",
+		bot.SEV3: "Minor: degraded for some, a workaround exists",
+		bot.SEV4: "Low: cosmetic or no customer impact",
+	}
+	var opts []selectOption
+	for _, sev := range bot.Severities {
+		opts = append(opts, selectOption{Label: sev.String(), Value: strings.ToLower(sev.String()), Description: about[sev]})
+	}
+	return choice(inSeverity, "Severity", "", strings.ToLower(def.String()), true, opts...)
+}
+
+// declareModal is the declare form: the severity is a select (more
+// selects, such as an incident type, go next to it), the rest text.
 func declareModal() *discordgo.InteractionResponse {
 	return modal(formDeclare, "Declare an incident",
 		input(inTitle, "Title", "Checkout latency above SLO", "", false, true, bot.MaxTitleLen),
-		input(inSeverity, "Severity (sev1 critical … sev4 low)", "sev3", "sev3", false, true, 4),
+		severityChoice(bot.SEV3),
 		input(inService, "Service", "checkout", "", false, false, bot.MaxNameLen),
 		input(inSummary, "Description", "What is happening, who is affected", "", true, false, 2900),
 	)
 }
 
-// updateModal is the status update form of inc.
+// updateModal is the status update form of inc: the status is a select,
+// the current one chosen.
 func updateModal(inc *bot.Incident) *discordgo.InteractionResponse {
+	var opts []selectOption
+	for _, st := range []bot.Status{bot.StatusInvestigating, bot.StatusIdentified, bot.StatusMonitoring} {
+		opts = append(opts, selectOption{Label: string(st), Value: string(st)})
+	}
 	return modal(formUpdate+"|"+inc.Key(), "Post an update on "+inc.Key(),
-		input(inStatus, "Status (investigating, identified, monitoring)", string(inc.Status), string(inc.Status), false, false, 20),
+		choice(inStatus, "Status", "Leave it to keep the status as it is", string(inc.Status), false, opts...),
 		input(inText, "Update", "What changed, what is next", "", true, true, 2900),
 	)
 }
@@ -107,8 +138,12 @@ func submission(data discordgo.ModalSubmitInteractionData) (string, error) {
 	switch form {
 	case formDeclare:
 		toks := []commands.Token{plain("declare")}
-		if sev := strings.ToLower(v[inSeverity]); sev != "" {
-			toks = append(toks, plain(sev))
+		if sev := strings.TrimSpace(v[inSeverity]); sev != "" {
+			parsed, err := bot.ParseSeverity(sev) // a select's value, or typed: never a flag or a key
+			if err != nil {
+				return "", err
+			}
+			toks = append(toks, plain(strings.ToLower(parsed.String())))
 		}
 		toks = append(toks, word(v[inTitle]))
 		if v[inService] != "" {

@@ -54,9 +54,22 @@ func Render(m bot.Message) *discordgo.MessageSend {
 // RenderPost is Render for a post; markdown says its text is markdown (a
 // digest, a postmortem draft, a summary warroom wrote), which Discord
 // shows as it is, rather than text typed by people.
+//
+// The first image among its attachments (a digest's chart) is shown as
+// the embed's image; the attachments are uploaded with the message.
 func RenderPost(m bot.Message, markdown bool) *discordgo.MessageSend {
-	return withMentions(&discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(m, markdown)}, Components: buttons(m)}, m.Mentions)
+	e := embed(m, markdown)
+	for _, a := range m.Attachments {
+		if strings.HasPrefix(a.ContentType, "image/") && len(a.Data) > 0 && attachmentName.MatchString(a.Name) {
+			e.Image = &discordgo.MessageEmbedImage{URL: "attachment://" + a.Name}
+			break
+		}
+	}
+	return withMentions(&discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{e}, Components: buttons(m)}, m.Mentions)
 }
+
+// attachmentName is a file name an embed can point at (attachment://).
+var attachmentName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
 
 // withMentions calls the Discord ids among a message's mentions in its
 // content (<@id> for users, <@&id> for role:ID), the only mentions that

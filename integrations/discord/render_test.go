@@ -75,3 +75,33 @@ func TestRenderLimits(t *testing.T) {
 		t.Errorf("allowed_mentions = %+v", r.AllowedMentions)
 	}
 }
+
+// TestRenderPostImage: a post's first image attachment with a name an
+// embed can point at is the embed's image; other attachments (a markdown
+// draft, an image with a name Discord cannot address) are not.
+func TestRenderPostImage(t *testing.T) {
+	png := []byte("\x89PNG")
+	for _, c := range []struct {
+		name string
+		att  []bot.Attachment
+		want string
+	}{
+		{"chart", []bot.Attachment{{Name: "digest.png", ContentType: "image/png", Data: png}}, "attachment://digest.png"},
+		{"markdown first", []bot.Attachment{{Name: "INC-1.md", ContentType: "text/markdown", Data: []byte("# x")},
+			{Name: "chart.png", ContentType: "image/png", Data: png}}, "attachment://chart.png"},
+		{"draft only", []bot.Attachment{{Name: "INC-1.md", ContentType: "text/markdown", Data: []byte("# x")}}, ""},
+		{"unaddressable name", []bot.Attachment{{Name: "my chart.png", ContentType: "image/png", Data: png}}, ""},
+		{"empty image", []bot.Attachment{{Name: "digest.png", ContentType: "image/png"}}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := discord.RenderPost(bot.Message{Title: "Digest", Attachments: c.att}, true).Embeds[0]
+			got := ""
+			if e.Image != nil {
+				got = e.Image.URL
+			}
+			if got != c.want {
+				t.Errorf("image %q, want %q", got, c.want)
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -46,12 +47,12 @@ type threadCreate struct {
 // ensureRoom returns the incident's room, opening it and linking it to the
 // incident on first use, so that commands typed in it act on the incident.
 //
-// A room is never opened twice. Before the create, the ask is recorded
-// under roomRef; the room's id is recorded the moment Discord answers,
-// before anything else is done with it. A retry that finds an id adopts
-// that room; a retry after an unknown outcome (warroom killed, the answer
-// lost) first looks for an active thread of the bot with the room's name
-// under the configured channel, and adopts it.
+// A room is never opened twice: the ask is recorded under roomRef the
+// moment it leaves, and the room's id the moment Discord answers, before
+// anything else is done with it. A retry that finds an id adopts that
+// room; a retry after an unknown outcome (warroom killed, the answer
+// lost) first looks for the room the earlier attempt may have opened and
+// adopts it only when it is provably warroom's (reconcile.go).
 func (d *Discord) ensureRoom(ctx context.Context, inc *bot.Incident) (*bot.Incident, string, error) {
 	if room := inc.Channels[Platform]; room != "" {
 		return inc, room, nil
@@ -66,25 +67,31 @@ func (d *Discord) ensureRoom(ctx context.Context, inc *bot.Incident) (*bot.Incid
 	if inc.Private && d.cfg.Parent == "" {
 		return nil, "", bot.Permanent(fmt.Errorf("%s is private and a forum post cannot be: set discord.parent_channel for private threads", inc.Key()))
 	}
+	forum := d.isForumRoom(inc)
 	parent := d.cfg.Parent
-	if d.isForumRoom(inc) {
+	if forum {
 		parent = d.cfg.Forum
 	}
 	if pm == nil {
 		pm = &bot.PostedMessage{Ref: roomRef(inc), Incident: inc.Number, Channel: parent}
 	}
 	if rec.Asked {
-		id, err := d.findRoom(ctx, parent, roomName(inc))
+		name := rec.Text
+		if name == "" {
+			name = roomName(inc)
+		}
+		id, err := d.findRoom(ctx, inc, pm.Channel, name, rec.AskedAt, forum)
 		if err != nil {
 			return nil, "", err
 		}
 		if id != "" {
 			d.log.Info("adopting the room an earlier attempt opened", "incident", inc.Key(), "room", id)
+			rec.Asked, rec.AskedAt = false, time.Time{}
 			return d.saveRoom(ctx, inc, pm, rec, id)
 		}
 	}
 	body := threadCreate{Name: roomName(inc), AutoArchiveDuration: archiveAfter}
-	if d.isForumRoom(inc) {
+	if forum {
 		if body.AppliedTags, err = d.tagIDs(ctx, roomTags(inc)); err != nil {
 			return nil, "", err
 		}
@@ -98,12 +105,14 @@ func (d *Discord) ensureRoom(ctx context.Context, inc *bot.Incident) (*bot.Incid
 			body.Type, body.Invitable = int(discordgo.ChannelTypeGuildPrivateThread), &no
 		}
 	}
-	rec.Asked, rec.Text = true, body.Name
-	if err := d.save(ctx, pm, record{Asked: true}); err != nil {
-		return nil, "", err
-	}
+	rec.Text = body.Name
+	pm.Channel = parent
 	var ch discordgo.Channel
-	if err := d.rest(ctx, http.MethodPost, discordgo.EndpointChannelThreads(parent), "", body, &ch); err != nil {
+	endpoint := discordgo.EndpointChannelThreads(parent)
+	err = d.create(ctx, pm, rec, http.MethodPost, endpoint, func(ctx context.Context, route string) ([]byte, error) {
+		return d.api.RequestWithBucketID(http.MethodPost, endpoint, body, route, discordgo.WithContext(ctx))
+	}, &ch)
+	if err != nil {
 		return nil, "", err
 	}
 	if body.Message != nil {
@@ -120,6 +129,7 @@ func (d *Discord) ensureRoom(ctx context.Context, inc *bot.Incident) (*bot.Incid
 // room exists) and links it to the incident.
 func (d *Discord) saveRoom(ctx context.Context, inc *bot.Incident, pm *bot.PostedMessage, rec record, id string) (*bot.Incident, string, error) {
 	pm.ExternalID = id
+	rec.Asked, rec.AskedAt = false, time.Time{}
 	if err := d.save(context.WithoutCancel(ctx), pm, rec); err != nil {
 		return nil, "", err
 	}
@@ -132,25 +142,6 @@ func (d *Discord) linkRoom(ctx context.Context, inc *bot.Incident, id string) (*
 		return nil, "", fmt.Errorf("link room %s: %w", id, err)
 	}
 	return linked, id, nil
-}
-
-// findRoom returns the id of the bot's active thread named name under
-// parent, or "" (no guild configured, or none).
-func (d *Discord) findRoom(ctx context.Context, parent, name string) (string, error) {
-	if d.cfg.Guild == "" {
-		return "", nil
-	}
-	var list discordgo.ThreadsList
-	if err := d.rest(ctx, http.MethodGet, discordgo.EndpointGuildActiveThreads(d.cfg.Guild), "", nil, &list); err != nil {
-		return "", err
-	}
-	me := d.botUserID()
-	for _, t := range list.Threads {
-		if t.ParentID == parent && t.Name == name && (me == "" || t.OwnerID == me) {
-			return t.ID, nil
-		}
-	}
-	return "", nil
 }
 
 // tagIDs returns the forum's tag ids for names, creating the tags that are

@@ -20,11 +20,20 @@ import (
 	"time"
 )
 
-// Token is the bot token the fake accepts; BotID its user id.
+// Token is the bot token the fake accepts; BotID its user id; GuildID the
+// one server it holds (every channel is in it).
 const (
-	Token = "fake-bot-token"
-	BotID = "900000000000000001"
+	Token   = "fake-bot-token"
+	BotID   = "900000000000000001"
+	GuildID = "700000000000000001"
 )
+
+// NonceWindow is how long enforce_nonce returns the message a nonce made
+// instead of creating another ("the past few minutes" in Discord's docs).
+const NonceWindow = 5 * time.Minute
+
+// epoch is Discord's epoch: ids are milliseconds since it, shifted left 22.
+var epoch = time.UnixMilli(1420070400000)
 
 // Rate limit: writes of one route and channel per window, as Discord
 // documents for messages (5 per 5 s).
@@ -36,6 +45,8 @@ const (
 // Message is a message the fake holds.
 type Message struct {
 	ID, ChannelID, Content, Nonce string
+	AuthorID                      string
+	At                            time.Time
 	Embeds, Components            json.RawMessage
 	AllowedMentions               json.RawMessage
 	Reference                     string
@@ -51,6 +62,7 @@ type Channel struct {
 	AppliedTags                 []string // a forum post's tags
 	Members                     []string // a thread's members
 	Renames                     int
+	Archived                    bool
 }
 
 // Tag is a forum tag.
@@ -80,6 +92,7 @@ type Server struct {
 	windows  map[string][]time.Time
 	limited  int
 	now      func() time.Time
+	faults   faultState
 }
 
 type failure struct {
@@ -92,6 +105,7 @@ type failure struct {
 func New() *Server {
 	s := &Server{next: 1000000000000000000, channels: map[string]*Channel{}, messages: map[string][]*Message{},
 		commands: map[string]json.RawMessage{}, windows: map[string][]time.Time{}, now: time.Now}
+	s.faults.release = make(chan struct{})
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -99,9 +113,38 @@ func New() *Server {
 // URL is the base to give DISCORD_API_URL.
 func (s *Server) APIURL() string { return s.Server.URL }
 
+// SetClock makes the fake read the time from now (ids, rate limits, the
+// nonce window).
+func (s *Server) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now = now
+}
+
+// id is a new snowflake: the time it was made, and a sequence.
 func (s *Server) id() string {
 	s.next++
-	return fmt.Sprint(s.next)
+	return fmt.Sprint(s.now().Sub(epoch).Milliseconds()<<22 | (s.next & 0xfff))
+}
+
+// Archive archives a thread: it leaves the active list for the archived one.
+func (s *Server) Archive(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.channels[id]; ok {
+		c.Archived = true
+	}
+}
+
+// AddThread adds a thread under parent made by owner (someone else's
+// thread, or one the bot made before), named name, returning its id.
+func (s *Server) AddThread(parent, name, owner string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := &Channel{ID: s.id(), Name: name, ParentID: parent, OwnerID: owner, Type: 11}
+	s.channels[t.ID] = t
+	s.order = append(s.order, t.ID)
+	return t.ID
 }
 
 // AddChannel adds a text (type 0) or forum (type 15) channel.
@@ -207,15 +250,25 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	body, files := readBody(r)
+	route := r.Method + " " + path
+	work := func(w http.ResponseWriter) int { return s.handle(w, r, path, body, files) }
+	if s.inject(w, r, route, work) {
+		return
+	}
+	work(w)
+}
+
+// handle answers one call and records it.
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, path string, body []byte, files []string) (status int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	status := http.StatusOK
+	status = http.StatusOK
 	defer func() { s.calls = append(s.calls, Call{Method: r.Method, Path: path, Status: status, Body: body}) }()
 	route := r.Method + " " + path
 	if !strings.HasPrefix(path, "/webhooks/") && r.Header.Get("Authorization") != "Bot "+Token {
 		status = http.StatusUnauthorized
 		writeErr(w, status, 0, "401: Unauthorized")
-		return
+		return status
 	}
 	for i := range s.fails {
 		f := &s.fails[i]
@@ -226,17 +279,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 				s.limited++
 				w.Header().Set("Retry-After", "2")
 				writeJSON(w, status, map[string]any{"message": "You are being rate limited.", "retry_after": 2.0, "global": false})
-				return
+				return status
 			}
 			writeErr(w, status, f.code, "injected")
-			return
+			return status
 		}
 	}
 	if r.Method != http.MethodGet && !s.allow(w, bucketOf(r.Method, path)) {
 		status = http.StatusTooManyRequests
-		return
+		return status
 	}
-	status = s.route(w, r.Method, strings.Split(strings.Trim(path, "/"), "/"), body, files)
+	status = s.route(w, r, strings.Split(strings.Trim(path, "/"), "/"), body, files)
+	return status
 }
 
 // allow enforces Limit writes per Window per route and channel, with the

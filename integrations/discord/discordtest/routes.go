@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 )
 
 // Discord's error codes the fake answers.
 const (
 	CodeUnknownChannel = 10003
+	CodeUnknownGuild   = 10004
 	CodeUnknownMessage = 10008
 )
 
@@ -24,17 +26,21 @@ type messageBody struct {
 	} `json:"message_reference"`
 }
 
-func (s *Server) route(w http.ResponseWriter, method string, p []string, body []byte, files []string) int {
+func (s *Server) route(w http.ResponseWriter, r *http.Request, p []string, body []byte, files []string) int {
+	method := r.Method
 	switch {
 	case method == http.MethodGet && len(p) == 2 && p[0] == "users" && p[1] == "@me":
 		writeJSON(w, 200, map[string]any{"id": BotID, "username": "warroom", "bot": true})
 		return 200
 	case len(p) >= 2 && p[0] == "channels":
-		return s.channel(w, method, p[1], p[2:], body, files)
+		return s.channel(w, r, p[1], p[2:], body, files)
+	case len(p) >= 2 && p[0] == "guilds" && p[1] != GuildID:
+		writeErr(w, 404, CodeUnknownGuild, "Unknown Guild")
+		return 404
 	case method == http.MethodGet && len(p) == 4 && p[0] == "guilds" && p[2] == "threads":
-		var threads []map[string]any
+		threads := []map[string]any{}
 		for _, id := range s.order {
-			if c, ok := s.channels[id]; ok && c.ParentID != "" {
+			if c, ok := s.channels[id]; ok && c.ParentID != "" && !c.Archived {
 				threads = append(threads, channelJSON(c))
 			}
 		}
@@ -82,7 +88,8 @@ func (s *Server) route(w http.ResponseWriter, method string, p []string, body []
 	return 404
 }
 
-func (s *Server) channel(w http.ResponseWriter, method, id string, rest []string, body []byte, files []string) int {
+func (s *Server) channel(w http.ResponseWriter, r *http.Request, id string, rest []string, body []byte, files []string) int {
+	method := r.Method
 	c, ok := s.channels[id]
 	if !ok {
 		writeErr(w, 404, CodeUnknownChannel, "Unknown Channel")
@@ -135,13 +142,63 @@ func (s *Server) channel(w http.ResponseWriter, method, id string, rest []string
 				return 400
 			}
 			t.Type = 11
-			s.messages[t.ID] = append(s.messages[t.ID], &Message{ID: t.ID, ChannelID: t.ID, Content: in.Message.Content,
+			s.messages[t.ID] = append(s.messages[t.ID], &Message{ID: t.ID, ChannelID: t.ID, AuthorID: BotID, At: s.now(), Content: in.Message.Content,
 				Embeds: in.Message.Embeds, Components: in.Message.Components, AllowedMentions: in.Message.AllowedMentions})
 		}
 		s.channels[t.ID] = t
 		s.order = append(s.order, t.ID)
 		writeJSON(w, 201, channelJSON(t))
 		return 201
+	case method == http.MethodGet && (len(rest) == 3 && rest[0] == "threads" && rest[1] == "archived" && rest[2] == "public" ||
+		len(rest) == 5 && rest[0] == "users" && rest[1] == "@me" && rest[4] == "private"):
+		// Archived threads, newest first: public ones, or the private
+		// ones the bot joined.
+		private := rest[0] == "users"
+		threads := []map[string]any{}
+		for i := len(s.order) - 1; i >= 0; i-- {
+			t, ok := s.channels[s.order[i]]
+			if ok && t.ParentID == id && t.Archived && (t.Type == 12) == private {
+				threads = append(threads, channelJSON(t))
+			}
+		}
+		writeJSON(w, 200, map[string]any{"threads": threads, "members": []any{}, "has_more": false})
+	case len(rest) == 1 && rest[0] == "messages" && method == http.MethodGet:
+		// At most limit (default 50) messages: with after, the ones
+		// right after that id; else the newest. Newest first either way.
+		q := r.URL.Query()
+		after, _ := strconv.ParseUint(q.Get("after"), 10, 64)
+		limit, err := strconv.Atoi(q.Get("limit"))
+		if err != nil || limit <= 0 || limit > 100 {
+			limit = 50
+		}
+		var picked []*Message
+		msgs := s.messages[id]
+		if q.Has("after") {
+			for i := 0; i < len(msgs) && len(picked) < limit; i++ {
+				if n, _ := strconv.ParseUint(msgs[i].ID, 10, 64); n > after {
+					picked = append(picked, msgs[i])
+				}
+			}
+			slices.Reverse(picked)
+		} else {
+			for i := len(msgs) - 1; i >= 0 && len(picked) < limit; i-- {
+				picked = append(picked, msgs[i])
+			}
+		}
+		out := []map[string]any{}
+		for _, m := range picked {
+			out = append(out, messageJSON(m, false))
+		}
+		writeJSON(w, 200, out)
+	case len(rest) == 2 && rest[0] == "messages" && method == http.MethodGet:
+		for _, m := range s.messages[id] {
+			if m.ID == rest[1] {
+				writeJSON(w, 200, messageJSON(m, false))
+				return 200
+			}
+		}
+		writeErr(w, 404, CodeUnknownMessage, "Unknown Message")
+		return 404
 	case len(rest) == 2 && rest[0] == "thread-members" && method == http.MethodPut:
 		if !slices.Contains(c.Members, rest[1]) {
 			c.Members = append(c.Members, rest[1])
@@ -156,19 +213,19 @@ func (s *Server) channel(w http.ResponseWriter, method, id string, rest []string
 		}
 		if in.EnforceNonce && in.Nonce != "" {
 			for _, m := range s.messages[id] {
-				if m.Nonce == in.Nonce {
-					writeJSON(w, 200, messageJSON(m))
+				if m.Nonce == in.Nonce && s.now().Sub(m.At) < NonceWindow {
+					writeJSON(w, 200, messageJSON(m, true))
 					return 200
 				}
 			}
 		}
-		m := &Message{ID: s.id(), ChannelID: id, Content: in.Content, Embeds: in.Embeds, Components: in.Components,
+		m := &Message{ID: s.id(), ChannelID: id, AuthorID: BotID, At: s.now(), Content: in.Content, Embeds: in.Embeds, Components: in.Components,
 			AllowedMentions: in.AllowedMentions, Nonce: in.Nonce, Files: files}
 		if in.MessageReference != nil {
 			m.Reference = in.MessageReference.MessageID
 		}
 		s.messages[id] = append(s.messages[id], m)
-		writeJSON(w, 200, messageJSON(m))
+		writeJSON(w, 200, messageJSON(m, true))
 	case len(rest) == 2 && rest[0] == "messages" && method == http.MethodPatch:
 		for _, m := range s.messages[id] {
 			if m.ID == rest[1] {
@@ -179,7 +236,7 @@ func (s *Server) channel(w http.ResponseWriter, method, id string, rest []string
 				}
 				m.Content, m.Embeds, m.Components, m.AllowedMentions = in.Content, in.Embeds, in.Components, in.AllowedMentions
 				m.Edits++
-				writeJSON(w, 200, messageJSON(m))
+				writeJSON(w, 200, messageJSON(m, false))
 				return 200
 			}
 		}
@@ -197,11 +254,22 @@ func channelJSON(c *Channel) map[string]any {
 	if tags == nil {
 		tags = []Tag{}
 	}
-	return map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "parent_id": c.ParentID, "owner_id": c.OwnerID,
+	out := map[string]any{"id": c.ID, "guild_id": GuildID, "name": c.Name, "type": c.Type, "parent_id": c.ParentID, "owner_id": c.OwnerID,
 		"available_tags": tags, "applied_tags": c.AppliedTags}
+	if c.ParentID != "" {
+		out["thread_metadata"] = map[string]any{"archived": c.Archived, "auto_archive_duration": 10080}
+	}
+	return out
 }
 
-func messageJSON(m *Message) map[string]any {
-	return map[string]any{"id": m.ID, "channel_id": m.ChannelID, "content": m.Content, "nonce": m.Nonce,
-		"embeds": m.Embeds, "components": m.Components}
+// messageJSON is a message as Discord returns it; the nonce only in the
+// answer to its create, as Discord does.
+func messageJSON(m *Message, created bool) map[string]any {
+	out := map[string]any{"id": m.ID, "channel_id": m.ChannelID, "content": m.Content,
+		"author":    map[string]any{"id": m.AuthorID, "username": "warroom", "bot": true},
+		"timestamp": m.At.UTC().Format("2006-01-02T15:04:05.000000+00:00"), "embeds": m.Embeds, "components": m.Components}
+	if created && m.Nonce != "" {
+		out["nonce"] = m.Nonce
+	}
+	return out
 }
