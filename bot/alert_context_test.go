@@ -1,6 +1,8 @@
 package bot_test
 
 import (
+	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -125,5 +127,52 @@ func TestChatMention(t *testing.T) {
 		if got := bot.ChatMention(in); got != want {
 			t.Errorf("ChatMention(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestCardListsFiringAlertsFirstAndCountsTheRest: of an incident's 9
+// alerts, 7 resolved (the oldest) and 2 still firing (the newest), the
+// card lists the 2 firing ones first, then the oldest resolved ones, and
+// counts the rest from the incident's total.
+func TestCardListsFiringAlertsFirstAndCountsTheRest(t *testing.T) {
+	f := newAlertFixture(t, bot.AlertConfig{})
+	var all []bot.Alert
+	for i := range 9 {
+		all = append(all, firing(fmt.Sprintf("fp%d", i), "g", "alertname", "Down", "instance", fmt.Sprintf("web-%d", i)))
+	}
+	f.handle(t, all...)
+	var ended []bot.Alert
+	for _, a := range all[:7] {
+		ended = append(ended, resolved(a))
+	}
+	f.handle(t, ended...)
+	incs := f.incidents(t)
+	if len(incs) != 1 || incs[0].Alerts != 9 || incs[0].AlertsFiring != 2 {
+		t.Fatalf("incidents %+v", incs)
+	}
+	card := f.svc.CardWithAlerts(context.Background(), incs[0])
+	var listed []string
+	more := ""
+	for _, fl := range card.Fields {
+		switch {
+		case strings.HasPrefix(fl.Label, "Alert Down"):
+			listed = append(listed, fl.Label+" "+fl.Value)
+		case fl.Label == "More alerts":
+			more = fl.Value
+		}
+	}
+	if len(listed) != bot.MaxCardAlerts {
+		t.Fatalf("card lists %d alerts, want %d: %v", len(listed), bot.MaxCardAlerts, listed)
+	}
+	for i, inst := range []string{"web-7", "web-8", "web-0", "web-1", "web-2"} {
+		if !strings.Contains(listed[i], "instance="+inst) {
+			t.Errorf("alert %d is %q, want instance=%s", i, listed[i], inst)
+		}
+	}
+	if !strings.HasPrefix(listed[0], "Alert Down: firing") || !strings.HasPrefix(listed[2], "Alert Down: resolved") {
+		t.Errorf("firing alerts are not first: %v", listed)
+	}
+	if more != "4 more on the incident page" {
+		t.Errorf("more alerts %q, want 4 more", more)
 	}
 }

@@ -67,9 +67,10 @@ type AlertGroup struct {
 
 // AlertFilter selects stored alerts.
 type AlertFilter struct {
-	Incident int64 // 0: any
-	Window   int64 // 0: any; else the alerts that window suppressed
-	Limit    int   // 0: no limit
+	Incident int64       // 0: any
+	Window   int64       // 0: any; else the alerts that window suppressed
+	Status   AlertStatus // "": any
+	Limit    int         // 0: no limit
 }
 
 // MaintenanceFilter selects maintenance windows.

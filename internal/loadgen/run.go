@@ -185,3 +185,6 @@ func send(ctx context.Context, client *http.Client, t Target, body []byte) error
 	}
 	return nil
 }
+
+// Sort sorts r.Latencies, e.g. after appending several runs' together.
+func (r *Result) Sort() { slices.Sort(r.Latencies) }
