@@ -176,3 +176,25 @@ func TestCardListsFiringAlertsFirstAndCountsTheRest(t *testing.T) {
 		t.Errorf("more alerts %q, want 4 more", more)
 	}
 }
+
+// TestAttachedAlertsShareOneDelayedCardEdit: alerts attached to an open
+// incident refresh its card AttachCardDelay later, and every attach in
+// between joins that one edit (a declaration's jobs are due at once).
+func TestAttachedAlertsShareOneDelayedCardEdit(t *testing.T) {
+	f := newAlertFixture(t, bot.AlertConfig{})
+	f.handle(t, firing("a", "g", "alertname", "Down"))
+	declared := testkit.ClaimAll(t, f.ctx, f.store, f.clock.Now())
+	if len(declared) == 0 {
+		t.Fatal("declaring wrote no job due at once")
+	}
+	for _, fp := range []string{"b", "c", "d"} {
+		f.handle(t, firing(fp, "g", "alertname", "Down"))
+	}
+	if due := testkit.ClaimAll(t, f.ctx, f.store, f.clock.Now()); len(due) != 0 {
+		t.Fatalf("attaching wrote %d jobs due at once: %+v", len(due), due)
+	}
+	cards := testkit.ClaimAll(t, f.ctx, f.store, f.clock.At(bot.AttachCardDelay))
+	if len(cards) != 1 || cards[0].Kind != bot.JobKindOf("console", bot.EffectCard) {
+		t.Fatalf("after the delay: %+v, want one console card job", cards)
+	}
+}

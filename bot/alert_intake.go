@@ -19,6 +19,11 @@ type AlertResult struct {
 	Incidents []int64
 }
 
+// AttachCardDelay is how long an incident's card waits before showing
+// alerts attached to it without a status change: every attach in the
+// meantime joins the same edit.
+const AttachCardDelay = time.Second
+
 // Limits on one alert's identity.
 const (
 	MaxFingerprintLen = 256
@@ -449,7 +454,14 @@ func (b *alertBatch) finish() error {
 			}
 		}
 		if st.before != nil {
-			if err := b.s.enqueueAll(ctx, tx, inc, EffectCard, nil); err != nil {
+			// Alerts attached only: the card is refreshed a moment later, so
+			// that a storm's batches merge into one edit per incident
+			// (card jobs coalesce while they wait) instead of one each.
+			wait := time.Duration(0)
+			if !changed {
+				wait = AttachCardDelay
+			}
+			if err := b.s.enqueueAllAfter(ctx, tx, inc, EffectCard, nil, wait); err != nil {
 				return err
 			}
 		}
