@@ -179,7 +179,8 @@ func TestCardListsFiringAlertsFirstAndCountsTheRest(t *testing.T) {
 
 // TestAttachedAlertsShareOneDelayedCardEdit: alerts attached to an open
 // incident refresh its card AttachCardDelay later, and every attach in
-// between joins that one edit (a declaration's jobs are due at once).
+// between joins that one edit (a declaration's jobs are due at once). Only
+// a commit that enqueued a job due at once wakes the outbox worker.
 func TestAttachedAlertsShareOneDelayedCardEdit(t *testing.T) {
 	f := newAlertFixture(t, bot.AlertConfig{})
 	f.handle(t, firing("a", "g", "alertname", "Down"))
@@ -187,8 +188,15 @@ func TestAttachedAlertsShareOneDelayedCardEdit(t *testing.T) {
 	if len(declared) == 0 {
 		t.Fatal("declaring wrote no job due at once")
 	}
+	pokes := f.pokes.Load()
+	if pokes == 0 {
+		t.Fatal("declaring did not wake the outbox worker")
+	}
 	for _, fp := range []string{"b", "c", "d"} {
 		f.handle(t, firing(fp, "g", "alertname", "Down"))
+	}
+	if n := f.pokes.Load() - pokes; n != 0 {
+		t.Errorf("attaching woke the outbox worker %d times; nothing was due", n)
 	}
 	if due := testkit.ClaimAll(t, f.ctx, f.store, f.clock.Now()); len(due) != 0 {
 		t.Fatalf("attaching wrote %d jobs due at once: %+v", len(due), due)
