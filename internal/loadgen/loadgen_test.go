@@ -245,3 +245,36 @@ func TestBareHandler(t *testing.T) {
 		}
 	}
 }
+
+// TestPacedCountsALateStart: calls due while the first one holds the only
+// slot start late, and their latency includes the wait.
+func TestPacedCountsALateStart(t *testing.T) {
+	slot := make(chan struct{}, 1)
+	var calls atomic.Int64
+	lat, failed := Paced(1000, 50, func(i int) error {
+		calls.Add(1)
+		slot <- struct{}{}
+		defer func() { <-slot }()
+		if i == 0 {
+			time.Sleep(40 * time.Millisecond) // the call under test is slow, not synchronisation
+		}
+		if i == 49 {
+			return io.EOF
+		}
+		return nil
+	})
+	if calls.Load() != 50 || failed != 1 || len(lat) != 49 {
+		t.Fatalf("%d calls, %d failed, %d latencies", calls.Load(), failed, len(lat))
+	}
+	// Calls due in the first 40 ms queued behind call 0: a dozen or more
+	// took 20 ms or longer from their due time.
+	slow := 0
+	for _, d := range lat {
+		if d >= 20*time.Millisecond {
+			slow++
+		}
+	}
+	if slow < 12 {
+		t.Errorf("%d calls took ≥ 20 ms from their due time; the slow first call delayed about 30", slow)
+	}
+}
