@@ -59,7 +59,7 @@ func compare(ctx context.Context, args []string) error {
 	pairs := fs.Int("pairs", 3, "interleaved rounds per measurement")
 	duration := fs.Duration("duration", 5*time.Second, "length of each run")
 	warmup := fs.Duration("warmup", 2*time.Second, "an uncounted run per server first")
-	rate := fs.Float64("rate", 300, "open-loop requests per second; 0 skips the open-loop runs")
+	rate := fs.Float64("rate", 200, "open-loop requests per second; 0 skips the open-loop runs")
 	maxOpen := fs.Int("max-open", 256, "open-loop requests in flight at most")
 	perReq := fs.Int("alerts", 10, "alerts per request")
 	if err := fs.Parse(args); err != nil {

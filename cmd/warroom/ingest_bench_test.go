@@ -23,7 +23,7 @@ import (
 
 const benchWebhookToken = "bench-webhook-token"
 
-func ingestTarget(b *testing.B, r *running) loadgen.Target {
+func ingestTarget(b testing.TB, r *running) loadgen.Target {
 	bodies, err := loadgen.NewBodies(loadgen.Webhook, 10)
 	if err != nil {
 		b.Fatal(err)

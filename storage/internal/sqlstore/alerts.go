@@ -56,11 +56,11 @@ func scanAlert(row scanner) (*bot.Alert, error) {
 
 // InsertAlert stores a unless its (source, fingerprint, starts_at) is stored.
 func (t *tx) InsertAlert(ctx context.Context, a *bot.Alert, receivedAt time.Time) (bool, error) {
-	labels, err := encode(a.Labels)
+	labels, err := encodeLabels(a.Labels)
 	if err != nil {
 		return false, err
 	}
-	ann, err := encode(a.Annotations)
+	ann, err := encodeLabels(a.Annotations)
 	if err != nil {
 		return false, err
 	}
