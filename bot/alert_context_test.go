@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/internal/testkit"
@@ -192,6 +193,8 @@ func TestAttachedAlertsShareOneDelayedCardEdit(t *testing.T) {
 	if pokes == 0 {
 		t.Fatal("declaring did not wake the outbox worker")
 	}
+	declaredAt := f.clock.Now()
+	f.clock.Advance(time.Minute)
 	for _, fp := range []string{"b", "c", "d"} {
 		f.handle(t, firing(fp, "g", "alertname", "Down"))
 	}
@@ -204,5 +207,13 @@ func TestAttachedAlertsShareOneDelayedCardEdit(t *testing.T) {
 	cards := testkit.ClaimAll(t, f.ctx, f.store, f.clock.At(bot.AttachCardDelay))
 	if len(cards) != 1 || cards[0].Kind != bot.JobKindOf("console", bot.EffectCard) {
 		t.Fatalf("after the delay: %+v, want one console card job", cards)
+	}
+	// The group is written when it takes its incident, not per attach.
+	stored, err := f.store.Alerts(f.ctx, bot.AlertFilter{Limit: 1})
+	if err != nil || len(stored) != 1 {
+		t.Fatalf("alerts %v, %v", stored, err)
+	}
+	if g, err := f.store.StoredAlertGroup(f.ctx, stored[0].GroupKey); err != nil || g.Incident != cards[0].Incident || !g.UpdatedAt.Equal(declaredAt) {
+		t.Errorf("group %+v (%v), want incident %d taken at %v", g, err, cards[0].Incident, declaredAt)
 	}
 }

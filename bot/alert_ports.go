@@ -60,8 +60,10 @@ type AlertReader interface {
 
 // AlertGroup ties a group key to its current incident.
 type AlertGroup struct {
-	Key       string    `json:"key"`
-	Incident  int64     `json:"incident"`
+	Key      string `json:"key"`
+	Incident int64  `json:"incident"`
+	// UpdatedAt is when the group took its current incident (it is not
+	// written again for every alert that attaches).
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
