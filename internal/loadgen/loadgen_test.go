@@ -110,7 +110,7 @@ func webhookTarget(t *testing.T, name, url string) Target {
 
 func TestClosedLoopCountsWhatTheServerAnswered(t *testing.T) {
 	srv, alerts := countingServer(t, true)
-	r, err := Closed(context.Background(), Client(4), webhookTarget(t, "fake", srv.URL), 4, 200*time.Millisecond)
+	r, err := Closed(context.Background(), Client(4), webhookTarget(t, "fake", srv.URL), 4, 500*time.Millisecond)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestComparisonInterleavesAndReportsRatios(t *testing.T) {
 	var log strings.Builder
 	c := &Comparison{
 		Subject: webhookTarget(t, "subject", a.URL), Peers: []Target{webhookTarget(t, "peer", b.URL)},
-		Senders: []int{2}, Pairs: 2, Duration: 100 * time.Millisecond, Rate: 100, MaxOpen: 4, Log: &log,
+		Senders: []int{2}, Pairs: 2, Duration: 200 * time.Millisecond, Rate: 100, MaxOpen: 4, Log: &log,
 	}
 	rep, err := c.Run(context.Background())
 	if err != nil {

@@ -133,7 +133,8 @@ func run(ctx context.Context, client *http.Client, t Target, workers int, next f
 }
 
 // Closed runs a closed loop: senders goroutines each send a request as soon
-// as their last was answered, for d.
+// as their last was answered, for d. At least senders requests are sent,
+// however late the goroutines start.
 func Closed(ctx context.Context, client *http.Client, t Target, senders int, d time.Duration) (Result, error) {
 	if senders < 1 {
 		return Result{}, fmt.Errorf("senders must be 1 or more, not %d", senders)
@@ -142,7 +143,8 @@ func Closed(ctx context.Context, client *http.Client, t Target, senders int, d t
 	end := time.Now().Add(d)
 	return run(ctx, client, t, senders, func() (int64, time.Time, bool) {
 		now := time.Now()
-		return seq.Add(1) - 1, now, now.Before(end)
+		i := seq.Add(1) - 1
+		return i, now, now.Before(end) || i < int64(senders)
 	})
 }
 
