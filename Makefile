@@ -26,7 +26,7 @@ CHART        := deploy/helm/warroom
 DIST      ?= dist
 PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
-.PHONY: help build run test bench lint deps-check fuzz docker chart dist clean
+.PHONY: help build run test bench bench-peer lint deps-check fuzz docker chart dist clean
 
 help: ## list the targets
 	@echo "usage: make TARGET"
@@ -52,6 +52,9 @@ test: ## go vet, then every test with the race detector (PostgreSQL when WARROOM
 
 bench: ## run the benchmarks (figures for BENCHMARKS.md)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+bench-peer: ## alert ingest of `warroom serve` against Prometheus Alertmanager and a bare handler (scripts/bench-peer.sh; BENCH_FLAGS for loadgen)
+	scripts/bench-peer.sh $(BENCH_FLAGS)
 
 lint: deps-check ## gofmt (must list nothing), go vet, staticcheck, and the dependency rule
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt -l: these files need gofmt -w:"; echo "$$out"; exit 1; fi

@@ -130,8 +130,9 @@ const MaxCardAlerts = 5
 
 // alertFields are the card's fields for an incident's alerts: the firing
 // ones first, at most MaxCardAlerts, each its rule, summary and labels,
-// linked to its source.
-func alertFields(alerts []Alert) []Field {
+// linked to its source, then how many of the incident's total are not
+// shown.
+func alertFields(alerts []Alert, total int) []Field {
 	as := slices.Clone(alerts)
 	slices.SortStableFunc(as, func(a, b Alert) int {
 		if (a.Status == AlertFiring) != (b.Status == AlertFiring) {
@@ -145,7 +146,7 @@ func alertFields(alerts []Alert) []Field {
 	var out []Field
 	for i, a := range as {
 		if i == MaxCardAlerts {
-			out = append(out, Field{Label: "More alerts", Value: fmt.Sprintf("%d more on the incident page", len(as)-i)})
+			out = append(out, Field{Label: "More alerts", Value: fmt.Sprintf("%d more on the incident page", total-i)})
 			break
 		}
 		v := AlertView{Summary: a.Annotations["summary"], Title: a.Title}
@@ -187,12 +188,22 @@ func (s *Service) IncidentAlerts(ctx context.Context, number int64, limit int) (
 }
 
 // CardWithAlerts is Card with the incident's alerts listed: what fired,
-// its labels and its links. A read error leaves them out.
+// its labels and its links. It reads only the alerts the card shows (the
+// oldest firing ones, then the oldest resolved ones), however many the
+// incident has. A read error leaves them out.
 func (s *Service) CardWithAlerts(ctx context.Context, inc *Incident) Message {
 	if inc.Alerts == 0 {
 		return s.Card(inc)
 	}
-	alerts, err := s.IncidentAlerts(ctx, inc.Number, 100)
+	// One more than shown, so that "more alerts" appears when the count
+	// on the incident lags behind the rows.
+	want := MaxCardAlerts + 1
+	alerts, err := s.store.Alerts(ctx, AlertFilter{Incident: inc.Number, Status: AlertFiring, Limit: want})
+	if err == nil && len(alerts) < want && len(alerts) < inc.Alerts {
+		var resolved []Alert
+		resolved, err = s.store.Alerts(ctx, AlertFilter{Incident: inc.Number, Status: AlertResolved, Limit: want - len(alerts)})
+		alerts = append(alerts, resolved...)
+	}
 	if err != nil {
 		s.log.Warn("read the alerts of the card", "incident", inc.Key(), "err", err)
 		return s.Card(inc)

@@ -1,9 +1,12 @@
 package bot_test
 
 import (
+	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/internal/testkit"
@@ -125,5 +128,92 @@ func TestChatMention(t *testing.T) {
 		if got := bot.ChatMention(in); got != want {
 			t.Errorf("ChatMention(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestCardListsFiringAlertsFirstAndCountsTheRest: of an incident's 9
+// alerts, 7 resolved (the oldest) and 2 still firing (the newest), the
+// card lists the 2 firing ones first, then the oldest resolved ones, and
+// counts the rest from the incident's total.
+func TestCardListsFiringAlertsFirstAndCountsTheRest(t *testing.T) {
+	f := newAlertFixture(t, bot.AlertConfig{})
+	var all []bot.Alert
+	for i := range 9 {
+		all = append(all, firing(fmt.Sprintf("fp%d", i), "g", "alertname", "Down", "instance", fmt.Sprintf("web-%d", i)))
+	}
+	f.handle(t, all...)
+	var ended []bot.Alert
+	for _, a := range all[:7] {
+		ended = append(ended, resolved(a))
+	}
+	f.handle(t, ended...)
+	incs := f.incidents(t)
+	if len(incs) != 1 || incs[0].Alerts != 9 || incs[0].AlertsFiring != 2 {
+		t.Fatalf("incidents %+v", incs)
+	}
+	card := f.svc.CardWithAlerts(context.Background(), incs[0])
+	var listed []string
+	more := ""
+	for _, fl := range card.Fields {
+		switch {
+		case strings.HasPrefix(fl.Label, "Alert Down"):
+			listed = append(listed, fl.Label+" "+fl.Value)
+		case fl.Label == "More alerts":
+			more = fl.Value
+		}
+	}
+	if len(listed) != bot.MaxCardAlerts {
+		t.Fatalf("card lists %d alerts, want %d: %v", len(listed), bot.MaxCardAlerts, listed)
+	}
+	for i, inst := range []string{"web-7", "web-8", "web-0", "web-1", "web-2"} {
+		if !strings.Contains(listed[i], "instance="+inst) {
+			t.Errorf("alert %d is %q, want instance=%s", i, listed[i], inst)
+		}
+	}
+	if !strings.HasPrefix(listed[0], "Alert Down: firing") || !strings.HasPrefix(listed[2], "Alert Down: resolved") {
+		t.Errorf("firing alerts are not first: %v", listed)
+	}
+	if more != "4 more on the incident page" {
+		t.Errorf("more alerts %q, want 4 more", more)
+	}
+}
+
+// TestAttachedAlertsShareOneDelayedCardEdit: alerts attached to an open
+// incident refresh its card AttachCardDelay later, and every attach in
+// between joins that one edit (a declaration's jobs are due at once). Only
+// a commit that enqueued a job due at once wakes the outbox worker.
+func TestAttachedAlertsShareOneDelayedCardEdit(t *testing.T) {
+	f := newAlertFixture(t, bot.AlertConfig{})
+	f.handle(t, firing("a", "g", "alertname", "Down"))
+	declared := testkit.ClaimAll(t, f.ctx, f.store, f.clock.Now())
+	if len(declared) == 0 {
+		t.Fatal("declaring wrote no job due at once")
+	}
+	pokes := f.pokes.Load()
+	if pokes == 0 {
+		t.Fatal("declaring did not wake the outbox worker")
+	}
+	declaredAt := f.clock.Now()
+	f.clock.Advance(time.Minute)
+	for _, fp := range []string{"b", "c", "d"} {
+		f.handle(t, firing(fp, "g", "alertname", "Down"))
+	}
+	if n := f.pokes.Load() - pokes; n != 0 {
+		t.Errorf("attaching woke the outbox worker %d times; nothing was due", n)
+	}
+	if due := testkit.ClaimAll(t, f.ctx, f.store, f.clock.Now()); len(due) != 0 {
+		t.Fatalf("attaching wrote %d jobs due at once: %+v", len(due), due)
+	}
+	cards := testkit.ClaimAll(t, f.ctx, f.store, f.clock.At(bot.AttachCardDelay))
+	if len(cards) != 1 || cards[0].Kind != bot.JobKindOf("console", bot.EffectCard) {
+		t.Fatalf("after the delay: %+v, want one console card job", cards)
+	}
+	// The group is written when it takes its incident, not per attach.
+	stored, err := f.store.Alerts(f.ctx, bot.AlertFilter{Limit: 1})
+	if err != nil || len(stored) != 1 {
+		t.Fatalf("alerts %v, %v", stored, err)
+	}
+	if g, err := f.store.StoredAlertGroup(f.ctx, stored[0].GroupKey); err != nil || g.Incident != cards[0].Incident || !g.UpdatedAt.Equal(declaredAt) {
+		t.Errorf("group %+v (%v), want incident %d taken at %v", g, err, cards[0].Incident, declaredAt)
 	}
 }

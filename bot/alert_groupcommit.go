@@ -138,21 +138,41 @@ func (s *Service) commitBatch(batch []*alertReq) {
 	if len(live) == 0 {
 		return
 	}
-	if err := s.runBatch(live); err == nil || len(live) == 1 && !errors.Is(err, errAlertRace) {
-		s.answer(live, err)
+	if due, err := s.runBatch(live); err == nil || len(live) == 1 && !errors.Is(err, errAlertRace) {
+		s.answer(live, due, err)
 		return
 	}
 	for _, r := range live {
-		s.answer([]*alertReq{r}, s.runBatch([]*alertReq{r}))
+		due, err := s.runBatch([]*alertReq{r})
+		s.answer([]*alertReq{r}, due, err)
 	}
 }
 
-// runBatch handles reqs in one transaction, filling each one's result.
-func (s *Service) runBatch(reqs []*alertReq) error {
+// dueWatch is a transaction that notes whether it enqueued a job due at
+// once: only then is the outbox worker woken after the commit (a delayed
+// card edit waits for the worker's next poll).
+type dueWatch struct {
+	Tx
+	now time.Time
+	due bool
+}
+
+func (w *dueWatch) Enqueue(ctx context.Context, j *Job) error {
+	if !j.NextAt.After(w.now) {
+		w.due = true
+	}
+	return w.Tx.Enqueue(ctx, j)
+}
+
+// runBatch handles reqs in one transaction, filling each one's result. It
+// reports whether the transaction enqueued a job due at once.
+func (s *Service) runBatch(reqs []*alertReq) (due bool, err error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(reqs[0].ctx), batchTimeout)
 	defer cancel()
 	cause := reqs[0].cause
-	return s.store.InTx(ctx, func(tx Tx) error {
+	err = s.store.InTx(ctx, func(stx Tx) error {
+		tx := &dueWatch{Tx: stx, now: s.Now()}
+		defer func() { due = tx.due }()
 		// The delivery is marked once here, not by every change the
 		// batch makes.
 		if err := markDelivery(ctx, tx, cause.Delivery, s.Now()); err != nil {
@@ -171,12 +191,16 @@ func (s *Service) runBatch(reqs []*alertReq) error {
 		}
 		return b.finish()
 	})
+	return due, err
 }
 
-// answer wakes the callers of reqs with err (nil: committed).
-func (s *Service) answer(reqs []*alertReq, err error) {
+// answer wakes the callers of reqs with err (nil: committed), and the
+// outbox worker when the commit enqueued a job due at once.
+func (s *Service) answer(reqs []*alertReq, due bool, err error) {
 	if err == nil {
-		s.committed()
+		if due {
+			s.committed()
+		}
 	} else {
 		s.log.Error("store alerts", "deliveries", len(reqs), "err", err)
 	}

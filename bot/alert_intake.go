@@ -19,6 +19,11 @@ type AlertResult struct {
 	Incidents []int64
 }
 
+// AttachCardDelay is how long an incident's card waits before showing
+// alerts attached to it without a status change: every attach in the
+// meantime joins the same edit.
+const AttachCardDelay = time.Second
+
 // Limits on one alert's identity.
 const (
 	MaxFingerprintLen = 256
@@ -100,6 +105,7 @@ type alertBatch struct {
 	loaded   bool
 	suppress map[int64]int64 // window → alerts suppressed
 	groups   map[string]*AlertGroup
+	bound    map[string]int64 // group → its incident when read: saved only when that changes
 	incs     map[int64]*incState
 }
 
@@ -117,7 +123,7 @@ type incState struct {
 
 func (s *Service) newBatch(ctx context.Context, tx Tx, cause Cause) *alertBatch {
 	return &alertBatch{s: s, tx: tx, ctx: ctx, cause: cause, now: s.Now(), suppress: map[int64]int64{},
-		groups: map[string]*AlertGroup{}, incs: map[int64]*incState{}}
+		groups: map[string]*AlertGroup{}, bound: map[string]int64{}, incs: map[int64]*incState{}}
 }
 
 // handle processes one delivery inside the batch's transaction.
@@ -352,6 +358,7 @@ func (b *alertBatch) group(key string) (*AlertGroup, error) {
 		return nil, fmt.Errorf("read alert group: %w", err)
 	}
 	b.groups[key] = &g
+	b.bound[key] = g.Incident
 	return &g, nil
 }
 
@@ -449,15 +456,22 @@ func (b *alertBatch) finish() error {
 			}
 		}
 		if st.before != nil {
-			if err := b.s.enqueueAll(ctx, tx, inc, EffectCard, nil); err != nil {
+			// Alerts attached only: the card is refreshed a moment later, so
+			// that a storm's batches merge into one edit per incident
+			// (card jobs coalesce while they wait) instead of one each.
+			wait := time.Duration(0)
+			if !changed {
+				wait = AttachCardDelay
+			}
+			if err := b.s.enqueueAllAfter(ctx, tx, inc, EffectCard, nil, wait); err != nil {
 				return err
 			}
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(b.groups)) {
 		g := b.groups[k]
-		if g.Incident == 0 {
-			continue
+		if g.Incident == 0 || g.Incident == b.bound[k] {
+			continue // a group is written when it takes an incident, not per alert
 		}
 		if err := tx.SaveAlertGroup(ctx, *g); err != nil {
 			return fmt.Errorf("save alert group: %w", err)

@@ -60,16 +60,19 @@ type AlertReader interface {
 
 // AlertGroup ties a group key to its current incident.
 type AlertGroup struct {
-	Key       string    `json:"key"`
-	Incident  int64     `json:"incident"`
+	Key      string `json:"key"`
+	Incident int64  `json:"incident"`
+	// UpdatedAt is when the group took its current incident (it is not
+	// written again for every alert that attaches).
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // AlertFilter selects stored alerts.
 type AlertFilter struct {
-	Incident int64 // 0: any
-	Window   int64 // 0: any; else the alerts that window suppressed
-	Limit    int   // 0: no limit
+	Incident int64       // 0: any
+	Window   int64       // 0: any; else the alerts that window suppressed
+	Status   AlertStatus // "": any
+	Limit    int         // 0: no limit
 }
 
 // MaintenanceFilter selects maintenance windows.

@@ -234,8 +234,13 @@ func (s *Service) enqueuePosts(ctx context.Context, tx Tx, c *change) error {
 
 // enqueueAll writes one job of the effect for every chat target.
 func (s *Service) enqueueAll(ctx context.Context, tx Tx, inc *Incident, effect Effect, payload any) error {
+	return s.enqueueAllAfter(ctx, tx, inc, effect, payload, 0)
+}
+
+// enqueueAllAfter is enqueueAll with the jobs due after wait.
+func (s *Service) enqueueAllAfter(ctx context.Context, tx Tx, inc *Incident, effect Effect, payload any, wait time.Duration) error {
 	for _, t := range s.targets {
-		if err := s.enqueue(ctx, tx, t, effect, inc.Number, payload); err != nil {
+		if err := s.enqueueAfter(ctx, tx, t, effect, inc.Number, payload, wait); err != nil {
 			return err
 		}
 	}
@@ -244,10 +249,16 @@ func (s *Service) enqueueAll(ctx context.Context, tx Tx, inc *Incident, effect E
 
 // enqueue writes the job NewJob builds, due now.
 func (s *Service) enqueue(ctx context.Context, tx Tx, target string, effect Effect, incident int64, payload any) error {
+	return s.enqueueAfter(ctx, tx, target, effect, incident, payload, 0)
+}
+
+// enqueueAfter writes the job NewJob builds, due after wait.
+func (s *Service) enqueueAfter(ctx context.Context, tx Tx, target string, effect Effect, incident int64, payload any, wait time.Duration) error {
 	j, err := NewJob(target, effect, incident, payload, s.Now())
 	if err != nil {
 		return err
 	}
+	j.NextAt = j.NextAt.Add(wait)
 	if err := tx.Enqueue(ctx, j); err != nil {
 		return fmt.Errorf("enqueue %s: %w", j.Kind, err)
 	}

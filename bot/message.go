@@ -78,7 +78,7 @@ func CardWith(inc *Incident, alerts []Alert, publicURL string) Message {
 	}
 	if inc.Alerts > 0 {
 		m.Fields = append(m.Fields, Field{Label: "Alerts", Value: fmt.Sprintf("%d firing of %d", inc.AlertsFiring, inc.Alerts)})
-		m.Fields = append(m.Fields, alertFields(alerts)...)
+		m.Fields = append(m.Fields, alertFields(alerts, max(len(alerts), inc.Alerts))...)
 	}
 	for _, sys := range []string{LinkPagerDuty, LinkJira, LinkServiceNow, LinkRunbook, LinkSource, LinkSilence} {
 		if l, ok := inc.Links[sys]; ok {

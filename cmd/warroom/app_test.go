@@ -37,7 +37,7 @@ func startApp(t *testing.T, kv ...string) *running {
 
 // startAppWrapped starts an App whose server handler is wrapped by wrap (when
 // not nil), so that a test can see requests arrive.
-func startAppWrapped(t *testing.T, wrap func(http.Handler) http.Handler, kv ...string) *running {
+func startAppWrapped(t testing.TB, wrap func(http.Handler) http.Handler, kv ...string) *running {
 	t.Helper()
 	base := []string{
 		"WARROOM_ADDR", "127.0.0.1:0",
@@ -70,7 +70,7 @@ func startAppWrapped(t *testing.T, wrap func(http.Handler) http.Handler, kv ...s
 }
 
 // stop cancels the App and waits for Run; it may be called more than once.
-func (r *running) stop(t *testing.T) {
+func (r *running) stop(t testing.TB) {
 	t.Helper()
 	r.cancel()
 	select {

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/integrations/slack"
+	"github.com/warroom/warroom/internal/loadgen"
 )
 
 // signedCommand builds a signed slash command request for url.
@@ -110,47 +110,31 @@ func load(b *testing.B, rate int, d time.Duration, saturate bool) (p50, p99, max
 			})
 		}
 	}
-	var (
-		mu   sync.Mutex
-		lats []time.Duration
-		wg   sync.WaitGroup
-		bad  atomic.Int64
-	)
-	tick := time.NewTicker(time.Second / time.Duration(rate))
-	defer tick.Stop()
-	end := time.After(d)
+	// Open loop: request i is due at i/rate and timed from then.
+	n := int(float64(rate) * d.Seconds())
 	b.ResetTimer()
-loop:
-	for i := 0; ; i++ {
-		select {
-		case <-end:
-			break loop
-		case <-tick.C:
-		}
+	lats, failed := loadgen.Paced(float64(rate), n, func(i int) error {
 		r := signedCommand(b, srv.URL+"/slack/commands", fmt.Sprintf("/incident note INC-1 load note %d", i))
-		wg.Go(func() {
-			start := time.Now()
-			res, err := client.Do(r)
-			if err == nil {
-				_, _ = io.Copy(io.Discard, res.Body)
-				res.Body.Close()
-			}
-			lat := time.Since(start)
-			if err != nil || res.StatusCode != http.StatusOK {
-				bad.Add(1)
-			}
-			mu.Lock()
-			lats = append(lats, lat)
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
+		res, err := client.Do(r)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return fmt.Errorf("status %d", res.StatusCode)
+		}
+		return nil
+	})
+	bad := int64(failed)
 	b.StopTimer()
 	cancel()
 	bg.Wait()
-	slices.Sort(lats)
+	if len(lats) == 0 {
+		b.Fatalf("all %d requests failed", n)
+	}
 	pct := func(p float64) time.Duration { return lats[min(len(lats)-1, int(float64(len(lats))*p))] }
 	b.Logf("%d requests at %d/s: p50 %s p99 %s max %s, %d failed; %d alerts ingested meanwhile",
-		len(lats), rate, pct(0.5), pct(0.99), lats[len(lats)-1], bad.Load(), seq.Load())
-	return pct(0.5), pct(0.99), lats[len(lats)-1], bad.Load()
+		len(lats), rate, pct(0.5), pct(0.99), lats[len(lats)-1], bad, seq.Load())
+	return pct(0.5), pct(0.99), lats[len(lats)-1], bad
 }

@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/warroom/warroom/bot"
@@ -42,13 +44,17 @@ type Alert struct {
 
 // Unmarshal decodes body, one JSON object with nothing after it, into v;
 // sender names the product in errors ("invalid Grafana JSON: ...").
+// It decodes the body in place (a json.Decoder would copy it first).
 func Unmarshal(body []byte, sender string, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(v); err != nil {
+	if err := json.Unmarshal(body, v); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) && strings.Contains(syn.Error(), "after top-level value") {
+			return fmt.Errorf("invalid %s JSON: trailing data after the JSON object", sender)
+		}
+		if len(bytes.TrimSpace(body)) == 0 {
+			err = io.EOF // what a stream decoder says, and clearer than "unexpected end"
+		}
 		return fmt.Errorf("invalid %s JSON: %w", sender, err)
-	}
-	if dec.More() {
-		return fmt.Errorf("invalid %s JSON: trailing data after the JSON object", sender)
 	}
 	return nil
 }

@@ -132,7 +132,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("Content-Type %q is not accepted here: send %s", r.Header.Get("Content-Type"), joinOr(h.cfg.MediaTypes)))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, httpx.MaxBody))
+	body, err := readBody(http.MaxBytesReader(w, r.Body, httpx.MaxBody), r.ContentLength)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -285,4 +285,27 @@ func joinOr(types []string) string {
 		out += "Content-Type: " + t
 	}
 	return out
+}
+
+// readBody reads the whole body. With a Content-Length it reads into one
+// buffer of that size (io.ReadAll would grow and copy one several times),
+// still reading on when the body runs longer than announced.
+func readBody(body io.Reader, length int64) ([]byte, error) {
+	if length <= 0 || length > httpx.MaxBody {
+		return io.ReadAll(body)
+	}
+	buf := make([]byte, 0, length+1) // +1: the end is seen without growing
+	for {
+		n, err := body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		switch {
+		case err == io.EOF:
+			return buf, nil
+		case err != nil:
+			return buf, err
+		case len(buf) == cap(buf):
+			rest, err := io.ReadAll(body)
+			return append(buf, rest...), err
+		}
+	}
 }

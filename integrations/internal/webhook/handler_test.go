@@ -361,3 +361,15 @@ func TestRefusalLogsAreThrottled(t *testing.T) {
 		t.Fatalf("every refusal is counted: %v", got)
 	}
 }
+
+// TestReadBodyWhateverTheLengthSays: a body read whole whether its
+// Content-Length is right, short, long or absent; the size limit holds.
+func TestReadBodyWhateverTheLengthSays(t *testing.T) {
+	body := strings.Repeat("x", 3000)
+	for _, length := range []int64{3000, 10, 5000, 0, -1} {
+		got, err := webhook.ReadBody(strings.NewReader(body), length)
+		if err != nil || string(got) != body {
+			t.Errorf("length %d: read %d bytes, %v", length, len(got), err)
+		}
+	}
+}

@@ -21,11 +21,15 @@ const (
 	qAlertEpisodes = `SELECT ` + alertCols + ` FROM alerts WHERE source = $1 AND fingerprint = $2
 	AND (status = 'firing' OR starts_at = (SELECT MAX(starts_at) FROM alerts WHERE source = $1 AND fingerprint = $2))
 	ORDER BY starts_at DESC LIMIT 100`
-	qResolveAlert  = `UPDATE alerts SET status = 'resolved', ends_at = $2 WHERE id = $1`
-	qAlertGroup    = `SELECT group_key, incident, updated_at FROM alert_groups WHERE group_key = $1`
-	qSaveGroup     = `INSERT INTO alert_groups (group_key, incident, updated_at) VALUES ($1, $2, $3) ON CONFLICT (group_key) DO UPDATE SET incident = excluded.incident, updated_at = excluded.updated_at`
-	qAlertsBy      = `SELECT ` + alertCols + ` FROM alerts WHERE ($1 = 0 OR incident = $1) AND ($2 = 0 OR window_id = $2) ORDER BY id LIMIT $3`
-	qAddSuppressed = `UPDATE maintenance_windows SET suppressed = suppressed + $2 WHERE id = $1`
+	qResolveAlert = `UPDATE alerts SET status = 'resolved', ends_at = $2 WHERE id = $1`
+	qAlertGroup   = `SELECT group_key, incident, updated_at FROM alert_groups WHERE group_key = $1`
+	qSaveGroup    = `INSERT INTO alert_groups (group_key, incident, updated_at) VALUES ($1, $2, $3) ON CONFLICT (group_key) DO UPDATE SET incident = excluded.incident, updated_at = excluded.updated_at`
+	// The alerts of an incident, of a window, or all: each on its own
+	// index (a parameter that may be 0 hides the index from the planner).
+	qAlertsOfIncident = `SELECT ` + alertCols + ` FROM alerts WHERE incident = $1 AND ($2 = 0 OR window_id = $2) AND ($3 = '' OR status = $3) ORDER BY id LIMIT $4`
+	qAlertsOfWindow   = `SELECT ` + alertCols + ` FROM alerts WHERE window_id = $2 AND $1 = 0 AND ($3 = '' OR status = $3) ORDER BY id LIMIT $4`
+	qAlertsAll        = `SELECT ` + alertCols + ` FROM alerts WHERE $1 = 0 AND $2 = 0 AND ($3 = '' OR status = $3) ORDER BY id LIMIT $4`
+	qAddSuppressed    = `UPDATE maintenance_windows SET suppressed = suppressed + $2 WHERE id = $1`
 )
 
 func scanAlert(row scanner) (*bot.Alert, error) {
@@ -52,11 +56,11 @@ func scanAlert(row scanner) (*bot.Alert, error) {
 
 // InsertAlert stores a unless its (source, fingerprint, starts_at) is stored.
 func (t *tx) InsertAlert(ctx context.Context, a *bot.Alert, receivedAt time.Time) (bool, error) {
-	labels, err := encode(a.Labels)
+	labels, err := encodeLabels(a.Labels)
 	if err != nil {
 		return false, err
 	}
-	ann, err := encode(a.Annotations)
+	ann, err := encodeLabels(a.Annotations)
 	if err != nil {
 		return false, err
 	}
@@ -161,7 +165,14 @@ func (t *tx) SaveAlertGroup(ctx context.Context, g bot.AlertGroup) error {
 
 // Alerts lists stored alerts, oldest first.
 func (s *Store) Alerts(ctx context.Context, f bot.AlertFilter) ([]bot.Alert, error) {
-	rows, err := s.r.QueryContext(ctx, qAlertsBy, f.Incident, f.Window, limitArg(f.Limit))
+	q := qAlertsAll
+	switch {
+	case f.Incident != 0:
+		q = qAlertsOfIncident
+	case f.Window != 0:
+		q = qAlertsOfWindow
+	}
+	rows, err := s.r.QueryContext(ctx, q, f.Incident, f.Window, string(f.Status), limitArg(f.Limit))
 	if err != nil {
 		return nil, fmt.Errorf("list alerts: %w", err)
 	}

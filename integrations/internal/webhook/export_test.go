@@ -1,0 +1,4 @@
+package webhook
+
+// ReadBody is readBody, for the external tests.
+var ReadBody = readBody
