@@ -97,7 +97,7 @@ func TestBurstOfUpdatesAnnounced(t *testing.T) {
 func TestAuthBlipHeals(t *testing.T) {
 	s := newStack(t, options{announce: "-none-",
 		probe: bot.ProbeBackoff{First: 20 * time.Millisecond, Max: 160 * time.Millisecond}})
-	s.fake.RevokeFor("invalid_auth", 400*time.Millisecond)
+	s.fake.Revoke("invalid_auth") // until the hold is seen: a blip that ends before the first call is no blip
 	for i := range 3 {
 		s.command("U0ALICE", "C0GENERAL", fmt.Sprintf("/incident declare Blip %d", i))
 	}
@@ -106,6 +106,7 @@ func TestAuthBlipHeals(t *testing.T) {
 	if held, _ := s.store.HeldIntegrations(context.Background()); len(held) != 1 || held[0].Reason != "invalid_auth" {
 		t.Errorf("held = %+v", held)
 	}
+	s.fake.Revoke("") // the blip ends
 	waitFor(t, "3 cards posted after the blip", func() bool {
 		n := 0
 		for _, m := range s.messages("") {
