@@ -53,6 +53,7 @@ var dialect = sqlstore.Dialect{
 	IsUniqueViolation: isUniqueViolation,
 	Prepare:           true,
 	LastInsertID:      true,
+	GroupCommit:       true,
 }
 
 // Open opens (creating if needed) the database at cfg.Path and applies

@@ -167,13 +167,13 @@ func (s *Store) ImportIncidents(ctx context.Context, next func() (*bot.Incident,
 			var err error
 			if n == importBatch {
 				if fullStmt == nil {
-					if fullStmt, err = t.tx.PrepareContext(ctx, full); err != nil {
+					if fullStmt, err = t.tx.PrepareContext(t.use(ctx), full); err != nil {
 						return fmt.Errorf("prepare import: %w", err)
 					}
 				}
-				_, err = fullStmt.ExecContext(ctx, args...)
+				_, err = fullStmt.ExecContext(t.use(ctx), args...)
 			} else {
-				_, err = t.tx.ExecContext(ctx, stmt(n), args...)
+				_, err = t.tx.ExecContext(t.use(ctx), stmt(n), args...)
 			}
 			if err != nil {
 				return fmt.Errorf("import incidents: %w", err)

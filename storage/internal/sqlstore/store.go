@@ -43,6 +43,9 @@ type Dialect struct {
 	// LastInsertID reads a new row's id from the driver's result rather than
 	// from RETURNING id, which costs a result set (SQLite).
 	LastInsertID bool
+	// GroupCommit lets concurrent InTx calls share one transaction, each
+	// in a savepoint of its own (groupcommit.go).
+	GroupCommit bool
 }
 
 // Config is what Open needs.
@@ -63,6 +66,7 @@ type Store struct {
 	latest int64
 	stmts  map[string]*sql.Stmt
 	unprep unprepared
+	group  grouper // InTx calls waiting to share a transaction
 }
 
 var _ bot.Store = (*Store)(nil)
@@ -144,7 +148,13 @@ func (s *Store) SchemaVersion() int64 { return s.latest }
 // through tx: on SQLite the writer is a single connection, so calling the
 // store's own writing methods (Claim, Complete, ...) from fn would wait for
 // it forever.
+//
+// With Dialect.GroupCommit, concurrent calls share one transaction and one
+// commit (groupcommit.go); each still commits or fails as a whole, alone.
 func (s *Store) InTx(ctx context.Context, fn func(tx bot.Tx) error) error {
+	if s.d.GroupCommit {
+		return s.inGroup(ctx, fn)
+	}
 	sqltx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
@@ -229,6 +239,17 @@ type tx struct {
 	s     *Store
 	tx    *sql.Tx
 	bound map[string]*sql.Stmt // prepared statements bound to tx, reused within it
+	// ctx, when set, replaces the context each call passes: a group
+	// transaction's statements run under the group's (groupcommit.go).
+	ctx context.Context
+}
+
+// use returns the context a statement runs under.
+func (t *tx) use(ctx context.Context) context.Context {
+	if t.ctx != nil {
+		return t.ctx
+	}
+	return ctx
 }
 
 // stmt returns the prepared statement q bound to the transaction, or nil
@@ -236,6 +257,7 @@ type tx struct {
 // one statement several times (timers, timeline entries), so each is bound
 // once; database/sql closes them when the transaction ends.
 func (t *tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	ctx = t.use(ctx)
 	if st := t.bound[q]; st != nil {
 		return st
 	}
@@ -252,6 +274,7 @@ func (t *tx) stmt(ctx context.Context, q string) *sql.Stmt {
 }
 
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	ctx = t.use(ctx)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -260,6 +283,7 @@ func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 }
 
 func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	ctx = t.use(ctx)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -268,6 +292,7 @@ func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 }
 
 func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx = t.use(ctx)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
