@@ -56,7 +56,9 @@ func testGroupNeighbours(t *testing.T, s Grouping) {
 	<-holding
 	errBoom := errors.New("boom")
 	calls := []func() string{
-		func() string { return fmt.Sprint("ok1 ", s.InTx(ctx, func(tx bot.Tx) error { return audit(tx, "ok1") })) },
+		func() string {
+			return fmt.Sprint("ok1 ", s.InTx(ctx, func(tx bot.Tx) error { return audit(tx, "ok1") }))
+		},
 		func() string {
 			err := s.InTx(ctx, func(tx bot.Tx) error {
 				if err := audit(tx, "failed"); err != nil {
@@ -78,7 +80,9 @@ func testGroupNeighbours(t *testing.T, s Grouping) {
 			_, err := svc.Ack(ctx, bot.Cause{}, inc.Number+1000, "bob")
 			return fmt.Sprint("missing ", bot.ErrorCode(err) == bot.CodeNotFound)
 		},
-		func() string { return fmt.Sprint("ok2 ", s.InTx(ctx, func(tx bot.Tx) error { return audit(tx, "ok2") })) },
+		func() string {
+			return fmt.Sprint("ok2 ", s.InTx(ctx, func(tx bot.Tx) error { return audit(tx, "ok2") }))
+		},
 	}
 	before, _ := s.GroupStats()
 	for _, call := range calls {

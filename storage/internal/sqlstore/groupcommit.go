@@ -25,7 +25,6 @@ import (
 // dirty pages stay in memory until it commits.
 const groupLimit = 64
 
-
 // groupReq is one caller's fn waiting for its transaction.
 type groupReq struct {
 	ctx   context.Context
