@@ -138,19 +138,18 @@ func (s *Store) Claim(ctx context.Context, owner, target string, now time.Time, 
 	if limit <= 0 {
 		return nil, nil
 	}
-	var (
-		rows *sql.Rows
-		err  error
-	)
+	var jobs []bot.Job
+	scan := func(rows *sql.Rows) error {
+		j, err := scanJob(rows)
+		jobs = append(jobs, j)
+		return err
+	}
+	var err error
 	if target == "" {
-		rows, err = s.wquery(ctx, qClaimAny, owner, us(now.Add(lease)), us(now), int64(limit), s.latest)
+		err = s.wscan(ctx, scan, qClaimAny, owner, us(now.Add(lease)), us(now), int64(limit), s.latest)
 	} else {
-		rows, err = s.wquery(ctx, qClaim, owner, us(now.Add(lease)), us(now), int64(limit), target, s.latest)
+		err = s.wscan(ctx, scan, qClaim, owner, us(now.Add(lease)), us(now), int64(limit), target, s.latest)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("claim jobs: %w", err)
-	}
-	jobs, err := scanJobs(rows)
 	if err != nil {
 		return nil, fmt.Errorf("claim jobs: %w", err)
 	}
@@ -270,21 +269,14 @@ func (s *Store) requeue(ctx context.Context, verb string, id int64, owner string
 
 // Release returns every job owner holds to pending, due at now.
 func (s *Store) Release(ctx context.Context, owner string, now time.Time) error {
-	rows, err := s.wquery(ctx, qLeased, owner)
-	if err != nil {
-		return fmt.Errorf("release jobs: %w", err)
-	}
 	var ids []int64
-	for rows.Next() {
+	err := s.wscan(ctx, func(rows *sql.Rows) error {
 		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return fmt.Errorf("release jobs: %w", err)
-		}
+		err := rows.Scan(&id)
 		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return err
+	}, qLeased, owner)
+	if err != nil {
 		return fmt.Errorf("release jobs: %w", err)
 	}
 	for _, id := range ids {

@@ -209,13 +209,47 @@ func (s *Store) Close() error {
 // (tests, leadership locks).
 func (s *Store) DB() *sql.DB { return s.w }
 
-// wexec runs a fixed statement on the writer outside a transaction.
+// wexec runs a fixed statement on the writer outside a transaction of the
+// caller's; with group commit it joins the next group transaction, so that
+// the outbox worker's claims and completions share commits with commands.
 func (s *Store) wexec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if s.d.GroupCommit {
+		var res sql.Result
+		err := s.inGroup(ctx, func(btx bot.Tx) error {
+			var err error
+			res, err = btx.(*tx).exec(ctx, q, args...)
+			return err
+		})
+		return res, err
+	}
 	if st := s.stmts[q]; st != nil {
 		return st.ExecContext(ctx, args...)
 	}
 	s.fallback(q)
 	return s.w.ExecContext(ctx, s.sql(q), args...)
+}
+
+// wscan runs a fixed query that writes on the writer outside a
+// transaction of the caller's and hands each row to scan (grouped as
+// wexec is).
+func (s *Store) wscan(ctx context.Context, scan func(*sql.Rows) error, q string, args ...any) error {
+	run := func(query func(context.Context, string, ...any) (*sql.Rows, error)) error {
+		rows, err := query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	if s.d.GroupCommit {
+		return s.inGroup(ctx, func(btx bot.Tx) error { return run(btx.(*tx).query) })
+	}
+	return run(s.wquery)
 }
 
 // wquery runs a fixed query on the writer outside a transaction.
