@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
+	"log/slog"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/internal/testkit"
 )
 
@@ -157,4 +160,28 @@ func sqliteBytes(b *testing.B, dir string) int64 {
 		}
 	}
 	return total
+}
+
+// BenchmarkAppCommands is BenchmarkServeCommandsSQLite with the App in the
+// benchmark's process (same wiring as `warroom serve`), for -cpuprofile.
+func BenchmarkAppCommands(b *testing.B) {
+	cfg, err := config.Load("", env("WARROOM_ADDR", "127.0.0.1:0", "WARROOM_DB", filepath.Join(b.TempDir(), "warroom.db"),
+		"WARROOM_API_TOKEN", testToken))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	app, err := Open(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		cancel()
+		b.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- app.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-done
+		_ = app.Close()
+	}()
+	driveCommands(b, app.URL(), 8)
 }

