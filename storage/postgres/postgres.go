@@ -57,6 +57,9 @@ var dialect = sqlstore.Dialect{
 	MigrationLock:     fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", lockKey("migrate")),
 	IsUniqueViolation: isUniqueViolation,
 	GroupLock:         "SELECT pg_advisory_xact_lock(hashtextextended('warroom:alert-group:' || $1, 0))",
+	// Each commit waits for a WAL flush: concurrent calls share one
+	// (groupcommit.go in storage/internal/sqlstore).
+	GroupCommit: true,
 }
 
 // Open connects and applies pending migrations.

@@ -32,11 +32,11 @@ const (
 	WHERE id IN (
 		SELECT o.id FROM outbox o
 		WHERE o.target = $5 AND o.next_at <= $3
-		  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > (SELECT $6))
+		  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > (SELECT CAST($6 AS BIGINT)))
 		  AND (o.order_key IS NULL OR NOT EXISTS (
 			SELECT 1 FROM outbox h WHERE h.order_key = o.order_key AND h.id < o.id))
 		ORDER BY o.next_at, o.id
-		LIMIT (SELECT $4) %s)
+		LIMIT (SELECT CAST($4 AS BIGINT)) %s)
 	RETURNING ` + jobCols
 	// The limit and the version are read through (SELECT $n): a bare
 	// parameter there makes SQLite re-prepare the statement on every run
@@ -49,11 +49,11 @@ const (
 	WHERE id IN (
 		SELECT o.id FROM outbox o
 		WHERE o.next_at <= $3
-		  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > (SELECT $5))
+		  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > (SELECT CAST($5 AS BIGINT)))
 		  AND (o.order_key IS NULL OR NOT EXISTS (
 			SELECT 1 FROM outbox h WHERE h.order_key = o.order_key AND h.id < o.id))
 		ORDER BY o.next_at, o.id
-		LIMIT (SELECT $4) %s)
+		LIMIT (SELECT CAST($4 AS BIGINT)) %s)
 	RETURNING ` + jobCols
 	qComplete   = `DELETE FROM outbox WHERE id = $1 AND status = 'running' AND lease_owner = $2`
 	qBuryCopy   = `INSERT INTO outbox_dead (` + jobCols + `) SELECT ` + jobCols + ` FROM outbox WHERE id = $1 AND status = 'running' AND lease_owner = $2`

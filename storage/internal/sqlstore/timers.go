@@ -30,7 +30,7 @@ const (
 	// this code knows: a newer schema claims nothing (like qClaim).
 	qClaimTimer = `SELECT ` + timerCols + ` FROM timers
 	WHERE id = $1 AND fired_at IS NULL AND canceled_at IS NULL AND due_at <= $2
-	  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > (SELECT $3)) %s`
+	  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > (SELECT CAST($3 AS BIGINT))) %s`
 	qFireTimer = `UPDATE timers SET fired_at = $2 WHERE id = $1 AND fired_at IS NULL AND canceled_at IS NULL`
 	// qDueTimers reads one kind's due timers (index timers_kind_due),
 	// qDuePrefix those of a family of kinds.
