@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sync"
 
@@ -149,6 +150,10 @@ func (s *Store) runGroup(batch []*groupReq) (unrun []*groupReq) {
 	// transaction, neighbours included. A caller that gave up before its
 	// turn is skipped.
 	ctx := context.Background()
+	if len(batch) == 1 {
+		s.runAlone(ctx, batch[0])
+		return nil
+	}
 	var ran []*groupReq // fn returned nil: answered with the commit's outcome
 	answer := func(reqs []*groupReq, err error) {
 		for _, r := range reqs {
@@ -207,15 +212,41 @@ func (s *Store) runGroup(batch []*groupReq) (unrun []*groupReq) {
 		_ = sqltx.Rollback()
 		return nil
 	}
-	err = sqltx.Commit()
+	answer(ran, s.commit(sqltx, len(ran)))
+	return nil
+}
+
+// runAlone runs a group of one: no savepoint is needed, its failure rolls
+// back the transaction.
+func (s *Store) runAlone(ctx context.Context, r *groupReq) {
+	defer close(r.done)
+	if err := r.ctx.Err(); err != nil {
+		r.err = fmt.Errorf("begin transaction: %w", context.Cause(r.ctx))
+		return
+	}
+	sqltx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		r.err = fmt.Errorf("begin transaction: %w", err)
+		return
+	}
+	r.err, r.panic = callFn(r.fn, &tx{s: s, tx: sqltx, ctx: context.WithoutCancel(r.ctx)})
+	if r.err != nil || r.panic != nil {
+		_ = sqltx.Rollback()
+		return
+	}
+	r.err = s.commit(sqltx, 1)
+}
+
+// commit commits a group transaction of calls calls and counts it.
+func (s *Store) commit(sqltx *sql.Tx, calls int) error {
+	err := sqltx.Commit()
 	s.group.mu.Lock()
 	s.group.commits++
-	s.group.calls += int64(len(ran))
+	s.group.calls += int64(calls)
 	s.group.mu.Unlock()
 	if err != nil {
-		err = fmt.Errorf("commit transaction: %w", err)
+		return fmt.Errorf("commit transaction: %w", err)
 	}
-	answer(ran, err)
 	return nil
 }
 
