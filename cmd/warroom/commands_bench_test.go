@@ -185,3 +185,21 @@ func BenchmarkAppCommands(b *testing.B) {
 	}()
 	driveCommands(b, app.URL(), 8)
 }
+
+// BenchmarkServeStartupHistory is BenchmarkServeStartup on the database of
+// WARROOM_BENCH_N imported incidents (see benchStore): start-up must not
+// grow with history.
+//
+//	WARROOM_BENCH_N=1000000 go test -run '^$' -bench ServeStartupHistory -benchtime 5x ./cmd/warroom/
+func BenchmarkServeStartupHistory(b *testing.B) {
+	db := benchStore(b)
+	bin := warroomBinary(b)
+	b.ResetTimer()
+	var took time.Duration
+	for range b.N {
+		p, d := serveTimed(b, bin, b.TempDir(), "WARROOM_DB="+db)
+		took += d
+		p.stop(b, shutdownLimit)
+	}
+	b.ReportMetric(float64(took.Milliseconds())/float64(b.N), "start-ms")
+}
