@@ -183,7 +183,7 @@ func (s *Store) runGroup(batch []*groupReq) (unrun []*groupReq) {
 			return batch[i:]
 		}
 		t.ctx = context.WithoutCancel(r.ctx)
-		r.err, r.panic = callFn(r.fn, t)
+		r.panic, r.err = callFn(r.fn, t)
 		t.ctx = ctx
 		if r.err == nil && r.panic == nil {
 			if _, err := t.exec(ctx, qRelease); err != nil {
@@ -229,7 +229,7 @@ func (s *Store) runAlone(ctx context.Context, r *groupReq) {
 		r.err = fmt.Errorf("begin transaction: %w", err)
 		return
 	}
-	r.err, r.panic = callFn(r.fn, &tx{s: s, tx: sqltx, ctx: context.WithoutCancel(r.ctx)})
+	r.panic, r.err = callFn(r.fn, &tx{s: s, tx: sqltx, ctx: context.WithoutCancel(r.ctx)})
 	if r.err != nil || r.panic != nil {
 		_ = sqltx.Rollback()
 		return
@@ -251,13 +251,13 @@ func (s *Store) commit(sqltx *sql.Tx, calls int) error {
 }
 
 // callFn runs fn, turning a panic into a value for its caller to re-raise.
-func callFn(fn func(bot.Tx) error, t *tx) (err error, panicked any) {
+func callFn(fn func(bot.Tx) error, t *tx) (panicked any, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			panicked = p
 		}
 	}()
-	return fn(t), nil
+	return nil, fn(t)
 }
 
 // Queued counts the InTx calls waiting for a group transaction.
