@@ -124,7 +124,16 @@ func (s *Store) lead(own *groupReq) {
 		}
 		s.putBack(s.runGroup(batch))
 		if own != nil && isDone(own) {
-			go s.lead(nil)
+			g := &s.group
+			g.mu.Lock()
+			idle := len(g.queue) == 0
+			if idle {
+				g.running = false
+			}
+			g.mu.Unlock()
+			if !idle {
+				go s.lead(nil)
+			}
 			return
 		}
 	}
@@ -177,13 +186,16 @@ func (s *Store) runGroup(batch []*groupReq) (unrun []*groupReq) {
 		t.ctx = ctx
 		if _, err := t.exec(ctx, qSavepoint); err != nil {
 			// The transaction is gone: what ran is lost with it, and was
-			// never answered; the rest waits for the next transaction.
+			// never answered; this call fails too (so that every group
+			// makes progress), the rest waits for the next transaction.
 			_ = sqltx.Rollback()
-			answer(ran, fmt.Errorf("savepoint: %w", err))
-			return batch[i:]
+			answer(append(ran, r), fmt.Errorf("savepoint: %w", err))
+			return batch[i+1:]
 		}
-		t.ctx = context.WithoutCancel(r.ctx)
+		callCtx, cancel := callContext(r.ctx)
+		t.ctx = callCtx
 		r.panic, r.err = callFn(r.fn, t)
+		cancel()
 		t.ctx = ctx
 		if r.err == nil && r.panic == nil {
 			if _, err := t.exec(ctx, qRelease); err != nil {
@@ -229,7 +241,9 @@ func (s *Store) runAlone(ctx context.Context, r *groupReq) {
 		r.err = fmt.Errorf("begin transaction: %w", err)
 		return
 	}
-	r.panic, r.err = callFn(r.fn, &tx{s: s, tx: sqltx, ctx: context.WithoutCancel(r.ctx)})
+	callCtx, cancel := callContext(r.ctx)
+	defer cancel()
+	r.panic, r.err = callFn(r.fn, &tx{s: s, tx: sqltx, ctx: callCtx})
 	if r.err != nil || r.panic != nil {
 		_ = sqltx.Rollback()
 		return
@@ -248,6 +262,19 @@ func (s *Store) commit(sqltx *sql.Tx, calls int) error {
 		return fmt.Errorf("commit transaction: %w", err)
 	}
 	return nil
+}
+
+// callContext is what a call's statements run under: its caller's context
+// without the cancellation but with its deadline, so that a statement
+// waiting on a lock still ends. A deadline that interrupts a statement may
+// break the group's transaction; its other calls are then answered with
+// the error, never as done.
+func callContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	c := context.WithoutCancel(ctx)
+	if dl, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(c, dl)
+	}
+	return c, func() {}
 }
 
 // callFn runs fn, turning a panic into a value for its caller to re-raise.
