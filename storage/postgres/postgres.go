@@ -59,6 +59,9 @@ var dialect = sqlstore.Dialect{
 	GroupLock:         "SELECT pg_advisory_xact_lock(hashtextextended('warroom:alert-group:' || $1, 0))",
 	Bytewise:          ` COLLATE "C"`,
 	ResetIdentity:     `SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), MAX(id)) FROM %[1]s HAVING MAX(id) IS NOT NULL`,
+	// Each commit waits for a WAL flush: concurrent calls share one
+	// (groupcommit.go in storage/internal/sqlstore).
+	GroupCommit: true,
 }
 
 // Open connects and applies pending migrations.

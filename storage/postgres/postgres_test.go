@@ -126,3 +126,10 @@ func TestTryLead(t *testing.T) {
 	}
 	releaseB()
 }
+
+func TestGroupCommit(t *testing.T) {
+	testkit.PostgresDSN(t)
+	storetest.RunGroupCommit(t, func(t *testing.T) storetest.Grouping {
+		return open(t, testkit.PostgresSchema(t))
+	})
+}

@@ -178,3 +178,9 @@ func TestBackgroundCheckpoint(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func TestGroupCommit(t *testing.T) {
+	storetest.RunGroupCommit(t, func(t *testing.T) storetest.Grouping {
+		return open(t, filepath.Join(t.TempDir(), "warroom.db"))
+	})
+}

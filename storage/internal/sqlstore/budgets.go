@@ -49,7 +49,7 @@ func scanBudget(row *sql.Row) (budget, bool, error) {
 // readBudget reads bucket's row without locking it; found is false when
 // there is none.
 func (s *Store) readBudget(ctx context.Context, bucket string) (budget, bool, error) {
-	return scanBudget(s.r.QueryRowContext(ctx, qBudgetRead, bucket))
+	return scanBudget(s.rqueryRow(ctx, qBudgetRead, bucket))
 }
 
 // changeBudget runs fn on bucket's row (created empty if missing) under

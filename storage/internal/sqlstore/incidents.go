@@ -110,12 +110,12 @@ func oneIncident(row *sql.Row, what string) (*bot.Incident, error) {
 
 // Incident reads one incident.
 func (s *Store) Incident(ctx context.Context, number int64) (*bot.Incident, error) {
-	return oneIncident(s.r.QueryRowContext(ctx, qIncident, number), "read incident")
+	return oneIncident(s.rqueryRow(ctx, qIncident, number), "read incident")
 }
 
 // IncidentByChannel reads the incident a platform's channel belongs to.
 func (s *Store) IncidentByChannel(ctx context.Context, platform, channel string) (*bot.Incident, error) {
-	return oneIncident(s.r.QueryRowContext(ctx, qIncidentByChan, platform, channel), "read incident by channel")
+	return oneIncident(s.rqueryRow(ctx, qIncidentByChan, platform, channel), "read incident by channel")
 }
 
 // Incidents lists incidents, newest first.

@@ -68,7 +68,7 @@ func (s *Store) LastSlot(ctx context.Context, schedule string) (time.Time, bool,
 
 // Postmortem reads an incident's stored draft.
 func (s *Store) Postmortem(ctx context.Context, incident int64) (*bot.Postmortem, error) {
-	p, err := scanPostmortem(s.r.QueryRowContext(ctx, qPostmortem, incident))
+	p, err := scanPostmortem(s.rqueryRow(ctx, qPostmortem, incident))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("read postmortem of %s: %w", bot.FormatKey(incident), bot.ErrNotFound)
 	}
@@ -163,13 +163,13 @@ func (s *Store) ImportIncidents(ctx context.Context, next func() (*bot.Incident,
 			var err error
 			if n == importBatch {
 				if fullStmt == nil {
-					if fullStmt, err = t.tx.PrepareContext(ctx, full); err != nil {
+					if fullStmt, err = t.tx.PrepareContext(t.use(ctx), full); err != nil {
 						return fmt.Errorf("prepare import: %w", err)
 					}
 				}
-				_, err = fullStmt.ExecContext(ctx, args...)
+				_, err = fullStmt.ExecContext(t.use(ctx), args...)
 			} else {
-				_, err = t.tx.ExecContext(ctx, stmt(n), args...)
+				_, err = t.tx.ExecContext(t.use(ctx), stmt(n), args...)
 			}
 			if err != nil {
 				return fmt.Errorf("import incidents: %w", err)

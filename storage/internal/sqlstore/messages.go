@@ -53,7 +53,7 @@ func scanMessage(row scanner) (bot.PostedMessage, error) {
 
 // MessageByRef reads the message with the platform's ref.
 func (s *Store) MessageByRef(ctx context.Context, platform, ref string) (*bot.PostedMessage, error) {
-	m, err := scanMessage(s.r.QueryRowContext(ctx, qMessageByRef, platform, ref))
+	m, err := scanMessage(s.rqueryRow(ctx, qMessageByRef, platform, ref))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("read message: %w", bot.ErrNotFound)
 	}

@@ -51,7 +51,7 @@ func (t *tx) AddAudit(ctx context.Context, a *bot.AuditRecord) error {
 // Timeline lists an incident's entries, oldest first; none for an unknown
 // incident.
 func (s *Store) Timeline(ctx context.Context, number int64) ([]bot.Entry, error) {
-	rows, err := s.r.QueryContext(ctx, qTimeline, number)
+	rows, err := s.rquery(ctx, qTimeline, number)
 	if err != nil {
 		return nil, fmt.Errorf("read timeline: %w", err)
 	}

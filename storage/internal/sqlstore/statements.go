@@ -24,6 +24,14 @@ var writerStatements = []string{
 	qSetTimer, qCancelTimers, qClaimTimer, qFireTimer,
 	qClaimSlot, qSavePostmortem, qCountIncidents, qAdvanceCounter,
 	qBudgetEnsure, qBudgetLock, qBudgetWrite, qBudgetPrune,
+	qSavepoint, qRelease, qRollbackTo,
+}
+
+// readerStatements are prepared on the reader pool when Dialect.Prepare is
+// set (database/sql prepares each on a connection when it first runs
+// there): the reads every command, card or API call makes.
+var readerStatements = []string{
+	qIncident, qIncidentByChan, qMessageByRef, qTokenByHash, qTimeline, qPostmortem, qTimers, qBudgetRead,
 }
 
 // unprepared notes the fixed statements the writer ran without a prepared

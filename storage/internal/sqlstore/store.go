@@ -51,6 +51,9 @@ type Dialect struct {
 	// id, after rows were written with their ids; empty where the next id
 	// follows the highest by itself (SQLite).
 	ResetIdentity string
+	// GroupCommit lets concurrent InTx calls share one transaction, each
+	// in a savepoint of its own (groupcommit.go).
+	GroupCommit bool
 }
 
 // Config is what Open needs.
@@ -69,8 +72,10 @@ type Store struct {
 	w, r   *sql.DB
 	d      Dialect
 	latest int64
-	stmts  map[string]*sql.Stmt
+	stmts  map[string]*sql.Stmt // on the writer
+	rstmts map[string]*sql.Stmt // on the reader pool
 	unprep unprepared
+	group  grouper // InTx calls waiting to share a transaction
 }
 
 var _ bot.Store = (*Store)(nil)
@@ -120,6 +125,14 @@ func (s *Store) prepare(ctx context.Context) error {
 		}
 		s.stmts[q] = st
 	}
+	s.rstmts = make(map[string]*sql.Stmt, len(readerStatements))
+	for _, q := range readerStatements {
+		st, err := s.r.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare statement: %w", err)
+		}
+		s.rstmts[q] = st
+	}
 	return nil
 }
 
@@ -127,7 +140,10 @@ func (s *Store) closeStmts() {
 	for _, st := range s.stmts {
 		_ = st.Close()
 	}
-	s.stmts = nil
+	for _, st := range s.rstmts {
+		_ = st.Close()
+	}
+	s.stmts, s.rstmts = nil, nil
 }
 
 // sql fills in a statement's dialect parts.
@@ -152,7 +168,13 @@ func (s *Store) SchemaVersion() int64 { return s.latest }
 // through tx: on SQLite the writer is a single connection, so calling the
 // store's own writing methods (Claim, Complete, ...) from fn would wait for
 // it forever.
+//
+// With Dialect.GroupCommit, concurrent calls share one transaction and one
+// commit (groupcommit.go); each still commits or fails as a whole, alone.
 func (s *Store) InTx(ctx context.Context, fn func(tx bot.Tx) error) error {
+	if s.d.GroupCommit {
+		return s.inGroup(ctx, fn)
+	}
 	sqltx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
@@ -207,13 +229,63 @@ func (s *Store) Close() error {
 // (tests, leadership locks).
 func (s *Store) DB() *sql.DB { return s.w }
 
-// wexec runs a fixed statement on the writer outside a transaction.
+// wexec runs a fixed statement on the writer outside a transaction of the
+// caller's; with group commit it joins the next group transaction, so that
+// the outbox worker's claims and completions share commits with commands.
 func (s *Store) wexec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if s.d.GroupCommit {
+		var res sql.Result
+		err := s.inGroup(ctx, func(btx bot.Tx) error {
+			var err error
+			res, err = btx.(*tx).exec(ctx, q, args...)
+			return err
+		})
+		return res, err
+	}
 	if st := s.stmts[q]; st != nil {
 		return st.ExecContext(ctx, args...)
 	}
 	s.fallback(q)
 	return s.w.ExecContext(ctx, s.sql(q), args...)
+}
+
+// wscan runs a fixed query that writes on the writer outside a
+// transaction of the caller's and hands each row to scan (grouped as
+// wexec is).
+func (s *Store) wscan(ctx context.Context, scan func(*sql.Rows) error, q string, args ...any) error {
+	run := func(query func(context.Context, string, ...any) (*sql.Rows, error)) error {
+		rows, err := query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	if s.d.GroupCommit {
+		return s.inGroup(ctx, func(btx bot.Tx) error { return run(btx.(*tx).query) })
+	}
+	return run(s.wquery)
+}
+
+// rqueryRow runs a fixed query on the reader pool.
+func (s *Store) rqueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := s.rstmts[q]; st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.r.QueryRowContext(ctx, q, args...)
+}
+
+// rquery runs a fixed query on the reader pool.
+func (s *Store) rquery(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := s.rstmts[q]; st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return s.r.QueryContext(ctx, q, args...)
 }
 
 // wquery runs a fixed query on the writer outside a transaction.
@@ -237,6 +309,17 @@ type tx struct {
 	s     *Store
 	tx    *sql.Tx
 	bound map[string]*sql.Stmt // prepared statements bound to tx, reused within it
+	// ctx, when set, replaces the context each call passes: a group
+	// transaction's statements run under the group's (groupcommit.go).
+	ctx context.Context
+}
+
+// use returns the context a statement runs under.
+func (t *tx) use(ctx context.Context) context.Context {
+	if t.ctx != nil {
+		return t.ctx
+	}
+	return ctx
 }
 
 // stmt returns the prepared statement q bound to the transaction, or nil
@@ -244,6 +327,7 @@ type tx struct {
 // one statement several times (timers, timeline entries), so each is bound
 // once; database/sql closes them when the transaction ends.
 func (t *tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	ctx = t.use(ctx)
 	if st := t.bound[q]; st != nil {
 		return st
 	}
@@ -260,6 +344,7 @@ func (t *tx) stmt(ctx context.Context, q string) *sql.Stmt {
 }
 
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	ctx = t.use(ctx)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -268,6 +353,7 @@ func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 }
 
 func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	ctx = t.use(ctx)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -276,6 +362,7 @@ func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 }
 
 func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx = t.use(ctx)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}

@@ -30,7 +30,7 @@ const (
 	// this code knows: a newer schema claims nothing (like qClaim).
 	qClaimTimer = `SELECT ` + timerCols + ` FROM timers
 	WHERE id = $1 AND fired_at IS NULL AND canceled_at IS NULL AND due_at <= $2
-	  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > $3) %s`
+	  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > (SELECT CAST($3 AS BIGINT))) %s`
 	qFireTimer = `UPDATE timers SET fired_at = $2 WHERE id = $1 AND fired_at IS NULL AND canceled_at IS NULL`
 	// qDueTimers reads one kind's due timers (index timers_kind_due),
 	// qDuePrefix those of a family of kinds.
@@ -130,7 +130,7 @@ func (s *Store) DueTimers(ctx context.Context, k bot.TimerKinds, now time.Time, 
 
 // Timers lists an incident's timers.
 func (s *Store) Timers(ctx context.Context, incident int64) ([]bot.Timer, error) {
-	rows, err := s.r.QueryContext(ctx, qTimers, incident)
+	rows, err := s.rquery(ctx, qTimers, incident)
 	if err != nil {
 		return nil, fmt.Errorf("list timers of %s: %w", bot.FormatKey(incident), err)
 	}

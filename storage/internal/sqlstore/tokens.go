@@ -81,7 +81,7 @@ func (s *Store) Tokens(ctx context.Context) ([]bot.APIToken, error) {
 
 // TokenByHash finds the live token with that hash.
 func (s *Store) TokenByHash(ctx context.Context, hash string) (*bot.APIToken, error) {
-	tok, err := scanToken(s.r.QueryRowContext(ctx, qTokenByHash, hash))
+	tok, err := scanToken(s.rqueryRow(ctx, qTokenByHash, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("read token: %w", bot.ErrNotFound)
 	}

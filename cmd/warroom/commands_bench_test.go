@@ -1,0 +1,205 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/config"
+	"github.com/warroom/warroom/internal/testkit"
+)
+
+// The command benchmarks drive the shipped `warroom serve` (built binary,
+// console announcements on, outbox worker running, the HTTP middleware in
+// place) with declare → ack → resolve over POST /api/v1/commands from N
+// clients, and a bare Go handler with the same clients and bodies, so that
+// the ratio between them carries over from a busy machine to an idle one.
+//
+//	go test -run '^$' -bench 'ServeCommands|BareHandler' -benchtime 3000x ./cmd/warroom/
+//
+// -benchtime counts commands. With WARROOM_TEST_POSTGRES set the PostgreSQL
+// variants run too.
+
+var benchClients = []int{1, 4, 16}
+
+// BenchmarkServeCommandsSQLite reports commands/s, the bytes the server
+// process wrote to storage per command (/proc/PID/io write_bytes: WAL
+// frames and checkpoints), and the database's size per incident (each
+// declared, acknowledged and resolved, its cards posted) after shutdown.
+func BenchmarkServeCommandsSQLite(b *testing.B) {
+	bin := warroomBinary(b)
+	// An empty database's size, taken off what the incidents add.
+	emptyDir := b.TempDir()
+	serveWith(b, bin, emptyDir).stop(b, shutdownLimit)
+	empty := sqliteBytes(b, emptyDir)
+	for _, clients := range benchClients {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+			dir := b.TempDir()
+			p := serveWith(b, bin, dir, "WARROOM_API_TOKEN="+testToken)
+			written := procWriteBytes(p.cmd.Process.Pid)
+			incidents := driveCommands(b, p.url, clients)
+			written = procWriteBytes(p.cmd.Process.Pid) - written
+			p.stop(b, shutdownLimit)
+			b.ReportMetric(float64(written)/float64(3*incidents), "written-B/command")
+			b.ReportMetric(float64(sqliteBytes(b, dir)-empty)/float64(incidents), "stored-B/incident")
+		})
+	}
+}
+
+// BenchmarkServeCommandsPostgres is the same on PostgreSQL (a schema of
+// its own in WARROOM_TEST_POSTGRES's database).
+func BenchmarkServeCommandsPostgres(b *testing.B) {
+	testkit.PostgresDSN(b) // skips without a server
+	bin := warroomBinary(b)
+	for _, clients := range benchClients {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+			dsn := testkit.PostgresSchema(b)
+			p := serveWith(b, bin, b.TempDir(), "WARROOM_API_TOKEN="+testToken, "WARROOM_DB="+dsn)
+			driveCommands(b, p.url, clients)
+			p.stop(b, shutdownLimit)
+		})
+	}
+}
+
+// BenchmarkBareHandler is the yardstick: a Go handler that reads the same
+// JSON body and answers a small JSON reply, nothing else.
+func BenchmarkBareHandler(b *testing.B) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"incident":{"key":"INC-%d"}}`, n.Add(1))
+	}))
+	defer srv.Close()
+	for _, clients := range benchClients {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+			driveCommands(b, srv.URL, clients)
+		})
+	}
+}
+
+// driveCommands sends b.N commands (rounded up to whole incidents:
+// declare, ack, resolve) from clients goroutines, reports commands/s and
+// returns the number of incidents.
+func driveCommands(b *testing.B, url string, clients int) int {
+	b.Helper()
+	incidents := max(1, (b.N+2)/3)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, clients)
+	b.ResetTimer()
+	start := time.Now()
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+			for int(next.Add(1)) <= incidents {
+				key, err := postCommand(client, url, "/incident declare sev3 Checkout latency above SLO")
+				if err == nil {
+					_, err = postCommand(client, url, "/incident ack "+key)
+				}
+				if err == nil {
+					_, err = postCommand(client, url, "/incident resolve "+key+" rolled back")
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	took := time.Since(start)
+	b.StopTimer()
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(3*incidents)/took.Seconds(), "commands/s")
+	return incidents
+}
+
+// procWriteBytes is what a process caused to be written to storage so far
+// (/proc/PID/io write_bytes; 0 where that is not available).
+func procWriteBytes(pid int) int64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/io", pid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "write_bytes:"); ok {
+			var n int64
+			fmt.Sscanf(strings.TrimSpace(v), "%d", &n)
+			return n
+		}
+	}
+	return 0
+}
+
+// sqliteBytes is the size of the database's files in dir.
+func sqliteBytes(b *testing.B, dir string) int64 {
+	b.Helper()
+	var total int64
+	for _, name := range []string{"warroom.db", "warroom.db-wal"} {
+		if fi, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			total += fi.Size()
+		}
+	}
+	return total
+}
+
+// BenchmarkAppCommands is BenchmarkServeCommandsSQLite with the App in the
+// benchmark's process (same wiring as `warroom serve`), for -cpuprofile.
+func BenchmarkAppCommands(b *testing.B) {
+	cfg, err := config.Load("", env("WARROOM_ADDR", "127.0.0.1:0", "WARROOM_DB", filepath.Join(b.TempDir(), "warroom.db"),
+		"WARROOM_API_TOKEN", testToken))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	app, err := Open(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		cancel()
+		b.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- app.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-done
+		_ = app.Close()
+	}()
+	driveCommands(b, app.URL(), 8)
+}
+
+// BenchmarkServeStartupHistory is BenchmarkServeStartup on the database of
+// WARROOM_BENCH_N imported incidents (see benchStore): start-up must not
+// grow with history.
+//
+//	WARROOM_BENCH_N=1000000 go test -run '^$' -bench ServeStartupHistory -benchtime 5x ./cmd/warroom/
+func BenchmarkServeStartupHistory(b *testing.B) {
+	db := benchStore(b)
+	bin := warroomBinary(b)
+	b.ResetTimer()
+	var took time.Duration
+	for range b.N {
+		p, d := serveTimed(b, bin, b.TempDir(), "WARROOM_DB="+db)
+		took += d
+		p.stop(b, shutdownLimit)
+	}
+	b.ReportMetric(float64(took.Milliseconds())/float64(b.N), "start-ms")
+}

@@ -1,0 +1,295 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// Group commit: concurrent InTx calls share one database transaction and
+// so one commit. Each caller's fn runs in a savepoint of its own, one after
+// another, in the order the calls arrived: a fn that fails is rolled back
+// to its savepoint and fails alone, its neighbours go on. Every caller is
+// answered only after the shared COMMIT returned, with that commit's
+// outcome, so "committed before the reply" holds exactly as it does for a
+// transaction of one's own; what a crash before the commit loses is only
+// work nobody was told was done.
+//
+// There is no background goroutine: the first caller to find no leader
+// running becomes it, commits what is queued, and hands the role on to a
+// fresh goroutine when more is queued by the time its own call is answered.
+
+// groupLimit bounds the calls one transaction takes: a transaction's
+// dirty pages stay in memory until it commits.
+const groupLimit = 64
+
+// The savepoint statements, prepared with the writer's others.
+const (
+	qSavepoint  = `SAVEPOINT call`
+	qRelease    = `RELEASE SAVEPOINT call`
+	qRollbackTo = `ROLLBACK TO SAVEPOINT call`
+)
+
+// groupReq is one caller's fn waiting for its transaction.
+type groupReq struct {
+	ctx   context.Context
+	fn    func(bot.Tx) error
+	err   error
+	panic any // what fn panicked with, re-raised in the caller
+	done  chan struct{}
+}
+
+// grouper is the queue of InTx calls.
+type grouper struct {
+	mu      sync.Mutex
+	queue   []*groupReq
+	running bool
+	// commits and calls count group transactions and the calls they held
+	// (for tests and benchmarks).
+	commits, calls int64
+}
+
+// GroupStats reports how many group transactions committed or failed and
+// how many InTx calls they held.
+func (s *Store) GroupStats() (transactions, calls int64) {
+	s.group.mu.Lock()
+	defer s.group.mu.Unlock()
+	return s.group.commits, s.group.calls
+}
+
+// inGroup queues fn and waits until the transaction holding it ended.
+func (s *Store) inGroup(ctx context.Context, fn func(bot.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("begin transaction: %w", context.Cause(ctx))
+	}
+	r := &groupReq{ctx: ctx, fn: fn, done: make(chan struct{})}
+	g := &s.group
+	g.mu.Lock()
+	g.queue = append(g.queue, r)
+	lead := !g.running
+	g.running = true
+	g.mu.Unlock()
+	if lead {
+		s.lead(r)
+	}
+	// A caller is never answered before its work is known to be
+	// committed or not.
+	<-r.done
+	if r.panic != nil {
+		panic(r.panic)
+	}
+	return r.err
+}
+
+// take removes up to groupLimit calls from the queue; with nothing
+// queued it ends the leader's run.
+func (s *Store) take() []*groupReq {
+	g := &s.group
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.queue) == 0 {
+		g.running = false
+		return nil
+	}
+	n := min(len(g.queue), groupLimit)
+	batch := g.queue[:n:n]
+	g.queue = g.queue[n:]
+	if len(g.queue) == 0 {
+		g.queue = nil
+	}
+	return batch
+}
+
+// putBack puts calls that did not run back at the head of the queue.
+func (s *Store) putBack(reqs []*groupReq) {
+	if len(reqs) == 0 {
+		return
+	}
+	g := &s.group
+	g.mu.Lock()
+	g.queue = append(reqs[:len(reqs):len(reqs)], g.queue...)
+	g.mu.Unlock()
+}
+
+// lead commits groups until the queue is empty or own is answered, then
+// hands the role on.
+func (s *Store) lead(own *groupReq) {
+	for {
+		batch := s.take()
+		if batch == nil {
+			return
+		}
+		s.putBack(s.runGroup(batch))
+		if own != nil && isDone(own) {
+			g := &s.group
+			g.mu.Lock()
+			idle := len(g.queue) == 0
+			if idle {
+				g.running = false
+			}
+			g.mu.Unlock()
+			if !idle {
+				go s.lead(nil)
+			}
+			return
+		}
+	}
+}
+
+func isDone(r *groupReq) bool {
+	select {
+	case <-r.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// runGroup runs batch in one transaction and answers the calls it held. It
+// returns the calls it did not get to, when the transaction broke before
+// their turn.
+func (s *Store) runGroup(batch []*groupReq) (unrun []*groupReq) {
+	// The group's own statements run under a context no caller can
+	// cancel, and each fn's statements under its caller's context without
+	// the cancellation: a caller giving up mid-statement would interrupt
+	// the statement, and an interrupted SQLite write rolls back the whole
+	// transaction, neighbours included. A caller that gave up before its
+	// turn is skipped.
+	ctx := context.Background()
+	if len(batch) == 1 {
+		s.runAlone(ctx, batch[0])
+		return nil
+	}
+	var ran []*groupReq // fn returned nil: answered with the commit's outcome
+	answer := func(reqs []*groupReq, err error) {
+		for _, r := range reqs {
+			if err != nil {
+				r.err = err
+			}
+			close(r.done)
+		}
+	}
+	sqltx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		answer(batch, fmt.Errorf("begin transaction: %w", err))
+		return nil
+	}
+	t := &tx{s: s, tx: sqltx}
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			answer([]*groupReq{r}, fmt.Errorf("begin transaction: %w", context.Cause(r.ctx)))
+			continue
+		}
+		t.ctx = ctx
+		if _, err := t.exec(ctx, qSavepoint); err != nil {
+			// The transaction is gone: what ran is lost with it, and was
+			// never answered; this call fails too (so that every group
+			// makes progress), the rest waits for the next transaction.
+			_ = sqltx.Rollback()
+			answer(append(ran, r), fmt.Errorf("savepoint: %w", err))
+			return batch[i+1:]
+		}
+		callCtx, cancel := callContext(r.ctx)
+		t.ctx = callCtx
+		r.panic, r.err = callFn(r.fn, t)
+		cancel()
+		t.ctx = ctx
+		if r.err == nil && r.panic == nil {
+			if _, err := t.exec(ctx, qRelease); err != nil {
+				_ = sqltx.Rollback()
+				answer(append(ran, r), fmt.Errorf("release savepoint: %w", err))
+				return batch[i+1:]
+			}
+			ran = append(ran, r)
+			continue
+		}
+		if _, err := t.exec(ctx, qRollbackTo); err != nil {
+			_ = sqltx.Rollback()
+			answer([]*groupReq{r}, nil) // its own error stands
+			answer(ran, fmt.Errorf("roll back a failed call: %w", err))
+			return batch[i+1:]
+		}
+		if _, err := t.exec(ctx, qRelease); err != nil {
+			_ = sqltx.Rollback()
+			answer([]*groupReq{r}, nil)
+			answer(ran, fmt.Errorf("release savepoint: %w", err))
+			return batch[i+1:]
+		}
+		answer([]*groupReq{r}, nil)
+	}
+	if len(ran) == 0 {
+		_ = sqltx.Rollback()
+		return nil
+	}
+	answer(ran, s.commit(sqltx, len(ran)))
+	return nil
+}
+
+// runAlone runs a group of one: no savepoint is needed, its failure rolls
+// back the transaction.
+func (s *Store) runAlone(ctx context.Context, r *groupReq) {
+	defer close(r.done)
+	if err := r.ctx.Err(); err != nil {
+		r.err = fmt.Errorf("begin transaction: %w", context.Cause(r.ctx))
+		return
+	}
+	sqltx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		r.err = fmt.Errorf("begin transaction: %w", err)
+		return
+	}
+	callCtx, cancel := callContext(r.ctx)
+	defer cancel()
+	r.panic, r.err = callFn(r.fn, &tx{s: s, tx: sqltx, ctx: callCtx})
+	if r.err != nil || r.panic != nil {
+		_ = sqltx.Rollback()
+		return
+	}
+	r.err = s.commit(sqltx, 1)
+}
+
+// commit commits a group transaction of calls calls and counts it.
+func (s *Store) commit(sqltx *sql.Tx, calls int) error {
+	err := sqltx.Commit()
+	s.group.mu.Lock()
+	s.group.commits++
+	s.group.calls += int64(calls)
+	s.group.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("commit transaction: %w", err)
+	}
+	return nil
+}
+
+// callContext is what a call's statements run under: its caller's context
+// without the cancellation but with its deadline, so that a statement
+// waiting on a lock still ends. A deadline that interrupts a statement may
+// break the group's transaction; its other calls are then answered with
+// the error, never as done.
+func callContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	c := context.WithoutCancel(ctx)
+	if dl, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(c, dl)
+	}
+	return c, func() {}
+}
+
+// callFn runs fn, turning a panic into a value for its caller to re-raise.
+func callFn(fn func(bot.Tx) error, t *tx) (panicked any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			panicked = p
+		}
+	}()
+	return nil, fn(t)
+}
+
+// Queued counts the InTx calls waiting for a group transaction.
+func (s *Store) Queued() int {
+	s.group.mu.Lock()
+	defer s.group.mu.Unlock()
+	return len(s.group.queue)
+}

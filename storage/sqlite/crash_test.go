@@ -1,0 +1,116 @@
+package sqlite_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/storage/sqlite"
+)
+
+const crashChildEnv = "WARROOM_TEST_CRASH_DB"
+
+// TestCrashKeepsAcknowledged kills a process (SIGKILL) while eight
+// goroutines declare incidents through group commit, and checks that
+// every declaration it acknowledged is in the database afterwards.
+func TestCrashKeepsAcknowledged(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a child process")
+	}
+	const want = 300
+	path := filepath.Join(t.TempDir(), "warroom.db")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), crashChildEnv+"="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var acked []int64
+	sc := bufio.NewScanner(out)
+	for len(acked) < want && sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "acked "); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			acked = append(acked, n)
+		}
+	}
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	if len(acked) < want {
+		t.Fatalf("the child acknowledged %d declarations before it ended, want %d", len(acked), want)
+	}
+
+	s := open(t, path)
+	ctx := context.Background()
+	for _, n := range acked {
+		if _, err := s.Incident(ctx, n); err != nil {
+			t.Errorf("%s was acknowledged before the crash and is gone: %v", bot.FormatKey(n), err)
+		}
+	}
+	recs, err := s.Audit(ctx, bot.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := map[int64]bool{}
+	for _, r := range recs {
+		if r.Action == "declare" {
+			declared[r.Incident] = true
+		}
+	}
+	for _, n := range acked {
+		if !declared[n] {
+			t.Errorf("%s survived without its audit record", bot.FormatKey(n))
+		}
+	}
+}
+
+// TestCrashChild is the process TestCrashKeepsAcknowledged kills: it
+// declares incidents from eight goroutines until it is killed, printing
+// each number once Declare has returned.
+func TestCrashChild(t *testing.T) {
+	path := os.Getenv(crashChildEnv)
+	if path == "" {
+		t.Skip("run by TestCrashKeepsAcknowledged")
+	}
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, sqlite.Config{Path: path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := bot.NewService(bot.Config{Targets: []string{"console"}}, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				inc, err := svc.Declare(ctx, bot.DeclareInput{Title: "crash", Actor: "alice"})
+				if err != nil {
+					fmt.Fprintln(os.Stderr, err)
+					return
+				}
+				mu.Lock()
+				fmt.Printf("acked %d\n", inc.Number)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait() // until killed
+}

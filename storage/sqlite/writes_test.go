@@ -1,0 +1,132 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// cardBody is a console card as the console stores it (about 300 bytes).
+const cardBody = `{"title":"SEV3 INC-%d: Checkout latency above SLO","fields":[{"label":"Status","value":"resolved"},` +
+	`{"label":"Severity","value":"SEV3"},{"label":"Commander","value":"none"},{"label":"Started","value":"2026-12-07 06:12 UTC"}],` +
+	`"severity":3,"incident":%d,"footer":"http://127.0.0.1:8080/incidents/INC-%d"}`
+
+// BenchmarkPagesPerCommand counts the database pages SQLite writes per
+// command: declare → ack → resolve through bot.Service from N goroutines,
+// each change's outbox jobs claimed, their message saved and completed as
+// the worker does. The checkpointer is stopped and the WAL truncated
+// first, so that every page written is a frame left in the -wal file.
+//
+//	go test -run '^$' -bench PagesPerCommand -benchtime 600x ./storage/sqlite/
+func BenchmarkPagesPerCommand(b *testing.B) {
+	for _, clients := range []int{1, 4, 16} {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) { pagesPerCommand(b, clients) })
+	}
+}
+
+func pagesPerCommand(b *testing.B, clients int) {
+	ctx := context.Background()
+	path := filepath.Join(b.TempDir(), "pages.db")
+	s, err := Open(ctx, Config{Path: path}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.ckpt.close(); err != nil {
+		b.Fatal(err)
+	}
+	s.ckpt = nil
+	svc, err := bot.NewService(bot.Config{Targets: []string{"console"}}, s, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var pageSize int64
+	if err := s.DB().QueryRowContext(ctx, `PRAGMA page_size`).Scan(&pageSize); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.DB().ExecContext(ctx, `PRAGMA wal_autocheckpoint = 0`); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.DB().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		b.Fatal(err)
+	}
+	var mu sync.Mutex // one worker drains at a time, as one lane does
+	drain := func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		jobs, err := s.Claim(ctx, "bench", "", time.Now(), time.Minute, 32)
+		if err != nil {
+			return err
+		}
+		for _, j := range jobs {
+			now := time.Now().UTC()
+			m := &bot.PostedMessage{Platform: "console", Channel: "incidents", Ref: fmt.Sprintf("card:INC-%d", j.Incident),
+				Incident: j.Incident, Body: fmt.Appendf(nil, cardBody, j.Incident, j.Incident, j.Incident), CreatedAt: now, UpdatedAt: now}
+			if err := svc.SaveMessage(ctx, m); err != nil {
+				return err
+			}
+			if err := s.Complete(ctx, j.ID, "bench"); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	incidents := max(1, (b.N+2)/3)
+	var next sync.WaitGroup
+	errs := make(chan error, clients)
+	work := make(chan struct{}, incidents)
+	for range incidents {
+		work <- struct{}{}
+	}
+	close(work)
+	b.ResetTimer()
+	for range clients {
+		next.Add(1)
+		go func() {
+			defer next.Done()
+			for range work {
+				inc, err := svc.Declare(ctx, bot.DeclareInput{Title: "Checkout latency above SLO", Severity: bot.SEV3, Actor: "alice"})
+				if err == nil {
+					err = drain()
+				}
+				if err == nil {
+					_, err = svc.Ack(ctx, bot.Cause{}, inc.Number, "alice")
+				}
+				if err == nil {
+					err = drain()
+				}
+				if err == nil {
+					_, err = svc.Resolve(ctx, bot.Cause{}, inc.Number, "alice", "rolled back")
+				}
+				if err == nil {
+					err = drain()
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	next.Wait()
+	b.StopTimer()
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
+	fi, err := os.Stat(path + "-wal")
+	if err != nil {
+		b.Fatal(err)
+	}
+	frames := (fi.Size() - 32) / (pageSize + 24)
+	b.ReportMetric(float64(frames)/float64(3*incidents), "pages/command")
+	b.ReportMetric(float64(frames*pageSize)/float64(3*incidents), "page-B/command")
+	tx, calls := s.GroupStats()
+	b.ReportMetric(float64(calls)/float64(max(tx, 1)), "calls/commit")
+}
