@@ -28,17 +28,35 @@ type IncidentQuery struct {
 	Text string
 	// From and To bound the declaration time, [From, To); zero: open.
 	From, To time.Time
-	Sort     string // one of SortKeys; "": SortNumber
-	Desc     bool
-	Offset   int
-	Limit    int // 0: DefaultPage
+	// Windows, when set, keep the incidents declared in any of them: the
+	// insights heatmap's cell (one hour of one weekday in a time zone).
+	Windows []Window
+	// AlertRule keeps the incidents with an alert of that rule (started in
+	// [From, To) when they bound the query): a noisiest-alerts row.
+	AlertRule string
+	// Before keeps the incidents numbered below it in the page (not in
+	// its total); 0: no bound.
+	Before int64
+	// PrivateOnly keeps only private incidents.
+	PrivateOnly bool
+	// HidePrivate leaves out every private incident but those numbered
+	// in VisiblePrivate: what a viewer may page through and count.
+	HidePrivate    bool
+	VisiblePrivate []int64
+	Sort           string // one of SortKeys; "": SortNumber
+	Desc           bool
+	Offset         int
+	Limit          int // 0: DefaultPage
 }
+
+// Window is a span of time, [From, To).
+type Window struct{ From, To time.Time }
 
 // DefaultPage is how many incidents a page holds unless asked otherwise;
 // MaxPage the most.
 const (
 	DefaultPage = 50
-	MaxPage     = 500
+	MaxPage     = 1000
 )
 
 // IncidentPage is a page of incidents and how many match in all.
@@ -66,27 +84,48 @@ func (s *Service) Search(ctx context.Context, q IncidentQuery) (*IncidentPage, e
 	if q.Limit <= 0 {
 		q.Limit = DefaultPage
 	}
-	q.Limit = min(q.Limit, MaxPage)
+	q.Limit = min(q.Limit, MaxPage+1) // one more tells a caller whether a next page exists
 	q.Offset = max(q.Offset, 0)
 	return s.store.SearchIncidents(ctx, q)
 }
 
 // SearchAs is Search for viewer v: private incidents v may not see are
-// left out of the page. The total still counts them, without saying
-// which, so a page may hold fewer rows than its limit.
+// neither in the page nor in its total, so the total is what v can page
+// through. Private incidents are few: those matching q are read first,
+// and the search then keeps the ones v may see.
 func (s *Service) SearchAs(ctx context.Context, q IncidentQuery, v Viewer) (*IncidentPage, error) {
-	page, err := s.Search(ctx, q)
-	if err != nil || v.SeePrivate {
-		return page, err
+	if v.SeePrivate {
+		return s.Search(ctx, q)
 	}
-	kept := page.Incidents[:0]
-	for _, inc := range page.Incidents {
-		if inc.VisibleTo(v) {
-			kept = append(kept, inc)
+	visible, err := s.visiblePrivate(ctx, q, v)
+	if err != nil {
+		return nil, err
+	}
+	q.HidePrivate, q.VisiblePrivate = true, visible
+	return s.Search(ctx, q)
+}
+
+// visiblePrivate numbers the private incidents matching q's filters that
+// v may see.
+func (s *Service) visiblePrivate(ctx context.Context, q IncidentQuery, v Viewer) ([]int64, error) {
+	q.PrivateOnly, q.HidePrivate, q.VisiblePrivate = true, false, nil
+	q.Sort, q.Desc, q.Offset, q.Limit = SortNumber, false, 0, MaxPage
+	var out []int64
+	for {
+		page, err := s.store.SearchIncidents(ctx, q)
+		if err != nil {
+			return nil, err
 		}
+		for _, inc := range page.Incidents {
+			if inc.VisibleTo(v) {
+				out = append(out, inc.Number)
+			}
+		}
+		if len(page.Incidents) < q.Limit {
+			return out, nil
+		}
+		q.Offset += q.Limit
 	}
-	page.Incidents = kept
-	return page, nil
 }
 
 // LastChange is the newest change to any incident; zero when there are none.

@@ -36,6 +36,9 @@ type Reader interface {
 	IncidentByChannel(ctx context.Context, platform, channel string) (*Incident, error)
 	Incidents(ctx context.Context, f IncidentFilter) ([]*Incident, error)
 	Timeline(ctx context.Context, number int64) ([]Entry, error)
+	// TimelineAfter is the part of an incident's timeline after the entry
+	// whose ID is after, oldest first.
+	TimelineAfter(ctx context.Context, number, after int64) ([]Entry, error)
 	Actions(ctx context.Context, f ActionFilter) ([]ActionItem, error)
 	Audit(ctx context.Context, f AuditFilter) ([]AuditRecord, error)
 	CountByStatus(ctx context.Context) (map[Status]int, error)

@@ -31,6 +31,13 @@ func (s *Service) Timeline(ctx context.Context, number int64) ([]Entry, error) {
 	return s.store.Timeline(ctx, number)
 }
 
+// TimelineAfter returns the entries of an incident's timeline after the
+// entry whose ID is after, oldest first: what a live view has not seen.
+// It does not check that the incident exists.
+func (s *Service) TimelineAfter(ctx context.Context, number, after int64) ([]Entry, error) {
+	return s.store.TimelineAfter(ctx, number, after)
+}
+
 // Actions returns action items.
 func (s *Service) Actions(ctx context.Context, f ActionFilter) ([]ActionItem, error) {
 	return s.store.Actions(ctx, f)

@@ -60,7 +60,14 @@ type APIToken struct {
 	CreatedAt time.Time  `json:"created_at"`
 	CreatedBy string     `json:"created_by"`
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+	// LastUsedAt is when the token last authenticated a request, to
+	// TokenUseResolution; nil: never.
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 }
+
+// TokenUseResolution is how often a token's last use is written at most:
+// a busy token costs one write a minute, not one per request.
+const TokenUseResolution = time.Minute
 
 // Actor is the name the audit records for what the token does.
 func (t *APIToken) Actor() string { return TokenActorPrefix + t.Name }
@@ -90,6 +97,9 @@ type TokenTx interface {
 	// RevokeToken marks the live token name revoked at at; ErrNotFound
 	// when there is none.
 	RevokeToken(ctx context.Context, name string, at time.Time) error
+	// TouchToken records a use of the token with that hash at at, unless
+	// one at or after since is recorded already.
+	TouchToken(ctx context.Context, hash string, at, since time.Time) error
 }
 
 // ErrTokenExists is a token name already in use by a live token.
@@ -161,7 +171,19 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*APIToken, e
 	if errors.Is(err, ErrNotFound) {
 		return nil, Errorf(CodeUnauthorized, "unknown token")
 	}
-	return t, err
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	if since := now.Add(-TokenUseResolution); t.LastUsedAt == nil || t.LastUsedAt.Before(since) {
+		// A failed write loses a last-use time, never a request.
+		if err := s.store.InTx(ctx, func(tx Tx) error { return tx.TouchToken(ctx, t.Hash, now, since) }); err != nil {
+			s.log.Warn("record token use", "token", t.Name, "err", err)
+		} else {
+			t.LastUsedAt = &now
+		}
+	}
+	return t, nil
 }
 
 // RecordAudit writes one audit record of its own: what an entry point

@@ -29,20 +29,7 @@ func listActionsAcross(ctx context.Context, r *Router, c *call, a args) (Reply, 
 	if a.has("overdue") {
 		items = slices.DeleteFunc(items, func(it bot.ActionItem) bool { return !it.Overdue(now) })
 	}
-	slices.SortFunc(items, func(x, y bot.ActionItem) int {
-		switch {
-		case x.Due != nil && y.Due != nil && !x.Due.Equal(*y.Due):
-			return x.Due.Compare(*y.Due)
-		case (x.Due == nil) != (y.Due == nil):
-			if x.Due != nil {
-				return -1
-			}
-			return 1
-		case x.Incident != y.Incident:
-			return int(x.Incident - y.Incident)
-		}
-		return x.Seq - y.Seq
-	})
+	bot.SortActions(items)
 	what := "Action items"
 	switch {
 	case a.has("mine") && a.has("overdue"):

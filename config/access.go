@@ -20,6 +20,7 @@ import (
 //	  maintenance: [U0OPS]
 //	  see_private: [U0SEC]               # sees every private incident
 //	  reveal_private_titles: false       # tickets and pages say "Private incident INC-42"
+//	  local_user: ops-lead               # the console's user without sign-in
 //
 // Named API tokens (warroom token create) and dead letters are managed on
 // the command line, by whoever can reach the database; in the API, by
@@ -32,6 +33,9 @@ type Access struct {
 	SeePrivate          []string                  `yaml:"see_private"`
 	RevealPrivateTitles bool                      `yaml:"reveal_private_titles"`
 	OIDC                OIDC                      `yaml:"oidc"`
+	// LocalUser is who the console acts as without OIDC sign-in; "": the
+	// name of the operating-system user running warroom.
+	LocalUser string `yaml:"local_user" env:"WARROOM_LOCAL_USER"`
 }
 
 // OIDC is console sign-in with an OpenID Connect provider (Keycloak,

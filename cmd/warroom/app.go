@@ -159,7 +159,8 @@ func (a *App) build() error {
 	con, err := console.New(console.Config{
 		Token: cfg.APIToken.Reveal(), Public: cfg.Public(), Announce: announce, Poke: a.worker.Poke, Holds: a.store,
 		Insights: ins.figures, Location: cfg.Insights.Calendar.Location,
-		Hosts: publicHosts(cfg.PublicURL), OIDC: consoleOIDC(cfg),
+		Hosts: publicHosts(cfg.PublicURL), OIDC: consoleOIDC(cfg), LocalUser: localUser(cfg.Access.LocalUser),
+		Budgets: a.store,
 	}, svc, router, log)
 	if err != nil {
 		return fmt.Errorf("build web console: %w", err)

@@ -18,10 +18,17 @@ type dbTable struct {
 }
 
 // sqliteTables lists every table of the source but its bookkeeping
-// (schema_migrations, sqlite_*), referred-to tables before referring ones.
+// (schema_migrations, sqlite_*) and full-text indexes, referred-to tables
+// before referring ones.
 func sqliteTables(ctx context.Context, tx *sql.Tx) ([]dbTable, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT name FROM sqlite_master
-		WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name`)
+	// Full-text tables (virtual, and their shadow tables) are indexes:
+	// the target keeps its own in step as rows arrive.
+	rows, err := tx.QueryContext(ctx, `SELECT name FROM sqlite_master m
+		WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'
+		AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'
+		AND NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.type = 'table' AND v.sql LIKE 'CREATE VIRTUAL TABLE%'
+			AND m.name LIKE v.name || '\_%' ESCAPE '\')
+		ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("source: list tables: %w", err)
 	}

@@ -93,13 +93,16 @@ func (c *cli) token(ctx context.Context, args []string) int {
 			return exitError
 		}
 		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tROLE\tACT FOR OTHERS\tCREATED\tBY\tREVOKED")
-		for _, t := range toks {
-			revoked := "-"
-			if t.RevokedAt != nil {
-				revoked = t.RevokedAt.Format(time.RFC3339)
+		fmt.Fprintln(tw, "NAME\tROLE\tACT FOR OTHERS\tCREATED\tBY\tLAST USED\tREVOKED")
+		when := func(t *time.Time) string {
+			if t == nil {
+				return "-"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%t\t%s\t%s\t%s\n", t.Name, t.Role, t.ActFor, t.CreatedAt.Format(time.RFC3339), t.CreatedBy, revoked)
+			return t.Format(time.RFC3339)
+		}
+		for _, t := range toks {
+			fmt.Fprintf(tw, "%s\t%s\t%t\t%s\t%s\t%s\t%s\n", t.Name, t.Role, t.ActFor, t.CreatedAt.Format(time.RFC3339), t.CreatedBy,
+				when(t.LastUsedAt), when(t.RevokedAt))
 		}
 		_ = tw.Flush()
 	}
@@ -108,8 +111,26 @@ func (c *cli) token(ctx context.Context, args []string) int {
 
 // cliActor names whoever runs the command line in the audit.
 func cliActor() string {
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		return "cli:" + u.Username
+	if u := osUser(); u != "" {
+		return "cli:" + u
 	}
 	return "cli"
+}
+
+// osUser is the name of the operating-system user running warroom; "" if
+// unknown.
+func osUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return ""
+}
+
+// localUser is who the console acts as without sign-in: the configured
+// name, else the operating-system user's, else console.DefaultLocalUser.
+func localUser(configured string) string {
+	if configured != "" {
+		return configured
+	}
+	return osUser()
 }

@@ -45,6 +45,19 @@ func TestTokenCommands(t *testing.T) {
 	if err != nil || tok.Name != "ci" || tok.Role != bot.RoleResponder || tok.ActFor {
 		t.Fatalf("authenticate: %+v %v", tok, err)
 	}
+	// ci was used just now, dash never: LAST USED shows a time and "-".
+	_, stdout, _ = runCLI(t, lookup, "token", "list")
+	lines := strings.Split(stdout, "\n")
+	if !strings.Contains(lines[0], "LAST USED") || len(lines) < 3 {
+		t.Fatalf("list:\n%s", stdout)
+	}
+	for _, l := range lines[1:3] {
+		f := strings.Fields(l)
+		used := f[len(f)-2]
+		if f[0] == "ci" && !strings.HasPrefix(used, tok.LastUsedAt.Format("2006-01-02T15:04")) || f[0] == "dash" && used != "-" {
+			t.Errorf("last used of %s: %q (used at %v)", f[0], used, tok.LastUsedAt)
+		}
+	}
 	if code, stdout, _ := runCLI(t, lookup, "token", "revoke", "ci"); code != 0 || !strings.Contains(stdout, "revoked") {
 		t.Fatalf("revoke = %d %s", code, stdout)
 	}

@@ -81,6 +81,7 @@ func (a *API) Register(mux *http.ServeMux) {
 		{"GET /api/v1/incidents/{key}", bot.RoleViewer, a.get},
 		{"GET /api/v1/incidents/{key}/audit", bot.RoleViewer, a.incidentAudit},
 		{"GET /api/v1/audit", bot.RoleViewer, a.audit},
+		{"GET /api/v1/actions", bot.RoleViewer, a.actions},
 		{"GET /api/v1/insights", bot.RoleViewer, plain(a.insights)},
 		{"GET /api/v1/outbox", bot.RoleViewer, plain(a.outboxList)},
 		{"POST /api/v1/outbox/dead/retry", bot.RoleAdmin, a.outboxRetryAll},

@@ -13,7 +13,7 @@ import (
 // Limits of list endpoints.
 const (
 	defaultLimit = 100
-	maxLimit     = 1000
+	maxLimit     = bot.MaxPage
 )
 
 // incidentView is an incident as the API shows it: every field of

@@ -13,65 +13,62 @@ import (
 // listPage is the answer of GET /api/v1/incidents.
 type listPage struct {
 	Incidents []*incidentView `json:"incidents"`
-	// Total counts every incident the status filter selects, across pages.
-	Total int `json:"total"`
-	// NextCursor fetches the page after this one; absent on the last page.
+	// Total counts the incidents matching the filters that the caller may
+	// see, across pages, up to bot.CountCap.
+	Total int64 `json:"total"`
+	// AtLeast says Total stopped at bot.CountCap.
+	AtLeast bool `json:"at_least,omitempty"`
+	// NextCursor fetches the page after this one; absent on the last page
+	// and when sorted other than newest first (page with offset then).
 	NextCursor string `json:"next_cursor,omitempty"`
 }
 
-// list answers GET /api/v1/incidents[?status=…][&limit=N][&cursor=C|&offset=N]:
-// newest first, open incidents unless status says otherwise. A cursor
-// pages on from where the previous page ended, unmoved by incidents
-// declared since; offset skips a count (README: JSON API). Private
-// incidents the caller may not see are left out of the page (the total
-// counts them, without saying which).
+// list answers GET /api/v1/incidents with the incident list's filters
+// (bot.ParseIncidentQuery: status, severity, service, source, q, from, to,
+// sort, dir), [&limit=N] and [&cursor=C|&offset=N]: newest first, open
+// incidents unless status says otherwise. A cursor pages on from where the
+// previous page ended, unmoved by incidents declared since; offset skips a
+// count (README: JSON API). Private incidents the caller may not see are
+// in neither the page nor the total.
 func (a *API) list(w http.ResponseWriter, r *http.Request, c caller) {
-	q := r.URL.Query()
-	var f bot.IncidentFilter
-	switch st := strings.ToLower(strings.TrimSpace(q.Get("status"))); st {
-	case "", "open":
-		f.Statuses = bot.OpenStatuses
-	case "all":
-	default:
-		for _, part := range strings.Split(st, ",") {
-			s, err := bot.ParseStatus(part)
-			if err != nil {
-				httpx.WriteError(w, http.StatusBadRequest, bot.ErrorMessage(err)+` (or "open", "all")`)
-				return
-			}
-			f.Statuses = append(f.Statuses, s)
-		}
-	}
-	limit, err := parseLimit(q.Get("limit"))
+	v := r.URL.Query()
+	q, _, err := bot.ParseIncidentQuery(v)
 	if err != nil {
 		httpx.WriteErr(w, a.log, err)
 		return
 	}
-	if f.Before, f.Offset, err = parsePosition(q.Get("cursor"), q.Get("offset")); err != nil {
-		httpx.WriteErr(w, a.log, err)
-		return
-	}
-	f.Limit = limit + 1 // one more tells whether a next page exists
-	ctx := r.Context()
-	incs, err := a.svc.ListAs(ctx, f, c.viewer())
+	limit, err := parseLimit(v.Get("limit"))
 	if err != nil {
 		httpx.WriteErr(w, a.log, err)
 		return
 	}
-	total, err := a.svc.CountIncidents(ctx, f.Statuses)
+	if q.Before, q.Offset, err = parsePosition(v.Get("cursor"), v.Get("offset")); err != nil {
+		httpx.WriteErr(w, a.log, err)
+		return
+	}
+	newestFirst := q.Sort == bot.SortNumber && q.Desc
+	if q.Before > 0 && !newestFirst {
+		httpx.WriteError(w, http.StatusBadRequest, `"cursor" pages newest first only: page other orders with "offset"`)
+		return
+	}
+	q.Limit = limit + 1 // one more tells whether a next page exists
+	page, err := a.svc.SearchAs(r.Context(), q, c.viewer())
 	if err != nil {
 		httpx.WriteErr(w, a.log, err)
 		return
 	}
-	page := listPage{Incidents: make([]*incidentView, 0, min(len(incs), limit)), Total: total}
+	incs := page.Incidents
+	out := listPage{Incidents: make([]*incidentView, 0, min(len(incs), limit)), Total: page.Total, AtLeast: page.AtLeast}
 	if len(incs) > limit {
 		incs = incs[:limit]
-		page.NextCursor = encodeCursor(incs[limit-1].Number)
+		if newestFirst {
+			out.NextCursor = encodeCursor(incs[limit-1].Number)
+		}
 	}
 	for _, inc := range incs {
-		page.Incidents = append(page.Incidents, view(inc))
+		out.Incidents = append(out.Incidents, view(inc))
 	}
-	httpx.WriteJSON(w, http.StatusOK, page)
+	httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 // cursorPrefix versions the cursor's contents, which clients never read.

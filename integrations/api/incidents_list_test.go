@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/warroom/warroom/bot"
 )
@@ -119,5 +120,103 @@ func TestListPositionErrors(t *testing.T) {
 		if status, out, _ := e.do(t, call{method: "GET", path: path}); status != 400 || out["error"] == nil {
 			t.Errorf("GET %s: %d %v, want 400", path, status, out)
 		}
+	}
+}
+
+// TestListFiltersAndPrivateTotal: the list's filters narrow the page and
+// the total, and a caller who may not see a private incident finds it in
+// neither; a bad filter is a 400.
+func TestListFiltersAndPrivateTotal(t *testing.T) {
+	e := newEnv(t, token)
+	sec := tokens(t, e)
+	ctx := context.Background()
+	for _, in := range []bot.DeclareInput{
+		{Title: "Checkout latency", Severity: bot.SEV1, Service: "payments", Actor: "alice"},
+		{Title: "Secret checkout merger", Severity: bot.SEV1, Service: "payments", Private: true, Actor: "alice"},
+		{Title: "Disk full", Severity: bot.SEV3, Service: "db", Actor: "alice"},
+	} {
+		if _, err := e.svc.Declare(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		auth, path string
+		keys       []string
+	}{
+		{"Bearer " + token, "/api/v1/incidents?severity=SEV1", []string{"INC-2", "INC-1"}},
+		{sec["dash"], "/api/v1/incidents?severity=SEV1", []string{"INC-1"}},
+		{sec["dash"], "/api/v1/incidents?status=all", []string{"INC-3", "INC-1"}},
+		{sec["dash"], "/api/v1/incidents?q=checkout", []string{"INC-1"}},
+		{"Bearer " + token, "/api/v1/incidents?q=checkout&service=payments", []string{"INC-2", "INC-1"}},
+		{sec["dash"], "/api/v1/incidents?service=db,payments&sort=severity&dir=desc", []string{"INC-3", "INC-1"}},
+	} {
+		status, out, _ := e.do(t, call{method: "GET", path: c.path, auth: c.auth})
+		if status != 200 {
+			t.Fatalf("GET %s: %d %v", c.path, status, out)
+		}
+		var keys []string
+		for _, i := range out["incidents"].([]any) {
+			keys = append(keys, i.(map[string]any)["key"].(string))
+		}
+		if fmt.Sprint(keys) != fmt.Sprint(c.keys) || int(out["total"].(float64)) != len(c.keys) {
+			t.Errorf("GET %s: %v of %v, want %v", c.path, keys, out["total"], c.keys)
+		}
+	}
+	for _, path := range []string{"/api/v1/incidents?severity=SEV9", "/api/v1/incidents?from=yesterday",
+		"/api/v1/incidents?sort=title", "/api/v1/incidents?sort=severity&cursor=" + url.QueryEscape("djE6NQ"),
+		"/api/v1/incidents?hour=3", "/api/v1/incidents?from=2026-01-01&to=2026-02-01&hour=24",
+		"/api/v1/incidents?from=2026-01-01&to=2026-02-01&weekday=someday",
+		"/api/v1/incidents?from=2026-01-01&to=2026-02-01&hour=3&tz=Mars%2FOlympus",
+		"/api/v1/incidents?from=2024-01-01&to=2026-02-01&hour=3"} {
+		if status, out, _ := e.do(t, call{method: "GET", path: path}); status != 400 {
+			t.Errorf("GET %s: %d %v, want 400", path, status, out)
+		}
+	}
+}
+
+// GET /api/v1/actions lists the overdue items of the caller's incidents,
+// with the insights' filters; those of a private incident the caller is
+// not in are absent.
+func TestActionListAPI(t *testing.T) {
+	e := newEnv(t, token)
+	sec := tokens(t, e)
+	ctx := context.Background()
+	past := e.svc.Now().Add(-time.Hour)
+	for _, in := range []bot.DeclareInput{
+		{Title: "Checkout latency", Severity: bot.SEV1, Service: "payments", Actor: "alice"},
+		{Title: "Secret merger", Severity: bot.SEV1, Service: "payments", Private: true, Actor: "alice"},
+		{Title: "Disk full", Severity: bot.SEV3, Service: "db", Actor: "alice"},
+	} {
+		inc, err := e.svc.Declare(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.AddAction(ctx, inc.Number, "alice", bot.ActionInput{Title: "Fix " + inc.Key(), Due: &past}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		auth, path string
+		want       []float64 // incident numbers
+	}{
+		{"Bearer " + token, "/api/v1/actions?overdue=1", []float64{1, 2, 3}},
+		{sec["dash"], "/api/v1/actions?overdue=1", []float64{1, 3}},
+		{sec["dash"], "/api/v1/actions?overdue=1&service=payments", []float64{1}},
+		{"Bearer " + token, "/api/v1/actions?overdue=1&severity=SEV3", []float64{3}},
+	} {
+		status, out, _ := e.do(t, call{method: "GET", path: c.path, auth: c.auth})
+		if status != 200 {
+			t.Fatalf("GET %s: %d %v", c.path, status, out)
+		}
+		var got []float64
+		for _, i := range out["action_items"].([]any) {
+			got = append(got, i.(map[string]any)["incident"].(float64))
+		}
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("GET %s: %v, want %v", c.path, got, c.want)
+		}
+	}
+	if status, _, _ := e.do(t, call{method: "GET", path: "/api/v1/actions?open=perhaps"}); status != 400 {
+		t.Errorf("a bad open: %d, want 400", status)
 	}
 }

@@ -112,3 +112,26 @@ func TestPrivateAnnouncedNeutrally(t *testing.T) {
 		t.Fatalf("announcements:\n%s", text)
 	}
 }
+
+// Without sign-in the console acts as its one configured operator: the
+// name a request carries is ignored, the audit names the operator, and the
+// page shows who that is, with no box to type another name into.
+func TestLocalOperatorActs(t *testing.T) {
+	for _, cfg := range []struct {
+		local, want string
+	}{{"", console.DefaultLocalUser}, {"@ops-lead", "ops-lead"}} {
+		s := newStack(t, console.Config{LocalUser: cfg.local})
+		res := s.request(t, "POST", "/console/command", `{"text":"declare sev2 Checkout slow","user":"mallory","channel":"incidents"}`, jsonHeader)
+		if res.status != 200 {
+			t.Fatalf("declare: %d %s", res.status, res.body)
+		}
+		recs, err := s.svc.Audit(context.Background(), bot.AuditFilter{})
+		if err != nil || len(recs) != 1 || recs[0].Actor != cfg.want {
+			t.Fatalf("audit %+v %v, want actor %s", recs, err, cfg.want)
+		}
+		page := s.request(t, "GET", "/incidents", "", nil)
+		if page.status != 200 || !strings.Contains(page.body, `data-user="`+cfg.want+`"`) || strings.Contains(page.body, "<input id=\"user-name\"") {
+			t.Fatalf("page: %d, want %s shown and no name box", page.status, cfg.want)
+		}
+	}
+}

@@ -85,15 +85,22 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	next := safeNext(r.PostForm.Get("next"))
-	client := httpx.ClientAddr(r)
-	if wait, blocked := c.logins.Blocked(client); blocked {
+	// Every attempt takes a slot of the client address's bucket, shared
+	// by every replica through the store; with none left, even the right
+	// token waits.
+	wait, err := c.logins.TakeSlot(r.Context(), loginBucket+httpx.ClientAddr(r), c.now(), loginEvery, loginBurst)
+	if err != nil {
+		c.log.Error("console login limit", "err", err)
+		c.render(w, http.StatusServiceUnavailable, "login", loginData{Title: "Log in", Next: next, Error: "Logging in is not possible right now: try again shortly."})
+		return
+	}
+	if wait > 0 {
 		c.log.Warn("console login attempts limited", "remote", r.RemoteAddr)
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		c.render(w, http.StatusTooManyRequests, "login", loginData{Title: "Log in", Next: next, Error: "Too many attempts: wait a minute and try again."})
 		return
 	}
 	if !httpx.TokenEqual(r.PostForm.Get("token"), c.cfg.Token) {
-		c.logins.Fail(client)
 		c.log.Warn("console login refused", "remote", r.RemoteAddr)
 		c.render(w, http.StatusUnauthorized, "login", loginData{Title: "Log in", Next: next, Error: "That is not the API token."})
 		return

@@ -22,6 +22,7 @@ type layout struct {
 	Public   bool                  // show the log-out button
 	Poll     int64                 // milliseconds between polls
 	Held     []bot.IntegrationHold // integrations held after a refusal of their credentials: the banner
+	User     string                // who the console acts as: the local operator or the signed-in person
 }
 
 // channelView is one entry of the sidebar.
@@ -102,7 +103,7 @@ func (c *Console) chatState(ctx context.Context, v bot.Viewer, name, active stri
 // incident that is open or resolved and has its console channel, newest
 // first.
 func (c *Console) frame(ctx context.Context, v bot.Viewer, title, page, active string) (layout, error) {
-	lay := layout{Title: title, Page: page, Active: active, Public: c.cfg.Public || c.oidc != nil, Poll: c.poll.Milliseconds()}
+	lay := layout{Title: title, Page: page, Active: active, Public: c.cfg.Public || c.oidc != nil, Poll: c.poll.Milliseconds(), User: v.User}
 	if c.cfg.Holds != nil {
 		held, err := c.cfg.Holds.HeldIntegrations(ctx)
 		if err != nil {
@@ -203,7 +204,7 @@ func (c *Console) pollState(w http.ResponseWriter, r *http.Request) {
 // clicks a button.
 type commandRequest struct {
 	Text    string `json:"text"`
-	User    string `json:"user"`
+	User    string `json:"user"` // ignored: older pages send the name they showed
 	Channel string `json:"channel"`
 }
 
@@ -224,15 +225,13 @@ func (c *Console) command(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, http.StatusBadRequest, "type a command, e.g. /incident help")
 		return
 	}
-	user := strings.TrimSpace(in.User)
-	if user == "" {
-		user = "operator"
-	}
-	// Without sign-in the console's user is its operator: on loopback the
-	// machine's own, elsewhere the holder of the admin token. Both see
-	// private incidents, as they do in the sidebar and the incident pages.
-	readOnly, seePrivate := false, true
-	if c.oidc != nil { // the signed-in person, not the "You are" box
+	// Without sign-in the console's user is its one configured operator
+	// (on loopback the machine's own, elsewhere the holder of the admin
+	// token), who sees private incidents as the sidebar and the incident
+	// pages do; with sign-in, the signed-in person. Never a name the
+	// request gives.
+	user, readOnly, seePrivate := c.cfg.LocalUser, false, true
+	if c.oidc != nil {
 		p, _ := c.oidc.session(r)
 		user, readOnly, seePrivate = p.user(), !p.Role.Allows(bot.RoleResponder), p.Role == bot.RoleAdmin
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/integrations/internal/budget"
 	"github.com/warroom/warroom/internal/httpx"
 )
 
@@ -57,21 +58,32 @@ type Config struct {
 	Hosts []string
 	// Now is the clock of the login limit; nil means time.Now.
 	Now func() time.Time
+	// Budgets keeps the login limit; the store's, so that every replica
+	// counts the same attempts. nil: this process's own.
+	Budgets bot.Budgets
 	// OIDC, when set, signs people in with an OpenID Connect provider, on
 	// any address: the console's user is then the signed-in person.
 	OIDC *OIDC
+	// LocalUser is who the console acts as without sign-in (no OIDC): its
+	// operator, named in commands and the audit. "": DefaultLocalUser.
+	LocalUser string
 }
+
+// DefaultLocalUser is the console's user without sign-in when none is
+// configured.
+const DefaultLocalUser = "operator"
 
 // Holds lists the integrations held now.
 type Holds interface {
 	HeldIntegrations(ctx context.Context) ([]bot.IntegrationHold, error)
 }
 
-// Login attempts: a client address may fail loginBurst times at once, then
-// once per loginEvery.
+// Login attempts: a client address may try loginBurst times at once, then
+// once per loginEvery, counted in the budget bucket loginBucket + address.
 const (
-	loginBurst = 5
-	loginEvery = 12 * time.Second
+	loginBurst  = 5
+	loginEvery  = 12 * time.Second
+	loginBucket = "console:login:"
 )
 
 // Console serves the web console and delivers the console's outbox jobs.
@@ -86,7 +98,8 @@ type Console struct {
 	pages    map[string]*template.Template
 	csrf     *http.CrossOriginProtection
 	session  string // the cookie value a logged-in browser carries
-	logins   *httpx.Limiter
+	logins   bot.Budgets
+	now      func() time.Time
 	oidc     *signer // nil: no sign-in
 }
 
@@ -105,6 +118,10 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger
 	case NoAnnounce:
 		announce = ""
 	}
+	cfg.LocalUser = strings.TrimPrefix(strings.TrimSpace(cfg.LocalUser), "@")
+	if cfg.LocalUser == "" {
+		cfg.LocalUser = DefaultLocalUser
+	}
 	poll := cfg.Poll
 	if poll <= 0 {
 		poll = time.Second
@@ -120,7 +137,13 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger
 	c := &Console{
 		cfg: cfg, announce: announce, poll: poll, poke: poke, svc: svc, router: router,
 		log: log.With("integration", Platform), pages: pages, csrf: http.NewCrossOriginProtection(),
-		logins: httpx.NewLimiter(loginEvery, loginBurst, cfg.Now),
+		logins: cfg.Budgets, now: cfg.Now,
+	}
+	if c.logins == nil {
+		c.logins = budget.NewMemory()
+	}
+	if c.now == nil {
+		c.now = time.Now
 	}
 	if c.cfg.Location == nil {
 		c.cfg.Location = time.UTC
@@ -162,6 +185,7 @@ func (c *Console) Register(mux *http.ServeMux) {
 		{"GET /incidents", page, c.incidents},
 		{"GET /incidents/{key}", page, c.incident},
 		{"GET /outbox", page, c.outboxPage},
+		{"GET /actions", page, c.actions}, // actions.go
 		{"POST /outbox/{verb}", page, c.outboxAction},
 		{"POST /outbox/{id}/{verb}", page, c.outboxAction},
 		{"GET /insights", page, c.insights},        // insights.go

@@ -74,7 +74,7 @@ func newBrowser(t *testing.T, ctx context.Context, path string) (context.Context
 // form, and read the timeline on the incident page.
 func TestBrowser(t *testing.T) {
 	path := chromium(t)
-	s := newStack(t, console.Config{Poll: 150 * time.Millisecond})
+	s := newStack(t, console.Config{Poll: 150 * time.Millisecond, LocalUser: "alice"})
 	srv := s.serve(t)
 
 	wctx, stop := context.WithCancel(context.Background())
@@ -96,11 +96,10 @@ func TestBrowser(t *testing.T) {
 		return `(document.querySelector('` + card + ` .field[data-label="Status"] dd') || {}).textContent`
 	}
 
-	// Who I am, then declare from #incidents.
+	// Declare from #incidents, as the local operator.
 	step("open the console", chromedp.Do(bctx,
 		chromedp.Navigate(srv.URL+"/"),
 		chromedp.WaitVisible(chromedp.ID("command")),
-		chromedp.SendKeys(chromedp.ID("user-name"), "alice\t"),
 		chromedp.SendKeys(chromedp.ID("command"), "/incident declare sev2 Checkout latency above SLO --service payments\r"),
 	))
 	wait("the reply", `[...document.querySelectorAll('#messages .msg.reply')].some(m => m.textContent.includes('Declared INC-1'))`)

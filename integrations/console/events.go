@@ -1,9 +1,12 @@
 package console
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/warroom/warroom/bot"
@@ -14,45 +17,33 @@ import (
 const maxStream = 10 * time.Minute
 
 // events streams server-sent events to a live incident list or incident
-// page: "ready" at once, then "change" whenever an incident changed (with
-// ?incident=INC-42, whenever that incident or its timeline did). It checks
-// every poll interval, reading one index entry (the newest change) or one
-// incident and its timeline.
+// page: "ready" at once, then, for the list, "change" whenever an incident
+// changed (one index entry read per poll interval). For an incident page
+// (?incident=INC-42&after=ID) it reads per interval the incident's row and
+// only the timeline entries after the last one sent: "entries" carries
+// new entries, rendered, for the page to append (a note, an alert); a
+// change to the incident itself is "change", for the page to redraw.
+// Each event's id is the newest entry sent, so a reconnecting browser
+// (Last-Event-ID) misses nothing and gets nothing twice.
 func (c *Console) events(w http.ResponseWriter, r *http.Request) {
-	var number int64
+	ctx, viewer := r.Context(), c.viewer(r)
+	var poll func() (event, data string, err error)
 	if k := r.URL.Query().Get("incident"); k != "" {
 		n, err := bot.ParseKey(k)
 		if err != nil {
 			c.fail(w, err)
 			return
 		}
-		number = n
-	}
-	ctx, viewer := r.Context(), c.viewer(r)
-	fingerprint := func() (string, error) {
-		if number > 0 {
-			// Notes add to the timeline without changing the incident.
-			inc, err := c.svc.GetAs(ctx, number, viewer)
-			if err != nil {
-				return "", err
-			}
-			tl, err := c.svc.Timeline(ctx, number)
-			if err != nil {
-				return "", err
-			}
-			var lastEntry int64
-			if len(tl) > 0 {
-				lastEntry = tl[len(tl)-1].ID
-			}
-			return strconv.FormatInt(inc.Version, 10) + "." + strconv.FormatInt(lastEntry, 10), nil
+		if poll, err = c.incidentEvents(ctx, r, n, viewer); err != nil {
+			c.fail(w, err)
+			return
 		}
-		t, err := c.svc.LastChange(ctx)
-		return strconv.FormatInt(t.UnixMicro(), 10), err
-	}
-	last, err := fingerprint()
-	if err != nil {
-		c.fail(w, err)
-		return
+	} else {
+		var err error
+		if poll, err = c.listEvents(ctx); err != nil {
+			c.fail(w, err)
+			return
+		}
 	}
 	rc := http.NewResponseController(w)
 	_ = rc.SetWriteDeadline(time.Now().Add(maxStream + time.Minute)) // longer than the server's write timeout
@@ -62,12 +53,12 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	send := func(event, data string) bool {
-		if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, data); err != nil {
+		if _, err := fmt.Fprintf(w, "%sevent: %s\ndata: %s\n\n", c.eventID(event, data), event, data); err != nil {
 			return false
 		}
 		return rc.Flush() == nil
 	}
-	if !send("ready", last) {
+	if !send("ready", "") {
 		return
 	}
 	tick := time.NewTicker(c.poll)
@@ -82,18 +73,100 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-tick.C:
 		}
-		fp, err := fingerprint()
+		event, data, err := poll()
 		if err != nil {
 			if ctx.Err() == nil {
 				c.log.Warn("live updates", "err", err)
 			}
 			return
 		}
-		if fp != last {
-			last = fp
-			if !send("change", fp) {
-				return
-			}
+		if event != "" && !send(event, data) {
+			return
 		}
 	}
+}
+
+// eventID is the "id:" line of an incident page's events (none for the
+// list's, whose data has no space): data starts with the newest entry's ID
+// and a space.
+func (c *Console) eventID(event, data string) string {
+	id, _, ok := strings.Cut(data, " ")
+	if event == "ready" || !ok {
+		return ""
+	}
+	return "id: " + id + "\n"
+}
+
+// listEvents polls the newest change to any incident.
+func (c *Console) listEvents(ctx context.Context) (func() (string, string, error), error) {
+	last, err := c.svc.LastChange(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return func() (string, string, error) {
+		t, err := c.svc.LastChange(ctx)
+		if err != nil || t.Equal(last) {
+			return "", "", err
+		}
+		last = t
+		return "change", strconv.FormatInt(t.UnixMicro(), 10), nil
+	}, nil
+}
+
+// incidentEvents polls one incident's version and the entries after the
+// last one the page has (Last-Event-ID, else ?after=, else the newest now).
+func (c *Console) incidentEvents(ctx context.Context, r *http.Request, number int64, v bot.Viewer) (func() (string, string, error), error) {
+	inc, err := c.svc.GetAs(ctx, number, v)
+	if err != nil {
+		return nil, err
+	}
+	version := inc.Version
+	after, err := strconv.ParseInt(r.Header.Get("Last-Event-ID"), 10, 64)
+	if err != nil {
+		after, err = strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	}
+	if err != nil || after < 0 {
+		tl, err := c.svc.Timeline(ctx, number)
+		if err != nil {
+			return nil, err
+		}
+		after = 0
+		if len(tl) > 0 {
+			after = tl[len(tl)-1].ID
+		}
+	}
+	return func() (string, string, error) {
+		inc, err := c.svc.GetAs(ctx, number, v)
+		if err != nil {
+			return "", "", err
+		}
+		entries, err := c.svc.TimelineAfter(ctx, number, after)
+		if err != nil {
+			return "", "", err
+		}
+		if len(entries) > 0 {
+			after = entries[len(entries)-1].ID
+		}
+		id := strconv.FormatInt(after, 10)
+		switch {
+		case inc.Version != version:
+			version = inc.Version
+			return "change", id + " " + strconv.FormatInt(version, 10), nil
+		case len(entries) == 0:
+			return "", "", nil
+		}
+		var html strings.Builder
+		for _, e := range entries {
+			frag, err := c.fragment("entry", e)
+			if err != nil {
+				return "", "", err
+			}
+			html.WriteString(frag)
+		}
+		b, err := json.Marshal(html.String())
+		if err != nil {
+			return "", "", err
+		}
+		return "entries", id + " " + string(b), nil
+	}, nil
 }

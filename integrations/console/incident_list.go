@@ -52,86 +52,16 @@ type sortHead struct {
 	Label, Href, Mark string
 }
 
-// listQuery reads the list's filters: status (open, all or a status),
-// severity, service, source (repeatable or comma-separated), q (text in the
-// title), from and to (RFC 3339 or a date), sort, dir (asc, desc), page.
+// listQuery reads the list's filters (bot.ParseIncidentQuery) and page.
 func listQuery(v url.Values) (bot.IncidentQuery, string, error) {
-	q := bot.IncidentQuery{Limit: bot.DefaultPage, Sort: bot.SortNumber, Desc: true}
-	filter := v.Get("status")
-	switch filter {
-	case "all":
-	case "", "open":
-		filter = "open"
-		q.Statuses = bot.OpenStatuses
-	default:
-		for _, s := range split(v["status"]) {
-			st := bot.Status(s)
-			if !slices.Contains(bot.Statuses, st) {
-				return q, filter, bot.Errorf(bot.CodeInvalid, "status %q is not open, all or a status", s)
-			}
-			q.Statuses = append(q.Statuses, st)
-		}
-	}
-	for _, s := range split(v["severity"]) {
-		sev, err := bot.ParseSeverity(s)
-		if err != nil {
-			return q, filter, err
-		}
-		q.Severities = append(q.Severities, sev)
-	}
-	q.Services, q.Sources = split(v["service"]), split(v["source"])
-	q.Text = strings.TrimSpace(v.Get("q"))
-	for _, k := range []string{"from", "to"} {
-		s := v.Get(k)
-		if s == "" {
-			continue
-		}
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			d, derr := time.Parse(time.DateOnly, s)
-			if derr != nil {
-				return q, filter, bot.Errorf(bot.CodeInvalid, "%s %q is not a date or an RFC 3339 time", k, s)
-			}
-			t = d
-			if k == "to" {
-				t = t.AddDate(0, 0, 1)
-			}
-		}
-		if k == "from" {
-			q.From = t
-		} else {
-			q.To = t
-		}
-	}
-	if s := v.Get("sort"); s != "" {
-		if !slices.Contains(bot.SortKeys, s) {
-			return q, filter, bot.Errorf(bot.CodeInvalid, "sort %q is not one of %s", s, strings.Join(bot.SortKeys, ", "))
-		}
-		q.Sort = s
-		q.Desc = s == bot.SortNumber || s == bot.SortDeclared
-	}
-	switch v.Get("dir") {
-	case "asc":
-		q.Desc = false
-	case "desc":
-		q.Desc = true
+	q, filter, err := bot.ParseIncidentQuery(v)
+	if err != nil {
+		return q, filter, err
 	}
 	if p, err := strconv.Atoi(v.Get("page")); err == nil && p > 1 {
 		q.Offset = (p - 1) * q.Limit
 	}
 	return q, filter, nil
-}
-
-func split(vals []string) []string {
-	var out []string
-	for _, v := range vals {
-		for _, f := range strings.Split(v, ",") {
-			if f = strings.TrimSpace(f); f != "" {
-				out = append(out, f)
-			}
-		}
-	}
-	return out
 }
 
 func (c *Console) incidents(w http.ResponseWriter, r *http.Request) {

@@ -20,8 +20,11 @@ type incidentData struct {
 	SLA      bot.SLA
 	Actions  []bot.ActionItem
 	Timeline []bot.Entry
-	Alerts   []bot.AlertView
-	Now      time.Time
+	// LastEntry is the ID of the timeline's newest entry: where the live
+	// stream starts.
+	LastEntry int64
+	Alerts    []bot.AlertView
+	Now       time.Time
 }
 
 type roleView struct{ Role, User string }
@@ -71,6 +74,9 @@ func (c *Console) incident(w http.ResponseWriter, r *http.Request) {
 	d := incidentData{
 		layout: lay, Inc: inc, Key: inc.Key(), Channel: ch, SLA: c.svc.SLA(inc.Severity),
 		Actions: items, Timeline: tl, Now: c.svc.Now(),
+	}
+	if len(tl) > 0 {
+		d.LastEntry = tl[len(tl)-1].ID
 	}
 	for _, a := range alerts {
 		d.Alerts = append(d.Alerts, bot.ViewAlert(a))

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/warroom/warroom/bot"
@@ -75,7 +76,8 @@ type heatRow struct {
 
 type heatCell struct {
 	N     int64
-	Level int // 0–5, for the colour
+	Level int    // 0–5, for the colour
+	Href  string // the incidents behind the cell
 }
 
 // insightsOptions reads the page's query.
@@ -212,7 +214,7 @@ func insightsView(lay layout, d *digest.Digest) insightsData {
 		pct("Update cadence SLA", rep.All.Update, pAll.Update),
 		pct("Postmortem due SLA", rep.All.Postmortem, pAll.Postmortem),
 		count("Open incidents", rep.OpenTotal, pOpen, openHref(o), true),
-		count("Overdue action items", rep.Actions.Overdue, pActions.Overdue, "", true),
+		count("Overdue action items", rep.Actions.Overdue, pActions.Overdue, actionsHref(o), true),
 	}
 	for _, row := range rep.Severities {
 		sev := row.Severity.String()
@@ -235,7 +237,7 @@ func insightsView(lay layout, d *digest.Digest) insightsData {
 		return out
 	}
 	v.Noisy = bars(in.NoisiestServices, "service")
-	v.Alerts = bars(in.NoisiestAlerts, "")
+	v.Alerts = bars(in.NoisiestAlerts, "alert")
 	if rep.Heatmap != nil {
 		var top int64
 		for _, day := range rep.Heatmap {
@@ -247,13 +249,21 @@ func insightsView(lay layout, d *digest.Digest) insightsData {
 		for i := range 7 {
 			wd := (i + 1) % 7
 			row := heatRow{Day: time.Weekday(wd).String()[:3]}
-			for _, n := range rep.Heatmap[wd] {
+			for hour, n := range rep.Heatmap[wd] {
 				lvl := 0
 				if n > 0 && top > 0 {
 					lvl = 1 + int(4*n/top)
 					lvl = min(lvl, 5)
 				}
-				row.Cells = append(row.Cells, heatCell{N: n, Level: lvl})
+				cell := heatCell{N: n, Level: lvl}
+				if n > 0 {
+					cell.Href = list(func(q url.Values) {
+						q.Set("weekday", strings.ToLower(row.Day))
+						q.Set("hour", strconv.Itoa(hour))
+						q.Set("tz", v.TZ)
+					})
+				}
+				row.Cells = append(row.Cells, cell)
 			}
 			v.Heat = append(v.Heat, row)
 		}
@@ -348,19 +358,10 @@ func compliance(c kpi.Compliance) string {
 // listHref links to the incident list filtered to the incidents declared
 // in [from, to) that match o's filters; set adjusts the query.
 func listHref(o digest.Options, from, to time.Time, set func(url.Values)) string {
-	q := url.Values{}
+	q := optionValues(o)
 	q.Set("status", "all")
 	q.Set("from", from.UTC().Format(time.RFC3339))
 	q.Set("to", to.UTC().Format(time.RFC3339))
-	for _, s := range o.Severities {
-		q.Add("severity", s.String())
-	}
-	for _, s := range o.Services {
-		q.Add("service", s)
-	}
-	for _, s := range o.Sources {
-		q.Add("source", s)
-	}
 	if set != nil {
 		set(q)
 	}
@@ -369,8 +370,23 @@ func listHref(o digest.Options, from, to time.Time, set func(url.Values)) string
 
 // openHref links to the open incidents matching o's filters.
 func openHref(o digest.Options) string {
-	q := url.Values{}
+	q := optionValues(o)
 	q.Set("status", "open")
+	return "/incidents?" + q.Encode()
+}
+
+// actionsHref links to the overdue action items of incidents matching o's
+// filters: the overdue-actions tile.
+func actionsHref(o digest.Options) string {
+	q := optionValues(o)
+	q.Set("overdue", "1")
+	return "/actions?" + q.Encode()
+}
+
+// optionValues are o's filters as the incident and action lists take
+// them.
+func optionValues(o digest.Options) url.Values {
+	q := url.Values{}
 	for _, s := range o.Severities {
 		q.Add("severity", s.String())
 	}
@@ -380,5 +396,5 @@ func openHref(o digest.Options) string {
 	for _, s := range o.Sources {
 		q.Add("source", s)
 	}
-	return "/incidents?" + q.Encode()
+	return q
 }

@@ -2,9 +2,11 @@ package console_test
 
 import (
 	"encoding/csv"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -131,5 +133,37 @@ func TestIncidentListFiltersSortsAndPages(t *testing.T) {
 	}
 	if code, _, _ := get(t, base+"/incidents?status=bogus"); code != 400 {
 		t.Errorf("a bad status: %d, want 400", code)
+	}
+}
+
+// Every heatmap cell links to the incident list filtered to exactly the
+// incidents it counts, in the viewer's time zone.
+func TestHeatmapCellsDrillDown(t *testing.T) {
+	base, _ := historyStack(t)
+	code, _, body := get(t, base+"/insights?period=30d&tz=America/New_York")
+	if code != 200 {
+		t.Fatalf("GET /insights: %d", code)
+	}
+	cells := regexp.MustCompile(`<td class="h\d" title="(\d+) incident\(s\)"><a href="([^"]+)">`).FindAllStringSubmatch(body, -1)
+	if len(cells) < 20 {
+		t.Fatalf("%d linked heatmap cells", len(cells))
+	}
+	total := regexp.MustCompile(`id="list-total">(\d+) incident`)
+	sum := 0
+	for _, c := range cells {
+		href := html.UnescapeString(c[2])
+		if !strings.Contains(href, "tz=America%2FNew_York") || !strings.Contains(href, "hour=") || !strings.Contains(href, "weekday=") {
+			t.Fatalf("cell link %s", href)
+		}
+		code, _, list := get(t, base+href)
+		m := total.FindStringSubmatch(list)
+		if code != 200 || m == nil || m[1] != c[1] {
+			t.Errorf("cell of %s incidents links to %s: %d, %v", c[1], href, code, m)
+		}
+		n, _ := strconv.Atoi(c[1])
+		sum += n
+	}
+	if m := regexp.MustCompile(`<span class="tile-value">(\d+)</span>`).FindStringSubmatch(body); m == nil || m[1] != strconv.Itoa(sum) {
+		t.Errorf("the cells add up to %d, the incidents tile says %v", sum, m)
 	}
 }

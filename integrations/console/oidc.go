@@ -285,7 +285,7 @@ func claimStrings(claims map[string]any, name string) []string {
 // everything; with it, the signed-in person (admins see private incidents).
 func (c *Console) viewer(r *http.Request) bot.Viewer {
 	if c.oidc == nil {
-		return bot.Everyone
+		return bot.Viewer{User: c.cfg.LocalUser, SeePrivate: true}
 	}
 	p, _ := c.oidc.session(r)
 	return bot.Viewer{User: p.user(), SeePrivate: p.Role == bot.RoleAdmin}

@@ -110,7 +110,8 @@ func TestOIDCSignIn(t *testing.T) {
 	if sre == "" || res.status != 303 || res.header.Get("Location") != "/incidents" {
 		t.Fatalf("sign-in: %d %v %s", res.status, res.header, res.body)
 	}
-	if res := s.request(t, "GET", "/incidents", "", session(sre)); res.status != 200 || !strings.Contains(res.body, "Log out") {
+	if res := s.request(t, "GET", "/incidents", "", session(sre)); res.status != 200 || !strings.Contains(res.body, "Log out") ||
+		!strings.Contains(res.body, `data-user="ann@example.com"`) {
 		t.Fatalf("signed-in page: %d", res.status)
 	}
 	// The console's user is the signed-in person, whatever the page says.

@@ -3,10 +3,8 @@ package httpx_test
 import (
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/warroom/warroom/internal/httpx"
-	"github.com/warroom/warroom/internal/testkit"
 )
 
 func TestUniqueKeys(t *testing.T) {
@@ -53,26 +51,5 @@ func TestLocalHost(t *testing.T) {
 		if got := httpx.LocalHost(host, "public.example"); got != want {
 			t.Errorf("%q: %v, want %v", host, got, want)
 		}
-	}
-}
-
-func TestLimiter(t *testing.T) {
-	clock := testkit.NewClock(testkit.Start)
-	l := httpx.NewLimiter(10*time.Second, 2, clock.Now)
-	for range 2 {
-		if _, blocked := l.Blocked("a"); blocked {
-			t.Fatal("blocked before spending its failures")
-		}
-		l.Fail("a")
-	}
-	if wait, blocked := l.Blocked("a"); !blocked || wait <= 0 || wait > 10*time.Second {
-		t.Fatalf("after two failures: %v %v", wait, blocked)
-	}
-	if _, blocked := l.Blocked("b"); blocked {
-		t.Fatal("another client blocked")
-	}
-	clock.Advance(10 * time.Second)
-	if _, blocked := l.Blocked("a"); blocked {
-		t.Fatal("still blocked after the wait")
 	}
 }

@@ -56,6 +56,7 @@ var dialect = sqlstore.Dialect{
 	SkipLocked:        "FOR UPDATE SKIP LOCKED",
 	MigrationLock:     fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", lockKey("migrate")),
 	IsUniqueViolation: isUniqueViolation,
+	TitleMatch:        sqlstore.PostgresTitleMatch,
 	GroupLock:         "SELECT pg_advisory_xact_lock(hashtextextended('warroom:alert-group:' || $1, 0))",
 	Bytewise:          ` COLLATE "C"`,
 	ResetIdentity:     `SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), MAX(id)) FROM %[1]s HAVING MAX(id) IS NOT NULL`,

@@ -51,6 +51,7 @@ type Store struct {
 var dialect = sqlstore.Dialect{
 	Name:              "sqlite",
 	IsUniqueViolation: isUniqueViolation,
+	TitleMatch:        sqlstore.SQLiteTitleMatch,
 	Prepare:           true,
 	LastInsertID:      true,
 	GroupCommit:       true,

@@ -28,6 +28,7 @@ func RunInsights(t *testing.T, open func(t *testing.T) (a, b bot.Store)) {
 		{"ImportExport", testImportExport},
 		{"ImportRollsBack", testImportRollsBack},
 		{"SearchAndMetrics", testSearchAndMetrics},
+		{"TitleSearch", testTitleSearch},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,7 +3,6 @@
 (function () {
   "use strict";
 
-  var USER_KEY = "warroom.user";
   var body = document.body;
   var chat = document.querySelector(".chat");
   var messages = document.getElementById("messages");
@@ -12,18 +11,11 @@
   var polling = false;
   var version = chat ? chat.getAttribute("data-v") || "" : "";
 
-  // ---- who am I --------------------------------------------------------
-  var userInput = document.getElementById("user-name");
+  // ---- who am I: the server says (the local operator or the signed-in
+  // person); the page only shows it ----------------------------------------
+  var userName = document.getElementById("user-name");
   function user() {
-    var v = (userInput && userInput.value || "").trim().replace(/^@+/, "").replace(/\s+/g, "-");
-    return v || "operator";
-  }
-  if (userInput) {
-    try { userInput.value = localStorage.getItem(USER_KEY) || ""; } catch (e) { /* storage off */ }
-    userInput.addEventListener("change", function () {
-      try { localStorage.setItem(USER_KEY, user()); } catch (e) { /* storage off */ }
-      userInput.value = userInput.value.trim() ? user() : "";
-    });
+    return (userName && userName.getAttribute("data-user")) || "operator";
   }
 
   // ---- helpers ---------------------------------------------------------
@@ -103,7 +95,7 @@
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ text: text, user: user(), channel: channel })
+      body: JSON.stringify({ text: text, channel: channel })
     }).then(function (res) {
       if (res.status === 401) { toLogin(); return; }
       return res.json().then(function (data) {

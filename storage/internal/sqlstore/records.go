@@ -13,7 +13,7 @@ import (
 
 const (
 	qAddEntry = `INSERT INTO timeline (incident, at, kind, actor, text, data) VALUES ($1, $2, $3, $4, $5, $6)`
-	qTimeline = `SELECT id, incident, at, kind, actor, text, data FROM timeline WHERE incident = $1 ORDER BY id`
+	qTimeline = `SELECT id, incident, at, kind, actor, text, data FROM timeline WHERE incident = $1 AND id > $2 ORDER BY id`
 	qAddAudit = `INSERT INTO audit (at, actor, action, incident, before, after) VALUES ($1, $2, $3, $4, $5, $6)`
 	qAudit    = `SELECT id, at, actor, action, incident, before, after FROM audit%s ORDER BY id LIMIT $%d`
 )
@@ -51,7 +51,14 @@ func (t *tx) AddAudit(ctx context.Context, a *bot.AuditRecord) error {
 // Timeline lists an incident's entries, oldest first; none for an unknown
 // incident.
 func (s *Store) Timeline(ctx context.Context, number int64) ([]bot.Entry, error) {
-	rows, err := s.rquery(ctx, qTimeline, number)
+	return s.TimelineAfter(ctx, number, 0)
+}
+
+// TimelineAfter lists an incident's entries newer than the entry after
+// (its ID), oldest first: one step in the index timeline_incident when
+// there are none.
+func (s *Store) TimelineAfter(ctx context.Context, number, after int64) ([]bot.Entry, error) {
+	rows, err := s.rquery(ctx, qTimeline, number, after)
 	if err != nil {
 		return nil, fmt.Errorf("read timeline: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,52 +26,7 @@ var sortColumns = map[string]string{
 // SearchIncidents returns one page of the incidents matching q and how
 // many match in all.
 func (s *Store) SearchIncidents(ctx context.Context, q bot.IncidentQuery) (*bot.IncidentPage, error) {
-	var (
-		conds []string
-		args  []any
-	)
-	in := func(col string, vals []any) {
-		if len(vals) == 0 {
-			return
-		}
-		conds = append(conds, col+" IN ("+placeholders(len(args)+1, len(vals))+")")
-		args = append(args, vals...)
-	}
-	var v []any
-	for _, st := range q.Statuses {
-		v = append(v, string(st))
-	}
-	in("status", v)
-	v = nil
-	for _, sev := range q.Severities {
-		v = append(v, int64(sev))
-	}
-	in("severity", v)
-	v = nil
-	for _, x := range q.Services {
-		v = append(v, x)
-	}
-	in("service", v)
-	v = nil
-	for _, x := range q.Sources {
-		v = append(v, x)
-	}
-	in("source", v)
-	if !q.From.IsZero() {
-		conds = append(conds, "declared_at >= "+lit(q.From))
-	}
-	if !q.To.IsZero() {
-		conds = append(conds, "declared_at < "+lit(q.To))
-	}
-	if t := strings.TrimSpace(q.Text); t != "" {
-		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(t))
-		args = append(args, "%"+esc+"%")
-		conds = append(conds, "LOWER(title) LIKE $"+strconv.Itoa(len(args))+` ESCAPE '\'`)
-	}
-	where := ""
-	if len(conds) > 0 {
-		where = " WHERE " + strings.Join(conds, " AND ")
-	}
+	where, args := s.searchWhere(q)
 	page := &bot.IncidentPage{}
 	// Count up to one past the cap: a filter matching most of a million
 	// incidents would otherwise read them all.
@@ -80,6 +36,16 @@ func (s *Store) SearchIncidents(ctx context.Context, q bot.IncidentQuery) (*bot.
 	}
 	if page.Total > bot.CountCap {
 		page.Total, page.AtLeast = bot.CountCap, true
+	}
+	// Before bounds the page, not the total.
+	if q.Before > 0 {
+		args = append(args, q.Before)
+		before := "number < $" + strconv.Itoa(len(args))
+		if where == "" {
+			where = " WHERE " + before
+		} else {
+			where += " AND " + before
+		}
 	}
 	col, ok := sortColumns[q.Sort]
 	if !ok {
@@ -93,8 +59,11 @@ func (s *Store) SearchIncidents(ctx context.Context, q bot.IncidentQuery) (*bot.
 	if col != "number" {
 		order += ", number" + dir
 	}
-	query := "SELECT " + incidentCols + " FROM incidents" + where + " ORDER BY " + order +
-		" LIMIT " + strconv.Itoa(q.Limit) + " OFFSET " + strconv.Itoa(q.Offset)
+	// The page's numbers first, then its rows: the numbers often come
+	// from an index alone (a range of declared_at, a service, the
+	// unclosed statuses), so only the page's rows are read in full.
+	query := "SELECT " + incidentCols + " FROM incidents WHERE number IN (SELECT number FROM incidents" + where +
+		" ORDER BY " + order + " LIMIT " + strconv.Itoa(q.Limit) + " OFFSET " + strconv.Itoa(q.Offset) + ") ORDER BY " + order
 	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search incidents: %w", err)
@@ -124,4 +93,107 @@ func (s *Store) LastChange(ctx context.Context) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	return fromUS(v.Int64), nil
+}
+
+// searchWhere is the WHERE clause ("" for none) of q's filters but Before,
+// and its arguments.
+func (s *Store) searchWhere(q bot.IncidentQuery) (string, []any) {
+	var (
+		conds []string
+		args  []any
+	)
+	in := func(col string, vals []any) {
+		if len(vals) == 0 {
+			return
+		}
+		conds = append(conds, col+" IN ("+placeholders(len(args)+1, len(vals))+")")
+		args = append(args, vals...)
+	}
+	var v []any
+	for _, st := range q.Statuses {
+		v = append(v, string(st))
+	}
+	in("status", v)
+	if len(v) > 0 && !slices.Contains(q.Statuses, bot.StatusClosed) {
+		// Implied, and the condition of the partial index
+		// incidents_unclosed letter for letter: statuses but closed are
+		// few, and that index finds them.
+		conds = append(conds, "status <> 'closed'")
+	}
+	v = nil
+	for _, sev := range q.Severities {
+		v = append(v, int64(sev))
+	}
+	in("severity", v)
+	v = nil
+	for _, x := range q.Services {
+		v = append(v, x)
+	}
+	in("service", v)
+	v = nil
+	for _, x := range q.Sources {
+		v = append(v, x)
+	}
+	in("source", v)
+	// private = TRUE is the condition of the partial index
+	// incidents_private, letter for letter.
+	if q.PrivateOnly {
+		conds = append(conds, "private = TRUE")
+	}
+	if q.HidePrivate {
+		seen := make([]any, len(q.VisiblePrivate))
+		for i, n := range q.VisiblePrivate {
+			seen[i] = n
+		}
+		if len(seen) == 0 {
+			conds = append(conds, "private = FALSE")
+		} else {
+			conds = append(conds, "(private = FALSE OR number IN ("+placeholders(len(args)+1, len(seen))+"))")
+			args = append(args, seen...)
+		}
+	}
+	if !q.From.IsZero() {
+		conds = append(conds, "declared_at >= "+lit(q.From))
+	}
+	if !q.To.IsZero() {
+		conds = append(conds, "declared_at < "+lit(q.To))
+	}
+	if q.Windows != nil {
+		spans := make([]string, 0, len(q.Windows))
+		for _, w := range q.Windows {
+			spans = append(spans, "(declared_at >= "+lit(w.From)+" AND declared_at < "+lit(w.To)+")")
+		}
+		if len(spans) == 0 {
+			spans = append(spans, "1 = 0")
+		}
+		conds = append(conds, "("+strings.Join(spans, " OR ")+")")
+	}
+	if q.AlertRule != "" {
+		// Bounded by the query's dates, the alerts come from the index
+		// alerts_starts_rule.
+		args = append(args, q.AlertRule)
+		sub := "SELECT incident FROM alerts WHERE rule = $" + strconv.Itoa(len(args)) + " AND incident IS NOT NULL"
+		if !q.From.IsZero() {
+			sub += " AND starts_at >= " + lit(q.From)
+		}
+		if !q.To.IsZero() {
+			sub += " AND starts_at < " + lit(q.To)
+		}
+		conds = append(conds, "number IN ("+sub+")")
+	}
+	if strings.TrimSpace(q.Text) != "" {
+		// Words of the title, the last one possibly cut short, found in
+		// the full-text index; a text with no word matches nothing.
+		if words := searchWords(q.Text); len(words) == 0 {
+			conds = append(conds, "1 = 0")
+		} else {
+			cond, arg := s.d.TitleMatch(words, "$"+strconv.Itoa(len(args)+1))
+			args = append(args, arg)
+			conds = append(conds, cond)
+		}
+	}
+	if len(conds) == 0 {
+		return "", args
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
 }

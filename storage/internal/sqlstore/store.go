@@ -54,6 +54,13 @@ type Dialect struct {
 	// GroupCommit lets concurrent InTx calls share one transaction, each
 	// in a savepoint of its own (groupcommit.go).
 	GroupCommit bool
+	// TitleMatch is the condition that an incident's title holds each of
+	// words (lower case letters and digits, at least one), the last as the
+	// start of a word (what is being typed), against the full-text index
+	// of titles; param is the placeholder of the one argument it returns.
+	// Whole words keep a common word cheap: only a prefix reads every
+	// word it starts.
+	TitleMatch func(words []string, param string) (cond string, arg string)
 }
 
 // Config is what Open needs.

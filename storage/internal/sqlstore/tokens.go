@@ -11,11 +11,12 @@ import (
 )
 
 const (
-	tokenCols    = `hash, name, role, act_for, created_at, created_by, revoked_at`
-	qCreateToken = `INSERT INTO api_tokens (` + tokenCols + `) VALUES ($1, $2, $3, $4, $5, $6, NULL) ON CONFLICT DO NOTHING`
+	tokenCols    = `hash, name, role, act_for, created_at, created_by, revoked_at, last_used_at`
+	qCreateToken = `INSERT INTO api_tokens (` + tokenCols + `) VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL) ON CONFLICT DO NOTHING`
 	qRevokeToken = `UPDATE api_tokens SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL`
 	qTokens      = `SELECT ` + tokenCols + ` FROM api_tokens ORDER BY name, created_at`
 	qTokenByHash = `SELECT ` + tokenCols + ` FROM api_tokens WHERE hash = $1 AND revoked_at IS NULL`
+	qTouchToken  = `UPDATE api_tokens SET last_used_at = $2 WHERE hash = $1 AND (last_used_at IS NULL OR last_used_at < $3)`
 )
 
 func scanToken(row scanner) (*bot.APIToken, error) {
@@ -25,11 +26,13 @@ func scanToken(row scanner) (*bot.APIToken, error) {
 		actFor  int64
 		created int64
 		revoked sql.NullInt64
+		used    sql.NullInt64
 	)
-	if err := row.Scan(&t.Hash, &t.Name, &role, &actFor, &created, &t.CreatedBy, &revoked); err != nil {
+	if err := row.Scan(&t.Hash, &t.Name, &role, &actFor, &created, &t.CreatedBy, &revoked, &used); err != nil {
 		return nil, err
 	}
 	t.Role, t.ActFor, t.CreatedAt, t.RevokedAt = bot.TokenRole(role), actFor != 0, fromUS(created), fromNullPtr(revoked)
+	t.LastUsedAt = fromNullPtr(used)
 	return &t, nil
 }
 
@@ -59,6 +62,15 @@ func (t *tx) RevokeToken(ctx context.Context, name string, at time.Time) error {
 		return fmt.Errorf("revoke token %s: %w", name, err)
 	}
 	return affected(res, "revoke token "+name)
+}
+
+// TouchToken records that the token with that hash was used at at, unless
+// a use at or after since is recorded already (another replica's).
+func (t *tx) TouchToken(ctx context.Context, hash string, at, since time.Time) error {
+	if _, err := t.exec(ctx, qTouchToken, hash, us(at), us(since)); err != nil {
+		return fmt.Errorf("record token use: %w", err)
+	}
+	return nil
 }
 
 // Tokens lists every token, revoked ones included.

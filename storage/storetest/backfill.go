@@ -1,0 +1,49 @@
+package storetest
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// TitleIndexBackfill checks that migration 19 indexes the titles of the
+// incidents a database held before it: open returns a store on the
+// database (migrating it), rewind undoes migration 19 on it, as a database
+// of the version before would be.
+func TitleIndexBackfill(t *testing.T, open func() bot.Store, rewind func()) {
+	t.Helper()
+	s := open()
+	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	a := kinc(bot.SEV2, "api", t0, 0, -1, -1)
+	a.Title = "Checkout latency above SLO"
+	b := kinc(bot.SEV1, "db", t0.Add(time.Hour), 0, -1, -1)
+	b.Title, b.Private = "Replica lag", true
+	create(t, s, a, b)
+	if c, ok := s.(interface{ Close() error }); ok {
+		if err := c.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rewind()
+	s = open()
+	for text, want := range map[string][]int64{"checkout": {a.Number}, "replica lag": {b.Number}, "SLO": {a.Number}} {
+		page, err := s.(bot.IncidentSearcher).SearchIncidents(context.Background(), bot.IncidentQuery{Text: text, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		for _, inc := range page.Incidents {
+			got = append(got, inc.Number)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%q after the migration: %v, want %v", text, got, want)
+		}
+	}
+	page, err := s.(bot.IncidentSearcher).SearchIncidents(context.Background(), bot.IncidentQuery{PrivateOnly: true, Limit: 10})
+	if err != nil || len(page.Incidents) != 1 || page.Incidents[0].Number != b.Number {
+		t.Errorf("private incidents after the migration: %+v %v", page, err)
+	}
+}
