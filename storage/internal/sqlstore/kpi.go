@@ -243,16 +243,19 @@ func (k *kpiSQL) build() {
 	}
 }
 
+// breachesSQL counts the period's incidents by severity, mark (an SLA
+// breached, or reopened: table incident_marks, migration 0025) and whether
+// a maintenance window holds them: a range of the marks' declared_at, so
+// it reads the period's marks, never every breach recorded.
+func (k *kpiSQL) breachesSQL() string {
+	return `SELECT i.severity, m.mark, CASE WHEN ` + k.maint + ` THEN 1 ELSE 0 END AS inm, COUNT(*)
+	FROM incident_marks m JOIN incidents i ON i.number = m.incident
+	WHERE m.declared_at >= ` + lit(k.q.From) + ` AND m.declared_at < ` + lit(k.q.To) + ` AND ` + k.where + `
+	GROUP BY i.severity, m.mark, inm`
+}
+
 func (k *kpiSQL) breaches(ctx context.Context, s *Store, agg *bot.KPIAggregates) error {
-	sla := `CASE WHEN t.kind = 'reopened' THEN 'reopened'`
-	for _, name := range []string{bot.SLAAck, bot.SLAResolve, bot.SLAUpdate, bot.SLAPostmortem} {
-		sla += ` WHEN t.data LIKE '%"sla":"` + name + `"%' THEN '` + name + `'`
-	}
-	sla += ` ELSE '' END`
-	q := `SELECT i.severity, ` + sla + ` AS sla, CASE WHEN ` + k.maint + ` THEN 1 ELSE 0 END AS m, COUNT(DISTINCT t.incident)
-	FROM timeline t JOIN incidents i ON i.number = t.incident
-	WHERE t.kind IN ('sla_breached', 'reopened') AND ` + k.where + ` GROUP BY i.severity, sla, m`
-	return s.each(ctx, q, k.args, func(r *sql.Rows) error {
+	return s.each(ctx, k.breachesSQL(), k.args, func(r *sql.Rows) error {
 		var sev, inMaint, n int64
 		var name string
 		if err := r.Scan(&sev, &name, &inMaint, &n); err != nil {
@@ -261,7 +264,7 @@ func (k *kpiSQL) breaches(ctx context.Context, s *Store, agg *bot.KPIAggregates)
 		switch {
 		case name == "reopened":
 			agg.Reopened += n
-		case name != "" && inMaint == 0:
+		case inMaint == 0:
 			if agg.Breaches[bot.Severity(sev)] == nil {
 				agg.Breaches[bot.Severity(sev)] = map[string]int64{}
 			}
