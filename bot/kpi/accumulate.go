@@ -73,23 +73,17 @@ func (a *accumulator) merge(b *accumulator) {
 		x.InMaintenance += g.InMaintenance
 	}
 	for k, h := range b.hists {
-		x := a.hists[k]
-		if x == nil {
+		if x := a.hists[k]; x != nil {
+			x.merge(h)
+		} else {
 			a.hists[k] = h
-			continue
-		}
-		for v, n := range h {
-			x[v] += n
 		}
 	}
 	for k, h := range b.sdur {
-		x := a.sdur[k]
-		if x == nil {
+		if x := a.sdur[k]; x != nil {
+			x.merge(h)
+		} else {
 			a.sdur[k] = h
-			continue
-		}
-		for v, n := range h {
-			x[v] += n
 		}
 	}
 	for d := range a.heat {
@@ -127,11 +121,11 @@ type accumulator struct {
 	q      bot.KPIQuery
 	bucket bool // round durations to histogram buckets
 	groups map[gkey]*bot.KPIGroup
-	hists  map[hkey]map[time.Duration]int64
+	hists  map[hkey]*hist
 	series map[[2]int]*bot.SeriesPoint
 	// sdur holds the MTTA (metric 1) and MTTR (2) histograms of each chart
 	// bucket, keyed (bucket, metric).
-	sdur  map[[2]int]map[time.Duration]int64
+	sdur  map[[2]int]*hist
 	heat  bot.Heatmap
 	agg   *bot.KPIAggregates
 	last  *bot.KPIGroup // rows come grouped: skip the map lookup
@@ -139,48 +133,42 @@ type accumulator struct {
 	// cur caches the histograms of the current service by severity and
 	// metric (rows come grouped by service).
 	curSvc string
-	cur    [5][3]map[time.Duration]int64
+	cur    [5][3]*hist
 }
 
 func newAccumulator(q bot.KPIQuery, bucket bool) *accumulator {
-	return &accumulator{q: q, bucket: bucket, groups: map[gkey]*bot.KPIGroup{}, hists: map[hkey]map[time.Duration]int64{},
-		series: map[[2]int]*bot.SeriesPoint{}, sdur: map[[2]int]map[time.Duration]int64{}, agg: &bot.KPIAggregates{Breaches: map[bot.Severity]map[string]int64{}}}
+	return &accumulator{q: q, bucket: bucket, groups: map[gkey]*bot.KPIGroup{}, hists: map[hkey]*hist{},
+		series: map[[2]int]*bot.SeriesPoint{}, sdur: map[[2]int]*hist{}, agg: &bot.KPIAggregates{Breaches: map[bot.Severity]map[string]int64{}}}
 }
 
 func (a *accumulator) dur(metric int, sev bot.Severity, svc string, d time.Duration) {
 	if a.q.CountsOnly || sev < 1 || sev > 4 {
 		return
 	}
-	if a.bucket {
-		d = bot.DurationBucketMid(d)
-	}
 	if svc != a.curSvc {
-		a.curSvc, a.cur = svc, [5][3]map[time.Duration]int64{}
+		a.curSvc, a.cur = svc, [5][3]*hist{}
 	}
 	h := a.cur[sev][metric]
 	if h == nil {
 		k := hkey{metric, sev, svc}
 		if h = a.hists[k]; h == nil {
-			h = map[time.Duration]int64{}
+			h = &hist{bucketed: a.bucket}
 			a.hists[k] = h
 		}
 		a.cur[sev][metric] = h
 	}
-	h[d]++
+	h.add(d)
 }
 
 // seriesDur counts a duration in its chart bucket's histogram.
 func (a *accumulator) seriesDur(bucket, metric int, d time.Duration) {
-	if a.bucket {
-		d = bot.DurationBucketMid(d)
-	}
 	k := [2]int{bucket, metric}
 	h := a.sdur[k]
 	if h == nil {
-		h = map[time.Duration]int64{}
+		h = &hist{bucketed: a.bucket}
 		a.sdur[k] = h
 	}
-	h[d]++
+	h.add(d)
 }
 
 func (a *accumulator) add(r *bot.KPIRow) {
@@ -255,18 +243,32 @@ func (a *accumulator) finish() *bot.KPIAggregates {
 		agg.Groups = append(agg.Groups, *g)
 	}
 	sort.Slice(agg.Groups, func(i, j int) bool { return groupLess(agg.Groups[i], agg.Groups[j]) })
+	n := 0
+	for _, h := range a.hists {
+		n += h.len()
+	}
+	if n > 0 {
+		agg.Durations = make([]bot.DurationBucket, 0, n)
+	}
 	for k, h := range a.hists {
-		for v, n := range h {
+		h.each(func(v time.Duration, n int64) {
 			agg.Durations = append(agg.Durations, bot.DurationBucket{Metric: metrics[k.metric], Severity: k.sev, Service: k.service, Value: v, N: n})
-		}
+		})
 	}
 	for _, p := range a.series {
 		agg.Series = append(agg.Series, *p)
 	}
+	n = 0
+	for _, h := range a.sdur {
+		n += h.len()
+	}
+	if n > 0 {
+		agg.SeriesDurations = make([]bot.SeriesDuration, 0, n)
+	}
 	for k, h := range a.sdur {
-		for v, n := range h {
+		h.each(func(v time.Duration, n int64) {
 			agg.SeriesDurations = append(agg.SeriesDurations, bot.SeriesDuration{Bucket: k[0], Metric: metrics[k[1]], Value: v, N: n})
-		}
+		})
 	}
 	if a.q.Heatmap != nil {
 		heat := a.heat
