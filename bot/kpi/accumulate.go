@@ -134,10 +134,12 @@ type accumulator struct {
 	// metric (rows come grouped by service).
 	curSvc string
 	cur    [5][3]*hist
+	// lastBucket is the chart bucket of the row before (-1: none).
+	lastBucket int
 }
 
 func newAccumulator(q bot.KPIQuery, bucket bool) *accumulator {
-	return &accumulator{q: q, bucket: bucket, groups: map[gkey]*bot.KPIGroup{}, hists: map[hkey]*hist{},
+	return &accumulator{q: q, bucket: bucket, lastBucket: -1, groups: map[gkey]*bot.KPIGroup{}, hists: map[hkey]*hist{},
 		series: map[[2]int]*bot.SeriesPoint{}, sdur: map[[2]int]*hist{}, agg: &bot.KPIAggregates{Breaches: map[bot.Severity]map[string]int64{}}}
 }
 
@@ -207,7 +209,7 @@ func (a *accumulator) add(r *bot.KPIRow) {
 		t := r.DeclaredAt.In(loc)
 		a.heat[t.Weekday()][t.Hour()]++
 	}
-	if b := bucketOf(a.q.Buckets, r.DeclaredAt); b >= 0 {
+	if b := a.bucketOf(r.DeclaredAt); b >= 0 {
 		if acked {
 			a.seriesDur(b, 1, r.AcknowledgedAt.Sub(r.DeclaredAt))
 		}
@@ -235,6 +237,18 @@ func (a *accumulator) add(r *bot.KPIRow) {
 	g.AckMissed += ack.Missed
 	g.ResolveMet += res.Met
 	g.ResolveMissed += res.Missed
+}
+
+// bucketOf is the chart bucket holding t, or -1. Rows of one service and
+// source come in declaration order, so the bucket of the row before is
+// tried first.
+func (a *accumulator) bucketOf(t time.Time) int {
+	bs := a.q.Buckets
+	if b := a.lastBucket; b >= 0 && b+1 < len(bs) && !t.Before(bs[b]) && t.Before(bs[b+1]) {
+		return b
+	}
+	a.lastBucket = bucketOf(bs, t)
+	return a.lastBucket
 }
 
 func (a *accumulator) finish() *bot.KPIAggregates {
