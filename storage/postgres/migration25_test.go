@@ -17,7 +17,7 @@ var undo25 = []string{
 	`DROP TRIGGER incident_marks_gone ON incidents`, `DROP FUNCTION incident_marks_entry()`,
 	`DROP FUNCTION incident_marks_declared_at()`, `DROP FUNCTION incident_marks_gone()`,
 	`DROP FUNCTION incident_mark_of(TEXT, TEXT)`, `DROP TABLE incident_marks`,
-	`DROP INDEX incidents_severity_number`, `DROP INDEX incidents_source_number`,
+	`DROP INDEX incidents_severity_number`, `DROP INDEX incidents_severity_status`, `DROP INDEX incidents_source_number`,
 	`DELETE FROM schema_migrations WHERE version = 25`,
 }
 

@@ -14,7 +14,7 @@ import (
 // undo25 undoes migration 25 (list indexes, incident_marks).
 var undo25 = []string{
 	`DROP TRIGGER incident_marks_entry`, `DROP TRIGGER incident_marks_declared_at`, `DROP TRIGGER incident_marks_gone`,
-	`DROP TABLE incident_marks`, `DROP INDEX incidents_severity_number`, `DROP INDEX incidents_source_number`,
+	`DROP TABLE incident_marks`, `DROP INDEX incidents_severity_number`, `DROP INDEX incidents_severity_status`, `DROP INDEX incidents_source_number`,
 	`DELETE FROM schema_migrations WHERE version = 25`,
 }
 

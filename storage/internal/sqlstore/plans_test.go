@@ -99,7 +99,7 @@ func TestListFiltersUseIndexes(t *testing.T) {
 		index string
 	}{
 		{"severity", bot.IncidentQuery{Severities: []bot.Severity{bot.SEV1}}, "incidents_severity_number"},
-		{"severity and closed", bot.IncidentQuery{Severities: []bot.Severity{bot.SEV1}, Statuses: []bot.Status{bot.StatusClosed}}, "incidents_severity_number"},
+		{"severity and closed", bot.IncidentQuery{Severities: []bot.Severity{bot.SEV1}, Statuses: []bot.Status{bot.StatusClosed}}, "incidents_severity_status"},
 		{"source", bot.IncidentQuery{Sources: []string{"grafana"}}, "incidents_source_number"},
 		{"service", bot.IncidentQuery{Services: []string{"api"}}, "incidents_service_number"},
 		{"open statuses", bot.IncidentQuery{Statuses: []bot.Status{bot.StatusTriggered, bot.StatusInvestigating}}, "incidents_unclosed"},

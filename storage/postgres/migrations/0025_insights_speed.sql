@@ -2,8 +2,10 @@
 
 -- The incident list filtered by severity or by source, newest first, walks
 -- that severity's (source's) incidents in order and stops at the page's
--- end; its capped count reads the index alone.
+-- end; its capped count reads the index alone. A severity and a status
+-- (SEV1, closed) are one range of the second index, page and count alike.
 CREATE INDEX incidents_severity_number ON incidents (severity, number);
+CREATE INDEX incidents_severity_status ON incidents (severity, status, number);
 CREATE INDEX incidents_source_number ON incidents (source, number);
 
 -- What the KPIs count of an incident's timeline, one row per incident and
