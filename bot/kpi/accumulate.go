@@ -3,6 +3,7 @@ package kpi
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"sort"
 	"sync"
@@ -125,11 +126,19 @@ type accumulator struct {
 	series map[[2]int]*bot.SeriesPoint
 	// sdur holds the MTTA (metric 1) and MTTR (2) histograms of each chart
 	// bucket, keyed (bucket, metric).
-	sdur  map[[2]int]*hist
-	heat  bot.Heatmap
-	agg   *bot.KPIAggregates
-	last  *bot.KPIGroup // rows come grouped: skip the map lookup
-	lastK gkey
+	sdur map[[2]int]*hist
+	heat bot.Heatmap
+	agg  *bot.KPIAggregates
+	// pair holds the groups of the current service and source by
+	// severity (rows come grouped by pair): no map lookup per row.
+	pairSvc, pairSrc string
+	pairSet          bool
+	pair             [5]*bot.KPIGroup
+	// The heatmap zone's offset and the span [zoneFrom, zoneTo) (Unix
+	// seconds) it holds for.
+	zoneSet          bool
+	zoneOff          int
+	zoneFrom, zoneTo int64
 	// cur caches the histograms of the current service by severity and
 	// metric (rows come grouped by service).
 	curSvc string
@@ -174,16 +183,7 @@ func (a *accumulator) seriesDur(bucket, metric int, d time.Duration) {
 }
 
 func (a *accumulator) add(r *bot.KPIRow) {
-	k := gkey{r.Severity, r.Service, r.Source}
-	g := a.last
-	if g == nil || k != a.lastK {
-		g = a.groups[k]
-		if g == nil {
-			g = &bot.KPIGroup{Severity: r.Severity, Service: r.Service, Source: r.Source}
-			a.groups[k] = g
-		}
-		a.last, a.lastK = g, k
-	}
+	g := a.group(r)
 	g.Count++
 	if a.q.CountsOnly {
 		return
@@ -205,9 +205,9 @@ func (a *accumulator) add(r *bot.KPIRow) {
 		g.SumResolve += int64(ttr / time.Microsecond)
 		a.dur(2, r.Severity, r.Service, ttr)
 	}
-	if loc := a.q.Heatmap; loc != nil {
-		t := r.DeclaredAt.In(loc)
-		a.heat[t.Weekday()][t.Hour()]++
+	if a.q.Heatmap != nil {
+		day, hour := a.localHour(r.DeclaredAt)
+		a.heat[day][hour]++
 	}
 	if b := a.bucketOf(r.DeclaredAt); b >= 0 {
 		if acked {
@@ -237,6 +237,54 @@ func (a *accumulator) add(r *bot.KPIRow) {
 	g.AckMissed += ack.Missed
 	g.ResolveMet += res.Met
 	g.ResolveMissed += res.Missed
+}
+
+// group is the sums of r's severity, service and source. Rows come
+// grouped by service and source, severities mixed: the groups of the
+// current pair are kept by severity.
+func (a *accumulator) group(r *bot.KPIRow) *bot.KPIGroup {
+	if r.Service != a.pairSvc || r.Source != a.pairSrc || !a.pairSet {
+		a.pairSvc, a.pairSrc, a.pairSet, a.pair = r.Service, r.Source, true, [5]*bot.KPIGroup{}
+	}
+	sev := r.Severity
+	if sev >= 0 && int(sev) < len(a.pair) && a.pair[sev] != nil {
+		return a.pair[sev]
+	}
+	k := gkey{sev, r.Service, r.Source}
+	g := a.groups[k]
+	if g == nil {
+		g = &bot.KPIGroup{Severity: sev, Service: r.Service, Source: r.Source}
+		a.groups[k] = g
+	}
+	if sev >= 0 && int(sev) < len(a.pair) {
+		a.pair[sev] = g
+	}
+	return g
+}
+
+// localHour is the weekday (0 Sunday) and hour of t in the heatmap's
+// zone, as t.In(zone) says, from the zone offset in effect (kept for the
+// span of time it holds).
+func (a *accumulator) localHour(t time.Time) (int, int) {
+	u := t.Unix()
+	if !a.zoneSet || u < a.zoneFrom || u >= a.zoneTo {
+		lt := t.In(a.q.Heatmap)
+		_, a.zoneOff = lt.Zone()
+		from, to := lt.ZoneBounds()
+		a.zoneFrom, a.zoneTo, a.zoneSet = math.MinInt64, int64(math.MaxInt64), true
+		if !from.IsZero() {
+			a.zoneFrom = from.Unix()
+		}
+		if !to.IsZero() {
+			a.zoneTo = to.Unix()
+		}
+	}
+	secs := u + int64(a.zoneOff)
+	days, rem := secs/86400, secs%86400
+	if rem < 0 {
+		days, rem = days-1, rem+86400
+	}
+	return int(((days+4)%7 + 7) % 7), int(rem / 3600) // 1 January 1970 was a Thursday
 }
 
 // bucketOf is the chart bucket holding t, or -1. Rows of one service and

@@ -34,3 +34,34 @@ func TestHistRoundsAsDurationBucketMid(t *testing.T) {
 		}
 	}
 }
+
+// The heatmap's weekday and hour, from the cached zone offset, are those
+// time.In gives, across DST changes, half-hour and negative offsets and
+// before 1970, in any order of rows.
+func TestLocalHourAsTimeIn(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, name := range []string{"UTC", "Europe/Berlin", "Asia/Kolkata", "America/St_Johns", "Australia/Lord_Howe", "Pacific/Apia", "America/Los_Angeles"} {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Skip("no time zone database:", err)
+		}
+		a := newAccumulator(bot.KPIQuery{Heatmap: loc}, true)
+		base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+		for i := range 20000 {
+			var at time.Time
+			switch i % 3 {
+			case 0: // in order, minutes apart, across the spring change
+				at = base.Add(time.Duration(i) * 7 * time.Minute)
+			case 1: // anywhere in the last 60 years
+				at = time.Unix(r.Int64N(60*365*86400)-30*365*86400, 0)
+			default: // on the hour, around the autumn change
+				at = time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(24*20)) * time.Hour)
+			}
+			day, hour := a.localHour(at)
+			lt := at.In(loc)
+			if day != int(lt.Weekday()) || hour != lt.Hour() {
+				t.Fatalf("%s %v: weekday %d hour %d, want %d %d", name, at, day, hour, lt.Weekday(), lt.Hour())
+			}
+		}
+	}
+}
