@@ -59,7 +59,7 @@ func (h *hist) add(d time.Duration) {
 	if h.bucketed {
 		if i, ok := bucketIndex(d); ok {
 			if i >= len(h.dense) {
-				h.dense = append(h.dense, make([]int64, i+1-len(h.dense))...)
+				h.dense = grow(h.dense, i+1)
 			}
 			h.dense[i]++
 			return
@@ -75,7 +75,7 @@ func (h *hist) add(d time.Duration) {
 // merge adds o's counts to h's.
 func (h *hist) merge(o *hist) {
 	if len(o.dense) > len(h.dense) {
-		h.dense = append(h.dense, make([]int64, len(o.dense)-len(h.dense))...)
+		h.dense = grow(h.dense, len(o.dense))
 	}
 	for i, n := range o.dense {
 		h.dense[i] += n
@@ -86,6 +86,17 @@ func (h *hist) merge(o *hist) {
 		}
 		h.exact[v] += n
 	}
+}
+
+// grow lengthens counts to n (zeros added), at least doubling its
+// capacity when it has to move it.
+func grow(counts []int64, n int) []int64 {
+	if n <= cap(counts) {
+		return counts[:n]
+	}
+	c := make([]int64, n, max(n, 2*cap(counts), 256))
+	copy(c, counts)
+	return c
 }
 
 // len is how many distinct values h holds.

@@ -34,7 +34,7 @@ type dist struct {
 func (d *dist) add(v time.Duration, n int64) {
 	if i, ok := bucketIndex(v); ok && bucketMids[i] == v {
 		if i >= len(d.dense) {
-			d.dense = append(d.dense, make([]int64, i+1-len(d.dense))...)
+			d.dense = grow(d.dense, i+1)
 		}
 		d.dense[i] += n
 		return
