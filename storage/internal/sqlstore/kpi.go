@@ -332,8 +332,7 @@ func (k *kpiSQL) alerts(ctx context.Context, s *Store, agg *bot.KPIAggregates) e
 	})
 }
 
-// groups lists the alert groups that opened more than one incident.
-// groupsSQL is the statement of groups: the alert groups that opened more than one incident.
+// groupsSQL is the statement of groups.
 func (k *kpiSQL) groupsSQL() string {
 	top := k.q.Top
 	if top <= 0 {
@@ -345,6 +344,7 @@ func (k *kpiSQL) groupsSQL() string {
 	return q
 }
 
+// groups lists the alert groups that opened more than one incident.
 func (k *kpiSQL) groups(ctx context.Context, s *Store, agg *bot.KPIAggregates) error {
 	q := k.groupsSQL()
 	return s.each(ctx, q, k.args[:k.nf], func(r *sql.Rows) error {
