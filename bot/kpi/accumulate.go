@@ -3,6 +3,7 @@ package kpi
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"sort"
 	"sync"
@@ -73,23 +74,17 @@ func (a *accumulator) merge(b *accumulator) {
 		x.InMaintenance += g.InMaintenance
 	}
 	for k, h := range b.hists {
-		x := a.hists[k]
-		if x == nil {
+		if x := a.hists[k]; x != nil {
+			x.merge(h)
+		} else {
 			a.hists[k] = h
-			continue
-		}
-		for v, n := range h {
-			x[v] += n
 		}
 	}
 	for k, h := range b.sdur {
-		x := a.sdur[k]
-		if x == nil {
+		if x := a.sdur[k]; x != nil {
+			x.merge(h)
+		} else {
 			a.sdur[k] = h
-			continue
-		}
-		for v, n := range h {
-			x[v] += n
 		}
 	}
 	for d := range a.heat {
@@ -127,73 +122,68 @@ type accumulator struct {
 	q      bot.KPIQuery
 	bucket bool // round durations to histogram buckets
 	groups map[gkey]*bot.KPIGroup
-	hists  map[hkey]map[time.Duration]int64
+	hists  map[hkey]*hist
 	series map[[2]int]*bot.SeriesPoint
 	// sdur holds the MTTA (metric 1) and MTTR (2) histograms of each chart
 	// bucket, keyed (bucket, metric).
-	sdur  map[[2]int]map[time.Duration]int64
-	heat  bot.Heatmap
-	agg   *bot.KPIAggregates
-	last  *bot.KPIGroup // rows come grouped: skip the map lookup
-	lastK gkey
+	sdur map[[2]int]*hist
+	heat bot.Heatmap
+	agg  *bot.KPIAggregates
+	// pair holds the groups of the current service and source by
+	// severity (rows come grouped by pair): no map lookup per row.
+	pairSvc, pairSrc string
+	pairSet          bool
+	pair             [5]*bot.KPIGroup
+	// The heatmap zone's offset and the span [zoneFrom, zoneTo) (Unix
+	// seconds) it holds for.
+	zoneSet          bool
+	zoneOff          int
+	zoneFrom, zoneTo int64
 	// cur caches the histograms of the current service by severity and
 	// metric (rows come grouped by service).
 	curSvc string
-	cur    [5][3]map[time.Duration]int64
+	cur    [5][3]*hist
+	// lastBucket is the chart bucket of the row before (-1: none).
+	lastBucket int
 }
 
 func newAccumulator(q bot.KPIQuery, bucket bool) *accumulator {
-	return &accumulator{q: q, bucket: bucket, groups: map[gkey]*bot.KPIGroup{}, hists: map[hkey]map[time.Duration]int64{},
-		series: map[[2]int]*bot.SeriesPoint{}, sdur: map[[2]int]map[time.Duration]int64{}, agg: &bot.KPIAggregates{Breaches: map[bot.Severity]map[string]int64{}}}
+	return &accumulator{q: q, bucket: bucket, lastBucket: -1, groups: map[gkey]*bot.KPIGroup{}, hists: map[hkey]*hist{},
+		series: map[[2]int]*bot.SeriesPoint{}, sdur: map[[2]int]*hist{}, agg: &bot.KPIAggregates{Breaches: map[bot.Severity]map[string]int64{}}}
 }
 
 func (a *accumulator) dur(metric int, sev bot.Severity, svc string, d time.Duration) {
 	if a.q.CountsOnly || sev < 1 || sev > 4 {
 		return
 	}
-	if a.bucket {
-		d = bot.DurationBucketMid(d)
-	}
 	if svc != a.curSvc {
-		a.curSvc, a.cur = svc, [5][3]map[time.Duration]int64{}
+		a.curSvc, a.cur = svc, [5][3]*hist{}
 	}
 	h := a.cur[sev][metric]
 	if h == nil {
 		k := hkey{metric, sev, svc}
 		if h = a.hists[k]; h == nil {
-			h = map[time.Duration]int64{}
+			h = &hist{bucketed: a.bucket}
 			a.hists[k] = h
 		}
 		a.cur[sev][metric] = h
 	}
-	h[d]++
+	h.add(d)
 }
 
 // seriesDur counts a duration in its chart bucket's histogram.
 func (a *accumulator) seriesDur(bucket, metric int, d time.Duration) {
-	if a.bucket {
-		d = bot.DurationBucketMid(d)
-	}
 	k := [2]int{bucket, metric}
 	h := a.sdur[k]
 	if h == nil {
-		h = map[time.Duration]int64{}
+		h = &hist{bucketed: a.bucket}
 		a.sdur[k] = h
 	}
-	h[d]++
+	h.add(d)
 }
 
 func (a *accumulator) add(r *bot.KPIRow) {
-	k := gkey{r.Severity, r.Service, r.Source}
-	g := a.last
-	if g == nil || k != a.lastK {
-		g = a.groups[k]
-		if g == nil {
-			g = &bot.KPIGroup{Severity: r.Severity, Service: r.Service, Source: r.Source}
-			a.groups[k] = g
-		}
-		a.last, a.lastK = g, k
-	}
+	g := a.group(r)
 	g.Count++
 	if a.q.CountsOnly {
 		return
@@ -215,11 +205,11 @@ func (a *accumulator) add(r *bot.KPIRow) {
 		g.SumResolve += int64(ttr / time.Microsecond)
 		a.dur(2, r.Severity, r.Service, ttr)
 	}
-	if loc := a.q.Heatmap; loc != nil {
-		t := r.DeclaredAt.In(loc)
-		a.heat[t.Weekday()][t.Hour()]++
+	if a.q.Heatmap != nil {
+		day, hour := a.localHour(r.DeclaredAt)
+		a.heat[day][hour]++
 	}
-	if b := bucketOf(a.q.Buckets, r.DeclaredAt); b >= 0 {
+	if b := a.bucketOf(r.DeclaredAt); b >= 0 {
 		if acked {
 			a.seriesDur(b, 1, r.AcknowledgedAt.Sub(r.DeclaredAt))
 		}
@@ -249,24 +239,98 @@ func (a *accumulator) add(r *bot.KPIRow) {
 	g.ResolveMissed += res.Missed
 }
 
+// group is the sums of r's severity, service and source. Rows come
+// grouped by service and source, severities mixed: the groups of the
+// current pair are kept by severity.
+func (a *accumulator) group(r *bot.KPIRow) *bot.KPIGroup {
+	if r.Service != a.pairSvc || r.Source != a.pairSrc || !a.pairSet {
+		a.pairSvc, a.pairSrc, a.pairSet, a.pair = r.Service, r.Source, true, [5]*bot.KPIGroup{}
+	}
+	sev := r.Severity
+	if sev >= 0 && int(sev) < len(a.pair) && a.pair[sev] != nil {
+		return a.pair[sev]
+	}
+	k := gkey{sev, r.Service, r.Source}
+	g := a.groups[k]
+	if g == nil {
+		g = &bot.KPIGroup{Severity: sev, Service: r.Service, Source: r.Source}
+		a.groups[k] = g
+	}
+	if sev >= 0 && int(sev) < len(a.pair) {
+		a.pair[sev] = g
+	}
+	return g
+}
+
+// localHour is the weekday (0 Sunday) and hour of t in the heatmap's
+// zone, as t.In(zone) says, from the zone offset in effect (kept for the
+// span of time it holds).
+func (a *accumulator) localHour(t time.Time) (int, int) {
+	u := t.Unix()
+	if !a.zoneSet || u < a.zoneFrom || u >= a.zoneTo {
+		lt := t.In(a.q.Heatmap)
+		_, a.zoneOff = lt.Zone()
+		from, to := lt.ZoneBounds()
+		a.zoneFrom, a.zoneTo, a.zoneSet = math.MinInt64, int64(math.MaxInt64), true
+		if !from.IsZero() {
+			a.zoneFrom = from.Unix()
+		}
+		if !to.IsZero() {
+			a.zoneTo = to.Unix()
+		}
+	}
+	secs := u + int64(a.zoneOff)
+	days, rem := secs/86400, secs%86400
+	if rem < 0 {
+		days, rem = days-1, rem+86400
+	}
+	return int(((days+4)%7 + 7) % 7), int(rem / 3600) // 1 January 1970 was a Thursday
+}
+
+// bucketOf is the chart bucket holding t, or -1. Rows of one service and
+// source come in declaration order, so the bucket of the row before is
+// tried first.
+func (a *accumulator) bucketOf(t time.Time) int {
+	bs := a.q.Buckets
+	if b := a.lastBucket; b >= 0 && b+1 < len(bs) && !t.Before(bs[b]) && t.Before(bs[b+1]) {
+		return b
+	}
+	a.lastBucket = bucketOf(bs, t)
+	return a.lastBucket
+}
+
 func (a *accumulator) finish() *bot.KPIAggregates {
 	agg := a.agg
 	for _, g := range a.groups {
 		agg.Groups = append(agg.Groups, *g)
 	}
 	sort.Slice(agg.Groups, func(i, j int) bool { return groupLess(agg.Groups[i], agg.Groups[j]) })
+	n := 0
+	for _, h := range a.hists {
+		n += h.len()
+	}
+	if n > 0 {
+		agg.Durations = make([]bot.DurationBucket, 0, n)
+	}
 	for k, h := range a.hists {
-		for v, n := range h {
+		h.each(func(v time.Duration, n int64) {
 			agg.Durations = append(agg.Durations, bot.DurationBucket{Metric: metrics[k.metric], Severity: k.sev, Service: k.service, Value: v, N: n})
-		}
+		})
 	}
 	for _, p := range a.series {
 		agg.Series = append(agg.Series, *p)
 	}
+	n = 0
+	for _, h := range a.sdur {
+		n += h.len()
+	}
+	if n > 0 {
+		agg.SeriesDurations = make([]bot.SeriesDuration, 0, n)
+	}
 	for k, h := range a.sdur {
-		for v, n := range h {
+		h.each(func(v time.Duration, n int64) {
 			agg.SeriesDurations = append(agg.SeriesDurations, bot.SeriesDuration{Bucket: k[0], Metric: metrics[k[1]], Value: v, N: n})
-		}
+		})
 	}
 	if a.q.Heatmap != nil {
 		heat := a.heat

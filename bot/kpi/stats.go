@@ -21,33 +21,58 @@ type bar struct {
 	n int64
 }
 
-// dist collects a histogram and an exact sum.
+// dist collects a histogram and an exact sum. Values that are bucket
+// middles (what Collect reads) are counted in an array by bucket index,
+// in order; others (Aggregate's exact durations) in a map.
 type dist struct {
-	bars map[time.Duration]int64
-	n    int64
-	sum  int64 // microseconds
+	dense []int64
+	bars  map[time.Duration]int64
+	n     int64
+	sum   int64 // microseconds
 }
 
 func (d *dist) add(v time.Duration, n int64) {
+	if i, ok := bucketIndex(v); ok && bucketMids[i] == v {
+		if i >= len(d.dense) {
+			d.dense = grow(d.dense, i+1)
+		}
+		d.dense[i] += n
+		return
+	}
 	if d.bars == nil {
 		d.bars = map[time.Duration]int64{}
 	}
 	d.bars[v] += n
 }
 
-// stats computes median, p90 (nearest rank over the histogram) and the
-// mean (from the exact sum).
-func (d *dist) stats() Stats {
+// sorted is the histogram's bars by value, and their total.
+func (d *dist) sorted() ([]bar, int64) {
 	var total int64
-	bars := make([]bar, 0, len(d.bars))
+	bars := make([]bar, 0, len(d.bars)+len(d.dense))
+	for i, n := range d.dense {
+		if n != 0 {
+			bars = append(bars, bar{bucketMids[i], n})
+			total += n
+		}
+	}
+	if len(d.bars) == 0 {
+		return bars, total
+	}
 	for v, n := range d.bars {
 		bars = append(bars, bar{v, n})
 		total += n
 	}
+	sort.Slice(bars, func(i, j int) bool { return bars[i].v < bars[j].v })
+	return bars, total
+}
+
+// stats computes median, p90 (nearest rank over the histogram) and the
+// mean (from the exact sum).
+func (d *dist) stats() Stats {
+	bars, total := d.sorted()
 	if total == 0 {
 		return Stats{}
 	}
-	sort.Slice(bars, func(i, j int) bool { return bars[i].v < bars[j].v })
 	n := d.n
 	if n == 0 {
 		n = total
@@ -89,11 +114,7 @@ func Percentile(values []time.Duration, p float64) time.Duration {
 	for _, v := range values {
 		d.add(v, 1)
 	}
-	var bars []bar
-	for v, n := range d.bars {
-		bars = append(bars, bar{v, n})
-	}
-	sort.Slice(bars, func(i, j int) bool { return bars[i].v < bars[j].v })
+	bars, _ := d.sorted()
 	return rank(bars, int64(len(values)), p)
 }
 

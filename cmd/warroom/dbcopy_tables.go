@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -17,9 +18,14 @@ type dbTable struct {
 	refs    []string
 }
 
+// derivedTables are tables the target's triggers fill as the rows they
+// are derived from arrive (incident_marks, schema 25: from the timeline),
+// so that copying them too would collide.
+var derivedTables = []string{"incident_marks"}
+
 // sqliteTables lists every table of the source but its bookkeeping
-// (schema_migrations, sqlite_*) and full-text indexes, referred-to tables
-// before referring ones.
+// (schema_migrations, sqlite_*), full-text indexes and derived tables,
+// referred-to tables before referring ones.
 func sqliteTables(ctx context.Context, tx *sql.Tx) ([]dbTable, error) {
 	// Full-text tables (virtual, and their shadow tables) are indexes:
 	// the target keeps its own in step as rows arrive.
@@ -39,7 +45,9 @@ func sqliteTables(ctx context.Context, tx *sql.Tx) ([]dbTable, error) {
 			rows.Close()
 			return nil, err
 		}
-		names = append(names, n)
+		if !slices.Contains(derivedTables, n) {
+			names = append(names, n)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

@@ -120,6 +120,13 @@ func importCSV(st history.ImportStore, path string) (history.Result, error) {
 	return history.Import(context.Background(), st, f, history.ImportOptions{Name: path, Format: "csv", Now: benchEnd})
 }
 
+// reportCPU reports the process's CPU time per operation since start: on
+// a shared machine it moves less with the others' load than the
+// wall-clock time.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(processCPU(b)-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+}
+
 func maxRSSMB() float64 {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
@@ -150,6 +157,7 @@ func benchDigest(b *testing.B, period time.Duration) {
 	o := digest.Options{Period: period, End: benchEnd, Location: time.UTC}
 	runtime.GC()
 	b.ResetTimer()
+	cpu := processCPU(b)
 	var d *digest.Digest
 	for range b.N {
 		if d, err = builder.Build(context.Background(), o); err != nil {
@@ -157,6 +165,7 @@ func benchDigest(b *testing.B, period time.Duration) {
 		}
 	}
 	b.StopTimer()
+	reportCPU(b, cpu)
 	if d.Report.Total == 0 || d.Chart == nil {
 		b.Fatalf("empty digest: %d incidents", d.Report.Total)
 	}

@@ -61,6 +61,7 @@ func benchGet(b *testing.B, mux http.Handler, path string, auth bool) {
 	b.Helper()
 	runtime.GC()
 	b.ResetTimer()
+	cpu := processCPU(b)
 	for range b.N {
 		req := httptest.NewRequest("GET", path, nil)
 		req.Host = "127.0.0.1" // the loopback console answers only its own names
@@ -74,6 +75,7 @@ func benchGet(b *testing.B, mux http.Handler, path string, auth bool) {
 		}
 	}
 	b.StopTimer()
+	reportCPU(b, cpu)
 	b.ReportMetric(maxRSSMB(), "maxrss-MB")
 }
 
@@ -110,9 +112,12 @@ func BenchmarkScrape(b *testing.B) {
 	}
 	runtime.GC()
 	b.ResetTimer()
+	cpu := processCPU(b)
 	for range b.N {
 		if _, err := m.reg.Gather(); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.StopTimer()
+	reportCPU(b, cpu)
 }

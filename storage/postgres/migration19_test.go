@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 
 	"github.com/warroom/warroom/bot"
@@ -29,19 +28,10 @@ func TestMigration19Backfills(t *testing.T) {
 		return s
 	}
 	rewind := func() {
-		db, err := sql.Open("pgx", dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		for _, q := range []string{
+		rewindTo(t, dsn, append(undo25,
 			`DROP INDEX incidents_title_fts`, `DROP INDEX incidents_private`, `DROP INDEX incidents_unclosed`,
 			`ALTER TABLE api_tokens DROP COLUMN last_used_at`, `DELETE FROM schema_migrations WHERE version = 19`,
-		} {
-			if _, err := db.Exec(q); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
+		))
 	}
 	storetest.TitleIndexBackfill(t, open, rewind)
 }

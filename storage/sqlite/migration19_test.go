@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"context"
-	"database/sql"
 	"path/filepath"
 	"testing"
 
@@ -29,20 +28,11 @@ func TestMigration19Backfills(t *testing.T) {
 		return s
 	}
 	rewind := func() {
-		db, err := sql.Open("sqlite", path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		for _, q := range []string{
+		rewindTo(t, path, append(undo25,
 			`DROP TRIGGER incidents_fts_insert`, `DROP TRIGGER incidents_fts_update`, `DROP TRIGGER incidents_fts_delete`,
 			`DROP TABLE incidents_fts`, `DROP INDEX incidents_private`, `DROP INDEX incidents_unclosed`,
 			`ALTER TABLE api_tokens DROP COLUMN last_used_at`, `DELETE FROM schema_migrations WHERE version = 19`,
-		} {
-			if _, err := db.Exec(q); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
+		))
 	}
 	storetest.TitleIndexBackfill(t, open, rewind)
 }

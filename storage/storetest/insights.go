@@ -22,6 +22,7 @@ func RunInsights(t *testing.T, open func(t *testing.T) (a, b bot.Store)) {
 		fn   func(t *testing.T, a, b bot.Store)
 	}{
 		{"KPIAggregates", testKPIAggregates},
+		{"KPIMarks", testKPIMarks},
 		{"KPIEmpty", testKPIEmpty},
 		{"DigestSlotOnceAcrossHandles", testClaimSlot},
 		{"Postmortems", testPostmortems},

@@ -177,13 +177,16 @@ type kpiSQL struct {
 	services []string
 }
 
-// incidentFilter is " AND incident IN (...)" for tables that name an
-// incident, when the query filters incidents; "" otherwise.
-func (k *kpiSQL) incidentFilter() string {
+// incidentFilter is " AND <the incident of table's row passes the
+// filters>" for tables that name an incident, when the query filters
+// incidents; "" otherwise. A correlated EXISTS looks each row's incident
+// up by its number, so the rows of the period (a range of an index) are
+// what is read, not every incident of the filtered service ever.
+func (k *kpiSQL) incidentFilter(table string) string {
 	if k.filter == "" {
 		return ""
 	}
-	return " AND incident IN (SELECT i.number FROM incidents i WHERE " + k.filter + ")"
+	return " AND EXISTS (SELECT 1 FROM incidents i WHERE i.number = " + table + ".incident AND " + k.filter + ")"
 }
 
 func lit(t time.Time) string      { return strconv.FormatInt(us(t), 10) }
@@ -243,16 +246,19 @@ func (k *kpiSQL) build() {
 	}
 }
 
+// breachesSQL counts the period's incidents by severity, mark (an SLA
+// breached, or reopened: table incident_marks, migration 0025) and whether
+// a maintenance window holds them: a range of the marks' declared_at, so
+// it reads the period's marks, never every breach recorded.
+func (k *kpiSQL) breachesSQL() string {
+	return `SELECT i.severity, mk.mark, CASE WHEN ` + k.maint + ` THEN 1 ELSE 0 END AS inm, COUNT(*)
+	FROM incident_marks mk JOIN incidents i ON i.number = mk.incident
+	WHERE mk.declared_at >= ` + lit(k.q.From) + ` AND mk.declared_at < ` + lit(k.q.To) + ` AND ` + k.where + `
+	GROUP BY i.severity, mk.mark, inm`
+}
+
 func (k *kpiSQL) breaches(ctx context.Context, s *Store, agg *bot.KPIAggregates) error {
-	sla := `CASE WHEN t.kind = 'reopened' THEN 'reopened'`
-	for _, name := range []string{bot.SLAAck, bot.SLAResolve, bot.SLAUpdate, bot.SLAPostmortem} {
-		sla += ` WHEN t.data LIKE '%"sla":"` + name + `"%' THEN '` + name + `'`
-	}
-	sla += ` ELSE '' END`
-	q := `SELECT i.severity, ` + sla + ` AS sla, CASE WHEN ` + k.maint + ` THEN 1 ELSE 0 END AS m, COUNT(DISTINCT t.incident)
-	FROM timeline t JOIN incidents i ON i.number = t.incident
-	WHERE t.kind IN ('sla_breached', 'reopened') AND ` + k.where + ` GROUP BY i.severity, sla, m`
-	return s.each(ctx, q, k.args, func(r *sql.Rows) error {
+	return s.each(ctx, k.breachesSQL(), k.args, func(r *sql.Rows) error {
 		var sev, inMaint, n int64
 		var name string
 		if err := r.Scan(&sev, &name, &inMaint, &n); err != nil {
@@ -261,7 +267,7 @@ func (k *kpiSQL) breaches(ctx context.Context, s *Store, agg *bot.KPIAggregates)
 		switch {
 		case name == "reopened":
 			agg.Reopened += n
-		case name != "" && inMaint == 0:
+		case inMaint == 0:
 			if agg.Breaches[bot.Severity(sev)] == nil {
 				agg.Breaches[bot.Severity(sev)] = map[string]int64{}
 			}
@@ -271,7 +277,8 @@ func (k *kpiSQL) breaches(ctx context.Context, s *Store, agg *bot.KPIAggregates)
 	})
 }
 
-func (k *kpiSQL) open(ctx context.Context, s *Store, agg *bot.KPIAggregates) error {
+// openSQL is the statement of open: the open incidents by severity and age.
+func (k *kpiSQL) openSQL() string {
 	now := lit(k.q.Now)
 	var c strings.Builder
 	c.WriteString("(CASE")
@@ -284,6 +291,11 @@ func (k *kpiSQL) open(ctx context.Context, s *Store, agg *bot.KPIAggregates) err
 		w += " AND " + k.filter
 	}
 	q := `SELECT i.severity, ` + c.String() + ` AS age, COUNT(*) FROM incidents i WHERE ` + w + ` GROUP BY i.severity, age ORDER BY i.severity, age`
+	return q
+}
+
+func (k *kpiSQL) open(ctx context.Context, s *Store, agg *bot.KPIAggregates) error {
+	q := k.openSQL()
 	return s.each(ctx, q, k.args[:k.nf], func(r *sql.Rows) error {
 		var a bot.AgeCount
 		var sev, bk int64
@@ -296,14 +308,20 @@ func (k *kpiSQL) open(ctx context.Context, s *Store, agg *bot.KPIAggregates) err
 	})
 }
 
-func (k *kpiSQL) alerts(ctx context.Context, s *Store, agg *bot.KPIAggregates) error {
+// alertsSQL is the statement of alerts: the noisiest alert rules.
+func (k *kpiSQL) alertsSQL() string {
 	top := k.q.Top
 	if top <= 0 {
 		top = 5
 	}
 	// By rule: one rule firing on many instances is one noisy alert.
-	q := `SELECT rule, COUNT(*) AS n FROM alerts WHERE starts_at >= ` + lit(k.q.From) + ` AND starts_at < ` + lit(k.q.To) + k.incidentFilter() +
+	q := `SELECT rule, COUNT(*) AS n FROM alerts WHERE starts_at >= ` + lit(k.q.From) + ` AND starts_at < ` + lit(k.q.To) + k.incidentFilter("alerts") +
 		` GROUP BY rule ORDER BY n DESC, rule LIMIT ` + strconv.Itoa(top)
+	return q
+}
+
+func (k *kpiSQL) alerts(ctx context.Context, s *Store, agg *bot.KPIAggregates) error {
+	q := k.alertsSQL()
 	return s.each(ctx, q, k.args[:k.nf], func(r *sql.Rows) error {
 		var nc bot.NameCount
 		if err := r.Scan(&nc.Name, &nc.N); err != nil {
@@ -314,15 +332,21 @@ func (k *kpiSQL) alerts(ctx context.Context, s *Store, agg *bot.KPIAggregates) e
 	})
 }
 
-// groups lists the alert groups that opened more than one incident.
-func (k *kpiSQL) groups(ctx context.Context, s *Store, agg *bot.KPIAggregates) error {
+// groupsSQL is the statement of groups.
+func (k *kpiSQL) groupsSQL() string {
 	top := k.q.Top
 	if top <= 0 {
 		top = 5
 	}
 	q := `SELECT group_key, COUNT(DISTINCT incident) AS n FROM alerts
-	WHERE starts_at >= ` + lit(k.q.From) + ` AND starts_at < ` + lit(k.q.To) + ` AND incident IS NOT NULL` + k.incidentFilter() + `
+	WHERE starts_at >= ` + lit(k.q.From) + ` AND starts_at < ` + lit(k.q.To) + ` AND incident IS NOT NULL` + k.incidentFilter("alerts") + `
 	GROUP BY group_key HAVING COUNT(DISTINCT incident) > 1 ORDER BY n DESC, group_key LIMIT ` + strconv.Itoa(top)
+	return q
+}
+
+// groups lists the alert groups that opened more than one incident.
+func (k *kpiSQL) groups(ctx context.Context, s *Store, agg *bot.KPIAggregates) error {
+	q := k.groupsSQL()
 	return s.each(ctx, q, k.args[:k.nf], func(r *sql.Rows) error {
 		var nc bot.NameCount
 		if err := r.Scan(&nc.Name, &nc.N); err != nil {
@@ -333,12 +357,18 @@ func (k *kpiSQL) groups(ctx context.Context, s *Store, agg *bot.KPIAggregates) e
 	})
 }
 
-func (k *kpiSQL) actions(ctx context.Context, s *Store, agg *bot.KPIAggregates) error {
-	from, to, now, f := lit(k.q.From), lit(k.q.To), lit(k.q.Now), k.incidentFilter()
+// actionsSQL is the statement of actions: action items opened, closed and overdue.
+func (k *kpiSQL) actionsSQL() string {
+	from, to, now, f := lit(k.q.From), lit(k.q.To), lit(k.q.Now), k.incidentFilter("action_items")
 	q := `SELECT
 	(SELECT COUNT(*) FROM action_items WHERE created_at >= ` + from + ` AND created_at < ` + to + f + `),
 	(SELECT COUNT(*) FROM action_items WHERE done_at >= ` + from + ` AND done_at < ` + to + f + `),
 	(SELECT COUNT(*) FROM action_items WHERE status = 'open' AND due IS NOT NULL AND due < ` + now + f + `)`
+	return q
+}
+
+func (k *kpiSQL) actions(ctx context.Context, s *Store, agg *bot.KPIAggregates) error {
+	q := k.actionsSQL()
 	return s.r.QueryRowContext(ctx, q, k.args[:k.nf]...).Scan(&agg.Actions.Opened, &agg.Actions.Closed, &agg.Actions.Overdue)
 }
 

@@ -68,13 +68,10 @@ func (s *Store) KPIMetrics(ctx context.Context) (*bot.KPIMetrics, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sum incidents up for metrics: %w", err)
 	}
-	sla := `CASE`
-	for _, name := range []string{bot.SLAAck, bot.SLAResolve, bot.SLAUpdate, bot.SLAPostmortem} {
-		sla += ` WHEN t.data LIKE '%"sla":"` + name + `"%' THEN '` + name + `'`
-	}
-	sla += ` ELSE '' END`
-	q = `SELECT i.severity, ` + sla + ` AS sla, COUNT(DISTINCT t.incident) FROM timeline t JOIN incidents i ON i.number = t.incident
-	WHERE t.kind = 'sla_breached' GROUP BY i.severity, sla`
+	// Every incident's breaches (incident_marks, migration 0025): one
+	// row per incident and SLA, so a count.
+	q = `SELECT i.severity, m.mark, COUNT(*) FROM incident_marks m JOIN incidents i ON i.number = m.incident
+	WHERE m.mark <> 'reopened' GROUP BY i.severity, m.mark`
 	err = s.each(ctx, q, nil, func(r *sql.Rows) error {
 		var sev, n int64
 		var name string

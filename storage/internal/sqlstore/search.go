@@ -26,44 +26,14 @@ var sortColumns = map[string]string{
 // SearchIncidents returns one page of the incidents matching q and how
 // many match in all.
 func (s *Store) SearchIncidents(ctx context.Context, q bot.IncidentQuery) (*bot.IncidentPage, error) {
-	where, args := s.searchWhere(q)
+	count, query, countArgs, args := s.searchSQL(q)
 	page := &bot.IncidentPage{}
-	// Count up to one past the cap: a filter matching most of a million
-	// incidents would otherwise read them all.
-	count := "SELECT COUNT(*) FROM (SELECT 1 FROM incidents" + where + " LIMIT " + strconv.Itoa(bot.CountCap+1) + ") AS m"
-	if err := s.r.QueryRowContext(ctx, count, args...).Scan(&page.Total); err != nil {
+	if err := s.r.QueryRowContext(ctx, count, countArgs...).Scan(&page.Total); err != nil {
 		return nil, fmt.Errorf("count incidents: %w", err)
 	}
 	if page.Total > bot.CountCap {
 		page.Total, page.AtLeast = bot.CountCap, true
 	}
-	// Before bounds the page, not the total.
-	if q.Before > 0 {
-		args = append(args, q.Before)
-		before := "number < $" + strconv.Itoa(len(args))
-		if where == "" {
-			where = " WHERE " + before
-		} else {
-			where += " AND " + before
-		}
-	}
-	col, ok := sortColumns[q.Sort]
-	if !ok {
-		col = "number"
-	}
-	dir := " ASC"
-	if q.Desc {
-		dir = " DESC"
-	}
-	order := col + dir
-	if col != "number" {
-		order += ", number" + dir
-	}
-	// The page's numbers first, then its rows: the numbers often come
-	// from an index alone (a range of declared_at, a service, the
-	// unclosed statuses), so only the page's rows are read in full.
-	query := "SELECT " + incidentCols + " FROM incidents WHERE number IN (SELECT number FROM incidents" + where +
-		" ORDER BY " + order + " LIMIT " + strconv.Itoa(q.Limit) + " OFFSET " + strconv.Itoa(q.Offset) + ") ORDER BY " + order
 	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search incidents: %w", err)
@@ -93,6 +63,44 @@ func (s *Store) LastChange(ctx context.Context) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	return fromUS(v.Int64), nil
+}
+
+// searchSQL is SearchIncidents' two statements: the capped count of the
+// matches and the page, with their arguments.
+func (s *Store) searchSQL(q bot.IncidentQuery) (count, query string, countArgs, args []any) {
+	where, args := s.searchWhere(q)
+	// Count up to one past the cap: a filter matching most of a million
+	// incidents would otherwise read them all.
+	count = "SELECT COUNT(*) FROM (SELECT 1 FROM incidents" + where + " LIMIT " + strconv.Itoa(bot.CountCap+1) + ") AS m"
+	countArgs = slices.Clone(args)
+	// Before bounds the page, not the total.
+	if q.Before > 0 {
+		args = append(args, q.Before)
+		before := "number < $" + strconv.Itoa(len(args))
+		if where == "" {
+			where = " WHERE " + before
+		} else {
+			where += " AND " + before
+		}
+	}
+	col, ok := sortColumns[q.Sort]
+	if !ok {
+		col = "number"
+	}
+	dir := " ASC"
+	if q.Desc {
+		dir = " DESC"
+	}
+	order := col + dir
+	if col != "number" {
+		order += ", number" + dir
+	}
+	// The page's numbers first, then its rows: the numbers often come
+	// from an index alone (a range of declared_at, a service, the
+	// unclosed statuses), so only the page's rows are read in full.
+	query = "SELECT " + incidentCols + " FROM incidents WHERE number IN (SELECT number FROM incidents" + where +
+		" ORDER BY " + order + " LIMIT " + strconv.Itoa(q.Limit) + " OFFSET " + strconv.Itoa(q.Offset) + ") ORDER BY " + order
+	return count, query, countArgs, args
 }
 
 // searchWhere is the WHERE clause ("" for none) of q's filters but Before,

@@ -1,0 +1,33 @@
+package sqlstore
+
+import "github.com/warroom/warroom/bot"
+
+// Statement is one SQL statement and its arguments, as the store runs it.
+type Statement struct {
+	SQL  string
+	Args []any
+}
+
+// KPIStatements are the statements KPIRows (for one service and source)
+// and KPIExtras run for q, by name.
+func KPIStatements(q bot.KPIQuery, services []string) map[string]Statement {
+	k := kpiSQL{q: q, services: services}
+	k.build()
+	rowArgs := []any{"api", "alertmanager", us(q.From), us(q.To)}
+	return map[string]Statement{
+		"rows":     {qKPIRows, rowArgs},
+		"counts":   {qKPICounts, rowArgs},
+		"breaches": {k.breachesSQL(), k.args},
+		"open":     {k.openSQL(), k.args[:k.nf]},
+		"alerts":   {k.alertsSQL(), k.args[:k.nf]},
+		"groups":   {k.groupsSQL(), k.args[:k.nf]},
+		"actions":  {k.actionsSQL(), k.args[:k.nf]},
+	}
+}
+
+// SearchStatements are the count and page statements SearchIncidents
+// runs for q.
+func (s *Store) SearchStatements(q bot.IncidentQuery) (count, page Statement) {
+	c, p, ca, pa := s.searchSQL(q)
+	return Statement{c, ca}, Statement{p, pa}
+}

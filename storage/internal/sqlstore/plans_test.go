@@ -1,0 +1,115 @@
+package sqlstore_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/internal/testkit"
+	"github.com/warroom/warroom/storage/internal/sqlstore"
+	"github.com/warroom/warroom/storage/sqlite"
+)
+
+// fullScan is a step of a SQLite query plan that reads a whole table or
+// index (SCAN) rather than a range of one (SEARCH); subqueries the plan
+// materialises itself (m, subquery-N) are bounded by their own steps, and
+// the partial indexes of the few open and private incidents are small by
+// construction.
+var (
+	fullScan = regexp.MustCompile(`^SCAN (incidents|i|timeline|t|alerts|action_items|incident_marks|mk)\b`)
+	small    = regexp.MustCompile(`USING (COVERING )?INDEX (incidents_open|incidents_unclosed|incidents_private)$`)
+)
+
+// checkPlan fails when SQLite's plan of s scans a table in full, or does
+// not use every index in uses.
+func checkPlan(t *testing.T, db *sqlite.Store, name string, s sqlstore.Statement, uses ...string) {
+	t.Helper()
+	rows, err := db.DB().QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+s.SQL, s.Args...)
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", name, err, s.SQL)
+	}
+	defer rows.Close()
+	var steps []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		steps = append(steps, detail)
+	}
+	all := strings.Join(steps, "\n")
+	for _, st := range steps {
+		if fullScan.MatchString(st) && !small.MatchString(st) {
+			t.Errorf("%s reads a whole table (%s):\n%s", name, st, all)
+		}
+	}
+	for _, idx := range uses {
+		if !regexp.MustCompile(`\b` + idx + `\b`).MatchString(all) {
+			t.Errorf("%s does not use index %s:\n%s", name, idx, all)
+		}
+	}
+}
+
+// TestInsightsReadTheirPeriod: every statement behind a period's insights
+// reads ranges of indexes bounded by the period (or the few open
+// incidents and open action items), never a whole table, with and without
+// filters and maintenance windows.
+func TestInsightsReadTheirPeriod(t *testing.T) {
+	db := testkit.OpenStore(t, "", nil)
+	to := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	win := bot.MaintenanceWindow{StartsAt: to.Add(-48 * time.Hour), EndsAt: to.Add(-47 * time.Hour),
+		Matchers: []bot.Matcher{{Name: "service", Op: "=", Value: "api"}}}
+	want := map[string][]string{
+		"rows": {"incidents_kpi"}, "counts": {"incidents_kpi"}, "breaches": {"incident_marks_declared"},
+		"open": {"incidents_open"}, "alerts": {"alerts_starts_rule"}, "groups": {"alerts_starts_rule"},
+		"actions": {"action_items_created", "action_items_done", "action_items_open_due"},
+	}
+	for _, tc := range []struct {
+		name string
+		q    bot.KPIQuery
+	}{
+		{"all", bot.KPIQuery{}},
+		{"filtered", bot.KPIQuery{Severities: []bot.Severity{bot.SEV1}, Services: []string{"api"}, Sources: []string{"alertmanager"}}},
+		{"maintenance", bot.KPIQuery{Maintenance: []bot.MaintenanceWindow{win}}},
+	} {
+		q := tc.q
+		q.From, q.To, q.Now, q.SLAs = to.Add(-30*24*time.Hour), to, to, bot.DefaultSLAs()
+		for name, s := range sqlstore.KPIStatements(q, []string{"api", "db"}) {
+			uses := want[name]
+			if tc.name == "filtered" && name == "breaches" {
+				uses = nil // the filtered incidents of the period, then their marks
+			}
+			checkPlan(t, db, tc.name+" "+name, s, uses...)
+		}
+	}
+}
+
+// TestListFiltersUseIndexes: the incident list's first page and its
+// capped count, for each filter that leaves most incidents out, read an
+// index of that filter in the page's order, never the whole table.
+func TestListFiltersUseIndexes(t *testing.T) {
+	db := testkit.OpenStore(t, "", nil)
+	from := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name  string
+		q     bot.IncidentQuery
+		index string
+	}{
+		{"severity", bot.IncidentQuery{Severities: []bot.Severity{bot.SEV1}}, "incidents_severity_number"},
+		{"severity and closed", bot.IncidentQuery{Severities: []bot.Severity{bot.SEV1}, Statuses: []bot.Status{bot.StatusClosed}}, "incidents_severity_status"},
+		{"source", bot.IncidentQuery{Sources: []string{"grafana"}}, "incidents_source_number"},
+		{"service", bot.IncidentQuery{Services: []string{"api"}}, "incidents_service_number"},
+		{"open statuses", bot.IncidentQuery{Statuses: []bot.Status{bot.StatusTriggered, bot.StatusInvestigating}}, "incidents_unclosed"},
+		{"a week", bot.IncidentQuery{From: from, To: from.Add(7 * 24 * time.Hour)}, "incidents_declared"},
+		{"private", bot.IncidentQuery{PrivateOnly: true}, "incidents_private"},
+		{"title words", bot.IncidentQuery{Text: "checkout latency"}, "incidents_fts"},
+	} {
+		tc.q.Limit, tc.q.Desc = 50, true
+		count, page := db.SearchStatements(tc.q)
+		checkPlan(t, db, tc.name+" count", count, tc.index)
+		checkPlan(t, db, tc.name+" page", page, tc.index)
+	}
+}

@@ -1,0 +1,54 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/storage/sqlite"
+	"github.com/warroom/warroom/storage/storetest"
+)
+
+// undo25 undoes migration 25 (list indexes, incident_marks).
+var undo25 = []string{
+	`DROP TRIGGER incident_marks_entry`, `DROP TRIGGER incident_marks_declared_at`, `DROP TRIGGER incident_marks_gone`,
+	`DROP TABLE incident_marks`, `DROP INDEX incidents_severity_number`, `DROP INDEX incidents_severity_status`, `DROP INDEX incidents_source_number`,
+	`DELETE FROM schema_migrations WHERE version = 25`,
+}
+
+// rewindTo runs statements on the closed database at path.
+func rewindTo(t *testing.T, path string, stmts []string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range stmts {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+// Migration 25 fills incident_marks from the timeline already there.
+func TestMigration25Backfills(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.db")
+	var stores []*sqlite.Store
+	t.Cleanup(func() {
+		for _, s := range stores {
+			s.Close()
+		}
+	})
+	open := func() bot.Store {
+		s, err := sqlite.Open(context.Background(), sqlite.Config{Path: path}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stores = append(stores, s)
+		return s
+	}
+	storetest.MarksBackfill(t, open, func() { rewindTo(t, path, undo25) })
+}
