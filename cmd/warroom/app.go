@@ -18,6 +18,7 @@ import (
 	"github.com/warroom/warroom/engine/schedule"
 	"github.com/warroom/warroom/integrations/api"
 	"github.com/warroom/warroom/integrations/console"
+	"github.com/warroom/warroom/integrations/slack"
 	"github.com/warroom/warroom/storage/postgres"
 	"github.com/warroom/warroom/storage/sqlite"
 )
@@ -127,14 +128,18 @@ func (a *App) build() error {
 	a.metrics = newMetrics(a.store, a.worker, time.Now, log)
 	a.metrics.reg.MustRegister(&heldCollector{store: a.store, names: integrationNames(cfg), log: log})
 	routerCfg := commands.Config{Observe: a.metrics.observeCommand, Maintenance: svc.Maintenance(), Permissions: permissions(cfg.Access)}
-	// Slack users are also known by their e-mail address; the Slack app is
-	// built after the router, so this looks it up at call time.
-	routerCfg.Identify = func(ctx context.Context, platform, user string) string {
-		if a.slack == nil || a.slack.app == nil {
-			return ""
+	// Chat users are also known by their e-mail address (people.go); the
+	// Slack app is built after the router, so it is looked up at call time.
+	people, err := newDirectory(cfg, a.paging.pd, func() *slack.Slack {
+		if a.slack == nil {
+			return nil
 		}
-		return a.slack.app.Identify(ctx, platform, user)
+		return a.slack.app
+	}, log)
+	if err != nil {
+		return err
 	}
+	routerCfg.Identify = people.identify
 	a.paging.capabilities(&routerCfg, cfg)
 	tk, err := newTickets(cfg, svc, a.store, a.worker, log) // Jira and ServiceNow (tickets.go)
 	if err != nil {
@@ -168,10 +173,10 @@ func (a *App) build() error {
 	for kind, h := range con.Handlers() {
 		a.worker.Handle(kind, h)
 	}
-	if a.slack, err = newSlack(cfg, svc, a.store, router, a.worker, routerCfg.Postmortem, log); err != nil {
+	if a.slack, err = newSlack(cfg, svc, a.store, router, a.worker, routerCfg.Postmortem, people.onCall, log); err != nil {
 		return err
 	}
-	if a.discord, err = newDiscord(cfg, svc, router, a.worker, routerCfg.Postmortem, a.store, log); err != nil {
+	if a.discord, err = newDiscord(cfg, svc, router, a.worker, routerCfg.Postmortem, a.store, people.onCall, log); err != nil {
 		return err
 	}
 	ins.targets(a.slack.handles(), a.discord.handles())

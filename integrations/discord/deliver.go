@@ -73,6 +73,11 @@ func (d *Discord) handlePost(ctx context.Context, job bot.Job) error {
 	if room == "" {
 		return bot.Permanent(fmt.Errorf("%s has no Discord room", inc.Key()))
 	}
+	if p.Message.OnCall {
+		if p.Message.Mentions, err = bot.WithOnCall(ctx, d.cfg.OnCall, Platform, inc, p.Message.Mentions); err != nil {
+			d.log.Warn("on-call lookup failed; the message goes without the on-call mention", "incident", inc.Key(), "err", err)
+		}
+	}
 	md := markdownText(p.Message)
 	err = d.put(ctx, room, jobRef(job.ID), inc.Number, RenderPost(p.Message, md), putOpts{files: files(p.Message)})
 	if _, code := restStatus(err); code == codeUnknownChannel && d.announces(inc) {

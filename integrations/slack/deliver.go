@@ -92,6 +92,11 @@ func (s *Slack) handlePost(ctx context.Context, job bot.Job) error {
 	if ch == "" {
 		return bot.Permanent(fmt.Errorf("%s has no Slack channel", inc.Key()))
 	}
+	if p.Message.OnCall {
+		if p.Message.Mentions, err = bot.WithOnCall(ctx, s.cfg.OnCall, Platform, inc, p.Message.Mentions); err != nil {
+			s.log.Warn("on-call lookup failed; the message goes without the on-call mention", "incident", inc.Key(), "err", err)
+		}
+	}
 	md := markdownText(p.Message)
 	if err := s.postWithFiles(ctx, ch, jobRef(job.ID), inc.Number, p.Message, md); err != nil {
 		return err
