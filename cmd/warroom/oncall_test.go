@@ -85,7 +85,7 @@ func newPDREST(t *testing.T) *pdREST {
 // oncallApp runs warroom with Slack, Discord and PagerDuty's REST API,
 // the payments service mapped to its PagerDuty service and Dave (who has
 // no Slack account) mapped to his Discord user.
-func oncallApp(t *testing.T, pd *pdREST) (*running, *slacktest.Server, *discordtest.Server) {
+func oncallApp(t *testing.T, pd *pdREST, more ...string) (*running, *slacktest.Server, *discordtest.Server) {
 	sfake := slacktest.New()
 	t.Cleanup(sfake.Close)
 	sfake.SetEmail("U0ERIN", "erin@example.com")
@@ -99,7 +99,7 @@ pagerduty: {service_ids: {payments: PSVCPAY}}
 people:
   - {email: dave@example.com, discord: "100000000000000044"}
 `
-	if err := os.WriteFile(file, []byte(yaml), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(yaml+strings.Join(more, "")), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	r := startApp(t, "WARROOM_CONFIG", file, "PAGERDUTY_TOKEN", "tok", "PAGERDUTY_API_URL", pd.srv.URL,
