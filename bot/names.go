@@ -166,7 +166,7 @@ func (n *Names) Run(ctx context.Context, reload time.Duration) {
 	if reload <= 0 {
 		reload = time.Minute
 	}
-	n.load(ctx)
+	n.Load(ctx)
 	t := time.NewTicker(reload)
 	defer t.Stop()
 	for {
@@ -174,14 +174,16 @@ func (n *Names) Run(ctx context.Context, reload time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			n.load(ctx)
+			n.Load(ctx)
 		case q := <-n.queue:
 			n.refresh(ctx, q[0], q[1])
 		}
 	}
 }
 
-func (n *Names) load(ctx context.Context) {
+// Load reads the stored names (Run does, and reloads them); a command
+// line tool that only renders calls it once.
+func (n *Names) Load(ctx context.Context) {
 	list, err := n.store.PersonNames(ctx)
 	if err != nil {
 		n.log.Warn("read stored names", "err", err)
