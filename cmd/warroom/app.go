@@ -18,6 +18,7 @@ import (
 	"github.com/warroom/warroom/engine/schedule"
 	"github.com/warroom/warroom/integrations/api"
 	"github.com/warroom/warroom/integrations/console"
+	"github.com/warroom/warroom/integrations/discord"
 	"github.com/warroom/warroom/integrations/slack"
 	"github.com/warroom/warroom/storage/postgres"
 	"github.com/warroom/warroom/storage/sqlite"
@@ -44,6 +45,7 @@ type App struct {
 	paging  *paging             // PagerDuty (paging.go)
 	slack   *slackApp
 	discord *discordApp // discordapp.go
+	names   *bot.Names  // display names (people.go)
 	metrics *metrics
 	handler http.Handler
 	server  *http.Server
@@ -101,6 +103,11 @@ func (a *App) build() error {
 		Lease: cfg.Outbox.Lease, Batch: cfg.Outbox.Batch, Concurrency: cfg.Outbox.Concurrency, Lanes: cfg.Outbox.Lanes,
 		MaxFailures: cfg.Outbox.MaxFailures, MaxFailureAge: cfg.Outbox.MaxFailureAge,
 	}, a.store, log)
+	people, err := bot.NewPeople(cfg.PeopleList())
+	if err != nil {
+		return fmt.Errorf("read people: %w", err)
+	}
+	a.names = bot.NewNames(a.store, people, 0, nil, log)
 	pagingCfg, escalationCfg := servicePaging(cfg)
 	insightsCfg, err := serviceInsights(cfg) // insights.go
 	if err != nil {
@@ -111,6 +118,7 @@ func (a *App) build() error {
 		SLAs: cfg.SLAs, Roles: cfg.Roles, Targets: chatTargets(cfg),
 		PublicURL: cfg.PublicURL, AfterCommit: a.worker.Poke, Tickets: ticketConfig(cfg),
 		Alerts: cfg.AlertConfig(), RevealPrivateTitles: cfg.Access.RevealPrivateTitles, Services: cfg.ServiceConfigs(),
+		Names: a.names,
 	}, a.store, log)
 	if err != nil {
 		return fmt.Errorf("build service: %w", err)
@@ -130,16 +138,13 @@ func (a *App) build() error {
 	routerCfg := commands.Config{Observe: a.metrics.observeCommand, Maintenance: svc.Maintenance(), Permissions: permissions(cfg.Access)}
 	// Chat users are also known by their e-mail address (people.go); the
 	// Slack app is built after the router, so it is looked up at call time.
-	people, err := newDirectory(cfg, a.paging.pd, func() *slack.Slack {
+	dir := newDirectory(people, a.paging.pd, func() *slack.Slack {
 		if a.slack == nil {
 			return nil
 		}
 		return a.slack.app
 	}, log)
-	if err != nil {
-		return err
-	}
-	routerCfg.Identify = people.identify
+	routerCfg.Identify = dir.identify
 	a.paging.capabilities(&routerCfg, cfg)
 	tk, err := newTickets(cfg, svc, a.store, a.worker, log) // Jira and ServiceNow (tickets.go)
 	if err != nil {
@@ -173,13 +178,19 @@ func (a *App) build() error {
 	for kind, h := range con.Handlers() {
 		a.worker.Handle(kind, h)
 	}
-	if a.slack, err = newSlack(cfg, svc, a.store, router, a.worker, routerCfg.Postmortem, people.onCall, log); err != nil {
+	if a.slack, err = newSlack(cfg, svc, a.store, router, a.worker, routerCfg.Postmortem, dir.onCall, log); err != nil {
 		return err
 	}
-	if a.discord, err = newDiscord(cfg, svc, router, a.worker, routerCfg.Postmortem, a.store, people.onCall, log); err != nil {
+	if a.discord, err = newDiscord(cfg, svc, router, a.worker, routerCfg.Postmortem, a.store, dir.onCall, log); err != nil {
 		return err
 	}
 	ins.targets(a.slack.handles(), a.discord.handles())
+	if a.slack != nil {
+		a.names.Resolve(slack.Platform, a.slack.app.DisplayName)
+	}
+	if a.discord != nil {
+		a.names.Resolve(discord.Platform, a.discord.app.DisplayName)
+	}
 
 	mux := http.NewServeMux()
 	jsonAPI.Register(mux)
@@ -212,6 +223,7 @@ func (a *App) Run(ctx context.Context) error {
 	go func() { workerDone <- a.worker.Run(workerCtx) }()
 	schedDone := make(chan struct{})
 	go runScheduler(workerCtx, a.sched, schedDone)
+	go a.names.Run(workerCtx, time.Minute)
 	go a.slack.run(workerCtx)
 	go a.discord.run(workerCtx)
 	served := make(chan error, 1)

@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"slices"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/integrations/discord"
 	"github.com/warroom/warroom/integrations/pagerduty"
 	"github.com/warroom/warroom/integrations/slack"
@@ -24,12 +22,8 @@ type directory struct {
 	log    *slog.Logger
 }
 
-func newDirectory(cfg config.Config, pd *pagerduty.Client, slackApp func() *slack.Slack, log *slog.Logger) (*directory, error) {
-	people, err := bot.NewPeople(cfg.PeopleList())
-	if err != nil {
-		return nil, fmt.Errorf("read people: %w", err)
-	}
-	return &directory{people: people, pd: pd, slack: slackApp, log: log.With("component", "people")}, nil
+func newDirectory(people *bot.People, pd *pagerduty.Client, slackApp func() *slack.Slack, log *slog.Logger) *directory {
+	return &directory{people: people, pd: pd, slack: slackApp, log: log.With("component", "people")}
 }
 
 // identify names the person behind a chat user by e-mail: the people map

@@ -78,6 +78,7 @@ func (d *Discord) handlePost(ctx context.Context, job bot.Job) error {
 			d.log.Warn("on-call lookup failed; the message goes without the on-call mention", "incident", inc.Key(), "err", err)
 		}
 	}
+	p.Message = d.svc.Names().Message(p.Message)
 	md := markdownText(p.Message)
 	err = d.put(ctx, room, jobRef(job.ID), inc.Number, RenderPost(p.Message, md), putOpts{files: files(p.Message)})
 	if _, code := restStatus(err); code == codeUnknownChannel && d.announces(inc) {

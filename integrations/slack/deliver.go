@@ -189,7 +189,7 @@ type putOpts struct {
 // place (when o.edit) only when its rendering changed. A card whose
 // message is gone from Slack is posted again.
 func (s *Slack) put(ctx context.Context, channel, ref string, incident int64, m bot.Message, o putOpts) error {
-	r, err := render(m, o.markdown)
+	r, err := render(s.svc.Names().Message(m), o.markdown)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,6 @@ type identities struct {
 
 type identity struct {
 	email string
-	name  string // display name, users.info only
 	until time.Time
 }
 
@@ -63,11 +62,7 @@ func (s *Slack) userInfo(ctx context.Context, user string) identity {
 	defer cancel()
 	id := identity{until: now.Add(identityFailTTL)}
 	if u, err := s.api.GetUserInfoContext(ctx, user); err == nil && u != nil {
-		name := u.Profile.DisplayName
-		if name == "" {
-			name = u.RealName
-		}
-		id = identity{email: u.Profile.Email, name: name, until: now.Add(identityTTL)}
+		id = identity{email: u.Profile.Email, until: now.Add(identityTTL)}
 	}
 	s.ids.put(&s.ids.byUser, user, id)
 	return id
