@@ -56,10 +56,10 @@ type Config struct {
 	// escalation policy's current on-call is mentioned when an incident of
 	// that service escalates (OnCallEmails).
 	ServiceIDs map[string]string
-	Triggered     TriggeredMode     // inbound incident.triggered; "" is declare
-	CacheTTL      time.Duration     // on-call answers are cached this long; 0 is 60 s
-	HTTPClient    *http.Client      // nil: a client with a 10 s timeout
-	Now           func() time.Time  // nil: time.Now
+	Triggered  TriggeredMode    // inbound incident.triggered; "" is declare
+	CacheTTL   time.Duration    // on-call answers are cached this long; 0 is 60 s
+	HTTPClient *http.Client     // nil: a client with a 10 s timeout
+	Now        func() time.Time // nil: time.Now
 	// Budgets pace events per routing key, pause after a 429 and hold REST
 	// after a refused token, on every replica (the store); nil keeps them
 	// in this process.
