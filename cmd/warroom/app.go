@@ -144,7 +144,7 @@ func (a *App) build() error {
 		}
 		return a.slack.app
 	}, log)
-	routerCfg.Identify = dir.identify
+	routerCfg.Identify, routerCfg.ServiceOnCall = dir.identify, dir.onCall
 	a.paging.capabilities(&routerCfg, cfg)
 	tk, err := newTickets(cfg, svc, a.store, a.worker, log) // Jira and ServiceNow (tickets.go)
 	if err != nil {

@@ -163,6 +163,12 @@ func TestEscalationMentionsTheOnCall(t *testing.T) {
 	if n := len(sfake.Calls("users.lookupByEmail")); n < 1 {
 		t.Errorf("Slack was never asked for the on-call's user: %d calls", n)
 	}
+
+	// /oncall in the incident names its service's on-call first.
+	st, body := r.command(t, "oncall INC-1")
+	if st != 200 || !strings.Contains(body, "On call now for payments (INC-1): erin@example.com, dave@example.com") {
+		t.Errorf("/oncall: %d %s", st, body)
+	}
 }
 
 // TestEscalationWithoutTheOnCall: while PagerDuty answers 429, the

@@ -42,8 +42,9 @@ func (d *directory) identify(ctx context.Context, platform, user string) string 
 
 // onCall names the chat users on platform who are on call now for
 // service: PagerDuty's on-call e-mail addresses, each mapped through the
-// people map, else (Slack) users.lookupByEmail. Someone who maps to no
-// chat user is logged and left out.
+// people map, else (Slack) users.lookupByEmail; on the console and the
+// API, the e-mail addresses. Someone who maps to no chat user is logged
+// and left out.
 func (d *directory) onCall(ctx context.Context, platform, service string) ([]string, error) {
 	if d.pd == nil || !d.pd.KnowsService(service) {
 		return nil, nil
@@ -51,6 +52,9 @@ func (d *directory) onCall(ctx context.Context, platform, service string) ([]str
 	emails, err := d.pd.OnCallEmails(ctx, service)
 	if err != nil {
 		return nil, err
+	}
+	if platform != slack.Platform && platform != discord.Platform {
+		return emails, nil // the console and the API have no chat users: e-mail addresses read as well
 	}
 	var ids []string
 	for _, email := range emails {
