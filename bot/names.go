@@ -23,6 +23,9 @@ type NamesStore interface {
 // again.
 const DefaultNameTTL = 24 * time.Hour
 
+// nameRetry is how soon a name that could not be resolved is asked again.
+const nameRetry = 10 * time.Minute
+
 // Names turns chat ids into the names people read, when rendering: ids
 // stay in the data. A name is looked up in memory only, so it never
 // blocks a command; one not known (or stale) is rendered as the id and
@@ -212,7 +215,15 @@ func (n *Names) refresh(ctx context.Context, platform, id string) {
 	defer cancel()
 	p, err := n.resolve[platform](rctx, id)
 	if err != nil {
+		// Not asked again before nameRetry (an id that names nobody, such
+		// as a channel's, must not cost a call at every rendering); a name
+		// known before is still shown.
 		n.log.Info("could not resolve a display name", "platform", platform, "user", id, "err", err)
+		n.mu.Lock()
+		old := n.known[key]
+		old.Platform, old.ID, old.RefreshedAt = platform, id, n.now().Add(nameRetry-n.ttl)
+		n.known[key] = old
+		n.mu.Unlock()
 		return
 	}
 	p.Platform, p.ID, p.RefreshedAt = platform, id, n.now()

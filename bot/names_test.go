@@ -60,6 +60,13 @@ func TestNamesRenderWithoutWaiting(t *testing.T) {
 	if got := n.Name("U0GHOST"); got != "U0GHOST" {
 		t.Errorf("a name that failed renders as %q", got)
 	}
+	failed := asked.Load()
+	for range 3 {
+		n.Name("U0GHOST") // not asked again at every rendering
+	}
+	if asked.Load() != failed {
+		t.Errorf("a failed name was asked again at once: %d asks, was %d", asked.Load(), failed)
+	}
 
 	// Stored: a new process knows it without asking.
 	fresh := bot.NewNames(env.Store, nil, time.Hour, clock.Now, nil)
