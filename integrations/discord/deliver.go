@@ -116,7 +116,7 @@ func (d *Discord) handleAnnounce(ctx context.Context, job bot.Job) error {
 	if err != nil || to == "" {
 		return err
 	}
-	return d.announceErr(d.put(ctx, to, jobRef(job.ID), 0, RenderPost(p.Message, false), putOpts{}))
+	return d.announceErr(d.put(ctx, to, jobRef(job.ID), 0, RenderPost(d.svc.Names().Message(p.Message), false), putOpts{}))
 }
 
 // handleDigest posts a KPI digest (markdown, its chart as the embed's
@@ -134,7 +134,7 @@ func (d *Discord) handleDigest(ctx context.Context, job bot.Job) error {
 	if ch == "" {
 		return bot.Permanent(fmt.Errorf("digest job %d: the Discord server has no text channel %q: give its id or its exact name", job.ID, p.Channel))
 	}
-	return d.put(ctx, ch, jobRef(job.ID), 0, RenderPost(p.Message, true), putOpts{files: files(p.Message)})
+	return d.put(ctx, ch, jobRef(job.ID), 0, RenderPost(d.svc.Names().Message(p.Message), true), putOpts{files: files(p.Message)})
 }
 
 // announceErr keeps a broken announcement channel from failing the room's
