@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // OnCallMentions names the chat users of one platform who are on call now
@@ -13,6 +14,10 @@ import (
 // fails: a lookup never holds up an escalation.
 type OnCallMentions func(ctx context.Context, platform, service string) ([]string, error)
 
+// OnCallLookupTimeout bounds how long a message waits for its on-call
+// mention before it goes without.
+const OnCallLookupTimeout = 5 * time.Second
+
 // WithOnCall returns mentions with the on-call users that find names for
 // the incident's service, each once; on a failure it returns mentions as
 // they were and the error, for the caller to log.
@@ -20,6 +25,8 @@ func WithOnCall(ctx context.Context, find OnCallMentions, platform string, inc *
 	if find == nil || inc == nil {
 		return mentions, nil
 	}
+	ctx, cancel := context.WithTimeout(ctx, OnCallLookupTimeout)
+	defer cancel()
 	ids, err := find(ctx, platform, inc.Service)
 	if err != nil {
 		return mentions, err
