@@ -385,7 +385,7 @@ func (b *alertBatch) declare(a Alert, d RouteDecision) (*incState, error) {
 	source := SanitizeTitle(a.Source, MaxNameLen)
 	inc := &Incident{
 		Title: b.s.incidentTitle(a, d), Links: alertIncidentLinks(a), Announce: strings.TrimPrefix(d.Channel, "#"),
-		Responders: b.s.respondersFor(d.Route, d.Service), Severity: d.Severity, Status: StatusTriggered, Source: source,
+		Route: d.Route, Responders: b.s.respondersFor(d.Route, d.Service), Severity: d.Severity, Status: StatusTriggered, Source: source,
 		Service: SanitizeTitle(d.Service, MaxNameLen), Summary: SanitizeText(a.Annotations["description"], MaxTextLen),
 		StartedAt: started, DeclaredAt: b.now, UpdatedAt: b.now, Version: 1, Roles: map[string]string{},
 	}

@@ -26,6 +26,10 @@ type Route struct {
 	// Responders are called into the room of every incident the route
 	// declares (responders.go).
 	Responders []string `json:"responders,omitempty"`
+	// Tickets names the ticket systems (LinkJira, LinkServiceNow) the
+	// incidents it declares get tickets in, automatic ones and
+	// /incident ticket, over TicketConfig.Systems; none: as configured.
+	Tickets []string `json:"tickets,omitempty"`
 	// AutoDeclare declares an incident when the group first fires; when
 	// false the group's alerts are recorded only.
 	AutoDeclare bool `json:"auto_declare"`
@@ -86,6 +90,12 @@ func checkRoutes(routes []Route) ([]Route, error) {
 			return nil, err
 		}
 		r.Responders = rs
+		for _, t := range r.Tickets {
+			if t != LinkJira && t != LinkServiceNow {
+				return nil, fmt.Errorf("route %q: tickets: %q is not %s or %s", r.Name, t, LinkJira, LinkServiceNow)
+			}
+		}
+		r.Tickets = slices.Clone(r.Tickets)
 		if _, err := compileTitle(r.Title); err != nil {
 			return nil, fmt.Errorf("route %q: %w", r.Name, err)
 		}
@@ -104,6 +114,7 @@ type RouteDecision struct {
 	Severity    Severity `json:"severity"`
 	Service     string   `json:"service,omitempty"`
 	Channel     string   `json:"channel,omitempty"`
+	Tickets     []string `json:"tickets,omitempty"` // the route's ticket systems; none: as configured
 	AutoDeclare bool     `json:"auto_declare"`
 	AutoResolve bool     `json:"auto_resolve"`
 	// Filled by Explain:
@@ -147,7 +158,7 @@ func (s *Service) route(a Alert) RouteDecision {
 		}
 	}
 	d := RouteDecision{
-		Alert: a, Route: r.Name, Severity: r.Severity, Service: r.Service, Channel: r.Channel,
+		Alert: a, Route: r.Name, Severity: r.Severity, Service: r.Service, Channel: r.Channel, Tickets: r.Tickets,
 		AutoDeclare: r.AutoDeclare, AutoResolve: r.AutoResolve,
 	}
 	switch {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -156,9 +157,13 @@ func (s *Service) syncTickets(ctx context.Context, tx Tx, c *change, before *Inc
 		return nil
 	}
 	inc, origin, at := c.inc, c.cause.Origin, s.ticketAt()
+	only := s.routeTickets(inc)
 	for _, t := range s.tickets.Targets {
 		if t.Name == origin {
 			continue
+		}
+		if _, linked := inc.Links[t.Name]; only != nil && !linked && !slices.Contains(only, t.Name) {
+			continue // its route sends its tickets elsewhere
 		}
 		_, linked := inc.Links[t.Name]
 		due := linked || inc.Severity.AtLeast(at) || (before != nil && before.Severity.AtLeast(at))

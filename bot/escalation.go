@@ -184,10 +184,10 @@ func (s *Service) escalationEffects(_ context.Context, c *change, level int) {
 	if len(who) == 0 && len(ids) == 0 {
 		msg = text
 	}
-	m := Message{Title: "Escalation: " + inc.Key(), Text: msg, Severity: inc.Severity, Mentions: ids}
+	m := Message{Title: "Escalation: " + inc.Key(), Text: msg, Severity: inc.Severity, Mentions: ids, OnCall: true}
 	c.post(m, level > 1)
 	if level >= len(s.liveEscalation().levels()) {
-		m.Text, m.Mentions = text+" (the last level).", nil
+		m.Text, m.Mentions, m.OnCall = text+" (the last level).", nil, false
 		s.toManagers(c, m)
 	}
 }

@@ -62,7 +62,11 @@ type Incident struct {
 	// Responders are called into the room: chat users, Slack user groups,
 	// Discord roles (responders.go).
 	Responders []string `json:"responders,omitempty"`
-	Version    int64    `json:"version"` // bumped on every change
+	// Route is the alert route that declared it; "" for an incident
+	// declared by hand. Its ticket systems (Route.Tickets) decide where
+	// the incident's tickets go.
+	Route   string `json:"route,omitempty"`
+	Version int64  `json:"version"` // bumped on every change
 
 	Alerts       int `json:"alerts,omitempty"`        // alerts attached to the incident
 	AlertsFiring int `json:"alerts_firing,omitempty"` // of which still firing

@@ -51,6 +51,7 @@ func (s *Service) renderAndSave(ctx context.Context, tx Tx, inc *Incident, pendi
 	if err != nil {
 		return "", 0, err
 	}
+	body = s.names.Text(body)
 	p := &Postmortem{Incident: inc.Number, Body: body, GeneratedAt: now}
 	if err := tx.SavePostmortem(ctx, p); err != nil {
 		return "", 0, err
@@ -139,5 +140,9 @@ func (s *Service) DraftPostmortem(ctx context.Context, number int64) (string, er
 	if err != nil {
 		return "", fmt.Errorf("list action items: %w", err)
 	}
-	return s.insights.Postmortem(ctx, inc, timeline, actions, s.Now())
+	body, err := s.insights.Postmortem(ctx, inc, timeline, actions, s.Now())
+	if err != nil {
+		return "", err
+	}
+	return s.names.Text(body), nil
 }

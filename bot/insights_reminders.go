@@ -48,25 +48,25 @@ func (s *Service) reminderEffects(ctx context.Context, c *change, t Timer) (stri
 		if !inc.Status.Open() || inc.AcknowledgedAt != nil {
 			return "", nil
 		}
-		return s.slaEffect(c, SLAAck, breach, sla.Acknowledge, "acknowledge",
+		return s.slaEffect(c, t, SLAAck, breach, sla.Acknowledge, "acknowledge",
 			fmt.Sprintf("%s is not acknowledged yet. Acknowledge with /incident ack %s.", inc.Key(), inc.Key()), cmdr), nil
 	case TimerSLAResolve:
 		if !inc.Status.Open() {
 			return "", nil
 		}
-		return s.slaEffect(c, SLAResolve, breach, sla.Resolve, "resolve",
+		return s.slaEffect(c, t, SLAResolve, breach, sla.Resolve, "resolve",
 			fmt.Sprintf("%s has been open for %s.", inc.Key(), FormatDuration(c.now.Sub(inc.DeclaredAt))), cmdr), nil
 	case TimerSLAUpdate:
 		if !inc.Status.Open() {
 			return "", nil
 		}
-		return s.slaEffect(c, SLAUpdate, breach, sla.UpdateCadence, "post a status update",
+		return s.slaEffect(c, t, SLAUpdate, breach, sla.UpdateCadence, "post a status update",
 			fmt.Sprintf("Post an update with /incident update %s TEXT.", inc.Key()), cmdr), nil
 	case TimerSLAPostmortem:
 		if inc.Status == StatusClosed || inc.ResolvedAt == nil {
 			return "", nil
 		}
-		return s.slaEffect(c, SLAPostmortem, breach, sla.PostmortemDue, "finish the postmortem",
+		return s.slaEffect(c, t, SLAPostmortem, breach, sla.PostmortemDue, "finish the postmortem",
 			fmt.Sprintf("Review the draft (/incident postmortem) and close %s when the postmortem is done.", inc.Key()), cmdr), nil
 	}
 	seq, err := strconv.Atoi(strings.TrimPrefix(t.Kind, timerActionPrefix))
@@ -116,7 +116,7 @@ func (s *Service) reminderEffects(ctx context.Context, c *change, t Timer) (stri
 }
 
 // slaEffect posts a reminder, or records and posts a breach.
-func (s *Service) slaEffect(c *change, name string, breach bool, target time.Duration, verb, hint, who string) string {
+func (s *Service) slaEffect(c *change, t Timer, name string, breach bool, target time.Duration, verb, hint, who string) string {
 	inc := c.inc
 	prefix := ""
 	if who != "" {
@@ -126,6 +126,8 @@ func (s *Service) slaEffect(c *change, name string, breach bool, target time.Dur
 		left := target - time.Duration(float64(target)*s.insights.RemindAt)
 		c.post(Message{Title: "SLA reminder: " + inc.Key(), Severity: inc.Severity,
 			Text: fmt.Sprintf("%s%s target to %s (%s) passes in %s. %s", prefix, inc.Severity, verb, FormatDuration(target), FormatDuration(left), hint)}, false)
+		s.slaDirect(c, fmt.Sprintf("The %s target to %s %s (%s) passes in %s. %s", inc.Severity, verb, inc.Key(), FormatDuration(target), FormatDuration(left), hint),
+			"SLA reminder: "+inc.Key(), t.DueAt.Add(left))
 		return "sla_reminder"
 	}
 	text := fmt.Sprintf("SLA breached: %s target to %s (%s) missed", inc.Severity, verb, FormatDuration(target))
@@ -133,7 +135,23 @@ func (s *Service) slaEffect(c *change, name string, breach bool, target time.Dur
 	m := Message{Title: "SLA breached: " + inc.Key(), Severity: inc.Severity, Text: prefix + text + ". " + hint}
 	c.post(m, false)
 	s.toManagers(c, m)
+	s.slaDirect(c, fmt.Sprintf("%s: the %s target to %s (%s) was missed. %s", inc.Key(), inc.Severity, verb, FormatDuration(target), hint),
+		"SLA breached: "+inc.Key(), t.DueAt)
 	return "sla_breach"
+}
+
+// slaDirect also sends a process-SLA reminder or breach to the person who
+// answers for it, the commander, as a direct message naming the incident
+// and the due time; a commander who is not a chat user gets none.
+func (s *Service) slaDirect(c *change, text, title string, due time.Time) {
+	id := ChatMention(c.inc.Commander())
+	if id == "" {
+		return
+	}
+	c.directs = append(c.directs, DirectPayload{User: id, Message: Message{
+		Title: title, Incident: c.inc.Number, Severity: c.inc.Severity, Text: text,
+		Fields: []Field{{Label: "Incident", Value: c.inc.Key() + " " + c.inc.Title}, {Label: "Due", Value: due.UTC().Format("2006-01-02 15:04 MST")}},
+	}})
 }
 
 func mention(user string) string {

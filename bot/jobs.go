@@ -20,6 +20,8 @@ import (
 //	                           post         yes       PostPayload    <t>:INC-42            -
 //	                           announce     no        PostPayload    <t>:announce          -
 //	                           digest       no        DigestPayload  <t>:digest:<channel>  -
+//	                           direct       yes       DirectPayload  <t>:INC-42            -
+//	                                        no        DirectPayload  <t>:direct:<user>     -
 //	paging (Config.Paging):    trigger      yes       PagePayload    <t>:INC-42            -
 //	pagerduty                  acknowledge  yes       PagePayload    <t>:INC-42            -
 //	                           resolve      yes       PagePayload    <t>:INC-42            -
@@ -121,6 +123,14 @@ func NewJob(target string, effect Effect, incident int64, payload any, now time.
 			return nil, fmt.Errorf("job %s: the payload is a %T, not a DigestPayload", kind, payload)
 		}
 		j.OrderKey = target + ":digest:" + d.Channel
+		return j, nil
+	}
+	if effect == EffectDirect && incident == 0 { // about several incidents (the weekly overdue summary)
+		d, ok := payload.(DirectPayload)
+		if !ok {
+			return nil, fmt.Errorf("job %s: the payload is a %T, not a DirectPayload", kind, payload)
+		}
+		j.OrderKey = target + ":direct:" + d.User
 		return j, nil
 	}
 	if incident == 0 {

@@ -21,6 +21,9 @@ type Message struct {
 	// ones it knows as mentions that notify, and nothing else in the
 	// message ever pings.
 	Mentions []string `json:"mentions,omitempty"`
+	// OnCall asks the delivering platform to mention, besides Mentions,
+	// who is on call now for the incident's service (OnCallMentions).
+	OnCall bool `json:"oncall,omitempty"`
 	// Attachments are files posted with the message (a digest's chart);
 	// platforms that cannot upload show their names.
 	Attachments []Attachment `json:"attachments,omitempty"`

@@ -39,6 +39,9 @@ type Config struct {
 	// Services name, per service, the responders called into the room of
 	// its incidents (responders.go).
 	Services map[string]ServiceConfig
+	// Names renders chat ids as display names on cards and postmortems
+	// (names.go); nil renders ids.
+	Names *Names
 }
 
 // Service changes incidents. Every method that changes something runs as one
@@ -55,6 +58,7 @@ type Service struct {
 	log     *slog.Logger
 
 	revealPrivate bool
+	names         *Names
 
 	paging PagingConfig
 
@@ -116,7 +120,7 @@ func NewService(cfg Config, store Store, log *slog.Logger) (*Service, error) {
 		insights: cfg.Insights.withDefaults(),
 		services: services,
 
-		revealPrivate: cfg.RevealPrivateTitles,
+		revealPrivate: cfg.RevealPrivateTitles, names: cfg.Names,
 	}
 	svc.live.Store(&liveConfig{alerts: alertCfg, escalation: cloneEscalation(cfg.Escalation)})
 	return svc, nil
@@ -136,7 +140,11 @@ func (s *Service) PublicURL() string { return s.public }
 func (s *Service) Now() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // Card renders an incident's card with the Service's links.
-func (s *Service) Card(inc *Incident) Message { return Card(inc, s.public) }
+func (s *Service) Card(inc *Incident) Message { return s.names.Message(Card(inc, s.public)) }
+
+// Names renders chat ids as display names; nil (which renders ids) when
+// none are configured.
+func (s *Service) Names() *Names { return s.names }
 
 // change collects what one mutation does, for mutate to write.
 type change struct {

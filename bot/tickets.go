@@ -22,9 +22,27 @@ type TicketConfig struct {
 }
 
 // TicketSystems names the ticket systems /incident ticket creates inc's
-// ticket in; nil means every configured one.
+// ticket in: those of the alert route that declared it (Route.Tickets),
+// else those its severity names; nil means every configured one.
 func (s *Service) TicketSystems(inc *Incident) []string {
+	if rt := s.routeTickets(inc); rt != nil {
+		return rt
+	}
 	return slices.Clone(s.tickets.Systems[inc.Severity])
+}
+
+// routeTickets names the ticket systems of the route that declared inc,
+// nil when it names none (or inc was declared by hand).
+func (s *Service) routeTickets(inc *Incident) []string {
+	if inc.Route == "" {
+		return nil
+	}
+	for _, r := range s.liveAlerts().routes {
+		if r.Name == inc.Route && len(r.Tickets) > 0 {
+			return slices.Clone(r.Tickets)
+		}
+	}
+	return nil
 }
 
 // TicketTarget is one ticket system. Its Name is also the link system the

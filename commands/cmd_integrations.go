@@ -173,5 +173,30 @@ func runOnCall(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("look up on-call: %w", err)
 	}
+	if line := r.serviceOnCall(ctx, c, schedule); line != "" {
+		out = line + "\n" + out
+	}
 	return Reply{Text: out, Ephemeral: true}, nil
+}
+
+// serviceOnCall names, for /oncall in an incident's room, who is on call
+// now for the incident's service (by display name); "" when that is not
+// known or the lookup fails (the schedules answer alone then).
+func (r *Router) serviceOnCall(ctx context.Context, c *call, schedule string) string {
+	if r.cfg.ServiceOnCall == nil || c.inc == nil || c.inc.Service == "" || schedule != "" {
+		return ""
+	}
+	ids, err := r.cfg.ServiceOnCall(ctx, c.req.Platform, c.inc.Service)
+	if err != nil {
+		r.log.Warn("look up the on-call of a service", "service", c.inc.Service, "err", err)
+		return ""
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		names[i] = r.svc.Names().Name(id)
+	}
+	return fmt.Sprintf("On call now for %s (%s): %s", c.inc.Service, c.inc.Key(), strings.Join(names, ", "))
 }

@@ -78,7 +78,7 @@ func runTimeline(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: formatTimeline(c.inc, entries), Incident: c.inc, Ephemeral: true}, nil
+	return Reply{Text: r.svc.Names().Text(formatTimeline(c.inc, entries)), Incident: c.inc, Ephemeral: true}, nil
 }
 
 // runHelp: help, or help COMMAND.

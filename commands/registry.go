@@ -113,8 +113,8 @@ func table() []*command {
 			usage: "/incident maintenance list", summary: "List active and upcoming maintenance windows."},
 		{name: "maintenance end", run: runMaintenanceEnd, needs: needMaintenance,
 			usage: "/incident maintenance end N", summary: "End maintenance window N now."},
-		{name: "oncall", reads: true, run: runOnCall, needs: needOnCall,
-			usage: "/oncall [SCHEDULE]", summary: "Who is on call (PagerDuty)."},
+		{name: "oncall", reads: true, incident: maybeIncident, run: runOnCall, needs: needOnCall,
+			usage: "/oncall [SCHEDULE]", summary: "Who is on call (PagerDuty); in an incident's room, for its service first."},
 		{name: "help", reads: true, aliases: []string{"?"}, run: runHelp,
 			usage: "/incident help [COMMAND]", summary: "List the commands, or explain one."},
 	}

@@ -40,11 +40,14 @@ type Config struct {
 	// Ticketers are every configured ticket system (Ticketer among them);
 	// /incident ticket creates in those the incident's severity names
 	// (bot.Service.TicketSystems), all of them by default.
-	Ticketers   []Ticketer
-	OnCall      OnCall
-	Digester    Digester
-	Postmortem  Postmortems
-	Maintenance Maintenance
+	Ticketers []Ticketer
+	OnCall    OnCall
+	// ServiceOnCall, when set, names the chat users on call now for an
+	// incident's service, which /oncall in its room shows first.
+	ServiceOnCall bot.OnCallMentions
+	Digester      Digester
+	Postmortem    Postmortems
+	Maintenance   Maintenance
 	// Observe, when set, is called once per Dispatch with the command's name
 	// ("unknown" when none was found), its latency and its error.
 	Observe func(command string, d time.Duration, err error)

@@ -21,6 +21,7 @@ import (
 //	    channel: db-oncall
 //	    title: "{{.Rule}} on {{.Labels.cluster}}"   # text/template; default: rule on service
 //	    responders: [U024BE7LH, S0614TZR7, "role:1234567890123456"]
+//	    tickets: [servicenow]                      # over ticket_systems; default: as configured
 //	    auto_declare: true
 //	    auto_resolve: true
 //	    reopen_window: 30m
@@ -33,6 +34,7 @@ type Route struct {
 	Channel      string        `yaml:"channel,omitempty"`
 	Title        string        `yaml:"title,omitempty"`
 	Responders   []string      `yaml:"responders,omitempty"`
+	Tickets      []string      `yaml:"tickets,omitempty"`
 	AutoDeclare  bool          `yaml:"auto_declare"`
 	AutoResolve  bool          `yaml:"auto_resolve"`
 	ReopenWindow time.Duration `yaml:"reopen_window"`

@@ -39,6 +39,7 @@ type Config struct {
 	Escalation      Escalation                `yaml:"escalation"`
 	Routes          []Route                   `yaml:"routes"`      // alert routing rules
 	Services        map[string]Service        `yaml:"services"`    // per-service responders
+	People          []Person                  `yaml:"people"`      // e-mail → chat users (people.go)
 	Alerts          Alerts                    `yaml:"alerts"`      // alert handling
 	Maintenance     Maintenance               `yaml:"maintenance"` // configured maintenance windows
 	Access          Access                    `yaml:"access"`      // permissions and private incidents (access.go)
@@ -158,6 +159,7 @@ func (c *Config) applyFile(data []byte) error {
 	errs = append(errs, c.Maintenance.check()...)
 	errs = append(errs, c.Receivers.check()...)
 	errs = append(errs, c.Insights.check()...)
+	errs = append(errs, c.checkPeople()...)
 	return errors.Join(errs...)
 }
 

@@ -37,6 +37,7 @@ import (
 //	  remind_at: 0.8                             # share of a target after which the channel is reminded
 //	  action_remind_before: 1d
 //	  action_remind_every: 7d
+//	  overdue_summary: "CRON_TZ=Europe/Berlin 0 9 * * MON"  # each owner's overdue items, as a DM
 type Insights struct {
 	Digests    []Digest   `yaml:"digests"`
 	Postmortem Postmortem `yaml:"postmortem"`
@@ -202,6 +203,11 @@ type Reminders struct {
 	RemindAt           float64       `yaml:"remind_at"` // share of a target, e.g. 0.8
 	ActionRemindBefore time.Duration `yaml:"action_remind_before"`
 	ActionRemindEvery  time.Duration `yaml:"action_remind_every"`
+	// OverdueSummary is the cron schedule of the summary each owner gets
+	// of their overdue action items, as a direct message; "": none.
+	OverdueSummary string `yaml:"overdue_summary"`
+
+	Summary cron.Schedule // OverdueSummary, parsed; nil for none
 }
 
 func (r *Reminders) fill() {
@@ -217,8 +223,17 @@ func (r *Reminders) fill() {
 }
 
 func (r *Reminders) check() []error {
+	var errs []error
 	if r.RemindAt <= 0 || r.RemindAt >= 1 {
-		return []error{fmt.Errorf("reminders.remind_at: %v is not between 0 and 1 (e.g. 0.8)", r.RemindAt)}
+		errs = append(errs, fmt.Errorf("reminders.remind_at: %v is not between 0 and 1 (e.g. 0.8)", r.RemindAt))
 	}
-	return nil
+	r.Summary = nil
+	if r.OverdueSummary != "" {
+		sched, err := cron.ParseStandard(r.OverdueSummary)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("reminders.overdue_summary: %q: %w", r.OverdueSummary, err))
+		}
+		r.Summary = sched
+	}
+	return errs
 }

@@ -40,6 +40,7 @@ type PagerDuty struct {
 	UserService string                  `yaml:"user_service"`
 	Users       map[string]string       `yaml:"users"`
 	Schedules   map[string]string       `yaml:"schedules"`
+	ServiceIDs  map[string]string       `yaml:"service_ids"` // warroom service → PagerDuty service ID, for its on-call
 	OnCallCache time.Duration           `yaml:"oncall_cache"`
 
 	ServiceKeys map[string]Secret // name → routing key, read from the variables Services names

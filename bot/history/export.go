@@ -27,6 +27,9 @@ type ExportOptions struct {
 	Now      time.Time
 	SLAs     map[bot.Severity]bot.SLA // nil: bot.DefaultSLAs
 	Progress Progress                 // nil: none
+	// Names gives a chat user's display name (bot.Names.Name) for the
+	// commander_name column; nil leaves it empty.
+	Names func(id string) string
 }
 
 // Export writes every incident declared since o.Since to out, one row
@@ -46,7 +49,7 @@ func Export(ctx context.Context, store ExportStore, out io.Writer, o ExportOptio
 		return 0, fmt.Errorf("list maintenance windows: %w", err)
 	}
 	err = store.ExportIncidents(ctx, o.Since, func(inc *bot.Incident) error {
-		if err := w.write(exportRow(inc, slas[inc.Severity], windows, o.Now)); err != nil {
+		if err := w.write(exportRow(inc, slas[inc.Severity], windows, o.Now, o.Names)); err != nil {
 			return err
 		}
 		o.Progress.report("exported", w.n, 0, false)

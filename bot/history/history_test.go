@@ -339,3 +339,26 @@ func TestParseTime(t *testing.T) {
 		t.Errorf("ParseTime(yesterday) = %v", err)
 	}
 }
+
+// TestExportNamesTheCommander: the commander_name column carries the
+// commander's display name next to the id, when known; import ignores it.
+func TestExportNamesTheCommander(t *testing.T) {
+	s := newStore()
+	if _, report, err := importString(t, s, "csv", sample); err != nil {
+		t.Fatalf("import: %v\n%s", err, report)
+	}
+	names := map[string]string{"alice": "Alice Smith"}
+	out := export(t, s, history.ExportOptions{Format: "csv", Names: func(id string) string {
+		if n, ok := names[id]; ok {
+			return n
+		}
+		return id
+	}})
+	if !strings.Contains(out, ",alice,Alice Smith,") || strings.Contains(out, ",bob,bob,") {
+		t.Errorf("export:\n%s", out)
+	}
+	again := newStore()
+	if res, report, err := importString(t, again, "csv", out); err != nil || res != (history.Result{Created: 3}) {
+		t.Fatalf("re-import = %+v, %v\n%s", res, err, report)
+	}
+}

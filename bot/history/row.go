@@ -14,13 +14,14 @@ import (
 
 // columns are the export's columns, in order: the CSV header and the JSON
 // keys. Durations are seconds; empty cells are unset values. The *_s,
-// *_sla and in_maintenance columns are computed, and ignored on import.
+// *_sla, in_maintenance and commander_name (the commander's display name,
+// when known) columns are computed, and ignored on import.
 var columns = []string{
 	"key", "title", "severity", "status", "service", "source",
 	"started_at", "declared_at", "acknowledged_at", "mitigated_at", "resolved_at", "closed_at",
 	"time_to_detect_s", "time_to_acknowledge_s", "time_to_resolve_s",
 	"ack_sla", "resolve_sla", "in_maintenance",
-	"commander", "summary", "impact",
+	"commander", "commander_name", "summary", "impact",
 	"pagerduty", "pagerduty_url", "jira", "jira_url", "servicenow", "servicenow_url",
 }
 
@@ -38,7 +39,7 @@ func Columns() []string { return slices.Clone(columns) }
 type row map[string]string
 
 // exportRow renders an incident with its KPI columns.
-func exportRow(inc *bot.Incident, sla bot.SLA, windows []bot.MaintenanceWindow, now time.Time) row {
+func exportRow(inc *bot.Incident, sla bot.SLA, windows []bot.MaintenanceWindow, now time.Time, names func(string) string) row {
 	r := row{
 		"key": inc.Key(), "title": inc.Title, "severity": inc.Severity.String(), "status": string(inc.Status),
 		"service": inc.Service, "source": inc.Source, "started_at": ts(&inc.StartedAt), "declared_at": ts(&inc.DeclaredAt),
@@ -46,6 +47,11 @@ func exportRow(inc *bot.Incident, sla bot.SLA, windows []bot.MaintenanceWindow, 
 		"closed_at": ts(inc.ClosedAt), "time_to_detect_s": secs(inc.TimeToDetect(), true),
 		"commander": inc.Commander(), "summary": inc.Summary, "impact": inc.Impact,
 		"in_maintenance": strconv.FormatBool(bot.InMaintenance(windows, inc.DeclaredAt, inc.Service)),
+	}
+	if c := inc.Commander(); c != "" && names != nil {
+		if name := names(c); name != c {
+			r["commander_name"] = name
+		}
 	}
 	r["time_to_acknowledge_s"] = secs(inc.TimeToAcknowledge())
 	r["time_to_resolve_s"] = secs(inc.TimeToResolve())

@@ -18,6 +18,8 @@ import (
 	"github.com/warroom/warroom/engine/schedule"
 	"github.com/warroom/warroom/integrations/api"
 	"github.com/warroom/warroom/integrations/console"
+	"github.com/warroom/warroom/integrations/discord"
+	"github.com/warroom/warroom/integrations/slack"
 	"github.com/warroom/warroom/storage/postgres"
 	"github.com/warroom/warroom/storage/sqlite"
 )
@@ -43,6 +45,7 @@ type App struct {
 	paging  *paging             // PagerDuty (paging.go)
 	slack   *slackApp
 	discord *discordApp // discordapp.go
+	names   *bot.Names  // display names (people.go)
 	metrics *metrics
 	handler http.Handler
 	server  *http.Server
@@ -100,6 +103,11 @@ func (a *App) build() error {
 		Lease: cfg.Outbox.Lease, Batch: cfg.Outbox.Batch, Concurrency: cfg.Outbox.Concurrency, Lanes: cfg.Outbox.Lanes,
 		MaxFailures: cfg.Outbox.MaxFailures, MaxFailureAge: cfg.Outbox.MaxFailureAge,
 	}, a.store, log)
+	people, err := bot.NewPeople(cfg.PeopleList())
+	if err != nil {
+		return fmt.Errorf("read people: %w", err)
+	}
+	a.names = bot.NewNames(a.store, people, 0, nil, log)
 	pagingCfg, escalationCfg := servicePaging(cfg)
 	insightsCfg, err := serviceInsights(cfg) // insights.go
 	if err != nil {
@@ -110,6 +118,7 @@ func (a *App) build() error {
 		SLAs: cfg.SLAs, Roles: cfg.Roles, Targets: chatTargets(cfg),
 		PublicURL: cfg.PublicURL, AfterCommit: a.worker.Poke, Tickets: ticketConfig(cfg),
 		Alerts: cfg.AlertConfig(), RevealPrivateTitles: cfg.Access.RevealPrivateTitles, Services: cfg.ServiceConfigs(),
+		Names: a.names,
 	}, a.store, log)
 	if err != nil {
 		return fmt.Errorf("build service: %w", err)
@@ -127,14 +136,15 @@ func (a *App) build() error {
 	a.metrics = newMetrics(a.store, a.worker, time.Now, log)
 	a.metrics.reg.MustRegister(&heldCollector{store: a.store, names: integrationNames(cfg), log: log})
 	routerCfg := commands.Config{Observe: a.metrics.observeCommand, Maintenance: svc.Maintenance(), Permissions: permissions(cfg.Access)}
-	// Slack users are also known by their e-mail address; the Slack app is
-	// built after the router, so this looks it up at call time.
-	routerCfg.Identify = func(ctx context.Context, platform, user string) string {
-		if a.slack == nil || a.slack.app == nil {
-			return ""
+	// Chat users are also known by their e-mail address (people.go); the
+	// Slack app is built after the router, so it is looked up at call time.
+	dir := newDirectory(people, a.paging.pd, func() *slack.Slack {
+		if a.slack == nil {
+			return nil
 		}
-		return a.slack.app.Identify(ctx, platform, user)
-	}
+		return a.slack.app
+	}, log)
+	routerCfg.Identify, routerCfg.ServiceOnCall = dir.identify, dir.onCall
 	a.paging.capabilities(&routerCfg, cfg)
 	tk, err := newTickets(cfg, svc, a.store, a.worker, log) // Jira and ServiceNow (tickets.go)
 	if err != nil {
@@ -168,13 +178,19 @@ func (a *App) build() error {
 	for kind, h := range con.Handlers() {
 		a.worker.Handle(kind, h)
 	}
-	if a.slack, err = newSlack(cfg, svc, a.store, router, a.worker, routerCfg.Postmortem, log); err != nil {
+	if a.slack, err = newSlack(cfg, svc, a.store, router, a.worker, routerCfg.Postmortem, dir.onCall, log); err != nil {
 		return err
 	}
-	if a.discord, err = newDiscord(cfg, svc, router, a.worker, routerCfg.Postmortem, a.store, log); err != nil {
+	if a.discord, err = newDiscord(cfg, svc, router, a.worker, routerCfg.Postmortem, a.store, dir.onCall, log); err != nil {
 		return err
 	}
 	ins.targets(a.slack.handles(), a.discord.handles())
+	if a.slack != nil {
+		a.names.Resolve(slack.Platform, a.slack.app.DisplayName)
+	}
+	if a.discord != nil {
+		a.names.Resolve(discord.Platform, a.discord.app.DisplayName)
+	}
 
 	mux := http.NewServeMux()
 	jsonAPI.Register(mux)
@@ -207,6 +223,7 @@ func (a *App) Run(ctx context.Context) error {
 	go func() { workerDone <- a.worker.Run(workerCtx) }()
 	schedDone := make(chan struct{})
 	go runScheduler(workerCtx, a.sched, schedDone)
+	go a.names.Run(workerCtx, time.Minute)
 	go a.slack.run(workerCtx)
 	go a.discord.run(workerCtx)
 	served := make(chan error, 1)

@@ -75,6 +75,11 @@ func fillEveryTable(t *testing.T) string {
 	if _, err := e.Store.HoldIntegration(ctx, "jira", "401 Unauthorized", clock.Now(), bot.DefaultProbeBackoff, false); err != nil {
 		t.Fatal(err)
 	}
+	if err := e.Store.InTx(ctx, func(tx bot.Tx) error {
+		return tx.SavePersonName(ctx, bot.PersonName{Platform: "slack", ID: "U0ALICE", Name: "Alice Smith", RefreshedAt: clock.Now()})
+	}); err != nil {
+		t.Fatal(err)
+	}
 	db := e.Store.DB()
 	now := clock.Now().UnixMicro()
 	for _, q := range []string{

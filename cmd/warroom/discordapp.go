@@ -37,12 +37,12 @@ func discordConfig(cfg config.Config) discord.Config {
 // handlers, or returns nil when Discord is not configured. A wrong public
 // key fails here, at start-up. Its rate limits and pacing are kept in the
 // database (budgets), so every replica honours them.
-func newDiscord(cfg config.Config, svc *bot.Service, router *commands.Router, w *outbox.Worker, pm commands.Postmortems, budgets bot.Budgets, log *slog.Logger) (*discordApp, error) {
+func newDiscord(cfg config.Config, svc *bot.Service, router *commands.Router, w *outbox.Worker, pm commands.Postmortems, budgets bot.Budgets, oncall bot.OnCallMentions, log *slog.Logger) (*discordApp, error) {
 	if !cfg.DiscordOn() {
 		return nil, nil
 	}
 	dc := discordConfig(cfg)
-	dc.PostmortemDrafts, dc.Poke = pm != nil, w.Poke
+	dc.PostmortemDrafts, dc.Poke, dc.OnCall = pm != nil, w.Poke, oncall
 	dc.Budget = discord.SharedBudget(budgets, discord.DefaultEditInterval, log.With("integration", "discord"))
 	app, err := discord.New(dc, svc, router, log)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/history"
 )
 
@@ -74,8 +75,11 @@ func (c *cli) export(ctx context.Context, args []string) int {
 		n, err = history.ExportAudit(ctx, store, w, history.AuditOptions{Format: *format, Since: from, Progress: progress})
 		what = "audit records"
 	default:
+		people, _ := bot.NewPeople(cfg.PeopleList()) // checked when the configuration loaded
+		names := bot.NewNames(store, people, 0, nil, nil)
+		names.Load(ctx) // the stored names; an export asks no platform
 		n, err = history.Export(ctx, store, w, history.ExportOptions{Format: *format, Since: from, Now: time.Now().UTC(),
-			SLAs: cfg.SLAs, Progress: progress})
+			SLAs: cfg.SLAs, Progress: progress, Names: names.Name})
 	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "warroom export: %v\n", err)

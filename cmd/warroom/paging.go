@@ -45,7 +45,8 @@ func newPaging(cfg config.Config, svc *bot.Service, budgets bot.Budgets, worker 
 		Token: pdc.Token.Reveal(), RoutingKey: pdc.RoutingKey.Reveal(), WebhookSecret: pdc.WebhookSecret.Reveal(),
 		APIURL: pdc.APIURL, EventsURL: pdc.EventsURL, From: cfg.PagerDuty.From, Services: keys,
 		UserService: cfg.PagerDuty.UserService, Users: cfg.PagerDuty.Users, Schedules: cfg.PagerDuty.Schedules,
-		Triggered: pagerduty.TriggeredMode(cfg.PagerDuty.Triggered), CacheTTL: cfg.PagerDuty.OnCallCache,
+		ServiceIDs: cfg.PagerDuty.ServiceIDs,
+		Triggered:  pagerduty.TriggeredMode(cfg.PagerDuty.Triggered), CacheTTL: cfg.PagerDuty.OnCallCache,
 		Budgets: budgets,
 	}, svc, log)
 	if err != nil {

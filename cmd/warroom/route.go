@@ -124,7 +124,7 @@ func printDecisions(w io.Writer, cfg config.Config, ds []bot.RouteDecision, note
 	}
 	fmt.Fprintf(w, "%d alerts\n\n", len(ds))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tALERT\tSTATUS\tROUTE\tGROUP\tSEVERITY\tSERVICE\tWOULD")
+	fmt.Fprintln(tw, "#\tALERT\tSTATUS\tROUTE\tGROUP\tSEVERITY\tSERVICE\tTICKETS\tWOULD")
 	groups := map[string]int{}
 	var order []string
 	for i, d := range ds {
@@ -139,8 +139,8 @@ func printDecisions(w io.Writer, cfg config.Config, ds []bot.RouteDecision, note
 				would = "record only: the route does not declare"
 			}
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", i+1, clipText(name, 40), d.Alert.Status, d.Route,
-			clipText(d.GroupKey, 60), d.Severity, orDash(d.Service), would)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", i+1, clipText(name, 40), d.Alert.Status, d.Route,
+			clipText(d.GroupKey, 60), d.Severity, orDash(d.Service), routeTickets(cfg, d), would)
 		if _, ok := groups[d.GroupKey]; !ok {
 			order = append(order, d.GroupKey)
 		}
@@ -151,6 +151,19 @@ func printDecisions(w io.Writer, cfg config.Config, ds []bot.RouteDecision, note
 	for _, g := range order {
 		fmt.Fprintf(w, "  %s: %d alerts\n", g, groups[g])
 	}
+}
+
+// routeTickets names where a decision's incident would get its tickets:
+// the route's systems, else those its severity names, else "all".
+func routeTickets(cfg config.Config, d bot.RouteDecision) string {
+	t := d.Tickets
+	if len(t) == 0 {
+		t = cfg.TicketSystems[d.Severity]
+	}
+	if len(t) == 0 {
+		return "all"
+	}
+	return strings.Join(t, ",")
 }
 
 func clipText(s string, n int) string {

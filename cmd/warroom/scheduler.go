@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/warroom/warroom/bot"
@@ -24,6 +25,10 @@ func newScheduler(cfg config.Config, svc *bot.Service, store schedule.JanitorSto
 	s.Add("reminders", schedule.Reminders(svc))
 	s.Add("digests", runner.Tick) // no schedules: nothing to do, until a reload adds some
 	s.Add("maintenance", schedule.Maintenance(svc))
+	if sum := cfg.Insights.Reminders.Summary; sum != nil {
+		host, _ := os.Hostname()
+		s.Add("overdue summaries", schedule.OverdueSummaries(svc, sum.Next, "warroom@"+host))
+	}
 	s.Add("janitor", schedule.Janitor(store, schedule.Retention{
 		Seen: cfg.Retention.Seen, DeadJobs: cfg.Retention.DeadJobs, Timers: cfg.Retention.Timers,
 	}, log))

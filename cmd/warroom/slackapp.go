@@ -39,7 +39,7 @@ type slackApp struct {
 
 // newSlack builds the Slack app over the shared budgets and registers its
 // outbox handlers, or returns nil when Slack is not configured.
-func newSlack(cfg config.Config, svc *bot.Service, budgets bot.Budgets, router *commands.Router, w *outbox.Worker, pm commands.Postmortems, log *slog.Logger) (*slackApp, error) {
+func newSlack(cfg config.Config, svc *bot.Service, budgets bot.Budgets, router *commands.Router, w *outbox.Worker, pm commands.Postmortems, oncall bot.OnCallMentions, log *slog.Logger) (*slackApp, error) {
 	if !cfg.SlackOn() {
 		return nil, nil
 	}
@@ -48,7 +48,7 @@ func newSlack(cfg config.Config, svc *bot.Service, budgets bot.Budgets, router *
 		PreviousSigningSecret: cfg.Slack.PreviousSigningSecret.Reveal(), AppToken: cfg.Slack.AppToken.Reveal(),
 		APIURL: cfg.Slack.APIURL, Announce: cfg.AnnounceChannel,
 		Responders: cfg.Slack.Responders, UserGroups: cfg.Slack.UserGroups,
-		PostmortemDrafts: pm != nil, Poke: w.Poke, Budgets: budgets,
+		PostmortemDrafts: pm != nil, Poke: w.Poke, Budgets: budgets, OnCall: oncall,
 	}, svc, router, log)
 	if err != nil {
 		return nil, fmt.Errorf("build slack app: %w", err)

@@ -45,6 +45,7 @@ func newTickets(cfg config.Config, svc *bot.Service, budgets bot.Budgets, worker
 			CommanderField: c.CommanderField, Transitions: c.Transitions, Resolution: c.Resolution,
 			ActionIssueType: c.ActionIssueType, ActionDone: c.ActionDone, LinkType: c.LinkType,
 			WebhookSecret: c.WebhookSecret.Reveal(), PublicURL: cfg.PublicURL, Log: log, Budgets: budgets,
+			Names: svc.Names().Text,
 		}, svc)
 		if err != nil {
 			return nil, fmt.Errorf("build Jira integration: %w", err)
@@ -61,6 +62,7 @@ func newTickets(cfg config.Config, svc *bot.Service, budgets bot.Budgets, worker
 			Severity: c.Severity, States: c.States, HoldReason: c.HoldReason, CloseCode: c.CloseCode,
 			AssignmentGroup: c.AssignmentGroup, Caller: c.Caller, Category: c.Category, Subcategory: c.Subcategory,
 			CMDBCI: c.CMDBCI, Fields: c.Fields, PublicURL: cfg.PublicURL, Log: log, Budgets: budgets,
+			Names: svc.Names().Text,
 		}, svc)
 		if err != nil {
 			return nil, fmt.Errorf("build ServiceNow integration: %w", err)

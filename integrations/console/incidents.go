@@ -55,6 +55,11 @@ func (c *Console) incident(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, err)
 		return
 	}
+	if names := c.svc.Names(); names != nil { // names, not ids, where people read
+		for i := range tl {
+			tl[i].Actor, tl[i].Text = names.Name(tl[i].Actor), names.Text(tl[i].Text)
+		}
+	}
 	items, err := c.svc.Actions(ctx, bot.ActionFilter{Incident: n})
 	if err != nil {
 		c.fail(w, err)

@@ -73,6 +73,12 @@ func (d *Discord) handlePost(ctx context.Context, job bot.Job) error {
 	if room == "" {
 		return bot.Permanent(fmt.Errorf("%s has no Discord room", inc.Key()))
 	}
+	if p.Message.OnCall {
+		if p.Message.Mentions, err = bot.WithOnCall(ctx, d.cfg.OnCall, Platform, inc, p.Message.Mentions); err != nil {
+			d.log.Warn("on-call lookup failed; the message goes without the on-call mention", "incident", inc.Key(), "err", err)
+		}
+	}
+	p.Message = d.svc.Names().Message(p.Message)
 	md := markdownText(p.Message)
 	err = d.put(ctx, room, jobRef(job.ID), inc.Number, RenderPost(p.Message, md), putOpts{files: files(p.Message)})
 	if _, code := restStatus(err); code == codeUnknownChannel && d.announces(inc) {
@@ -110,7 +116,7 @@ func (d *Discord) handleAnnounce(ctx context.Context, job bot.Job) error {
 	if err != nil || to == "" {
 		return err
 	}
-	return d.announceErr(d.put(ctx, to, jobRef(job.ID), 0, RenderPost(p.Message, false), putOpts{}))
+	return d.announceErr(d.put(ctx, to, jobRef(job.ID), 0, RenderPost(d.svc.Names().Message(p.Message), false), putOpts{}))
 }
 
 // handleDigest posts a KPI digest (markdown, its chart as the embed's
@@ -128,7 +134,7 @@ func (d *Discord) handleDigest(ctx context.Context, job bot.Job) error {
 	if ch == "" {
 		return bot.Permanent(fmt.Errorf("digest job %d: the Discord server has no text channel %q: give its id or its exact name", job.ID, p.Channel))
 	}
-	return d.put(ctx, ch, jobRef(job.ID), 0, RenderPost(p.Message, true), putOpts{files: files(p.Message)})
+	return d.put(ctx, ch, jobRef(job.ID), 0, RenderPost(d.svc.Names().Message(p.Message), true), putOpts{files: files(p.Message)})
 }
 
 // announceErr keeps a broken announcement channel from failing the room's

@@ -26,5 +26,5 @@ func (d *Discord) handleDirect(ctx context.Context, job bot.Job) error {
 	if err := d.rest(ctx, http.MethodPost, discordgo.EndpointUserChannels("@me"), "", map[string]string{"recipient_id": p.User}, &ch); err != nil {
 		return err
 	}
-	return d.put(ctx, ch.ID, jobRef(job.ID), job.Incident, RenderPost(p.Message, false), putOpts{})
+	return d.put(ctx, ch.ID, jobRef(job.ID), job.Incident, RenderPost(d.svc.Names().Message(p.Message), false), putOpts{})
 }

@@ -65,8 +65,11 @@ type Config struct {
 	// Budget keeps the REST calls inside Discord's rate limits; nil: a
 	// per-process one (NewBudget). Replicas share theirs by passing one
 	// backed by the database.
-	Budget     Budget
-	Poke       func() // wakes the outbox worker after a command; may be nil
+	Budget Budget
+	Poke   func() // wakes the outbox worker after a command; may be nil
+	// OnCall names who is on call for an incident's service, mentioned in
+	// an escalation (bot.Message.OnCall); nil mentions nobody more.
+	OnCall     bot.OnCallMentions
 	Now        func() time.Time
 	HTTPClient *http.Client // nil: a default with timeouts
 }

@@ -34,6 +34,9 @@ type Config struct {
 	User    string // account email (Cloud); empty with AuthBearer
 	Token   string // API token (Cloud) or personal access token (Server/DC)
 	Project string // project key, e.g. OPS
+	// Names renders chat ids in comments as display names
+	// (bot.Names.Text); nil leaves ids.
+	Names func(string) string
 	// Auth is AuthBasic or AuthBearer; "" picks basic when User is set.
 	Auth string
 

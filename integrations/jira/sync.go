@@ -50,7 +50,7 @@ func (j *Jira) handleComment(ctx context.Context, job bot.Job) error {
 	if err != nil {
 		return err
 	}
-	return j.addComment(ctx, key, inc.Key(), c, job.Attempts > 1)
+	return j.addComment(ctx, key, inc.Key(), ticket.Named(c, j.cfg.Names), job.Attempts > 1)
 }
 
 // addComment posts a comment; when an earlier attempt may have posted it

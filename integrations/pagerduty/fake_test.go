@@ -32,6 +32,9 @@ type fakePD struct {
 	users     []map[string]any
 	oncallReq int
 	lastQuery string
+	services  map[string]string // GET /services/{id}: service ID → escalation policy ID
+	restReq   int               // every REST request that passed the token check
+	restFail  []int             // statuses to answer the next REST requests with (429 carries Retry-After)
 	// faults injects hangs, resets, 500s and work-then-fail answers.
 	faults *faulttest.Injector
 	limit  *eventsLimit // the Events API's rate limit, when enforced (limits_test.go)
@@ -43,6 +46,8 @@ func newFakePD(t *testing.T) *fakePD {
 	mux.HandleFunc("POST /v2/enqueue", f.enqueue)
 	mux.HandleFunc("GET /oncalls", f.rest(f.listOnCalls))
 	mux.HandleFunc("GET /users", f.rest(f.listUsers))
+	mux.HandleFunc("GET /users/{id}", f.rest(f.getUser))
+	mux.HandleFunc("GET /services/{id}", f.rest(f.getService))
 	mux.HandleFunc("POST /incidents", f.rest(f.createIncident))
 	mux.HandleFunc("PUT /incidents", f.rest(f.manageIncidents))
 	f.srv = httptest.NewServer(f.faults.Wrap(mux))
@@ -132,14 +137,59 @@ func (f *fakePD) rest(h http.HandlerFunc) http.HandlerFunc {
 		}
 		f.mu.Lock()
 		defer f.mu.Unlock()
+		f.restReq++
+		if len(f.restFail) > 0 {
+			st := f.restFail[0]
+			f.restFail = f.restFail[1:]
+			if st == http.StatusTooManyRequests {
+				w.Header().Set("Retry-After", "30")
+			}
+			writeJSON(w, st, map[string]any{"error": map[string]any{"message": http.StatusText(st), "code": 2020}})
+			return
+		}
 		h(w, r)
 	}
+}
+
+// getUser answers GET /users/{id}: {"user": {...}}, or 404.
+func (f *fakePD) getUser(w http.ResponseWriter, r *http.Request) {
+	for _, u := range f.users {
+		if u["id"] == r.PathValue("id") {
+			writeJSON(w, 200, map[string]any{"user": u})
+			return
+		}
+	}
+	writeJSON(w, 404, map[string]any{"error": map[string]any{"message": "Not Found", "code": 2100}})
+}
+
+// getService answers GET /services/{id} with its escalation policy
+// reference, or 404.
+func (f *fakePD) getService(w http.ResponseWriter, r *http.Request) {
+	policy, ok := f.services[r.PathValue("id")]
+	if !ok {
+		writeJSON(w, 404, map[string]any{"error": map[string]any{"message": "Not Found", "code": 2100}})
+		return
+	}
+	writeJSON(w, 200, map[string]any{"service": map[string]any{"id": r.PathValue("id"), "type": "service", "name": "svc",
+		"escalation_policy": map[string]any{"id": policy, "type": "escalation_policy_reference"}}})
 }
 
 func (f *fakePD) listOnCalls(w http.ResponseWriter, r *http.Request) {
 	f.oncallReq++
 	f.lastQuery = r.URL.RawQuery
-	writeJSON(w, 200, map[string]any{"oncalls": f.oncalls, "limit": 100, "offset": 0, "more": false})
+	out := f.oncalls
+	if policies := r.URL.Query()["escalation_policy_ids[]"]; len(policies) > 0 {
+		out = nil
+		for _, o := range f.oncalls {
+			p, _ := o["escalation_policy"].(map[string]any)
+			for _, id := range policies {
+				if p["id"] == id {
+					out = append(out, o)
+				}
+			}
+		}
+	}
+	writeJSON(w, 200, map[string]any{"oncalls": out, "limit": 100, "offset": 0, "more": false})
 }
 
 func (f *fakePD) listUsers(w http.ResponseWriter, r *http.Request) {

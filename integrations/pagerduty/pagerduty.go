@@ -52,10 +52,14 @@ type Config struct {
 	UserService   string            // PD service ID used when paging a person (/incident page @user)
 	Users         map[string]string // chat handle → PD user email, for /incident page @user
 	Schedules     map[string]string // schedule name → PD schedule ID, for /oncall NAME
-	Triggered     TriggeredMode     // inbound incident.triggered; "" is declare
-	CacheTTL      time.Duration     // on-call answers are cached this long; 0 is 60 s
-	HTTPClient    *http.Client      // nil: a client with a 10 s timeout
-	Now           func() time.Time  // nil: time.Now
+	// ServiceIDs maps a warroom service to its PagerDuty service ID, whose
+	// escalation policy's current on-call is mentioned when an incident of
+	// that service escalates (OnCallEmails).
+	ServiceIDs map[string]string
+	Triggered  TriggeredMode    // inbound incident.triggered; "" is declare
+	CacheTTL   time.Duration    // on-call answers are cached this long; 0 is 60 s
+	HTTPClient *http.Client     // nil: a client with a 10 s timeout
+	Now        func() time.Time // nil: time.Now
 	// Budgets pace events per routing key, pause after a 429 and hold REST
 	// after a refused token, on every replica (the store); nil keeps them
 	// in this process.
@@ -75,8 +79,9 @@ type Client struct {
 	auth  sync.Once     // logs refused credentials once (Events API)
 	guard *budget.Guard // pacing, 429 pauses, the REST hold
 
-	mu    sync.Mutex
-	cache map[string]cached
+	mu     sync.Mutex
+	cache  map[string]cached
+	people oncallPeople // OnCallEmails's caches (oncall_people.go)
 }
 
 // New builds the integration. A routing key or a token is required.

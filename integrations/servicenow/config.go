@@ -39,9 +39,12 @@ const (
 // Config is what the integration needs. Zero values take the documented
 // defaults.
 type Config struct {
-	URL          string // instance URL, e.g. https://example.service-now.com
-	User         string
-	Password     string
+	URL      string // instance URL, e.g. https://example.service-now.com
+	User     string
+	Password string
+	// Names renders chat ids in comments as display names
+	// (bot.Names.Text); nil leaves ids.
+	Names        func(string) string
 	Auth         string // AuthBasic (default), AuthPassword or AuthClientCredentials
 	ClientID     string // OAuth
 	ClientSecret string // OAuth

@@ -47,7 +47,7 @@ func (s *ServiceNow) handleComment(ctx context.Context, job bot.Job) error {
 	if err != nil {
 		return err
 	}
-	note := workNote(inc.Key(), c)
+	note := workNote(inc.Key(), ticket.Named(c, s.cfg.Names))
 	id := rec["sys_id"]
 	if job.Attempts > 1 {
 		// an earlier attempt may have written it: the journal says

@@ -92,6 +92,11 @@ func (s *Slack) handlePost(ctx context.Context, job bot.Job) error {
 	if ch == "" {
 		return bot.Permanent(fmt.Errorf("%s has no Slack channel", inc.Key()))
 	}
+	if p.Message.OnCall {
+		if p.Message.Mentions, err = bot.WithOnCall(ctx, s.cfg.OnCall, Platform, inc, p.Message.Mentions); err != nil {
+			s.log.Warn("on-call lookup failed; the message goes without the on-call mention", "incident", inc.Key(), "err", err)
+		}
+	}
 	md := markdownText(p.Message)
 	if err := s.postWithFiles(ctx, ch, jobRef(job.ID), inc.Number, p.Message, md); err != nil {
 		return err
@@ -184,7 +189,7 @@ type putOpts struct {
 // place (when o.edit) only when its rendering changed. A card whose
 // message is gone from Slack is posted again.
 func (s *Slack) put(ctx context.Context, channel, ref string, incident int64, m bot.Message, o putOpts) error {
-	r, err := render(m, o.markdown)
+	r, err := render(s.svc.Names().Message(m), o.markdown)
 	if err != nil {
 		return err
 	}

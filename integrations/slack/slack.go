@@ -63,6 +63,9 @@ type Config struct {
 	// file); when false, the timeline summary is posted instead.
 	PostmortemDrafts bool
 	Poke             func() // wakes the outbox worker after a command; may be nil
+	// OnCall names who is on call for an incident's service, mentioned in
+	// an escalation (bot.Message.OnCall); nil mentions nobody more.
+	OnCall bot.OnCallMentions
 	// ReplyBudget is how long a slash command may run before Slack is
 	// answered "working on it" (its reply then follows through the
 	// response_url); default DefaultReplyBudget, inside Slack's 3 s.

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"Messages", testMessages},
 		{"MarkSeen", testMarkSeen},
 		{"Tokens", testTokens},
+		{"PersonNames", testPersonNames},
 		{"Alerts", testAlerts},
 		{"AlertGroups", testAlertGroups},
 		{"MaintenanceWindows", testMaintenanceWindows},

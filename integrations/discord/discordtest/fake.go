@@ -93,6 +93,7 @@ type Server struct {
 	limited  int
 	now      func() time.Time
 	faults   faultState
+	members  map[string]Member // guild members by user id (AddMember)
 }
 
 type failure struct {
@@ -373,4 +374,19 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func writeErr(w http.ResponseWriter, status, code int, msg string) {
 	writeJSON(w, status, map[string]any{"code": code, "message": msg})
+}
+
+// Member is a guild member as Get Guild Member shows it.
+type Member struct {
+	Username, GlobalName, Nick string
+}
+
+// AddMember makes a user a member of the guild.
+func (s *Server) AddMember(id string, m Member) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.members == nil {
+		s.members = map[string]Member{}
+	}
+	s.members[id] = m
 }

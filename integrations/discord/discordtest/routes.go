@@ -37,6 +37,17 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, p []string, body 
 	case len(p) >= 2 && p[0] == "guilds" && p[1] != GuildID:
 		writeErr(w, 404, CodeUnknownGuild, "Unknown Guild")
 		return 404
+	case method == http.MethodGet && len(p) == 4 && p[0] == "guilds" && p[2] == "members":
+		// Get Guild Member: the member's nick, and their user with its
+		// username and global_name; 10007 Unknown Member otherwise.
+		m, ok := s.members[p[3]]
+		if !ok {
+			writeErr(w, 404, 10007, "Unknown Member")
+			return 404
+		}
+		writeJSON(w, 200, map[string]any{"nick": nullable(m.Nick), "roles": []string{},
+			"user": map[string]any{"id": p[3], "username": m.Username, "global_name": nullable(m.GlobalName)}})
+		return 200
 	case method == http.MethodGet && len(p) == 4 && p[0] == "guilds" && p[2] == "threads":
 		threads := []map[string]any{}
 		for _, id := range s.order {
@@ -272,4 +283,11 @@ func messageJSON(m *Message, created bool) map[string]any {
 		out["nonce"] = m.Nonce
 	}
 	return out
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }

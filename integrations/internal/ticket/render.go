@@ -45,3 +45,12 @@ func CommentHead(c bot.TicketComment, emph func(string) string) string {
 	}
 	return fmt.Sprintf("%s by %s:", emph("Note"), who)
 }
+
+// Named is c with chat ids in its actor and text rendered as display
+// names by names (bot.Names.Text); nil names leaves it as it is.
+func Named(c bot.TicketComment, names func(string) string) bot.TicketComment {
+	if names != nil {
+		c.Actor, c.Text = names(c.Actor), names(c.Text)
+	}
+	return c
+}

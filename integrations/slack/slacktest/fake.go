@@ -88,6 +88,7 @@ type Server struct {
 	responses []json.RawMessage // bodies posted to response URLs
 	groups    map[string][]string
 	emails    map[string]string // user id → profile e-mail
+	names     map[string]string // user id → display name
 	failures  map[string][]*Failure
 	seq       int
 	lastTS    time.Time
@@ -102,7 +103,7 @@ type Server struct {
 // New starts a fake; Close it when done.
 func New() *Server {
 	s := &Server{
-		token: Token, channels: map[string]*Channel{}, groups: map[string][]string{}, emails: map[string]string{},
+		token: Token, channels: map[string]*Channel{}, groups: map[string][]string{}, emails: map[string]string{}, names: map[string]string{},
 		failures: map[string][]*Failure{},
 	}
 	s.faults.init()
@@ -173,6 +174,14 @@ func (s *Server) SetEmail(user, email string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.emails[user] = email
+}
+
+// SetName gives a user a display name, which users.info and
+// users.lookupByEmail show.
+func (s *Server) SetName(user, name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.names[user] = name
 }
 
 // AddUserGroup defines a user group and its members.

@@ -31,6 +31,7 @@ var methods = map[string]method{
 	"views.open":                   viewsOpen,
 	"usergroups.users.list":        usergroupsUsersList,
 	"users.info":                   usersInfo,
+	"users.lookupByEmail":          usersLookupByEmail,
 	"files.getUploadURLExternal":   filesGetUploadURLExternal,
 	"files.completeUploadExternal": filesCompleteUploadExternal,
 }
@@ -428,11 +429,36 @@ func usersInfo(s *Server, p map[string]string) map[string]any {
 	if u == "" {
 		return errBody("user_not_found")
 	}
-	user := map[string]any{"id": u, "name": strings.ToLower(u), "real_name": u}
-	if e := s.emails[u]; e != "" { // the caller holds s.mu
-		user["profile"] = map[string]any{"email": e}
+	return ok(map[string]any{"user": s.userJSON(u)})
+}
+
+// userJSON is a user object as users.info and users.lookupByEmail show it;
+// the caller holds s.mu.
+func (s *Server) userJSON(u string) map[string]any {
+	real := u
+	if n := s.names[u]; n != "" {
+		real = n
 	}
-	return ok(map[string]any{"user": user})
+	profile := map[string]any{"real_name": real, "display_name": s.names[u]}
+	if e := s.emails[u]; e != "" {
+		profile["email"] = e
+	}
+	return map[string]any{"id": u, "name": strings.ToLower(u), "real_name": real, "profile": profile}
+}
+
+// usersLookupByEmail finds the user with a profile e-mail address
+// (case-insensitive), or answers users_not_found.
+func usersLookupByEmail(s *Server, p map[string]string) map[string]any {
+	want := strings.TrimSpace(p["email"])
+	if want == "" {
+		return errBody("invalid_arguments")
+	}
+	for u, e := range s.emails {
+		if strings.EqualFold(e, want) {
+			return ok(map[string]any{"user": s.userJSON(u)})
+		}
+	}
+	return errBody("users_not_found")
 }
 
 // openDM makes a chat.postMessage to a user id (U…, W…) write in the app's
