@@ -28,10 +28,7 @@ func TestMigration19Backfills(t *testing.T) {
 		return s
 	}
 	rewind := func() {
-		rewindTo(t, dsn, append(undo25,
-			`DROP INDEX incidents_title_fts`, `DROP INDEX incidents_private`, `DROP INDEX incidents_unclosed`,
-			`ALTER TABLE api_tokens DROP COLUMN last_used_at`, `DELETE FROM schema_migrations WHERE version = 19`,
-		))
+		rewindTo(t, dsn, undoFrom(19))
 	}
 	storetest.TitleIndexBackfill(t, open, rewind)
 }

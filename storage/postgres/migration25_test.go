@@ -11,16 +11,6 @@ import (
 	"github.com/warroom/warroom/storage/storetest"
 )
 
-// undo25 undoes migration 25 (list indexes, incident_marks).
-var undo25 = []string{
-	`DROP TRIGGER incident_marks_entry ON timeline`, `DROP TRIGGER incident_marks_declared_at ON incidents`,
-	`DROP TRIGGER incident_marks_gone ON incidents`, `DROP FUNCTION incident_marks_entry()`,
-	`DROP FUNCTION incident_marks_declared_at()`, `DROP FUNCTION incident_marks_gone()`,
-	`DROP FUNCTION incident_mark_of(TEXT, TEXT)`, `DROP TABLE incident_marks`,
-	`DROP INDEX incidents_severity_number`, `DROP INDEX incidents_severity_status`, `DROP INDEX incidents_source_number`,
-	`DELETE FROM schema_migrations WHERE version = 25`,
-}
-
 // rewindTo runs statements on the database at dsn.
 func rewindTo(t *testing.T, dsn string, stmts []string) {
 	t.Helper()
@@ -53,5 +43,5 @@ func TestMigration25Backfills(t *testing.T) {
 		stores = append(stores, s)
 		return s
 	}
-	storetest.MarksBackfill(t, open, func() { rewindTo(t, dsn, undo25) })
+	storetest.MarksBackfill(t, open, func() { rewindTo(t, dsn, undoFrom(25)) })
 }

@@ -28,11 +28,7 @@ func TestMigration19Backfills(t *testing.T) {
 		return s
 	}
 	rewind := func() {
-		rewindTo(t, path, append(undo25,
-			`DROP TRIGGER incidents_fts_insert`, `DROP TRIGGER incidents_fts_update`, `DROP TRIGGER incidents_fts_delete`,
-			`DROP TABLE incidents_fts`, `DROP INDEX incidents_private`, `DROP INDEX incidents_unclosed`,
-			`ALTER TABLE api_tokens DROP COLUMN last_used_at`, `DELETE FROM schema_migrations WHERE version = 19`,
-		))
+		rewindTo(t, path, undoFrom(19))
 	}
 	storetest.TitleIndexBackfill(t, open, rewind)
 }

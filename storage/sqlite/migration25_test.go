@@ -11,13 +11,6 @@ import (
 	"github.com/warroom/warroom/storage/storetest"
 )
 
-// undo25 undoes migration 25 (list indexes, incident_marks).
-var undo25 = []string{
-	`DROP TRIGGER incident_marks_entry`, `DROP TRIGGER incident_marks_declared_at`, `DROP TRIGGER incident_marks_gone`,
-	`DROP TABLE incident_marks`, `DROP INDEX incidents_severity_number`, `DROP INDEX incidents_severity_status`, `DROP INDEX incidents_source_number`,
-	`DELETE FROM schema_migrations WHERE version = 25`,
-}
-
 // rewindTo runs statements on the closed database at path.
 func rewindTo(t *testing.T, path string, stmts []string) {
 	t.Helper()
@@ -50,5 +43,5 @@ func TestMigration25Backfills(t *testing.T) {
 		stores = append(stores, s)
 		return s
 	}
-	storetest.MarksBackfill(t, open, func() { rewindTo(t, path, undo25) })
+	storetest.MarksBackfill(t, open, func() { rewindTo(t, path, undoFrom(25)) })
 }
