@@ -3,6 +3,7 @@ package slack_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +20,32 @@ func runWorker(t *testing.T, s *stack) {
 	done := make(chan error, 1)
 	go func() { done <- s.worker.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
+}
+
+// topLevelUpdates counts the updates in the announcement channel that are
+// not replies in the thread of their incident's announcement (a top-level
+// message whose text names the incident).
+func topLevelUpdates(s *stack) int {
+	msgs := s.messages(announceID)
+	roots := map[string]string{} // ts → text
+	for _, m := range msgs {
+		if m.ThreadTS == "" || m.ThreadTS == m.TS {
+			roots[m.TS] = m.Text
+		}
+	}
+	n := 0
+	for _, m := range msgs {
+		if !strings.HasPrefix(m.Text, "Update on ") {
+			continue
+		}
+		key, _, _ := strings.Cut(strings.TrimPrefix(m.Text, "Update on "), " ")
+		key = strings.TrimRight(key, ":")
+		root, ok := roots[m.ThreadTS]
+		if m.ThreadTS == "" || m.ThreadTS == m.TS || !ok || !regexp.MustCompile(regexp.QuoteMeta(key)+`\b`).MatchString(root) {
+			n++
+		}
+	}
+	return n
 }
 
 // announcedUpdates counts the updates posted in the announcement channel.
@@ -79,6 +106,9 @@ func TestBurstOfUpdatesAnnounced(t *testing.T) {
 	waitIdle(t, s)
 	if n := announcedUpdates(s); n != 100 {
 		t.Errorf("%d updates announced, want 100", n)
+	}
+	if top := topLevelUpdates(s); top != 0 {
+		t.Errorf("%d of 100 announced updates landed top-level, not in their announcement's thread", top)
 	}
 	stats, _ := s.store.OutboxStats(context.Background(), time.Now())
 	if stats.Dead != 0 {
