@@ -173,3 +173,75 @@ func TestAuthBlipHeals(t *testing.T) {
 		t.Errorf("outbox = %+v, want everything delivered", stats)
 	}
 }
+
+// countingBudgets counts the calls warroom makes on the shared budgets.
+type countingBudgets struct {
+	bot.Budgets
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func (c *countingBudgets) count(name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls[name]++
+}
+
+func (c *countingBudgets) snapshot() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range c.calls {
+		out[k] = v
+	}
+	return out
+}
+
+func (c *countingBudgets) CheckCall(ctx context.Context, integration, bucket string, now time.Time) (bot.CallCheck, error) {
+	c.count("CheckCall")
+	return c.Budgets.CheckCall(ctx, integration, bucket, now)
+}
+
+func (c *countingBudgets) AdmitIntegration(ctx context.Context, integration string, now time.Time) (time.Duration, bool, error) {
+	c.count("AdmitIntegration")
+	return c.Budgets.AdmitIntegration(ctx, integration, now)
+}
+
+func (c *countingBudgets) BucketPause(ctx context.Context, bucket string, now time.Time) (time.Duration, error) {
+	c.count("BucketPause")
+	return c.Budgets.BucketPause(ctx, bucket, now)
+}
+
+func (c *countingBudgets) TakeSlot(ctx context.Context, bucket string, now time.Time, every time.Duration, burst int) (time.Duration, error) {
+	c.count("TakeSlot")
+	return c.Budgets.TakeSlot(ctx, bucket, now, every, burst)
+}
+
+// TestSlackCallBudgetCost: with Slack healthy, each Web API call costs one
+// read of the shared budgets (the hold and the pause at once), and each
+// write one statement more for its channel's slot: no other budget call.
+func TestSlackCallBudgetCost(t *testing.T) {
+	cb := &countingBudgets{calls: map[string]int{}}
+	s := newStack(t, options{interval: time.Millisecond, budgets: func(b bot.Budgets) bot.Budgets { cb.Budgets = b; return cb }})
+	s.command("U0ALICE", "C0GENERAL", "/incident declare Budget cost")
+	s.drain()
+	inc, err := s.svc.Get(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, posts := cb.snapshot(), len(s.fake.Calls("chat.postMessage"))
+	if _, err := s.svc.PostUpdate(context.Background(), inc.Number, "U0BOB", "Failover done", ""); err != nil {
+		t.Fatal(err)
+	}
+	s.drain()
+	after := cb.snapshot()
+	calls := len(s.fake.Calls("chat.postMessage")) - posts
+	if calls != 2 { // the incident channel and the announcement's thread
+		t.Fatalf("%d chat.postMessage calls, want 2", calls)
+	}
+	for name, want := range map[string]int{"CheckCall": calls, "TakeSlot": calls, "AdmitIntegration": 0, "BucketPause": 0} {
+		if got := after[name] - before[name]; got != want {
+			t.Errorf("%s: %d calls for %d Slack writes, want %d", name, got, calls, want)
+		}
+	}
+}

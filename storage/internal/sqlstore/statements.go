@@ -23,7 +23,7 @@ var writerStatements = []string{
 	qClaimWindowStart, qClaimWindowEnd,
 	qSetTimer, qCancelTimers, qClaimTimer, qFireTimer,
 	qClaimSlot, qSavePostmortem, qCountIncidents, qAdvanceCounter,
-	qBudgetEnsure, qBudgetLock, qBudgetWrite, qBudgetPrune,
+	qBudgetEnsure, qBudgetLock, qBudgetWrite, qBudgetPrune, qBudgetTake,
 	qSavepoint, qRelease, qRollbackTo,
 }
 
@@ -31,7 +31,7 @@ var writerStatements = []string{
 // set (database/sql prepares each on a connection when it first runs
 // there): the reads every command, card or API call makes.
 var readerStatements = []string{
-	qIncident, qIncidentByChan, qMessageByRef, qTokenByHash, qTimeline, qPostmortem, qTimers, qBudgetRead,
+	qIncident, qIncidentByChan, qMessageByRef, qTokenByHash, qTimeline, qPostmortem, qTimers, qBudgetRead, qBudgetCheck,
 }
 
 // unprepared notes the fixed statements the writer ran without a prepared
