@@ -30,7 +30,7 @@ func (j *Jira) Ticket(ctx context.Context, inc *bot.Incident, actor string) (bot
 	if errors.Is(err, errCreating) {
 		// another replica is creating it: adopt its result if it comes in
 		// time
-		if l, ok := j.awaitLink(ctx, inc.Number); ok {
+		if l, ok := ticket.AwaitLink(ctx, j.svc.Get, inc.Number, System); ok {
 			return l, nil
 		}
 	}
@@ -48,30 +48,6 @@ func (j *Jira) Ticket(ctx context.Context, inc *bot.Incident, actor string) (bot
 		return bot.Link{}, uerr
 	}
 	return bot.Link{ID: key, URL: j.browseURL(key)}, nil
-}
-
-// linkPoll is how often /incident ticket looks for the link another
-// replica's create records.
-const linkPoll = 100 * time.Millisecond
-
-// awaitLink waits, until ctx ends, for the incident's issue to be linked
-// by whoever is creating it.
-func (j *Jira) awaitLink(ctx context.Context, number int64) (bot.Link, bool) {
-	t := time.NewTicker(linkPoll)
-	defer t.Stop()
-	for {
-		inc, err := j.svc.Get(ctx, number)
-		if err == nil {
-			if l, ok := inc.Links[System]; ok && l.ID != "" {
-				return l, true
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return bot.Link{}, false
-		case <-t.C:
-		}
-	}
 }
 
 // userError turns a delivery error into a reply for a person.

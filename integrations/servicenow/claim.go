@@ -76,26 +76,3 @@ func (s *ServiceNow) releaseCreate(ctx context.Context, claim *bot.PostedMessage
 		s.log.Warn("release the servicenow create claim", "ref", claim.Ref, "err", err)
 	}
 }
-
-// linkPoll is how often /incident ticket looks for the link another
-// replica's create records.
-const linkPoll = 100 * time.Millisecond
-
-// awaitLink waits, until ctx ends, for the incident's record to be linked
-// by whoever is creating it.
-func (s *ServiceNow) awaitLink(ctx context.Context, number int64) (bot.Link, bool) {
-	t := time.NewTicker(linkPoll)
-	defer t.Stop()
-	for {
-		if inc, err := s.svc.Get(ctx, number); err == nil {
-			if l, ok := inc.Links[System]; ok && l.ID != "" {
-				return l, true
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return bot.Link{}, false
-		case <-t.C:
-		}
-	}
-}

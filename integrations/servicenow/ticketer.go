@@ -27,7 +27,7 @@ func (s *ServiceNow) Ticket(ctx context.Context, inc *bot.Incident, actor string
 	if errors.Is(err, errCreating) {
 		// another replica is creating it: adopt its result if it comes in
 		// time
-		if l, ok := s.awaitLink(ctx, inc.Number); ok {
+		if l, ok := ticket.AwaitLink(ctx, s.svc.Get, inc.Number, System); ok {
 			return l, nil
 		}
 	}
