@@ -19,7 +19,7 @@ func (c *Console) handleAnnounce(ctx context.Context, job bot.Job) error {
 	}
 	ch := c.announce
 	if p.Channel != "" { // the managers' channel
-		ch = strings.TrimPrefix(p.Channel, "#")
+		ch = strings.TrimPrefix(p.Channel, "#") // as managers() names it
 	}
 	if ch == "" {
 		return nil // announcements are off

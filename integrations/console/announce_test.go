@@ -69,4 +69,12 @@ func TestManagersMessageStaysOutOfTheAnnouncementFeed(t *testing.T) {
 			t.Errorf("the managers' message is in the announcement feed: %s", m.Body)
 		}
 	}
+	// the console shows the managers' channel, in the sidebar and on its own
+	res := s.request(t, "GET", "/console/poll?channel=sre-managers", "", nil)
+	if res.status != 200 || !strings.Contains(res.body, "the last level") || !strings.Contains(res.body, "/channels/sre-managers") {
+		t.Errorf("poll of the managers' channel: %d %s", res.status, res.body)
+	}
+	if res := s.request(t, "GET", "/console/poll?channel="+console.DefaultAnnounce, "", nil); strings.Contains(res.body, "the last level") {
+		t.Errorf("the announcement feed shows the managers' message: %s", res.body)
+	}
 }
