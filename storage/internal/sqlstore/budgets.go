@@ -13,8 +13,10 @@ import (
 // Budgets live in one table, a row per bucket or held integration (schema
 // 8). Every change reads the row under its lock and writes it back in one
 // transaction, so replicas sharing the database take turns on it: two never
-// take the same pacing slot, nor both probe a held integration. Reads that
-// change nothing (is it paused, is it held) take no lock.
+// take the same pacing slot, nor both probe a held integration. Taking a
+// slot, the hot one, is a single upsert whose WHERE is the slot rule, as
+// atomic on the row. Reads that change nothing (is it paused, is it held)
+// take no lock.
 
 const budgetCols = `paused_until, tat, held_since, reason, probe_at, backoff`
 
