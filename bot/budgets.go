@@ -25,6 +25,11 @@ type Budgets interface {
 	// of up to burst: it returns 0 when the slot is taken, or how long until
 	// one is free (taking nothing). A paused bucket has no slot.
 	TakeSlot(ctx context.Context, bucket string, now time.Time, every time.Duration, burst int) (time.Duration, error)
+	// CheckCall reads, at once, what holds a call of integration about
+	// bucket back before it takes a slot: the integration's hold and the
+	// bucket's pause. A held integration whose probe is due (ProbeIn 0) is
+	// claimed with AdmitIntegration.
+	CheckCall(ctx context.Context, integration, bucket string, now time.Time) (CallCheck, error)
 	// HoldIntegration holds integration after its credentials were refused
 	// for reason: its calls wait until a probe succeeds. The first hold sets
 	// the next probe backoff.First after now; a failed probe (probed)
@@ -63,4 +68,13 @@ type IntegrationHold struct {
 	Reason      string    `json:"reason"` // the refusal, as the service put it ("invalid_auth", "401 Unauthorized")
 	Since       time.Time `json:"since"`
 	ProbeAt     time.Time `json:"probe_at"` // the next probe
+}
+
+// CallCheck is what Budgets.CheckCall read: whether the integration is
+// held, and how long until its next probe (0: due now); how long the
+// bucket stays paused (0: it is not).
+type CallCheck struct {
+	Held    bool
+	ProbeIn time.Duration
+	Paused  time.Duration
 }

@@ -192,6 +192,10 @@ func (s *Service) escalationEffects(_ context.Context, c *change, level int) {
 	}
 }
 
+// ManagersChannel is the managers' channel (EscalationConfig.Managers, as
+// reloaded), "" when none is configured.
+func (s *Service) ManagersChannel() string { return s.liveEscalation().Managers }
+
 // toManagers sends m, about c's incident, to the managers' channel
 // (EscalationConfig.Managers) as well, when one is configured.
 func (s *Service) toManagers(c *change, m Message) {

@@ -44,7 +44,9 @@ type HistoryStore interface {
 	ExportIncidents(ctx context.Context, since time.Time, fn func(inc *Incident) error) error
 	// ImportIncidents writes the incidents next returns (nil at the end) in
 	// one transaction, in batches: an incident whose number exists is
-	// replaced, a new one inserted, and the incident counter moves past the
+	// replaced (unless it is equal but for its UpdatedAt: then it is left
+	// alone, counted in neither), a new one inserted, and the incident
+	// counter moves past the
 	// highest number so that later declares never collide. An error from
 	// next rolls everything back.
 	ImportIncidents(ctx context.Context, next func() (*Incident, error)) (created, updated int, err error)

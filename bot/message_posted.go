@@ -32,6 +32,21 @@ func (s *Service) SaveMessage(ctx context.Context, m *PostedMessage) error {
 	return s.store.InTx(ctx, func(tx Tx) error { return tx.SaveMessage(ctx, m) })
 }
 
+// ClaimMessage stores m only if the record under (m.Platform, m.Ref) is
+// still prev, the one the caller read (nil: none yet), and reports whether
+// it did: a claim that exactly one of several replicas racing from the same
+// read wins (e.g. "I am creating this incident's ticket"). A loser should
+// read the record again and wait for, or adopt, the winner's result.
+func (s *Service) ClaimMessage(ctx context.Context, m *PostedMessage, prev *PostedMessage) (bool, error) {
+	var won bool
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		var err error
+		won, err = tx.ClaimMessage(ctx, m, prev)
+		return err
+	})
+	return won, err
+}
+
 // MessageByRef returns the message stored under ref on platform, or
 // ErrNotFound.
 func (s *Service) MessageByRef(ctx context.Context, platform, ref string) (*PostedMessage, error) {

@@ -74,6 +74,11 @@ type Tx interface {
 	// CoalesceKey is set and a pending job has the same key, it adds nothing.
 	Enqueue(ctx context.Context, j *Job) error
 	SaveMessage(ctx context.Context, m *PostedMessage) error
+	// ClaimMessage is SaveMessage as a compare-and-set: it stores m only
+	// if the record under (m.Platform, m.Ref) is still prev, compared by
+	// body (prev nil: there is no record yet), and reports whether it did.
+	// Of writers racing from one read, exactly one wins.
+	ClaimMessage(ctx context.Context, m *PostedMessage, prev *PostedMessage) (bool, error)
 	// MarkSeen records that an inbound delivery (a Slack event_id, a
 	// PagerDuty webhook id, a pinned message) was handled, and reports
 	// whether this is the first time source and key were seen. A redelivery

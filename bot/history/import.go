@@ -13,7 +13,9 @@ import (
 // ImportStore is what Import writes through.
 type ImportStore interface {
 	// ImportIncidents writes the incidents next returns (nil at the end)
-	// in one transaction; an error from next rolls everything back.
+	// in one transaction; an error from next rolls everything back. An
+	// incident equal to the one it would replace is left alone and counted
+	// in neither created nor updated.
 	ImportIncidents(ctx context.Context, next func() (*bot.Incident, error)) (created, updated int, err error)
 }
 
@@ -28,8 +30,10 @@ type ImportOptions struct {
 	Progress Progress // nil: none
 }
 
-// Result counts what an import wrote.
-type Result struct{ Created, Updated int }
+// Result counts what an import did with its rows: incidents created,
+// incidents changed (a new version), and rows equal to the incident they
+// name, which are left alone.
+type Result struct{ Created, Updated, Unchanged int }
 
 // maxReported bounds the row errors an import reports.
 const maxReported = 50
@@ -83,7 +87,11 @@ func Import(ctx context.Context, store ImportStore, src io.ReadSeeker, o ImportO
 		return inc, nil
 	}
 	res.Created, res.Updated, err = store.ImportIncidents(ctx, next)
-	return res, err
+	if err != nil {
+		return Result{}, err
+	}
+	res.Unchanged = written - res.Created - res.Updated
+	return res, nil
 }
 
 // validate checks every row and reports what is wrong with each, by line

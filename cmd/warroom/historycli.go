@@ -141,7 +141,8 @@ func (c *cli) importHistory(ctx context.Context, args []string) int {
 		fmt.Fprintf(c.stderr, "warroom import: %v\n", err)
 		return exitError
 	}
-	fmt.Fprintf(c.stdout, "imported %d incidents from %s: %d new, %d updated\n", res.Created+res.Updated, path, res.Created, res.Updated)
+	fmt.Fprintf(c.stdout, "imported %d incidents from %s: %d new, %d updated, %d unchanged\n",
+		res.Created+res.Updated+res.Unchanged, path, res.Created, res.Updated, res.Unchanged)
 	return exitOK
 }
 

@@ -22,7 +22,7 @@ func TestImportExportRoundTrip(t *testing.T) {
 	lookup := env("WARROOM_DB", db)
 	in := writeFile(t, "history.csv", historyCSV)
 
-	for i, want := range []string{"3 new, 0 updated", "0 new, 3 updated"} { // idempotent by key
+	for i, want := range []string{"3 new, 0 updated, 0 unchanged", "0 new, 0 updated, 3 unchanged"} { // idempotent by key
 		code, stdout, stderr := runCLI(t, lookup, "import", in)
 		if code != 0 || !strings.Contains(stdout, want) {
 			t.Fatalf("import %d = %d\nstdout: %s\nstderr: %s", i+1, code, stdout, stderr)
@@ -63,7 +63,7 @@ func TestImportExportRoundTrip(t *testing.T) {
 	if err := os.WriteFile(out, []byte(stdout), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if code, stdout, stderr := runCLI(t, lookup, "import", out); code != 0 || !strings.Contains(stdout, "0 new, 3 updated") {
+	if code, stdout, stderr := runCLI(t, lookup, "import", out); code != 0 || !strings.Contains(stdout, "0 new, 0 updated, 3 unchanged") {
 		t.Fatalf("re-import of the export = %d\n%s\n%s", code, stdout, stderr)
 	}
 	code, again, _ := runCLI(t, lookup, "export", "--format", "csv")
@@ -79,7 +79,7 @@ func TestImportExportRoundTrip(t *testing.T) {
 	if err := os.WriteFile(jsonFile, []byte(js), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if code, stdout, stderr := runCLI(t, lookup, "import", jsonFile); code != 0 || !strings.Contains(stdout, "0 new, 2 updated") {
+	if code, stdout, stderr := runCLI(t, lookup, "import", jsonFile); code != 0 || !strings.Contains(stdout, "0 new, 0 updated, 2 unchanged") {
 		t.Fatalf("json import = %d\n%s\n%s", code, stdout, stderr)
 	}
 }

@@ -66,7 +66,7 @@ func (c *Console) chat(w http.ResponseWriter, r *http.Request) {
 // channel active highlighted in the sidebar.
 func (c *Console) chatState(ctx context.Context, v bot.Viewer, name, active string) (*chatData, error) {
 	d := &chatData{Channel: name}
-	if name != "" && name == c.announce {
+	if name != "" && (name == c.announce || name == c.managers()) {
 		d.Known = true
 	} else if name != "" {
 		inc, err := c.svc.ByChannel(ctx, Platform, name)
@@ -116,6 +116,9 @@ func (c *Console) frame(ctx context.Context, v bot.Viewer, title, page, active s
 			Name: c.announce, Href: "/", Active: active == c.announce, Announce: true,
 		})
 	}
+	if m := c.managers(); m != "" && m != c.announce {
+		lay.Channels = append(lay.Channels, channelView{Name: m, Href: "/channels/" + m, Active: active == m})
+	}
 	incs, err := c.svc.ListAs(ctx, bot.IncidentFilter{Statuses: append(append([]bot.Status{}, bot.OpenStatuses...), bot.StatusResolved), Limit: 100}, v)
 	if err != nil {
 		return lay, fmt.Errorf("list incidents: %w", err)
@@ -130,6 +133,12 @@ func (c *Console) frame(ctx context.Context, v bot.Viewer, title, page, active s
 		})
 	}
 	return lay, nil
+}
+
+// managers is the console channel of the managers' channel (SLA breaches,
+// the last escalation level), "" when none is configured.
+func (c *Console) managers() string {
+	return strings.TrimPrefix(c.svc.ManagersChannel(), "#")
 }
 
 // version fingerprints what the browser shows, so that a poll with nothing

@@ -30,9 +30,9 @@ type stack struct {
 	handler http.Handler
 }
 
-func newStack(t *testing.T, cfg console.Config) *stack {
+func newStack(t *testing.T, cfg console.Config, opts ...testkit.Option) *stack {
 	t.Helper()
-	kit := testkit.NewService(t, testkit.WithTargets(console.Platform))
+	kit := testkit.NewService(t, append([]testkit.Option{testkit.WithTargets(console.Platform)}, opts...)...)
 	svc, store, log := kit.Svc, kit.Store, kit.Log
 	router, err := commands.New(svc, commands.Config{}, log)
 	if err != nil {

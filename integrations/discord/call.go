@@ -39,9 +39,10 @@ func paced(err error) (time.Duration, bool) {
 
 // rest makes one REST call through discordgo's client and turns its
 // failure into what the outbox understands: a spent bucket or a 429 waits
-// (RetryAfter) without spending an attempt's worth of calls; 401 and 403
-// stop all delivery for the hold (jobs wait, one error is logged, then one
-// call probes); other 4xx are permanent; the rest retries. pace, when set,
+// (RetryAfter) without spending an attempt's worth of calls; a 401
+// stops all delivery for the hold (jobs wait, one error is logged, then one
+// call probes); a 403 (the bot's permissions on one channel) fails only its
+// job, as other 4xx do, which are permanent; the rest retries. pace, when set,
 // names the message the call writes, spaced by the Budget. The response
 // is decoded into out when it is not nil.
 func (d *Discord) rest(ctx context.Context, method, endpoint, pace string, in, out any) error {
@@ -92,13 +93,20 @@ func (d *Discord) classify(what string, err error) error {
 	status, code := restStatus(err)
 	err = fmt.Errorf("%s: %w", what, cleanError(err))
 	switch {
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+	case status == http.StatusUnauthorized:
 		if d.gate.trip(d.now()) {
-			d.log.Error("discord refused the bot token or its permissions: Discord delivery is stopped and jobs wait; "+
-				"fix DISCORD_BOT_TOKEN or the bot's role and permissions", "status", status, "discord_code", code,
-				"probe_every", d.cfg.AuthHold)
+			d.log.Error("discord refused the bot token: Discord delivery is stopped and jobs wait; "+
+				"fix DISCORD_BOT_TOKEN", "status", status, "discord_code", code, "probe_every", d.cfg.AuthHold)
 		}
 		return bot.RetryAfter(errStopped, d.cfg.AuthHold)
+	case status == http.StatusForbidden:
+		// Missing Access or Missing Permissions on one channel (or a user
+		// who takes no direct messages): the token works, so only this job
+		// fails; every other channel goes on
+		d.log.Warn("discord refused a call for the bot's permissions on one channel; "+
+			"give the bot's role access there (the job is dead-lettered: replay it with warroom outbox)",
+			"call", what, "discord_code", code)
+		return bot.Permanent(err)
 	case status == http.StatusTooManyRequests:
 		return bot.RetryAfter(err, time.Second)
 	case status >= 400 && status < 500 && status != http.StatusRequestTimeout:
@@ -158,7 +166,7 @@ func cleanError(err error) error {
 	return err
 }
 
-// gate stops all Discord delivery after a 401 or 403: nothing sent with a
+// gate stops all Discord delivery after a 401: nothing sent with a
 // refused token can succeed, and each refusal counts towards Discord's
 // invalid-request ban. Jobs wait instead of failing; after the hold one
 // call probes, and success reopens the gate.

@@ -27,7 +27,7 @@ const Platform = "discord"
 // Defaults.
 const (
 	DefaultEditInterval = time.Second      // one write per message per second: a burst is two edits
-	DefaultAuthHold     = 15 * time.Minute // how long delivery stops after a 401/403
+	DefaultAuthHold     = 15 * time.Minute // how long delivery stops after a 401
 	DefaultReplyBudget  = 2 * time.Second  // an interaction's time before a deferred answer
 	callTimeout         = 10 * time.Second // one REST call
 )

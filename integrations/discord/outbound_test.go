@@ -105,3 +105,45 @@ func countText(msgs []discordtest.Message, text string) int {
 	}
 	return n
 }
+
+// TestForbiddenChannelFailsOnlyItsJob: a 403 (Missing Permissions) on one
+// room fails that job, with a warning naming the refusal, and holds
+// nothing: another incident's room gets its update at once, and the next
+// post to the refused room goes through.
+func TestForbiddenChannelFailsOnlyItsJob(t *testing.T) {
+	clock := testkit.NewClock(time.Now())
+	s := newStack(t, options{now: clock.Now})
+	ctx := context.Background()
+	s.slash(alice, parentID, "declare", map[string]any{"title": "Refused room"})
+	s.slash(alice, parentID, "declare", map[string]any{"title": "Open room"})
+	s.drain()
+	refused, open := s.room(1), s.room(2)
+
+	s.fake.Fail("POST /channels/"+refused+"/messages", 403, 50013, 1)
+	// the refused room's post first, then the other's
+	if _, err := s.svc.PostUpdate(ctx, 1, alice, "refused update", ""); err != nil {
+		t.Fatal(err)
+	}
+	s.drain()
+	if _, err := s.svc.PostUpdate(ctx, 2, alice, "open update", ""); err != nil {
+		t.Fatal(err)
+	}
+	s.drain()
+	if n := countText(s.fake.Messages(open), "open update"); n != 1 {
+		t.Fatalf("the other room got its update %d times, want 1 at once (a 403 on one room holds nothing)", n)
+	}
+	if n := countText(s.fake.Messages(refused), "refused update"); n != 0 {
+		t.Errorf("the refused post shows %d times", n)
+	}
+	dead, err := s.store.DeadJobs(ctx, 10)
+	if err != nil || len(dead) != 1 || dead[0].Incident != 1 {
+		t.Errorf("dead jobs = %+v, %v; want the refused room's post", dead, err)
+	}
+	if _, err := s.svc.PostUpdate(ctx, 1, alice, "after the fix", ""); err != nil {
+		t.Fatal(err)
+	}
+	s.drain()
+	if n := countText(s.fake.Messages(refused), "after the fix"); n != 1 {
+		t.Errorf("the next post to the room went %d times, want 1", n)
+	}
+}

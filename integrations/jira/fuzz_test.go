@@ -38,6 +38,9 @@ func (stubService) MirrorNote(context.Context, bot.Cause, int64, string, string,
 }
 func (stubService) RequestTicketSync(context.Context, int64, string) error { return nil }
 func (stubService) SaveMessage(context.Context, *bot.PostedMessage) error  { return nil }
+func (stubService) ClaimMessage(context.Context, *bot.PostedMessage, *bot.PostedMessage) (bool, error) {
+	return true, nil
+}
 func (stubService) MessageByRef(context.Context, string, string) (*bot.PostedMessage, error) {
 	return nil, bot.ErrNotFound
 }

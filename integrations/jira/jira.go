@@ -33,6 +33,7 @@ type Service interface {
 	RequestTicketSync(ctx context.Context, number int64, target string) error
 	// The adapters' records: where a create about to be sent is noted.
 	SaveMessage(ctx context.Context, m *bot.PostedMessage) error
+	ClaimMessage(ctx context.Context, m *bot.PostedMessage, prev *bot.PostedMessage) (bool, error)
 	MessageByRef(ctx context.Context, platform, ref string) (*bot.PostedMessage, error)
 }
 

@@ -26,7 +26,7 @@ func TestKilledMidCreateMakesOneIssue(t *testing.T) {
 			if db == "postgres" {
 				e.dsn = testkit.PostgresSchema(t)
 			}
-			e.fake.searchLag = 12 * time.Second
+			e.fake.searchLag = 40 * time.Second
 			e.fake.faults.Inject("POST", "/rest/api/2/issue", faulttest.WorkThenReset, 1)
 			killed := 0
 			e.failpoint = func(bot.Job, error) bool { killed++; return true }
@@ -43,8 +43,9 @@ func TestKilledMidCreateMakesOneIssue(t *testing.T) {
 			if n := e.drain(); n != 0 {
 				t.Fatalf("%d jobs ran while the dead process's lease held", n)
 			}
-			// Someone asks for the ticket while the search does not show it yet.
-			e.clock.Advance(5 * time.Second)
+			// Someone asks for the ticket while the search does not show it
+			// yet, and the create is past its call timeout (no longer in flight).
+			e.clock.Advance(15 * time.Second)
 			if _, err := e.j.Ticket(e.ctx, e.get(inc.Number), "alice"); bot.ErrorCode(err) != bot.CodeUnavailable {
 				t.Fatalf("/incident ticket during the reconcile = %v, want unavailable (no second create)", err)
 			}

@@ -27,6 +27,13 @@ func (j *Jira) Ticket(ctx context.Context, inc *bot.Incident, actor string) (bot
 	defer cancel()
 	defer j.locks.Lock(inc.Number)()
 	key, _, err := j.ensure(ctx, inc)
+	if errors.Is(err, errCreating) {
+		// another replica is creating it: adopt its result if it comes in
+		// time
+		if l, ok := ticket.AwaitLink(ctx, j.svc.Get, inc.Number, System); ok {
+			return l, nil
+		}
+	}
 	if err != nil {
 		if j.stop.Hold(ctx, err) {
 			return bot.Link{}, bot.Errorf(bot.CodeUnavailable, "Jira is held: %s", j.stop.Stopped(ctx))

@@ -126,10 +126,12 @@ func (e *budgetWait) Error() string {
 func (c *Client) admit(ctx context.Context, what, bucket string) (probe bool, err error) {
 	var d time.Duration
 	if bucket == restBucket {
-		if probe, err = c.guard.Admit(ctx); err != nil {
-			return false, err
+		// the hold and the pause, one read
+		if probe, d, err = c.guard.Check(ctx, bucket); err != nil {
+			if _, held := bot.WaitHint(err); held {
+				return false, err
+			}
 		}
-		d, err = c.guard.Paused(ctx, bucket)
 	} else {
 		d, err = c.guard.Take(ctx, bucket, eventsEvery, eventsBurst)
 	}

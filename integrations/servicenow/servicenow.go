@@ -25,6 +25,9 @@ type Service interface {
 	Timeline(ctx context.Context, number int64) ([]bot.Entry, error)
 	SetLink(ctx context.Context, cause bot.Cause, number int64, actor, system string, l bot.Link) (*bot.Incident, error)
 	RequestTicketSync(ctx context.Context, number int64, target string) error
+	// The adapters' records: where a create about to be sent is claimed.
+	ClaimMessage(ctx context.Context, m *bot.PostedMessage, prev *bot.PostedMessage) (bool, error)
+	MessageByRef(ctx context.Context, platform, ref string) (*bot.PostedMessage, error)
 }
 
 // ServiceNow keeps incidents' ServiceNow records in step.

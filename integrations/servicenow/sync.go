@@ -109,6 +109,10 @@ func (s *ServiceNow) ensure(ctx context.Context, inc *bot.Incident) (record, boo
 	if err != nil {
 		return nil, false, err
 	}
+	claim, err := s.claimCreate(ctx, inc)
+	if err != nil {
+		return nil, false, err
+	}
 	body["correlation_id"] = inc.Key()
 	body["correlation_display"] = "warroom"
 	for k, v := range map[string]string{
@@ -132,6 +136,7 @@ func (s *ServiceNow) ensure(ctx context.Context, inc *bot.Incident) (record, boo
 			err = errors.New("the answer holds no sys_id")
 		}
 		if ticket.IsClientError(err) {
+			s.releaseCreate(ctx, claim)
 			return nil, false, s.outcome(what, err)
 		}
 		s.metrics.Errors.WithLabelValues(ticket.Class(err)).Inc()

@@ -24,6 +24,13 @@ func (s *ServiceNow) Ticket(ctx context.Context, inc *bot.Incident, actor string
 	defer cancel()
 	defer s.locks.Lock(inc.Number)()
 	rec, _, err := s.ensure(ctx, inc)
+	if errors.Is(err, errCreating) {
+		// another replica is creating it: adopt its result if it comes in
+		// time
+		if l, ok := ticket.AwaitLink(ctx, s.svc.Get, inc.Number, System); ok {
+			return l, nil
+		}
+	}
 	if err != nil {
 		var ae *ticket.APIError
 		switch {

@@ -3,6 +3,7 @@ package slack_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +20,32 @@ func runWorker(t *testing.T, s *stack) {
 	done := make(chan error, 1)
 	go func() { done <- s.worker.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
+}
+
+// topLevelUpdates counts the updates in the announcement channel that are
+// not replies in the thread of their incident's announcement (a top-level
+// message whose text names the incident).
+func topLevelUpdates(s *stack) int {
+	msgs := s.messages(announceID)
+	roots := map[string]string{} // ts → text
+	for _, m := range msgs {
+		if m.ThreadTS == "" || m.ThreadTS == m.TS {
+			roots[m.TS] = m.Text
+		}
+	}
+	n := 0
+	for _, m := range msgs {
+		if !strings.HasPrefix(m.Text, "Update on ") {
+			continue
+		}
+		key, _, _ := strings.Cut(strings.TrimPrefix(m.Text, "Update on "), " ")
+		key = strings.TrimRight(key, ":")
+		root, ok := roots[m.ThreadTS]
+		if m.ThreadTS == "" || m.ThreadTS == m.TS || !ok || !regexp.MustCompile(regexp.QuoteMeta(key)+`\b`).MatchString(root) {
+			n++
+		}
+	}
+	return n
 }
 
 // announcedUpdates counts the updates posted in the announcement channel.
@@ -84,6 +111,9 @@ func TestBurstOfUpdatesAnnounced(t *testing.T) {
 	if n := announcedUpdates(s); n != 100 {
 		t.Errorf("%d updates announced, want 100", n)
 	}
+	if top := topLevelUpdates(s); top != 0 {
+		t.Errorf("%d of 100 announced updates landed top-level, not in their announcement's thread", top)
+	}
 	stats, _ := s.store.OutboxStats(context.Background(), time.Now())
 	if stats.Dead != 0 {
 		t.Errorf("%d jobs dead", stats.Dead)
@@ -145,5 +175,77 @@ func TestAuthBlipHeals(t *testing.T) {
 	stats, _ := s.store.OutboxStats(context.Background(), time.Now())
 	if stats.Dead != 0 || stats.Pending != 0 {
 		t.Errorf("outbox = %+v, want everything delivered", stats)
+	}
+}
+
+// countingBudgets counts the calls warroom makes on the shared budgets.
+type countingBudgets struct {
+	bot.Budgets
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func (c *countingBudgets) count(name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls[name]++
+}
+
+func (c *countingBudgets) snapshot() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range c.calls {
+		out[k] = v
+	}
+	return out
+}
+
+func (c *countingBudgets) CheckCall(ctx context.Context, integration, bucket string, now time.Time) (bot.CallCheck, error) {
+	c.count("CheckCall")
+	return c.Budgets.CheckCall(ctx, integration, bucket, now)
+}
+
+func (c *countingBudgets) AdmitIntegration(ctx context.Context, integration string, now time.Time) (time.Duration, bool, error) {
+	c.count("AdmitIntegration")
+	return c.Budgets.AdmitIntegration(ctx, integration, now)
+}
+
+func (c *countingBudgets) BucketPause(ctx context.Context, bucket string, now time.Time) (time.Duration, error) {
+	c.count("BucketPause")
+	return c.Budgets.BucketPause(ctx, bucket, now)
+}
+
+func (c *countingBudgets) TakeSlot(ctx context.Context, bucket string, now time.Time, every time.Duration, burst int) (time.Duration, error) {
+	c.count("TakeSlot")
+	return c.Budgets.TakeSlot(ctx, bucket, now, every, burst)
+}
+
+// TestSlackCallBudgetCost: with Slack healthy, each Web API call costs one
+// read of the shared budgets (the hold and the pause at once), and each
+// write one statement more for its channel's slot: no other budget call.
+func TestSlackCallBudgetCost(t *testing.T) {
+	cb := &countingBudgets{calls: map[string]int{}}
+	s := newStack(t, options{interval: time.Millisecond, budgets: func(b bot.Budgets) bot.Budgets { cb.Budgets = b; return cb }})
+	s.command("U0ALICE", "C0GENERAL", "/incident declare Budget cost")
+	s.drain()
+	inc, err := s.svc.Get(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, posts := cb.snapshot(), len(s.fake.Calls("chat.postMessage"))
+	if _, err := s.svc.PostUpdate(context.Background(), inc.Number, "U0BOB", "Failover done", ""); err != nil {
+		t.Fatal(err)
+	}
+	s.drain()
+	after := cb.snapshot()
+	calls := len(s.fake.Calls("chat.postMessage")) - posts
+	if calls != 2 { // the incident channel and the announcement's thread
+		t.Fatalf("%d chat.postMessage calls, want 2", calls)
+	}
+	for name, want := range map[string]int{"CheckCall": calls, "TakeSlot": calls, "AdmitIntegration": 0, "BucketPause": 0} {
+		if got := after[name] - before[name]; got != want {
+			t.Errorf("%s: %d calls for %d Slack writes, want %d", name, got, calls, want)
+		}
 	}
 }

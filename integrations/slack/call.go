@@ -56,17 +56,17 @@ const (
 // with backoff. Callers may still look at the Slack error code of the
 // returned error. what starts with the method's name.
 func (s *Slack) call(ctx context.Context, channel string, kind callKind, what string, fn func(ctx context.Context) error) error {
-	probe, err := s.guard.Admit(ctx)
-	if err != nil {
-		return err
-	}
 	channel = s.paceKey(channel)
 	method, _, _ := strings.Cut(what, " ")
 	pause := method
 	if channel != "" {
 		pause = method + ":" + channel
 	}
-	d, err := s.guard.Paused(ctx, pause)
+	// one read for the hold and the pause, one statement for the slot
+	probe, d, err := s.guard.Check(ctx, pause)
+	if _, held := bot.WaitHint(err); held {
+		return err
+	}
 	if err == nil && d == 0 && kind == callWrite && channel != "" {
 		d, err = s.guard.Take(ctx, "chan:"+channel, s.cfg.ChannelInterval, s.cfg.ChannelBurst)
 	}

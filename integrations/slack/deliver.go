@@ -104,13 +104,36 @@ func (s *Slack) handlePost(ctx context.Context, job bot.Job) error {
 	if !p.Announce || !s.announces(inc) {
 		return nil
 	}
-	thread := ""
-	if pm, _, err := s.load(ctx, announceRef(inc)); err != nil {
-		return err
-	} else if pm != nil {
-		thread = pm.ExternalID
+	thread, err := s.announcement(ctx, inc)
+	if err != nil || thread == "" {
+		return err // paced: the update waits (not a failure) to go in the thread
 	}
 	return s.announceErr(s.put(ctx, s.announceTo(inc), jobRef(job.ID)+":announce", inc.Number, p.Message, putOpts{thread: thread, markdown: md}))
+}
+
+// announcement returns the ts of inc's announcement, the thread its
+// updates go in. An update can come before it: the open job's announcement
+// was paced (the announcement channel is shared, one write a second) and
+// deferred to a card job queued after the update. The announcement is then
+// posted now, as the card job would (it finds it posted and only edits),
+// so the update never lands top-level; a paced post returns its wait. ""
+// with no error: the announcement channel cannot be written (logged).
+func (s *Slack) announcement(ctx context.Context, inc *bot.Incident) (string, error) {
+	pm, _, err := s.load(ctx, announceRef(inc))
+	if err != nil {
+		return "", err
+	}
+	if pm != nil && pm.ExternalID != "" {
+		return pm.ExternalID, nil
+	}
+	card := s.svc.CardWithAlerts(ctx, inc)
+	if err := s.announceErr(s.put(ctx, s.announceTo(inc), announceRef(inc), inc.Number, card, putOpts{edit: true})); err != nil {
+		return "", err
+	}
+	if pm, _, err = s.load(ctx, announceRef(inc)); err != nil || pm == nil {
+		return "", err
+	}
+	return pm.ExternalID, nil
 }
 
 // announceErr keeps a broken announcement channel (deleted, archived, the

@@ -63,6 +63,8 @@ type options struct {
 	services map[string]bot.ServiceConfig
 	escalate bot.EscalationConfig
 	clock    *testkit.Clock // the Service's clock; nil: the wall clock
+	// budgets, when set, wraps the store as the app's shared budgets.
+	budgets func(bot.Budgets) bot.Budgets
 }
 
 func newStack(t testing.TB, o options) *stack {
@@ -107,6 +109,10 @@ func newStack(t testing.TB, o options) *stack {
 	case "-none-":
 		announce = ""
 	}
+	var budgets bot.Budgets = store
+	if o.budgets != nil {
+		budgets = o.budgets(store)
+	}
 	appToken := ""
 	if o.socket {
 		appToken = slacktest.AppToken
@@ -116,7 +122,7 @@ func newStack(t testing.TB, o options) *stack {
 		BotToken: slacktest.Token, SigningSecret: secret, PreviousSigningSecret: oldSecret,
 		APIURL: fake.APIURL(), Announce: announce, Responders: []string{"U0RESP"}, UserGroups: []string{"S0ONCALL"},
 		ChannelInterval: interval, Poke: w.Poke, PostmortemDrafts: o.drafts, ReplyBudget: o.budget,
-		HTTPClient: o.client, ChannelBurst: o.burst, ProbeBackoff: o.probe, Budgets: store,
+		HTTPClient: o.client, ChannelBurst: o.burst, ProbeBackoff: o.probe, Budgets: budgets,
 	}, svc, router, log)
 	if err != nil {
 		t.Fatal(err)

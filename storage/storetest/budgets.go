@@ -238,3 +238,35 @@ func testBudgetPrune(t *testing.T, s bot.Store) {
 		t.Errorf("a hold was forgotten: %+v", held)
 	}
 }
+
+// testBudgetCheckCall: one read says whether the integration is held (and
+// when it is probed) and how long the call's bucket stays paused.
+func testBudgetCheckCall(t *testing.T, s bot.Store) {
+	ctx := context.Background()
+	const b = "slack:chat.postMessage:C1"
+	if c, err := s.CheckCall(ctx, "slack", b, t0); err != nil || c != (bot.CallCheck{}) {
+		t.Fatalf("nothing recorded: %+v, %v; want nothing held back", c, err)
+	}
+	if err := s.PauseBucket(ctx, b, t0.Add(30*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.CheckCall(ctx, "slack", b, t0.Add(10*time.Second)); c != (bot.CallCheck{Paused: 20 * time.Second}) {
+		t.Errorf("paused bucket: %+v, want paused 20s", c)
+	}
+	if c, _ := s.CheckCall(ctx, "slack", "slack:chat.postMessage:C2", t0); c != (bot.CallCheck{}) {
+		t.Errorf("another bucket: %+v, want nothing", c)
+	}
+	backoff := bot.ProbeBackoff{First: 5 * time.Second, Max: time.Minute}
+	if _, err := s.HoldIntegration(ctx, "slack", "invalid_auth", t0, backoff, false); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.CheckCall(ctx, "slack", b, t0.Add(2*time.Second)); c != (bot.CallCheck{Held: true, ProbeIn: 3 * time.Second, Paused: 28 * time.Second}) {
+		t.Errorf("held and paused: %+v", c)
+	}
+	if c, _ := s.CheckCall(ctx, "slack", b, t0.Add(time.Minute)); c != (bot.CallCheck{Held: true}) {
+		t.Errorf("held, probe due, pause over: %+v", c)
+	}
+	if c, _ := s.CheckCall(ctx, "jira", b, t0.Add(time.Minute)); c != (bot.CallCheck{}) {
+		t.Errorf("another integration: %+v, want not held", c)
+	}
+}

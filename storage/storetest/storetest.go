@@ -74,6 +74,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"BudgetHold", testBudgetHold},
 		{"BudgetOneProbe", testBudgetOneProbe},
 		{"BudgetPrune", testBudgetPrune},
+		{"BudgetCheckCall", testBudgetCheckCall},
 		{"Ping", testPing},
 		{"NewerSchemaStopsClaims", testNewerSchemaStopsClaims},
 	}

@@ -85,6 +85,29 @@ func (g *Guard) Admit(ctx context.Context) (probe bool, err error) {
 	return probe, nil
 }
 
+// Check is Admit and Paused in one read of the budgets: it returns a
+// bot.Wait error while the integration is held (probe as Admit's), and how
+// long bucket stays paused (spread as Paused's; 0 when it is not).
+func (g *Guard) Check(ctx context.Context, bucket string) (probe bool, paused time.Duration, err error) {
+	c, err := g.b.CheckCall(ctx, g.name, g.bucket(bucket), g.now())
+	if err != nil {
+		return false, 0, err
+	}
+	if c.Held {
+		if c.ProbeIn > 0 {
+			d := min(c.ProbeIn, MaxHeldWait)
+			return false, 0, bot.Wait(&heldError{name: g.name}, d+g.spread(min(d/4, time.Second)))
+		}
+		if probe, err = g.Admit(ctx); err != nil { // claim the probe, or wait for another's
+			return false, 0, err
+		}
+	}
+	if d := c.Paused; d > 0 {
+		return probe, d + g.spread(min(d/4, time.Second)), nil
+	}
+	return probe, 0, nil
+}
+
 // Refused holds the integration after a refusal of its credentials (cause,
 // reason as the service put it) and returns the wait of the job that made
 // the call. The first refusal is logged once as an error; a failed probe

@@ -75,6 +75,18 @@ func (m *Memory) TakeSlot(_ context.Context, bucket string, now time.Time, every
 	return 0, nil
 }
 
+// CheckCall implements bot.Budgets.
+func (m *Memory) CheckCall(_ context.Context, integration, bucket string, now time.Time) (bot.CallCheck, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var c bot.CallCheck
+	if r := m.row(integration); r.held {
+		c.Held, c.ProbeIn = true, max(r.hold.ProbeAt.Sub(now), 0)
+	}
+	c.Paused = max(m.row(bucket).pausedUntil.Sub(now), 0)
+	return c, nil
+}
+
 // HoldIntegration implements bot.Budgets.
 func (m *Memory) HoldIntegration(_ context.Context, integration, reason string, now time.Time, backoff bot.ProbeBackoff, probed bool) (bool, error) {
 	m.mu.Lock()

@@ -154,14 +154,14 @@ func (s *Stopper) Hold(ctx context.Context, err error) bool {
 // accepted lifts the hold.
 func (s *Stopper) Guard(h bot.Handler) bot.Handler {
 	return func(ctx context.Context, job bot.Job) error {
-		probe, err := s.guard.Admit(ctx)
-		if err != nil {
+		probe, d, err := s.guard.Check(ctx, "instance") // the hold and the pause, one read
+		if _, held := bot.WaitHint(err); held {
 			return err
 		}
-		if d, err := s.guard.Paused(ctx, "instance"); err != nil || d > 0 {
-			if err != nil {
-				return fmt.Errorf("read %s budgets: %w", s.system, err)
-			}
+		if err != nil {
+			return fmt.Errorf("read %s budgets: %w", s.system, err)
+		}
+		if d > 0 {
 			return bot.Wait(fmt.Errorf("%s asked warroom to slow down: paused", s.system), d)
 		}
 		err = h(ctx, job)

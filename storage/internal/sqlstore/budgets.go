@@ -13,8 +13,10 @@ import (
 // Budgets live in one table, a row per bucket or held integration (schema
 // 8). Every change reads the row under its lock and writes it back in one
 // transaction, so replicas sharing the database take turns on it: two never
-// take the same pacing slot, nor both probe a held integration. Reads that
-// change nothing (is it paused, is it held) take no lock.
+// take the same pacing slot, nor both probe a held integration. Taking a
+// slot, the hot one, is a single upsert whose WHERE is the slot rule, as
+// atomic on the row. Reads that change nothing (is it paused, is it held)
+// take no lock.
 
 const budgetCols = `paused_until, tat, held_since, reason, probe_at, backoff`
 
@@ -25,6 +27,17 @@ const (
 	qBudgetRead  = `SELECT ` + budgetCols + ` FROM budgets WHERE bucket = $1`
 	qBudgetWrite = `UPDATE budgets SET paused_until = $2, tat = $3, held_since = $4, reason = $5, probe_at = $6, backoff = $7
 	WHERE bucket = $1`
+	// qBudgetTake takes one pacing slot in one statement (the arithmetic of
+	// takeSlot, in SQL): $2 now, $3 every, $4 (burst-1)*every. It returns
+	// the row only when it took the slot.
+	qBudgetTake = `INSERT INTO budgets (bucket, tat) VALUES ($1, CAST($2 AS BIGINT) + CAST($3 AS BIGINT))
+	ON CONFLICT (bucket) DO UPDATE SET tat = (CASE WHEN budgets.tat > CAST($2 AS BIGINT) THEN budgets.tat ELSE CAST($2 AS BIGINT) END) + CAST($3 AS BIGINT)
+	WHERE budgets.paused_until <= CAST($2 AS BIGINT)
+		AND (CASE WHEN budgets.tat > CAST($2 AS BIGINT) THEN budgets.tat ELSE CAST($2 AS BIGINT) END) - CAST($2 AS BIGINT) - CAST($4 AS BIGINT) <= 0
+	RETURNING tat`
+	// qBudgetCheck reads what holds a call back before it takes a slot:
+	// its integration's hold and its bucket's pause, in one statement.
+	qBudgetCheck = `SELECT bucket, paused_until, held_since, probe_at FROM budgets WHERE bucket IN ($1, $2)`
 	qBudgetHeld  = `SELECT bucket, reason, held_since, probe_at FROM budgets WHERE held_since IS NOT NULL ORDER BY bucket`
 	qBudgetPrune = `DELETE FROM budgets WHERE held_since IS NULL AND paused_until < $1 AND tat < $1`
 )
@@ -106,17 +119,73 @@ func (s *Store) BucketPause(ctx context.Context, bucket string, now time.Time) (
 // TakeSlot takes one slot of bucket, paced at one per every with bursts of
 // burst (the generic cell rate algorithm: tat is when the next slot is due
 // at the steady pace; a slot is free while tat runs at most burst-1 slots
-// ahead of now).
+// ahead of now). Taking a free slot is one statement; only a call that
+// must wait reads the row again, to say how long.
 func (s *Store) TakeSlot(ctx context.Context, bucket string, now time.Time, every time.Duration, burst int) (time.Duration, error) {
-	var wait time.Duration
-	err := s.changeBudget(ctx, bucket, func(b *budget) bool {
-		wait = takeSlot(b, us(now), every.Microseconds(), int64(max(burst, 1)))
-		return wait == 0
-	})
-	if err != nil {
-		return 0, fmt.Errorf("take a slot of %s: %w", bucket, err)
+	n, e := us(now), every.Microseconds()
+	ahead := int64(max(burst, 1)-1) * e
+	for range 2 {
+		// one statement in a transaction of its own: a group commit's
+		// savepoints would cost it more round trips than it saves
+		taken, err := s.takeSlotOnce(ctx, bucket, n, e, ahead)
+		if err != nil {
+			return 0, fmt.Errorf("take a slot of %s: %w", bucket, err)
+		}
+		if taken {
+			return 0, nil
+		}
+		b, _, err := s.readBudget(ctx, bucket)
+		if err != nil {
+			return 0, fmt.Errorf("take a slot of %s: %w", bucket, err)
+		}
+		if wait := takeSlot(&b, n, e, int64(max(burst, 1))); wait > 0 {
+			return wait, nil
+		}
+		// the slot came free between the two statements: take it
 	}
-	return wait, nil
+	return every, nil
+}
+
+// takeSlotOnce runs qBudgetTake on the writer, reporting whether it took
+// the slot.
+func (s *Store) takeSlotOnce(ctx context.Context, bucket string, now, every, ahead int64) (bool, error) {
+	rows, err := s.wquery(ctx, qBudgetTake, bucket, now, every, ahead)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	taken := rows.Next()
+	return taken, rows.Err()
+}
+
+// CheckCall reads integration's hold and bucket's pause in one statement.
+func (s *Store) CheckCall(ctx context.Context, integration, bucket string, now time.Time) (bot.CallCheck, error) {
+	var c bot.CallCheck
+	rows, err := s.rquery(ctx, qBudgetCheck, integration, bucket)
+	if err != nil {
+		return c, fmt.Errorf("read budgets of %s: %w", bucket, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			name                 string
+			pausedUntil, probeAt int64
+			held                 sql.NullInt64
+		)
+		if err := rows.Scan(&name, &pausedUntil, &held, &probeAt); err != nil {
+			return c, fmt.Errorf("read budgets of %s: %w", bucket, err)
+		}
+		if name == integration && held.Valid {
+			c.Held, c.ProbeIn = true, max(time.Duration(probeAt-us(now))*time.Microsecond, 0)
+		}
+		if name == bucket {
+			c.Paused = max(time.Duration(pausedUntil-us(now))*time.Microsecond, 0)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return c, fmt.Errorf("read budgets of %s: %w", bucket, err)
+	}
+	return c, nil
 }
 
 // takeSlot is TakeSlot's arithmetic on one row, in microseconds.

@@ -120,17 +120,22 @@ func (s *Store) ExportIncidents(ctx context.Context, since time.Time, fn func(*b
 const importBatch = 1000
 
 // ImportIncidents upserts incidents in one transaction, in multi-row
-// batches, and moves the incident counter past the highest number.
+// batches, and moves the incident counter past the highest number. A row
+// equal to the incident it would replace (all but its UpdatedAt, the
+// import's time) leaves it alone: no new version, not counted as updated.
 func (s *Store) ImportIncidents(ctx context.Context, next func() (*bot.Incident, error)) (created, updated int, err error) {
 	cols := strings.Split(strings.Join(strings.Fields(incidentCols), ""), ",")
-	var set []string
+	var set, differs []string
 	for _, c := range cols[1:] {
 		switch c {
 		case "channels", "alerts", "alerts_firing": // warroom's own, not in the file
 		case "version":
 			set = append(set, "version = incidents.version + 1")
+		case "updated_at":
+			set = append(set, c+" = excluded."+c)
 		default:
 			set = append(set, c+" = excluded."+c)
+			differs = append(differs, "incidents."+c+" IS DISTINCT FROM excluded."+c)
 		}
 	}
 	// SQLite binds $n parameters by looking their names up, which costs
@@ -138,10 +143,10 @@ func (s *Store) ImportIncidents(ctx context.Context, next func() (*bot.Incident,
 	positional := s.d.Name == "sqlite"
 	stmt := func(n int) string {
 		return "INSERT INTO incidents (" + strings.Join(cols, ", ") + ") VALUES " + valueRows(n, len(cols), positional) +
-			" ON CONFLICT (number) DO UPDATE SET " + strings.Join(set, ", ")
+			" ON CONFLICT (number) DO UPDATE SET " + strings.Join(set, ", ") + " WHERE " + strings.Join(differs, " OR ")
 	}
 	full := stmt(importBatch)
-	total := 0
+	written := 0 // rows inserted or changed
 	err = s.InTx(ctx, func(btx bot.Tx) error {
 		t := btx.(*tx)
 		var before int64
@@ -160,21 +165,28 @@ func (s *Store) ImportIncidents(ctx context.Context, next func() (*bot.Incident,
 			if n == 0 {
 				return nil
 			}
-			var err error
+			var (
+				err error
+				res sql.Result
+			)
 			if n == importBatch {
 				if fullStmt == nil {
 					if fullStmt, err = t.tx.PrepareContext(t.use(ctx), full); err != nil {
 						return fmt.Errorf("prepare import: %w", err)
 					}
 				}
-				_, err = fullStmt.ExecContext(t.use(ctx), args...)
+				res, err = fullStmt.ExecContext(t.use(ctx), args...)
 			} else {
-				_, err = t.tx.ExecContext(t.use(ctx), stmt(n), args...)
+				res, err = t.tx.ExecContext(t.use(ctx), stmt(n), args...)
 			}
 			if err != nil {
 				return fmt.Errorf("import incidents: %w", err)
 			}
-			total += n
+			affected, err := res.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("import incidents: %w", err)
+			}
+			written += int(affected)
 			args, n = args[:0], 0
 			return nil
 		}
@@ -215,5 +227,5 @@ func (s *Store) ImportIncidents(ctx context.Context, next func() (*bot.Incident,
 	if err != nil {
 		return 0, 0, err
 	}
-	return created, total - created, nil
+	return created, written - created, nil
 }

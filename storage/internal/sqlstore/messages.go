@@ -17,6 +17,17 @@ const (
 	ON CONFLICT (platform, ref) DO UPDATE SET channel = excluded.channel, external_id = excluded.external_id,
 		incident = excluded.incident, body = excluded.body, updated_at = excluded.updated_at
 	RETURNING id, created_at`
+	// qClaimNewMessage and qClaimMessage are compare-and-set writes: the
+	// first inserts only where no record is, the second updates only the
+	// record whose body is still the one the caller read. Of replicas
+	// racing from one read, exactly one gets a row back.
+	qClaimNewMessage = `INSERT INTO messages (platform, channel, ref, external_id, incident, body, created_at, updated_at)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+	ON CONFLICT (platform, ref) DO NOTHING
+	RETURNING id, created_at`
+	qClaimMessage = `UPDATE messages SET channel = $2, external_id = $4, incident = $5, body = $6, updated_at = $7
+	WHERE platform = $1 AND ref = $3 AND body = $8
+	RETURNING id, created_at`
 	qMessageByRef = `SELECT ` + msgCols + ` FROM messages WHERE platform = $1 AND ref = $2`
 	qMessages     = `SELECT ` + msgCols + ` FROM (
 		SELECT ` + msgCols + ` FROM messages WHERE platform = $1 AND channel = $2 ORDER BY id DESC LIMIT $3
@@ -34,6 +45,31 @@ func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 	}
 	m.CreatedAt = fromUS(created)
 	return nil
+}
+
+// ClaimMessage stores m only if the record under (m.Platform, m.Ref) is
+// still prev (nil: none yet), compared by body, and reports whether it did.
+func (t *tx) ClaimMessage(ctx context.Context, m *bot.PostedMessage, prev *bot.PostedMessage) (bool, error) {
+	args := []any{m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), nullRaw(m.Body)}
+	q := qClaimNewMessage
+	if prev == nil {
+		args = append(args, us(m.CreatedAt), us(m.UpdatedAt))
+	} else {
+		if len(prev.Body) == 0 {
+			return false, fmt.Errorf("claim message %s: the record to replace has no body to compare", m.Ref)
+		}
+		q, args = qClaimMessage, append(args, us(m.UpdatedAt), string(prev.Body))
+	}
+	var created int64
+	err := t.queryRow(ctx, q, args...).Scan(&m.ID, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("claim message %s: %w", m.Ref, err)
+	}
+	m.CreatedAt = fromUS(created)
+	return true, nil
 }
 
 func scanMessage(row scanner) (bot.PostedMessage, error) {

@@ -17,13 +17,13 @@ var writerStatements = []string{
 	qAddEntry, qAddAudit, qAddAction, qUpdateAction, qIncidentActions,
 	qEnqueue, qClaim, qClaimAny, qComplete, qBuryCopy, qBuryNote, qBuryDelete, qSupersede, qRequeue, qFail, qRenew, qLeased,
 	qReplayDead, qDropDead, qDeadIDs, qPurgeSeen, qPurgeDead, qPurgeTimers,
-	qSaveMessage, qMarkSeen, qCreateToken, qRevokeToken, qTouchToken, qSavePersonName,
+	qSaveMessage, qClaimNewMessage, qClaimMessage, qMarkSeen, qCreateToken, qRevokeToken, qTouchToken, qSavePersonName,
 	qInsertAlert, qAlertByKey, qAlertEpisodes, qResolveAlert, qAlertGroup, qSaveGroup, qAddSuppressed,
 	qCreateWindow, qWindowByName, qLockWindow, qEndWindow, qActiveWindows,
 	qClaimWindowStart, qClaimWindowEnd,
 	qSetTimer, qCancelTimers, qClaimTimer, qFireTimer,
 	qClaimSlot, qSavePostmortem, qCountIncidents, qAdvanceCounter,
-	qBudgetEnsure, qBudgetLock, qBudgetWrite, qBudgetPrune,
+	qBudgetEnsure, qBudgetLock, qBudgetWrite, qBudgetPrune, qBudgetTake,
 	qSavepoint, qRelease, qRollbackTo,
 }
 
@@ -31,7 +31,7 @@ var writerStatements = []string{
 // set (database/sql prepares each on a connection when it first runs
 // there): the reads every command, card or API call makes.
 var readerStatements = []string{
-	qIncident, qIncidentByChan, qMessageByRef, qTokenByHash, qTimeline, qPostmortem, qTimers, qBudgetRead,
+	qIncident, qIncidentByChan, qMessageByRef, qTokenByHash, qTimeline, qPostmortem, qTimers, qBudgetRead, qBudgetCheck,
 }
 
 // unprepared notes the fixed statements the writer ran without a prepared
