@@ -161,7 +161,7 @@ func (s *Service) syncTickets(ctx context.Context, tx Tx, c *change, before *Inc
 			continue
 		}
 		_, linked := inc.Links[t.Name]
-		due := linked || inc.Severity.AtLeast(at) || (before != nil && before.Severity.AtLeast(at))
+		due := linked || inc.Severity.AtLeast(at) || (before != nil && before.Severity.AtLeast(at)) || s.catalog.opensTicket(inc)
 		if !due {
 			continue
 		}

@@ -62,7 +62,13 @@ type Incident struct {
 	// Responders are called into the room: chat users, Slack user groups,
 	// Discord roles (responders.go).
 	Responders []string `json:"responders,omitempty"`
-	Version    int64    `json:"version"` // bumped on every change
+	// Type is the incident's configured type (types.go); "" when no types
+	// are configured.
+	Type string `json:"type,omitempty"`
+	// Fields are the custom fields set, name → value in its canonical
+	// form (fields.go).
+	Fields  map[string]string `json:"fields,omitempty"`
+	Version int64             `json:"version"` // bumped on every change
 
 	Alerts       int `json:"alerts,omitempty"`        // alerts attached to the incident
 	AlertsFiring int `json:"alerts_firing,omitempty"` // of which still firing
@@ -104,6 +110,7 @@ func (inc *Incident) Clone() *Incident {
 	c := *inc
 	c.Roles = cloneMap(inc.Roles)
 	c.Channels = cloneMap(inc.Channels)
+	c.Fields = cloneMap(inc.Fields)
 	if inc.Links != nil {
 		c.Links = make(map[string]Link, len(inc.Links))
 		for k, v := range inc.Links {
@@ -132,9 +139,16 @@ func cloneMap(m map[string]string) map[string]string {
 
 // ChannelName is the chat channel an incident gets: inc-42-short-title, at most
 // 80 characters (Slack's limit), lowercase letters, digits and dashes.
-func ChannelName(inc *Incident) string {
+func ChannelName(inc *Incident) string { return channelName("inc", inc) }
+
+// ChannelName is the chat channel inc gets, under the channel prefix of
+// its type (types.go): sec-42-short-title.
+func (s *Service) ChannelName(inc *Incident) string { return channelName(s.ChannelPrefix(inc), inc) }
+
+func channelName(prefix string, inc *Incident) string {
 	var b strings.Builder
-	b.WriteString("inc-")
+	b.WriteString(prefix)
+	b.WriteString("-")
 	b.WriteString(strconv.FormatInt(inc.Number, 10))
 	dash := true
 	for _, r := range strings.ToLower(inc.Title) {

@@ -39,6 +39,11 @@ type Config struct {
 	// Services name, per service, the responders called into the room of
 	// its incidents (responders.go).
 	Services map[string]ServiceConfig
+	// Types are the incident types, the first the default unless one is
+	// named "default"; none: incidents have no type (types.go).
+	Types []IncidentType
+	// Fields are the custom fields (fields.go).
+	Fields []FieldDef
 }
 
 // Service changes incidents. Every method that changes something runs as one
@@ -66,6 +71,7 @@ type Service struct {
 	tickets  TicketConfig   // ticket targets and threshold (tickets.go)
 	insights InsightsConfig // SLA and action reminders, postmortems (insights.go)
 	services map[string]ServiceConfig
+	catalog  *catalog // incident types and custom fields
 }
 
 // NewService checks cfg and builds a Service.
@@ -101,6 +107,10 @@ func NewService(cfg Config, store Store, log *slog.Logger) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	cat, err := newCatalog(cfg.Types, cfg.Fields)
+	if err != nil {
+		return nil, err
+	}
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
@@ -115,6 +125,7 @@ func NewService(cfg Config, store Store, log *slog.Logger) (*Service, error) {
 		tickets:  TicketConfig{Targets: slices.Clone(cfg.Tickets.Targets), At: cfg.Tickets.At, Systems: maps.Clone(cfg.Tickets.Systems)},
 		insights: cfg.Insights.withDefaults(),
 		services: services,
+		catalog:  cat,
 
 		revealPrivate: cfg.RevealPrivateTitles,
 	}

@@ -37,6 +37,8 @@ func TestMigration19Backfills(t *testing.T) {
 		for _, q := range []string{
 			`DROP INDEX incidents_title_fts`, `DROP INDEX incidents_private`, `DROP INDEX incidents_unclosed`,
 			`ALTER TABLE api_tokens DROP COLUMN last_used_at`, `DELETE FROM schema_migrations WHERE version = 19`,
+			// and the later migrations, which run again after it
+			`ALTER TABLE incidents DROP COLUMN type`, `ALTER TABLE incidents DROP COLUMN fields`, `DELETE FROM schema_migrations WHERE version = 20`,
 		} {
 			if _, err := db.Exec(q); err != nil {
 				t.Fatalf("%s: %v", q, err)
