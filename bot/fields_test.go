@@ -10,28 +10,9 @@ import (
 	"github.com/warroom/warroom/internal/testkit"
 )
 
-// TypesAndFields is a deployment with incident types and one custom field
-// of every kind, as the tests of other packages use it too.
-func typesAndFields() bot.Config {
-	return bot.Config{
-		Types: []bot.IncidentType{
-			{Name: "default"},
-			{Name: "security", ChannelPrefix: "sec", Private: true, Ticket: true, Responders: []string{"@secops"},
-				Severities: []bot.Severity{bot.SEV1, bot.SEV2}},
-		},
-		Fields: []bot.FieldDef{
-			{Name: "customer_impact", Kind: bot.KindSelect, Options: []string{"None", "Some", "All"}, Required: bot.StageDeclare},
-			{Name: "root_cause", Kind: bot.KindText, Required: bot.StageResolve},
-			{Name: "reviewer", Kind: bot.KindUser, Required: bot.StageClose},
-			{Name: "cost", Kind: bot.KindNumber},
-			{Name: "due", Kind: bot.KindDate},
-		},
-	}
-}
-
 func newTypedService(t *testing.T) *bot.Service {
 	t.Helper()
-	return testkit.NewService(t, testkit.WithConfig(typesAndFields())).Svc
+	return testkit.NewService(t, testkit.WithConfig(testkit.Catalog())).Svc
 }
 
 func TestDeclareRequiresDeclareFields(t *testing.T) {
