@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -48,7 +49,14 @@ func (s *Service) Declare(ctx context.Context, in DeclareInput) (*Incident, erro
 	if err := typ.allows(sev); err != nil {
 		return nil, err
 	}
-	fields, err := s.catalog.normalizeFields(in.Fields)
+	given := cloneMap(typ.Fields)
+	for k, v := range in.Fields {
+		if given == nil {
+			given = map[string]string{}
+		}
+		given[strings.ToLower(strings.TrimSpace(k))] = v
+	}
+	fields, err := s.catalog.normalizeFields(given)
 	if err != nil {
 		return nil, err
 	}

@@ -106,14 +106,7 @@ func checkFields(defs []FieldDef) ([]FieldDef, error) {
 // Fields lists the configured custom fields, in their order.
 func (s *Service) Fields() []FieldDef { return slices.Clone(s.catalog.fields) }
 
-func (c *catalog) field(name string) (FieldDef, bool) {
-	for _, f := range c.fields {
-		if f.Name == name {
-			return f, true
-		}
-	}
-	return FieldDef{}, false
-}
+func (c *catalog) field(name string) (FieldDef, bool) { return findDef(c.fields, name) }
 
 // findField finds a field by name (any case) or an error listing the fields.
 func (c *catalog) findField(name string) (FieldDef, error) {

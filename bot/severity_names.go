@@ -73,21 +73,9 @@ func SetSeverityLevels(levels map[Severity]SeverityLevel) error {
 // SetStatusLabels renames statuses for display; their order and values
 // stay (nil: the status names).
 func SetStatusLabels(labels map[Status]string) error {
-	seen := map[string]Status{}
-	m := map[Status]string{}
-	for st, l := range labels {
-		if !st.Valid() {
-			return fmt.Errorf("status %q is not a warroom status", st)
-		}
-		l = strings.TrimSpace(l)
-		if l == "" {
-			continue
-		}
-		if other, dup := seen[strings.ToLower(l)]; dup {
-			return fmt.Errorf("status label %q is used by both %s and %s", l, other, st)
-		}
-		seen[strings.ToLower(l)] = st
-		m[st] = l
+	m, err := checkStatusLabels(labels)
+	if err != nil {
+		return err
 	}
 	if len(m) == 0 {
 		statusLabels.Store(nil)
@@ -95,6 +83,32 @@ func SetStatusLabels(labels map[Status]string) error {
 	}
 	statusLabels.Store(&m)
 	return nil
+}
+
+// CheckStatusLabels refuses a label used twice or an unknown status.
+func CheckStatusLabels(labels map[Status]string) error {
+	_, err := checkStatusLabels(labels)
+	return err
+}
+
+func checkStatusLabels(labels map[Status]string) (map[Status]string, error) {
+	seen := map[string]Status{}
+	m := map[Status]string{}
+	for st, l := range labels {
+		if !st.Valid() {
+			return nil, fmt.Errorf("status %q is not a warroom status", st)
+		}
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		if other, dup := seen[strings.ToLower(l)]; dup {
+			return nil, fmt.Errorf("status label %q is used by both %s and %s", l, other, st)
+		}
+		seen[strings.ToLower(l)] = st
+		m[st] = l
+	}
+	return m, nil
 }
 
 func (s Severity) String() string {

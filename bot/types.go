@@ -25,6 +25,9 @@ type IncidentType struct {
 	// Ticket opens a ticket for every incident of the type, whatever its
 	// severity (tickets.go).
 	Ticket bool
+	// Fields are custom field values its incidents start with, unless
+	// the declaration gives others.
+	Fields map[string]string
 }
 
 // DefaultType is the type an incident declared without one gets when types
@@ -50,8 +53,28 @@ func checkName(what, name string) error {
 	return nil
 }
 
+// CheckCatalog checks incident types and custom fields as NewService
+// does, for the configuration's check.
+func CheckCatalog(types []IncidentType, fields []FieldDef) error {
+	_, err := newCatalog(types, fields)
+	return err
+}
+
+func findDef(defs []FieldDef, name string) (FieldDef, bool) {
+	for _, f := range defs {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return FieldDef{}, false
+}
+
 func newCatalog(types []IncidentType, fields []FieldDef) (*catalog, error) {
 	c := &catalog{}
+	fs, err := checkFields(fields)
+	if err != nil {
+		return nil, err
+	}
 	seen := map[string]bool{}
 	for _, t := range types {
 		if err := checkName("incident type", t.Name); err != nil {
@@ -69,14 +92,20 @@ func newCatalog(types []IncidentType, fields []FieldDef) (*catalog, error) {
 		if p := t.ChannelPrefix; p != "" && checkName("channel prefix", p) != nil {
 			return nil, fmt.Errorf("incident type %q: channel prefix %q is lowercase letters, digits, - and _", t.Name, p)
 		}
+		for name, v := range t.Fields {
+			f, ok := findDef(fs, name)
+			if !ok {
+				return nil, fmt.Errorf("incident type %q: field %q is not a configured field", t.Name, name)
+			}
+			if _, err := f.Normalize(v); err != nil {
+				return nil, fmt.Errorf("incident type %q: %s", t.Name, ErrorMessage(err))
+			}
+		}
+		t.Fields = cloneMap(t.Fields)
 		t.Severities = slices.Clone(t.Severities)
 		slices.Sort(t.Severities)
 		t.Responders = slices.Clone(t.Responders)
 		c.types = append(c.types, t)
-	}
-	fs, err := checkFields(fields)
-	if err != nil {
-		return nil, err
 	}
 	c.fields = fs
 	return c, nil
