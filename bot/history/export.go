@@ -27,6 +27,9 @@ type ExportOptions struct {
 	Now      time.Time
 	SLAs     map[bot.Severity]bot.SLA // nil: bot.DefaultSLAs
 	Progress Progress                 // nil: none
+	// Fields are the custom fields, each a column field.NAME after the
+	// fixed ones.
+	Fields []bot.FieldDef
 }
 
 // Export writes every incident declared since o.Since to out, one row
@@ -37,7 +40,8 @@ func Export(ctx context.Context, store ExportStore, out io.Writer, o ExportOptio
 		slas = bot.DefaultSLAs()
 	}
 	bw := bufio.NewWriterSize(out, 256<<10)
-	w, err := newWriter(bw, o.Format, columns, columnKinds)
+	cols, kinds := exportColumns(o.Fields)
+	w, err := newWriter(bw, o.Format, cols, kinds)
 	if err != nil {
 		return 0, err
 	}

@@ -74,7 +74,7 @@ func (c *cli) export(ctx context.Context, args []string) int {
 		n, err = history.ExportAudit(ctx, store, w, history.AuditOptions{Format: *format, Since: from, Progress: progress})
 		what = "audit records"
 	default:
-		n, err = history.Export(ctx, store, w, history.ExportOptions{Format: *format, Since: from, Now: time.Now().UTC(),
+		n, err = history.Export(ctx, store, w, history.ExportOptions{Format: *format, Since: from, Now: time.Now().UTC(), Fields: cfg.FieldDefs(),
 			SLAs: cfg.SLAs, Progress: progress})
 	}
 	if err != nil {
