@@ -90,7 +90,7 @@ func generateHistory(t *testing.T, svc *bot.Service, clock *testkit.Clock) {
 			Service: []string{"api", "web", "search", "db"}[i], Actor: "bob", Private: i == 3,
 			StartedAt: clock.Now().Add(-90 * time.Second), Links: map[string]bot.Link{bot.LinkJira: {ID: fmt.Sprintf("OPS-%d", i), URL: "https://jira.example/OPS"}},
 			// custom fields of every kind, and a type (testkit.Catalog)
-			Type: []string{"security", "default", "default", "default"}[i],
+			Type:   []string{"security", "default", "default", "default"}[i],
 			Fields: map[string]string{"customer_impact": "all", "cost": fmt.Sprintf("%d.25", 1000*i), "due": "2026-12-0" + fmt.Sprint(i+1)}})
 		must(inc, err)
 		n := inc.Number
