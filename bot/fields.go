@@ -167,23 +167,19 @@ func (f FieldDef) Normalize(value string) (string, error) {
 // normalizeFields checks the values given at declare: every name a field,
 // every value of its kind.
 func (c *catalog) normalizeFields(in map[string]string) (map[string]string, error) {
+	vals, err := c.checkValues(in)
+	if err != nil {
+		return nil, err
+	}
 	var out map[string]string
-	for _, name := range sortedKeys(in) {
-		f, err := c.findField(name)
-		if err != nil {
-			return nil, err
-		}
-		v, err := f.Normalize(in[name])
-		if err != nil {
-			return nil, err
-		}
-		if v == "" {
+	for _, fv := range vals {
+		if fv.value == "" {
 			continue
 		}
 		if out == nil {
 			out = map[string]string{}
 		}
-		out[f.Name] = v
+		out[fv.def.Name] = fv.value
 	}
 	return out, nil
 }
@@ -268,32 +264,64 @@ func (s *Service) SetCustomField(ctx context.Context, number int64, actor, name,
 		return nil, err
 	}
 	return s.mutate(ctx, Cause{}, number, actor, "field", func(c *change) error {
-		inc := c.inc
-		if inc.Status == StatusClosed {
-			return Errorf(CodeConflict, "%s is closed", inc.Key())
+		if c.inc.Fields[f.Name] == v {
+			return Errorf(CodeConflict, "%s already has %s %s", c.inc.Key(), f.Name, orNone(v))
 		}
-		old := inc.Fields[f.Name]
-		if old == v {
-			return Errorf(CodeConflict, "%s already has %s %s", inc.Key(), f.Name, orNone(v))
-		}
-		if v == "" && (f.RequiredAt(StageDeclare) || !inc.Status.Open() && f.RequiredAt(stageOf(inc.Status))) {
-			return Errorf(CodeInvalid, "field %s is required and cannot be cleared", f.Name)
-		}
-		if v == "" {
-			delete(inc.Fields, f.Name)
-			if len(inc.Fields) == 0 {
-				inc.Fields = nil
-			}
-		} else {
-			if inc.Fields == nil {
-				inc.Fields = map[string]string{}
-			}
-			inc.Fields[f.Name] = v
-		}
-		c.record(EntryFieldChanged, fmt.Sprintf("%s: %s → %s", f.Title(), orNone(old), orNone(v)),
-			map[string]string{"field": f.Name, "old": old, "new": v})
-		return nil
+		return c.setField(f, v)
 	})
+}
+
+// setField sets field f of the change's incident to the normalized v ("":
+// clear) and records it; setting the value it has changes nothing.
+func (c *change) setField(f FieldDef, v string) error {
+	inc := c.inc
+	if inc.Status == StatusClosed {
+		return Errorf(CodeConflict, "%s is closed", inc.Key())
+	}
+	old := inc.Fields[f.Name]
+	if old == v {
+		return nil
+	}
+	if v == "" && (f.RequiredAt(StageDeclare) || !inc.Status.Open() && f.RequiredAt(stageOf(inc.Status))) {
+		return Errorf(CodeInvalid, "field %s is required and cannot be cleared", f.Name)
+	}
+	if v == "" {
+		delete(inc.Fields, f.Name)
+		if len(inc.Fields) == 0 {
+			inc.Fields = nil
+		}
+	} else {
+		if inc.Fields == nil {
+			inc.Fields = map[string]string{}
+		}
+		inc.Fields[f.Name] = v
+	}
+	c.record(EntryFieldChanged, fmt.Sprintf("%s: %s → %s", f.Title(), orNone(old), orNone(v)),
+		map[string]string{"field": f.Name, "old": old, "new": v})
+	return nil
+}
+
+// fieldValue is a checked value of a field.
+type fieldValue struct {
+	def   FieldDef
+	value string
+}
+
+// checkValues checks values given by name, before any change, in name order.
+func (c *catalog) checkValues(in map[string]string) ([]fieldValue, error) {
+	var out []fieldValue
+	for _, name := range sortedKeys(in) {
+		f, err := c.findField(name)
+		if err != nil {
+			return nil, err
+		}
+		v, err := f.Normalize(in[name])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fieldValue{def: f, value: v})
+	}
+	return out, nil
 }
 
 // cardFields are the card lines of inc's type and custom fields, fields

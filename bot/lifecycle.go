@@ -31,9 +31,24 @@ func (s *Service) setStatus(ctx context.Context, cause Cause, number int64, acto
 // Resolve moves an incident to resolved with an optional summary. cause
 // says where it came from (the zero Cause: warroom).
 func (s *Service) Resolve(ctx context.Context, cause Cause, number int64, actor, summary string) (*Incident, error) {
+	return s.ResolveWith(ctx, cause, number, actor, summary, nil)
+}
+
+// ResolveWith is Resolve that first sets custom fields (a resolve form
+// asking for those required to resolve), all in one change.
+func (s *Service) ResolveWith(ctx context.Context, cause Cause, number int64, actor, summary string, fields map[string]string) (*Incident, error) {
 	actor = normalizeUser(actor)
 	summary = SanitizeText(summary, MaxTextLen)
+	set, err := s.catalog.checkValues(fields)
+	if err != nil {
+		return nil, err
+	}
 	return s.mutate(ctx, cause, number, actor, "resolve", func(c *change) error {
+		for _, f := range set {
+			if err := c.setField(f.def, f.value); err != nil {
+				return err
+			}
+		}
 		if err := s.catalog.checkRequired(c.inc, StageResolve); err != nil {
 			return err
 		}

@@ -66,8 +66,37 @@ func orDash(s string) string {
 
 // declareFields reads declare's --field NAME=VALUE flags.
 func declareFields(a args) (map[string]string, error) {
+	return fieldValues(a.multi["field"])
+}
+
+// fieldFlags takes the --field NAME=VALUE flags out of the free text of a
+// command without flags of its own (resolve SUMMARY): the rest is the text.
+func fieldFlags(toks []Token) (rest []Token, fields map[string]string, err error) {
+	var vals []Token
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.Kind != Flag || t.Name != "field" {
+			rest = append(rest, t)
+			continue
+		}
+		switch {
+		case t.HasValue:
+			vals = append(vals, Token{Kind: Word, Text: t.Value, Value: t.Value})
+		case i+1 < len(toks) && toks[i+1].Kind != Flag:
+			i++
+			vals = append(vals, toks[i])
+		default:
+			return nil, nil, bot.Errorf(bot.CodeInvalid, "--field needs NAME=VALUE")
+		}
+	}
+	fields, err = fieldValues(vals)
+	return rest, fields, err
+}
+
+// fieldValues reads NAME=VALUE tokens.
+func fieldValues(toks []Token) (map[string]string, error) {
 	var out map[string]string
-	for _, t := range a.multi["field"] {
+	for _, t := range toks {
 		name, value, ok := strings.Cut(t.Text, "=")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" {

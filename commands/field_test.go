@@ -91,3 +91,27 @@ func TestChatDeclareTypeAndSeverityName(t *testing.T) {
 		t.Fatalf("incident %+v", rep.Incident)
 	}
 }
+
+// A resolve form sends the fields required to resolve with the resolve.
+func TestChatResolveWithFields(t *testing.T) {
+	e := newCatalogEnv(t)
+	e.must("declare Checkout down --field customer_impact=some")
+	if _, err := e.run(`resolve INC-1 Rolled back --field cost=ten --field "root_cause=bad deploy"`); err == nil || !strings.Contains(bot.ErrorMessage(err), "cost is a number") {
+		t.Fatalf("bad value: %v", err)
+	}
+	if inc := e.get(1); inc.Status != bot.StatusTriggered || inc.Fields["root_cause"] != "" {
+		t.Fatalf("a refused resolve changed INC-1: %+v", inc)
+	}
+	e.must(`resolve INC-1 Rolled back --field "root_cause=bad deploy" --field=cost=12`)
+	inc := e.get(1)
+	if inc.Status != bot.StatusResolved || inc.Fields["root_cause"] != "bad deploy" || inc.Fields["cost"] != "12" {
+		t.Fatalf("INC-1 %+v", inc)
+	}
+	tl, err := e.svc.Timeline(e.ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := tl[len(tl)-1]; last.Kind != bot.EntryResolved || last.Text != "Resolved: Rolled back" {
+		t.Fatalf("last entry %+v", last)
+	}
+}

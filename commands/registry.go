@@ -84,7 +84,7 @@ func table() []*command {
 			usage:   "/incident time started|declared|acknowledged|mitigated|resolved|closed TIME|now|none",
 			summary: "Correct one of the incident's times (2026-11-22T10:05Z, or 10:05 today UTC); the commander's job."},
 		{name: "resolve", incident: needsIncident, run: runResolve,
-			usage: "/incident resolve [SUMMARY]", summary: "Resolve the incident."},
+			usage: "/incident resolve [SUMMARY] [--field NAME=VALUE]...", summary: "Resolve the incident, setting custom fields first if given."},
 		{name: "close", incident: needsIncident, run: runClose,
 			usage: "/incident close", summary: "Close the incident for good."},
 		{name: "reopen", incident: needsIncident, run: runReopen,
