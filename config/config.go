@@ -37,11 +37,11 @@ type Config struct {
 	Slack           Slack                         `yaml:"slack"`
 	PagerDuty       PagerDuty                     `yaml:"pagerduty"`
 	Escalation      Escalation                    `yaml:"escalation"`
-	Routes          []Route                       `yaml:"routes"`                   // alert routing rules
-	Services        map[string]Service            `yaml:"services"`                 // per-service responders
-	Alerts          Alerts                        `yaml:"alerts"`                   // alert handling
-	Maintenance     Maintenance                   `yaml:"maintenance"`              // configured maintenance windows
-	Access          Access                        `yaml:"access"`                   // permissions and private incidents (access.go)
+	Routes          []Route                       `yaml:"routes"`         // alert routing rules
+	Services        map[string]Service            `yaml:"services"`       // per-service responders
+	Alerts          Alerts                        `yaml:"alerts"`         // alert handling
+	Maintenance     Maintenance                   `yaml:"maintenance"`    // configured maintenance windows
+	Access          Access                        `yaml:"access"`         // permissions and private incidents (access.go)
 	SeverityNames   map[bot.Severity]SeverityName `yaml:"severity_names"` // types.go
 	StatusLabels    map[bot.Status]string         `yaml:"status_labels"`
 	Types           []IncidentType                `yaml:"incident_types"`
