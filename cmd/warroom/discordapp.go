@@ -29,7 +29,7 @@ func discordConfig(cfg config.Config) discord.Config {
 	return discord.Config{
 		BotToken: d.BotToken.Reveal(), PublicKey: d.PublicKey, AppID: d.AppID, APIURL: d.APIURL,
 		Guild: d.Guild, Forum: d.ForumChannel, Parent: d.ParentChannel, Announce: d.AnnounceChannel,
-		ResponderRoles: d.ResponderRoles,
+		ResponderRoles: d.ResponderRoles, Types: cfg.IncidentTypes(),
 	}
 }
 
@@ -105,6 +105,10 @@ func (c *cli) discordCommand(ctx context.Context, args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if err := applyNames(cfg); err != nil { // the severity choices' names
+		fmt.Fprintf(c.stderr, "warroom discord register: %v\n", err)
+		return exitError
+	}
 	n, err := discord.Install(ctx, discordConfig(cfg), *guild)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "warroom discord register: %v\n", err)
