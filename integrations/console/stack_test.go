@@ -32,7 +32,13 @@ type stack struct {
 
 func newStack(t *testing.T, cfg console.Config) *stack {
 	t.Helper()
-	kit := testkit.NewService(t, testkit.WithTargets(console.Platform))
+	return newStackWith(t, cfg)
+}
+
+// newStackWith is newStack with the Service's options.
+func newStackWith(t *testing.T, cfg console.Config, opts ...testkit.Option) *stack {
+	t.Helper()
+	kit := testkit.NewService(t, append([]testkit.Option{testkit.WithTargets(console.Platform)}, opts...)...)
 	svc, store, log := kit.Svc, kit.Store, kit.Log
 	router, err := commands.New(svc, commands.Config{}, log)
 	if err != nil {
