@@ -113,6 +113,18 @@ func (c *Config) checkCatalog() []error {
 	if err := bot.CheckStatusLabels(c.StatusLabels); err != nil {
 		errs = append(errs, fmt.Errorf("status_labels: %w", err))
 	}
+	for _, m := range []struct {
+		key string
+		fm  map[string]string
+	}{{"jira.field_map", c.Jira.FieldMap}, {"servicenow.field_map", c.ServiceNow.FieldMap}} {
+		for _, name := range slices.Sorted(maps.Keys(m.fm)) {
+			if name != "type" && !slices.ContainsFunc(c.Fields, func(f Field) bool { return f.Name == name }) {
+				errs = append(errs, fmt.Errorf("%s.%s: not a custom field (custom_fields) or type", m.key, name))
+			} else if strings.TrimSpace(m.fm[name]) == "" {
+				errs = append(errs, fmt.Errorf("%s.%s: name the field it goes to", m.key, name))
+			}
+		}
+	}
 	for i := range c.Types {
 		t := &c.Types[i]
 		if t.Postmortem == "" {

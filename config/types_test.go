@@ -69,6 +69,7 @@ func TestCatalogConfigRefusals(t *testing.T) {
 		{"severity name without a name", "severity_names:\n  sev1: {description: bad}\n", "severity_names.sev1: a name is required"},
 		{"duplicate status label", "status_labels:\n  triggered: New\n  acknowledged: new\n", "is used by both"},
 		{"unknown status", "status_labels:\n  fixed: Done\n", `"fixed" is not a warroom status`},
+		{"field map of an unknown field", "jira:\n  field_map: {nope: customfield_1}\n", "jira.field_map.nope: not a custom field"},
 		{"missing template", "incident_types:\n  - name: a\n    postmortem_template: /nonexistent/pm.md\n", "incident_types[0].postmortem_template"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
