@@ -63,8 +63,8 @@ type Config struct {
 	// FieldMap names, per warroom custom field (or "type", the incident
 	// type), the incident column that holds its value, e.g.
 	// customer_impact: u_customer_impact. Set on create, kept in step after.
-	FieldMap map[string]string
-	PublicURL       string            // warroom's base URL, for links back
+	FieldMap  map[string]string
+	PublicURL string // warroom's base URL, for links back
 
 	Timeout time.Duration // one request; 10s
 	// ProbeBackoff is how the integration is probed while held after a
