@@ -103,4 +103,30 @@ func testSearchAndMetrics(t *testing.T, s, _ bot.Store) {
 	if len(x.Open) != 0 {
 		t.Errorf("open incidents of api from manual: %+v, want none", x.Open)
 	}
+
+	// Insights by incident type and custom field (in any case).
+	for _, tc := range []struct {
+		name string
+		q    bot.KPIQuery
+		rows int
+		open int
+	}{
+		{"type", bot.KPIQuery{Types: []string{"default"}}, 1, 1},
+		{"field", bot.KPIQuery{Fields: map[string]string{"customer": "all"}}, 1, 0},
+		{"type and field", bot.KPIQuery{Types: []string{"default"}, Fields: map[string]string{"customer": "all"}}, 0, 0},
+	} {
+		q := tc.q
+		q.From, q.To, q.Now = t0, t0.Add(24*time.Hour), t0.Add(24*time.Hour)
+		var n int
+		if err := s.KPIRows(ctx, q, func(*bot.KPIRow) error { n++; return nil }); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		x, err := s.KPIExtras(ctx, q)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if n != tc.rows || len(x.Open) != tc.open {
+			t.Errorf("KPIs by %s: %d rows, %d open; want %d, %d", tc.name, n, len(x.Open), tc.rows, tc.open)
+		}
+	}
 }
