@@ -18,7 +18,8 @@ var catalogScript = regexp.MustCompile(`(?s)<script type="application/json" id="
 // commands those forms send are refused naming a missing required field;
 // the incident page and the list show and filter types and fields.
 func TestConsoleCatalogForms(t *testing.T) {
-	s := newStackWith(t, console.Config{}, testkit.WithConfig(testkit.Catalog()))
+	const token = "console-token-42"
+	s := newStackWith(t, console.Config{Token: token}, testkit.WithConfig(testkit.Catalog()))
 	page := s.request(t, "GET", "/channels/incidents", "", nil)
 	m := catalogScript.FindStringSubmatch(page.body)
 	if page.status != 200 || m == nil {
@@ -65,5 +66,24 @@ func TestConsoleCatalogForms(t *testing.T) {
 	}
 	if list := s.request(t, "GET", "/incidents?status=all", "", nil); !strings.Contains(list.body, `<select name="field.customer_impact">`) || !strings.Contains(list.body, `<select name="type">`) {
 		t.Error("the list has no type and field filters")
+	}
+
+	// The insights count by type and field, in the console and the API.
+	for query, want := range map[string]float64{"type=default": 1, "type=security": 0, "field.customer_impact=some": 1, "field.customer_impact=none": 0} {
+		res := s.request(t, "GET", "/api/v1/insights?period=7d&"+query, "", map[string]string{"Authorization": "Bearer " + token})
+		var out struct {
+			Incidents struct {
+				Total float64 `json:"total"`
+			} `json:"incidents"`
+		}
+		if err := json.Unmarshal([]byte(res.body), &out); res.status != 200 || err != nil {
+			t.Fatalf("insights %s: %d %s", query, res.status, res.body)
+		}
+		if out.Incidents.Total != want {
+			t.Errorf("insights %s: %v incidents, want %v", query, out.Incidents.Total, want)
+		}
+	}
+	if page := s.request(t, "GET", "/insights?period=7d&type=default", "", nil); page.status != 200 || !strings.Contains(page.body, `<option value="default" selected>`) {
+		t.Errorf("insights page with a type filter: %d", page.status)
 	}
 }
