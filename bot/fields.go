@@ -338,3 +338,44 @@ func cardFields(inc *Incident) []Field {
 	}
 	return out
 }
+
+// labelFields names a card's custom field lines by their configured
+// labels, in the configured order, after the type.
+func (s *Service) labelFields(m Message) Message {
+	if len(s.catalog.fields) == 0 {
+		return m
+	}
+	pos := map[string]int{}
+	for i, f := range s.catalog.fields {
+		pos[f.Name] = i
+	}
+	var first = -1
+	var custom []Field
+	out := m.Fields[:0:0]
+	for _, fl := range m.Fields {
+		if i, ok := pos[fl.Label]; ok && fl.Link == "" {
+			if first < 0 {
+				first = len(out)
+			}
+			fl.Label = s.catalog.fields[i].Title()
+			custom = append(custom, fl)
+			continue
+		}
+		out = append(out, fl)
+	}
+	if first < 0 {
+		return m
+	}
+	slices.SortStableFunc(custom, func(a, b Field) int { return titleOrder(s.catalog.fields, a.Label) - titleOrder(s.catalog.fields, b.Label) })
+	m.Fields = append(out[:first:first], append(custom, out[first:]...)...)
+	return m
+}
+
+func titleOrder(defs []FieldDef, title string) int {
+	for i, f := range defs {
+		if f.Title() == title {
+			return i
+		}
+	}
+	return len(defs)
+}

@@ -113,7 +113,7 @@ func TestTypeSetsPrivacyResponderChannelAndFilters(t *testing.T) {
 	ctx := context.Background()
 	svc := newTypedService(t)
 	sec, err := svc.Declare(ctx, bot.DeclareInput{Title: "Leaked key", Type: "security", Severity: bot.SEV1, Actor: "alice",
-		Fields: map[string]string{"customer_impact": "all"}})
+		Fields: map[string]string{"customer_impact": "all", "cost": "5", "due": "2026-12-01"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +134,8 @@ func TestTypeSetsPrivacyResponderChannelAndFilters(t *testing.T) {
 	for _, f := range card.Fields {
 		lines = append(lines, f.Label+"="+f.Value)
 	}
-	if s := strings.Join(lines, ";"); !strings.Contains(s, "Type=security") || !strings.Contains(s, "customer_impact=All") {
+	// labels as configured, in the configured order, after the type
+	if s := strings.Join(lines, ";"); !strings.HasSuffix(s, ";Type=security;Customer impact=All;cost=5;due=2026-12-01") {
 		t.Fatalf("card fields %s", s)
 	}
 	for _, tc := range []struct {

@@ -147,7 +147,7 @@ func (s *Service) PublicURL() string { return s.public }
 func (s *Service) Now() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // Card renders an incident's card with the Service's links.
-func (s *Service) Card(inc *Incident) Message { return Card(inc, s.public) }
+func (s *Service) Card(inc *Incident) Message { return s.labelFields(Card(inc, s.public)) }
 
 // change collects what one mutation does, for mutate to write.
 type change struct {

@@ -47,6 +47,7 @@ func TestChatRequiredFields(t *testing.T) {
 		{"close INC-1", "INC-1 cannot be closed until the field reviewer (user) is set", ""},
 		{"field INC-1 reviewer @me", "", "Set reviewer of INC-1 to alice"},
 		{"field INC-1", "", "• customer_impact (select: None, Some, All; required to declare): Some"},
+		{"show INC-1", "", "Fields: cost: 12.5 · customer_impact: Some · due: 2026-12-01 · reviewer: alice · root_cause: Expired TLS certificate"},
 		{"close INC-1", "", ""},
 	}
 	for _, st := range steps {

@@ -95,7 +95,7 @@ func declareModal(cat catalog) *discordgo.InteractionResponse {
 func updateModal(inc *bot.Incident) *discordgo.InteractionResponse {
 	var opts []selectOption
 	for _, st := range []bot.Status{bot.StatusInvestigating, bot.StatusIdentified, bot.StatusMonitoring} {
-		opts = append(opts, selectOption{Label: string(st), Value: string(st)})
+		opts = append(opts, selectOption{Label: st.Label(), Value: string(st)})
 	}
 	return modal(formUpdate+"|"+inc.Key(), "Post an update on "+inc.Key(),
 		choice(inStatus, "Status", "Leave it to keep the status as it is", string(inc.Status), false, opts...),

@@ -100,7 +100,7 @@ func updateView(inc *bot.Incident, channel string) slack.ModalViewRequest {
 		if st == bot.StatusClosed || (!st.Open() && st != bot.StatusResolved) {
 			continue
 		}
-		o := option(string(st), string(st))
+		o := option(string(st), st.Label())
 		if st == inc.Status {
 			initial = o
 		}
