@@ -366,7 +366,9 @@ func (s *Service) labelFields(m Message) Message {
 	if first < 0 {
 		return m
 	}
-	slices.SortStableFunc(custom, func(a, b Field) int { return titleOrder(s.catalog.fields, a.Label) - titleOrder(s.catalog.fields, b.Label) })
+	slices.SortStableFunc(custom, func(a, b Field) int {
+		return titleOrder(s.catalog.fields, a.Label) - titleOrder(s.catalog.fields, b.Label)
+	})
 	m.Fields = append(out[:first:first], append(custom, out[first:]...)...)
 	return m
 }
