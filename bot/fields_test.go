@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/internal/testkit"
@@ -224,5 +225,30 @@ func TestSeverityNamesAndStatusLabels(t *testing.T) {
 		if err := bot.CheckSeverityLevels(bad); err == nil {
 			t.Errorf("accepted %v", bad)
 		}
+	}
+}
+
+// A type with ticket: true opens a ticket whatever the severity; another
+// type's incident below the ticket threshold gets none.
+func TestTypeOpensTicket(t *testing.T) {
+	ctx := context.Background()
+	env := testkit.NewService(t, testkit.WithConfig(bot.Config{
+		Types:   []bot.IncidentType{{Name: "default"}, {Name: "vendor-outage", Ticket: true}},
+		Tickets: bot.TicketConfig{Targets: []bot.TicketTarget{{Name: bot.LinkJira}}},
+	}))
+	for _, typ := range []string{"default", "vendor-outage"} {
+		if _, err := env.Svc.Declare(ctx, bot.DeclareInput{Title: "CDN down", Severity: bot.SEV4, Type: typ}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	jobs := testkit.ClaimAll(t, ctx, env.Store, env.Svc.Now().Add(time.Hour))
+	var ticketed []int64
+	for _, j := range jobs {
+		if j.Target == bot.LinkJira {
+			ticketed = append(ticketed, j.Incident)
+		}
+	}
+	if len(ticketed) != 1 || ticketed[0] != 2 {
+		t.Fatalf("ticket jobs for %v, want INC-2 (vendor-outage) alone", ticketed)
 	}
 }
