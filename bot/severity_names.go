@@ -115,8 +115,12 @@ func (s Severity) String() string {
 	if tbl := severityLevels.Load(); tbl != nil && s.Valid() && tbl[s-1].Name != "" {
 		return tbl[s-1].Name
 	}
-	return "SEV" + strconv.Itoa(int(s))
+	return s.Code()
 }
+
+// Code is the severity's built-in name, SEV1..SEV4, whatever it is
+// called: metric labels keep it, so dashboards survive a renaming.
+func (s Severity) Code() string { return "SEV" + strconv.Itoa(int(s)) }
 
 // Description is the configured sentence about s, "" when none.
 func (s Severity) Description() string {
