@@ -105,10 +105,6 @@ func (c *cli) discordCommand(ctx context.Context, args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := applyNames(cfg); err != nil { // the severity choices' names
-		fmt.Fprintf(c.stderr, "warroom discord register: %v\n", err)
-		return exitError
-	}
 	n, err := discord.Install(ctx, discordConfig(cfg), *guild)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "warroom discord register: %v\n", err)
