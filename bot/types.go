@@ -20,7 +20,8 @@ type IncidentType struct {
 	Responders []string
 	// Severities are the severities the type allows; empty: every one.
 	Severities []Severity
-	// Private makes its incidents private unless declared otherwise.
+	// Private makes its incidents private (README.md, "Access and private
+	// incidents").
 	Private bool
 	// Ticket opens a ticket for every incident of the type, whatever its
 	// severity (tickets.go).
@@ -30,8 +31,9 @@ type IncidentType struct {
 	Fields map[string]string
 }
 
-// DefaultType is the type an incident declared without one gets when types
-// are configured and none is named "default": the first configured.
+// DefaultType names the type an incident declared without one gets (and
+// every incident an alert declares); when no type has this name, the first
+// configured is the default.
 const DefaultType = "default"
 
 // catalog is the deployment's incident types and custom fields, checked.
