@@ -69,7 +69,7 @@ func checkFields(defs []FieldDef) ([]FieldDef, error) {
 	var out []FieldDef
 	seen := map[string]bool{}
 	for _, f := range defs {
-		if err := checkName("field", f.Name); err != nil {
+		if err := checkCatalogName("field", f.Name); err != nil {
 			return nil, err
 		}
 		if seen[f.Name] {
@@ -184,7 +184,7 @@ func (c *catalog) normalizeFields(in map[string]string) (map[string]string, erro
 	return out, nil
 }
 
-func sortedKeys(m map[string]string) []string {
+func sortedFieldNames(m map[string]string) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -216,14 +216,14 @@ func (c *catalog) checkRequired(inc *Incident, stage FieldStage) error {
 		parts[i] = describeField(f)
 	}
 	if stage == StageDeclare {
-		return Errorf(CodeInvalid, "declaring needs the field%s %s (--field NAME=VALUE, or the form)", plural(len(miss)), strings.Join(parts, ", "))
+		return Errorf(CodeInvalid, "declaring needs the field%s %s (--field NAME=VALUE, or the form)", pluralS(len(miss)), strings.Join(parts, ", "))
 	}
 	verb := map[FieldStage]string{StageResolve: "resolved", StageClose: "closed"}[stage]
 	return Errorf(CodeConflict, "%s cannot be %s until the field%s %s %s set: /incident field NAME VALUE",
-		inc.Key(), verb, plural(len(miss)), strings.Join(parts, ", "), map[bool]string{true: "is", false: "are"}[len(miss) == 1])
+		inc.Key(), verb, pluralS(len(miss)), strings.Join(parts, ", "), map[bool]string{true: "is", false: "are"}[len(miss) == 1])
 }
 
-func plural(n int) string {
+func pluralS(n int) string {
 	if n == 1 {
 		return ""
 	}
@@ -310,7 +310,7 @@ type fieldValue struct {
 // checkValues checks values given by name, before any change, in name order.
 func (c *catalog) checkValues(in map[string]string) ([]fieldValue, error) {
 	var out []fieldValue
-	for _, name := range sortedKeys(in) {
+	for _, name := range sortedFieldNames(in) {
 		f, err := c.findField(name)
 		if err != nil {
 			return nil, err
@@ -331,7 +331,7 @@ func cardFields(inc *Incident) []Field {
 	if inc.Type != "" {
 		out = append(out, Field{Label: "Type", Value: inc.Type})
 	}
-	for _, name := range sortedKeys(inc.Fields) {
+	for _, name := range sortedFieldNames(inc.Fields) {
 		if v := inc.Fields[name]; v != "" {
 			out = append(out, Field{Label: name, Value: v})
 		}

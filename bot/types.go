@@ -43,7 +43,7 @@ type catalog struct {
 }
 
 // checkName refuses names that are not one lowercase word.
-func checkName(what, name string) error {
+func checkCatalogName(what, name string) error {
 	if name == "" {
 		return fmt.Errorf("%s: a name is required", what)
 	}
@@ -79,7 +79,7 @@ func newCatalog(types []IncidentType, fields []FieldDef) (*catalog, error) {
 	}
 	seen := map[string]bool{}
 	for _, t := range types {
-		if err := checkName("incident type", t.Name); err != nil {
+		if err := checkCatalogName("incident type", t.Name); err != nil {
 			return nil, err
 		}
 		if seen[t.Name] {
@@ -91,7 +91,7 @@ func newCatalog(types []IncidentType, fields []FieldDef) (*catalog, error) {
 				return nil, fmt.Errorf("incident type %q: severity %d is not one of 1..4", t.Name, int(s))
 			}
 		}
-		if p := t.ChannelPrefix; p != "" && checkName("channel prefix", p) != nil {
+		if p := t.ChannelPrefix; p != "" && checkCatalogName("channel prefix", p) != nil {
 			return nil, fmt.Errorf("incident type %q: channel prefix %q is lowercase letters, digits, - and _", t.Name, p)
 		}
 		for name, v := range t.Fields {
