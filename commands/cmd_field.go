@@ -18,7 +18,7 @@ func runField(ctx context.Context, r *Router, c *call) (Reply, error) {
 		}
 		lines := []string{"Fields of " + c.inc.Key() + ":"}
 		for _, f := range defs {
-			lines = append(lines, fmt.Sprintf("• %s: %s", describeFieldDef(f), orDash(c.inc.Fields[f.Name])))
+			lines = append(lines, fmt.Sprintf("• %s: %s", describeFieldDef(f), fieldOrDash(c.inc.Fields[f.Name])))
 		}
 		return Reply{Text: strings.Join(lines, "\n"), Ephemeral: true}, nil
 	}
@@ -57,7 +57,7 @@ func describeFieldDef(f bot.FieldDef) string {
 	return fmt.Sprintf("%s (%s)", f.Name, kind)
 }
 
-func orDash(s string) string {
+func fieldOrDash(s string) string {
 	if s == "" {
 		return "—"
 	}
