@@ -208,5 +208,5 @@ func (s *Service) CardWithAlerts(ctx context.Context, inc *Incident) Message {
 		s.log.Warn("read the alerts of the card", "incident", inc.Key(), "err", err)
 		return s.Card(inc)
 	}
-	return s.names.Message(CardWith(inc, alerts, s.public))
+	return s.names.Message(s.labelFields(CardWith(inc, alerts, s.public)))
 }

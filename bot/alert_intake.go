@@ -383,9 +383,11 @@ func (b *alertBatch) declare(a Alert, d RouteDecision) (*incState, error) {
 		started = b.now
 	}
 	source := SanitizeTitle(a.Source, MaxNameLen)
+	typ, _ := b.s.catalog.resolveType("") // alerts declare the default type
 	inc := &Incident{
 		Title: b.s.incidentTitle(a, d), Links: alertIncidentLinks(a), Announce: strings.TrimPrefix(d.Channel, "#"),
-		Route: d.Route, Responders: b.s.respondersFor(d.Route, d.Service), Severity: d.Severity, Status: StatusTriggered, Source: source,
+		Route: d.Route, Type: typ.Name, Private: typ.Private,
+		Responders: addResponders(b.s.respondersFor(d.Route, d.Service), typ.Responders), Severity: d.Severity, Status: StatusTriggered, Source: source,
 		Service: SanitizeTitle(d.Service, MaxNameLen), Summary: SanitizeText(a.Annotations["description"], MaxTextLen),
 		StartedAt: started, DeclaredAt: b.now, UpdatedAt: b.now, Version: 1, Roles: map[string]string{},
 	}

@@ -51,6 +51,12 @@ func (inc *Incident) auditFields() map[string]any {
 	for s, l := range inc.Links {
 		m["link."+s] = l.ID
 	}
+	if inc.Type != "" {
+		m["type"] = inc.Type
+	}
+	for f, v := range inc.Fields {
+		m["field."+f] = v
+	}
 	return m
 }
 

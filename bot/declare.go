@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -19,6 +20,10 @@ type DeclareInput struct {
 	Commander string    // optional
 	Actor     string
 	Links     map[string]Link // optional counterparts in other systems (e.g. the PagerDuty incident it came from)
+	// Type names a configured incident type; "": the default type.
+	Type string
+	// Fields are custom field values, name → value (fields.go).
+	Fields map[string]string
 	// Cause says where the declaration came from (the zero Cause: warroom):
 	// an incident PagerDuty reported is not paged back to it.
 	Cause Cause
@@ -35,7 +40,25 @@ func (s *Service) Declare(ctx context.Context, in DeclareInput) (*Incident, erro
 		sev = SEV3
 	}
 	if !sev.Valid() {
-		return nil, Errorf(CodeInvalid, "severity %d is not one of sev1, sev2, sev3, sev4", int(sev))
+		return nil, Errorf(CodeInvalid, "severity %d is not one of %s", int(sev), severityChoices())
+	}
+	typ, err := s.catalog.resolveType(in.Type)
+	if err != nil {
+		return nil, err
+	}
+	if err := typ.allows(sev); err != nil {
+		return nil, err
+	}
+	given := cloneMap(typ.Fields)
+	for k, v := range in.Fields {
+		if given == nil {
+			given = map[string]string{}
+		}
+		given[strings.ToLower(strings.TrimSpace(k))] = v
+	}
+	fields, err := s.catalog.normalizeFields(given)
+	if err != nil {
+		return nil, err
 	}
 	now := s.Now()
 	started := in.StartedAt.UTC()
@@ -47,16 +70,24 @@ func (s *Service) Declare(ctx context.Context, in DeclareInput) (*Incident, erro
 		source = "manual"
 	}
 	actor := normalizeUser(in.Actor)
+	private := in.Private || typ.Private
 	inc := &Incident{
-		Title: title, Severity: sev, Status: StatusTriggered, Private: in.Private, Source: source,
+		Title: title, Severity: sev, Status: StatusTriggered, Private: private, Source: source,
+		Type: typ.Name, Fields: fields,
 		Service: SanitizeTitle(in.Service, MaxNameLen), Summary: SanitizeText(in.Summary, MaxTextLen),
 		Impact:    SanitizeText(in.Impact, MaxTextLen),
 		StartedAt: started, DeclaredAt: now, UpdatedAt: now, Version: 1,
-		Roles: map[string]string{}, Responders: s.respondersFor("", in.Service),
+		Roles: map[string]string{}, Responders: addResponders(s.respondersFor("", in.Service), typ.Responders),
+	}
+	if source == "manual" {
+		// an alert declares whatever it is; people fill the fields in later
+		if err := s.catalog.checkRequired(inc, StageDeclare); err != nil {
+			return nil, err
+		}
 	}
 	if cmd := normalizeUser(in.Commander); cmd != "" {
 		inc.Roles[RoleCommander] = cmd
-	} else if in.Private && actor != "" && source == "manual" {
+	} else if private && actor != "" && source == "manual" {
 		// whoever declares a private incident is in it: they take command
 		// unless another is named, so it does not vanish from their lists
 		inc.Roles[RoleCommander] = actor
@@ -67,7 +98,7 @@ func (s *Service) Declare(ctx context.Context, in DeclareInput) (*Incident, erro
 		}
 		inc.Links[sys] = l
 	}
-	err := s.store.InTx(ctx, func(tx Tx) error {
+	err = s.store.InTx(ctx, func(tx Tx) error {
 		n, err := tx.NextIncidentNumber(ctx)
 		if err != nil {
 			return fmt.Errorf("allocate incident number: %w", err)
@@ -77,8 +108,11 @@ func (s *Service) Declare(ctx context.Context, in DeclareInput) (*Incident, erro
 			return fmt.Errorf("create %s: %w", inc.Key(), err)
 		}
 		c := &change{inc: inc, actor: actor, cause: in.Cause, now: now, tx: tx}
-		c.record(EntryDeclared, fmt.Sprintf("Declared %s: %s", sev, title),
-			map[string]string{"severity": sev.String(), "source": source})
+		data := map[string]string{"severity": sev.String(), "source": source}
+		if typ.Name != "" {
+			data["type"] = typ.Name
+		}
+		c.record(EntryDeclared, fmt.Sprintf("Declared %s: %s", sev, title), data)
 		if cmd := inc.Commander(); cmd != "" {
 			c.record(EntryRoleAssigned, cmd+" is commander", map[string]string{"role": RoleCommander, "new": cmd})
 		}

@@ -166,7 +166,7 @@ func (s *Service) syncTickets(ctx context.Context, tx Tx, c *change, before *Inc
 			continue // its route sends its tickets elsewhere
 		}
 		_, linked := inc.Links[t.Name]
-		due := linked || inc.Severity.AtLeast(at) || (before != nil && before.Severity.AtLeast(at))
+		due := linked || inc.Severity.AtLeast(at) || (before != nil && before.Severity.AtLeast(at)) || s.catalog.opensTicket(inc)
 		if !due {
 			continue
 		}
@@ -211,7 +211,8 @@ func (s *Service) ticketEntry(ctx context.Context, tx Tx, inc *Incident, t Ticke
 func ticketStateChanged(a, b *Incident, system string) bool {
 	return a.Title != b.Title || a.Summary != b.Summary || a.Impact != b.Impact || a.Service != b.Service ||
 		a.Severity != b.Severity || a.Status != b.Status || a.Commander() != b.Commander() ||
-		!maps.Equal(a.Channels, b.Channels) || a.Links[system] != b.Links[system]
+		!maps.Equal(a.Channels, b.Channels) || a.Links[system] != b.Links[system] ||
+		a.Type != b.Type || !maps.Equal(a.Fields, b.Fields)
 }
 
 // enqueuePosts writes a post job of each of c's posts for every chat

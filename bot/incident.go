@@ -65,8 +65,14 @@ type Incident struct {
 	// Route is the alert route that declared it; "" for an incident
 	// declared by hand. Its ticket systems (Route.Tickets) decide where
 	// the incident's tickets go.
-	Route   string `json:"route,omitempty"`
-	Version int64  `json:"version"` // bumped on every change
+	Route string `json:"route,omitempty"`
+	// Type is the incident's configured type (types.go); "" when no types
+	// are configured.
+	Type string `json:"type,omitempty"`
+	// Fields are the custom fields set, name → value in its canonical
+	// form (fields.go).
+	Fields  map[string]string `json:"fields,omitempty"`
+	Version int64             `json:"version"` // bumped on every change
 
 	Alerts       int `json:"alerts,omitempty"`        // alerts attached to the incident
 	AlertsFiring int `json:"alerts_firing,omitempty"` // of which still firing
@@ -108,6 +114,7 @@ func (inc *Incident) Clone() *Incident {
 	c := *inc
 	c.Roles = cloneMap(inc.Roles)
 	c.Channels = cloneMap(inc.Channels)
+	c.Fields = cloneMap(inc.Fields)
 	if inc.Links != nil {
 		c.Links = make(map[string]Link, len(inc.Links))
 		for k, v := range inc.Links {
@@ -136,9 +143,16 @@ func cloneMap(m map[string]string) map[string]string {
 
 // ChannelName is the chat channel an incident gets: inc-42-short-title, at most
 // 80 characters (Slack's limit), lowercase letters, digits and dashes.
-func ChannelName(inc *Incident) string {
+func ChannelName(inc *Incident) string { return channelName("inc", inc) }
+
+// ChannelName is the chat channel inc gets, under the channel prefix of
+// its type (types.go): sec-42-short-title.
+func (s *Service) ChannelName(inc *Incident) string { return channelName(s.ChannelPrefix(inc), inc) }
+
+func channelName(prefix string, inc *Incident) string {
 	var b strings.Builder
-	b.WriteString("inc-")
+	b.WriteString(prefix)
+	b.WriteString("-")
 	b.WriteString(strconv.FormatInt(inc.Number, 10))
 	dash := true
 	for _, r := range strings.ToLower(inc.Title) {

@@ -13,7 +13,8 @@ import (
 // statuses), severity, service, source (each repeatable or
 // comma-separated), q (words in the title), from and to (RFC 3339 or a
 // date; to a date includes that day), hour, weekday and tz (parseWindows),
-// alert (a rule), sort (one of SortKeys) and dir (asc, desc). It returns the query, newest first unless sorted otherwise, and
+// alert (a rule), type (repeatable), field.NAME (a custom field's value,
+// as stored: NormalizeQueryFields puts it in that form), sort (one of SortKeys) and dir (asc, desc). It returns the query, newest first unless sorted otherwise, and
 // the status filter as given ("open" when none).
 func ParseIncidentQuery(v url.Values) (IncidentQuery, string, error) {
 	q := IncidentQuery{Limit: DefaultPage, Sort: SortNumber, Desc: true}
@@ -40,6 +41,17 @@ func ParseIncidentQuery(v url.Values) (IncidentQuery, string, error) {
 		q.Severities = append(q.Severities, sev)
 	}
 	q.Services, q.Sources = SplitValues(v["service"]), SplitValues(v["source"])
+	q.Types = SplitValues(v["type"])
+	for k, vals := range v {
+		name, ok := strings.CutPrefix(k, "field.")
+		if !ok || len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
+			continue
+		}
+		if q.Fields == nil {
+			q.Fields = map[string]string{}
+		}
+		q.Fields[strings.ToLower(name)] = strings.TrimSpace(vals[0])
+	}
 	q.Text = strings.TrimSpace(v.Get("q"))
 	for _, k := range []string{"from", "to"} {
 		s := v.Get(k)

@@ -24,6 +24,11 @@ type IncidentQuery struct {
 	Severities []Severity
 	Services   []string
 	Sources    []string
+	// Types keeps the incidents of these types (types.go).
+	Types []string
+	// Fields keeps the incidents whose custom field name holds value,
+	// every one given (fields.go).
+	Fields map[string]string
 	// Text matches titles containing it, in any case.
 	Text string
 	// From and To bound the declaration time, [From, To); zero: open.
@@ -86,6 +91,19 @@ func (s *Service) Search(ctx context.Context, q IncidentQuery) (*IncidentPage, e
 	}
 	q.Limit = min(q.Limit, MaxPage+1) // one more tells a caller whether a next page exists
 	q.Offset = max(q.Offset, 0)
+	if len(q.Fields) > 0 {
+		fields := make(map[string]string, len(q.Fields))
+		for name, v := range q.Fields {
+			f, err := s.catalog.findField(name)
+			if err != nil {
+				return nil, err
+			}
+			if fields[f.Name], err = f.Normalize(v); err != nil {
+				return nil, err
+			}
+		}
+		q.Fields = fields
+	}
 	return s.store.SearchIncidents(ctx, q)
 }
 

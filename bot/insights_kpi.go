@@ -31,6 +31,10 @@ type KPIQuery struct {
 	Severities []Severity
 	Services   []string
 	Sources    []string
+	// Types and Fields filter by incident type and custom field values,
+	// as IncidentQuery's do.
+	Types  []string
+	Fields map[string]string
 	// Buckets are the chart's bucket boundaries, ascending (len n+1 for n
 	// buckets); none: no series.
 	Buckets []time.Time

@@ -21,6 +21,9 @@ func (s *Service) SetStatus(ctx context.Context, number int64, actor string, to 
 func (s *Service) setStatus(ctx context.Context, cause Cause, number int64, actor string, to Status) (*Incident, error) {
 	actor = normalizeUser(actor)
 	return s.mutate(ctx, cause, number, actor, "status", func(c *change) error {
+		if err := s.catalog.checkRequired(c.inc, stageOf(to)); err != nil {
+			return err
+		}
 		return c.move(to, "")
 	})
 }
@@ -28,9 +31,27 @@ func (s *Service) setStatus(ctx context.Context, cause Cause, number int64, acto
 // Resolve moves an incident to resolved with an optional summary. cause
 // says where it came from (the zero Cause: warroom).
 func (s *Service) Resolve(ctx context.Context, cause Cause, number int64, actor, summary string) (*Incident, error) {
+	return s.ResolveWith(ctx, cause, number, actor, summary, nil)
+}
+
+// ResolveWith is Resolve that first sets custom fields (a resolve form
+// asking for those required to resolve), all in one change.
+func (s *Service) ResolveWith(ctx context.Context, cause Cause, number int64, actor, summary string, fields map[string]string) (*Incident, error) {
 	actor = normalizeUser(actor)
 	summary = SanitizeText(summary, MaxTextLen)
+	set, err := s.catalog.checkValues(fields)
+	if err != nil {
+		return nil, err
+	}
 	return s.mutate(ctx, cause, number, actor, "resolve", func(c *change) error {
+		for _, f := range set {
+			if err := c.setField(f.def, f.value); err != nil {
+				return err
+			}
+		}
+		if err := s.catalog.checkRequired(c.inc, StageResolve); err != nil {
+			return err
+		}
 		return c.move(StatusResolved, summary)
 	})
 }
@@ -39,6 +60,9 @@ func (s *Service) Resolve(ctx context.Context, cause Cause, number int64, actor,
 func (s *Service) Close(ctx context.Context, number int64, actor string) (*Incident, error) {
 	actor = normalizeUser(actor)
 	return s.mutate(ctx, Cause{}, number, actor, "close", func(c *change) error {
+		if err := s.catalog.checkRequired(c.inc, StageClose); err != nil {
+			return err
+		}
 		return c.move(StatusClosed, "")
 	})
 }
@@ -113,6 +137,9 @@ func (s *Service) PostUpdate(ctx context.Context, number int64, actor, text stri
 	}
 	return s.mutate(ctx, Cause{}, number, actor, "update", func(c *change) error {
 		if to != "" && to != c.inc.Status {
+			if err := s.catalog.checkRequired(c.inc, stageOf(to)); err != nil {
+				return err
+			}
 			if err := c.move(to, ""); err != nil {
 				return err
 			}
@@ -127,7 +154,7 @@ func (s *Service) PostUpdate(ctx context.Context, number int64, actor, text stri
 			Title: fmt.Sprintf("Update on %s: %s", c.inc.Key(), c.inc.Title),
 			Text:  text,
 			Fields: []Field{
-				{Label: "Status", Value: string(c.inc.Status)},
+				{Label: "Status", Value: c.inc.Status.Label()},
 				{Label: "Severity", Value: c.inc.Severity.String()},
 				{Label: "By", Value: orNone(c.actor)},
 			},
@@ -155,7 +182,7 @@ func (s *Service) AddNote(ctx context.Context, number int64, actor, text string)
 func (s *Service) SetSeverity(ctx context.Context, number int64, actor string, sev Severity) (*Incident, error) {
 	actor = normalizeUser(actor)
 	if !sev.Valid() {
-		return nil, Errorf(CodeInvalid, "severity %d is not one of sev1, sev2, sev3, sev4", int(sev))
+		return nil, Errorf(CodeInvalid, "severity %d is not one of %s", int(sev), severityChoices())
 	}
 	return s.mutate(ctx, Cause{}, number, actor, "severity", func(c *change) error {
 		old := c.inc.Severity
@@ -164,6 +191,11 @@ func (s *Service) SetSeverity(ctx context.Context, number int64, actor string, s
 		}
 		if c.inc.Status == StatusClosed {
 			return Errorf(CodeConflict, "%s is closed", c.inc.Key())
+		}
+		if t, ok := s.catalog.typ(c.inc.Type); ok {
+			if err := t.allows(sev); err != nil {
+				return err
+			}
 		}
 		c.inc.Severity = sev
 		c.record(EntrySeverityChanged, fmt.Sprintf("Severity %s → %s", old, sev),

@@ -67,12 +67,13 @@ func CardWith(inc *Incident, alerts []Alert, publicURL string) Message {
 		Severity: inc.Severity,
 		Incident: inc.Number,
 		Fields: []Field{
-			{Label: "Status", Value: string(inc.Status)},
+			{Label: "Status", Value: inc.Status.Label()},
 			{Label: "Severity", Value: inc.Severity.String()},
 			{Label: "Commander", Value: orNone(inc.Commander())},
 			{Label: "Started", Value: inc.StartedAt.UTC().Format("2006-01-02 15:04 MST")},
 		},
 	}
+	m.Fields = append(m.Fields, cardFields(inc)...)
 	if inc.Service != "" {
 		m.Fields = append(m.Fields, Field{Label: "Service", Value: inc.Service})
 	}

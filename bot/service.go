@@ -42,6 +42,11 @@ type Config struct {
 	// Names renders chat ids as display names on cards and postmortems
 	// (names.go); nil renders ids.
 	Names *Names
+	// Types are the incident types, the first the default unless one is
+	// named "default"; none: incidents have no type (types.go).
+	Types []IncidentType
+	// Fields are the custom fields (fields.go).
+	Fields []FieldDef
 }
 
 // Service changes incidents. Every method that changes something runs as one
@@ -70,6 +75,7 @@ type Service struct {
 	tickets  TicketConfig   // ticket targets and threshold (tickets.go)
 	insights InsightsConfig // SLA and action reminders, postmortems (insights.go)
 	services map[string]ServiceConfig
+	catalog  *catalog // incident types and custom fields
 }
 
 // NewService checks cfg and builds a Service.
@@ -105,6 +111,10 @@ func NewService(cfg Config, store Store, log *slog.Logger) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	cat, err := newCatalog(cfg.Types, cfg.Fields)
+	if err != nil {
+		return nil, err
+	}
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
@@ -119,6 +129,7 @@ func NewService(cfg Config, store Store, log *slog.Logger) (*Service, error) {
 		tickets:  TicketConfig{Targets: slices.Clone(cfg.Tickets.Targets), At: cfg.Tickets.At, Systems: maps.Clone(cfg.Tickets.Systems)},
 		insights: cfg.Insights.withDefaults(),
 		services: services,
+		catalog:  cat,
 
 		revealPrivate: cfg.RevealPrivateTitles, names: cfg.Names,
 	}
@@ -140,7 +151,9 @@ func (s *Service) PublicURL() string { return s.public }
 func (s *Service) Now() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // Card renders an incident's card with the Service's links.
-func (s *Service) Card(inc *Incident) Message { return s.names.Message(Card(inc, s.public)) }
+func (s *Service) Card(inc *Incident) Message {
+	return s.names.Message(s.labelFields(Card(inc, s.public)))
+}
 
 // Names renders chat ids as display names; nil (which renders ids) when
 // none are configured.

@@ -21,22 +21,31 @@ const (
 // Severities lists every severity, most severe first.
 var Severities = []Severity{SEV1, SEV2, SEV3, SEV4}
 
-func (s Severity) String() string { return "SEV" + strconv.Itoa(int(s)) }
-
 // Valid reports whether s is one of SEV1..SEV4.
 func (s Severity) Valid() bool { return s >= SEV1 && s <= SEV4 }
 
 // AtLeast reports whether s is as severe as t or more (SEV1 is at least SEV2).
 func (s Severity) AtLeast(t Severity) bool { return s <= t }
 
-// ParseSeverity accepts "sev1", "SEV1", "1" and "s1" in any case.
+// ParseSeverity accepts "sev1", "SEV1", "1" and "s1" in any case, and the
+// configured names (severity_names.go).
 func ParseSeverity(text string) (Severity, error) {
-	t := strings.ToLower(strings.TrimSpace(text))
+	if s, ok := severityByName(strings.TrimSpace(text)); ok {
+		return s, nil
+	}
+	s, err := parseSevNumber(strings.ToLower(strings.TrimSpace(text)))
+	if err != nil {
+		return 0, Errorf(CodeInvalid, "severity %q is not one of %s", text, severityChoices())
+	}
+	return s, nil
+}
+
+func parseSevNumber(t string) (Severity, error) {
 	t = strings.TrimPrefix(t, "sev")
 	t = strings.TrimPrefix(t, "s")
 	n, err := strconv.Atoi(t)
 	if err != nil || !Severity(n).Valid() {
-		return 0, Errorf(CodeInvalid, "severity %q is not one of sev1, sev2, sev3, sev4", text)
+		return 0, fmt.Errorf("not a severity")
 	}
 	return Severity(n), nil
 }

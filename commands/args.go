@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -10,7 +11,8 @@ import (
 // args are a command's tokens with its --flags taken out.
 type args struct {
 	pos   []Token
-	flags map[string]Token // value flags: the value; boolean flags: the flag itself
+	flags map[string]Token   // value flags: the value; boolean flags: the flag itself
+	multi map[string][]Token // the values of flags given more than once (flagSpec.multi), in order
 }
 
 func (a args) has(name string) bool { _, ok := a.flags[name]; return ok }
@@ -25,7 +27,7 @@ func (a args) value(name string) (string, bool) {
 // keeps every token as an argument (so free text may hold "--"); a command
 // with flags rejects unknown ones.
 func (c *call) parseArgs() (args, error) {
-	out := args{flags: map[string]Token{}}
+	out := args{flags: map[string]Token{}, multi: map[string][]Token{}}
 	if len(c.cmd.flags) == 0 {
 		out.pos = c.args
 		return out, nil
@@ -41,7 +43,7 @@ func (c *call) parseArgs() (args, error) {
 			return args{}, bot.Errorf(bot.CodeInvalid, "unknown flag --%s; %s takes %s (quote text that starts with --)",
 				bot.SanitizeTitle(t.Name, 40), c.cmd.name, c.cmd.flagList())
 		}
-		if _, dup := out.flags[spec.name]; dup {
+		if _, dup := out.flags[spec.name]; dup && !slices.Contains(c.cmd.repeats, spec.name) {
 			return args{}, bot.Errorf(bot.CodeInvalid, "--%s is given twice", spec.name)
 		}
 		switch {
@@ -62,12 +64,14 @@ func (c *call) parseArgs() (args, error) {
 				v = classify(t.Value, -1)
 			}
 			out.flags[spec.name] = v
+			out.multi[spec.name] = append(out.multi[spec.name], v)
 		default:
 			if i+1 >= len(c.args) || c.args[i+1].Kind == Flag {
 				return args{}, bot.Errorf(bot.CodeInvalid, "--%s needs a value", spec.name)
 			}
 			i++
 			out.flags[spec.name] = c.args[i]
+			out.multi[spec.name] = append(out.multi[spec.name], c.args[i])
 		}
 	}
 	return out, nil

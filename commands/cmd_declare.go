@@ -8,8 +8,9 @@ import (
 	"github.com/warroom/warroom/bot"
 )
 
-// runDeclare: declare [sev1-4] TITLE [--service S] [--private] [--summary
-// TEXT] [--impact TEXT] [--commander @user]. With no arguments at all it asks
+// runDeclare: declare [sev1-4] TITLE [--sev S] [--type T] [--field
+// NAME=VALUE]... [--service S] [--private] [--summary TEXT] [--impact TEXT]
+// [--commander @user]. With no arguments at all it asks
 // the platform to open the declare form.
 func runDeclare(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if len(c.args) == 0 {
@@ -21,7 +22,11 @@ func runDeclare(ctx context.Context, r *Router, c *call) (Reply, error) {
 	}
 	in := bot.DeclareInput{Actor: c.actor, Private: a.has("private")}
 	pos := a.pos
-	if len(pos) > 0 && pos[0].Kind == Word && !pos[0].Quoted && isSevWord(pos[0].Text) {
+	if v, ok := a.value("sev"); ok {
+		if in.Severity, err = bot.ParseSeverity(v); err != nil {
+			return Reply{}, err
+		}
+	} else if len(pos) > 0 && pos[0].Kind == Word && !pos[0].Quoted && (isSevWord(pos[0].Text) || bot.IsSeverityName(pos[0].Text)) {
 		sev, err := bot.ParseSeverity(pos[0].Text)
 		if err != nil {
 			return Reply{}, err
@@ -32,6 +37,10 @@ func runDeclare(ctx context.Context, r *Router, c *call) (Reply, error) {
 	in.Service, _ = a.value("service")
 	in.Summary, _ = a.value("summary")
 	in.Impact, _ = a.value("impact")
+	in.Type, _ = a.value("type")
+	if in.Fields, err = declareFields(a); err != nil {
+		return Reply{}, err
+	}
 	if t, ok := a.flags["commander"]; ok {
 		if in.Commander, err = c.user(t); err != nil {
 			return Reply{}, err

@@ -90,7 +90,11 @@ func runNote(ctx context.Context, r *Router, c *call) (Reply, error) {
 }
 
 func runResolve(ctx context.Context, r *Router, c *call) (Reply, error) {
-	inc, err := r.svc.Resolve(ctx, bot.Cause{}, c.inc.Number, c.actor, text(c.args))
+	rest, fields, err := fieldFlags(c.args)
+	if err != nil {
+		return Reply{}, err
+	}
+	inc, err := r.svc.ResolveWith(ctx, bot.Cause{}, c.inc.Number, c.actor, text(rest), fields)
 	if err != nil {
 		return Reply{}, err
 	}

@@ -63,7 +63,7 @@ func formatList(incs []*bot.Incident, label string, now time.Time) string {
 		if inc.Private {
 			title += " (private)"
 		}
-		rows = append(rows, []string{inc.Key(), inc.Severity.String(), string(inc.Status),
+		rows = append(rows, []string{inc.Key(), inc.Severity.String(), inc.Status.Label(),
 			bot.FormatDuration(now.Sub(inc.DeclaredAt).Truncate(time.Second)), title})
 	}
 	head := fmt.Sprintf("%d %s", len(incs), label)
@@ -79,7 +79,10 @@ func formatList(incs []*bot.Incident, label string, now time.Time) string {
 // formatIncident is show's text: the card's facts in lines.
 func formatIncident(inc *bot.Incident, now time.Time) string {
 	lines := []string{fmt.Sprintf("%s %s: %s", inc.Severity, inc.Key(), inc.Title)}
-	facts := []string{"Status: " + string(inc.Status)}
+	facts := []string{"Status: " + inc.Status.Label()}
+	if inc.Type != "" {
+		facts = append(facts, "Type: "+inc.Type)
+	}
 	if inc.Service != "" {
 		facts = append(facts, "Service: "+inc.Service)
 	}
@@ -88,6 +91,13 @@ func formatIncident(inc *bot.Incident, now time.Time) string {
 	}
 	facts = append(facts, "Source: "+inc.Source)
 	lines = append(lines, strings.Join(facts, " · "))
+	if len(inc.Fields) > 0 {
+		fields := make([]string, 0, len(inc.Fields))
+		for _, name := range sortedKeys(inc.Fields) {
+			fields = append(fields, name+": "+inc.Fields[name])
+		}
+		lines = append(lines, "Fields: "+strings.Join(fields, " · "))
+	}
 	if len(inc.Roles) > 0 {
 		roles := make([]string, 0, len(inc.Roles))
 		for _, role := range sortedKeys(inc.Roles) {

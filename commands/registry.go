@@ -32,6 +32,7 @@ type command struct {
 	summary  string   // one sentence for help
 	incident incidentMode
 	flags    []flagSpec
+	repeats  []string                 // value flags that may be given more than once (args.multi)
 	needs    func(cfg *Config) string // the not-configured sentence, "" when available
 	run      func(ctx context.Context, r *Router, c *call) (Reply, error)
 	reads    bool // only reads: allowed to a read-only caller
@@ -55,9 +56,11 @@ var groups = []group{
 func table() []*command {
 	return []*command{
 		{name: "declare", aliases: []string{"new"}, run: runDeclare,
-			usage:   "/incident declare [sev1-4] TITLE [--service S] [--private] [--summary TEXT] [--impact TEXT] [--commander @user]",
+			usage:   "/incident declare [sev1-4] TITLE [--sev S] [--type T] [--field NAME=VALUE]... [--service S] [--private] [--summary TEXT] [--impact TEXT] [--commander @user]",
 			summary: "Declare an incident (SEV3 unless given); with no arguments, open the declare form.",
-			flags:   []flagSpec{{"service", true}, {"private", false}, {"summary", true}, {"impact", true}, {"commander", true}}},
+			flags: []flagSpec{{"service", true}, {"private", false}, {"summary", true}, {"impact", true},
+				{"commander", true}, {"sev", true}, {"type", true}, {"field", true}},
+			repeats: []string{"field"}},
 		{name: "ack", aliases: []string{"acknowledge"}, incident: needsIncident, run: runAck,
 			usage: "/incident ack", summary: "Acknowledge the incident."},
 		{name: "status", incident: needsIncident, run: runStatus,
@@ -72,13 +75,16 @@ func table() []*command {
 			usage: "/incident note TEXT", summary: "Add a note to the timeline only."},
 		{name: "role", aliases: []string{"assign"}, incident: needsIncident, run: runRole,
 			usage: "/incident role {roles} @user", summary: "Give a role to someone (@me for yourself)."},
+		{name: "field", aliases: []string{"fields"}, incident: needsIncident, run: runField,
+			usage:   "/incident field [NAME VALUE]",
+			summary: "Set a custom field (\"\" clears it); with no arguments, list the fields and their values."},
 		{name: "edit", incident: needsIncident, run: runEdit,
 			usage: "/incident edit title|summary|impact|service TEXT", summary: "Change a field of the incident."},
 		{name: "time", incident: needsIncident, run: runTime,
 			usage:   "/incident time started|declared|acknowledged|mitigated|resolved|closed TIME|now|none",
 			summary: "Correct one of the incident's times (2026-11-22T10:05Z, or 10:05 today UTC); the commander's job."},
 		{name: "resolve", incident: needsIncident, run: runResolve,
-			usage: "/incident resolve [SUMMARY]", summary: "Resolve the incident."},
+			usage: "/incident resolve [SUMMARY] [--field NAME=VALUE]...", summary: "Resolve the incident, setting custom fields first if given."},
 		{name: "close", incident: needsIncident, run: runClose,
 			usage: "/incident close", summary: "Close the incident for good."},
 		{name: "reopen", incident: needsIncident, run: runReopen,

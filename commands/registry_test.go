@@ -13,7 +13,7 @@ import (
 // shows them.
 var specCommands = []string{
 	"/incident declare", "/incident ack", "/incident status", "/incident sev", "/incident update",
-	"/incident note", "/incident role", "/incident edit", "/incident time", "/incident resolve",
+	"/incident note", "/incident role", "/incident field", "/incident edit", "/incident time", "/incident resolve",
 	"/incident close", "/incident reopen", "/incident list", "/incident show", "/incident timeline",
 	"/incident page", "/incident ticket", "/incident action add", "/incident action done",
 	"/incident action list", "/incident postmortem", "/incident digest", "/incident maintenance start",

@@ -20,31 +20,35 @@ import (
 type Config struct {
 	File string // the YAML file read, "" for none
 
-	Addr            string                    `yaml:"addr" env:"WARROOM_ADDR"`             // listen address, host:port
-	DB              DSN                       `yaml:"db" env:"WARROOM_DB"`                 // SQLite path or PostgreSQL URL
-	PublicURL       string                    `yaml:"public_url" env:"WARROOM_PUBLIC_URL"` // base URL for links, no trailing slash
-	LogLevel        string                    `yaml:"log_level" env:"WARROOM_LOG_LEVEL"`   // debug, info, warn or error
-	LogFormat       string                    `yaml:"log_format" env:"WARROOM_LOG_FORMAT"` // text or json
-	AnnounceChannel string                    `yaml:"announce_channel"`                    // "" turns announcements off
-	TicketThreshold bot.Severity              `yaml:"ticket_threshold"`
-	TicketSystems   map[bot.Severity][]string `yaml:"ticket_systems"` // /incident ticket: severity → jira, servicenow
-	Roles           []string                  `yaml:"roles"`          // roles besides the built-in ones
-	SLAs            map[bot.Severity]bot.SLA  `yaml:"severities"`
-	Outbox          Outbox                    `yaml:"outbox"`
-	Retention       Retention                 `yaml:"retention"`
-	Jira            Jira                      `yaml:"jira"`
-	ServiceNow      ServiceNow                `yaml:"servicenow"`
-	Slack           Slack                     `yaml:"slack"`
-	PagerDuty       PagerDuty                 `yaml:"pagerduty"`
-	Escalation      Escalation                `yaml:"escalation"`
-	Routes          []Route                   `yaml:"routes"`      // alert routing rules
-	Services        map[string]Service        `yaml:"services"`    // per-service responders
-	People          []Person                  `yaml:"people"`      // e-mail → chat users (people.go)
-	Alerts          Alerts                    `yaml:"alerts"`      // alert handling
-	Maintenance     Maintenance               `yaml:"maintenance"` // configured maintenance windows
-	Access          Access                    `yaml:"access"`      // permissions and private incidents (access.go)
-	Receivers       Receivers                 `yaml:",inline"`     // monitoring webhooks: sns_topic_arns, generic
-	Insights        Insights                  `yaml:",inline"`     // digests, postmortem, calendar, reminders
+	Addr            string                        `yaml:"addr" env:"WARROOM_ADDR"`             // listen address, host:port
+	DB              DSN                           `yaml:"db" env:"WARROOM_DB"`                 // SQLite path or PostgreSQL URL
+	PublicURL       string                        `yaml:"public_url" env:"WARROOM_PUBLIC_URL"` // base URL for links, no trailing slash
+	LogLevel        string                        `yaml:"log_level" env:"WARROOM_LOG_LEVEL"`   // debug, info, warn or error
+	LogFormat       string                        `yaml:"log_format" env:"WARROOM_LOG_FORMAT"` // text or json
+	AnnounceChannel string                        `yaml:"announce_channel"`                    // "" turns announcements off
+	TicketThreshold bot.Severity                  `yaml:"ticket_threshold"`
+	TicketSystems   map[bot.Severity][]string     `yaml:"ticket_systems"` // /incident ticket: severity → jira, servicenow
+	Roles           []string                      `yaml:"roles"`          // roles besides the built-in ones
+	SLAs            map[bot.Severity]bot.SLA      `yaml:"severities"`
+	Outbox          Outbox                        `yaml:"outbox"`
+	Retention       Retention                     `yaml:"retention"`
+	Jira            Jira                          `yaml:"jira"`
+	ServiceNow      ServiceNow                    `yaml:"servicenow"`
+	Slack           Slack                         `yaml:"slack"`
+	PagerDuty       PagerDuty                     `yaml:"pagerduty"`
+	Escalation      Escalation                    `yaml:"escalation"`
+	Routes          []Route                       `yaml:"routes"`         // alert routing rules
+	Services        map[string]Service            `yaml:"services"`       // per-service responders
+	People          []Person                      `yaml:"people"`         // e-mail → chat users (people.go)
+	Alerts          Alerts                        `yaml:"alerts"`         // alert handling
+	Maintenance     Maintenance                   `yaml:"maintenance"`    // configured maintenance windows
+	Access          Access                        `yaml:"access"`         // permissions and private incidents (access.go)
+	SeverityNames   map[bot.Severity]SeverityName `yaml:"severity_names"` // types.go
+	StatusLabels    map[bot.Status]string         `yaml:"status_labels"`
+	Types           []IncidentType                `yaml:"incident_types"`
+	Fields          []Field                       `yaml:"custom_fields"`
+	Receivers       Receivers                     `yaml:",inline"` // monitoring webhooks: sns_topic_arns, generic
+	Insights        Insights                      `yaml:",inline"` // digests, postmortem, calendar, reminders
 
 	WebhookToken Secret  `env:"WARROOM_WEBHOOK_TOKEN"`
 	APIToken     Secret  `env:"WARROOM_API_TOKEN"`
@@ -160,6 +164,7 @@ func (c *Config) applyFile(data []byte) error {
 	errs = append(errs, c.Receivers.check()...)
 	errs = append(errs, c.Insights.check()...)
 	errs = append(errs, c.checkPeople()...)
+	errs = append(errs, c.checkCatalog()...)
 	return errors.Join(errs...)
 }
 

@@ -23,6 +23,8 @@ import (
 //	  custom_fields:              # set on create; a value starting with { or [ is sent as JSON
 //	    customfield_10010: '{"value": "Production"}'
 //	  commander_field: customfield_10042
+//	  field_map:                  # custom field (or type) → Jira text field, kept in step
+//	    customer_impact: customfield_10050
 //	  transitions:                # per warroom status, names of transitions (or target statuses), in order
 //	    acknowledged: [Start Progress, In Progress]
 //	    resolved: [Resolve Issue, Done]
@@ -43,6 +45,7 @@ type Jira struct {
 	Labels          []string                `yaml:"labels,omitempty"`
 	CustomFields    map[string]any          `yaml:"custom_fields,omitempty"`
 	CommanderField  string                  `yaml:"commander_field,omitempty"`
+	FieldMap        map[string]string       `yaml:"field_map,omitempty"` // custom field (or type) → Jira field id
 	Transitions     map[bot.Status][]string `yaml:"transitions,omitempty"`
 	Resolution      string                  `yaml:"resolution,omitempty"`
 	ActionIssueType string                  `yaml:"action_issue_type,omitempty"`
@@ -107,6 +110,7 @@ func (j *Jira) validate() []error {
 //	  subcategory: ""
 //	  cmdb_ci: checkout-api
 //	  fields: {contact_type: monitoring}
+//	  field_map: {customer_impact: u_customer_impact}  # custom field (or type) → column, kept in step
 type ServiceNow struct {
 	URL          string `env:"SERVICENOW_URL"`
 	User         string `env:"SERVICENOW_USER"`
@@ -125,6 +129,7 @@ type ServiceNow struct {
 	Subcategory     string                                    `yaml:"subcategory,omitempty"`
 	CMDBCI          string                                    `yaml:"cmdb_ci,omitempty"`
 	Fields          map[string]string                         `yaml:"fields,omitempty"`
+	FieldMap        map[string]string                         `yaml:"field_map,omitempty"` // custom field (or type) → incident column
 }
 
 func (s *ServiceNow) fill() {

@@ -62,6 +62,9 @@ type Options struct {
 	PeriodName string
 	// Services and Sources filter the incidents (empty: all).
 	Services, Sources []string
+	// Types and Fields filter by incident type and custom field values.
+	Types  []string
+	Fields map[string]string
 	// FullPrevious computes the previous period in full (durations and SLA
 	// compliance, for the insights tiles), not just its counts.
 	FullPrevious bool
@@ -136,7 +139,8 @@ func (b *Builder) Build(ctx context.Context, o Options) (*Digest, error) {
 	if o.End.IsZero() {
 		return nil, fmt.Errorf("build digest: no end time")
 	}
-	q := bot.KPIQuery{Severities: o.Severities, Services: o.Services, Sources: o.Sources, SLAs: b.slas, Now: o.End, To: o.End}
+	q := bot.KPIQuery{Severities: o.Severities, Services: o.Services, Sources: o.Sources, Types: o.Types, Fields: o.Fields,
+		SLAs: b.slas, Now: o.End, To: o.End}
 	var prevFrom, prevTo time.Time
 	q.From, prevFrom, prevTo = o.span()
 	chartFrom := q.From

@@ -20,8 +20,10 @@ var Periods = []string{"7d", "30d", "90d", "quarter"}
 //	         digest period (12h, 2w); default 30d
 //	from, to a custom range, RFC 3339 (to defaults to now)
 //	now      the time the figures are computed at, RFC 3339 (default now)
-//	service, severity, source
+//	service, severity, source, type
 //	         filters; repeat the parameter or separate values by commas
+//	field.NAME
+//	         a custom field's value, in any case
 //	tz       the IANA time zone of the heatmap and the calendar days
 //	         (default loc)
 //
@@ -94,7 +96,15 @@ func ParseQuery(v url.Values, now time.Time, loc *time.Location) (Options, error
 		}
 	}
 	slices.Sort(o.Severities)
-	o.Services, o.Sources = list(v["service"]), list(v["source"])
+	o.Services, o.Sources, o.Types = list(v["service"]), list(v["source"]), list(v["type"])
+	for k, vals := range v {
+		if name, ok := strings.CutPrefix(k, "field."); ok && len(vals) > 0 && strings.TrimSpace(vals[0]) != "" {
+			if o.Fields == nil {
+				o.Fields = map[string]string{}
+			}
+			o.Fields[strings.ToLower(name)] = strings.TrimSpace(vals[0])
+		}
+	}
 	return o, nil
 }
 
@@ -132,6 +142,12 @@ func Values(o Options) url.Values {
 	}
 	for _, s := range o.Sources {
 		v.Add("source", s)
+	}
+	for _, s := range o.Types {
+		v.Add("type", s)
+	}
+	for name, val := range o.Fields {
+		v.Set("field."+name, val)
 	}
 	return v
 }

@@ -60,7 +60,8 @@ func generateHistory(t *testing.T, svc *bot.Service, clock *testkit.Clock) {
 
 	// INC-1: declared inside the window (left out of the SLA figures).
 	inMaint, err := svc.Declare(ctx, bot.DeclareInput{Title: "Checkout errors during upgrade", Severity: bot.SEV2,
-		Service: "checkout", Actor: "alice", Commander: "alice", Summary: "5xx on pay", Impact: "some payments fail"})
+		Service: "checkout", Actor: "alice", Commander: "alice", Summary: "5xx on pay", Impact: "some payments fail",
+		Fields: map[string]string{"customer_impact": "some"}})
 	must(inMaint, err)
 	must(nil, svc.ArmTimers(ctx, inMaint.Number))
 
@@ -87,9 +88,14 @@ func generateHistory(t *testing.T, svc *bot.Service, clock *testkit.Clock) {
 	for i, sev := range []bot.Severity{bot.SEV1, bot.SEV2, bot.SEV3, bot.SEV4} {
 		inc, err := svc.Declare(ctx, bot.DeclareInput{Title: fmt.Sprintf("Incident %d", i), Severity: sev,
 			Service: []string{"api", "web", "search", "db"}[i], Actor: "bob", Private: i == 3,
-			StartedAt: clock.Now().Add(-90 * time.Second), Links: map[string]bot.Link{bot.LinkJira: {ID: fmt.Sprintf("OPS-%d", i), URL: "https://jira.example/OPS"}}})
+			StartedAt: clock.Now().Add(-90 * time.Second), Links: map[string]bot.Link{bot.LinkJira: {ID: fmt.Sprintf("OPS-%d", i), URL: "https://jira.example/OPS"}},
+			// custom fields of every kind, and a type (testkit.Catalog)
+			Type:   []string{"security", "default", "default", "default"}[i],
+			Fields: map[string]string{"customer_impact": "all", "cost": fmt.Sprintf("%d.25", 1000*i), "due": "2026-12-0" + fmt.Sprint(i+1)}})
 		must(inc, err)
 		n := inc.Number
+		must(svc.SetCustomField(ctx, n, "bob", "root_cause", fmt.Sprintf("cause %d", i)))
+		must(svc.SetCustomField(ctx, n, "bob", "reviewer", "@erin"))
 		must(nil, svc.ArmTimers(ctx, n))
 		step()
 		must(svc.Ack(ctx, bot.Cause{}, n, "bob"))
@@ -203,8 +209,9 @@ func generated(t *testing.T, store historyStore) (bundle []byte, dig string, now
 		}
 		routes[0].Matchers[i] = m
 	}
-	svc := testkit.ServiceOn(t, store, testkit.WithConfig(bot.Config{Insights: bot.InsightsConfig{Postmortem: draft},
-		Alerts: bot.AlertConfig{Routes: routes}}),
+	cfg := testkit.Catalog()
+	cfg.Insights, cfg.Alerts = bot.InsightsConfig{Postmortem: draft}, bot.AlertConfig{Routes: routes}
+	svc := testkit.ServiceOn(t, store, testkit.WithConfig(cfg),
 		testkit.WithClock(clock), testkit.WithTargets("console"))
 	generateHistory(t, svc, clock)
 	return bundleOf(t, store), digestOf(t, store, clock.Now()), clock.Now()
@@ -262,7 +269,8 @@ func checkBundleCoversEverySection(t *testing.T, b []byte) {
 		}
 	}
 	for _, want := range []string{`"kind":"reopened"`, `"kind":"sla_breached"`, `"window":`, `"kind":"preventive"`,
-		`"kind":"detective"`, `"status":"done"`, `"status":"resolved"`, `"ended_at":`, `.123456Z"`, `"private":true`, `"annotations":{`} {
+		`"kind":"detective"`, `"status":"done"`, `"status":"resolved"`, `"ended_at":`, `.123456Z"`, `"private":true`, `"annotations":{`,
+		`"type":"security"`, `"customer_impact":"All"`, `"cost":"2000.25"`, `"due":"2026-12-02"`, `"reviewer":"erin"`, `"root_cause":"cause 1"`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the generated bundle lacks %s", want)
 		}

@@ -30,6 +30,9 @@ type ExportOptions struct {
 	// Names gives a chat user's display name (bot.Names.Name) for the
 	// commander_name column; nil leaves it empty.
 	Names func(id string) string
+	// Fields are the custom fields, each a column field.NAME after the
+	// fixed ones.
+	Fields []bot.FieldDef
 }
 
 // Export writes every incident declared since o.Since to out, one row
@@ -40,7 +43,8 @@ func Export(ctx context.Context, store ExportStore, out io.Writer, o ExportOptio
 		slas = bot.DefaultSLAs()
 	}
 	bw := bufio.NewWriterSize(out, 256<<10)
-	w, err := newWriter(bw, o.Format, columns, columnKinds)
+	cols, kinds := exportColumns(o.Fields)
+	w, err := newWriter(bw, o.Format, cols, kinds)
 	if err != nil {
 		return 0, err
 	}

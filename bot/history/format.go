@@ -122,7 +122,7 @@ func newReader(r io.Reader, format string) (*reader, error) {
 	}
 	for i, h := range head {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if !known[h] {
+		if !known[h] && !strings.HasPrefix(h, fieldPrefix) {
 			return nil, fmt.Errorf("line 1: unknown column %q (columns: %s)", h, strings.Join(columns, ", "))
 		}
 		header[i] = h

@@ -3,6 +3,7 @@ package history
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,6 +24,30 @@ var columns = []string{
 	"ack_sla", "resolve_sla", "in_maintenance",
 	"commander", "commander_name", "summary", "impact",
 	"pagerduty", "pagerduty_url", "jira", "jira_url", "servicenow", "servicenow_url",
+	"type",
+}
+
+// FieldColumn is the column of custom field name: field.customer_impact.
+func FieldColumn(name string) string { return fieldPrefix + name }
+
+const fieldPrefix = "field."
+
+// exportColumns are the columns of an export with the custom fields
+// named, after the fixed ones, and the kinds of their JSON values: a
+// number field is a JSON number.
+func exportColumns(fields []bot.FieldDef) ([]string, map[string]string) {
+	if len(fields) == 0 {
+		return columns, columnKinds
+	}
+	cols := slices.Clone(columns)
+	kinds := maps.Clone(columnKinds)
+	for _, f := range fields {
+		cols = append(cols, FieldColumn(f.Name))
+		if f.Kind == bot.KindNumber {
+			kinds[FieldColumn(f.Name)] = "number"
+		}
+	}
+	return cols, kinds
 }
 
 // columnKinds names the columns whose JSON values are not strings.
@@ -47,6 +72,10 @@ func exportRow(inc *bot.Incident, sla bot.SLA, windows []bot.MaintenanceWindow, 
 		"closed_at": ts(inc.ClosedAt), "time_to_detect_s": secs(inc.TimeToDetect(), true),
 		"commander": inc.Commander(), "summary": inc.Summary, "impact": inc.Impact,
 		"in_maintenance": strconv.FormatBool(bot.InMaintenance(windows, inc.DeclaredAt, inc.Service)),
+		"type":           inc.Type,
+	}
+	for name, v := range inc.Fields {
+		r[FieldColumn(name)] = v
 	}
 	if c := inc.Commander(); c != "" && names != nil {
 		if name := names(c); name != c {
@@ -180,6 +209,17 @@ func importRow(r row, now time.Time) (*bot.Incident, error) {
 	}
 	if c := strings.TrimPrefix(strings.TrimSpace(r["commander"]), "@"); c != "" {
 		inc.Roles = map[string]string{bot.RoleCommander: c}
+	}
+	inc.Type = strings.ToLower(strings.TrimSpace(r["type"]))
+	for col, v := range r {
+		name, ok := strings.CutPrefix(col, fieldPrefix)
+		if v = strings.TrimSpace(v); !ok || v == "" {
+			continue
+		}
+		if inc.Fields == nil {
+			inc.Fields = map[string]string{}
+		}
+		inc.Fields[name] = v
 	}
 	for _, sys := range []string{bot.LinkPagerDuty, bot.LinkJira, bot.LinkServiceNow} {
 		if id := strings.TrimSpace(r[sys]); id != "" {

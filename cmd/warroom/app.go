@@ -113,12 +113,16 @@ func (a *App) build() error {
 	if err != nil {
 		return err
 	}
+	if err := applyNames(cfg); err != nil { // catalog.go
+		return err
+	}
 	svc, err := bot.NewService(bot.Config{
 		Paging: pagingCfg, Escalation: escalationCfg, Insights: insightsCfg,
 		SLAs: cfg.SLAs, Roles: cfg.Roles, Targets: chatTargets(cfg),
 		PublicURL: cfg.PublicURL, AfterCommit: a.worker.Poke, Tickets: ticketConfig(cfg),
 		Alerts: cfg.AlertConfig(), RevealPrivateTitles: cfg.Access.RevealPrivateTitles, Services: cfg.ServiceConfigs(),
 		Names: a.names,
+		Types: cfg.IncidentTypes(), Fields: cfg.FieldDefs(),
 	}, a.store, log)
 	if err != nil {
 		return fmt.Errorf("build service: %w", err)

@@ -29,7 +29,7 @@ func discordConfig(cfg config.Config) discord.Config {
 	return discord.Config{
 		BotToken: d.BotToken.Reveal(), PublicKey: d.PublicKey, AppID: d.AppID, APIURL: d.APIURL,
 		Guild: d.Guild, Forum: d.ForumChannel, Parent: d.ParentChannel, Announce: d.AnnounceChannel,
-		ResponderRoles: d.ResponderRoles,
+		ResponderRoles: d.ResponderRoles, Types: cfg.IncidentTypes(),
 	}
 }
 

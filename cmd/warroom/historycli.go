@@ -78,7 +78,7 @@ func (c *cli) export(ctx context.Context, args []string) int {
 		people, _ := bot.NewPeople(cfg.PeopleList()) // checked when the configuration loaded
 		names := bot.NewNames(store, people, 0, nil, nil)
 		names.Load(ctx) // the stored names; an export asks no platform
-		n, err = history.Export(ctx, store, w, history.ExportOptions{Format: *format, Since: from, Now: time.Now().UTC(),
+		n, err = history.Export(ctx, store, w, history.ExportOptions{Format: *format, Since: from, Now: time.Now().UTC(), Fields: cfg.FieldDefs(),
 			SLAs: cfg.SLAs, Progress: progress, Names: names.Name})
 	}
 	if err != nil {

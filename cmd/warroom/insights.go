@@ -35,8 +35,8 @@ func serviceInsights(cfg config.Config) (bot.InsightsConfig, error) {
 	if err != nil {
 		return ic, fmt.Errorf("postmortem.template: %w", err)
 	}
-	ic.Postmortem = d.Render
-	return ic, nil
+	ic.Postmortem, err = postmortemByType(cfg, cal.Location, d.Render) // catalog.go
+	return ic, err
 }
 
 // insights is the digests and postmortems, wired.

@@ -214,7 +214,8 @@ func (c *cli) postmortem(ctx context.Context, args []string) int {
 		fmt.Fprintf(c.stderr, "warroom postmortem: %v\n", err)
 		return exitError
 	}
-	svc, err := bot.NewService(bot.Config{SLAs: cfg.SLAs, Roles: cfg.Roles, Insights: ic, PublicURL: cfg.PublicURL}, store, nil)
+	svc, err := bot.NewService(bot.Config{SLAs: cfg.SLAs, Roles: cfg.Roles, Insights: ic, PublicURL: cfg.PublicURL,
+		Types: cfg.IncidentTypes(), Fields: cfg.FieldDefs()}, store, nil)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "warroom postmortem: %v\n", err)
 		return exitError

@@ -95,6 +95,12 @@ func (c *cli) load(name string) (config.Config, bool) {
 		fmt.Fprintf(c.stderr, "warroom %s: invalid configuration:\n%v\n", name, err)
 		return config.Config{}, false
 	}
+	// every command writes severities and statuses under their configured
+	// names (exports, digests, the Discord choices)
+	if err := applyNames(cfg); err != nil {
+		fmt.Fprintf(c.stderr, "warroom %s: invalid configuration:\n%v\n", name, err)
+		return config.Config{}, false
+	}
 	return cfg, true
 }
 

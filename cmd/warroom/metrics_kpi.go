@@ -120,7 +120,7 @@ func (c *kpiCollector) Collect(ch chan<- prometheus.Metric) {
 		for _, st := range bot.Statuses {
 			n := m.Incidents[sev][st]
 			byStatus[st] += n
-			ch <- prometheus.MustNewConstMetric(descIncidentsBySeverity, prometheus.GaugeValue, float64(n), sev.String(), string(st))
+			ch <- prometheus.MustNewConstMetric(descIncidentsBySeverity, prometheus.GaugeValue, float64(n), sev.Code(), string(st))
 		}
 		for _, h := range []struct {
 			desc   *prometheus.Desc
@@ -140,10 +140,10 @@ func (c *kpiCollector) Collect(ch chan<- prometheus.Metric) {
 				cum += h.hist.Counts[len(h.bounds)]
 				sum = h.hist.Sum
 			}
-			ch <- prometheus.MustNewConstHistogram(h.desc, cum, sum, buckets, sev.String())
+			ch <- prometheus.MustNewConstHistogram(h.desc, cum, sum, buckets, sev.Code())
 		}
 		for _, kind := range []string{bot.SLAAck, bot.SLAResolve, bot.SLAUpdate, bot.SLAPostmortem} {
-			ch <- prometheus.MustNewConstMetric(descBreaches, prometheus.GaugeValue, float64(m.Breaches[sev][kind]), sev.String(), kind)
+			ch <- prometheus.MustNewConstMetric(descBreaches, prometheus.GaugeValue, float64(m.Breaches[sev][kind]), sev.Code(), kind)
 		}
 	}
 	for _, st := range bot.Statuses {

@@ -42,7 +42,7 @@ func newTickets(cfg config.Config, svc *bot.Service, budgets bot.Budgets, worker
 		j, err := jira.New(jira.Config{
 			URL: c.URL, User: c.User, Token: c.Token.Reveal(), Project: c.Project, Auth: c.Auth,
 			IssueType: c.IssueType, Priority: c.Priorities, Labels: c.Labels, CustomFields: c.CustomFields,
-			CommanderField: c.CommanderField, Transitions: c.Transitions, Resolution: c.Resolution,
+			CommanderField: c.CommanderField, FieldMap: c.FieldMap, Transitions: c.Transitions, Resolution: c.Resolution,
 			ActionIssueType: c.ActionIssueType, ActionDone: c.ActionDone, LinkType: c.LinkType,
 			WebhookSecret: c.WebhookSecret.Reveal(), PublicURL: cfg.PublicURL, Log: log, Budgets: budgets,
 			Names: svc.Names().Text,
@@ -61,7 +61,7 @@ func newTickets(cfg config.Config, svc *bot.Service, budgets bot.Budgets, worker
 			ClientID: c.ClientID, ClientSecret: c.ClientSecret.Reveal(),
 			Severity: c.Severity, States: c.States, HoldReason: c.HoldReason, CloseCode: c.CloseCode,
 			AssignmentGroup: c.AssignmentGroup, Caller: c.Caller, Category: c.Category, Subcategory: c.Subcategory,
-			CMDBCI: c.CMDBCI, Fields: c.Fields, PublicURL: cfg.PublicURL, Log: log, Budgets: budgets,
+			CMDBCI: c.CMDBCI, Fields: c.Fields, FieldMap: c.FieldMap, PublicURL: cfg.PublicURL, Log: log, Budgets: budgets,
 			Names: svc.Names().Text,
 		}, svc)
 		if err != nil {

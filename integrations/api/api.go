@@ -83,6 +83,7 @@ func (a *API) Register(mux *http.ServeMux) {
 		{"GET /api/v1/audit", bot.RoleViewer, a.audit},
 		{"GET /api/v1/actions", bot.RoleViewer, a.actions},
 		{"GET /api/v1/insights", bot.RoleViewer, plain(a.insights)},
+		{"GET /api/v1/catalog", bot.RoleViewer, plain(a.catalog)},
 		{"GET /api/v1/outbox", bot.RoleViewer, plain(a.outboxList)},
 		{"POST /api/v1/outbox/dead/retry", bot.RoleAdmin, a.outboxRetryAll},
 		{"POST /api/v1/outbox/dead/{id}/retry", bot.RoleAdmin, a.outboxRetry},

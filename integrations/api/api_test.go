@@ -35,7 +35,13 @@ type env struct {
 // middleware the server uses.
 func newEnv(t *testing.T, tok string, rc ...commands.Config) *env {
 	t.Helper()
-	kit := testkit.NewService(t, testkit.WithTargets("console"))
+	return newEnvWith(t, tok, nil, rc...)
+}
+
+// newEnvWith is newEnv with the Service's options.
+func newEnvWith(t *testing.T, tok string, opts []testkit.Option, rc ...commands.Config) *env {
+	t.Helper()
+	kit := testkit.NewService(t, append([]testkit.Option{testkit.WithTargets("console")}, opts...)...)
 	svc, store, log := kit.Svc, kit.Store, kit.Log
 	var cfg commands.Config
 	if len(rc) > 0 {

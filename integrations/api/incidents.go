@@ -22,10 +22,11 @@ type incidentView struct {
 	*bot.Incident
 	Key          string `json:"key"`
 	SeverityName string `json:"severity_name"`
+	StatusLabel  string `json:"status_label"`
 }
 
 func view(inc *bot.Incident) *incidentView {
-	return &incidentView{Incident: inc, Key: inc.Key(), SeverityName: inc.Severity.String()}
+	return &incidentView{Incident: inc, Key: inc.Key(), SeverityName: inc.Severity.String(), StatusLabel: inc.Status.Label()}
 }
 
 // incidentDetail is one incident with its history.
@@ -52,6 +53,9 @@ type declareRequest struct {
 	Commander string          `json:"commander,omitempty"`
 	StartedAt string          `json:"started_at,omitempty"` // RFC 3339
 	User      string          `json:"user,omitempty"`
+	Type      string          `json:"type,omitempty"`
+	// Fields are custom field values: strings, or numbers for a number field.
+	Fields map[string]any `json:"fields,omitempty"`
 }
 
 func (a *API) declare(w http.ResponseWriter, r *http.Request, c caller) {
@@ -72,6 +76,11 @@ func (a *API) declare(w http.ResponseWriter, r *http.Request, c caller) {
 			return
 		}
 	}
+	fields, err := fieldValues(in.Fields)
+	if err != nil {
+		httpx.WriteErr(w, a.log, err)
+		return
+	}
 	user, err := a.actingAs(r.Context(), c, in.User, "declare "+in.Title)
 	if err != nil {
 		httpx.WriteErr(w, a.log, err)
@@ -84,6 +93,7 @@ func (a *API) declare(w http.ResponseWriter, r *http.Request, c caller) {
 	inc, err := a.svc.Declare(r.Context(), bot.DeclareInput{
 		Title: in.Title, Severity: sev, Service: in.Service, Summary: in.Summary, Impact: in.Impact,
 		Private: in.Private, Commander: in.Commander, StartedAt: started, Actor: user,
+		Type: in.Type, Fields: fields,
 	})
 	if err != nil {
 		httpx.WriteErr(w, a.log, err)
@@ -92,6 +102,26 @@ func (a *API) declare(w http.ResponseWriter, r *http.Request, c caller) {
 	a.poke()
 	w.Header().Set("Location", "/api/v1/incidents/"+inc.Key())
 	httpx.WriteJSON(w, http.StatusCreated, view(inc))
+}
+
+// fieldValues reads "fields": each value a string or a number.
+func fieldValues(in map[string]any) (map[string]string, error) {
+	if len(in) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]string, len(in))
+	for k, v := range in {
+		switch v := v.(type) {
+		case string:
+			out[k] = v
+		case float64:
+			out[k] = strconv.FormatFloat(v, 'f', -1, 64)
+		case nil:
+		default:
+			return nil, bot.Errorf(bot.CodeInvalid, `"fields.%s" must be a string or a number`, bot.SanitizeTitle(k, 40))
+		}
+	}
+	return out, nil
 }
 
 // parseSeverity accepts a JSON string ("sev2", "SEV2", "2") or number (2);

@@ -43,6 +43,7 @@ type chatData struct {
 	Incident *bot.Incident // the channel's incident, if any
 	Messages []messageView
 	Version  string
+	Catalog  formCatalog // what the declare and resolve forms offer (catalog.go)
 }
 
 func (c *Console) chat(w http.ResponseWriter, r *http.Request) {
@@ -65,7 +66,7 @@ func (c *Console) chat(w http.ResponseWriter, r *http.Request) {
 // chatState reads everything the chat page shows for channel name, with
 // channel active highlighted in the sidebar.
 func (c *Console) chatState(ctx context.Context, v bot.Viewer, name, active string) (*chatData, error) {
-	d := &chatData{Channel: name}
+	d := &chatData{Channel: name, Catalog: c.formCatalog()}
 	if name != "" && (name == c.announce || name == c.managers()) {
 		d.Known = true
 	} else if name != "" {

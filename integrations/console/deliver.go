@@ -75,7 +75,7 @@ func (c *Console) channelOf(ctx context.Context, job bot.Job) (*bot.Incident, st
 	if ch := inc.Channels[Platform]; ch != "" {
 		return inc, ch, nil
 	}
-	ch := bot.ChannelName(inc)
+	ch := c.svc.ChannelName(inc)
 	linked, err := c.svc.LinkChannel(ctx, inc.Number, Platform, ch)
 	if err != nil {
 		return nil, "", fmt.Errorf("link channel %s: %w", ch, err)

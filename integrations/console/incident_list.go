@@ -34,6 +34,7 @@ type listData struct {
 	ToDate     string
 	Sort       string
 	Desc       bool
+	Catalog    []listFilter // type and custom field filters (catalog.go)
 	Heads      []sortHead
 	Filtered   bool
 	ClearHref  string
@@ -109,10 +110,14 @@ func (c *Console) incidents(w http.ResponseWriter, r *http.Request) {
 		d.NextHref = with("page", strconv.Itoa(d.PageNo+1))
 	}
 	for _, st := range append([]string{"open", "all"}, statusNames()...) {
-		d.Statuses = append(d.Statuses, option{Value: st, Label: st, Selected: st == filter})
+		label := st
+		if s := bot.Status(st); s.Valid() {
+			label = s.Label()
+		}
+		d.Statuses = append(d.Statuses, option{Value: st, Label: label, Selected: st == filter})
 	}
 	for _, s := range bot.Severities {
-		d.Sevs = append(d.Sevs, option{Value: s.String(), Label: s.String(), Selected: slices.Contains(q.Severities, s)})
+		d.Sevs = append(d.Sevs, option{Value: "sev" + strconv.Itoa(int(s)), Label: s.String(), Selected: slices.Contains(q.Severities, s)})
 	}
 	if !q.From.IsZero() {
 		d.FromDate = q.From.UTC().Format(time.DateOnly)
@@ -120,7 +125,8 @@ func (c *Console) incidents(w http.ResponseWriter, r *http.Request) {
 	if !q.To.IsZero() {
 		d.ToDate = q.To.Add(-time.Nanosecond).UTC().Format(time.DateOnly)
 	}
-	d.Filtered = len(q.Severities)+len(q.Services)+len(q.Sources) > 0 || q.Text != "" || !q.From.IsZero() || !q.To.IsZero()
+	d.Filtered = len(q.Severities)+len(q.Services)+len(q.Sources) > 0 || q.Text != "" || !q.From.IsZero() || !q.To.IsZero() || catalogFiltered(v)
+	d.Catalog = c.catalogFilters(q)
 	d.ClearHref = "/incidents?status=" + filter
 	for _, h := range []struct{ label, key string }{{"Key", bot.SortNumber}, {"Severity", bot.SortSeverity}, {"Status", bot.SortStatus},
 		{"Title", ""}, {"Service", bot.SortService}, {"Commander", ""}, {"Declared", bot.SortDeclared}, {"Age", ""}} {

@@ -25,6 +25,7 @@ type incidentData struct {
 	LastEntry int64
 	Alerts    []bot.AlertView
 	Now       time.Time
+	Fields    []fieldRow // custom fields, configured order (catalog.go)
 }
 
 type roleView struct{ Role, User string }
@@ -78,7 +79,7 @@ func (c *Console) incident(w http.ResponseWriter, r *http.Request) {
 	}
 	d := incidentData{
 		layout: lay, Inc: inc, Key: inc.Key(), Channel: ch, SLA: c.svc.SLA(inc.Severity),
-		Actions: items, Timeline: tl, Now: c.svc.Now(),
+		Actions: items, Timeline: tl, Now: c.svc.Now(), Fields: c.fieldRows(inc),
 	}
 	if len(tl) > 0 {
 		d.LastEntry = tl[len(tl)-1].ID

@@ -24,6 +24,7 @@ type Insighter interface {
 
 // insightsData is the insights page.
 type insightsData struct {
+	Catalog []listFilter // type and custom field filters (catalog.go)
 	layout
 	Periods  []option
 	Custom   bool
@@ -134,7 +135,9 @@ func (c *Console) insights(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, err)
 		return
 	}
-	c.render(w, http.StatusOK, "insights", insightsView(lay, d))
+	v := insightsView(lay, d)
+	v.Catalog = c.catalogFilters(bot.IncidentQuery{Types: o.Types, Fields: o.Fields})
+	c.render(w, http.StatusOK, "insights", v)
 }
 
 func insightsView(lay layout, d *digest.Digest) insightsData {
@@ -395,6 +398,12 @@ func optionValues(o digest.Options) url.Values {
 	}
 	for _, s := range o.Sources {
 		q.Add("source", s)
+	}
+	for _, s := range o.Types {
+		q.Add("type", s)
+	}
+	for name, v := range o.Fields {
+		q.Set("field."+name, v)
 	}
 	return q
 }

@@ -51,6 +51,8 @@ type Config struct {
 	// ResponderRoles are role ids mentioned (and so added) in every new
 	// room; they are the only roles a message of warroom may ping.
 	ResponderRoles []string
+	// Types are the incident types /incident declare offers (Install).
+	Types []bot.IncidentType
 	// EditInterval spaces writes to one message (card edits); default
 	// DefaultEditInterval, negative for none (tests).
 	EditInterval time.Duration

@@ -59,15 +59,19 @@ type options struct {
 	alerts   bot.AlertConfig
 	noGuild  bool          // discord.guild unset: the server is learned from the channels
 	timeout  time.Duration // one REST call's; 0: the default
+	catalog  bool          // the incident types and custom fields of testkit.Catalog
 }
 
 func newStack(t testing.TB, o options) *stack {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	kit := testkit.NewService(t, testkit.WithLog(log),
-		testkit.WithConfig(bot.Config{Targets: []string{discord.Platform}, PublicURL: "https://warroom.example.com", Now: o.now,
-			Alerts: o.alerts}))
+	cfg := bot.Config{Targets: []string{discord.Platform}, PublicURL: "https://warroom.example.com", Now: o.now, Alerts: o.alerts}
+	if o.catalog {
+		cat := testkit.Catalog()
+		cfg.Types, cfg.Fields = cat.Types, cat.Fields
+	}
+	kit := testkit.NewService(t, testkit.WithLog(log), testkit.WithConfig(cfg))
 	store, svc := kit.Store, kit.Svc
 	router, err := commands.New(svc, commands.Config{Pager: o.pager}, log)
 	if err != nil {

@@ -174,7 +174,7 @@ func (d *Discord) run(ctx context.Context, in *discordgo.Interaction, text strin
 			return errorResponse(r.err)
 		}
 		if r.rep.Form == "declare" {
-			return declareModal()
+			return declareModal(d.catalog())
 		}
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: replyData(r.rep, user)}
 	case <-t.C:

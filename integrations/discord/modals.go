@@ -65,20 +65,29 @@ func severityChoice(def bot.Severity) label {
 	}
 	var opts []selectOption
 	for _, sev := range bot.Severities {
-		opts = append(opts, selectOption{Label: sev.String(), Value: strings.ToLower(sev.String()), Description: about[sev]})
+		d := sev.Description()
+		if d == "" {
+			d = about[sev]
+		}
+		opts = append(opts, selectOption{Label: sev.String(), Value: sevValue(sev), Description: truncate(d, 100)})
 	}
-	return choice(inSeverity, "Severity", "", strings.ToLower(def.String()), true, opts...)
+	return choice(inSeverity, "Severity", "", sevValue(def), true, opts...)
 }
 
-// declareModal is the declare form: the severity is a select (more
-// selects, such as an incident type, go next to it), the rest text.
-func declareModal() *discordgo.InteractionResponse {
-	return modal(formDeclare, "Declare an incident",
-		input(inTitle, "Title", "Checkout latency above SLO", "", false, true, bot.MaxTitleLen),
-		severityChoice(bot.SEV3),
+// declareModal is the declare form: title, severity and type, the fields
+// required to declare, then service, description and the other fields,
+// as many as a modal holds (maxModalFields; /incident field sets the rest).
+func declareModal(cat catalog) *discordgo.InteractionResponse {
+	fields := []label{input(inTitle, "Title", "Checkout latency above SLO", "", false, true, bot.MaxTitleLen), severityChoice(bot.SEV3)}
+	if t, ok := cat.typeChoice(); ok {
+		fields = append(fields, t)
+	}
+	required, optional := cat.fieldInputs(bot.StageDeclare, nil)
+	fields = append(fields, required...)
+	fields = append(fields,
 		input(inService, "Service", "checkout", "", false, false, bot.MaxNameLen),
-		input(inSummary, "Description", "What is happening, who is affected", "", true, false, 2900),
-	)
+		input(inSummary, "Description", "What is happening, who is affected", "", true, false, 2900))
+	return modal(formDeclare, "Declare an incident", fit(append(fields, optional...))...)
 }
 
 // updateModal is the status update form of inc: the status is a select,
@@ -86,7 +95,7 @@ func declareModal() *discordgo.InteractionResponse {
 func updateModal(inc *bot.Incident) *discordgo.InteractionResponse {
 	var opts []selectOption
 	for _, st := range []bot.Status{bot.StatusInvestigating, bot.StatusIdentified, bot.StatusMonitoring} {
-		opts = append(opts, selectOption{Label: string(st), Value: string(st)})
+		opts = append(opts, selectOption{Label: st.Label(), Value: string(st)})
 	}
 	return modal(formUpdate+"|"+inc.Key(), "Post an update on "+inc.Key(),
 		choice(inStatus, "Status", "Leave it to keep the status as it is", string(inc.Status), false, opts...),
@@ -95,19 +104,20 @@ func updateModal(inc *bot.Incident) *discordgo.InteractionResponse {
 }
 
 // resolveModal is the resolve form of inc.
-func resolveModal(inc *bot.Incident) *discordgo.InteractionResponse {
-	return modal(formResolve+"|"+inc.Key(), "Resolve "+inc.Key(),
-		input(inSummary, "Summary", "What fixed it", "", true, false, 2900),
-	)
+// It asks for the fields required to resolve that inc has not set.
+func resolveModal(inc *bot.Incident, cat catalog) *discordgo.InteractionResponse {
+	required, _ := cat.fieldInputs(bot.StageResolve, inc)
+	fields := append([]label{input(inSummary, "Summary", "What fixed it", "", true, false, 2900)}, required...)
+	return modal(formResolve+"|"+inc.Key(), "Resolve "+inc.Key(), fit(fields)...)
 }
 
 // formModal is the modal a button's form names, or nil.
-func formModal(form string, inc *bot.Incident) *discordgo.InteractionResponse {
+func formModal(form string, inc *bot.Incident, cat catalog) *discordgo.InteractionResponse {
 	switch form {
 	case "update":
 		return updateModal(inc)
 	case "resolve":
-		return resolveModal(inc)
+		return resolveModal(inc, cat)
 	}
 	return nil
 }
@@ -143,7 +153,7 @@ func submission(data discordgo.ModalSubmitInteractionData) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			toks = append(toks, plain(strings.ToLower(parsed.String())))
+			toks = append(toks, plain(sevValue(parsed)))
 		}
 		toks = append(toks, word(v[inTitle]))
 		if v[inService] != "" {
@@ -152,7 +162,10 @@ func submission(data discordgo.ModalSubmitInteractionData) (string, error) {
 		if v[inSummary] != "" {
 			toks = append(toks, flag("summary", v[inSummary]))
 		}
-		return commands.Join(toks), nil
+		if v[inType] != "" {
+			toks = append(toks, flag("type", v[inType]))
+		}
+		return commands.Join(append(toks, fieldTokens(v)...)), nil
 	case formUpdate, formResolve:
 		if !bot.LooksLikeKey(key) {
 			return "", fmt.Errorf("form %s carries no incident", form)
@@ -163,7 +176,7 @@ func submission(data discordgo.ModalSubmitInteractionData) (string, error) {
 			if v[inSummary] != "" {
 				toks = append(toks, word(v[inSummary]))
 			}
-			return commands.Join(toks), nil
+			return commands.Join(append(toks, fieldTokens(v)...)), nil
 		}
 		toks := []commands.Token{plain("update"), k}
 		if st := strings.ToLower(v[inStatus]); st != "" {
@@ -199,7 +212,7 @@ func (d *Discord) click(ctx context.Context, in *discordgo.Interaction) *discord
 			d.poke()
 			return ephemeral(fmt.Sprintf("%s has moved on (it is %s now); the card was out of date and has been refreshed. Check it and try again.", inc.Key(), inc.Status))
 		}
-		if m := formModal(btn.Form, inc); m != nil {
+		if m := formModal(btn.Form, inc, d.catalog()); m != nil {
 			return m
 		}
 	}

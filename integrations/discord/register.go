@@ -28,7 +28,7 @@ func Install(ctx context.Context, cfg Config, guild string) (int, error) {
 	}
 	api.Client = &http.Client{Timeout: callTimeout, Transport: &transport{base: base, next: http.DefaultTransport, budget: NewBudget(0), now: time.Now}}
 	api.ShouldRetryOnRateLimit, api.MaxRestRetries = false, 0
-	got, err := api.ApplicationCommandBulkOverwrite(cfg.AppID, guild, Commands(), discordgo.WithContext(ctx))
+	got, err := api.ApplicationCommandBulkOverwrite(cfg.AppID, guild, Commands(cfg.Types...), discordgo.WithContext(ctx))
 	if err != nil {
 		return 0, fmt.Errorf("discord bulk overwrite of the commands: %w", cleanError(err))
 	}

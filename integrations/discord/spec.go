@@ -2,6 +2,8 @@ package discord
 
 import (
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/warroom/warroom/bot"
 )
 
 // How an option's value goes into the command text.
@@ -70,6 +72,8 @@ var incidentCommands = []subcommand{
 		boolean("private", "A private thread, not announced"),
 		text("summary", "What is happening, who is affected", false),
 		user("commander", "Who leads", optUserArg, false),
+		str("type", "The incident type", optFlag),
+		str("field", "A custom field, NAME=VALUE (more: /incident field)", optFlag),
 	}},
 	{[]string{"ack"}, "Acknowledge the incident", []option{key()}},
 	{[]string{"status"}, "Move the incident's status", []option{{name: "status", desc: "The new status", kind: optWord, typ: discordgo.ApplicationCommandOptionString, required: true, choices: statuses}, key()}},
@@ -111,12 +115,14 @@ const (
 // Commands are the application commands warroom installs: /incident with
 // its subcommands (groups for action and maintenance), /oncall, and the
 // message command "Add to timeline". `warroom discord register` writes
-// them in one bulk overwrite.
-func Commands() []*discordgo.ApplicationCommand {
+// them in one bulk overwrite. Severities are offered under their
+// configured names; the type, when types are configured, as a choice.
+func Commands(types ...bot.IncidentType) []*discordgo.ApplicationCommand {
 	inc := &discordgo.ApplicationCommand{Name: cmdIncident, Description: "Run an incident", Type: discordgo.ChatApplicationCommand}
 	groups := map[string]*discordgo.ApplicationCommandOption{}
 	for _, sc := range incidentCommands {
 		sub := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand, Name: sc.words[len(sc.words)-1], Description: sc.desc, Options: options(sc.opts)}
+		catalogChoices(sub, types)
 		if len(sc.words) == 1 {
 			inc.Options = append(inc.Options, sub)
 			continue
@@ -152,4 +158,27 @@ func options(opts []option) []*discordgo.ApplicationCommandOption {
 		}
 	}
 	return append(req, rest...)
+}
+
+// catalogChoices gives a subcommand's severity options the configured
+// names, and declare's type option the configured types (none: no type
+// option).
+func catalogChoices(sub *discordgo.ApplicationCommandOption, types []bot.IncidentType) {
+	var keep []*discordgo.ApplicationCommandOption
+	for _, o := range sub.Options {
+		switch {
+		case o.Name == "severity":
+			o.Choices = severityChoices()
+		case o.Name == "type" && sub.Name == "declare":
+			if len(types) == 0 {
+				continue
+			}
+			o.Choices = nil
+			for _, t := range types {
+				o.Choices = append(o.Choices, &discordgo.ApplicationCommandOptionChoice{Name: t.Name, Value: t.Name})
+			}
+		}
+		keep = append(keep, o)
+	}
+	sub.Options = keep
 }

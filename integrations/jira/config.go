@@ -49,6 +49,10 @@ type Config struct {
 	// CommanderField, when set, is a text custom field that holds the
 	// commander's name (e.g. customfield_10042).
 	CommanderField string
+	// FieldMap names, per warroom custom field (or "type", the incident
+	// type), the Jira text field that holds its value, e.g.
+	// customer_impact: customfield_10050. Set on create, kept in step after.
+	FieldMap map[string]string
 	// Transitions names, per warroom status, the workflow transitions (or
 	// target statuses) that bring the issue there, in order of preference.
 	// nil takes DefaultTransitions.

@@ -65,11 +65,15 @@ func newEnv(t *testing.T, edit func(*jira.Config)) *env {
 func (e *env) open() {
 	e.t.Helper()
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	opts := []testkit.Option{testkit.WithPath(e.path), testkit.WithClock(e.clock), testkit.WithLog(log),
-		testkit.WithConfig(bot.Config{
-			PublicURL: "https://warroom.example.com",
-			Tickets:   bot.TicketConfig{Targets: []bot.TicketTarget{{Name: "jira", Actions: true}}},
-		})}
+	bc := bot.Config{
+		PublicURL: "https://warroom.example.com",
+		Tickets:   bot.TicketConfig{Targets: []bot.TicketTarget{{Name: "jira", Actions: true}}},
+	}
+	if e.cfg.FieldMap != nil { // a field map maps the fields of testkit.Catalog
+		cat := testkit.Catalog()
+		bc.Types, bc.Fields = cat.Types, cat.Fields
+	}
+	opts := []testkit.Option{testkit.WithPath(e.path), testkit.WithClock(e.clock), testkit.WithLog(log), testkit.WithConfig(bc)}
 	var store bot.Store
 	if e.dsn != "" {
 		pg, err := postgres.Open(e.ctx, postgres.Config{DSN: e.dsn}, nil)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -147,6 +148,11 @@ func (j *Jira) create(ctx context.Context, inc *bot.Incident) (string, error) {
 	if j.cfg.CommanderField != "" && inc.Commander() != "" {
 		unknowns[j.cfg.CommanderField] = inc.Commander()
 	}
+	for id, v := range mappedFields(j.cfg.FieldMap, inc) {
+		if v != "" {
+			unknowns[id] = v
+		}
+	}
 	if len(unknowns) > 0 {
 		f.Unknowns = unknowns
 	}
@@ -192,6 +198,10 @@ func (j *Jira) update(ctx context.Context, key string, inc *bot.Incident) (strin
 	if j.cfg.CommanderField != "" {
 		fields += "," + j.cfg.CommanderField
 	}
+	mapped := mappedFields(j.cfg.FieldMap, inc)
+	for _, id := range slices.Sorted(maps.Keys(mapped)) {
+		fields += "," + id
+	}
 	issue, _, err := j.client.Issue.GetWithContext(ctx, key, &jira.GetQueryOptions{Fields: fields})
 	if err != nil {
 		return "", j.outcome("read jira issue "+key, err)
@@ -214,6 +224,12 @@ func (j *Jira) update(ctx context.Context, key string, inc *bot.Incident) (strin
 		have, _ := cur.Unknowns[f].(string)
 		if have != inc.Commander() {
 			set[f] = inc.Commander()
+		}
+	}
+	for id, want := range mapped {
+		have, _ := cur.Unknowns[id].(string)
+		if have != want {
+			set[id] = want
 		}
 	}
 	if len(set) > 0 {
@@ -288,4 +304,21 @@ func containsFold(list []string, s string) bool {
 // jqlEscape escapes a value for a double-quoted JQL string.
 func jqlEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
+}
+
+// mappedFields are the Jira field values of inc's custom fields and type
+// under fieldMap (warroom name → Jira field id): "" for one not set.
+func mappedFields(fieldMap map[string]string, inc *bot.Incident) map[string]string {
+	if len(fieldMap) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(fieldMap))
+	for name, id := range fieldMap {
+		if name == "type" {
+			out[id] = inc.Type
+		} else {
+			out[id] = inc.Fields[name]
+		}
+	}
+	return out
 }

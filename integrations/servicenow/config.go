@@ -63,7 +63,11 @@ type Config struct {
 	Subcategory     string
 	CMDBCI          string            // cmdb_ci, set on create
 	Fields          map[string]string // more fields set on create, e.g. contact_type
-	PublicURL       string            // warroom's base URL, for links back
+	// FieldMap names, per warroom custom field (or "type", the incident
+	// type), the incident column that holds its value, e.g.
+	// customer_impact: u_customer_impact. Set on create, kept in step after.
+	FieldMap  map[string]string
+	PublicURL string // warroom's base URL, for links back
 
 	Timeout time.Duration // one request; 10s
 	// ProbeBackoff is how the integration is probed while held after a

@@ -56,11 +56,15 @@ func newEnv(t *testing.T, edit func(*servicenow.Config)) *env {
 func (e *env) open() {
 	e.t.Helper()
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
-	kit := testkit.NewService(e.t, testkit.WithPath(e.path), testkit.WithClock(e.clock), testkit.WithLog(log),
-		testkit.WithConfig(bot.Config{
-			PublicURL: "https://warroom.example.com",
-			Tickets:   bot.TicketConfig{Targets: []bot.TicketTarget{{Name: "servicenow"}}},
-		}))
+	bc := bot.Config{
+		PublicURL: "https://warroom.example.com",
+		Tickets:   bot.TicketConfig{Targets: []bot.TicketTarget{{Name: "servicenow"}}},
+	}
+	if e.cfg.FieldMap != nil { // a field map maps the fields of testkit.Catalog
+		cat := testkit.Catalog()
+		bc.Types, bc.Fields = cat.Types, cat.Fields
+	}
+	kit := testkit.NewService(e.t, testkit.WithPath(e.path), testkit.WithClock(e.clock), testkit.WithLog(log), testkit.WithConfig(bc))
 	store := kit.Store
 	e.store, e.svc = store, kit.Svc
 	cfg := e.cfg

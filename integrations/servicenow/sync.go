@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,6 +19,15 @@ const tablePath = "/api/now/table/incident"
 
 // fields read back to compare with the incident.
 const readFields = "sys_id,number,short_description,description,impact,urgency,state,hold_reason,close_code,close_notes"
+
+// readFields are readFields and the columns of the field map.
+func (s *ServiceNow) readFields() string {
+	cols := readFields
+	for _, name := range slices.Sorted(maps.Keys(s.cfg.FieldMap)) {
+		cols += "," + s.cfg.FieldMap[name]
+	}
+	return cols
+}
 
 // handleSync makes the record match the incident as it is now.
 func (s *ServiceNow) handleSync(ctx context.Context, job bot.Job) error {
@@ -87,7 +98,7 @@ func (s *ServiceNow) ensure(ctx context.Context, inc *bot.Incident) (record, boo
 		query = "number=" + l.ID
 	}
 	var found []record
-	q := url.Values{"sysparm_query": {query}, "sysparm_limit": {"1"}, "sysparm_fields": {readFields},
+	q := url.Values{"sysparm_query": {query}, "sysparm_limit": {"1"}, "sysparm_fields": {s.readFields()},
 		"sysparm_exclude_reference_link": {"true"}}
 	if err := s.api.do(ctx, "GET", tablePath, q, nil, &found); err != nil {
 		return nil, false, s.outcome("look up the servicenow incident of "+inc.Key(), err)
@@ -129,7 +140,7 @@ func (s *ServiceNow) ensure(ctx context.Context, inc *bot.Incident) (record, boo
 		}
 	}
 	var rec record
-	q = url.Values{"sysparm_fields": {readFields}, "sysparm_exclude_reference_link": {"true"}}
+	q = url.Values{"sysparm_fields": {s.readFields()}, "sysparm_exclude_reference_link": {"true"}}
 	if err := s.api.do(ctx, "POST", tablePath, q, body, &rec); err != nil || rec["sys_id"] == "" {
 		what := "create a servicenow incident for " + inc.Key()
 		if err == nil {
@@ -172,6 +183,13 @@ func (s *ServiceNow) want(ctx context.Context, inc *bot.Incident, cur record) (m
 	}
 	if iu, ok := s.cfg.Severity[inc.Severity]; ok {
 		f["impact"], f["urgency"] = strconv.Itoa(iu.Impact), strconv.Itoa(iu.Urgency)
+	}
+	for name, col := range s.cfg.FieldMap {
+		if name == "type" {
+			f[col] = inc.Type
+		} else {
+			f[col] = inc.Fields[name]
+		}
 	}
 	state := s.cfg.States[inc.Status]
 	if state == 0 {

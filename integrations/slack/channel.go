@@ -51,7 +51,7 @@ func (s *Slack) ensureChannel(ctx context.Context, inc *bot.Incident) (*bot.Inci
 	if pm == nil {
 		pm = &bot.PostedMessage{Ref: channelRef(inc), Incident: inc.Number}
 	}
-	base := bot.ChannelName(inc)
+	base := s.svc.ChannelName(inc)
 	for i := 1; i <= maxNameTries; i++ {
 		name := base
 		if i > 1 {

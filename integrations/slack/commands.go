@@ -95,7 +95,7 @@ func (s *Slack) dispatchCommand(ctx context.Context, sc slashCommand) *message {
 	}
 	s.poke()
 	if rep.Form == "declare" && sc.TriggerID != "" {
-		if err := s.openView(ctx, sc.TriggerID, declareView(sc.ChannelID)); err == nil {
+		if err := s.openView(ctx, sc.TriggerID, declareView(sc.ChannelID, s.catalog())); err == nil {
 			return nil
 		} else {
 			s.log.Warn("open declare form", "err", err)

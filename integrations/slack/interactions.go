@@ -51,6 +51,8 @@ type inputValue struct {
 	SelectedOptions []struct {
 		Value string `json:"value"`
 	} `json:"selected_options"`
+	SelectedUser string `json:"selected_user"` // users_select
+	SelectedDate string `json:"selected_date"` // datepicker, 2026-12-01
 }
 
 // parseInteraction reads an interactivity payload (the JSON in the
@@ -76,6 +78,10 @@ func (in *interaction) submission() submission {
 				sub.Values[id] = v.SelectedOption.Value
 			case len(v.SelectedOptions) > 0:
 				sub.Values[id] = v.SelectedOptions[0].Value
+			case v.SelectedUser != "":
+				sub.Values[id] = v.SelectedUser
+			case v.SelectedDate != "":
+				sub.Values[id] = v.SelectedDate
 			default:
 				sub.Values[id] = v.Value
 			}
@@ -123,7 +129,7 @@ func (s *Slack) interact(ctx context.Context, in *interaction) any {
 	case "shortcut":
 		// The global shortcut "Declare an incident" opens the declare form.
 		if in.CallbackID == shortcutDeclare && in.TriggerID != "" {
-			if err := s.openView(ctx, in.TriggerID, declareView("")); err != nil {
+			if err := s.openView(ctx, in.TriggerID, declareView("", s.catalog())); err != nil {
 				s.log.Warn("open declare form from shortcut", "err", "views.open failed")
 			}
 		}
@@ -158,7 +164,7 @@ func (s *Slack) click(ctx context.Context, in *interaction) {
 			return
 		}
 		form = btn.Form
-		if v, ok := formView(form, inc, channel); ok && in.TriggerID != "" {
+		if v, ok := formView(form, inc, channel, s.catalog()); ok && in.TriggerID != "" {
 			if err := s.openView(ctx, in.TriggerID, v); err == nil {
 				return
 			}

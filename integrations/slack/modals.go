@@ -68,18 +68,28 @@ func option(value, label string) *slack.OptionBlockObject {
 
 // declareView is the declare form; metadata carries the channel it was
 // opened from.
-func declareView(channel string) slack.ModalViewRequest {
-	sev := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Severity"), inSeverity,
-		option("sev1", "SEV1: critical"), option("sev2", "SEV2: major"), option("sev3", "SEV3: minor"), option("sev4", "SEV4: low"))
-	sev.InitialOption = option("sev3", "SEV3: minor")
+func declareView(channel string, cat catalog) slack.ModalViewRequest {
+	var sevs []*slack.OptionBlockObject
+	for _, s := range bot.Severities {
+		sevs = append(sevs, severityOption(s))
+	}
+	sev := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Severity"), inSeverity, sevs...)
+	sev.InitialOption = sevs[bot.SEV3-1]
 	private := slack.NewCheckboxGroupsBlockElement(inPrivate, option("private", "Private incident (private channel, not announced)"))
-	return modal(viewDeclare, "Declare an incident", "Declare", channel,
+	blocks := []slack.Block{
 		input(inTitle, "Title", textInput(inTitle, "Checkout latency above SLO", false, bot.MaxTitleLen), false),
 		input(inSeverity, "Severity", sev, false),
+	}
+	if t := cat.typeInput(); t != nil {
+		blocks = append(blocks, t)
+	}
+	blocks = append(blocks,
 		input(inService, "Service", textInput(inService, "checkout", false, bot.MaxNameLen), true),
 		input(inSummary, "Description", textInput(inSummary, "What is happening, who is affected", true, 2900), true),
-		input(inPrivate, "Visibility", private, true),
 	)
+	blocks = append(blocks, cat.fieldInputs(bot.StageDeclare, nil)...)
+	blocks = append(blocks, input(inPrivate, "Visibility", private, true))
+	return modal(viewDeclare, "Declare an incident", "Declare", channel, blocks...)
 }
 
 // updateView is the status update form of inc.
@@ -90,7 +100,7 @@ func updateView(inc *bot.Incident, channel string) slack.ModalViewRequest {
 		if st == bot.StatusClosed || (!st.Open() && st != bot.StatusResolved) {
 			continue
 		}
-		o := option(string(st), string(st))
+		o := option(string(st), st.Label())
 		if st == inc.Status {
 			initial = o
 		}
@@ -104,20 +114,21 @@ func updateView(inc *bot.Incident, channel string) slack.ModalViewRequest {
 	)
 }
 
-// resolveView is the resolve form of inc.
-func resolveView(inc *bot.Incident, channel string) slack.ModalViewRequest {
-	return modal(viewResolve, "Resolve "+inc.Key(), "Resolve", inc.Key()+"|"+channel,
-		input(inSummary, "Summary", textInput(inSummary, "What fixed it", true, 2900), true),
-	)
+// resolveView is the resolve form of inc: its summary, and the fields
+// required to resolve that it has not set.
+func resolveView(inc *bot.Incident, channel string, cat catalog) slack.ModalViewRequest {
+	blocks := []slack.Block{input(inSummary, "Summary", textInput(inSummary, "What fixed it", true, 2900), true)}
+	blocks = append(blocks, cat.fieldInputs(bot.StageResolve, inc)...)
+	return modal(viewResolve, "Resolve "+inc.Key(), "Resolve", inc.Key()+"|"+channel, blocks...)
 }
 
 // formView is the modal a button's form names, or false.
-func formView(form string, inc *bot.Incident, channel string) (slack.ModalViewRequest, bool) {
+func formView(form string, inc *bot.Incident, channel string, cat catalog) (slack.ModalViewRequest, bool) {
 	switch form {
 	case "update":
 		return updateView(inc, channel), true
 	case "resolve":
-		return resolveView(inc, channel), true
+		return resolveView(inc, channel, cat), true
 	}
 	return slack.ModalViewRequest{}, false
 }
@@ -126,7 +137,7 @@ func formView(form string, inc *bot.Incident, channel string) (slack.ModalViewRe
 type submission struct {
 	Callback string
 	Metadata string
-	Values   map[string]string // input id → text, selected option value, or "private" when checked
+	Values   map[string]string // input id → text, selected option, user or date, or "private" when checked
 }
 
 // command writes the command a submitted modal stands for, and the input a
@@ -154,6 +165,10 @@ func (sub submission) command() (text, errorBlock, channel string, err error) {
 		if x := strings.TrimSpace(v[inSummary]); x != "" {
 			toks = append(toks, flag("summary", x))
 		}
+		if x := v[inType]; x != "" {
+			toks = append(toks, flag("type", x))
+		}
+		toks = append(toks, fieldTokens(v)...)
 		if v[inPrivate] != "" {
 			toks = append(toks, commands.Token{Kind: commands.Flag, Name: "private"})
 		}
@@ -170,6 +185,7 @@ func (sub submission) command() (text, errorBlock, channel string, err error) {
 			if x := strings.TrimSpace(v[inSummary]); x != "" {
 				toks = append(toks, word(x))
 			}
+			toks = append(toks, fieldTokens(v)...)
 		} else {
 			if st := v[inStatus]; st != "" {
 				toks = append(toks, flag("status", st))

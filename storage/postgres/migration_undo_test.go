@@ -14,6 +14,7 @@ var undo = map[int][]string{
 		`DROP INDEX incidents_title_fts`, `DROP INDEX incidents_private`, `DROP INDEX incidents_unclosed`,
 		`ALTER TABLE api_tokens DROP COLUMN last_used_at`,
 	},
+	20: {`ALTER TABLE incidents DROP COLUMN type`, `ALTER TABLE incidents DROP COLUMN fields`},
 	22: {`DROP TABLE people`, `ALTER TABLE incidents DROP COLUMN route`},
 	25: {
 		`DROP TRIGGER incident_marks_entry ON timeline`, `DROP TRIGGER incident_marks_declared_at ON incidents`,

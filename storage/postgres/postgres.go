@@ -57,6 +57,7 @@ var dialect = sqlstore.Dialect{
 	MigrationLock:     fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", lockKey("migrate")),
 	IsUniqueViolation: isUniqueViolation,
 	TitleMatch:        sqlstore.PostgresTitleMatch,
+	FieldValue:        func(col, param string) string { return "(" + col + "::jsonb ->> " + param + ")" },
 	GroupLock:         "SELECT pg_advisory_xact_lock(hashtextextended('warroom:alert-group:' || $1, 0))",
 	Bytewise:          ` COLLATE "C"`,
 	ResetIdentity:     `SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), MAX(id)) FROM %[1]s HAVING MAX(id) IS NOT NULL`,

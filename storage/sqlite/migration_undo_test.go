@@ -15,6 +15,7 @@ var undo = map[int][]string{
 		`DROP TABLE incidents_fts`, `DROP INDEX incidents_private`, `DROP INDEX incidents_unclosed`,
 		`ALTER TABLE api_tokens DROP COLUMN last_used_at`,
 	},
+	20: {`ALTER TABLE incidents DROP COLUMN type`, `ALTER TABLE incidents DROP COLUMN fields`},
 	22: {`DROP TABLE people`, `ALTER TABLE incidents DROP COLUMN route`},
 	25: {
 		`DROP TRIGGER incident_marks_entry`, `DROP TRIGGER incident_marks_declared_at`, `DROP TRIGGER incident_marks_gone`,

@@ -52,6 +52,7 @@ var dialect = sqlstore.Dialect{
 	Name:              "sqlite",
 	IsUniqueViolation: isUniqueViolation,
 	TitleMatch:        sqlstore.SQLiteTitleMatch,
+	FieldValue:        func(col, param string) string { return "json_extract(" + col + ", '$.\"' || " + param + " || '\"')" },
 	Prepare:           true,
 	LastInsertID:      true,
 	GroupCommit:       true,

@@ -18,6 +18,8 @@ func testSearchAndMetrics(t *testing.T, s, _ bot.Store) {
 	c := kinc(bot.SEV1, "api", t0.Add(2*time.Hour), 0, 10*time.Minute, -1)
 	c.Title, c.Source = "Checkout 100% down", "grafana"
 	c.UpdatedAt = t0.Add(3 * time.Hour)
+	a.Type, a.Fields = "security", map[string]string{"customer": "All", "quote": `it's "down"`}
+	c.Type, c.Fields = "default", map[string]string{"customer": "Some"}
 	create(t, s, a, b, c)
 
 	sr, ok := s.(bot.IncidentSearcher)
@@ -38,6 +40,9 @@ func testSearchAndMetrics(t *testing.T, s, _ bot.Store) {
 		{"text, any case, % as text", bot.IncidentQuery{Text: "100% DOWN", Limit: 10}, []int64{c.Number}, 1},
 		{"text with a wildcard that is not one", bot.IncidentQuery{Text: "1_0", Limit: 10}, nil, 0},
 		{"declared range", bot.IncidentQuery{From: t0.Add(time.Minute), To: t0.Add(2 * time.Hour), Limit: 10}, []int64{b.Number}, 1},
+		{"type", bot.IncidentQuery{Types: []string{"security", "nope"}, Limit: 10}, []int64{a.Number}, 1},
+		{"custom field", bot.IncidentQuery{Fields: map[string]string{"customer": "Some"}, Limit: 10}, []int64{c.Number}, 1},
+		{"custom fields, every one", bot.IncidentQuery{Fields: map[string]string{"customer": "All", "quote": `it's "down"`}, Limit: 10}, []int64{a.Number}, 1},
 		{"by severity", bot.IncidentQuery{Sort: bot.SortSeverity, Desc: true, Limit: 10}, []int64{b.Number, c.Number, a.Number}, 3},
 	} {
 		page, err := sr.SearchIncidents(ctx, tc.q)
@@ -97,5 +102,31 @@ func testSearchAndMetrics(t *testing.T, s, _ bot.Store) {
 	}
 	if len(x.Open) != 0 {
 		t.Errorf("open incidents of api from manual: %+v, want none", x.Open)
+	}
+
+	// Insights by incident type and custom field (in any case).
+	for _, tc := range []struct {
+		name string
+		q    bot.KPIQuery
+		rows int
+		open int
+	}{
+		{"type", bot.KPIQuery{Types: []string{"default"}}, 1, 1},
+		{"field", bot.KPIQuery{Fields: map[string]string{"customer": "all"}}, 1, 0},
+		{"type and field", bot.KPIQuery{Types: []string{"default"}, Fields: map[string]string{"customer": "all"}}, 0, 0},
+	} {
+		q := tc.q
+		q.From, q.To, q.Now = t0, t0.Add(24*time.Hour), t0.Add(24*time.Hour)
+		var n int
+		if err := s.KPIRows(ctx, q, func(*bot.KPIRow) error { n++; return nil }); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		x, err := s.KPIExtras(ctx, q)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if n != tc.rows || len(x.Open) != tc.open {
+			t.Errorf("KPIs by %s: %d rows, %d open; want %d, %d", tc.name, n, len(x.Open), tc.rows, tc.open)
+		}
 	}
 }

@@ -148,6 +148,52 @@
     return i;
   }
 
+  // The declare form's choices: severities by name, incident types and
+  // custom fields (catalog.go), from the page.
+  function catalog() {
+    var el = document.getElementById("form-catalog");
+    try { return JSON.parse(el ? el.textContent : "") || {}; } catch (e) { return { severities: [], types: [], fields: [] }; }
+  }
+
+  function select(f, name, options) {
+    var sel = document.createElement("select");
+    sel.name = name;
+    options.forEach(function (o) {
+      var opt = document.createElement("option");
+      opt.value = o.value; opt.textContent = o.label;
+      if (o.selected) { opt.selected = true; }
+      sel.appendChild(opt);
+    });
+    f.appendChild(sel);
+    return sel;
+  }
+
+  // One input per custom field: a select of its options, a date, a
+  // number or text; those required at stage are required.
+  function fieldInputs(f, fields, stage) {
+    return (fields || []).map(function (x) {
+      var el;
+      if (x.kind === "select") {
+        el = select(f, "field." + x.name, [{ value: "", label: x.label + "…" }].concat(x.options.map(function (o) { return { value: o, label: o }; })));
+      } else {
+        el = field(f, "field." + x.name, x.label + (x.kind === "user" ? " (@name)" : ""));
+        if (x.kind === "date") { el.type = "date"; }
+        if (x.kind === "number") { el.inputMode = "decimal"; }
+      }
+      el.title = x.description || x.label;
+      el.required = x.required === stage;
+      el.setAttribute("data-field", x.name);
+      return el;
+    });
+  }
+
+  function fieldFlags(inputs) {
+    return inputs.map(function (el) {
+      var v = el.value.trim();
+      return v ? " --field " + quote(el.getAttribute("data-field") + "=" + v) : "";
+    }).join("");
+  }
+
   function buttons(f, label, slot) {
     var ok = document.createElement("button");
     ok.type = "submit";
@@ -168,6 +214,11 @@
     var f = formIn(msg);
     var form = button.getAttribute("data-form");
     var input = field(f, "text", form === "resolve" ? "Resolution summary (optional)" : "What changed?");
+    // resolve asks for the fields required to resolve; ones left empty
+    // that the incident already has are kept
+    var inputs = form === "resolve" ? fieldInputs(f, catalog().fields.filter(function (x) {
+      return x.required === "resolve";
+    }), "none") : [];
     buttons(f, button.textContent.trim() || "Send", slot);
     f.addEventListener("submit", function (ev) {
       ev.preventDefault();
@@ -175,7 +226,7 @@
       if (!text && form !== "resolve") { input.focus(); return; }
       slot.textContent = "";
       var cmd = asCommand(button.getAttribute("data-command"));
-      send(text ? cmd + " " + quote(text) : cmd, false);
+      send((text ? cmd + " " + quote(text) : cmd) + fieldFlags(inputs), false);
     });
     input.focus();
   }
@@ -186,23 +237,24 @@
     var slot = msg.querySelector(".formslot");
     var f = formIn(msg);
     if (form === "declare") {
-      var sev = document.createElement("select");
-      sev.name = "severity";
-      ["sev1", "sev2", "sev3", "sev4"].forEach(function (s) {
-        var o = document.createElement("option");
-        o.value = s; o.textContent = s.toUpperCase();
-        if (s === "sev3") { o.selected = true; }
-        sev.appendChild(o);
-      });
-      f.appendChild(sev);
+      var cat = catalog();
+      var sev = select(f, "severity", cat.severities.map(function (s) {
+        return { value: s.value, label: s.description ? s.name + " — " + s.description : s.name, selected: s.value === "sev3" };
+      }));
+      var type = cat.types.length ? select(f, "type", cat.types.map(function (t) {
+        return { value: t.name, label: t.description ? t.name + " — " + t.description : t.name, selected: t.default };
+      })) : null;
       var title = field(f, "title", "Title, e.g. Checkout latency above SLO");
       var service = field(f, "service", "Service (optional)");
+      var inputs = fieldInputs(f, cat.fields, "declare");
       buttons(f, "Declare", slot);
       f.addEventListener("submit", function (ev) {
         ev.preventDefault();
         if (!title.value.trim()) { title.focus(); return; }
         var cmd = "/incident declare " + sev.value + " " + quote(title.value.trim());
         if (service.value.trim()) { cmd += " --service " + quote(service.value.trim()); }
+        if (type) { cmd += " --type " + quote(type.value); }
+        cmd += fieldFlags(inputs);
         slot.textContent = "";
         send(cmd, true);
       });

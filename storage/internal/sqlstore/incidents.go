@@ -12,16 +12,17 @@ import (
 
 const incidentCols = `number, title, summary, impact, service, source, severity, status, private,
 	started_at, declared_at, acknowledged_at, mitigated_at, resolved_at, closed_at, updated_at, last_update_at,
-	roles, channels, links, version, alerts, alerts_firing, announce, responders, route`
+	roles, channels, links, version, alerts, alerts_firing, announce, responders, route, type, fields`
 
 const (
 	qNextNumber     = `UPDATE counters SET value = value + 1 WHERE name = 'incident' RETURNING value`
 	qCreateIncident = `INSERT INTO incidents (` + incidentCols + `)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)`
 	qUpdateIncident = `UPDATE incidents SET title = $2, summary = $3, impact = $4, service = $5, source = $6,
 	severity = $7, status = $8, private = $9, started_at = $10, declared_at = $11, acknowledged_at = $12,
 	mitigated_at = $13, resolved_at = $14, closed_at = $15, updated_at = $16, last_update_at = $17,
-	roles = $18, channels = $19, links = $20, version = $21, alerts = $22, alerts_firing = $23, announce = $24, responders = $25, route = $26
+	roles = $18, channels = $19, links = $20, version = $21, alerts = $22, alerts_firing = $23, announce = $24, responders = $25,
+	route = $26, type = $27, fields = $28
 	WHERE number = $1`
 	qIncident         = `SELECT ` + incidentCols + ` FROM incidents WHERE number = $1`
 	qLockIncident     = qIncident + ` %s` // Dialect.ForUpdate
@@ -53,11 +54,16 @@ func incidentArgs(inc *bot.Incident) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	fields, err := encode(inc.Fields)
+	if err != nil {
+		return nil, err
+	}
 	return []any{
 		inc.Number, inc.Title, inc.Summary, inc.Impact, inc.Service, inc.Source, int64(inc.Severity), string(inc.Status), inc.Private,
 		us(inc.StartedAt), us(inc.DeclaredAt), usPtr(inc.AcknowledgedAt), usPtr(inc.MitigatedAt), usPtr(inc.ResolvedAt),
 		usPtr(inc.ClosedAt), us(inc.UpdatedAt), usPtr(inc.LastUpdateAt),
 		roles, channels, links, inc.Version, inc.Alerts, inc.AlertsFiring, inc.Announce, responders, inc.Route,
+		inc.Type, fields,
 	}, nil
 }
 
@@ -70,11 +76,11 @@ func scanIncident(row scanner) (*bot.Incident, error) {
 		acked, mitigated, resolved sql.NullInt64
 		closed, lastUpdate         sql.NullInt64
 		roles, channels, links     string
-		responders                 string
+		responders, fields         string
 	)
 	if err := row.Scan(&inc.Number, &inc.Title, &inc.Summary, &inc.Impact, &inc.Service, &inc.Source, &sev, &status, &inc.Private,
 		&started, &declared, &acked, &mitigated, &resolved, &closed, &updated, &lastUpdate,
-		&roles, &channels, &links, &inc.Version, &inc.Alerts, &inc.AlertsFiring, &inc.Announce, &responders, &inc.Route); err != nil {
+		&roles, &channels, &links, &inc.Version, &inc.Alerts, &inc.AlertsFiring, &inc.Announce, &responders, &inc.Route, &inc.Type, &fields); err != nil {
 		return nil, err
 	}
 	inc.Severity, inc.Status = bot.Severity(sev), bot.Status(status)
@@ -85,6 +91,9 @@ func scanIncident(row scanner) (*bot.Incident, error) {
 		return nil, err
 	}
 	if err := decode(responders, &inc.Responders); err != nil {
+		return nil, err
+	}
+	if err := decode(fields, &inc.Fields); err != nil {
 		return nil, err
 	}
 	if err := decode(channels, &inc.Channels); err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -69,6 +70,8 @@ func (s *Store) KPIRows(ctx context.Context, q bot.KPIQuery, fn func(r *bot.KPIR
 	if q.CountsOnly {
 		rowsQ = qKPICounts
 	}
+	cond, extra := s.catalogFilter(q, "", 5)
+	rowsQ += cond
 	rows, err := conn.PrepareContext(ctx, rowsQ)
 	if err != nil {
 		return fmt.Errorf("read incidents: %w", err)
@@ -80,7 +83,7 @@ func (s *Store) KPIRows(ctx context.Context, q bot.KPIQuery, fn func(r *bot.KPIR
 		if !pairWanted(q, svc, src) {
 			continue
 		}
-		if err := kpiPair(ctx, rows, q, svc, src, sevs, fn); err != nil {
+		if err := kpiPair(ctx, rows, q, svc, src, sevs, extra, fn); err != nil {
 			return err
 		}
 	}
@@ -96,8 +99,8 @@ func pairWanted(q bot.KPIQuery, svc, src string) bool {
 	return (len(q.Services) == 0 || slices.Contains(q.Services, svc)) && (len(q.Sources) == 0 || slices.Contains(q.Sources, src))
 }
 
-func kpiPair(ctx context.Context, st *sql.Stmt, q bot.KPIQuery, svc, src string, sevs map[bot.Severity]bool, fn func(r *bot.KPIRow) error) error {
-	rows, err := st.QueryContext(ctx, svc, src, us(q.From), us(q.To))
+func kpiPair(ctx context.Context, st *sql.Stmt, q bot.KPIQuery, svc, src string, sevs map[bot.Severity]bool, extra []any, fn func(r *bot.KPIRow) error) error {
+	rows, err := st.QueryContext(ctx, append([]any{svc, src, us(q.From), us(q.To)}, extra...)...)
 	if err != nil {
 		return fmt.Errorf("read incidents of %s: %w", svc, err)
 	}
@@ -137,7 +140,7 @@ func kpiPair(ctx context.Context, st *sql.Stmt, q bot.KPIQuery, svc, src string,
 // KPIExtras sums up open incidents, breaches, reopenings, alerts and
 // action items of q.
 func (s *Store) KPIExtras(ctx context.Context, q bot.KPIQuery) (*bot.KPIAggregates, error) {
-	k := kpiSQL{q: q}
+	k := kpiSQL{q: q, fieldValue: s.d.FieldValue}
 	if len(q.Maintenance) > 0 {
 		// The services of the period's incidents: a window leaves out only
 		// the incidents whose service its matchers hold for
@@ -175,6 +178,43 @@ type kpiSQL struct {
 	args   []any  // parameters of filter, then of maint
 	// services are the services of the period's incidents, for maint.
 	services []string
+	// fieldValue is the dialect's custom field value (Dialect.FieldValue).
+	fieldValue func(col, param string) string
+}
+
+// catalogFilter is the condition (" AND ...", "" for none) of q's type
+// and custom field filters on incidents aliased alias ("" for none), with
+// parameters numbered from first, and its arguments.
+func (s *Store) catalogFilter(q bot.KPIQuery, alias string, first int) (string, []any) {
+	conds, args := catalogConds(q, alias, first, s.d.FieldValue)
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " AND " + strings.Join(conds, " AND "), args
+}
+
+func catalogConds(q bot.KPIQuery, alias string, first int, fieldValue func(col, param string) string) ([]string, []any) {
+	var (
+		conds []string
+		args  []any
+	)
+	param := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(first+len(args)-1)
+	}
+	if len(q.Types) > 0 {
+		var ps []string
+		for _, t := range q.Types {
+			ps = append(ps, param(t))
+		}
+		conds = append(conds, alias+"type IN ("+strings.Join(ps, ", ")+")")
+	}
+	for _, name := range slices.Sorted(maps.Keys(q.Fields)) {
+		n := param(name)
+		// in any case: the insights' filters are typed, not normalized
+		conds = append(conds, "LOWER("+fieldValue(alias+"fields", n)+") = LOWER("+param(q.Fields[name])+")")
+	}
+	return conds, args
 }
 
 // incidentFilter is " AND <the incident of table's row passes the
@@ -216,6 +256,8 @@ func (k *kpiSQL) build() {
 	}
 	in("i.service", q.Services)
 	in("i.source", q.Sources)
+	conds, args := catalogConds(q, "i.", len(k.args)+1, k.fieldValue)
+	f, k.args = append(f, conds...), append(k.args, args...)
 	k.filter, k.nf = strings.Join(f, " AND "), len(k.args)
 	w := "i.declared_at >= " + lit(q.From) + " AND i.declared_at < " + lit(q.To)
 	if k.filter != "" {

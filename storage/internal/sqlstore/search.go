@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -143,6 +144,15 @@ func (s *Store) searchWhere(q bot.IncidentQuery) (string, []any) {
 		v = append(v, x)
 	}
 	in("source", v)
+	v = nil
+	for _, x := range q.Types {
+		v = append(v, x)
+	}
+	in("type", v)
+	for _, name := range slices.Sorted(maps.Keys(q.Fields)) {
+		args = append(args, name, q.Fields[name])
+		conds = append(conds, s.d.FieldValue("fields", "$"+strconv.Itoa(len(args)-1))+" = $"+strconv.Itoa(len(args)))
+	}
 	// private = TRUE is the condition of the partial index
 	// incidents_private, letter for letter.
 	if q.PrivateOnly {

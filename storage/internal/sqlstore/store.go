@@ -61,6 +61,9 @@ type Dialect struct {
 	// Whole words keep a common word cheap: only a prefix reads every
 	// word it starts.
 	TitleMatch func(words []string, param string) (cond string, arg string)
+	// FieldValue is the text of key (placeholder param) in the JSON
+	// object of column col: a custom field's value, NULL when unset.
+	FieldValue func(col, param string) string
 }
 
 // Config is what Open needs.

@@ -1,0 +1,33 @@
+package jira_test
+
+import (
+	"testing"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/integrations/jira"
+)
+
+// Custom fields and the type go to the Jira fields the field map names:
+// on create, and again when they change.
+func TestFieldMapFollowsCustomFields(t *testing.T) {
+	e := newEnv(t, func(c *jira.Config) {
+		c.FieldMap = map[string]string{"customer_impact": "customfield_10050", "root_cause": "customfield_10051", "type": "customfield_10052"}
+	})
+	inc, err := e.svc.Declare(e.ctx, bot.DeclareInput{Title: "Keys leaked", Severity: bot.SEV1, Type: "security", Actor: "alice",
+		Fields: map[string]string{"customer_impact": "all"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.drain()
+	custom := e.fake.withLabel("warroom-inc-1")[0].Custom
+	if custom["customfield_10050"] != "All" || custom["customfield_10052"] != "security" || custom["customfield_10051"] != nil {
+		t.Fatalf("created with %v", custom)
+	}
+	if _, err := e.svc.SetCustomField(e.ctx, inc.Number, "alice", "root_cause", "key in a build log"); err != nil {
+		t.Fatal(err)
+	}
+	e.drain()
+	if got := e.fake.withLabel("warroom-inc-1")[0].Custom["customfield_10051"]; got != "key in a build log" {
+		t.Fatalf("root cause in Jira = %v", got)
+	}
+}
