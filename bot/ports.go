@@ -32,6 +32,7 @@ type Reader interface {
 	InsightsReader
 	MaintenanceAnnounceReader
 	TokenReader
+	ProblemReader
 	Incident(ctx context.Context, number int64) (*Incident, error)
 	IncidentByChannel(ctx context.Context, platform, channel string) (*Incident, error)
 	Incidents(ctx context.Context, f IncidentFilter) ([]*Incident, error)
@@ -54,6 +55,7 @@ type Tx interface {
 	InsightsTx
 	MaintenanceAnnounceTx
 	TokenTx
+	ProblemTx
 	// NextIncidentNumber allocates the next incident number: unique,
 	// increasing, and gap-free (a rolled-back transaction returns its number).
 	NextIncidentNumber(ctx context.Context) (int64, error)

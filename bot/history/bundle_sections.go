@@ -60,6 +60,9 @@ var sections = []section{
 	newSection("alert", bot.HistoryReader.EachAlert, checkAlert, bot.HistoryWriter.PutAlert),
 	newSection("postmortem", bot.HistoryReader.EachPostmortem, checkPostmortem, bot.HistoryWriter.PutPostmortem),
 	newSection("timer", bot.HistoryReader.EachTimer, checkTimer, bot.HistoryWriter.PutTimer),
+	newSection("problem", bot.HistoryReader.EachProblem, checkProblem, bot.HistoryWriter.PutProblem),
+	newSection("problem_link", bot.HistoryReader.EachProblemLink, checkProblemLink, bot.HistoryWriter.PutProblemLink),
+	newSection("problem_action", bot.HistoryReader.EachProblemAction, checkProblemAction, bot.HistoryWriter.PutProblemAction),
 	newSection("audit_record", eachAudit, checkAudit, bot.HistoryWriter.PutAudit),
 }
 

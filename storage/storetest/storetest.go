@@ -73,6 +73,8 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"BudgetHold", testBudgetHold},
 		{"BudgetOneProbe", testBudgetOneProbe},
 		{"BudgetPrune", testBudgetPrune},
+		{"Problems", testProblems},
+		{"ProblemLinksAndActions", testProblemLinksAndActions},
 		{"Ping", testPing},
 		{"NewerSchemaStopsClaims", testNewerSchemaStopsClaims},
 	}
