@@ -25,16 +25,27 @@ type ProblemChange struct {
 	Owner      *string // "" clears the owner
 }
 
-// Create records a new open problem.
-func (ps *Problems) Create(ctx context.Context, actor, title string) (*Problem, error) {
+// Create records a new open problem. extra may set its root cause,
+// workaround and owner at once; a new problem is always open.
+func (ps *Problems) Create(ctx context.Context, actor, title string, extra ProblemChange) (*Problem, error) {
 	s := ps.s
 	actor = normalizeUser(actor)
-	title = SanitizeTitle(title, MaxTitleLen)
-	if title == "" {
+	if SanitizeTitle(title, MaxTitleLen) == "" {
 		return nil, Errorf(CodeInvalid, "a problem needs a title, e.g. problem create Disk fills up on db hosts")
 	}
+	extra.Title = &title
+	if err := extra.check(); err != nil {
+		return nil, err
+	}
+	if extra.Status != nil && *extra.Status != ProblemOpen {
+		return nil, Errorf(CodeInvalid, "a new problem is open: set its status once it is recorded")
+	}
+	extra.Status = nil
 	now := s.Now()
-	p := &Problem{Title: title, Status: ProblemOpen, CreatedBy: actor, CreatedAt: now, UpdatedAt: now, Version: 1}
+	p := &Problem{Status: ProblemOpen, CreatedBy: actor, CreatedAt: now, UpdatedAt: now, Version: 1}
+	if err := extra.apply(p, now); err != nil {
+		return nil, err
+	}
 	err := s.store.InTx(ctx, func(tx Tx) error {
 		n, err := tx.NextProblemNumber(ctx)
 		if err != nil {

@@ -61,7 +61,7 @@ func (c *call) problemArg(toks []Token) (int64, []Token, error) {
 }
 
 func runProblemCreate(ctx context.Context, r *Router, c *call) (Reply, error) {
-	p, err := r.svc.Problems().Create(ctx, c.actor, text(c.args))
+	p, err := r.svc.Problems().Create(ctx, c.actor, text(c.args), bot.ProblemChange{})
 	if err != nil {
 		return Reply{}, err
 	}

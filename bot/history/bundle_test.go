@@ -126,9 +126,9 @@ func generateHistory(t *testing.T, svc *bot.Service, clock *testkit.Clock) {
 	// Problems: one closed with its root cause known, one open; linked
 	// incidents and action items, one done.
 	pr := svc.Problems()
-	disk, err := pr.Create(ctx, "alice", "Disks fill up on db hosts")
+	disk, err := pr.Create(ctx, "alice", "Disks fill up on db hosts", bot.ProblemChange{})
 	must(disk, err)
-	must(pr.Create(ctx, "bob", "Checkout slow after deploys"))
+	must(pr.Create(ctx, "bob", "Checkout slow after deploys", bot.ProblemChange{}))
 	step()
 	rc, wa, owner, closed := "log rotation was off", "delete old logs", "@dave", bot.ProblemClosed
 	must(pr.Update(ctx, "alice", disk.Number, bot.ProblemChange{RootCause: &rc, Workaround: &wa, Owner: &owner}))

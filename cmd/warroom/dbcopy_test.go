@@ -46,7 +46,7 @@ func fillEveryTable(t *testing.T) string {
 		}
 		clock.Advance(time.Hour)
 	}
-	prb, err := svc.Problems().Create(ctx, "alice", "Checkout fails under load")
+	prb, err := svc.Problems().Create(ctx, "alice", "Checkout fails under load", bot.ProblemChange{})
 	if err != nil {
 		t.Fatal(err)
 	}
