@@ -10,6 +10,7 @@ type ProblemReader interface {
 	// ProblemLinks lists links by problem, then incident.
 	ProblemLinks(ctx context.Context, f ProblemLinkFilter) ([]ProblemLink, error)
 	ProblemActions(ctx context.Context, f ProblemActionFilter) ([]ProblemAction, error)
+	ProblemInsightsReader // problem_insights.go
 }
 
 // ProblemTx changes problems inside a transaction.

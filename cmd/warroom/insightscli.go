@@ -161,7 +161,7 @@ func (c *cli) digestJSON(ctx context.Context, v url.Values) int {
 		fmt.Fprintf(c.stderr, "warroom digest: %v\n", bot.ErrorMessage(err))
 		return exitUsage
 	}
-	o.Sections = []string{digest.SectionChart}
+	o.Sections = []string{digest.SectionChart, digest.SectionProblems}
 	d, err := digest.NewBuilder(store, cfg.SLAs, nil).Build(ctx, o)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "warroom digest: %v\n", err)

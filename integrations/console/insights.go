@@ -44,6 +44,8 @@ type insightsData struct {
 	ListHref string // the incidents behind the page
 	CSVHref  string
 	Empty    bool
+	// Problems are the problem figures and candidate problems (problems.go).
+	Problems *problemInsights
 }
 
 type option struct {
@@ -109,7 +111,7 @@ func (c *Console) insightsOptions(r *http.Request) (digest.Options, error) {
 		q.Del("period")
 	}
 	o, err := digest.ParseQuery(q, c.svc.Now(), c.cfg.Location)
-	o.Sections = []string{digest.SectionChart}
+	o.Sections = []string{digest.SectionChart, digest.SectionProblems}
 	return o, err
 }
 
@@ -274,6 +276,7 @@ func insightsView(lay layout, d *digest.Digest) insightsData {
 		List string `json:"list"`
 	}{in, v.ListHref})
 	v.Data = string(b)
+	v.Problems = problemInsightsView(in.Problems, list)
 	return v
 }
 

@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -63,5 +64,46 @@ func TestProblemPages(t *testing.T) {
 		if res := s.request(t, "GET", target, "", nil); res.status != want {
 			t.Errorf("GET %s: %d, want %d", target, res.status, want)
 		}
+	}
+}
+
+// TestInsightsCandidateProblems: three incidents of one service within the
+// window and no problem: a candidate on the insights page and in the
+// JSON API; once linked to a problem, they recur under it instead.
+func TestInsightsCandidateProblems(t *testing.T) {
+	s := newStack(t, console.Config{Token: "tok-0123456789abcdef"})
+	ctx := context.Background()
+	for i := range 3 {
+		if _, err := s.svc.Declare(ctx, bot.DeclareInput{Title: "Disk full " + string(rune('a'+i)), Service: "db", Actor: "alice"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := s.request(t, "GET", "/insights?period=7d", "", nil)
+	if page.status != 200 || !strings.Contains(page.body, `data-candidate="service:db"`) ||
+		!strings.Contains(page.body, `<a href="/incidents/INC-1">INC-1</a>`) {
+		t.Fatalf("insights: %d, no candidate for db:\n%s", page.status, page.body)
+	}
+	if p := s.request(t, "GET", "/insights?period=7d&candidates=4", "", nil); strings.Contains(p.body, `data-candidate="service:db"`) {
+		t.Errorf("a candidate with 3 incidents where 4 are asked for")
+	}
+	mustCommand(t, s, "/problem create Disks fill up", "")
+	mustCommand(t, s, "/problem link PRB-1 INC-1 INC-2 INC-3", "")
+	res := s.request(t, "GET", "/api/v1/insights?period=7d", "", map[string]string{"Authorization": "Bearer tok-0123456789abcdef"})
+	var in struct {
+		Problems struct {
+			Open       int64 `json:"open"`
+			Recurrence []struct {
+				Key      string `json:"key"`
+				InPeriod int64  `json:"incidents_in_period"`
+			} `json:"recurrence"`
+			Candidates []any `json:"candidates"`
+		} `json:"problems"`
+	}
+	if err := json.Unmarshal([]byte(res.body), &in); err != nil || res.status != 200 {
+		t.Fatalf("insights API: %d %v %s", res.status, err, res.body)
+	}
+	p := in.Problems
+	if p.Open != 1 || len(p.Candidates) != 0 || len(p.Recurrence) != 1 || p.Recurrence[0].Key != "PRB-1" || p.Recurrence[0].InPeriod != 3 {
+		t.Errorf("problems in the insights: %+v", p)
 	}
 }

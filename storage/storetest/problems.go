@@ -141,3 +141,45 @@ func testProblemLinksAndActions(t *testing.T, s bot.Store) {
 	}
 	diff(t, "bob's actions", []bot.ProblemAction{*a}, mine)
 }
+
+func testProblemInsights(t *testing.T, s bot.Store) {
+	ctx := context.Background()
+	p := newProblem(t, s, "Disks fill up")
+	newProblem(t, s, "Nothing linked")
+	i1, i2 := newIncident(t, s, "disk full", bot.StatusResolved), newIncident(t, s, "disk full again", bot.StatusInvestigating)
+	inTx(t, s, func(ctx context.Context, tx bot.Tx) error {
+		_, err := tx.LinkProblem(ctx, &bot.ProblemLink{Problem: p.Number, Incident: i1.Number, LinkedAt: t0})
+		if err != nil {
+			return err
+		}
+		return tx.AddProblemAction(ctx, &bot.ProblemAction{Problem: p.Number, Seq: 1, Title: "rotate", Due: ptr(at(time.Hour)),
+			Kind: bot.ActionCorrective, Status: bot.ActionOpen, CreatedAt: t0})
+	})
+	rows, err := s.RecurrenceRows(ctx, t0, at(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	diff(t, "recurrence rows", []bot.RecurrenceRow{
+		{Incident: i1.Number, DeclaredAt: t0, Linked: true}, {Incident: i2.Number, DeclaredAt: t0},
+	}, rows)
+	if rows, _ := s.RecurrenceRows(ctx, at(time.Second), at(time.Hour)); len(rows) != 0 {
+		t.Errorf("rows outside the period: %+v", rows)
+	}
+	rec, err := s.ProblemRecurrence(ctx, t0, at(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	diff(t, "recurrence", []bot.ProblemRecurrence{
+		{Problem: 2, Title: "Nothing linked", Status: bot.ProblemOpen},
+		{Problem: 1, Title: "Disks fill up", Status: bot.ProblemOpen, Linked: 1, InPeriod: 1, LastAt: ptr(t0)},
+	}, rec)
+	for _, c := range []struct {
+		now           time.Time
+		open, overdue int64
+	}{{t0, 2, 0}, {at(2 * time.Hour), 2, 1}} {
+		open, overdue, err := s.ProblemCounts(ctx, c.now)
+		if err != nil || open != c.open || overdue != c.overdue {
+			t.Errorf("ProblemCounts(%v) = %d, %d, %v; want %d, %d", c.now, open, overdue, err, c.open, c.overdue)
+		}
+	}
+}

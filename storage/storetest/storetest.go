@@ -75,6 +75,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"BudgetPrune", testBudgetPrune},
 		{"Problems", testProblems},
 		{"ProblemLinksAndActions", testProblemLinksAndActions},
+		{"ProblemInsights", testProblemInsights},
 		{"Ping", testPing},
 		{"NewerSchemaStopsClaims", testNewerSchemaStopsClaims},
 	}
