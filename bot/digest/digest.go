@@ -123,6 +123,14 @@ type Builder struct {
 	src   Source
 	slas  map[bot.Severity]bot.SLA
 	chart ChartFunc
+	rule  bot.CandidateRule // candidate problems when Options names none
+}
+
+// WithCandidates sets the candidate-problem rule of digests whose Options
+// name none (the configuration's problems section), and returns b.
+func (b *Builder) WithCandidates(rule bot.CandidateRule) *Builder {
+	b.rule = rule
+	return b
 }
 
 // NewBuilder returns a Builder; chart may be nil (no chart).
@@ -195,7 +203,11 @@ func (b *Builder) Build(ctx context.Context, o Options) (*Digest, error) {
 	d := &Digest{Options: o, Report: kpi.Build(cur, prev, q), SLAs: b.slas}
 	d.Report.Previous = previous
 	if o.has(SectionProblems) {
-		if d.Problems, err = bot.BuildProblemInsights(ctx, b.src, q.From, q.To, o.End, o.Candidates); err != nil {
+		rule := o.Candidates
+		if rule == (bot.CandidateRule{}) {
+			rule = b.rule
+		}
+		if d.Problems, err = bot.BuildProblemInsights(ctx, b.src, q.From, q.To, o.End, rule); err != nil {
 			return nil, err
 		}
 	}

@@ -76,6 +76,23 @@ func TestDigestProblems(t *testing.T) {
 	}
 }
 
+// TestBuilderCandidateRule: the configured rule applies when a query names none.
+func TestBuilderCandidateRule(t *testing.T) {
+	b := digest.NewBuilder(problemSource{fixture()}, slas(), nil).WithCandidates(bot.CandidateRule{Count: 4, Window: 30 * kpi.Day})
+	for _, c := range []struct {
+		rule bot.CandidateRule
+		want int
+	}{{bot.CandidateRule{}, 0}, {bot.CandidateRule{Count: 3, Window: 30 * kpi.Day}, 2}} {
+		d, err := b.Build(context.Background(), digest.Options{Period: 7 * kpi.Day, End: t0, Candidates: c.rule})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(d.Problems.Candidates); got != c.want {
+			t.Errorf("rule %+v: %d candidates, want %d", c.rule, got, c.want)
+		}
+	}
+}
+
 func TestQueryCandidates(t *testing.T) {
 	o, err := digest.ParseQuery(url.Values{"candidates": {"4"}, "within": {"14d"}}, t0, nil)
 	if err != nil || o.Candidates != (bot.CandidateRule{Count: 4, Window: 14 * kpi.Day}) {
