@@ -94,15 +94,10 @@ func (ps *Problems) Actions(ctx context.Context, f ProblemActionFilter) ([]Probl
 		return nil, err
 	}
 	slices.SortStableFunc(items, func(x, y ProblemAction) int {
-		switch {
-		case x.Due != nil && y.Due != nil && !x.Due.Equal(*y.Due):
-			return x.Due.Compare(*y.Due)
-		case (x.Due == nil) != (y.Due == nil):
-			if x.Due != nil {
-				return -1
-			}
-			return 1
-		case x.Problem != y.Problem:
+		if c := CompareDue(x.Due, y.Due); c != 0 {
+			return c
+		}
+		if x.Problem != y.Problem {
 			return int(x.Problem - y.Problem)
 		}
 		return x.Seq - y.Seq

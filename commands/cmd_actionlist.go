@@ -58,18 +58,7 @@ func listActionsAcross(ctx context.Context, r *Router, c *call, a args) (Reply, 
 		listed = append(listed, listedAction{bot.FormatProblemKey(it.Problem), it.Seq, it.Status, it.Kind, it.Owner, it.Due, it.Title, it.Overdue(now)})
 	}
 	// Incident items come sorted (bot.SortActions); problem items join by due date.
-	slices.SortStableFunc(listed, func(x, y listedAction) int {
-		switch {
-		case x.due != nil && y.due != nil:
-			return x.due.Compare(*y.due)
-		case (x.due == nil) != (y.due == nil):
-			if x.due != nil {
-				return -1
-			}
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(listed, func(x, y listedAction) int { return bot.CompareDue(x.due, y.due) })
 	if len(listed) == 0 {
 		return Reply{Text: what + ": none.", Ephemeral: true}, nil
 	}

@@ -57,14 +57,8 @@ func checkProblemAction(a *bot.ProblemAction, c *checker) error {
 	if err := c.add("problem_action", "id", a.ID); err != nil {
 		return err
 	}
-	if _, err := bot.ParseActionKind(string(a.Kind)); err != nil || a.Kind == "" {
-		return fmt.Errorf("kind: %q is not corrective, preventive or detective", a.Kind)
-	}
-	if a.Status != bot.ActionOpen && a.Status != bot.ActionDone {
-		return fmt.Errorf("status: %q is not open or done", a.Status)
-	}
-	if a.Seq < 1 {
-		return errors.New("seq: below 1")
+	if err := checkActionFields(a.Kind, a.Status, a.Seq); err != nil {
+		return err
 	}
 	return c.problemRef(a.Problem)
 }

@@ -98,12 +98,26 @@ func collect[T any](rows *sql.Rows, what string, scan func(scanner) (*T, error))
 	return out, nil
 }
 
-// where joins conditions into a WHERE clause ("" for none).
-func where(conds []string) string {
-	if len(conds) == 0 {
+// filter collects the conditions of a WHERE clause and their arguments.
+type filter struct {
+	conds []string
+	args  []any
+}
+
+// eq adds "col = value" when set is true.
+func (f *filter) eq(set bool, col string, value any) {
+	if set {
+		f.args = append(f.args, value)
+		f.conds = append(f.conds, fmt.Sprintf("%s = $%d", col, len(f.args)))
+	}
+}
+
+// where is the WHERE clause ("" for none).
+func (f *filter) where() string {
+	if len(f.conds) == 0 {
 		return ""
 	}
-	return " WHERE " + strings.Join(conds, " AND ")
+	return " WHERE " + strings.Join(f.conds, " AND ")
 }
 
 // Problem reads one problem.
@@ -119,29 +133,23 @@ func (s *Store) Problem(ctx context.Context, number int64) (*bot.Problem, error)
 }
 
 // Problems lists the problems f selects, newest first.
-func (s *Store) Problems(ctx context.Context, f bot.ProblemFilter) ([]bot.Problem, error) {
-	var (
-		conds []string
-		args  []any
-	)
-	if len(f.Statuses) > 0 {
-		ph := make([]string, len(f.Statuses))
-		for i, st := range f.Statuses {
-			args = append(args, string(st))
-			ph[i] = fmt.Sprintf("$%d", len(args))
+func (s *Store) Problems(ctx context.Context, pf bot.ProblemFilter) ([]bot.Problem, error) {
+	var f filter
+	if len(pf.Statuses) > 0 {
+		ph := make([]string, len(pf.Statuses))
+		for i, st := range pf.Statuses {
+			f.args = append(f.args, string(st))
+			ph[i] = fmt.Sprintf("$%d", len(f.args))
 		}
-		conds = append(conds, "status IN ("+strings.Join(ph, ", ")+")")
+		f.conds = append(f.conds, "status IN ("+strings.Join(ph, ", ")+")")
 	}
-	if f.Owner != "" {
-		args = append(args, f.Owner)
-		conds = append(conds, fmt.Sprintf("owner = $%d", len(args)))
+	f.eq(pf.Owner != "", "owner", pf.Owner)
+	q := `SELECT ` + problemCols + ` FROM problems` + f.where() + ` ORDER BY number DESC`
+	if pf.Limit > 0 {
+		f.args = append(f.args, pf.Limit)
+		q += fmt.Sprintf(" LIMIT $%d", len(f.args))
 	}
-	q := `SELECT ` + problemCols + ` FROM problems` + where(conds) + ` ORDER BY number DESC`
-	if f.Limit > 0 {
-		args = append(args, f.Limit)
-		q += fmt.Sprintf(" LIMIT $%d", len(args))
-	}
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.r.QueryContext(ctx, q, f.args...)
 	if err != nil {
 		return nil, fmt.Errorf("read problems: %w", err)
 	}
@@ -149,20 +157,11 @@ func (s *Store) Problems(ctx context.Context, f bot.ProblemFilter) ([]bot.Proble
 }
 
 // ProblemLinks lists links by problem, then incident.
-func (s *Store) ProblemLinks(ctx context.Context, f bot.ProblemLinkFilter) ([]bot.ProblemLink, error) {
-	var (
-		conds []string
-		args  []any
-	)
-	if f.Problem != 0 {
-		args = append(args, f.Problem)
-		conds = append(conds, fmt.Sprintf("problem = $%d", len(args)))
-	}
-	if f.Incident != 0 {
-		args = append(args, f.Incident)
-		conds = append(conds, fmt.Sprintf("incident = $%d", len(args)))
-	}
-	rows, err := s.r.QueryContext(ctx, qProblemLinks+where(conds)+" ORDER BY problem, incident", args...)
+func (s *Store) ProblemLinks(ctx context.Context, lf bot.ProblemLinkFilter) ([]bot.ProblemLink, error) {
+	var f filter
+	f.eq(lf.Problem != 0, "problem", lf.Problem)
+	f.eq(lf.Incident != 0, "incident", lf.Incident)
+	rows, err := s.r.QueryContext(ctx, qProblemLinks+f.where()+" ORDER BY problem, incident", f.args...)
 	if err != nil {
 		return nil, fmt.Errorf("read problem links: %w", err)
 	}
@@ -170,24 +169,12 @@ func (s *Store) ProblemLinks(ctx context.Context, f bot.ProblemLinkFilter) ([]bo
 }
 
 // ProblemActions lists problem action items in the order they were added.
-func (s *Store) ProblemActions(ctx context.Context, f bot.ProblemActionFilter) ([]bot.ProblemAction, error) {
-	var (
-		conds []string
-		args  []any
-	)
-	if f.Problem != 0 {
-		args = append(args, f.Problem)
-		conds = append(conds, fmt.Sprintf("problem = $%d", len(args)))
-	}
-	if f.Owner != "" {
-		args = append(args, f.Owner)
-		conds = append(conds, fmt.Sprintf("owner = $%d", len(args)))
-	}
-	if f.OpenOnly {
-		args = append(args, string(bot.ActionOpen))
-		conds = append(conds, fmt.Sprintf("status = $%d", len(args)))
-	}
-	rows, err := s.r.QueryContext(ctx, qProblemActions+where(conds)+" ORDER BY id", args...)
+func (s *Store) ProblemActions(ctx context.Context, af bot.ProblemActionFilter) ([]bot.ProblemAction, error) {
+	var f filter
+	f.eq(af.Problem != 0, "problem", af.Problem)
+	f.eq(af.Owner != "", "owner", af.Owner)
+	f.eq(af.OpenOnly, "status", string(bot.ActionOpen))
+	rows, err := s.r.QueryContext(ctx, qProblemActions+f.where()+" ORDER BY id", f.args...)
 	if err != nil {
 		return nil, fmt.Errorf("read problem action items: %w", err)
 	}
