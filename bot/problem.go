@@ -55,6 +55,9 @@ type Problem struct {
 	ResolvedAt *time.Time    `json:"resolved_at,omitempty"`
 	ClosedAt   *time.Time    `json:"closed_at,omitempty"`
 	Version    int64         `json:"version"`
+	// Links are the problem's records in ticket systems, by system
+	// (LinkServiceNow: its problem record), set by the sync (problem_sync.go).
+	Links map[string]Link `json:"links,omitempty"`
 }
 
 // Key is the problem's key, PRB-3.

@@ -50,9 +50,16 @@ func (ps *Problems) relink(ctx context.Context, actor string, v Viewer, number, 
 			return fmt.Errorf("%s: %w", action, err)
 		}
 		out = p
-		return addProblemAudit(ctx, tx, now, actor, action, incident, nil, map[string]any{"problem": p.Key(), "incident": FormatKey(incident)})
+		if err := addProblemAudit(ctx, tx, now, actor, action, incident, nil, map[string]any{"problem": p.Key(), "incident": FormatKey(incident)}); err != nil {
+			return err
+		}
+		return ps.enqueueProblemSync(ctx, tx, number, Cause{}, now)
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	ps.s.committed()
+	return out, nil
 }
 
 // ProblemView is a problem with what hangs off it, as v may see it.

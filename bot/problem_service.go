@@ -57,11 +57,15 @@ func (ps *Problems) Create(ctx context.Context, actor, title string, extra Probl
 		}
 		after := p.auditFields()
 		after["problem"] = p.Key()
-		return addProblemAudit(ctx, tx, now, actor, "problem.create", 0, nil, after)
+		if err := addProblemAudit(ctx, tx, now, actor, "problem.create", 0, nil, after); err != nil {
+			return err
+		}
+		return ps.enqueueProblemSync(ctx, tx, p.Number, Cause{}, now)
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.committed()
 	return p, nil
 }
 
@@ -103,9 +107,16 @@ func (ps *Problems) Update(ctx context.Context, actor string, number int64, ch P
 		}
 		a["problem"] = p.Key()
 		out = p
-		return addProblemAudit(ctx, tx, now, actor, "problem.update", 0, b, a)
+		if err := addProblemAudit(ctx, tx, now, actor, "problem.update", 0, b, a); err != nil {
+			return err
+		}
+		return ps.enqueueProblemSync(ctx, tx, p.Number, Cause{}, now)
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	ps.s.committed()
+	return out, nil
 }
 
 // check sanitises the change's texts and refuses empty ones that must not be.

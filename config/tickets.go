@@ -106,6 +106,7 @@ func (j *Jira) validate() []error {
 //	  category: software
 //	  subcategory: ""
 //	  cmdb_ci: checkout-api
+//	  problems: true              # keep warroom's problems in the problem table
 //	  fields: {contact_type: monitoring}
 type ServiceNow struct {
 	URL          string `env:"SERVICENOW_URL"`
@@ -125,6 +126,8 @@ type ServiceNow struct {
 	Subcategory     string                                    `yaml:"subcategory,omitempty"`
 	CMDBCI          string                                    `yaml:"cmdb_ci,omitempty"`
 	Fields          map[string]string                         `yaml:"fields,omitempty"`
+	// Problems keeps warroom's problems in the problem table too.
+	Problems bool `yaml:"problems"`
 }
 
 func (s *ServiceNow) fill() {

@@ -140,6 +140,8 @@ func generateHistory(t *testing.T, svc *bot.Service, clock *testkit.Clock) {
 	must(pr.AddAction(ctx, "alice", disk.Number, bot.ActionInput{Title: "alert on disk growth", Kind: bot.ActionDetective}))
 	step()
 	must(pr.CompleteAction(ctx, "dave", disk.Number, 1))
+	must(pr.SetLink(ctx, bot.Cause{Origin: bot.LinkServiceNow}, disk.Number, bot.LinkServiceNow,
+		bot.Link{ID: "PRB0040001", URL: "https://sn.example/nav_to.do?uri=problem.do"}))
 	must(pr.Update(ctx, "alice", disk.Number, bot.ProblemChange{Status: &closed}))
 	step()
 

@@ -23,7 +23,7 @@ func ticketConfig(cfg config.Config) bot.TicketConfig {
 		t.Targets = append(t.Targets, bot.TicketTarget{Name: jira.System, Actions: true})
 	}
 	if cfg.ServiceNow.URL != "" {
-		t.Targets = append(t.Targets, bot.TicketTarget{Name: servicenow.System})
+		t.Targets = append(t.Targets, bot.TicketTarget{Name: servicenow.System, Problems: cfg.ServiceNow.Problems})
 	}
 	return t
 }
@@ -61,6 +61,7 @@ func newTickets(cfg config.Config, svc *bot.Service, budgets bot.Budgets, worker
 			Severity: c.Severity, States: c.States, HoldReason: c.HoldReason, CloseCode: c.CloseCode,
 			AssignmentGroup: c.AssignmentGroup, Caller: c.Caller, Category: c.Category, Subcategory: c.Subcategory,
 			CMDBCI: c.CMDBCI, Fields: c.Fields, PublicURL: cfg.PublicURL, Log: log, Budgets: budgets,
+			Problems: problemsOf(svc, c.Problems),
 		}, svc)
 		if err != nil {
 			return nil, fmt.Errorf("build ServiceNow integration: %w", err)
@@ -104,4 +105,12 @@ func (t *tickets) collectors() []prometheus.Collector {
 		cs = append(cs, t.sn.Collector())
 	}
 	return cs
+}
+
+// problemsOf gives the ServiceNow problem sync its problems when on.
+func problemsOf(svc *bot.Service, on bool) servicenow.Problems {
+	if !on {
+		return nil
+	}
+	return svc.Problems()
 }

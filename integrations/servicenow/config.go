@@ -61,6 +61,9 @@ type Config struct {
 	CMDBCI          string            // cmdb_ci, set on create
 	Fields          map[string]string // more fields set on create, e.g. contact_type
 	PublicURL       string            // warroom's base URL, for links back
+	// Problems, when set, keeps every warroom problem in the problem
+	// table (problems.go); nil: problems stay in warroom.
+	Problems Problems
 
 	Timeout time.Duration // one request; 10s
 	// ProbeBackoff is how the integration is probed while held after a

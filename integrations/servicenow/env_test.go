@@ -32,6 +32,8 @@ type env struct {
 	svc   *bot.Service
 	sn    *servicenow.ServiceNow
 	w     *outbox.Worker
+	// problems keeps problems in the problem table (problems_test.go).
+	problems bool
 }
 
 func newEnv(t *testing.T, edit func(*servicenow.Config)) *env {
@@ -59,12 +61,15 @@ func (e *env) open() {
 	kit := testkit.NewService(e.t, testkit.WithPath(e.path), testkit.WithClock(e.clock), testkit.WithLog(log),
 		testkit.WithConfig(bot.Config{
 			PublicURL: "https://warroom.example.com",
-			Tickets:   bot.TicketConfig{Targets: []bot.TicketTarget{{Name: "servicenow"}}},
+			Tickets:   bot.TicketConfig{Targets: []bot.TicketTarget{{Name: "servicenow", Problems: e.problems}}},
 		}))
 	store := kit.Store
 	e.store, e.svc = store, kit.Svc
 	cfg := e.cfg
 	cfg.Now, cfg.Log, cfg.Budgets = e.clock.Now, log, store
+	if e.problems {
+		cfg.Problems = e.svc.Problems()
+	}
 	var err error
 	e.sn, err = servicenow.New(cfg, e.svc)
 	if err != nil {

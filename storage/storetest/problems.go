@@ -39,6 +39,7 @@ func testProblems(t *testing.T, s bot.Store) {
 		p.Status, p.RootCause, p.Workaround, p.Owner = bot.ProblemKnownError, "log rotation off", "delete old logs", "bob"
 		p.ResolvedAt, p.ClosedAt = ptr(at(time.Hour)), ptr(at(2*time.Hour))
 		p.UpdatedAt, p.Version = at(time.Minute), 2
+		p.Links = map[string]bot.Link{bot.LinkServiceNow: {ID: "PRB0040001", URL: "https://sn.example/problem.do?sys_id=1"}}
 		*p1 = *p
 		return tx.UpdateProblem(ctx, p)
 	})

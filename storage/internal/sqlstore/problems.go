@@ -15,13 +15,13 @@ import (
 // (straight on the transaction), with their dialect parts filled in here.
 
 const (
-	problemCols       = `number, title, status, root_cause, workaround, owner, created_by, created_at, updated_at, resolved_at, closed_at, version`
+	problemCols       = `number, title, status, root_cause, workaround, owner, created_by, created_at, updated_at, resolved_at, closed_at, version, links`
 	problemActionCols = `id, problem, seq, title, owner, due, kind, status, created_at, done_at`
 
 	qNextProblem    = `UPDATE counters SET value = value + 1 WHERE name = 'problem' RETURNING value`
 	qProblem        = `SELECT ` + problemCols + ` FROM problems WHERE number = $1`
-	qCreateProblem  = `INSERT INTO problems (` + problemCols + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
-	qUpdateProblem  = `UPDATE problems SET title = $2, status = $3, root_cause = $4, workaround = $5, owner = $6, updated_at = $7, resolved_at = $8, closed_at = $9, version = $10 WHERE number = $1`
+	qCreateProblem  = `INSERT INTO problems (` + problemCols + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
+	qUpdateProblem  = `UPDATE problems SET title = $2, status = $3, root_cause = $4, workaround = $5, owner = $6, updated_at = $7, resolved_at = $8, closed_at = $9, version = $10, links = $11 WHERE number = $1`
 	qLinkProblem    = `INSERT INTO problem_incidents (problem, incident, linked_at, linked_by) VALUES ($1, $2, $3, $4) ON CONFLICT (problem, incident) DO NOTHING`
 	qUnlinkProblem  = `DELETE FROM problem_incidents WHERE problem = $1 AND incident = $2`
 	qProblemLinks   = `SELECT problem, incident, linked_at, linked_by FROM problem_incidents`
@@ -38,9 +38,13 @@ func scanProblem(row scanner) (*bot.Problem, error) {
 		status             string
 		created, updated   int64
 		resolved, closedAt sql.NullInt64
+		links              string
 	)
 	if err := row.Scan(&p.Number, &p.Title, &status, &p.RootCause, &p.Workaround, &p.Owner, &p.CreatedBy,
-		&created, &updated, &resolved, &closedAt, &p.Version); err != nil {
+		&created, &updated, &resolved, &closedAt, &p.Version, &links); err != nil {
+		return nil, err
+	}
+	if err := decode(links, &p.Links); err != nil {
 		return nil, err
 	}
 	p.Status = bot.ProblemStatus(status)
@@ -49,9 +53,13 @@ func scanProblem(row scanner) (*bot.Problem, error) {
 	return &p, nil
 }
 
-func problemArgs(p *bot.Problem) []any {
+func problemArgs(p *bot.Problem) ([]any, error) {
+	links, err := encode(p.Links)
+	if err != nil {
+		return nil, err
+	}
 	return []any{p.Number, p.Title, string(p.Status), p.RootCause, p.Workaround, p.Owner, p.CreatedBy,
-		us(p.CreatedAt), us(p.UpdatedAt), usPtr(p.ResolvedAt), usPtr(p.ClosedAt), p.Version}
+		us(p.CreatedAt), us(p.UpdatedAt), usPtr(p.ResolvedAt), usPtr(p.ClosedAt), p.Version, links}, nil
 }
 
 func scanProblemLink(row scanner) (*bot.ProblemLink, error) {
@@ -193,7 +201,11 @@ func (t *tx) NextProblemNumber(ctx context.Context) (int64, error) {
 
 // CreateProblem inserts p under its number.
 func (t *tx) CreateProblem(ctx context.Context, p *bot.Problem) error {
-	if _, err := t.tx.ExecContext(t.use(ctx), qCreateProblem, problemArgs(p)...); err != nil {
+	args, err := problemArgs(p)
+	if err != nil {
+		return err
+	}
+	if _, err := t.tx.ExecContext(t.use(ctx), qCreateProblem, args...); err != nil {
 		if t.s.d.IsUniqueViolation(err) {
 			return bot.Errorf(bot.CodeConflict, "%s already exists", p.Key())
 		}
@@ -216,8 +228,12 @@ func (t *tx) LockProblem(ctx context.Context, number int64) (*bot.Problem, error
 
 // UpdateProblem writes a problem's changeable fields.
 func (t *tx) UpdateProblem(ctx context.Context, p *bot.Problem) error {
+	links, err := encode(p.Links)
+	if err != nil {
+		return err
+	}
 	res, err := t.tx.ExecContext(t.use(ctx), qUpdateProblem, p.Number, p.Title, string(p.Status), p.RootCause, p.Workaround,
-		p.Owner, us(p.UpdatedAt), usPtr(p.ResolvedAt), usPtr(p.ClosedAt), p.Version)
+		p.Owner, us(p.UpdatedAt), usPtr(p.ResolvedAt), usPtr(p.ClosedAt), p.Version, links)
 	if err != nil {
 		return fmt.Errorf("update problem: %w", err)
 	}

@@ -31,7 +31,11 @@ func (r historyReader) EachProblemAction(ctx context.Context, fn func(*bot.Probl
 }
 
 func (w *historyWriter) PutProblem(ctx context.Context, p *bot.Problem) error {
-	return w.add(ctx, "problem", qPutProblem, problemArgs(p)...)
+	args, err := problemArgs(p)
+	if err != nil {
+		return err
+	}
+	return w.add(ctx, "problem", qPutProblem, args...)
 }
 
 func (w *historyWriter) PutProblemLink(ctx context.Context, l *bot.ProblemLink) error {

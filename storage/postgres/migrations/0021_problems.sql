@@ -15,7 +15,8 @@ CREATE TABLE problems (
 	updated_at  BIGINT NOT NULL,
 	resolved_at BIGINT,
 	closed_at   BIGINT,
-	version     BIGINT NOT NULL DEFAULT 1
+	version     BIGINT NOT NULL DEFAULT 1,
+	links       TEXT NOT NULL DEFAULT 'null' -- the records in ticket systems, JSON
 );
 
 CREATE TABLE problem_incidents (

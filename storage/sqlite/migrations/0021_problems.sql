@@ -15,7 +15,8 @@ CREATE TABLE problems (
 	updated_at  INTEGER NOT NULL,
 	resolved_at INTEGER,
 	closed_at   INTEGER,
-	version     INTEGER NOT NULL DEFAULT 1
+	version     INTEGER NOT NULL DEFAULT 1,
+	links       TEXT NOT NULL DEFAULT 'null' -- the records in ticket systems, JSON
 );
 
 CREATE TABLE problem_incidents (
