@@ -28,6 +28,7 @@ import (
 //	    resolved: [Resolve Issue, Done]
 //	  resolution: Done            # sent with the resolve/close transition when its screen has the field
 //	  action_issue_type: Task
+//	  problem_issue_type: Problem  # keep warroom's problems as issues of this type
 //	  action_done: [Done]
 //	  link_type: Relates
 type Jira struct {
@@ -46,8 +47,10 @@ type Jira struct {
 	Transitions     map[bot.Status][]string `yaml:"transitions,omitempty"`
 	Resolution      string                  `yaml:"resolution,omitempty"`
 	ActionIssueType string                  `yaml:"action_issue_type,omitempty"`
-	ActionDone      []string                `yaml:"action_done,omitempty"`
-	LinkType        string                  `yaml:"link_type,omitempty"`
+	// ProblemIssueType keeps warroom's problems as issues of this type; "": not.
+	ProblemIssueType string   `yaml:"problem_issue_type"`
+	ActionDone       []string `yaml:"action_done,omitempty"`
+	LinkType         string   `yaml:"link_type,omitempty"`
 }
 
 // fill takes Jira's default auth mode, which depends on JIRA_USER: it runs

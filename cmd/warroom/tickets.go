@@ -20,7 +20,7 @@ import (
 func ticketConfig(cfg config.Config) bot.TicketConfig {
 	t := bot.TicketConfig{At: cfg.TicketThreshold, Systems: cfg.TicketSystems}
 	if cfg.Jira.URL != "" {
-		t.Targets = append(t.Targets, bot.TicketTarget{Name: jira.System, Actions: true})
+		t.Targets = append(t.Targets, bot.TicketTarget{Name: jira.System, Actions: true, Problems: cfg.Jira.ProblemIssueType != ""})
 	}
 	if cfg.ServiceNow.URL != "" {
 		t.Targets = append(t.Targets, bot.TicketTarget{Name: servicenow.System, Problems: cfg.ServiceNow.Problems})
@@ -44,6 +44,7 @@ func newTickets(cfg config.Config, svc *bot.Service, budgets bot.Budgets, worker
 			IssueType: c.IssueType, Priority: c.Priorities, Labels: c.Labels, CustomFields: c.CustomFields,
 			CommanderField: c.CommanderField, Transitions: c.Transitions, Resolution: c.Resolution,
 			ActionIssueType: c.ActionIssueType, ActionDone: c.ActionDone, LinkType: c.LinkType,
+			ProblemIssueType: c.ProblemIssueType, Problems: svc.Problems(),
 			WebhookSecret: c.WebhookSecret.Reveal(), PublicURL: cfg.PublicURL, Log: log, Budgets: budgets,
 		}, svc)
 		if err != nil {
@@ -55,14 +56,17 @@ func newTickets(cfg config.Config, svc *bot.Service, budgets bot.Budgets, worker
 		}
 	}
 	if c := cfg.ServiceNow; c.URL != "" {
-		s, err := servicenow.New(servicenow.Config{
+		snc := servicenow.Config{
 			URL: c.URL, User: c.User, Password: c.Password.Reveal(), Auth: c.Auth,
 			ClientID: c.ClientID, ClientSecret: c.ClientSecret.Reveal(),
 			Severity: c.Severity, States: c.States, HoldReason: c.HoldReason, CloseCode: c.CloseCode,
 			AssignmentGroup: c.AssignmentGroup, Caller: c.Caller, Category: c.Category, Subcategory: c.Subcategory,
 			CMDBCI: c.CMDBCI, Fields: c.Fields, PublicURL: cfg.PublicURL, Log: log, Budgets: budgets,
-			Problems: problemsOf(svc, c.Problems),
-		}, svc)
+		}
+		if c.Problems {
+			snc.Problems = svc.Problems() // the problem table too
+		}
+		s, err := servicenow.New(snc, svc)
 		if err != nil {
 			return nil, fmt.Errorf("build ServiceNow integration: %w", err)
 		}
@@ -105,12 +109,4 @@ func (t *tickets) collectors() []prometheus.Collector {
 		cs = append(cs, t.sn.Collector())
 	}
 	return cs
-}
-
-// problemsOf gives the ServiceNow problem sync its problems when on.
-func problemsOf(svc *bot.Service, on bool) servicenow.Problems {
-	if !on {
-		return nil
-	}
-	return svc.Problems()
 }
