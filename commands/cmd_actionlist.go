@@ -52,10 +52,10 @@ func listActionsAcross(ctx context.Context, r *Router, c *call, a args) (Reply, 
 	}
 	listed := make([]listedAction, 0, len(items)+len(pitems))
 	for _, it := range items {
-		listed = append(listed, listedAction{bot.FormatKey(it.Incident), it.Seq, it.Status, it.Kind, it.Owner, it.Due, it.Title, it.Overdue(now)})
+		listed = append(listed, incidentAction(it, now))
 	}
 	for _, it := range pitems {
-		listed = append(listed, listedAction{bot.FormatProblemKey(it.Problem), it.Seq, it.Status, it.Kind, it.Owner, it.Due, it.Title, it.Overdue(now)})
+		listed = append(listed, problemAction(it, now))
 	}
 	// Incident items come sorted (bot.SortActions); problem items join by due date.
 	slices.SortStableFunc(listed, func(x, y listedAction) int { return bot.CompareDue(x.due, y.due) })
@@ -68,16 +68,7 @@ func listActionsAcross(ctx context.Context, r *Router, c *call, a args) (Reply, 
 			rows = append(rows, []string{"…", "", "", "", "", "", fmt.Sprintf("%d more", len(listed)-maxListedActions)})
 			break
 		}
-		owner, due := "-", "-"
-		if it.owner != "" {
-			owner = "@" + it.owner
-		}
-		if it.due != nil {
-			due = formatDue(*it.due)
-			if it.overdue {
-				due += " OVERDUE"
-			}
-		}
+		owner, due := it.cells()
 		rows = append(rows, []string{it.key, fmt.Sprint(it.seq), string(it.status), string(it.kind), owner, due, it.title})
 	}
 	return Reply{Text: fmt.Sprintf("%s (%d):\n%s", what, len(listed), columns(rows)), Ephemeral: true}, nil
@@ -94,4 +85,27 @@ type listedAction struct {
 	due     *time.Time
 	title   string
 	overdue bool
+}
+
+func incidentAction(a bot.ActionItem, now time.Time) listedAction {
+	return listedAction{bot.FormatKey(a.Incident), a.Seq, a.Status, a.Kind, a.Owner, a.Due, a.Title, a.Overdue(now)}
+}
+
+func problemAction(a bot.ProblemAction, now time.Time) listedAction {
+	return listedAction{bot.FormatProblemKey(a.Problem), a.Seq, a.Status, a.Kind, a.Owner, a.Due, a.Title, a.Overdue(now)}
+}
+
+// cells are the owner and due columns: -, @owner, the date, OVERDUE.
+func (a listedAction) cells() (owner, due string) {
+	owner, due = "-", "-"
+	if a.owner != "" {
+		owner = "@" + a.owner
+	}
+	if a.due != nil {
+		due = formatDue(*a.due)
+		if a.overdue {
+			due += " OVERDUE"
+		}
+	}
+	return owner, due
 }

@@ -54,25 +54,9 @@ func formatProblemActions(key string, items []bot.ProblemAction, now time.Time) 
 	if len(items) == 0 {
 		return key + " has no action items. Add one: /problem action add " + key + " TEXT [@owner] [due:DATE]"
 	}
-	rows := [][]string{{"#", "STATUS", "KIND", "OWNER", "DUE", "TITLE"}}
-	overdue := 0
-	for _, a := range items {
-		owner, due := "-", "-"
-		if a.Owner != "" {
-			owner = "@" + a.Owner
-		}
-		if a.Due != nil {
-			due = formatDue(*a.Due)
-			if a.Overdue(now) {
-				due += " OVERDUE"
-				overdue++
-			}
-		}
-		rows = append(rows, []string{fmt.Sprint(a.Seq), string(a.Status), string(a.Kind), owner, due, a.Title})
+	rows := make([]listedAction, len(items))
+	for i, a := range items {
+		rows[i] = problemAction(a, now)
 	}
-	head := "Action items of " + key
-	if overdue > 0 {
-		head += fmt.Sprintf(" (%d overdue)", overdue)
-	}
-	return head + ":\n" + columns(rows)
+	return actionTable("Action items of "+key, rows)
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/integrations/internal/ticket"
 )
 
 // Problems in the problem table (Config.Problems, README.md "Problem
@@ -138,18 +137,9 @@ func (s *ServiceNow) ensureProblem(ctx context.Context, p *bot.Problem, want map
 	if s.cfg.AssignmentGroup != "" {
 		body["assignment_group"] = s.cfg.AssignmentGroup
 	}
-	var rec record
-	q = url.Values{"sysparm_fields": {problemFields}, "sysparm_exclude_reference_link": {"true"}}
-	if err := s.api.do(ctx, "POST", problemPath, q, body, &rec); err != nil || rec["sys_id"] == "" {
-		what := "create a servicenow problem for " + p.Key()
-		if err == nil {
-			err = errors.New("the answer holds no sys_id")
-		}
-		if ticket.IsClientError(err) {
-			return nil, false, s.outcome(what, err)
-		}
-		s.metrics.Errors.WithLabelValues(ticket.Class(err)).Inc()
-		return nil, false, bot.RetryAfter(fmt.Errorf("%s (outcome unknown: the next attempt looks it up first): %w", what, err), lookupWait)
+	rec, err := s.create(ctx, problemPath, problemFields, "create a servicenow problem for "+p.Key(), body)
+	if err != nil {
+		return nil, false, err
 	}
 	s.metrics.Writes.WithLabelValues("problem_create").Inc()
 	s.log.Info("created servicenow problem", "problem", p.Key(), "record", rec["number"])
