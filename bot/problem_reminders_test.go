@@ -1,7 +1,6 @@
 package bot_test
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -16,20 +15,7 @@ func (e *insightsEnv) announcements(t *testing.T) []bot.Message {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []bot.Message
-	for _, j := range jobs {
-		if j.Kind.Effect() == bot.EffectAnnounce {
-			var p bot.PostPayload
-			if err := json.Unmarshal(j.Payload, &p); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, p.Message)
-		}
-		if err := e.store.Complete(e.ctx, j.ID, "test"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return out
+	return e.drainEffect(t, jobs, bot.EffectAnnounce)
 }
 
 // TestProblemActionReminders: a day before, when due, then weekly, four
