@@ -156,12 +156,24 @@ func testProblemInsights(t *testing.T, s bot.Store) {
 		return tx.AddProblemAction(ctx, &bot.ProblemAction{Problem: p.Number, Seq: 1, Title: "rotate", Due: ptr(at(time.Hour)),
 			Kind: bot.ActionCorrective, Status: bot.ActionOpen, CreatedAt: t0})
 	})
+	// INC-2 has two alerts of one rule and one of another: a row per rule.
+	inTx(t, s, func(ctx context.Context, tx bot.Tx) error {
+		for i, rule := range []string{"DiskFull", "DiskFull", "Inodes"} {
+			a := &bot.Alert{Source: "alertmanager", Fingerprint: "f" + rule + string(rune('a'+i)), Status: bot.AlertFiring, Title: rule,
+				Rule: rule, StartsAt: t0, Incident: i2.Number}
+			if _, err := tx.InsertAlert(ctx, a, t0); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	rows, err := s.RecurrenceRows(ctx, t0, at(time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
 	diff(t, "recurrence rows", []bot.RecurrenceRow{
-		{Incident: i1.Number, DeclaredAt: t0, Linked: true}, {Incident: i2.Number, DeclaredAt: t0},
+		{Incident: i1.Number, DeclaredAt: t0, Linked: true},
+		{Incident: i2.Number, Rule: "DiskFull", DeclaredAt: t0}, {Incident: i2.Number, Rule: "Inodes", DeclaredAt: t0},
 	}, rows)
 	if rows, _ := s.RecurrenceRows(ctx, at(time.Second), at(time.Hour)); len(rows) != 0 {
 		t.Errorf("rows outside the period: %+v", rows)

@@ -13,12 +13,14 @@ import (
 // problems that cover them.
 
 const (
-	qRecurrenceRows = `SELECT i.number, i.service, COALESCE(a.rule, ''), i.declared_at,
+	// The period's incidents (incidents_declared), each incident's alerts
+	// through alerts_incident: no scan of all alerts.
+	qRecurrenceRows = `SELECT DISTINCT i.number, i.service, COALESCE(a.rule, ''), i.declared_at,
 		EXISTS (SELECT 1 FROM problem_incidents p WHERE p.incident = i.number)
 	FROM incidents i
-	LEFT JOIN (SELECT DISTINCT incident, rule FROM alerts WHERE incident IS NOT NULL AND rule <> '') a ON a.incident = i.number
+	LEFT JOIN alerts a ON a.incident = i.number AND a.incident IS NOT NULL AND a.rule <> ''
 	WHERE i.declared_at >= $1 AND i.declared_at < $2
-	ORDER BY i.number`
+	ORDER BY i.number, 3`
 	qProblemRecurrence = `SELECT p.number, p.title, p.status, COUNT(i.number),
 		COALESCE(SUM(CASE WHEN i.declared_at >= $1 AND i.declared_at < $2 THEN 1 ELSE 0 END), 0), MAX(i.declared_at)
 	FROM problems p
