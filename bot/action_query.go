@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 )
 
 // ActionQuery selects action items across incidents, as the console's
@@ -86,17 +87,25 @@ func (s *Service) ActionListAs(ctx context.Context, q ActionQuery, v Viewer) ([]
 // date last), then by incident and number.
 func SortActions(items []ActionItem) {
 	slices.SortFunc(items, func(x, y ActionItem) int {
-		switch {
-		case x.Due != nil && y.Due != nil && !x.Due.Equal(*y.Due):
-			return x.Due.Compare(*y.Due)
-		case (x.Due == nil) != (y.Due == nil):
-			if x.Due != nil {
-				return -1
-			}
-			return 1
-		case x.Incident != y.Incident:
+		if c := CompareDue(x.Due, y.Due); c != 0 {
+			return c
+		}
+		if x.Incident != y.Incident {
 			return int(x.Incident - y.Incident)
 		}
 		return x.Seq - y.Seq
 	})
+}
+
+// CompareDue orders due dates soonest first, none last.
+func CompareDue(x, y *time.Time) int {
+	switch {
+	case x != nil && y != nil:
+		return x.Compare(*y)
+	case x != nil:
+		return -1
+	case y != nil:
+		return 1
+	}
+	return 0
 }

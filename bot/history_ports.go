@@ -33,6 +33,9 @@ type HistoryReader interface {
 	EachAlert(ctx context.Context, fn func(*StoredAlert) error) error
 	EachPostmortem(ctx context.Context, fn func(*Postmortem) error) error
 	EachTimer(ctx context.Context, fn func(*Timer) error) error
+	EachProblem(ctx context.Context, fn func(*Problem) error) error
+	EachProblemLink(ctx context.Context, fn func(*ProblemLink) error) error
+	EachProblemAction(ctx context.Context, fn func(*ProblemAction) error) error
 	// EachAudit streams the audit records made at or after since (zero:
 	// all), oldest first.
 	EachAudit(ctx context.Context, since time.Time, fn func(*AuditRecord) error) error
@@ -50,6 +53,9 @@ type HistoryWriter interface {
 	PutAlert(ctx context.Context, a *StoredAlert) error
 	PutPostmortem(ctx context.Context, p *Postmortem) error
 	PutTimer(ctx context.Context, t *Timer) error
+	PutProblem(ctx context.Context, p *Problem) error
+	PutProblemLink(ctx context.Context, l *ProblemLink) error
+	PutProblemAction(ctx context.Context, a *ProblemAction) error
 	PutAudit(ctx context.Context, a *AuditRecord) error
 }
 

@@ -62,9 +62,15 @@ func (e *insightsEnv) posts(t *testing.T) []bot.Message {
 
 func (e *insightsEnv) drain(t *testing.T, jobs []bot.Job) []bot.Message {
 	t.Helper()
+	return e.drainEffect(t, jobs, bot.EffectPost)
+}
+
+// drainEffect completes jobs and returns the messages of those of effect.
+func (e *insightsEnv) drainEffect(t *testing.T, jobs []bot.Job, effect bot.Effect) []bot.Message {
+	t.Helper()
 	var out []bot.Message
 	for _, j := range jobs {
-		if j.Kind.Effect() == bot.EffectPost {
+		if j.Kind.Effect() == effect {
 			var p bot.PostPayload
 			if err := json.Unmarshal(j.Payload, &p); err != nil {
 				t.Fatal(err)

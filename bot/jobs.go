@@ -29,6 +29,7 @@ import (
 //	tickets (Config.Tickets):  sync         yes       none           <t>:INC-42            <t>.sync:INC-42
 //	jira, servicenow           comment      yes       TicketComment  <t>:INC-42            -
 //	                           action       yes       TicketAction   <t>:INC-42            <t>.action:INC-42#<seq>
+//	                           problem      no        ProblemSync    <t>:PRB-3             <t>.problem:PRB-3
 //
 // (action jobs go to a ticket target whose TicketTarget.Actions is set:
 // Jira's.) Jobs with the same order key run one at a time, oldest first,
@@ -76,6 +77,9 @@ const (
 	// EffectTicketAction makes action item TicketAction.Seq's own ticket
 	// match the item; it coalesces per item.
 	EffectTicketAction Effect = "action"
+	// EffectProblemSync makes a problem's record match the problem
+	// (ProblemSync payload; TicketTarget.Problems); it coalesces per problem.
+	EffectProblemSync Effect = "problem"
 )
 
 // JobKind names a job's handler: an Effect asked of one target, written
@@ -123,6 +127,14 @@ func NewJob(target string, effect Effect, incident int64, payload any, now time.
 			return nil, fmt.Errorf("job %s: the payload is a %T, not a DigestPayload", kind, payload)
 		}
 		j.OrderKey = target + ":digest:" + d.Channel
+		return j, nil
+	case EffectProblemSync:
+		p, ok := payload.(ProblemSync)
+		if !ok || p.Problem <= 0 {
+			return nil, fmt.Errorf("job %s: the payload is a %T, not a ProblemSync", kind, payload)
+		}
+		key := FormatProblemKey(p.Problem)
+		j.OrderKey, j.CoalesceKey = target+":"+key, string(kind)+":"+key
 		return j, nil
 	}
 	if effect == EffectDirect && incident == 0 { // about several incidents (the weekly overdue summary)

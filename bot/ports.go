@@ -33,6 +33,7 @@ type Reader interface {
 	MaintenanceAnnounceReader
 	TokenReader
 	NamesReader
+	ProblemReader
 	Incident(ctx context.Context, number int64) (*Incident, error)
 	IncidentByChannel(ctx context.Context, platform, channel string) (*Incident, error)
 	Incidents(ctx context.Context, f IncidentFilter) ([]*Incident, error)
@@ -56,6 +57,7 @@ type Tx interface {
 	MaintenanceAnnounceTx
 	TokenTx
 	NamesTx
+	ProblemTx
 	// NextIncidentNumber allocates the next incident number: unique,
 	// increasing, and gap-free (a rolled-back transaction returns its number).
 	NextIncidentNumber(ctx context.Context) (int64, error)

@@ -52,6 +52,9 @@ type TicketTarget struct {
 	// Actions: action items become tickets of their own (EffectTicketAction
 	// jobs); otherwise they are commented on the incident's ticket.
 	Actions bool
+	// Problems: problem records are kept in step there too
+	// (EffectProblemSync jobs, problem_sync.go).
+	Problems bool
 }
 
 // DefaultTicketAt is the ticket threshold when TicketConfig.At is 0.

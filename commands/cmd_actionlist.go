@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/warroom/warroom/bot"
 )
@@ -41,26 +42,70 @@ func listActionsAcross(ctx context.Context, r *Router, c *call, a args) (Reply, 
 	case a.has("open"):
 		what = "Open action items"
 	}
-	if len(items) == 0 {
+	// Problem action items (cmd_problem.go) list with them, keyed PRB-n.
+	pitems, err := r.svc.Problems().Actions(ctx, bot.ProblemActionFilter{Owner: f.Owner, OpenOnly: f.OpenOnly})
+	if err != nil {
+		return Reply{}, fmt.Errorf("list problem action items: %w", err)
+	}
+	if a.has("overdue") {
+		pitems = slices.DeleteFunc(pitems, func(it bot.ProblemAction) bool { return !it.Overdue(now) })
+	}
+	listed := make([]listedAction, 0, len(items)+len(pitems))
+	for _, it := range items {
+		listed = append(listed, incidentAction(it, now))
+	}
+	for _, it := range pitems {
+		listed = append(listed, problemAction(it, now))
+	}
+	// Incident items come sorted (bot.SortActions); problem items join by due date.
+	slices.SortStableFunc(listed, func(x, y listedAction) int { return bot.CompareDue(x.due, y.due) })
+	if len(listed) == 0 {
 		return Reply{Text: what + ": none.", Ephemeral: true}, nil
 	}
-	rows := [][]string{{"INCIDENT", "#", "STATUS", "KIND", "OWNER", "DUE", "TITLE"}}
-	for i, it := range items {
+	rows := [][]string{{"FOR", "#", "STATUS", "KIND", "OWNER", "DUE", "TITLE"}}
+	for i, it := range listed {
 		if i == maxListedActions {
-			rows = append(rows, []string{"…", "", "", "", "", "", fmt.Sprintf("%d more", len(items)-maxListedActions)})
+			rows = append(rows, []string{"…", "", "", "", "", "", fmt.Sprintf("%d more", len(listed)-maxListedActions)})
 			break
 		}
-		owner, due := "-", "-"
-		if it.Owner != "" {
-			owner = "@" + it.Owner
-		}
-		if it.Due != nil {
-			due = formatDue(*it.Due)
-			if it.Overdue(now) {
-				due += " OVERDUE"
-			}
-		}
-		rows = append(rows, []string{bot.FormatKey(it.Incident), fmt.Sprint(it.Seq), string(it.Status), string(it.Kind), owner, due, it.Title})
+		owner, due := it.cells()
+		rows = append(rows, []string{it.key, fmt.Sprint(it.seq), string(it.status), string(it.kind), owner, due, it.title})
 	}
-	return Reply{Text: fmt.Sprintf("%s (%d):\n%s", what, len(items), columns(rows)), Ephemeral: true}, nil
+	return Reply{Text: fmt.Sprintf("%s (%d):\n%s", what, len(listed), columns(rows)), Ephemeral: true}, nil
+}
+
+// listedAction is a row of a cross-incident action list: an incident's
+// item or a problem's.
+type listedAction struct {
+	key     string // INC-n or PRB-n
+	seq     int
+	status  bot.ActionStatus
+	kind    bot.ActionKind
+	owner   string
+	due     *time.Time
+	title   string
+	overdue bool
+}
+
+func incidentAction(a bot.ActionItem, now time.Time) listedAction {
+	return listedAction{bot.FormatKey(a.Incident), a.Seq, a.Status, a.Kind, a.Owner, a.Due, a.Title, a.Overdue(now)}
+}
+
+func problemAction(a bot.ProblemAction, now time.Time) listedAction {
+	return listedAction{bot.FormatProblemKey(a.Problem), a.Seq, a.Status, a.Kind, a.Owner, a.Due, a.Title, a.Overdue(now)}
+}
+
+// cells are the owner and due columns: -, @owner, the date, OVERDUE.
+func (a listedAction) cells() (owner, due string) {
+	owner, due = "-", "-"
+	if a.owner != "" {
+		owner = "@" + a.owner
+	}
+	if a.due != nil {
+		due = formatDue(*a.due)
+		if a.overdue {
+			due += " OVERDUE"
+		}
+	}
+	return owner, due
 }

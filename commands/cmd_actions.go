@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/warroom/warroom/bot"
 )
@@ -14,42 +15,10 @@ func runActionAdd(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	var in bot.ActionInput
-	if k, ok := a.value("kind"); ok {
-		if in.Kind, err = bot.ParseActionKind(k); err != nil {
-			return Reply{}, err
-		}
+	in, err := c.actionInput(a, a.pos, r.now())
+	if err != nil {
+		return Reply{}, err
 	}
-	owner, due := -1, -1
-	for i, t := range a.pos {
-		switch t.Kind {
-		case Mention:
-			owner = i
-		case Due:
-			if due >= 0 {
-				return Reply{}, bot.Errorf(bot.CodeInvalid, "give one due date")
-			}
-			due = i
-		}
-	}
-	var words []Token
-	for i, t := range a.pos {
-		switch i {
-		case owner:
-			if in.Owner, err = c.user(t); err != nil {
-				return Reply{}, err
-			}
-		case due:
-			d, err := ParseDue(t.Value, r.now())
-			if err != nil {
-				return Reply{}, err
-			}
-			in.Due = &d
-		default:
-			words = append(words, t)
-		}
-	}
-	in.Title = text(words)
 	item, err := r.svc.AddAction(ctx, c.inc.Number, c.actor, in)
 	if err != nil {
 		return Reply{}, err
@@ -62,6 +31,50 @@ func runActionAdd(ctx context.Context, r *Router, c *call) (Reply, error) {
 		msg += ", due " + formatDue(*item.Due)
 	}
 	return Reply{Text: msg + ".", Incident: c.inc}, nil
+}
+
+// actionInput reads an action item from words: TEXT [@owner] [due:DATE],
+// and --kind from a. The last mention is the owner (earlier ones stay in
+// the text); one due: at most.
+func (c *call) actionInput(a args, pos []Token, now time.Time) (bot.ActionInput, error) {
+	var in bot.ActionInput
+	var err error
+	if k, ok := a.value("kind"); ok {
+		if in.Kind, err = bot.ParseActionKind(k); err != nil {
+			return in, err
+		}
+	}
+	owner, due := -1, -1
+	for i, t := range pos {
+		switch t.Kind {
+		case Mention:
+			owner = i
+		case Due:
+			if due >= 0 {
+				return in, bot.Errorf(bot.CodeInvalid, "give one due date")
+			}
+			due = i
+		}
+	}
+	var words []Token
+	for i, t := range pos {
+		switch i {
+		case owner:
+			if in.Owner, err = c.user(t); err != nil {
+				return in, err
+			}
+		case due:
+			d, err := ParseDue(t.Value, now)
+			if err != nil {
+				return in, err
+			}
+			in.Due = &d
+		default:
+			words = append(words, t)
+		}
+	}
+	in.Title = text(words)
+	return in, nil
 }
 
 // runActionDone: action done N.

@@ -164,27 +164,28 @@ func formatActions(inc *bot.Incident, items []bot.ActionItem, now time.Time) str
 	}
 	items = slices.Clone(items)
 	slices.SortFunc(items, func(a, b bot.ActionItem) int { return a.Seq - b.Seq })
+	rows := make([]listedAction, len(items))
+	for i, a := range items {
+		rows[i] = incidentAction(a, now)
+		if a.Ticket != "" {
+			rows[i].title += " [" + a.Ticket + "]"
+		}
+	}
+	return actionTable("Action items of "+inc.Key(), rows)
+}
+
+// actionTable renders one owner's (an incident's, a problem's) action
+// items under head, counting the overdue ones.
+func actionTable(head string, items []listedAction) string {
 	rows := [][]string{{"#", "STATUS", "KIND", "OWNER", "DUE", "TITLE"}}
 	overdue := 0
 	for _, a := range items {
-		owner, due := "-", "-"
-		if a.Owner != "" {
-			owner = "@" + a.Owner
+		if a.overdue {
+			overdue++
 		}
-		if a.Due != nil {
-			due = formatDue(*a.Due)
-			if a.Overdue(now) {
-				due += " OVERDUE"
-				overdue++
-			}
-		}
-		title := a.Title
-		if a.Ticket != "" {
-			title += " [" + a.Ticket + "]"
-		}
-		rows = append(rows, []string{fmt.Sprint(a.Seq), string(a.Status), string(a.Kind), owner, due, title})
+		owner, due := a.cells()
+		rows = append(rows, []string{fmt.Sprint(a.seq), string(a.status), string(a.kind), owner, due, a.title})
 	}
-	head := fmt.Sprintf("Action items of %s", inc.Key())
 	if overdue > 0 {
 		head += fmt.Sprintf(" (%d overdue)", overdue)
 	}

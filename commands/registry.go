@@ -49,12 +49,13 @@ type group struct {
 var groups = []group{
 	{name: "action", aliases: []string{"actions"}, def: "list"},
 	{name: "maintenance", aliases: []string{"maint"}, def: "list"},
+	problemGroup,
 }
 
 // table is THE list of commands: Dispatch routes with it, and Help and
 // "/incident help" are generated from it, in this order.
 func table() []*command {
-	return []*command{
+	cmds := []*command{
 		{name: "declare", aliases: []string{"new"}, run: runDeclare,
 			usage:   "/incident declare [sev1-4] TITLE [--sev S] [--type T] [--field NAME=VALUE]... [--service S] [--private] [--summary TEXT] [--impact TEXT] [--commander @user]",
 			summary: "Declare an incident (SEV3 unless given); with no arguments, open the declare form.",
@@ -124,6 +125,9 @@ func table() []*command {
 		{name: "help", reads: true, aliases: []string{"?"}, run: runHelp,
 			usage: "/incident help [COMMAND]", summary: "List the commands, or explain one."},
 	}
+	// The /problem group goes before /oncall and help (cmd_problem.go).
+	at := len(cmds) - 2
+	return append(cmds[:at], append(problemCommands(), cmds[at:]...)...)
 }
 
 // registry indexes the table.

@@ -17,7 +17,11 @@ var specCommands = []string{
 	"/incident close", "/incident reopen", "/incident list", "/incident show", "/incident timeline",
 	"/incident page", "/incident ticket", "/incident action add", "/incident action done",
 	"/incident action list", "/incident postmortem", "/incident digest", "/incident maintenance start",
-	"/incident maintenance list", "/incident maintenance end", "/oncall", "/incident help",
+	"/incident maintenance list", "/incident maintenance end",
+	"/problem create", "/problem list", "/problem show", "/problem link", "/problem unlink", "/problem rootcause",
+	"/problem workaround", "/problem status", "/problem owner", "/problem title", "/problem close",
+	"/problem action", "/problem actions",
+	"/oncall", "/incident help",
 }
 
 // helpCommands reads the usage lines of the help text: the lines that

@@ -172,7 +172,7 @@ func (r *Router) lookup(toks []Token) (*command, []Token, error) {
 }
 
 // stripPrefix drops a leading "/incident" or "incident", and the slash of a
-// top-level command written "/oncall".
+// top-level command written "/oncall" or "/problem".
 func stripPrefix(toks []Token) []Token {
 	if len(toks) == 0 || toks[0].Kind != Word || toks[0].Quoted {
 		return toks
@@ -180,9 +180,9 @@ func stripPrefix(toks []Token) []Token {
 	switch w := strings.ToLower(toks[0].Text); {
 	case w == "/incident" || w == "incident":
 		return toks[1:]
-	case w == "/oncall":
+	case w == "/oncall" || w == "/problem":
 		out := append([]Token(nil), toks...)
-		out[0].Text, out[0].Value = "oncall", "oncall"
+		out[0].Text, out[0].Value = w[1:], w[1:]
 		return out
 	}
 	return toks

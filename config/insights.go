@@ -43,17 +43,20 @@ type Insights struct {
 	Postmortem Postmortem `yaml:"postmortem"`
 	Calendar   Calendar   `yaml:"calendar"`
 	Reminders  Reminders  `yaml:"reminders"`
+	Problems   Problems   `yaml:"problems"` // candidate problems (problems.go)
 }
 
 func (in *Insights) fill() {
 	in.Calendar.fill()
 	in.Reminders.fill()
+	in.Problems.fill()
 }
 
 func (in *Insights) check() []error {
 	errs := in.Calendar.check()
 	errs = append(errs, in.Postmortem.check()...)
 	errs = append(errs, in.Reminders.check()...)
+	errs = append(errs, in.Problems.check()...)
 	names := map[string]bool{}
 	for i := range in.Digests {
 		d := &in.Digests[i]

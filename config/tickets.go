@@ -30,6 +30,7 @@ import (
 //	    resolved: [Resolve Issue, Done]
 //	  resolution: Done            # sent with the resolve/close transition when its screen has the field
 //	  action_issue_type: Task
+//	  problem_issue_type: Problem  # keep warroom's problems as issues of this type
 //	  action_done: [Done]
 //	  link_type: Relates
 type Jira struct {
@@ -49,8 +50,10 @@ type Jira struct {
 	Transitions     map[bot.Status][]string `yaml:"transitions,omitempty"`
 	Resolution      string                  `yaml:"resolution,omitempty"`
 	ActionIssueType string                  `yaml:"action_issue_type,omitempty"`
-	ActionDone      []string                `yaml:"action_done,omitempty"`
-	LinkType        string                  `yaml:"link_type,omitempty"`
+	// ProblemIssueType keeps warroom's problems as issues of this type; "": not.
+	ProblemIssueType string   `yaml:"problem_issue_type"`
+	ActionDone       []string `yaml:"action_done,omitempty"`
+	LinkType         string   `yaml:"link_type,omitempty"`
 }
 
 // fill takes Jira's default auth mode, which depends on JIRA_USER: it runs
@@ -109,6 +112,7 @@ func (j *Jira) validate() []error {
 //	  category: software
 //	  subcategory: ""
 //	  cmdb_ci: checkout-api
+//	  problems: true              # keep warroom's problems in the problem table
 //	  fields: {contact_type: monitoring}
 //	  field_map: {customer_impact: u_customer_impact}  # custom field (or type) → column, kept in step
 type ServiceNow struct {
@@ -130,6 +134,8 @@ type ServiceNow struct {
 	CMDBCI          string                                    `yaml:"cmdb_ci,omitempty"`
 	Fields          map[string]string                         `yaml:"fields,omitempty"`
 	FieldMap        map[string]string                         `yaml:"field_map,omitempty"` // custom field (or type) → incident column
+	// Problems keeps warroom's problems in the problem table too.
+	Problems bool `yaml:"problems"`
 }
 
 func (s *ServiceNow) fill() {

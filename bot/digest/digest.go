@@ -22,11 +22,12 @@ const (
 	SectionActions   = "actions"
 	SectionServices  = "services"
 	SectionChart     = "chart"
+	SectionProblems  = "problems" // problem recurrence and candidates (problems.go)
 )
 
 // AllSections is every section, in the order they appear.
 var AllSections = []string{SectionSummary, SectionSeverity, SectionSLA, SectionOpen, SectionNoisy,
-	SectionRecurring, SectionActions, SectionServices, SectionChart}
+	SectionRecurring, SectionActions, SectionServices, SectionChart, SectionProblems}
 
 // ParseSections checks a list of section names; empty means all.
 func ParseSections(names []string) ([]string, error) {
@@ -72,6 +73,9 @@ type Options struct {
 	// (nil: Location).
 	Heatmap         bool
 	HeatmapLocation *time.Location
+	// Candidates is when recurring incidents suggest a problem (zero:
+	// bot.DefaultCandidateCount within bot.DefaultCandidateWindow).
+	Candidates bot.CandidateRule
 }
 
 // span is the period of o: [from, to), and the period before.
@@ -102,11 +106,15 @@ type Digest struct {
 	// the attachment's name). Clear Chart when the markdown goes where the
 	// chart does not, so that it names no file that is not there.
 	ChartFile string
+	// Problems are the problem figures (SectionProblems); nil when not asked for.
+	Problems *bot.ProblemInsights
 }
 
-// Source is what Build reads: KPI aggregates and maintenance windows.
+// Source is what Build reads: KPI aggregates, maintenance windows and
+// problem figures.
 type Source interface {
 	bot.KPIReader
+	bot.ProblemInsightsReader
 	MaintenanceWindows(ctx context.Context, f bot.MaintenanceFilter) ([]bot.MaintenanceWindow, error)
 }
 
@@ -118,6 +126,14 @@ type Builder struct {
 	src   Source
 	slas  map[bot.Severity]bot.SLA
 	chart ChartFunc
+	rule  bot.CandidateRule // candidate problems when Options names none
+}
+
+// WithCandidates sets the candidate-problem rule of digests whose Options
+// name none (the configuration's problems section), and returns b.
+func (b *Builder) WithCandidates(rule bot.CandidateRule) *Builder {
+	b.rule = rule
+	return b
 }
 
 // NewBuilder returns a Builder; chart may be nil (no chart).
@@ -190,6 +206,15 @@ func (b *Builder) Build(ctx context.Context, o Options) (*Digest, error) {
 	}
 	d := &Digest{Options: o, Report: kpi.Build(cur, prev, q), SLAs: b.slas}
 	d.Report.Previous = previous
+	if o.has(SectionProblems) {
+		rule := o.Candidates
+		if rule == (bot.CandidateRule{}) {
+			rule = b.rule
+		}
+		if d.Problems, err = bot.BuildProblemInsights(ctx, b.src, q.From, q.To, o.End, rule); err != nil {
+			return nil, err
+		}
+	}
 	if b.chart != nil && o.has(SectionChart) {
 		png, err := b.chart(d)
 		if err != nil {

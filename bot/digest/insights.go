@@ -35,6 +35,12 @@ type Insights struct {
 	// TimeZone; nil when not asked for.
 	Heatmap *bot.Heatmap `json:"heatmap,omitempty"`
 
+	// Problems are the problem figures: open problems, overdue problem
+	// action items, each problem's linked incidents and the candidate
+	// problems (not filtered by service, severity or source); absent
+	// when not asked for (and in Previous).
+	Problems *bot.ProblemInsights `json:"problems,omitempty"`
+
 	// Previous is the period before, computed the same way, when asked for.
 	Previous *Insights `json:"previous,omitempty"`
 }
@@ -96,6 +102,7 @@ func InsightsOf(d *Digest) *Insights {
 		loc = time.UTC
 	}
 	in := insightsOf(d.Report, o, loc)
+	in.Problems = d.Problems
 	if d.Report.Previous != nil {
 		in.Previous = insightsOf(*d.Report.Previous, o, loc)
 	}

@@ -122,6 +122,7 @@ func Markdown(d *Digest) string {
 		}
 		b.WriteString("\n")
 	}
+	writeProblems(&b, d.Problems)
 	if o.has(SectionChart) && d.Chart != nil {
 		name := d.ChartFile
 		if name == "" {

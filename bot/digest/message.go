@@ -78,6 +78,12 @@ func Message(d *Digest) bot.Message {
 	if o.has(SectionActions) {
 		add("Action items: %d opened, %d closed, %d overdue", r.Actions.Opened, r.Actions.Closed, r.Actions.Overdue)
 	}
+	if p := d.Problems; p != nil && p.OverdueActions > 0 {
+		add("Problem action items overdue: %d", p.OverdueActions)
+	}
+	if line := problemLine(d.Problems); line != "" {
+		add("%s", line)
+	}
 	m.Text = strings.Join(lines, "\n")
 	if d.Chart != nil {
 		m.Attachments = []bot.Attachment{{Name: ChartName, ContentType: "image/png",

@@ -3,6 +3,7 @@ package digest
 import (
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +27,9 @@ var Periods = []string{"7d", "30d", "90d", "quarter"}
 //	         a custom field's value, in any case
 //	tz       the IANA time zone of the heatmap and the calendar days
 //	         (default loc)
+//	candidates, within
+//	         when recurring incidents suggest a problem: that many
+//	         within that long (default 3 within 30d)
 //
 // now is the default for the now parameter; loc the default zone.
 func ParseQuery(v url.Values, now time.Time, loc *time.Location) (Options, error) {
@@ -105,7 +109,35 @@ func ParseQuery(v url.Values, now time.Time, loc *time.Location) (Options, error
 			o.Fields[strings.ToLower(name)] = strings.TrimSpace(vals[0])
 		}
 	}
-	return o, nil
+	return o, parseCandidates(v, &o)
+}
+
+// parseCandidates reads the candidate rule: candidates=3&within=30d.
+func parseCandidates(v url.Values, o *Options) error {
+	c, w := v.Get("candidates"), v.Get("within")
+	if c == "" && w == "" {
+		return nil
+	}
+	rule := bot.CandidateRule{}.WithDefaults()
+	if c != "" {
+		n, err := strconv.Atoi(c)
+		if err != nil {
+			return bot.Errorf(bot.CodeInvalid, "candidates %q is not a number", bot.SanitizeTitle(c, 20))
+		}
+		rule.Count = n
+	}
+	if w != "" {
+		d, err := kpi.ParsePeriod(w)
+		if err != nil || d == 0 {
+			return bot.Errorf(bot.CodeInvalid, "within %q is not a duration like 30d", bot.SanitizeTitle(w, 20))
+		}
+		rule.Window = d
+	}
+	if err := rule.Check(); err != nil {
+		return err
+	}
+	o.Candidates = rule
+	return nil
 }
 
 // list splits repeated and comma-separated values, dropping empty ones.
@@ -148,6 +180,10 @@ func Values(o Options) url.Values {
 	}
 	for name, val := range o.Fields {
 		v.Set("field."+name, val)
+	}
+	if o.Candidates != (bot.CandidateRule{}) {
+		v.Set("candidates", strconv.Itoa(o.Candidates.Count))
+		v.Set("within", kpi.FormatPeriod(o.Candidates.Window))
 	}
 	return v
 }

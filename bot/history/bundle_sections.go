@@ -60,6 +60,9 @@ var sections = []section{
 	newSection("alert", bot.HistoryReader.EachAlert, checkAlert, bot.HistoryWriter.PutAlert),
 	newSection("postmortem", bot.HistoryReader.EachPostmortem, checkPostmortem, bot.HistoryWriter.PutPostmortem),
 	newSection("timer", bot.HistoryReader.EachTimer, checkTimer, bot.HistoryWriter.PutTimer),
+	newSection("problem", bot.HistoryReader.EachProblem, checkProblem, bot.HistoryWriter.PutProblem),
+	newSection("problem_link", bot.HistoryReader.EachProblemLink, checkProblemLink, bot.HistoryWriter.PutProblemLink),
+	newSection("problem_action", bot.HistoryReader.EachProblemAction, checkProblemAction, bot.HistoryWriter.PutProblemAction),
 	newSection("audit_record", eachAudit, checkAudit, bot.HistoryWriter.PutAudit),
 }
 
@@ -159,16 +162,24 @@ func checkAction(a *bot.ActionItem, c *checker) error {
 	if err := c.add("action_item", "id", a.ID); err != nil {
 		return err
 	}
-	if _, err := bot.ParseActionKind(string(a.Kind)); err != nil || a.Kind == "" {
-		return fmt.Errorf("kind: %q is not corrective, preventive or detective", a.Kind)
-	}
-	if a.Status != bot.ActionOpen && a.Status != bot.ActionDone {
-		return fmt.Errorf("status: %q is not open or done", a.Status)
-	}
-	if a.Seq < 1 {
-		return errors.New("seq: below 1")
+	if err := checkActionFields(a.Kind, a.Status, a.Seq); err != nil {
+		return err
 	}
 	return c.ref("incident", a.Incident)
+}
+
+// checkActionFields checks what an incident's and a problem's action items share.
+func checkActionFields(kind bot.ActionKind, status bot.ActionStatus, seq int) error {
+	if _, err := bot.ParseActionKind(string(kind)); err != nil || kind == "" {
+		return fmt.Errorf("kind: %q is not corrective, preventive or detective", kind)
+	}
+	if status != bot.ActionOpen && status != bot.ActionDone {
+		return fmt.Errorf("status: %q is not open or done", status)
+	}
+	if seq < 1 {
+		return errors.New("seq: below 1")
+	}
+	return nil
 }
 
 func checkAlertGroup(g *bot.AlertGroup, c *checker) error {

@@ -129,6 +129,28 @@ func generateHistory(t *testing.T, svc *bot.Service, clock *testkit.Clock) {
 			must(svc.Close(ctx, n, "bob"))
 		}
 	}
+	// Problems: one closed with its root cause known, one open; linked
+	// incidents and action items, one done.
+	pr := svc.Problems()
+	disk, err := pr.Create(ctx, "alice", "Disks fill up on db hosts", bot.ProblemChange{})
+	must(disk, err)
+	must(pr.Create(ctx, "bob", "Checkout slow after deploys", bot.ProblemChange{}))
+	step()
+	rc, wa, owner, closed := "log rotation was off", "delete old logs", "@dave", bot.ProblemClosed
+	must(pr.Update(ctx, "alice", disk.Number, bot.ProblemChange{RootCause: &rc, Workaround: &wa, Owner: &owner}))
+	for _, n := range []int64{inMaint.Number, inMaint.Number + 1} {
+		must(pr.Link(ctx, "alice", bot.Everyone, disk.Number, n))
+	}
+	due := clock.Now().Add(48 * time.Hour)
+	must(pr.AddAction(ctx, "alice", disk.Number, bot.ActionInput{Title: "turn on log rotation", Owner: "@dave", Due: &due, Kind: bot.ActionPreventive}))
+	must(pr.AddAction(ctx, "alice", disk.Number, bot.ActionInput{Title: "alert on disk growth", Kind: bot.ActionDetective}))
+	step()
+	must(pr.CompleteAction(ctx, "dave", disk.Number, 1))
+	must(pr.SetLink(ctx, bot.Cause{Origin: bot.LinkServiceNow}, disk.Number, bot.LinkServiceNow,
+		bot.Link{ID: "PRB0040001", URL: "https://sn.example/nav_to.do?uri=problem.do"}))
+	must(pr.Update(ctx, "alice", disk.Number, bot.ProblemChange{Status: &closed}))
+	step()
+
 	// Time passes: SLA targets of the open incidents are missed.
 	clock.Advance(26*time.Hour + 333*time.Millisecond)
 	must(svc.FireReminders(ctx, clock.Now(), 0))
@@ -270,7 +292,7 @@ func checkBundleCoversEverySection(t *testing.T, b []byte) {
 	}
 	for _, want := range []string{`"kind":"reopened"`, `"kind":"sla_breached"`, `"window":`, `"kind":"preventive"`,
 		`"kind":"detective"`, `"status":"done"`, `"status":"resolved"`, `"ended_at":`, `.123456Z"`, `"private":true`, `"annotations":{`,
-		`"type":"security"`, `"customer_impact":"All"`, `"cost":"2000.25"`, `"due":"2026-12-02"`, `"reviewer":"erin"`, `"root_cause":"cause 1"`} {
+		`"type":"security"`, `"customer_impact":"All"`, `"cost":"2000.25"`, `"due":"2026-12-02"`, `"reviewer":"erin"`, `"root_cause":"cause 1"`, `"status":"closed","root_cause":`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the generated bundle lacks %s", want)
 		}
@@ -427,7 +449,7 @@ func refusesHistory(t *testing.T, open func(*testing.T) historyStore) {
 func TestBundleSmall(t *testing.T) {
 	dst := openSQLite(t)
 	counts, err := importBundle(t, dst, []byte(smallBundle))
-	if err != nil || counts.Total() != 9 {
+	if err != nil || counts.Total() != 12 {
 		t.Fatalf("import = %v, %v", counts, err)
 	}
 	if got := string(bundleOf(t, dst)); got != smallBundle {
@@ -461,7 +483,8 @@ func TestGeneratedHistoryFillsEveryField(t *testing.T) {
 		"timeline_entry": reflect.TypeFor[bot.Entry](), "action_item": reflect.TypeFor[bot.ActionItem](),
 		"alert_group": reflect.TypeFor[bot.AlertGroup](), "alert": reflect.TypeFor[bot.StoredAlert](),
 		"postmortem": reflect.TypeFor[bot.Postmortem](), "timer": reflect.TypeFor[bot.Timer](),
-		"audit_record": reflect.TypeFor[bot.AuditRecord](),
+		"audit_record": reflect.TypeFor[bot.AuditRecord](), "problem": reflect.TypeFor[bot.Problem](),
+		"problem_link": reflect.TypeFor[bot.ProblemLink](), "problem_action": reflect.TypeFor[bot.ProblemAction](),
 	} {
 		for _, name := range jsonFields(typ) {
 			if !seen[section][name] {

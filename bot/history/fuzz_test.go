@@ -97,6 +97,16 @@ func (w sinkWriter) PutAudit(_ context.Context, v *bot.AuditRecord) error {
 	return w.put(v.ID > 0 && v.Action != "", v)
 }
 
+func (w sinkWriter) PutProblem(_ context.Context, v *bot.Problem) error {
+	return w.put(v.Number > 0 && v.Title != "", v)
+}
+func (w sinkWriter) PutProblemLink(_ context.Context, v *bot.ProblemLink) error {
+	return w.put(v.Problem > 0 && v.Incident > 0, v)
+}
+func (w sinkWriter) PutProblemAction(_ context.Context, v *bot.ProblemAction) error {
+	return w.put(v.ID > 0 && v.Problem > 0 && v.Seq > 0, v)
+}
+
 // smallBundle holds one row of every section.
 const smallBundle = `{"format":"warroom-bundle","version":1}
 {"maintenance_window":{"id":1,"matchers":[{"name":"service","op":"=~","value":"db.*"}],"starts_at":"2026-11-22T12:00:00.5Z","ends_at":"2026-11-22T13:00:00Z","created_at":"2026-11-22T12:00:00Z","suppressed":1}}
@@ -107,8 +117,11 @@ const smallBundle = `{"format":"warroom-bundle","version":1}
 {"alert":{"id":1,"source":"alertmanager","fingerprint":"f","group_key":"g","status":"firing","title":"t","starts_at":"2026-11-22T12:00:00Z","window":1,"received_at":"2026-11-22T12:00:00Z"}}
 {"postmortem":{"incident":3,"body":"# INC-3","generated_at":"2026-11-22T12:30:00Z","version":1}}
 {"timer":{"id":1,"incident":3,"kind":"escalate","level":1,"due_at":"2026-11-22T12:05:00Z","created_at":"2026-11-22T12:00:00Z"}}
+{"problem":{"number":2,"title":"Disks fill up","status":"known-error","root_cause":"no rotation","created_at":"2026-11-22T12:00:00Z","updated_at":"2026-11-22T12:10:00.5Z","version":2}}
+{"problem_link":{"problem":2,"incident":3,"linked_at":"2026-11-22T12:10:00Z","linked_by":"alice"}}
+{"problem_action":{"id":1,"problem":2,"seq":1,"title":"rotate logs","kind":"preventive","status":"open","created_at":"2026-11-22T12:10:00Z"}}
 {"audit_record":{"id":1,"at":"2026-11-22T12:00:00Z","actor":"alice","action":"declare","incident":3,"after":{"status":"triggered"}}}
-{"end":{"action_item":1,"alert":1,"alert_group":1,"audit_record":1,"incident":1,"maintenance_window":1,"postmortem":1,"timeline_entry":1,"timer":1}}
+{"end":{"action_item":1,"alert":1,"alert_group":1,"audit_record":1,"incident":1,"maintenance_window":1,"postmortem":1,"problem":1,"problem_action":1,"problem_link":1,"timeline_entry":1,"timer":1}}
 `
 
 // FuzzImportBundle: `warroom import` reads any bundle without a panic;

@@ -47,6 +47,16 @@ func fillEveryTable(t *testing.T) string {
 		}
 		clock.Advance(time.Hour)
 	}
+	prb, err := svc.Problems().Create(ctx, "alice", "Checkout fails under load", bot.ProblemChange{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Problems().Link(ctx, "alice", bot.Everyone, prb.Number, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Problems().AddAction(ctx, "alice", prb.Number, bot.ActionInput{Title: "Load test checkout", Owner: "carol"}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := svc.Resolve(ctx, bot.Cause{}, 1, "bob", "rolled back"); err != nil {
 		t.Fatal(err)
 	}

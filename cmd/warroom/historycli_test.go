@@ -121,7 +121,7 @@ func TestBundleThroughTheCLIToPostgres(t *testing.T) {
 {"incident":{"number":41,"title":"Disk full","source":"manual","severity":2,"status":"resolved","private":false,"started_at":"2026-01-05T09:59:59.999999Z","declared_at":"2026-01-05T10:00:00.5Z","resolved_at":"2026-01-05T10:30:00.25Z","updated_at":"2026-01-05T10:30:00.25Z","roles":{"commander":"alice"},"channels":{"slack":"C041"},"version":3}}
 {"timeline_entry":{"id":7,"incident":41,"at":"2026-01-05T10:00:00.5Z","kind":"declared","actor":"alice","text":"declared"}}
 {"audit_record":{"id":9,"at":"2026-01-05T10:00:00.5Z","actor":"token:ci","action":"declare","incident":41,"after":{"status":"triggered"}}}
-{"end":{"action_item":0,"alert":0,"alert_group":0,"audit_record":1,"incident":1,"maintenance_window":0,"postmortem":0,"timeline_entry":1,"timer":0}}
+{"end":{"action_item":0,"alert":0,"alert_group":0,"audit_record":1,"incident":1,"maintenance_window":0,"postmortem":0,"problem":0,"problem_action":0,"problem_link":0,"timeline_entry":1,"timer":0}}
 `)
 	if code, stdout, stderr := runCLI(t, env("WARROOM_DB", dsn), "import", bundle); code != exitOK || !strings.Contains(stdout, "imported 3 rows") {
 		t.Fatalf("import = %d\n%s\n%s", code, stdout, stderr)

@@ -57,11 +57,11 @@ func newInsights(cfg config.Config, svc *bot.Service, store bot.Store, w *outbox
 	}
 	runner, err := digests.NewRunner(digests.RunnerConfig{
 		Schedules: scheds, Targets: []string{console.Platform}, Owner: w.Owner(), AfterPost: w.Poke,
-	}, store, digest.NewBuilder(store, cfg.SLAs, chart.Draw), log)
+	}, store, digest.NewBuilder(store, cfg.SLAs, chart.Draw).WithCandidates(cfg.Insights.Problems.Rule()), log)
 	if err != nil {
 		return nil, fmt.Errorf("build digests: %w", err)
 	}
-	return &insights{svc: svc, runner: runner, cfg: cfg, figures: digest.NewBuilder(store, cfg.SLAs, nil)}, nil
+	return &insights{svc: svc, runner: runner, cfg: cfg, figures: digest.NewBuilder(store, cfg.SLAs, nil).WithCandidates(cfg.Insights.Problems.Rule())}, nil
 }
 
 // capabilities fills the router's Digester and Postmortem.

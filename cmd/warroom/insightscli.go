@@ -110,7 +110,7 @@ func (c *cli) digest(ctx context.Context, args []string) int {
 		scheds = append(scheds, d.Schedule())
 	}
 	runner, err := digests.NewRunner(digests.RunnerConfig{Schedules: scheds, Targets: chatTargets(cfg), Owner: "warroom digest"},
-		store, digest.NewBuilder(store, cfg.SLAs, chart.Draw), nil)
+		store, digest.NewBuilder(store, cfg.SLAs, chart.Draw).WithCandidates(cfg.Insights.Problems.Rule()), nil)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "warroom digest: %v\n", err)
 		return exitError
@@ -161,8 +161,8 @@ func (c *cli) digestJSON(ctx context.Context, v url.Values) int {
 		fmt.Fprintf(c.stderr, "warroom digest: %v\n", bot.ErrorMessage(err))
 		return exitUsage
 	}
-	o.Sections = []string{digest.SectionChart}
-	d, err := digest.NewBuilder(store, cfg.SLAs, nil).Build(ctx, o)
+	o.Sections = []string{digest.SectionChart, digest.SectionProblems}
+	d, err := digest.NewBuilder(store, cfg.SLAs, nil).WithCandidates(cfg.Insights.Problems.Rule()).Build(ctx, o)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "warroom digest: %v\n", err)
 		return exitError

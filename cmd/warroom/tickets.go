@@ -20,10 +20,10 @@ import (
 func ticketConfig(cfg config.Config) bot.TicketConfig {
 	t := bot.TicketConfig{At: cfg.TicketThreshold, Systems: cfg.TicketSystems}
 	if cfg.Jira.URL != "" {
-		t.Targets = append(t.Targets, bot.TicketTarget{Name: jira.System, Actions: true})
+		t.Targets = append(t.Targets, bot.TicketTarget{Name: jira.System, Actions: true, Problems: cfg.Jira.ProblemIssueType != ""})
 	}
 	if cfg.ServiceNow.URL != "" {
-		t.Targets = append(t.Targets, bot.TicketTarget{Name: servicenow.System})
+		t.Targets = append(t.Targets, bot.TicketTarget{Name: servicenow.System, Problems: cfg.ServiceNow.Problems})
 	}
 	return t
 }
@@ -44,6 +44,7 @@ func newTickets(cfg config.Config, svc *bot.Service, budgets bot.Budgets, worker
 			IssueType: c.IssueType, Priority: c.Priorities, Labels: c.Labels, CustomFields: c.CustomFields,
 			CommanderField: c.CommanderField, FieldMap: c.FieldMap, Transitions: c.Transitions, Resolution: c.Resolution,
 			ActionIssueType: c.ActionIssueType, ActionDone: c.ActionDone, LinkType: c.LinkType,
+			ProblemIssueType: c.ProblemIssueType, Problems: svc.Problems(),
 			WebhookSecret: c.WebhookSecret.Reveal(), PublicURL: cfg.PublicURL, Log: log, Budgets: budgets,
 			Names: svc.Names().Text,
 		}, svc)
@@ -56,14 +57,18 @@ func newTickets(cfg config.Config, svc *bot.Service, budgets bot.Budgets, worker
 		}
 	}
 	if c := cfg.ServiceNow; c.URL != "" {
-		s, err := servicenow.New(servicenow.Config{
+		snc := servicenow.Config{
 			URL: c.URL, User: c.User, Password: c.Password.Reveal(), Auth: c.Auth,
 			ClientID: c.ClientID, ClientSecret: c.ClientSecret.Reveal(),
 			Severity: c.Severity, States: c.States, HoldReason: c.HoldReason, CloseCode: c.CloseCode,
 			AssignmentGroup: c.AssignmentGroup, Caller: c.Caller, Category: c.Category, Subcategory: c.Subcategory,
 			CMDBCI: c.CMDBCI, Fields: c.Fields, FieldMap: c.FieldMap, PublicURL: cfg.PublicURL, Log: log, Budgets: budgets,
 			Names: svc.Names().Text,
-		}, svc)
+		}
+		if c.Problems {
+			snc.Problems = svc.Problems() // the problem table too
+		}
+		s, err := servicenow.New(snc, svc)
 		if err != nil {
 			return nil, fmt.Errorf("build ServiceNow integration: %w", err)
 		}

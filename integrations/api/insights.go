@@ -28,7 +28,7 @@ func (a *API) insights(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteErr(w, a.log, err)
 		return
 	}
-	o.Sections = []string{digest.SectionChart} // the series; no PNG is drawn here
+	o.Sections = []string{digest.SectionChart, digest.SectionProblems} // the series (no PNG is drawn here) and the problems
 	d, err := a.insighter.Build(r.Context(), o)
 	if err != nil {
 		httpx.WriteErr(w, a.log, err)

@@ -12,6 +12,15 @@ type actionsData struct {
 	layout
 	Heading string
 	Items   []actionRow
+	// ProblemItems are problems' action items (problems.go), listed when
+	// no incident filter (service, severity, source) is set.
+	ProblemItems []problemActionRow
+}
+
+type problemActionRow struct {
+	bot.ProblemAction
+	Key     string
+	Overdue bool
 }
 
 type actionRow struct {
@@ -57,6 +66,18 @@ func (c *Console) actions(w http.ResponseWriter, r *http.Request) {
 	now := c.svc.Now()
 	for _, a := range items {
 		d.Items = append(d.Items, actionRow{ActionItem: a, Key: bot.FormatKey(a.Incident), Overdue: a.Overdue(now)})
+	}
+	if len(q.Services)+len(q.Severities)+len(q.Sources) == 0 {
+		pitems, err := c.svc.Problems().Actions(ctx, bot.ProblemActionFilter{Owner: q.Owner, OpenOnly: q.OpenOnly || q.Overdue})
+		if err != nil {
+			c.fail(w, err)
+			return
+		}
+		for _, a := range pitems {
+			if !q.Overdue || a.Overdue(now) {
+				d.ProblemItems = append(d.ProblemItems, problemActionRow{ProblemAction: a, Key: bot.FormatProblemKey(a.Problem), Overdue: a.Overdue(now)})
+			}
+		}
 	}
 	c.render(w, http.StatusOK, "actions", d)
 }

@@ -185,7 +185,9 @@ func (c *Console) Register(mux *http.ServeMux) {
 		{"GET /incidents", page, c.incidents},
 		{"GET /incidents/{key}", page, c.incident},
 		{"GET /outbox", page, c.outboxPage},
-		{"GET /actions", page, c.actions}, // actions.go
+		{"GET /actions", page, c.actions},        // actions.go
+		{"GET /problems", page, c.problems},      // problems.go
+		{"GET /problems/{key}", page, c.problem}, // problems.go
 		{"POST /outbox/{verb}", page, c.outboxAction},
 		{"POST /outbox/{id}/{verb}", page, c.outboxAction},
 		{"GET /insights", page, c.insights},        // insights.go

@@ -26,6 +26,7 @@ type incidentData struct {
 	Alerts    []bot.AlertView
 	Now       time.Time
 	Fields    []fieldRow // custom fields, configured order (catalog.go)
+	Problems  []bot.Problem // the problems the incident is linked to (problems.go)
 }
 
 type roleView struct{ Role, User string }
@@ -80,6 +81,10 @@ func (c *Console) incident(w http.ResponseWriter, r *http.Request) {
 	d := incidentData{
 		layout: lay, Inc: inc, Key: inc.Key(), Channel: ch, SLA: c.svc.SLA(inc.Severity),
 		Actions: items, Timeline: tl, Now: c.svc.Now(), Fields: c.fieldRows(inc),
+	}
+	if d.Problems, err = c.svc.Problems().OfIncident(ctx, n); err != nil {
+		c.fail(w, err)
+		return
 	}
 	if len(tl) > 0 {
 		d.LastEntry = tl[len(tl)-1].ID

@@ -45,6 +45,8 @@ type insightsData struct {
 	ListHref string // the incidents behind the page
 	CSVHref  string
 	Empty    bool
+	// Problems are the problem figures and candidate problems (problems.go).
+	Problems *problemInsights
 }
 
 type option struct {
@@ -110,7 +112,7 @@ func (c *Console) insightsOptions(r *http.Request) (digest.Options, error) {
 		q.Del("period")
 	}
 	o, err := digest.ParseQuery(q, c.svc.Now(), c.cfg.Location)
-	o.Sections = []string{digest.SectionChart}
+	o.Sections = []string{digest.SectionChart, digest.SectionProblems}
 	return o, err
 }
 
@@ -277,6 +279,7 @@ func insightsView(lay layout, d *digest.Digest) insightsData {
 		List string `json:"list"`
 	}{in, v.ListHref})
 	v.Data = string(b)
+	v.Problems = problemInsightsView(in.Problems, list)
 	return v
 }
 

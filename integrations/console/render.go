@@ -23,7 +23,7 @@ var staticFS embed.FS
 
 // pageNames are the templates a handler can render; each file defines a
 // template of its own name.
-var pageNames = []string{"chat", "incidents", "incident", "login", "outbox", "insights", "actions"}
+var pageNames = []string{"chat", "incidents", "incident", "login", "outbox", "insights", "actions", "problems", "problem"}
 
 var funcs = template.FuncMap{
 	"when": func(t time.Time) string {

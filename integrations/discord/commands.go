@@ -3,6 +3,7 @@ package discord
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,27 +24,34 @@ func commandText(data discordgo.ApplicationCommandInteractionData) (string, erro
 	case cmdOncall:
 		return writeText(oncallCommand, data.Options)
 	case cmdIncident:
-	default:
-		return "", errNotOurs
+		return subcommandText(data, nil, incidentCommands)
+	case cmdProblem:
+		return subcommandText(data, []string{cmdProblem}, problemCommands)
 	}
+	return "", errNotOurs
+}
+
+// subcommandText finds the subcommand (or group and subcommand) of a
+// chat command among subs, whose words start with prefix, and writes it.
+func subcommandText(data discordgo.ApplicationCommandInteractionData, prefix []string, subs []subcommand) (string, error) {
 	if len(data.Options) != 1 {
-		return "", fmt.Errorf("/incident without a subcommand")
+		return "", fmt.Errorf("/%s without a subcommand", data.Name)
 	}
-	words := []string{data.Options[0].Name}
+	words := append(slices.Clone(prefix), data.Options[0].Name)
 	opts := data.Options[0].Options
 	if data.Options[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup {
 		if len(opts) != 1 {
-			return "", fmt.Errorf("/incident %s without a subcommand", words[0])
+			return "", fmt.Errorf("/%s %s without a subcommand", data.Name, data.Options[0].Name)
 		}
 		words = append(words, opts[0].Name)
 		opts = opts[0].Options
 	}
-	for _, sc := range incidentCommands {
-		if strings.Join(sc.words, " ") == strings.Join(words, " ") {
+	for _, sc := range subs {
+		if slices.Equal(sc.words, words) {
 			return writeText(sc, opts)
 		}
 	}
-	return "", fmt.Errorf("unknown subcommand /incident %s", strings.Join(words, " "))
+	return "", fmt.Errorf("unknown subcommand /%s %s", data.Name, strings.Join(words[len(prefix):], " "))
 }
 
 // writeText writes a subcommand with the values given, in the order its
@@ -73,6 +81,12 @@ func writeText(sc subcommand, given []*discordgo.ApplicationCommandInteractionDa
 			toks = append(toks[:len(sc.words)], append([]commands.Token{{Kind: commands.Key, Value: k}}, toks[len(sc.words):]...)...)
 		case optWord:
 			toks = append(toks, commands.Token{Kind: commands.Word, Text: v, Value: v})
+		case optIncident:
+			k := strings.ToUpper(strings.TrimSpace(v))
+			if !bot.LooksLikeKey(k) {
+				return "", bot.Errorf(bot.CodeInvalid, "%q is not an incident key like INC-42", bot.SanitizeTitle(v, 40))
+			}
+			toks = append(toks, commands.Token{Kind: commands.Key, Text: k, Value: k})
 		case optText:
 			if strings.TrimSpace(v) != "" {
 				toks = append(toks, commands.Token{Kind: commands.Word, Text: v, Value: v, Quoted: true})

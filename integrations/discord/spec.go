@@ -10,14 +10,15 @@ import (
 type optKind int
 
 const (
-	optKey     optKind = iota // the incident key, right after the command name
-	optWord                   // one word, in its place
-	optText                   // free text, quoted as one word
-	optFlag                   // --name=value
-	optBool                   // --name when true
-	optUser                   // a mention of the user picked
-	optUserArg                // --name=<@user>
-	optDue                    // due:DATE
+	optKey      optKind = iota // the incident key, right after the command name
+	optWord                    // one word, in its place
+	optText                    // free text, quoted as one word
+	optFlag                    // --name=value
+	optBool                    // --name when true
+	optUser                    // a mention of the user picked
+	optUserArg                 // --name=<@user>
+	optDue                     // due:DATE
+	optIncident                // an incident key, in its place (problem link)
 )
 
 // option is one typed option of a subcommand.
@@ -109,37 +110,47 @@ var oncallCommand = subcommand{[]string{"oncall"}, "Who is on call", []option{st
 const (
 	cmdIncident    = "incident"
 	cmdOncall      = "oncall"
+	cmdProblem     = "problem"
 	cmdAddTimeline = "Add to timeline" // the message command
 )
 
 // Commands are the application commands warroom installs: /incident with
-// its subcommands (groups for action and maintenance), /oncall, and the
-// message command "Add to timeline". `warroom discord register` writes
-// them in one bulk overwrite. Severities are offered under their
-// configured names; the type, when types are configured, as a choice.
+// its subcommands (groups for action and maintenance), /oncall, /problem
+// (problem_spec.go) and the message command "Add to timeline". `warroom
+// discord register` writes them in one bulk overwrite. Severities are
+// offered under their configured names; the type, when types are
+// configured, as a choice.
 func Commands(types ...bot.IncidentType) []*discordgo.ApplicationCommand {
-	inc := &discordgo.ApplicationCommand{Name: cmdIncident, Description: "Run an incident", Type: discordgo.ChatApplicationCommand}
+	return []*discordgo.ApplicationCommand{
+		chatCommand(cmdIncident, "Run an incident", incidentCommands, 0, types),
+		{Name: cmdOncall, Description: oncallCommand.desc, Type: discordgo.ChatApplicationCommand, Options: options(oncallCommand.opts)},
+		chatCommand(cmdProblem, "Manage problems: the causes behind incidents", problemCommands, 1, types),
+		{Name: cmdAddTimeline, Type: discordgo.MessageApplicationCommand},
+	}
+}
+
+// chatCommand builds a chat command from its subcommands, whose words
+// after the first skip name a subcommand, or a group and a subcommand.
+func chatCommand(name, desc string, subs []subcommand, skip int, types []bot.IncidentType) *discordgo.ApplicationCommand {
+	cmd := &discordgo.ApplicationCommand{Name: name, Description: desc, Type: discordgo.ChatApplicationCommand}
 	groups := map[string]*discordgo.ApplicationCommandOption{}
-	for _, sc := range incidentCommands {
-		sub := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand, Name: sc.words[len(sc.words)-1], Description: sc.desc, Options: options(sc.opts)}
+	for _, sc := range subs {
+		words := sc.words[skip:]
+		sub := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand, Name: words[len(words)-1], Description: sc.desc, Options: options(sc.opts)}
 		catalogChoices(sub, types)
-		if len(sc.words) == 1 {
-			inc.Options = append(inc.Options, sub)
+		if len(words) == 1 {
+			cmd.Options = append(cmd.Options, sub)
 			continue
 		}
-		g := groups[sc.words[0]]
+		g := groups[words[0]]
 		if g == nil {
-			g = &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: sc.words[0], Description: sc.words[0] + " commands"}
-			groups[sc.words[0]] = g
-			inc.Options = append(inc.Options, g)
+			g = &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: words[0], Description: words[0] + " commands"}
+			groups[words[0]] = g
+			cmd.Options = append(cmd.Options, g)
 		}
 		g.Options = append(g.Options, sub)
 	}
-	return []*discordgo.ApplicationCommand{
-		inc,
-		{Name: cmdOncall, Description: oncallCommand.desc, Type: discordgo.ChatApplicationCommand, Options: options(oncallCommand.opts)},
-		{Name: cmdAddTimeline, Type: discordgo.MessageApplicationCommand},
-	}
+	return cmd
 }
 
 // options lists a subcommand's options, required ones first as Discord

@@ -61,9 +61,13 @@ type Config struct {
 	// resolved or closed when the transition screen has the field.
 	Resolution string
 
-	ActionIssueType string   // issue type of action items; "Task"
-	ActionDone      []string // transitions that finish an action issue; "Done", "Resolve Issue", "Close Issue"
-	LinkType        string   // issue link type from action issue to incident issue; "Relates"
+	ActionIssueType string // issue type of action items; "Task"
+	// ProblemIssueType, with Problems, keeps every warroom problem as an
+	// issue of this type (problems.go); "": problems stay in warroom.
+	ProblemIssueType string
+	Problems         Problems
+	ActionDone       []string // transitions that finish an action issue; "Done", "Resolve Issue", "Close Issue"
+	LinkType         string   // issue link type from action issue to incident issue; "Relates"
 
 	WebhookSecret string // checks POST /webhooks/jira; "" refuses it
 	PublicURL     string // warroom's base URL, for links back

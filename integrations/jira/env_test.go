@@ -39,6 +39,8 @@ type env struct {
 	svc   *bot.Service
 	j     *jira.Jira
 	w     *outbox.Worker
+	// problems keeps problems as Problem issues (problems_test.go).
+	problems bool
 }
 
 func newEnv(t *testing.T, edit func(*jira.Config)) *env {
@@ -67,7 +69,7 @@ func (e *env) open() {
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	bc := bot.Config{
 		PublicURL: "https://warroom.example.com",
-		Tickets:   bot.TicketConfig{Targets: []bot.TicketTarget{{Name: "jira", Actions: true}}},
+		Tickets:   bot.TicketConfig{Targets: []bot.TicketTarget{{Name: "jira", Actions: true, Problems: e.problems}}},
 	}
 	if e.cfg.FieldMap != nil { // a field map maps the fields of testkit.Catalog
 		cat := testkit.Catalog()
@@ -89,6 +91,9 @@ func (e *env) open() {
 	e.store = store
 	cfg := e.cfg
 	cfg.Now, cfg.Log, cfg.Budgets = e.clock.Now, log, store
+	if e.problems {
+		cfg.ProblemIssueType, cfg.Problems = "Problem", e.svc.Problems()
+	}
 	var err error
 	e.j, err = jira.New(cfg, e.svc)
 	if err != nil {

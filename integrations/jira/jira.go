@@ -108,8 +108,10 @@ func New(cfg Config, svc Service) (*Jira, error) {
 func (j *Jira) System() string { return System }
 
 // Target is the bot.TicketTarget to give bot.Config.Tickets: action items
-// become linked Jira issues.
-func (j *Jira) Target() bot.TicketTarget { return bot.TicketTarget{Name: System, Actions: true} }
+// become linked Jira issues; problems too when ProblemIssueType is set.
+func (j *Jira) Target() bot.TicketTarget {
+	return bot.TicketTarget{Name: System, Actions: true, Problems: j.cfg.ProblemIssueType != "" && j.cfg.Problems != nil}
+}
 
 // Handlers returns the outbox handlers by job kind.
 func (j *Jira) Handlers() map[bot.JobKind]bot.Handler {
@@ -117,6 +119,7 @@ func (j *Jira) Handlers() map[bot.JobKind]bot.Handler {
 		bot.JobKindOf(System, bot.EffectTicketSync):    j.stop.Guard(j.handleSync),
 		bot.JobKindOf(System, bot.EffectTicketComment): j.stop.Guard(j.handleComment),
 		bot.JobKindOf(System, bot.EffectTicketAction):  j.stop.Guard(j.handleAction),
+		bot.JobKindOf(System, bot.EffectProblemSync):   j.stop.Guard(j.handleProblemSync),
 	}
 }
 

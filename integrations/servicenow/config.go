@@ -68,6 +68,9 @@ type Config struct {
 	// customer_impact: u_customer_impact. Set on create, kept in step after.
 	FieldMap  map[string]string
 	PublicURL string // warroom's base URL, for links back
+	// Problems, when set, keeps every warroom problem in the problem
+	// table (problems.go); nil: problems stay in warroom.
+	Problems Problems
 
 	Timeout time.Duration // one request; 10s
 	// ProbeBackoff is how the integration is probed while held after a

@@ -32,6 +32,8 @@ type env struct {
 	svc   *bot.Service
 	sn    *servicenow.ServiceNow
 	w     *outbox.Worker
+	// problems keeps problems in the problem table (problems_test.go).
+	problems bool
 }
 
 func newEnv(t *testing.T, edit func(*servicenow.Config)) *env {
@@ -58,7 +60,7 @@ func (e *env) open() {
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
 	bc := bot.Config{
 		PublicURL: "https://warroom.example.com",
-		Tickets:   bot.TicketConfig{Targets: []bot.TicketTarget{{Name: "servicenow"}}},
+		Tickets:   bot.TicketConfig{Targets: []bot.TicketTarget{{Name: "servicenow", Problems: e.problems}}},
 	}
 	if e.cfg.FieldMap != nil { // a field map maps the fields of testkit.Catalog
 		cat := testkit.Catalog()
@@ -69,6 +71,9 @@ func (e *env) open() {
 	e.store, e.svc = store, kit.Svc
 	cfg := e.cfg
 	cfg.Now, cfg.Log, cfg.Budgets = e.clock.Now, log, store
+	if e.problems {
+		cfg.Problems = e.svc.Problems()
+	}
 	var err error
 	e.sn, err = servicenow.New(cfg, e.svc)
 	if err != nil {

@@ -27,6 +27,7 @@ type fakeSN struct {
 
 	mu       sync.Mutex
 	records  []map[string]string
+	problems []map[string]string // the problem table
 	journal  map[string][]string // sys_id → work notes, oldest first
 	writes   []string
 	requests atomic.Int64
@@ -88,6 +89,8 @@ func (f *fakeSN) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	path := r.URL.Path
 	switch {
+	case strings.HasPrefix(path, "/api/now/table/problem"):
+		f.problemTable(w, r, body) // problems_fake_test.go
 	case path == "/api/now/table/incident" && r.Method == "GET":
 		f.query(w, r)
 	case path == "/api/now/table/incident" && r.Method == "POST":

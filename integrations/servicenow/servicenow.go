@@ -70,14 +70,17 @@ func New(cfg Config, svc Service) (*ServiceNow, error) {
 func (s *ServiceNow) System() string { return System }
 
 // Target is the bot.TicketTarget to give bot.Config.Tickets: action items
-// are written as work notes.
-func (s *ServiceNow) Target() bot.TicketTarget { return bot.TicketTarget{Name: System} }
+// are written as work notes; problems are kept when Config.Problems is set.
+func (s *ServiceNow) Target() bot.TicketTarget {
+	return bot.TicketTarget{Name: System, Problems: s.cfg.Problems != nil}
+}
 
 // Handlers returns the outbox handlers by job kind.
 func (s *ServiceNow) Handlers() map[bot.JobKind]bot.Handler {
 	return map[bot.JobKind]bot.Handler{
 		bot.JobKindOf(System, bot.EffectTicketSync):    s.stop.Guard(s.handleSync),
 		bot.JobKindOf(System, bot.EffectTicketComment): s.stop.Guard(s.handleComment),
+		bot.JobKindOf(System, bot.EffectProblemSync):   s.stop.Guard(s.handleProblemSync),
 	}
 }
 

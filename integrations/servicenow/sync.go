@@ -139,23 +139,40 @@ func (s *ServiceNow) ensure(ctx context.Context, inc *bot.Incident) (record, boo
 			body[k] = v
 		}
 	}
-	var rec record
-	q = url.Values{"sysparm_fields": {s.readFields()}, "sysparm_exclude_reference_link": {"true"}}
-	if err := s.api.do(ctx, "POST", tablePath, q, body, &rec); err != nil || rec["sys_id"] == "" {
-		what := "create a servicenow incident for " + inc.Key()
-		if err == nil {
-			err = errors.New("the answer holds no sys_id")
-		}
-		if ticket.IsClientError(err) {
-			s.releaseCreate(ctx, claim)
-			return nil, false, s.outcome(what, err)
-		}
-		s.metrics.Errors.WithLabelValues(ticket.Class(err)).Inc()
-		return nil, false, bot.RetryAfter(fmt.Errorf("%s (outcome unknown: the next attempt looks it up first): %w", what, err), lookupWait)
+	rec, err := s.create(ctx, tablePath, s.readFields(), "create a servicenow incident for "+inc.Key(), body,
+		func() { s.releaseCreate(ctx, claim) })
+	if err != nil {
+		return nil, false, err
 	}
 	s.metrics.Writes.WithLabelValues("create").Inc()
 	s.log.Info("created servicenow incident", "incident", inc.Key(), "record", rec["number"])
 	return rec, true, s.link(ctx, inc.Number, rec)
+}
+
+// create POSTs a record to the table at path and reads fields of it back.
+// A failure whose outcome is unknown (a 5xx, a timeout, a cut connection)
+// is retried after lookupWait: the next attempt looks the record up by its
+// correlation_id first, so it is never created twice.
+// A refused create (4xx) cannot have made a record: refused, when set, is
+// called then (to let another attempt claim the create at once).
+func (s *ServiceNow) create(ctx context.Context, path, fields, what string, body map[string]string, refused func()) (record, error) {
+	var rec record
+	q := url.Values{"sysparm_fields": {fields}, "sysparm_exclude_reference_link": {"true"}}
+	err := s.api.do(ctx, "POST", path, q, body, &rec)
+	if err == nil && rec["sys_id"] == "" {
+		err = errors.New("the answer holds no sys_id")
+	}
+	if err == nil {
+		return rec, nil
+	}
+	if ticket.IsClientError(err) {
+		if refused != nil {
+			refused()
+		}
+		return nil, s.outcome(what, err)
+	}
+	s.metrics.Errors.WithLabelValues(ticket.Class(err)).Inc()
+	return nil, bot.RetryAfter(fmt.Errorf("%s (outcome unknown: the next attempt looks it up first): %w", what, err), lookupWait)
 }
 
 func (s *ServiceNow) link(ctx context.Context, number int64, rec record) error {

@@ -16,6 +16,7 @@ var undo = map[int][]string{
 		`ALTER TABLE api_tokens DROP COLUMN last_used_at`,
 	},
 	20: {`ALTER TABLE incidents DROP COLUMN type`, `ALTER TABLE incidents DROP COLUMN fields`},
+	21: {`DROP TABLE problem_actions`, `DROP TABLE problem_incidents`, `DROP TABLE problems`, `DELETE FROM counters WHERE name = 'problem'`},
 	22: {`DROP TABLE people`, `ALTER TABLE incidents DROP COLUMN route`},
 	25: {
 		`DROP TRIGGER incident_marks_entry`, `DROP TRIGGER incident_marks_declared_at`, `DROP TRIGGER incident_marks_gone`,

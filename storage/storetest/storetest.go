@@ -75,6 +75,9 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"BudgetOneProbe", testBudgetOneProbe},
 		{"BudgetPrune", testBudgetPrune},
 		{"BudgetCheckCall", testBudgetCheckCall},
+		{"Problems", testProblems},
+		{"ProblemLinksAndActions", testProblemLinksAndActions},
+		{"ProblemInsights", testProblemInsights},
 		{"Ping", testPing},
 		{"NewerSchemaStopsClaims", testNewerSchemaStopsClaims},
 	}

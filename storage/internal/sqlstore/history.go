@@ -48,6 +48,7 @@ var historyTables = []struct {
 }{
 	{"maintenance_windows", true}, {"incidents", false}, {"timeline", true}, {"action_items", true},
 	{"alert_groups", false}, {"alerts", true}, {"postmortems", false}, {"timers", true}, {"audit", true},
+	{"problems", false}, {"problem_incidents", false}, {"problem_actions", true},
 }
 
 // ReadHistory runs fn in one read-only transaction: one snapshot of the
@@ -196,6 +197,9 @@ func (s *Store) WriteHistory(ctx context.Context, fn func(bot.HistoryWriter) err
 		}
 		if _, err := t.exec(ctx, qAdvanceCounter, w.highest); err != nil {
 			return fmt.Errorf("advance incident counter: %w", err)
+		}
+		if _, err := t.tx.ExecContext(ctx, qAdvanceProblems); err != nil {
+			return fmt.Errorf("advance problem counter: %w", err)
 		}
 		if s.d.ResetIdentity == "" {
 			return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/warroom/warroom/bot"
 )
@@ -221,28 +220,12 @@ func (t *tx) IncidentActions(ctx context.Context, number int64) ([]bot.ActionIte
 }
 
 // Actions lists action items in the order they were added.
-func (s *Store) Actions(ctx context.Context, f bot.ActionFilter) ([]bot.ActionItem, error) {
-	var (
-		conds []string
-		args  []any
-	)
-	if f.Incident != 0 {
-		args = append(args, f.Incident)
-		conds = append(conds, fmt.Sprintf("incident = $%d", len(args)))
-	}
-	if f.Owner != "" {
-		args = append(args, f.Owner)
-		conds = append(conds, fmt.Sprintf("owner = $%d", len(args)))
-	}
-	if f.OpenOnly {
-		args = append(args, string(bot.ActionOpen))
-		conds = append(conds, fmt.Sprintf("status = $%d", len(args)))
-	}
-	q := qActions
-	if len(conds) > 0 {
-		q += " WHERE " + strings.Join(conds, " AND ")
-	}
-	rows, err := s.r.QueryContext(ctx, q+" ORDER BY id", args...)
+func (s *Store) Actions(ctx context.Context, af bot.ActionFilter) ([]bot.ActionItem, error) {
+	var f filter
+	f.eq(af.Incident != 0, "incident", af.Incident)
+	f.eq(af.Owner != "", "owner", af.Owner)
+	f.eq(af.OpenOnly, "status", string(bot.ActionOpen))
+	rows, err := s.r.QueryContext(ctx, qActions+f.where()+" ORDER BY id", f.args...)
 	if err != nil {
 		return nil, fmt.Errorf("read action items: %w", err)
 	}

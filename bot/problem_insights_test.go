@@ -1,0 +1,45 @@
+package bot_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/warroom/warroom/bot"
+)
+
+func TestFindCandidates(t *testing.T) {
+	day := 24 * time.Hour
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	row := func(n int64, service, rule string, d int, linked bool) bot.RecurrenceRow {
+		return bot.RecurrenceRow{Incident: n, Service: service, Rule: rule, DeclaredAt: t0.Add(time.Duration(d) * day), Linked: linked}
+	}
+	rows := []bot.RecurrenceRow{
+		// DiskFull on db: 3 within 30 days (one incident has two rules).
+		row(1, "db", "DiskFull", 0, false), row(2, "db", "DiskFull", 10, false), row(2, "db", "DiskHigh", 10, false),
+		row(3, "db", "DiskFull", 20, false),
+		// checkout: 3 incidents, but spread over 60 days.
+		row(4, "checkout", "", 0, false), row(5, "checkout", "", 35, false), row(6, "checkout", "", 70, false),
+		// search: 3 within days, one linked to a problem already.
+		row(7, "search", "", 1, false), row(8, "search", "", 2, true), row(9, "search", "", 3, false),
+	}
+	got := bot.FindCandidates(rows, bot.CandidateRule{Count: 3, Window: 30 * day}, t0)
+	want := []bot.ProblemCandidate{
+		{Kind: "rule", Name: "DiskFull", Incidents: 3, Keys: []string{"INC-1", "INC-2", "INC-3"}, FirstAt: t0, LastAt: t0.Add(20 * day)},
+		{Kind: "service", Name: "db", Incidents: 3, Keys: []string{"INC-1", "INC-2", "INC-3"}, FirstAt: t0, LastAt: t0.Add(20 * day)},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("candidates (-want +got):\n%s", diff)
+	}
+	// A wider window takes checkout in; a run that ended before since does not count.
+	got = bot.FindCandidates(rows, bot.CandidateRule{Count: 3, Window: 80 * day}, t0.Add(25*day))
+	if len(got) != 1 || got[0].Name != "checkout" {
+		t.Errorf("80d window since day 25: %+v", got)
+	}
+	for _, bad := range []bot.CandidateRule{{Count: 1, Window: day}, {Count: 3, Window: time.Minute}, {Count: 3, Window: 400 * day}} {
+		if bot.ErrorCode(bad.Check()) != bot.CodeInvalid {
+			t.Errorf("Check(%+v) passed", bad)
+		}
+	}
+}
