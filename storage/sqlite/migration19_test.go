@@ -37,7 +37,7 @@ func TestMigration19Backfills(t *testing.T) {
 		for _, q := range []string{
 			`DROP TRIGGER incidents_fts_insert`, `DROP TRIGGER incidents_fts_update`, `DROP TRIGGER incidents_fts_delete`,
 			`DROP TABLE incidents_fts`, `DROP INDEX incidents_private`, `DROP INDEX incidents_unclosed`,
-			`ALTER TABLE api_tokens DROP COLUMN last_used_at`, `DELETE FROM schema_migrations WHERE version = 19`,
+			`ALTER TABLE api_tokens DROP COLUMN last_used_at`, `DELETE FROM schema_migrations WHERE version >= 19`,
 		} {
 			if _, err := db.Exec(q); err != nil {
 				t.Fatalf("%s: %v", q, err)

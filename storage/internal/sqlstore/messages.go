@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -27,7 +28,7 @@ const (
 // update keeps the first ID and CreatedAt, which are set on m.
 func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 	var created int64
-	err := t.queryRow(ctx, qSaveMessage, m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), nullRaw(m.Body),
+	err := t.queryRow(ctx, qSaveMessage, m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), nullBody(m.Body),
 		us(m.CreatedAt), us(m.UpdatedAt)).Scan(&m.ID, &created)
 	if err != nil {
 		return fmt.Errorf("save message: %w", err)
@@ -40,13 +41,20 @@ func scanMessage(row scanner) (bot.PostedMessage, error) {
 	var (
 		m                bot.PostedMessage
 		incident         sql.NullInt64
-		body             sql.NullString
+		body             []byte
 		created, updated int64
 	)
 	if err := row.Scan(&m.ID, &m.Platform, &m.Channel, &m.Ref, &m.ExternalID, &incident, &body, &created, &updated); err != nil {
 		return m, err
 	}
-	m.Incident, m.Body = incident.Int64, fromNullRaw(body)
+	m.Incident = incident.Int64
+	if body != nil {
+		raw, err := unpackBody(body)
+		if err != nil {
+			return m, err
+		}
+		m.Body = json.RawMessage(raw)
+	}
 	m.CreatedAt, m.UpdatedAt = fromUS(created), fromUS(updated)
 	return m, nil
 }

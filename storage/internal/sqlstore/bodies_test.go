@@ -1,0 +1,54 @@
+package sqlstore
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"testing"
+)
+
+// The dictionary is part of the stored format: values packed with it are
+// unreadable with any other. A new dictionary is a new file and version.
+func TestBodyDictionaryNeverChanges(t *testing.T) {
+	sum := sha256.Sum256(bodyDictV1)
+	if got := hex.EncodeToString(sum[:]); got != "79c25bd92c58edcd3b3e277fcaa432fc81f9c6703c1b2196ce2e4f42c20367f0" {
+		t.Fatalf("body_dict_v1.txt changed (sha256 %s): packed values written with it would no longer read", got)
+	}
+}
+
+func TestPackBody(t *testing.T) {
+	card := fmt.Appendf(nil, `{"title":"SEV3 INC-%d: Checkout latency above SLO","fields":[{"label":"Status","value":"resolved"},`+
+		`{"label":"Severity","value":"SEV3"},{"label":"Commander","value":"none"},{"label":"Started","value":"2026-12-07 06:12 UTC"}],`+
+		`"severity":3,"incident":%d,"footer":"https://warroom.example.com/incidents/INC-%d"}`, 4242, 4242, 4242)
+	tests := []struct {
+		name   string
+		in     []byte
+		packed bool
+		most   int // stored bytes at most
+	}{
+		{"empty", nil, false, 0},
+		{"short", []byte(`{"text":"hi"}`), false, 13},
+		{"card", card, true, len(card) / 3},
+		{"random", bytes.Repeat([]byte{0xff, 0x13, 0x7e, 0x80}, 5), false, 20},
+		{"starts with the header's byte", []byte{0, 1, 2}, true, 16},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stored := packBody(tt.in)
+			if got := len(stored) > 0 && stored[0] == packedMark; got != tt.packed {
+				t.Errorf("packed %v, want %v", got, tt.packed)
+			}
+			if len(stored) > tt.most {
+				t.Errorf("stored %d bytes, want at most %d", len(stored), tt.most)
+			}
+			back, err := unpackBody(stored)
+			if err != nil || !bytes.Equal(back, tt.in) {
+				t.Errorf("read back %q, %v; want %q", back, err, tt.in)
+			}
+		})
+	}
+	if _, err := unpackBody([]byte{0, 9, 1}); err == nil {
+		t.Error("an unknown format read without an error")
+	}
+}

@@ -1,0 +1,7 @@
+-- Smaller history (schema 23): posted message bodies and postmortem drafts
+-- are stored packed (deflated against a preset dictionary, behind a
+-- two-byte header; see storage/internal/sqlstore/bodies.go), which text
+-- columns cannot hold. Existing values become their UTF-8 bytes and read
+-- back as before: a value without the header is stored as it is.
+ALTER TABLE messages ALTER COLUMN body TYPE BYTEA USING convert_to(body, 'UTF8');
+ALTER TABLE postmortems ALTER COLUMN body TYPE BYTEA USING convert_to(body, 'UTF8');
