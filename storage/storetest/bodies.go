@@ -44,6 +44,18 @@ func testPackedBodies(t *testing.T, s bot.Store) {
 			t.Errorf("body %d read back as %q, want %q", i, got.Body, body)
 		}
 	}
+	// An edit in another channel moves the message, keeping its id.
+	first, _ := s.MessageByRef(ctx, "console", "ra")
+	moved := &bot.PostedMessage{Platform: "console", Channel: "elsewhere", Ref: "ra", Incident: inc.Number, Body: []byte(bodies[2]),
+		CreatedAt: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), UpdatedAt: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
+	inTx(t, s, func(ctx context.Context, tx bot.Tx) error { return tx.SaveMessage(ctx, moved) })
+	if got, err := s.MessageByRef(ctx, "console", "ra"); err != nil || got.Channel != "elsewhere" || got.ID != first.ID ||
+		!got.CreatedAt.Equal(first.CreatedAt) || string(got.Body) != bodies[2] {
+		t.Errorf("moved message read back as %+v, %v", got, err)
+	}
+	if list, err := s.Messages(ctx, "console", "c", 0); err != nil || len(list) != len(bodies)-1 {
+		t.Errorf("channel c after the move: %d messages, %v; want %d", len(list), err, len(bodies)-1)
+	}
 	empty := &bot.PostedMessage{Platform: "console", Channel: "c", Ref: "empty", CreatedAt: time.Unix(0, 0), UpdatedAt: time.Unix(0, 0)}
 	inTx(t, s, func(ctx context.Context, tx bot.Tx) error { return tx.SaveMessage(ctx, empty) })
 	if got, err := s.MessageByRef(ctx, "console", "empty"); err != nil || got.Body != nil {

@@ -18,6 +18,12 @@ const (
 	ON CONFLICT (platform, ref) DO UPDATE SET channel = excluded.channel, external_id = excluded.external_id,
 		incident = excluded.incident, body = excluded.body, updated_at = excluded.updated_at
 	RETURNING id, created_at`
+	// qEditMessage edits a message in the channel it is in, and leaves
+	// the channel alone: SQLite rewrites an index entry for every column
+	// an UPDATE sets, changed or not, and messages_channel holds it.
+	qEditMessage = `UPDATE messages SET external_id = $3, incident = $4, body = $5, updated_at = $6
+	WHERE platform = $1 AND ref = $2 AND channel = $7
+	RETURNING id, created_at`
 	qMessageByRef = `SELECT ` + msgCols + ` FROM messages WHERE platform = $1 AND ref = $2`
 	qMessages     = `SELECT ` + msgCols + ` FROM (
 		SELECT ` + msgCols + ` FROM messages WHERE platform = $1 AND channel = $2 ORDER BY id DESC LIMIT $3
@@ -28,8 +34,13 @@ const (
 // update keeps the first ID and CreatedAt, which are set on m.
 func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 	var created int64
-	err := t.queryRow(ctx, qSaveMessage, m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), nullBody(m.Body),
-		us(m.CreatedAt), us(m.UpdatedAt)).Scan(&m.ID, &created)
+	body := nullBody(m.Body)
+	err := t.queryRow(ctx, qEditMessage, m.Platform, m.Ref, m.ExternalID, nullID(m.Incident), body, us(m.UpdatedAt),
+		m.Channel).Scan(&m.ID, &created)
+	if errors.Is(err, sql.ErrNoRows) { // new, or moved to another channel
+		err = t.queryRow(ctx, qSaveMessage, m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), body,
+			us(m.CreatedAt), us(m.UpdatedAt)).Scan(&m.ID, &created)
+	}
 	if err != nil {
 		return fmt.Errorf("save message: %w", err)
 	}
