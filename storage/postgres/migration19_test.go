@@ -40,6 +40,8 @@ func TestMigration19Backfills(t *testing.T) {
 			// and schema 23, so that both run again
 			`ALTER TABLE messages ALTER COLUMN body TYPE TEXT USING convert_from(body, 'UTF8')`,
 			`ALTER TABLE postmortems ALTER COLUMN body TYPE TEXT USING convert_from(body, 'UTF8')`,
+			`ALTER TABLE outbox ALTER COLUMN payload TYPE TEXT USING convert_from(payload, 'UTF8')`,
+			`ALTER TABLE outbox_dead ALTER COLUMN payload TYPE TEXT USING convert_from(payload, 'UTF8')`,
 			`DELETE FROM schema_migrations WHERE version >= 19`,
 		} {
 			if _, err := db.Exec(q); err != nil {

@@ -41,6 +41,8 @@ func TestMigration23KeepsTextBodies(t *testing.T) {
 			{`DELETE FROM schema_migrations WHERE version >= 23`, nil},
 			{`INSERT INTO messages (platform, channel, ref, external_id, incident, body, created_at, updated_at)
 				VALUES ('console', 'incidents', 'card:INC-1', 'card:INC-1', ?, ?, 1, 1)`, []any{incident, storetest.OldMessageBody}},
+			{`INSERT INTO outbox (kind, incident, payload, status, attempts, next_at, last_error, created_at, target)
+				VALUES ('console.post', ?, ?, 'pending', 0, 0, '', 0, 'console')`, []any{incident, storetest.OldPayload}},
 			{`INSERT INTO postmortems (incident, body, generated_at, version) VALUES (?, ?, 1, 1)`, []any{incident, storetest.OldPostmortem}},
 		} {
 			if _, err := db.Exec(q.sql, q.args...); err != nil {

@@ -18,6 +18,7 @@ var (
 	OldMessageBody = `{"title":"SEV3 INC-1: Checkout latency above SLO","fields":[{"label":"Status","value":"resolved"},` +
 		`{"label":"Severity","value":"SEV3"}],"severity":3,"incident":1}`
 	OldPostmortem = "# Postmortem: INC-1 Checkout latency above SLO\n\n## Summary\n\nTODO: what happened, in two or three sentences.\n"
+	OldPayload    = `{"message":{"text":"alice acknowledged INC-1 after 2m: looking at the replicas","incident":1},"announce":true}`
 )
 
 func testPackedBodies(t *testing.T, s bot.Store) {
@@ -73,9 +74,10 @@ func testPackedBodies(t *testing.T, s bot.Store) {
 
 // PackedBodiesMigration checks schema 23 on a database made before it:
 // rewind undoes schema 23 in the closed database at open's path and writes
-// OldMessageBody (platform "console", ref "card:INC-1") and OldPostmortem
-// for the incident it is given, as text; after the migration both read
-// back the same, and are written again packed.
+// OldMessageBody (platform "console", ref "card:INC-1"), OldPostmortem and
+// a pending job of target "console" with OldPayload for the incident it is
+// given, as text; after the migration all read back the same, and are
+// written again packed.
 func PackedBodiesMigration(t *testing.T, open func() bot.Store, rewind func(incident int64)) {
 	t.Helper()
 	ctx := context.Background()
@@ -101,6 +103,10 @@ func PackedBodiesMigration(t *testing.T, open func() bot.Store, rewind func(inci
 		}
 	}
 	check("after the migration")
+	jobs, err := s.Claim(ctx, "test", "console", time.Now(), time.Minute, 10)
+	if err != nil || len(jobs) != 1 || string(jobs[0].Payload) != OldPayload {
+		t.Fatalf("the job queued before the migration claimed as %+v, %v", jobs, err)
+	}
 	m, _ := s.MessageByRef(ctx, "console", "card:INC-1")
 	inTx(t, s, func(ctx context.Context, tx bot.Tx) error {
 		if err := tx.SaveMessage(ctx, m); err != nil {
