@@ -52,3 +52,19 @@ func TestPackBody(t *testing.T) {
 		t.Error("an unknown format read without an error")
 	}
 }
+
+// Whatever is packed reads back the same, and no stored value makes the
+// reader panic or run away.
+func FuzzPackBody(f *testing.F) {
+	f.Add([]byte(`{"title":"SEV3 INC-1: Checkout latency above SLO","severity":3}`))
+	f.Add(bytes.Repeat([]byte("ab"), 300))
+	f.Add([]byte{0, 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01})
+	f.Add(append([]byte{0, 1}, bodyDictV1[:40]...))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		back, err := unpackBody(packBody(b))
+		if err != nil || !bytes.Equal(back, b) {
+			t.Fatalf("%q read back as %q, %v", b, back, err)
+		}
+		_, _ = unpackBody(b)
+	})
+}
