@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	_ "embed" // the packing dictionary
+	"encoding/json"
 	"fmt"
 )
 
@@ -75,6 +76,15 @@ func nullBody(b []byte) any {
 		return nil
 	}
 	return packBody(b)
+}
+
+// fromNullBody reads a column nullBody wrote: NULL is an empty body.
+func fromNullBody(b []byte) (json.RawMessage, error) {
+	if b == nil {
+		return nil, nil
+	}
+	raw, err := unpackBody(b)
+	return json.RawMessage(raw), err
 }
 
 // packText is packBody for a string column value.

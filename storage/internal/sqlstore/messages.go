@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -59,12 +58,9 @@ func scanMessage(row scanner) (bot.PostedMessage, error) {
 		return m, err
 	}
 	m.Incident = incident.Int64
-	if body != nil {
-		raw, err := unpackBody(body)
-		if err != nil {
-			return m, err
-		}
-		m.Body = json.RawMessage(raw)
+	var err error
+	if m.Body, err = fromNullBody(body); err != nil {
+		return m, err
 	}
 	m.CreatedAt, m.UpdatedAt = fromUS(created), fromUS(updated)
 	return m, nil

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -113,12 +112,8 @@ func scanJob(row scanner) (bot.Job, error) {
 		return j, err
 	}
 	j.Incident = incident.Int64
-	if payload != nil {
-		raw, err := unpackBody(payload)
-		if err != nil {
-			return j, err
-		}
-		j.Payload = json.RawMessage(raw)
+	if j.Payload, err = fromNullBody(payload); err != nil {
+		return j, err
 	}
 	j.OrderKey, j.CoalesceKey, j.Status = orderKey.String, coalesceKey.String, bot.JobStatus(status)
 	j.NextAt, j.CreatedAt = fromUS(nextAt), fromUS(created)
