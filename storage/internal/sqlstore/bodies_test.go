@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"testing"
@@ -48,6 +49,16 @@ func TestPackBody(t *testing.T) {
 			}
 		})
 	}
+	// Long values are deflated: a draft and its file's base64 shrink too.
+	draft := bytes.Repeat([]byte("- 2026-12-07 06:12 UTC @alice: Acknowledged\n"), 30)
+	long := fmt.Appendf(nil, `{"text":%q,"attachments":[{"data":%q}]}`, draft, base64.StdEncoding.EncodeToString(draft))
+	stored := packBody(long)
+	if stored[1] != packedFlate || len(stored) > len(long)/10 {
+		t.Errorf("a long value stored as format %d, %d of %d bytes", stored[1], len(stored), len(long))
+	}
+	if back, err := unpackBody(stored); err != nil || !bytes.Equal(back, long) {
+		t.Errorf("a long value read back as %q, %v", back, err)
+	}
 	if _, err := unpackBody([]byte{0, 9, 1}); err == nil {
 		t.Error("an unknown format read without an error")
 	}
@@ -60,6 +71,7 @@ func FuzzPackBody(f *testing.F) {
 	f.Add(bytes.Repeat([]byte("ab"), 300))
 	f.Add([]byte{0, 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01})
 	f.Add(append([]byte{0, 1}, bodyDictV1[:40]...))
+	f.Add(bytes.Repeat(bodyDictV1[:100], 20))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		back, err := unpackBody(packBody(b))
 		if err != nil || !bytes.Equal(back, b) {

@@ -23,7 +23,7 @@ import (
 const (
 	lzHashBits = 12
 	lzMinCopy  = 4
-	lzMaxOut   = 64 << 20 // refuse to unpack more: nothing stored is near it
+	lzMaxOut   = 64 << 20 // refuse to unpack more (either coding): nothing stored is near it
 )
 
 type lzTable [1 << lzHashBits]int32 // position+1 of the last 4 bytes with a hash; 0: none
@@ -74,7 +74,7 @@ func lzPack(dst, dict, src []byte, base *lzTable) []byte {
 	return binary.AppendUvarint(dst, 0)
 }
 
-var errLZ = errors.New("corrupt packed value")
+var errLZ = errors.New("corrupt or oversized packed value")
 
 // lzUnpack returns the value p packs against dict.
 func lzUnpack(dict, p []byte) ([]byte, error) {
