@@ -230,6 +230,10 @@ func convert(v any, pgType string) any {
 		if b, ok := v.([]byte); ok {
 			return string(b)
 		}
+	case "bytea": // packed bodies are BLOBs; those written before schema 23 text
+		if s, ok := v.(string); ok {
+			return []byte(s)
+		}
 	}
 	return v
 }

@@ -73,7 +73,7 @@ func fillEveryTable(t *testing.T) string {
 		t.Fatal(err)
 	}
 	if err := svc.SaveMessage(ctx, &bot.PostedMessage{Platform: "slack", Channel: "C0A", Ref: "card:INC-1", ExternalID: "1.2",
-		Incident: 1, Body: json.RawMessage(`{"text":"card"}`), CreatedAt: clock.Now(), UpdatedAt: clock.Now()}); err != nil {
+		Incident: 1, Body: json.RawMessage(packedCard), CreatedAt: clock.Now(), UpdatedAt: clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.Store.PauseBucket(ctx, "slack:chat.postMessage:C0A", clock.Now().Add(time.Minute)); err != nil {
@@ -125,6 +125,10 @@ func fillEveryTable(t *testing.T) string {
 	_ = tx.Rollback()
 	return e.Path
 }
+
+// packedCard is long enough to be stored packed (a BLOB in SQLite).
+const packedCard = `{"title":"SEV2 INC-1: Checkout errors","fields":[{"label":"Status","value":"triggered"},` +
+	`{"label":"Severity","value":"SEV2"}],"severity":2,"incident":1}`
 
 // TestDBCopyToPostgres: every kind of row moves; the export, timelines and
 // audit read the same from both; numbering continues; a non-empty target
@@ -189,6 +193,15 @@ func TestDBCopyToPostgres(t *testing.T) {
 	bu, _ := b.Audit(ctx, bot.AuditFilter{})
 	if len(au) == 0 || !reflect.DeepEqual(au, bu) {
 		t.Errorf("audit differs: %d vs %d records", len(au), len(bu))
+	}
+	// Packed bodies (and a draft stored as text by an older warroom) read the same.
+	if m, err := b.MessageByRef(ctx, "slack", "card:INC-1"); err != nil || string(m.Body) != packedCard {
+		t.Errorf("the card copied as %+v, %v", m, err)
+	}
+	pa, errA := from.Postmortem(ctx, 1)
+	pb, errB := to.Postmortem(ctx, 1)
+	if errA != nil || errB != nil || !reflect.DeepEqual(pa, pb) {
+		t.Errorf("postmortem differs (%v, %v): %+v vs %+v", errA, errB, pa, pb)
 	}
 	deadA, _ := a.OutboxJobs(ctx, true, 10)
 	deadB, _ := b.OutboxJobs(ctx, true, 10)

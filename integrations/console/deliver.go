@@ -102,7 +102,7 @@ func (c *Console) saveCards(ctx context.Context, inc *bot.Incident, ch string) e
 // the one already there (which keeps its place and creation time). Saving
 // the same content again changes nothing.
 func (c *Console) save(ctx context.Context, channel, ref string, incident int64, m bot.Message) error {
-	body, err := json.Marshal(c.svc.Names().Message(m)) // names, not ids, where people read
+	body, err := encodeMessage(c.svc.Names().Message(m)) // names, not ids, where people read
 	if err != nil {
 		return bot.Permanent(fmt.Errorf("encode message %s: %w", ref, err))
 	}

@@ -25,7 +25,7 @@ type incidentData struct {
 	LastEntry int64
 	Alerts    []bot.AlertView
 	Now       time.Time
-	Fields    []fieldRow // custom fields, configured order (catalog.go)
+	Fields    []fieldRow    // custom fields, configured order (catalog.go)
 	Problems  []bot.Problem // the problems the incident is linked to (problems.go)
 }
 

@@ -3,7 +3,6 @@ package console
 import (
 	"bytes"
 	"embed"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -113,8 +112,8 @@ type messageView struct {
 }
 
 func viewOf(pm bot.PostedMessage) messageView {
-	var m bot.Message
-	if err := json.Unmarshal(pm.Body, &m); err != nil {
+	m, err := decodeMessage(pm.Body)
+	if err != nil {
 		m = bot.Message{Text: "(this message could not be read)"}
 	}
 	return messageView{

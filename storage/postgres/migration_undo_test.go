@@ -3,6 +3,8 @@ package postgres_test
 import (
 	"fmt"
 	"sort"
+
+	"github.com/warroom/warroom/storage/storetest"
 )
 
 // undo holds, per migration, the statements that take a database back to
@@ -17,6 +19,12 @@ var undo = map[int][]string{
 	20: {`ALTER TABLE incidents DROP COLUMN type`, `ALTER TABLE incidents DROP COLUMN fields`},
 	21: {`DROP TABLE problem_actions`, `DROP TABLE problem_incidents`, `DROP TABLE problems`, `DELETE FROM counters WHERE name = 'problem'`},
 	22: {`DROP TABLE people`, `ALTER TABLE incidents DROP COLUMN route`},
+	23: {
+		`ALTER TABLE messages ALTER COLUMN body TYPE TEXT USING convert_from(body, 'UTF8')`,
+		`ALTER TABLE postmortems ALTER COLUMN body TYPE TEXT USING convert_from(body, 'UTF8')`,
+		`ALTER TABLE outbox ALTER COLUMN payload TYPE TEXT USING convert_from(payload, 'UTF8')`,
+		`ALTER TABLE outbox_dead ALTER COLUMN payload TYPE TEXT USING convert_from(payload, 'UTF8')`,
+	},
 	25: {
 		`DROP TRIGGER incident_marks_entry ON timeline`, `DROP TRIGGER incident_marks_declared_at ON incidents`,
 		`DROP TRIGGER incident_marks_gone ON incidents`, `DROP FUNCTION incident_marks_entry()`,
@@ -41,4 +49,13 @@ func undoFrom(v int) []string {
 		stmts = append(stmts, undo[k]...)
 	}
 	return append(stmts, fmt.Sprintf(`DELETE FROM schema_migrations WHERE version >= %d`, v))
+}
+
+// asStmts makes statements for storetest.ExecAll.
+func asStmts(qs []string) []storetest.Stmt {
+	out := make([]storetest.Stmt, len(qs))
+	for i, q := range qs {
+		out[i] = storetest.Q(q)
+	}
+	return out
 }

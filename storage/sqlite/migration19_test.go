@@ -1,34 +1,17 @@
 package sqlite_test
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
 
-	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/storage/sqlite"
 	"github.com/warroom/warroom/storage/storetest"
 )
 
 // Migration 19 indexes the titles of the incidents already there.
 func TestMigration19Backfills(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "w.db")
-	var stores []*sqlite.Store
-	t.Cleanup(func() {
-		for _, s := range stores {
-			s.Close()
-		}
-	})
-	open := func() bot.Store {
-		s, err := sqlite.Open(context.Background(), sqlite.Config{Path: path}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stores = append(stores, s)
-		return s
-	}
 	rewind := func() {
 		rewindTo(t, path, undoFrom(19))
 	}
-	storetest.TitleIndexBackfill(t, open, rewind)
+	storetest.TitleIndexBackfill(t, reopener(t, path), rewind)
 }

@@ -3,6 +3,8 @@ package sqlite_test
 import (
 	"fmt"
 	"sort"
+
+	"github.com/warroom/warroom/storage/storetest"
 )
 
 // undo holds, per migration, the statements that take a database back to
@@ -18,6 +20,7 @@ var undo = map[int][]string{
 	20: {`ALTER TABLE incidents DROP COLUMN type`, `ALTER TABLE incidents DROP COLUMN fields`},
 	21: {`DROP TABLE problem_actions`, `DROP TABLE problem_incidents`, `DROP TABLE problems`, `DELETE FROM counters WHERE name = 'problem'`},
 	22: {`DROP TABLE people`, `ALTER TABLE incidents DROP COLUMN route`},
+	23: {}, // packing needs no schema change on SQLite
 	25: {
 		`DROP TRIGGER incident_marks_entry`, `DROP TRIGGER incident_marks_declared_at`, `DROP TRIGGER incident_marks_gone`,
 		`DROP TABLE incident_marks`, `DROP INDEX incidents_severity_number`, `DROP INDEX incidents_severity_status`, `DROP INDEX incidents_source_number`,
@@ -39,4 +42,13 @@ func undoFrom(v int) []string {
 		stmts = append(stmts, undo[k]...)
 	}
 	return append(stmts, fmt.Sprintf(`DELETE FROM schema_migrations WHERE version >= %d`, v))
+}
+
+// asStmts makes statements for storetest.ExecAll.
+func asStmts(qs []string) []storetest.Stmt {
+	out := make([]storetest.Stmt, len(qs))
+	for i, q := range qs {
+		out[i] = storetest.Q(q)
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"testing"
 	"time"
@@ -47,3 +48,28 @@ func TitleIndexBackfill(t *testing.T, open func() bot.Store, rewind func()) {
 		t.Errorf("private incidents after the migration: %+v %v", page, err)
 	}
 }
+
+// Stmt is one statement of a migration test's hand-made rewind.
+type Stmt struct {
+	SQL  string
+	Args []any
+}
+
+// ExecAll runs stmts on the database driver opens at dsn, outside the
+// store (the test's package registers the driver).
+func ExecAll(t *testing.T, driver, dsn string, stmts ...Stmt) {
+	t.Helper()
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range stmts {
+		if _, err := db.Exec(q.SQL, q.Args...); err != nil {
+			t.Fatalf("%s: %v", q.SQL, err)
+		}
+	}
+}
+
+// Q is a Stmt.
+func Q(sql string, args ...any) Stmt { return Stmt{SQL: sql, Args: args} }

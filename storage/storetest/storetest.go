@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"Audit", testAudit},
 		{"ActionItems", testActionItems},
 		{"Messages", testMessages},
+		{"PackedBodies", testPackedBodies},
 		{"MarkSeen", testMarkSeen},
 		{"Tokens", testTokens},
 		{"PersonNames", testPersonNames},

@@ -56,21 +56,6 @@ func nullID(n int64) any {
 	return n
 }
 
-// nullRaw stores an empty JSON document as NULL.
-func nullRaw(b json.RawMessage) any {
-	if len(b) == 0 {
-		return nil
-	}
-	return string(b)
-}
-
-func fromNullRaw(v sql.NullString) json.RawMessage {
-	if !v.Valid {
-		return nil
-	}
-	return json.RawMessage(v.String)
-}
-
 // encode renders a map as JSON text; nil stays "null" and empty stays "{}",
 // so both read back as they were written.
 func encode(v any) (string, error) {

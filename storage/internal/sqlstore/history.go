@@ -344,7 +344,7 @@ func (w *historyWriter) PutAlert(ctx context.Context, a *bot.StoredAlert) error 
 }
 
 func (w *historyWriter) PutPostmortem(ctx context.Context, p *bot.Postmortem) error {
-	return w.add(ctx, "postmortem", qPutPostmortem, p.Incident, p.Body, us(p.GeneratedAt), p.Version)
+	return w.add(ctx, "postmortem", qPutPostmortem, p.Incident, packText(p.Body), us(p.GeneratedAt), p.Version)
 }
 
 func (w *historyWriter) PutTimer(ctx context.Context, tm *bot.Timer) error {

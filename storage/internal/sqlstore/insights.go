@@ -48,7 +48,7 @@ func (t *tx) ClaimSlot(ctx context.Context, schedule string, slot time.Time, own
 
 // SavePostmortem stores or replaces an incident's draft.
 func (t *tx) SavePostmortem(ctx context.Context, p *bot.Postmortem) error {
-	if err := t.queryRow(ctx, qSavePostmortem, p.Incident, p.Body, us(p.GeneratedAt)).Scan(&p.Version); err != nil {
+	if err := t.queryRow(ctx, qSavePostmortem, p.Incident, packText(p.Body), us(p.GeneratedAt)).Scan(&p.Version); err != nil {
 		return fmt.Errorf("save postmortem of %s: %w", bot.FormatKey(p.Incident), err)
 	}
 	return nil
@@ -81,8 +81,15 @@ func (s *Store) Postmortem(ctx context.Context, incident int64) (*bot.Postmortem
 // scanPostmortem reads one postmortems row (qPostmortem's columns).
 func scanPostmortem(row scanner) (*bot.Postmortem, error) {
 	var p bot.Postmortem
-	var at int64
-	if err := row.Scan(&p.Incident, &p.Body, &at, &p.Version); err != nil {
+	var (
+		at   int64
+		body []byte
+		err  error
+	)
+	if err := row.Scan(&p.Incident, &body, &at, &p.Version); err != nil {
+		return nil, err
+	}
+	if p.Body, err = unpackText(body); err != nil {
 		return nil, err
 	}
 	p.GeneratedAt = fromUS(at)

@@ -83,7 +83,7 @@ func (t *tx) Enqueue(ctx context.Context, j *bot.Job) error {
 	if created.IsZero() {
 		created = j.NextAt
 	}
-	id, err := t.insert(ctx, qEnqueue, j.Kind, nullID(j.Incident), nullRaw(j.Payload), nullStr(j.OrderKey), nullStr(j.CoalesceKey),
+	id, err := t.insert(ctx, qEnqueue, j.Kind, nullID(j.Incident), nullBody(j.Payload), nullStr(j.OrderKey), nullStr(j.CoalesceKey),
 		us(j.NextAt), us(created), j.Kind.Target())
 	if err != nil {
 		return fmt.Errorf("enqueue job: %w", err)
@@ -100,7 +100,7 @@ func scanJob(row scanner) (bot.Job, error) {
 		j                     bot.Job
 		incident, leaseUntil  sql.NullInt64
 		firstFailed           sql.NullInt64
-		payload               sql.NullString
+		payload               []byte
 		orderKey, coalesceKey sql.NullString
 		leaseOwner            sql.NullString
 		status                string
@@ -111,7 +111,10 @@ func scanJob(row scanner) (bot.Job, error) {
 	if err != nil {
 		return j, err
 	}
-	j.Incident, j.Payload = incident.Int64, fromNullRaw(payload)
+	j.Incident = incident.Int64
+	if j.Payload, err = fromNullBody(payload); err != nil {
+		return j, err
+	}
 	j.OrderKey, j.CoalesceKey, j.Status = orderKey.String, coalesceKey.String, bot.JobStatus(status)
 	j.NextAt, j.CreatedAt = fromUS(nextAt), fromUS(created)
 	j.LeaseOwner, j.LeaseUntil = leaseOwner.String, fromNullZero(leaseUntil)

@@ -1,0 +1,82 @@
+package sqlstore
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"testing"
+)
+
+// The dictionary is part of the stored format: values packed with it are
+// unreadable with any other. A new dictionary is a new file and version.
+func TestBodyDictionaryNeverChanges(t *testing.T) {
+	sum := sha256.Sum256(bodyDictV1)
+	if got := hex.EncodeToString(sum[:]); got != "79c25bd92c58edcd3b3e277fcaa432fc81f9c6703c1b2196ce2e4f42c20367f0" {
+		t.Fatalf("body_dict_v1.txt changed (sha256 %s): packed values written with it would no longer read", got)
+	}
+}
+
+func TestPackBody(t *testing.T) {
+	card := fmt.Appendf(nil, `{"title":"SEV3 INC-%d: Checkout latency above SLO","fields":[{"label":"Status","value":"resolved"},`+
+		`{"label":"Severity","value":"SEV3"},{"label":"Commander","value":"none"},{"label":"Started","value":"2026-12-07 06:12 UTC"}],`+
+		`"severity":3,"incident":%d,"footer":"https://warroom.example.com/incidents/INC-%d"}`, 4242, 4242, 4242)
+	tests := []struct {
+		name   string
+		in     []byte
+		packed bool
+		most   int // stored bytes at most
+	}{
+		{"empty", nil, false, 0},
+		{"short", []byte(`{"text":"hi"}`), false, 13},
+		{"card", card, true, len(card) / 3},
+		{"random", bytes.Repeat([]byte{0xff, 0x13, 0x7e, 0x80}, 5), false, 20},
+		{"starts with the header's byte", []byte{0, 1, 2}, true, 16},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stored := packBody(tt.in)
+			if got := len(stored) > 0 && stored[0] == packedMark; got != tt.packed {
+				t.Errorf("packed %v, want %v", got, tt.packed)
+			}
+			if len(stored) > tt.most {
+				t.Errorf("stored %d bytes, want at most %d", len(stored), tt.most)
+			}
+			back, err := unpackBody(stored)
+			if err != nil || !bytes.Equal(back, tt.in) {
+				t.Errorf("read back %q, %v; want %q", back, err, tt.in)
+			}
+		})
+	}
+	// Long values are deflated: a draft and its file's base64 shrink too.
+	draft := bytes.Repeat([]byte("- 2026-12-07 06:12 UTC @alice: Acknowledged\n"), 30)
+	long := fmt.Appendf(nil, `{"text":%q,"attachments":[{"data":%q}]}`, draft, base64.StdEncoding.EncodeToString(draft))
+	stored := packBody(long)
+	if stored[1] != packedFlate || len(stored) > len(long)/10 {
+		t.Errorf("a long value stored as format %d, %d of %d bytes", stored[1], len(stored), len(long))
+	}
+	if back, err := unpackBody(stored); err != nil || !bytes.Equal(back, long) {
+		t.Errorf("a long value read back as %q, %v", back, err)
+	}
+	if _, err := unpackBody([]byte{0, 9, 1}); err == nil {
+		t.Error("an unknown format read without an error")
+	}
+}
+
+// Whatever is packed reads back the same, and no stored value makes the
+// reader panic or run away.
+func FuzzPackBody(f *testing.F) {
+	f.Add([]byte(`{"title":"SEV3 INC-1: Checkout latency above SLO","severity":3}`))
+	f.Add(bytes.Repeat([]byte("ab"), 300))
+	f.Add([]byte{0, 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01})
+	f.Add(append([]byte{0, 1}, bodyDictV1[:40]...))
+	f.Add(bytes.Repeat(bodyDictV1[:100], 20))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		back, err := unpackBody(packBody(b))
+		if err != nil || !bytes.Equal(back, b) {
+			t.Fatalf("%q read back as %q, %v", b, back, err)
+		}
+		_, _ = unpackBody(b)
+	})
+}

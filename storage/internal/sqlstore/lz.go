@@ -1,0 +1,115 @@
+package sqlstore
+
+import (
+	"encoding/binary"
+	"errors"
+)
+
+// A small LZ77 coder for the packed bodies (bodies.go): literal runs and
+// copies from anywhere earlier in the dictionary followed by the value,
+// without entropy coding. Packing a card costs a few microseconds, where
+// compress/flate with a preset dictionary costs about a hundred (it clears
+// its 640 KB of hash tables for every value), which matters inside the
+// single writer's transactions.
+//
+// A packed value is a sequence of
+//
+//	uvarint literal length, the literal bytes, uvarint copy length,
+//	then, when the copy length is not 0, uvarint distance back
+//
+// and ends with a copy length of 0. Copies are at least lzMinCopy long
+// and may overlap what they produce.
+
+const (
+	lzHashBits = 12
+	lzMinCopy  = 4
+	lzMaxOut   = 64 << 20 // refuse to unpack more (either coding): nothing stored is near it
+)
+
+type lzTable [1 << lzHashBits]int32 // position+1 of the last 4 bytes with a hash; 0: none
+
+func lzHash(b []byte) uint32 {
+	return (binary.LittleEndian.Uint32(b) * 2654435761) >> (32 - lzHashBits)
+}
+
+// lzDictTable indexes dict once, for every value packed against it.
+func lzDictTable(dict []byte) *lzTable {
+	t := new(lzTable)
+	for i := 0; i+lzMinCopy <= len(dict); i++ {
+		t[lzHash(dict[i:])] = int32(i + 1)
+	}
+	return t
+}
+
+// lzPack appends src packed against dict, indexed as base, to dst.
+func lzPack(dst, dict, src []byte, base *lzTable) []byte {
+	buf := make([]byte, 0, len(dict)+len(src))
+	buf = append(append(buf, dict...), src...)
+	t := *base
+	n, i, lit := len(buf), len(dict), len(dict)
+	for i+lzMinCopy <= n {
+		h := lzHash(buf[i:])
+		c := int(t[h]) - 1
+		t[h] = int32(i + 1)
+		if c < 0 || binary.LittleEndian.Uint32(buf[c:]) != binary.LittleEndian.Uint32(buf[i:]) {
+			i++
+			continue
+		}
+		m := lzMinCopy
+		for i+m < n && buf[c+m] == buf[i+m] {
+			m++
+		}
+		dst = binary.AppendUvarint(dst, uint64(i-lit))
+		dst = append(dst, buf[lit:i]...)
+		dst = binary.AppendUvarint(dst, uint64(m))
+		dst = binary.AppendUvarint(dst, uint64(i-c))
+		for j := i + 1; j < i+m && j+lzMinCopy <= n; j++ {
+			t[lzHash(buf[j:])] = int32(j + 1)
+		}
+		i += m
+		lit = i
+	}
+	dst = binary.AppendUvarint(dst, uint64(n-lit))
+	dst = append(dst, buf[lit:]...)
+	return binary.AppendUvarint(dst, 0)
+}
+
+var errLZ = errors.New("corrupt or oversized packed value")
+
+// lzUnpack returns the value p packs against dict.
+func lzUnpack(dict, p []byte) ([]byte, error) {
+	out := make([]byte, 0, len(dict)+3*len(p))
+	out = append(out, dict...)
+	for {
+		l, k := binary.Uvarint(p)
+		if k <= 0 || l > uint64(len(p)-k) {
+			return nil, errLZ
+		}
+		out = append(out, p[k:k+int(l)]...)
+		p = p[k+int(l):]
+		m, k := binary.Uvarint(p)
+		if k <= 0 {
+			return nil, errLZ
+		}
+		p = p[k:]
+		if m == 0 {
+			if len(p) != 0 {
+				return nil, errLZ
+			}
+			return out[len(dict):], nil
+		}
+		d, k := binary.Uvarint(p)
+		if k <= 0 || d == 0 || d > uint64(len(out)) || m > lzMaxOut-uint64(len(out)) {
+			return nil, errLZ
+		}
+		p = p[k:]
+		from := len(out) - int(d)
+		if int(d) >= int(m) {
+			out = append(out, out[from:from+int(m)]...)
+			continue
+		}
+		for j := range int(m) { // overlapping: a run
+			out = append(out, out[from+j])
+		}
+	}
+}
