@@ -29,10 +29,11 @@ type expiring[T any] struct {
 	until time.Time
 }
 
-func cachedValue[T any](mu *sync.Mutex, m map[string]expiring[T], key string, now time.Time) (T, bool) {
+// cachedValue reads *m under mu: keep may replace the map itself.
+func cachedValue[T any](mu *sync.Mutex, m *map[string]expiring[T], key string, now time.Time) (T, bool) {
 	mu.Lock()
 	defer mu.Unlock()
-	e, ok := m[key]
+	e, ok := (*m)[key]
 	if !ok || !now.Before(e.until) {
 		var zero T
 		return zero, false
@@ -77,7 +78,7 @@ func (c *Client) OnCallEmails(ctx context.Context, service string) ([]string, er
 	}
 	p := &c.people
 	now := c.now()
-	if v, ok := cachedValue(&p.mu, p.answers, id, now); ok {
+	if v, ok := cachedValue(&p.mu, &p.answers, id, now); ok {
 		return v, nil
 	}
 	policy, err := c.escalationPolicy(ctx, id, now)
@@ -124,7 +125,7 @@ func (c *Client) OnCallEmails(ctx context.Context, service string) ([]string, er
 // policy.
 func (c *Client) escalationPolicy(ctx context.Context, service string, now time.Time) (string, error) {
 	p := &c.people
-	if v, ok := cachedValue(&p.mu, p.policies, service, now); ok {
+	if v, ok := cachedValue(&p.mu, &p.policies, service, now); ok {
 		return v, nil
 	}
 	what := "read PagerDuty service " + service
@@ -145,7 +146,7 @@ func (c *Client) escalationPolicy(ctx context.Context, service string, now time.
 // userEmail returns a PagerDuty user's e-mail address.
 func (c *Client) userEmail(ctx context.Context, user string, now time.Time) (string, error) {
 	p := &c.people
-	if v, ok := cachedValue(&p.mu, p.emails, user, now); ok {
+	if v, ok := cachedValue(&p.mu, &p.emails, user, now); ok {
 		return v, nil
 	}
 	what := "read PagerDuty user " + user
