@@ -59,6 +59,7 @@ type RecurrenceRow struct {
 	Rule       string
 	DeclaredAt time.Time
 	Linked     bool
+	Private    bool // counted in a candidate, never listed by its key
 }
 
 // ProblemRecurrence counts one problem's linked incidents.
@@ -77,8 +78,9 @@ type ProblemRecurrence struct {
 type ProblemCandidate struct {
 	Kind      string    `json:"kind"` // "rule" or "service"
 	Name      string    `json:"name"`
-	Incidents int       `json:"incidents"` // the most within one window
-	Keys      []string  `json:"keys"`      // those incidents, oldest first (at most 20)
+	Incidents int       `json:"incidents"`         // the most within one window
+	Keys      []string  `json:"keys"`              // those incidents, oldest first (at most 20), private ones left out
+	Private   int       `json:"private,omitempty"` // private incidents counted but not listed
 	FirstAt   time.Time `json:"first_at"`
 	LastAt    time.Time `json:"last_at"`
 }
@@ -153,8 +155,9 @@ func BuildProblemInsights(ctx context.Context, r ProblemInsightsReader, from, to
 func FindCandidates(rows []RecurrenceRow, rule CandidateRule, since time.Time) []ProblemCandidate {
 	rule = rule.WithDefaults()
 	type member struct {
-		n  int64
-		at time.Time
+		n       int64
+		at      time.Time
+		private bool
 	}
 	groups := map[[2]string][]member{}
 	seen := map[[2]string]map[int64]bool{}
@@ -165,7 +168,7 @@ func FindCandidates(rows []RecurrenceRow, rule CandidateRule, since time.Time) [
 		}
 		if !seen[k][row.Incident] {
 			seen[k][row.Incident] = true
-			groups[k] = append(groups[k], member{row.Incident, row.DeclaredAt})
+			groups[k] = append(groups[k], member{row.Incident, row.DeclaredAt, row.Private})
 		}
 	}
 	for _, row := range rows {
@@ -206,6 +209,10 @@ func FindCandidates(rows []RecurrenceRow, rule CandidateRule, since time.Time) [
 		}
 		c := ProblemCandidate{Kind: k[0], Name: k[1], Incidents: bestHi - bestLo + 1, FirstAt: ms[bestLo].at, LastAt: ms[bestHi].at}
 		for _, m := range ms[bestLo : bestHi+1] {
+			if m.private {
+				c.Private++
+				continue
+			}
 			if len(c.Keys) == maxCandidateKeys {
 				break
 			}

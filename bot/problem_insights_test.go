@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -36,6 +37,12 @@ func TestFindCandidates(t *testing.T) {
 	got = bot.FindCandidates(rows, bot.CandidateRule{Count: 3, Window: 80 * day}, t0.Add(25*day))
 	if len(got) != 1 || got[0].Name != "checkout" {
 		t.Errorf("80d window since day 25: %+v", got)
+	}
+	// A private incident counts towards a candidate but is never listed.
+	rows[1].Private, rows[2].Private = true, true // INC-2 (both of its rules)
+	got = bot.FindCandidates(rows, bot.CandidateRule{Count: 3, Window: 30 * day}, t0)
+	if len(got) != 2 || got[0].Incidents != 3 || got[0].Private != 1 || !slices.Equal(got[0].Keys, []string{"INC-1", "INC-3"}) {
+		t.Errorf("with INC-2 private: %+v", got)
 	}
 	for _, bad := range []bot.CandidateRule{{Count: 1, Window: day}, {Count: 3, Window: time.Minute}, {Count: 3, Window: 400 * day}} {
 		if bot.ErrorCode(bad.Check()) != bot.CodeInvalid {

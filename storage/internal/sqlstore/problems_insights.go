@@ -16,7 +16,7 @@ const (
 	// The period's incidents (incidents_declared), each incident's alerts
 	// through alerts_incident: no scan of all alerts.
 	qRecurrenceRows = `SELECT DISTINCT i.number, i.service, COALESCE(a.rule, ''), i.declared_at,
-		EXISTS (SELECT 1 FROM problem_incidents p WHERE p.incident = i.number)
+		EXISTS (SELECT 1 FROM problem_incidents p WHERE p.incident = i.number), i.private
 	FROM incidents i
 	LEFT JOIN alerts a ON a.incident = i.number AND a.incident IS NOT NULL AND a.rule <> ''
 	WHERE i.declared_at >= $1 AND i.declared_at < $2
@@ -44,7 +44,7 @@ func (s *Store) RecurrenceRows(ctx context.Context, from, to time.Time) ([]bot.R
 			r  bot.RecurrenceRow
 			at int64
 		)
-		if err := row.Scan(&r.Incident, &r.Service, &r.Rule, &at, &r.Linked); err != nil {
+		if err := row.Scan(&r.Incident, &r.Service, &r.Rule, &at, &r.Linked, &r.Private); err != nil {
 			return nil, err
 		}
 		r.DeclaredAt = fromUS(at)
