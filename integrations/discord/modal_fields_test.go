@@ -97,3 +97,24 @@ func discordModal(id string, values map[string]string) discordgo.ModalSubmitInte
 	}
 	return data
 }
+
+// A type's channel prefix names its incidents' rooms; other incidents
+// keep INC.
+func TestRoomNameTakesTheTypePrefix(t *testing.T) {
+	s := newStack(t, options{catalog: true})
+	ctx := context.Background()
+	for _, in := range []bot.DeclareInput{
+		{Title: "Leaked key", Severity: bot.SEV2, Actor: alice, Type: "security", Fields: map[string]string{"customer_impact": "None"}},
+		{Title: "Slow search", Severity: bot.SEV3, Actor: alice, Fields: map[string]string{"customer_impact": "Some"}},
+	} {
+		if _, err := s.svc.Declare(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.drain()
+	for n, want := range map[int64]string{1: "SEC-1 · SEV2 · Leaked key", 2: "INC-2 · SEV3 · Slow search"} {
+		if room, ok := s.fake.Channel(s.room(n)); !ok || room.Name != want {
+			t.Errorf("room of incident %d = %q, want %q", n, room.Name, want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,9 +20,14 @@ const (
 	archiveAfter = 10080 // minutes: a week without messages before a room archives
 )
 
-// roomName is the room's name: "INC-42 · SEV2 · title".
-func roomName(inc *bot.Incident) string {
-	return truncate(oneLine(fmt.Sprintf("%s · %s · %s", inc.Key(), inc.Severity, inc.Title)), maxRoomName)
+// roomName is the room's name: "INC-42 · SEV2 · title", or, for an
+// incident whose type sets a channel prefix, "SEC-42 · SEV2 · title".
+func (d *Discord) roomName(inc *bot.Incident) string {
+	key := inc.Key()
+	if p := d.svc.ChannelPrefix(inc); p != "inc" {
+		key = strings.ToUpper(p) + "-" + strconv.FormatInt(inc.Number, 10)
+	}
+	return truncate(oneLine(fmt.Sprintf("%s · %s · %s", key, inc.Severity, inc.Title)), maxRoomName)
 }
 
 // isForumRoom says whether inc's room is a forum post: a forum is
@@ -78,7 +84,7 @@ func (d *Discord) ensureRoom(ctx context.Context, inc *bot.Incident) (*bot.Incid
 	if rec.Asked {
 		name := rec.Text
 		if name == "" {
-			name = roomName(inc)
+			name = d.roomName(inc)
 		}
 		id, err := d.findRoom(ctx, inc, pm.Channel, name, rec.AskedAt, forum)
 		if err != nil {
@@ -90,7 +96,7 @@ func (d *Discord) ensureRoom(ctx context.Context, inc *bot.Incident) (*bot.Incid
 			return d.saveRoom(ctx, inc, pm, rec, id)
 		}
 	}
-	body := threadCreate{Name: roomName(inc), AutoArchiveDuration: archiveAfter}
+	body := threadCreate{Name: d.roomName(inc), AutoArchiveDuration: archiveAfter}
 	if forum {
 		if body.AppliedTags, err = d.tagIDs(ctx, roomTags(inc)); err != nil {
 			return nil, "", err
@@ -205,7 +211,7 @@ func (d *Discord) syncRoom(ctx context.Context, inc *bot.Incident, room string) 
 		return err
 	}
 	patch := map[string]any{}
-	if name := roomName(inc); rec.Text != "" && rec.Text != name {
+	if name := d.roomName(inc); rec.Text != "" && rec.Text != name {
 		patch["name"] = name
 	}
 	tags := roomTags(inc)
@@ -222,7 +228,7 @@ func (d *Discord) syncRoom(ctx context.Context, inc *bot.Incident, room string) 
 	if err := d.rest(ctx, http.MethodPatch, discordgo.EndpointChannel(room), "", patch, nil); err != nil {
 		return err
 	}
-	rec.Text, rec.Tags = roomName(inc), tags
+	rec.Text, rec.Tags = d.roomName(inc), tags
 	return d.save(ctx, pm, rec)
 }
 
