@@ -37,6 +37,7 @@ func (stubService) MirrorNote(context.Context, bot.Cause, int64, string, string,
 	return nil, bot.Errorf(bot.CodeNotFound, "no")
 }
 func (stubService) RequestTicketSync(context.Context, int64, string) error { return nil }
+func (stubService) Fields() []bot.FieldDef                                 { return nil }
 func (stubService) SaveMessage(context.Context, *bot.PostedMessage) error  { return nil }
 func (stubService) ClaimMessage(context.Context, *bot.PostedMessage, *bot.PostedMessage) (bool, error) {
 	return true, nil

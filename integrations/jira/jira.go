@@ -31,6 +31,7 @@ type Service interface {
 	CompleteAction(ctx context.Context, cause bot.Cause, number int64, actor string, seq int) (*bot.ActionItem, error)
 	MirrorNote(ctx context.Context, cause bot.Cause, number int64, actor, text string, data map[string]string) (*bot.Incident, error)
 	RequestTicketSync(ctx context.Context, number int64, target string) error
+	Fields() []bot.FieldDef // the custom fields, for the shapes the field map sends
 	// The adapters' records: where a create about to be sent is noted.
 	SaveMessage(ctx context.Context, m *bot.PostedMessage) error
 	ClaimMessage(ctx context.Context, m *bot.PostedMessage, prev *bot.PostedMessage) (bool, error)

@@ -148,9 +148,9 @@ func (j *Jira) create(ctx context.Context, inc *bot.Incident) (string, error) {
 	if j.cfg.CommanderField != "" && inc.Commander() != "" {
 		unknowns[j.cfg.CommanderField] = inc.Commander()
 	}
-	for id, v := range mappedFields(j.cfg.FieldMap, inc) {
-		if v != "" {
-			unknowns[id] = v
+	for id, v := range j.mappedFields(inc) {
+		if v.text != "" {
+			unknowns[id] = v.jira()
 		}
 	}
 	if len(unknowns) > 0 {
@@ -198,7 +198,7 @@ func (j *Jira) update(ctx context.Context, key string, inc *bot.Incident) (strin
 	if j.cfg.CommanderField != "" {
 		fields += "," + j.cfg.CommanderField
 	}
-	mapped := mappedFields(j.cfg.FieldMap, inc)
+	mapped := j.mappedFields(inc)
 	for _, id := range slices.Sorted(maps.Keys(mapped)) {
 		fields += "," + id
 	}
@@ -227,9 +227,8 @@ func (j *Jira) update(ctx context.Context, key string, inc *bot.Incident) (strin
 		}
 	}
 	for id, want := range mapped {
-		have, _ := cur.Unknowns[id].(string)
-		if have != want {
-			set[id] = want
+		if plainValue(cur.Unknowns[id]) != want.text {
+			set[id] = want.jira()
 		}
 	}
 	if len(set) > 0 {
@@ -304,21 +303,4 @@ func containsFold(list []string, s string) bool {
 // jqlEscape escapes a value for a double-quoted JQL string.
 func jqlEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
-}
-
-// mappedFields are the Jira field values of inc's custom fields and type
-// under fieldMap (warroom name → Jira field id): "" for one not set.
-func mappedFields(fieldMap map[string]string, inc *bot.Incident) map[string]string {
-	if len(fieldMap) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(fieldMap))
-	for name, id := range fieldMap {
-		if name == "type" {
-			out[id] = inc.Type
-		} else {
-			out[id] = inc.Fields[name]
-		}
-	}
-	return out
 }
