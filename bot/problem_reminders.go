@@ -6,7 +6,8 @@ import (
 	"time"
 )
 
-// Reminders of problems' action items: an announcement naming the owner
+// Reminders of problems' action items: a direct message to the owner (an
+// announcement naming them when the owner is no chat user, or nobody)
 // when an open item with a due date is due within ActionRemindBefore, when
 // it falls due, and every ActionRemindEvery after, ActionReminders times in
 // all (InsightsConfig, as for incidents' items). Each is written once,
@@ -64,7 +65,15 @@ func (s *Service) FireProblemReminders(ctx context.Context, now time.Time) (int,
 				map[string]any{"problem": FormatProblemKey(a.Problem), "seq": a.Seq, "level": level}); err != nil {
 				return err
 			}
-			return s.announce(ctx, tx, problemReminder(a, now))
+			if id := ChatMention(a.Owner); id != "" {
+				for _, t := range s.targets {
+					if err := s.enqueue(ctx, tx, t, EffectDirect, 0, DirectPayload{User: id, Message: problemReminder(a, now, true)}); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			return s.announce(ctx, tx, problemReminder(a, now, false))
 		})
 		if err != nil {
 			return n, err
@@ -76,8 +85,8 @@ func (s *Service) FireProblemReminders(ctx context.Context, now time.Time) (int,
 	return n, nil
 }
 
-// problemReminder is the announcement of one reminder.
-func problemReminder(a ProblemAction, now time.Time) Message {
+// problemReminder is one reminder, to its owner or announced.
+func problemReminder(a ProblemAction, now time.Time, direct bool) Message {
 	key, due := FormatProblemKey(a.Problem), "due "+a.Due.Format(time.DateOnly)
 	if !now.Before(*a.Due) {
 		due = "overdue since " + a.Due.Format(time.DateOnly)
@@ -86,8 +95,12 @@ func problemReminder(a ProblemAction, now time.Time) Message {
 	if who == "" {
 		who = "Nobody owns it"
 	}
-	return Message{Title: "Problem action item reminder: " + key,
-		Text: fmt.Sprintf("%s: action item #%d of %s is %s: %s. Mark it done with /problem action done %s %d.",
-			who, a.Seq, key, due, a.Title, key, a.Seq),
+	text := fmt.Sprintf("%s: action item #%d of %s is %s: %s. Mark it done with /problem action done %s %d.",
+		who, a.Seq, key, due, a.Title, key, a.Seq)
+	if direct {
+		text = fmt.Sprintf("Your action item #%d of %s is %s: %s. Mark it done with /problem action done %s %d.",
+			a.Seq, key, due, a.Title, key, a.Seq)
+	}
+	return Message{Title: "Problem action item reminder: " + key, Text: text,
 		Fields: []Field{{Label: "Problem", Value: key}, {Label: "Due", Value: a.Due.Format(time.DateOnly)}}}
 }
