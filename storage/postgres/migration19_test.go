@@ -11,7 +11,7 @@ import (
 func TestMigration19Backfills(t *testing.T) {
 	dsn := testkit.PostgresSchema(t)
 	rewind := func() {
-		rewindTo(t, dsn, undoFrom(19))
+		storetest.ExecAll(t, "pgx", dsn, storetest.UndoFrom(undo, 19)...)
 	}
 	storetest.TitleIndexBackfill(t, reopener(t, dsn), rewind)
 }

@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 
 	"github.com/warroom/warroom/bot"
@@ -10,21 +9,6 @@ import (
 	"github.com/warroom/warroom/storage/postgres"
 	"github.com/warroom/warroom/storage/storetest"
 )
-
-// rewindTo runs statements on the database at dsn.
-func rewindTo(t *testing.T, dsn string, stmts []string) {
-	t.Helper()
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	for _, q := range stmts {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-}
 
 // Migration 25 fills incident_marks from the timeline already there.
 func TestMigration25Backfills(t *testing.T) {
@@ -43,5 +27,5 @@ func TestMigration25Backfills(t *testing.T) {
 		stores = append(stores, s)
 		return s
 	}
-	storetest.MarksBackfill(t, open, func() { rewindTo(t, dsn, undoFrom(25)) })
+	storetest.MarksBackfill(t, open, func() { storetest.ExecAll(t, "pgx", dsn, storetest.UndoFrom(undo, 25)...) })
 }

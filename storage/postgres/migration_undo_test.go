@@ -1,16 +1,8 @@
 package postgres_test
 
-import (
-	"fmt"
-	"sort"
-
-	"github.com/warroom/warroom/storage/storetest"
-)
-
 // undo holds, per migration, the statements that take a database back to
-// the schema before it, so a migration's backfill can be tested on a
-// database that has rows: undoFrom(v) rewinds every migration from v on,
-// newest first. A migration that changes the schema adds its entry here.
+// the schema before it, for storetest.UndoFrom: a migration that changes
+// the schema adds its entry here.
 var undo = map[int][]string{
 	19: {
 		`DROP INDEX incidents_title_fts`, `DROP INDEX incidents_private`, `DROP INDEX incidents_unclosed`,
@@ -32,30 +24,4 @@ var undo = map[int][]string{
 		`DROP FUNCTION incident_mark_of(TEXT, TEXT)`, `DROP TABLE incident_marks`,
 		`DROP INDEX incidents_severity_number`, `DROP INDEX incidents_severity_status`, `DROP INDEX incidents_source_number`,
 	},
-}
-
-// undoFrom returns the statements that undo migration v and every later
-// one, newest first, and forget them in schema_migrations.
-func undoFrom(v int) []string {
-	var versions []int
-	for k := range undo {
-		if k >= v {
-			versions = append(versions, k)
-		}
-	}
-	sort.Sort(sort.Reverse(sort.IntSlice(versions)))
-	var stmts []string
-	for _, k := range versions {
-		stmts = append(stmts, undo[k]...)
-	}
-	return append(stmts, fmt.Sprintf(`DELETE FROM schema_migrations WHERE version >= %d`, v))
-}
-
-// asStmts makes statements for storetest.ExecAll.
-func asStmts(qs []string) []storetest.Stmt {
-	out := make([]storetest.Stmt, len(qs))
-	for i, q := range qs {
-		out[i] = storetest.Q(q)
-	}
-	return out
 }

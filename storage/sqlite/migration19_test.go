@@ -11,7 +11,7 @@ import (
 func TestMigration19Backfills(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "w.db")
 	rewind := func() {
-		rewindTo(t, path, undoFrom(19))
+		storetest.ExecAll(t, "sqlite", path, storetest.UndoFrom(undo, 19)...)
 	}
 	storetest.TitleIndexBackfill(t, reopener(t, path), rewind)
 }

@@ -12,7 +12,7 @@ import (
 func TestMigration23KeepsTextBodies(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "w.db")
 	storetest.PackedBodiesMigration(t, reopener(t, path), func(incident int64) {
-		storetest.ExecAll(t, "sqlite", path, append(asStmts(undoFrom(23)),
+		storetest.ExecAll(t, "sqlite", path, append(storetest.UndoFrom(undo, 23),
 			storetest.Q(`INSERT INTO messages (platform, channel, ref, external_id, incident, body, created_at, updated_at)
 				VALUES ('console', 'incidents', 'card:INC-1', 'card:INC-1', ?, ?, 1, 1)`, incident, storetest.OldMessageBody),
 			storetest.Q(`INSERT INTO outbox (kind, incident, payload, status, attempts, next_at, last_error, created_at, target)

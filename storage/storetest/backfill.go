@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -73,3 +75,20 @@ func ExecAll(t *testing.T, driver, dsn string, stmts ...Stmt) {
 
 // Q is a Stmt.
 func Q(sql string, args ...any) Stmt { return Stmt{SQL: sql, Args: args} }
+
+// UndoFrom returns the statements that undo migration v and every later
+// one, newest first, and forget them in schema_migrations. undo holds,
+// per migration, the statements that take a database back to the schema
+// before it (each dialect's migration tests keep theirs), so that a
+// migration's backfill can be tested on a database that has rows.
+func UndoFrom(undo map[int][]string, v int) []Stmt {
+	var stmts []Stmt
+	for _, k := range slices.Backward(slices.Sorted(maps.Keys(undo))) {
+		if k >= v {
+			for _, q := range undo[k] {
+				stmts = append(stmts, Q(q))
+			}
+		}
+	}
+	return append(stmts, Q(fmt.Sprintf(`DELETE FROM schema_migrations WHERE version >= %d`, v)))
+}
