@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -108,6 +109,18 @@ func PackedBodiesMigration(t *testing.T, open func() bot.Store, rewind func(inci
 		t.Fatalf("the job queued before the migration claimed as %+v, %v", jobs, err)
 	}
 	m, _ := s.MessageByRef(ctx, "console", "card:INC-1")
+	// A compare-and-set over the row written before the migration takes
+	// it: the body it read is the body there, however it is stored.
+	next := *m
+	next.Body = json.RawMessage(`{"text":"claimed"}`)
+	var claimed bool
+	inTx(t, s, func(ctx context.Context, tx bot.Tx) (err error) {
+		claimed, err = tx.ClaimMessage(ctx, &next, m)
+		return err
+	})
+	if got, err := s.MessageByRef(ctx, "console", "card:INC-1"); !claimed || err != nil || string(got.Body) != string(next.Body) {
+		t.Fatalf("claim over the old row: claimed %v, now %+v, %v", claimed, got, err)
+	}
 	inTx(t, s, func(ctx context.Context, tx bot.Tx) error {
 		if err := tx.SaveMessage(ctx, m); err != nil {
 			return err
