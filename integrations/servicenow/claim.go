@@ -33,16 +33,10 @@ var errCreating = errors.New("another replica is creating it")
 // (a bot.Wait wrapping errCreating) until the query finds its record. A
 // claim older than one call's timeout is no longer in flight (the create
 // failed, or its process died): it can be claimed again, since the query
-// by correlation_id, which is consistent, found nothing.
-func (s *ServiceNow) claimCreate(ctx context.Context, inc *bot.Incident) (*bot.PostedMessage, error) {
-	ref := "create:" + inc.Key()
-	prev, err := s.svc.MessageByRef(ctx, System, ref)
-	if errors.Is(err, bot.ErrNotFound) || bot.ErrorCode(err) == bot.CodeNotFound {
-		prev, err = nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read servicenow create record %s: %w", ref, err)
-	}
+// by correlation_id, which is consistent, found nothing. prev is the claim
+// as read before that query (nil: none yet): the compare-and-set fails if
+// another attempt claimed it since.
+func (s *ServiceNow) claimCreate(ctx context.Context, inc *bot.Incident, prev *bot.PostedMessage) (*bot.PostedMessage, error) {
 	now := s.cfg.Now()
 	if prev != nil {
 		var rec createRecord
@@ -51,17 +45,41 @@ func (s *ServiceNow) claimCreate(ctx context.Context, inc *bot.Incident) (*bot.P
 		}
 	}
 	body, _ := json.Marshal(createRecord{At: now, By: rand.Text()})
-	pm := &bot.PostedMessage{Platform: System, Ref: ref, Incident: inc.Number, Body: body, CreatedAt: now, UpdatedAt: now}
+	pm := &bot.PostedMessage{Platform: System, Ref: createRef(inc), Incident: inc.Number, Body: body, CreatedAt: now, UpdatedAt: now}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	won, err := s.svc.ClaimMessage(cctx, pm, prev)
 	if err != nil {
-		return nil, fmt.Errorf("claim servicenow create %s: %w", ref, err)
+		return nil, fmt.Errorf("claim servicenow create %s: %w", pm.Ref, err)
 	}
 	if !won {
 		return nil, bot.Wait(fmt.Errorf("record of %s: %w: waiting for its result", inc.Key(), errCreating), claimWait)
 	}
 	return pm, nil
+}
+
+func createRef(inc *bot.Incident) string { return "create:" + inc.Key() }
+
+// createClaim reads the claim of inc's create (nil when no attempt ever
+// claimed it).
+func (s *ServiceNow) createClaim(ctx context.Context, inc *bot.Incident) (*bot.PostedMessage, error) {
+	ref := createRef(inc)
+	prev, err := s.svc.MessageByRef(ctx, System, ref)
+	if errors.Is(err, bot.ErrNotFound) || bot.ErrorCode(err) == bot.CodeNotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read servicenow create record %s: %w", ref, err)
+	}
+	return prev, nil
+}
+
+// released reports whether claim is one a refused create gave up: that
+// attempt looked the record up, found none and created none, and any
+// attempt since would have claimed it anew.
+func released(claim *bot.PostedMessage) bool {
+	var rec createRecord
+	return claim != nil && json.Unmarshal(claim.Body, &rec) == nil && rec.At.IsZero()
 }
 
 // releaseCreate gives up this replica's claim after ServiceNow refused the

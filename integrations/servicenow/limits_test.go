@@ -87,6 +87,37 @@ func TestRateLimitPausesEveryJob(t *testing.T) {
 	}
 }
 
+// TestRefusedCreateRetriesWithoutLookup: a create ServiceNow refused with
+// 429 made nothing, so its retry creates at once instead of spending the
+// rate limit on looking the record up again; a storm of new incidents
+// would otherwise spend every window on lookups and never create.
+func TestRefusedCreateRetriesWithoutLookup(t *testing.T) {
+	e := newEnv(t, nil)
+	var lookups, posts int
+	e.fake.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		switch {
+		case r.Method == http.MethodGet && strings.Contains(r.URL.Query().Get("sysparm_query"), "correlation_id="):
+			lookups++
+		case r.Method == http.MethodPost:
+			posts++
+			if posts == 1 {
+				w.Header().Set("Retry-After", "10")
+				snErr(w, http.StatusTooManyRequests, "Rate limit exceeded", "rate limit rule: warroom")
+				return true
+			}
+		}
+		return false
+	})
+	inc := e.declare(bot.SEV2, "Queue backlog")
+	e.drain()
+	e.clock.Advance(11 * time.Second)
+	e.drain()
+	e.checkOneRecord(inc.Number)
+	if lookups != 1 || posts != 2 {
+		t.Errorf("%d lookups and %d creates, want 1 lookup before the refused create and its retry", lookups, posts)
+	}
+}
+
 // TestAuthBlipHeals: ServiceNow answers 401 for a minute, then accepts the
 // credentials again: the integration is held (one log line, nothing dead),
 // probed with backoff, and resumes without a restart.

@@ -94,14 +94,29 @@ func (s *ServiceNow) incident(ctx context.Context, number int64) (*bot.Incident,
 // one created with the current state (created is then true).
 func (s *ServiceNow) ensure(ctx context.Context, inc *bot.Incident) (record, bool, error) {
 	query := "correlation_id=" + inc.Key() + "^correlation_display=warroom^ORDERBYsys_created_on"
-	if l, ok := inc.Links[System]; ok && l.ID != "" {
+	l, linked := inc.Links[System]
+	linked = linked && l.ID != ""
+	var claim *bot.PostedMessage
+	if linked {
 		query = "number=" + l.ID
+	} else {
+		// Read before the lookup, and compared and set when claiming: a
+		// create since then makes the claim fail.
+		var err error
+		if claim, err = s.createClaim(ctx, inc); err != nil {
+			return nil, false, err
+		}
 	}
 	var found []record
-	q := url.Values{"sysparm_query": {query}, "sysparm_limit": {"1"}, "sysparm_fields": {s.readFields()},
-		"sysparm_exclude_reference_link": {"true"}}
-	if err := s.api.do(ctx, "GET", tablePath, q, nil, &found); err != nil {
-		return nil, false, s.outcome("look up the servicenow incident of "+inc.Key(), err)
+	// After a refused create the lookup would only find nothing again:
+	// skipping it keeps a storm of incidents from spending a rate limit
+	// on lookups, the creates refused again every window.
+	if !released(claim) {
+		q := url.Values{"sysparm_query": {query}, "sysparm_limit": {"1"}, "sysparm_fields": {s.readFields()},
+			"sysparm_exclude_reference_link": {"true"}}
+		if err := s.api.do(ctx, "GET", tablePath, q, nil, &found); err != nil {
+			return nil, false, s.outcome("look up the servicenow incident of "+inc.Key(), err)
+		}
 	}
 	if len(found) > 0 {
 		rec := found[0]
@@ -113,14 +128,14 @@ func (s *ServiceNow) ensure(ctx context.Context, inc *bot.Incident) (record, boo
 		}
 		return rec, false, nil
 	}
-	if l, ok := inc.Links[System]; ok && l.ID != "" {
+	if linked {
 		return nil, false, bot.Permanent(fmt.Errorf("servicenow incident %s of %s does not exist (or warroom may not read it)", l.ID, inc.Key()))
 	}
 	body, err := s.want(ctx, inc, nil)
 	if err != nil {
 		return nil, false, err
 	}
-	claim, err := s.claimCreate(ctx, inc)
+	claim, err = s.claimCreate(ctx, inc, claim)
 	if err != nil {
 		return nil, false, err
 	}
