@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -69,11 +70,17 @@ func openLoop(b *testing.B, h http.Handler, bodies [][]byte) ([]time.Duration, t
 	interval := time.Second / openLoopRate
 	lat := make([]time.Duration, len(bodies))
 	var wg sync.WaitGroup
-	start := time.Now().Add(100 * time.Millisecond)
 	reqs := make([]*http.Request, len(bodies)) // signed beforehand, as Discord signs them
+	now := time.Now()
 	for i, body := range bodies {
-		reqs[i] = signed(body, start)
+		reqs[i] = signed(body, now)
 	}
+	// The schedule starts once every request is signed, and the signing's
+	// garbage collected: a schedule started before would send the requests
+	// whose times passed during the signing at once, late, and count the
+	// signing against them.
+	runtime.GC()
+	start := time.Now().Add(100 * time.Millisecond)
 	for i, r := range reqs {
 		intended := start.Add(time.Duration(i) * interval)
 		if d := time.Until(intended); d > 0 {
