@@ -60,6 +60,12 @@ type options struct {
 	noGuild  bool          // discord.guild unset: the server is learned from the channels
 	timeout  time.Duration // one REST call's; 0: the default
 	catalog  bool          // the incident types and custom fields of testkit.Catalog
+	// Replicas: path is the SQLite file to share (opened with a store of
+	// the stack's own), pg a store to build the Service on instead, fake
+	// the Discord to share; each nil or "" for a stack of its own.
+	path string
+	pg   bot.Store
+	fake *discordtest.Server
 }
 
 func newStack(t testing.TB, o options) *stack {
@@ -71,22 +77,34 @@ func newStack(t testing.TB, o options) *stack {
 		cat := testkit.Catalog()
 		cfg.Types, cfg.Fields = cat.Types, cat.Fields
 	}
-	kit := testkit.NewService(t, testkit.WithLog(log), testkit.WithConfig(cfg))
-	store, svc := kit.Store, kit.Svc
+	var (
+		store *sqlite.Store // nil on PostgreSQL
+		svc   *bot.Service
+		bs    bot.Store
+	)
+	if o.pg != nil {
+		svc, bs = testkit.ServiceOn(t, o.pg, testkit.WithLog(log), testkit.WithConfig(cfg)), o.pg
+	} else {
+		kit := testkit.NewService(t, testkit.WithLog(log), testkit.WithConfig(cfg), testkit.WithPath(o.path))
+		store, svc, bs = kit.Store, kit.Svc, kit.Store
+	}
 	router, err := commands.New(svc, commands.Config{Pager: o.pager}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := discordtest.New()
-	t.Cleanup(fake.Close)
-	t.Cleanup(fake.Release)
-	if o.now != nil {
-		fake.SetClock(o.now)
+	fake := o.fake
+	if fake == nil {
+		fake = discordtest.New()
+		t.Cleanup(fake.Close)
+		t.Cleanup(fake.Release)
+		if o.now != nil {
+			fake.SetClock(o.now)
+		}
+		fake.AddChannel(forumID, "incidents", 15)
+		fake.AddChannel(parentID, "incident-threads", 0)
+		fake.AddChannel(announce, "announcements", 0)
 	}
-	fake.AddChannel(forumID, "incidents", 15)
-	fake.AddChannel(parentID, "incident-threads", 0)
-	fake.AddChannel(announce, "announcements", 0)
-	w := outbox.New(outbox.Config{Owner: "test", BaseDelay: 10 * time.Millisecond, Poll: 10 * time.Millisecond, Now: o.now}, store, log)
+	w := outbox.New(outbox.Config{Owner: "test", BaseDelay: 10 * time.Millisecond, Poll: 10 * time.Millisecond, Now: o.now}, bs, log)
 	interval := o.interval
 	if interval == 0 {
 		interval = -1
