@@ -47,11 +47,20 @@ func FuzzIDsInText(f *testing.F) {
 	})
 }
 
-func BenchmarkNamesText(b *testing.B) {
-	n := &Names{}
-	text := "Checkout latency above SLO: declared by U012ABCDEF, commander <@W0123ABC>; see INC-42 and the runbook at https://example.com/runbooks/checkout"
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = n.Text(text)
-	}
+// BenchmarkIDsInText compares the scanner with the regular expression on
+// a card's text.
+//
+//	go test -run '^$' -bench IDsInText ./bot/
+func BenchmarkIDsInText(b *testing.B) {
+	const text = "Checkout latency above SLO: declared by U012ABCDEF, commander <@W0123ABC>; see INC-42 and the runbook at https://example.com/runbooks/checkout"
+	b.Run("scanner", func(b *testing.B) {
+		for b.Loop() {
+			_ = idsInText(text)
+		}
+	})
+	b.Run("regexp", func(b *testing.B) {
+		for b.Loop() {
+			_ = idsByRegexp.FindAllStringIndex(text, -1)
+		}
+	})
 }
