@@ -47,10 +47,11 @@ func BenchmarkServeCommandsSQLite(b *testing.B) {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
 			dir := b.TempDir()
 			p := serveWith(b, bin, dir, "WARROOM_API_TOKEN="+testToken)
-			written := procWriteBytes(p.cmd.Process.Pid)
+			written, cpu := procWriteBytes(p.cmd.Process.Pid), procCPU(p.cmd.Process.Pid)
 			incidents := driveCommands(b, p.url, clients)
-			written = procWriteBytes(p.cmd.Process.Pid) - written
+			written, cpu = procWriteBytes(p.cmd.Process.Pid)-written, procCPU(p.cmd.Process.Pid)-cpu
 			p.stop(b, shutdownLimit)
+			b.ReportMetric(float64(cpu.Microseconds())/float64(3*incidents), "server-CPU-µs/command")
 			b.ReportMetric(float64(written)/float64(3*incidents), "written-B/command")
 			b.ReportMetric(float64(sqliteBytes(b, dir)-empty)/float64(incidents), "stored-B/incident")
 		})
@@ -66,8 +67,11 @@ func BenchmarkServeCommandsPostgres(b *testing.B) {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
 			dsn := testkit.PostgresSchema(b)
 			p := serveWith(b, bin, b.TempDir(), "WARROOM_API_TOKEN="+testToken, "WARROOM_DB="+dsn)
-			driveCommands(b, p.url, clients)
+			cpu := procCPU(p.cmd.Process.Pid)
+			incidents := driveCommands(b, p.url, clients)
+			cpu = procCPU(p.cmd.Process.Pid) - cpu
 			p.stop(b, shutdownLimit)
+			b.ReportMetric(float64(cpu.Microseconds())/float64(3*incidents), "server-CPU-µs/command")
 		})
 	}
 }
@@ -150,6 +154,29 @@ func procWriteBytes(pid int) int64 {
 	return 0
 }
 
+// procCPU is the CPU time (user and system) a process used so far, from
+// /proc/PID/stat in clock ticks of 10 ms; 0 where that is not available.
+// Unlike commands/s it moves little with the machine's load.
+func procCPU(pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses.
+	i := strings.LastIndexByte(string(data), ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(data[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	var utime, stime int64
+	fmt.Sscanf(f[11], "%d", &utime)
+	fmt.Sscanf(f[12], "%d", &stime)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
 // sqliteBytes is the size of the database's files in dir.
 func sqliteBytes(b *testing.B, dir string) int64 {
 	b.Helper()
@@ -165,7 +192,17 @@ func sqliteBytes(b *testing.B, dir string) int64 {
 // BenchmarkAppCommands is BenchmarkServeCommandsSQLite with the App in the
 // benchmark's process (same wiring as `warroom serve`), for -cpuprofile.
 func BenchmarkAppCommands(b *testing.B) {
-	cfg, err := config.Load("", env("WARROOM_ADDR", "127.0.0.1:0", "WARROOM_DB", filepath.Join(b.TempDir(), "warroom.db"),
+	benchAppCommands(b, filepath.Join(b.TempDir(), "warroom.db"))
+}
+
+// BenchmarkAppCommandsPostgres is BenchmarkAppCommands on PostgreSQL.
+func BenchmarkAppCommandsPostgres(b *testing.B) {
+	testkit.PostgresDSN(b) // skips without a server
+	benchAppCommands(b, testkit.PostgresSchema(b))
+}
+
+func benchAppCommands(b *testing.B, db string) {
+	cfg, err := config.Load("", env("WARROOM_ADDR", "127.0.0.1:0", "WARROOM_DB", db,
 		"WARROOM_API_TOKEN", testToken))
 	if err != nil {
 		b.Fatal(err)

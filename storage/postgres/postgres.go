@@ -38,6 +38,14 @@ type Config struct {
 	// ReadOnly migrates nothing and runs every transaction read-only; the
 	// schema must be current already.
 	ReadOnly bool
+	// GroupCommit makes concurrent transactions share one transaction on
+	// one connection, each in a savepoint (storage/internal/sqlstore's
+	// groupcommit.go), as on SQLite. Off by default: PostgreSQL already
+	// lets concurrent commits share a WAL flush (a committing backend
+	// flushes every commit record written before it), and transactions on
+	// connections of their own run in parallel, where a group runs its
+	// calls' statements one round trip after another.
+	GroupCommit bool
 }
 
 // Store is bot.Store on PostgreSQL.
@@ -61,9 +69,6 @@ var dialect = sqlstore.Dialect{
 	GroupLock:         "SELECT pg_advisory_xact_lock(hashtextextended('warroom:alert-group:' || $1, 0))",
 	Bytewise:          ` COLLATE "C"`,
 	ResetIdentity:     `SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), MAX(id)) FROM %[1]s HAVING MAX(id) IS NOT NULL`,
-	// Each commit waits for a WAL flush: concurrent calls share one
-	// (groupcommit.go in storage/internal/sqlstore).
-	GroupCommit: true,
 }
 
 // Open connects and applies pending migrations.
@@ -100,7 +105,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 		}
 		db.SetMaxOpenConns(conns)
 	}
-	s, err := sqlstore.Open(ctx, sqlstore.Config{Writer: db, Dialect: dialect, Migrations: migs, ReadOnly: cfg.ReadOnly}, log)
+	d := dialect
+	d.GroupCommit = cfg.GroupCommit
+	s, err := sqlstore.Open(ctx, sqlstore.Config{Writer: db, Dialect: d, Migrations: migs, ReadOnly: cfg.ReadOnly}, log)
 	if err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)

@@ -127,9 +127,17 @@ func TestTryLead(t *testing.T) {
 	releaseB()
 }
 
+// TestGroupCommit runs the group-commit suite with GroupCommit on (it is
+// off by default).
 func TestGroupCommit(t *testing.T) {
 	testkit.PostgresDSN(t)
-	storetest.RunGroupCommit(t, func(t *testing.T) storetest.Grouping {
-		return open(t, testkit.PostgresSchema(t))
-	})
+	openGrouped := func(t *testing.T) *postgres.Store {
+		s, err := postgres.Open(context.Background(), postgres.Config{DSN: testkit.PostgresSchema(t), GroupCommit: true}, nil)
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	}
+	storetest.RunGroupCommit(t, func(t *testing.T) storetest.Grouping { return openGrouped(t) })
 }
