@@ -319,6 +319,9 @@ type tx struct {
 	s     *Store
 	tx    *sql.Tx
 	bound map[string]*sql.Stmt // prepared statements bound to tx, reused within it
+	// images are the stored values of the incidents locked in tx, by
+	// number (incidents.go: an update sets the indexed columns that changed).
+	images map[int64][]any
 	// ctx, when set, replaces the context each call passes: a group
 	// transaction's statements run under the group's (groupcommit.go).
 	ctx context.Context
