@@ -15,7 +15,7 @@ var writerStatements = []string{
 	qNextNumber, qCreateIncident, qLockIncident,
 	qUnlinkChannel, qLinkChannel, qChannelOwner,
 	qAddEntry, qAddAudit, qAddAction, qUpdateAction, qIncidentActions,
-	qEnqueue, qClaim, qClaimAny, qComplete, qBuryCopy, qBuryNote, qBuryDelete, qSupersede, qRequeue, qFail, qRenew, qLeased,
+	qEnqueue, qClaim, qClaimAny, qComplete, qFinish, qSweep, qSweepAll, qBuryCopy, qBuryNote, qBuryDelete, qSupersede, qRequeue, qFail, qRenew, qLeased,
 	qReplayDead, qDropDead, qDeadIDs, qPurgeSeen, qPurgeDead, qPurgeTimers,
 	qSaveMessage, qEditMessage, qClaimNewMessage, qClaimMessage, qMarkSeen, qCreateToken, qRevokeToken, qTouchToken, qSavePersonName,
 	qInsertAlert, qAlertByKey, qAlertEpisodes, qResolveAlert, qAlertGroup, qSaveGroup, qAddSuppressed,
