@@ -17,4 +17,8 @@ var undo = map[int][]string{
 		`DROP TRIGGER incident_marks_entry`, `DROP TRIGGER incident_marks_declared_at`, `DROP TRIGGER incident_marks_gone`,
 		`DROP TABLE incident_marks`, `DROP INDEX incidents_severity_number`, `DROP INDEX incidents_severity_status`, `DROP INDEX incidents_source_number`,
 	},
+	26: {
+		`DROP INDEX outbox_coalesce`,
+		`CREATE UNIQUE INDEX outbox_coalesce ON outbox (coalesce_key) WHERE status = 'pending' AND coalesce_key IS NOT NULL`,
+	},
 }

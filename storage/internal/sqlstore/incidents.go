@@ -18,12 +18,6 @@ const (
 	qNextNumber     = `UPDATE counters SET value = value + 1 WHERE name = 'incident' RETURNING value`
 	qCreateIncident = `INSERT INTO incidents (` + incidentCols + `)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)`
-	qUpdateIncident = `UPDATE incidents SET title = $2, summary = $3, impact = $4, service = $5, source = $6,
-	severity = $7, status = $8, private = $9, started_at = $10, declared_at = $11, acknowledged_at = $12,
-	mitigated_at = $13, resolved_at = $14, closed_at = $15, updated_at = $16, last_update_at = $17,
-	roles = $18, channels = $19, links = $20, version = $21, alerts = $22, alerts_firing = $23, announce = $24, responders = $25,
-	route = $26, type = $27, fields = $28
-	WHERE number = $1`
 	qIncident         = `SELECT ` + incidentCols + ` FROM incidents WHERE number = $1`
 	qLockIncident     = qIncident + ` %s` // Dialect.ForUpdate
 	qIncidentByChan   = `SELECT ` + incidentCols + ` FROM incidents WHERE number = (SELECT incident FROM incident_channels WHERE platform = $1 AND channel = $2)`
@@ -35,6 +29,80 @@ const (
 	qIncidentsByState = ` status IN (%s)`
 	qIncidentsBefore  = ` number < $%d`
 )
+
+// SQLite rewrites every index holding a column an UPDATE sets, whether its
+// value changed or not (and moves a row between the pages of an index whose
+// key holds it), so an update sets the indexed columns only when they
+// changed. They fall in three groups, each its own bit of the variant: the
+// status (incidents_severity_status, incidents_unclosed, incidents_open),
+// the acknowledgement and resolution times (incidents_kpi), and the rest
+// (title, service, source, severity, privacy, start and declaration: most
+// indexes, the title index's trigger and the marks' trigger), which a
+// command seldom changes. Every other column is set every time: it is in no
+// index, and the row's page is written anyway. The eight variants are
+// prepared statements (writerStatements).
+const (
+	updStatus = 1 << iota
+	updTimes
+	updIdentity
+	updAll = updStatus | updTimes | updIdentity
+)
+
+// updGroup is the variant bit of each of incidentCols' columns (by
+// position) that some index or trigger holds; 0 for the others.
+var updGroup = [...]int{
+	0: 0, 1: updIdentity, 4: updIdentity, 5: updIdentity, 6: updIdentity, 7: updStatus, 8: updIdentity,
+	9: updIdentity, 10: updIdentity, 11: updTimes, 13: updTimes, 27: 0,
+}
+
+// qUpdateIncidentSets are the UPDATE statements by variant: the columns
+// set are the unindexed ones and those of the variant's groups, numbered in
+// incidentCols' order after the number ($1).
+var qUpdateIncidentSets = func() [updAll + 1]string {
+	cols := strings.Split(incidentCols, ",")
+	var out [updAll + 1]string
+	for v := range out {
+		var b strings.Builder
+		b.WriteString("UPDATE incidents SET ")
+		n := 1
+		for i, c := range cols[1:] {
+			if g := updGroup[i+1]; g != 0 && v&g == 0 {
+				continue
+			}
+			n++
+			if n > 2 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s = $%d", strings.TrimSpace(c), n)
+		}
+		b.WriteString(" WHERE number = $1")
+		out[v] = b.String()
+	}
+	return out
+}()
+
+// updateVariant picks the variant that sets what changed from old to args
+// (updAll when old is unknown) and the arguments of its statement.
+func updateVariant(old, args []any) (string, []any) {
+	v := updAll
+	if old != nil {
+		v = 0
+		for i, g := range updGroup {
+			if g != 0 && old[i] != args[i] {
+				v |= g
+			}
+		}
+	}
+	out := make([]any, 0, len(args))
+	out = append(out, args[0])
+	for i, a := range args[1:] {
+		if g := updGroup[i+1]; g != 0 && v&g == 0 {
+			continue
+		}
+		out = append(out, a)
+	}
+	return qUpdateIncidentSets[v], out
+}
 
 // incidentArgs are the values of incidentCols, in order.
 func incidentArgs(inc *bot.Incident) ([]any, error) {
@@ -220,21 +288,48 @@ func (t *tx) CreateIncident(ctx context.Context, inc *bot.Incident) error {
 }
 
 // LockIncident reads an incident and holds it until the transaction ends.
+// The values read are kept, so that an update of the incident in the same
+// transaction sets only the indexed columns that changed.
 func (t *tx) LockIncident(ctx context.Context, number int64) (*bot.Incident, error) {
-	return oneIncident(t.queryRow(ctx, qLockIncident, number), "lock incident")
+	inc, err := oneIncident(t.queryRow(ctx, qLockIncident, number), "lock incident")
+	if err != nil {
+		return nil, err
+	}
+	t.keep(inc)
+	return inc, nil
 }
 
-// UpdateIncident writes every field of inc.
+// keep notes inc's stored values for updateVariant.
+func (t *tx) keep(inc *bot.Incident) {
+	args, err := incidentArgs(inc)
+	if err != nil {
+		return
+	}
+	if t.images == nil {
+		t.images = make(map[int64][]any, 1)
+	}
+	t.images[inc.Number] = args
+}
+
+// UpdateIncident writes every field of inc (the indexed ones only when
+// they changed since LockIncident read them, see updateVariant).
 func (t *tx) UpdateIncident(ctx context.Context, inc *bot.Incident) error {
 	args, err := incidentArgs(inc)
 	if err != nil {
 		return err
 	}
-	res, err := t.exec(ctx, qUpdateIncident, args...)
+	q, qargs := updateVariant(t.images[inc.Number], args)
+	res, err := t.exec(ctx, q, qargs...)
 	if err != nil {
 		return fmt.Errorf("update incident: %w", err)
 	}
-	return affected(res, "update incident")
+	if err := affected(res, "update incident"); err != nil {
+		return err
+	}
+	if t.images != nil {
+		t.images[inc.Number] = args
+	}
+	return nil
 }
 
 // LinkChannel maps platform's channel to the incident, replacing the

@@ -6,35 +6,49 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/warroom/warroom/bot"
 )
 
-// The outbox table holds live jobs only (pending and running): a finished or
-// superseded job is deleted, a buried one moves to outbox_dead. Each job
-// carries its target, and a running job's next_at is the end of its lease,
-// so a lane's claim walks the index on (target, next_at) from its soonest
-// due job and skips the jobs that have an older live job with their order
-// key (an index probe on (order_key, id) each): it stays fast however deep
-// the backlog (migration 0007).
+// The outbox table holds live jobs (pending and running): a superseded job
+// is deleted, a buried one moves to outbox_dead, and a finished one is
+// deleted or, where the dialect keeps tombstones (SQLite), marked done and
+// deleted later with others in one statement (sweep). Each job carries its
+// target, so a lane's claim walks the index on (target, next_at) from its
+// soonest due job and skips the jobs that have an older live job with
+// their order key (an index probe on (order_key, id) each): it stays fast
+// however deep the backlog (migration 0007).
+//
+// Since schema 26 a claim, a lease renewal and a completion set no indexed
+// column (SQLite rewrites every index holding a column an UPDATE sets): a
+// running job keeps the next_at it was due at and its lease ends at
+// lease_until, so a claim takes a due job that is pending or whose lease
+// ran out, skipping the few running ones at the head of the index; a
+// finished job marked done is skipped by every read until it is swept.
 
 const jobCols = `id, kind, incident, payload, order_key, coalesce_key, status, attempts, next_at, last_error, lease_owner, lease_until, created_at, target, failures, first_failed_at`
 
 const (
+	// qEnqueue adds nothing when a pending job holds the coalesce key
+	// (found through outbox_coalesce; PostgreSQL's is unique among
+	// pending jobs, a concurrent twin then conflicts and adds nothing).
 	qEnqueue = `INSERT INTO outbox (kind, incident, payload, order_key, coalesce_key, status, attempts, next_at, last_error, created_at, target)
-	VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, '', $7, $8)
-	ON CONFLICT (coalesce_key) WHERE status = 'pending' AND coalesce_key IS NOT NULL DO NOTHING`
+	SELECT $1, $2, $3, $4, $5, 'pending', 0, $6, '', $7, $8
+	WHERE NOT EXISTS (SELECT 1 FROM outbox p WHERE p.coalesce_key = $5 AND p.status = 'pending')
+	ON CONFLICT DO NOTHING`
 	// qClaim leases the soonest due jobs of a target that are not waiting
 	// behind an older job with the same order key: every job of an order
 	// key but its oldest (its head) waits. %s is Dialect.SkipLocked.
-	qClaim = `UPDATE outbox SET status = 'running', lease_owner = $1, lease_until = $2, next_at = $2, attempts = attempts + 1
+	qClaim = `UPDATE outbox SET status = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1
 	WHERE id IN (
 		SELECT o.id FROM outbox o
-		WHERE o.target = $5 AND o.next_at <= $3
+		WHERE o.target = $5 AND o.next_at <= $3 AND (o.status = 'pending' OR (o.status = 'running' AND o.lease_until <= $3))
 		  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > (SELECT CAST($6 AS BIGINT)))
 		  AND (o.order_key IS NULL OR NOT EXISTS (
-			SELECT 1 FROM outbox h WHERE h.order_key = o.order_key AND h.id < o.id))
+			SELECT 1 FROM outbox h WHERE h.order_key = o.order_key AND h.id < o.id AND h.status <> 'done'))
 		ORDER BY o.next_at, o.id
 		LIMIT (SELECT CAST($4 AS BIGINT)) %s)
 	RETURNING ` + jobCols
@@ -45,17 +59,21 @@ const (
 	// the schema is newer than this code ($6, $5: the newest migration it
 	// knows): a replica left on an older version stops taking work that a
 	// newer one may have written in a shape it does not know.
-	qClaimAny = `UPDATE outbox SET status = 'running', lease_owner = $1, lease_until = $2, next_at = $2, attempts = attempts + 1
+	qClaimAny = `UPDATE outbox SET status = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1
 	WHERE id IN (
 		SELECT o.id FROM outbox o
-		WHERE o.next_at <= $3
+		WHERE o.next_at <= $3 AND (o.status = 'pending' OR (o.status = 'running' AND o.lease_until <= $3))
 		  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > (SELECT CAST($5 AS BIGINT)))
 		  AND (o.order_key IS NULL OR NOT EXISTS (
-			SELECT 1 FROM outbox h WHERE h.order_key = o.order_key AND h.id < o.id))
+			SELECT 1 FROM outbox h WHERE h.order_key = o.order_key AND h.id < o.id AND h.status <> 'done'))
 		ORDER BY o.next_at, o.id
 		LIMIT (SELECT CAST($4 AS BIGINT)) %s)
 	RETURNING ` + jobCols
-	qComplete   = `DELETE FROM outbox WHERE id = $1 AND status = 'running' AND lease_owner = $2`
+	qComplete = `DELETE FROM outbox WHERE id = $1 AND status = 'running' AND lease_owner = $2`
+	qFinish   = `UPDATE outbox SET status = 'done' WHERE id = $1 AND status = 'running' AND lease_owner = $2`
+	// qSweepAll deletes every finished job (at start-up, after a crash
+	// left some marked).
+	qSweepAll   = `DELETE FROM outbox WHERE status = 'done'`
 	qBuryCopy   = `INSERT INTO outbox_dead (` + jobCols + `) SELECT ` + jobCols + ` FROM outbox WHERE id = $1 AND status = 'running' AND lease_owner = $2`
 	qBuryNote   = `UPDATE outbox_dead SET status = 'dead', last_error = $2 WHERE id = $1`
 	qBuryDelete = `DELETE FROM outbox WHERE id = $1`
@@ -63,18 +81,37 @@ const (
 	// coalesce key makes redundant.
 	qSupersede = `DELETE FROM outbox WHERE id = $1 AND status = 'running' AND lease_owner = $2 AND coalesce_key IS NOT NULL
 		AND EXISTS (SELECT 1 FROM outbox p WHERE p.coalesce_key = outbox.coalesce_key AND p.status = 'pending')`
-	// qRequeue hands a job back without a failure (a wait, a release).
+	// qRequeue hands a job back without a failure (a wait, a release),
+	// unless a pending job holds its coalesce key (then a second round of
+	// requeue supersedes it).
 	qRequeue = `UPDATE outbox SET status = 'pending', next_at = $3, lease_owner = NULL, lease_until = NULL
-	WHERE id = $1 AND status = 'running' AND lease_owner = $2`
+	WHERE id = $1 AND status = 'running' AND lease_owner = $2` + notCoalesced
 	// qFail hands a job back after a failure at $5.
 	qFail = `UPDATE outbox SET status = 'pending', next_at = $3, last_error = $4,
 		failures = failures + 1, first_failed_at = COALESCE(first_failed_at, $5),
 		lease_owner = NULL, lease_until = NULL
-	WHERE id = $1 AND status = 'running' AND lease_owner = $2`
-	qRenew    = `UPDATE outbox SET lease_until = $2, next_at = $2 WHERE status = 'running' AND lease_owner = $1`
+	WHERE id = $1 AND status = 'running' AND lease_owner = $2` + notCoalesced
+	notCoalesced = `
+	  AND (coalesce_key IS NULL OR NOT EXISTS (SELECT 1 FROM outbox p WHERE p.coalesce_key = outbox.coalesce_key AND p.status = 'pending'))`
+	qRenew    = `UPDATE outbox SET lease_until = $2 WHERE status = 'running' AND lease_owner = $1`
 	qLeased   = `SELECT id FROM outbox WHERE status = 'running' AND lease_owner = $1 ORDER BY id`
-	qOutStats = `SELECT (SELECT COUNT(*) FROM outbox), (SELECT COUNT(*) FROM outbox_dead), (SELECT MIN(created_at) FROM outbox)`
+	qOutStats = `SELECT (SELECT COUNT(*) FROM outbox WHERE status <> 'done'), (SELECT COUNT(*) FROM outbox_dead),
+		(SELECT MIN(created_at) FROM outbox WHERE status <> 'done')`
 )
+
+// sweepBatch finished jobs are deleted at once where the dialect keeps
+// tombstones: one statement per batch instead of one delete per job, each
+// of which writes a page of the table and of each outbox index.
+const sweepBatch = 32
+
+// qSweep deletes up to sweepBatch finished jobs by id (0 pads).
+var qSweep = func() string {
+	p := make([]string, sweepBatch)
+	for i := range p {
+		p[i] = fmt.Sprintf("$%d", i+1)
+	}
+	return `DELETE FROM outbox WHERE status = 'done' AND id IN (` + strings.Join(p, ", ") + `)`
+}()
 
 // Enqueue writes a pending job and sets j.ID, unless j.CoalesceKey matches a
 // pending job: then it adds nothing and j.ID stays 0.
@@ -118,6 +155,9 @@ func scanJob(row scanner) (bot.Job, error) {
 	j.OrderKey, j.CoalesceKey, j.Status = orderKey.String, coalesceKey.String, bot.JobStatus(status)
 	j.NextAt, j.CreatedAt = fromUS(nextAt), fromUS(created)
 	j.LeaseOwner, j.LeaseUntil = leaseOwner.String, fromNullZero(leaseUntil)
+	if j.Status == bot.JobRunning && leaseUntil.Valid {
+		j.NextAt = j.LeaseUntil // a running job is next due when its lease ends
+	}
 	j.FirstFailedAt = fromNullZero(firstFailed)
 	return j, nil
 }
@@ -181,13 +221,93 @@ func (s *Store) execOne(ctx context.Context, q string, args ...any) (bool, error
 
 // Complete finishes a job owner holds. A lost lease is an error wrapping
 // bot.ErrNotFound and changes nothing.
+// Where the dialect keeps tombstones the job is marked done, and every
+// sweepBatch of them are deleted together.
 func (s *Store) Complete(ctx context.Context, id int64, owner string) error {
-	ok, err := s.execOne(ctx, qComplete, id, owner)
+	if !s.d.Tombstones {
+		ok, err := s.execOne(ctx, qComplete, id, owner)
+		if err != nil {
+			return fmt.Errorf("complete job %d: %w", id, err)
+		}
+		if !ok {
+			return leaseLost("complete", id, owner)
+		}
+		return nil
+	}
+	ok, err := s.execOne(ctx, qFinish, id, owner)
 	if err != nil {
 		return fmt.Errorf("complete job %d: %w", id, err)
 	}
 	if !ok {
 		return leaseLost("complete", id, owner)
+	}
+	if batch := s.finished.add(id); batch != nil {
+		if _, err := s.wexec(ctx, qSweep, batch...); err != nil {
+			s.finished.putBack(batch)
+			return fmt.Errorf("complete job %d: sweep finished jobs: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// finished holds the ids of jobs this process marked done and has not
+// swept yet.
+type finished struct {
+	mu  sync.Mutex
+	ids []any
+}
+
+// add notes id; when sweepBatch ids are held it hands them over.
+func (f *finished) add(id int64) []any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ids = append(f.ids, id)
+	if len(f.ids) < sweepBatch {
+		return nil
+	}
+	batch := f.ids
+	f.ids = make([]any, 0, sweepBatch)
+	return batch
+}
+
+// putBack keeps a batch whose sweep failed for the next one (up to a
+// batch; the rest are left to the start-up sweep).
+func (f *finished) putBack(batch []any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if room := sweepBatch - 1 - len(f.ids); room > 0 {
+		f.ids = append(f.ids, batch[:min(room, len(batch))]...)
+	}
+}
+
+// take hands over the ids held, padded to sweepBatch; nil when none.
+func (f *finished) take() []any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.ids) == 0 {
+		return nil
+	}
+	batch := f.ids
+	for len(batch) < sweepBatch {
+		batch = append(batch, int64(0))
+	}
+	f.ids = nil
+	return batch
+}
+
+// sweepFinished deletes the finished jobs this process has not swept yet
+// (Close), or every finished job (all: at Open, after a crash).
+func (s *Store) sweepFinished(ctx context.Context, all bool) error {
+	if !s.d.Tombstones {
+		return nil
+	}
+	if all {
+		_, err := s.wexec(ctx, qSweepAll)
+		return err
+	}
+	if batch := s.finished.take(); batch != nil {
+		_, err := s.wexec(ctx, qSweep, batch...)
+		return err
 	}
 	return nil
 }
@@ -248,8 +368,8 @@ func (s *Store) Renew(ctx context.Context, owner string, until time.Time) (int, 
 
 // requeue supersedes or requeues (with q and its arguments after id and
 // owner) a leased job. A concurrent enqueue of the same coalesce key can
-// turn the requeue into a unique violation; a second round then sees that
-// job and supersedes.
+// turn the requeue into a unique violation (PostgreSQL) or leave it
+// changing nothing; a second round then sees that job and supersedes.
 func (s *Store) requeue(ctx context.Context, verb string, id int64, owner string, q string, args ...any) error {
 	for round := 1; ; round++ {
 		gone, err := s.execOne(ctx, qSupersede, id, owner)
@@ -265,6 +385,9 @@ func (s *Store) requeue(ctx context.Context, verb string, id int64, owner string
 		}
 		if err != nil {
 			return fmt.Errorf("%s job %d: %w", verb, id, err)
+		}
+		if !ok && round < 3 {
+			continue // a pending twin appeared after the supersede: it goes now
 		}
 		if !ok {
 			return leaseLost(verb, id, owner)

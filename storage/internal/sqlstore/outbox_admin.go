@@ -14,17 +14,18 @@ import (
 
 const (
 	qDeadJobs = `SELECT ` + jobCols + ` FROM outbox_dead ORDER BY id DESC LIMIT $1`
-	qLiveJobs = `SELECT ` + jobCols + ` FROM outbox ORDER BY next_at, id LIMIT $1`
+	qLiveJobs = `SELECT ` + jobCols + ` FROM outbox WHERE status <> 'done' ORDER BY next_at, id LIMIT $1`
 	// qReplayDead copies a dead job back, pending and due at $2 with a
 	// fresh budget; a pending job holding its coalesce key makes it a no-op.
 	qReplayDead = `INSERT INTO outbox (id, kind, incident, payload, order_key, coalesce_key, status, attempts, next_at,
 		last_error, created_at, target, failures)
 	SELECT id, kind, incident, payload, order_key, coalesce_key, 'pending', attempts, $2, last_error, created_at, target, 0
-	FROM outbox_dead WHERE id = $1
-	ON CONFLICT (coalesce_key) WHERE status = 'pending' AND coalesce_key IS NOT NULL DO NOTHING`
+	FROM outbox_dead d WHERE id = $1
+	  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.coalesce_key = d.coalesce_key AND p.status = 'pending')
+	ON CONFLICT DO NOTHING`
 	qDropDead    = `DELETE FROM outbox_dead WHERE id = $1`
 	qDeadIDs     = `SELECT id FROM outbox_dead ORDER BY id`
-	qLiveTargets = `SELECT target, COUNT(*) FROM outbox GROUP BY target`
+	qLiveTargets = `SELECT target, COUNT(*) FROM outbox WHERE status <> 'done' GROUP BY target`
 	qDeadTargets = `SELECT target, COUNT(*) FROM outbox_dead GROUP BY target`
 )
 

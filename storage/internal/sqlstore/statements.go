@@ -12,10 +12,10 @@ import (
 // Left out on purpose: the alert-group lock (a dialect statement, empty
 // where statements are prepared) and the bulk import's generated INSERTs.
 var writerStatements = []string{
-	qNextNumber, qCreateIncident, qUpdateIncident, qLockIncident,
+	qNextNumber, qCreateIncident, qLockIncident,
 	qUnlinkChannel, qLinkChannel, qChannelOwner,
 	qAddEntry, qAddAudit, qAddAction, qUpdateAction, qIncidentActions,
-	qEnqueue, qClaim, qClaimAny, qComplete, qBuryCopy, qBuryNote, qBuryDelete, qSupersede, qRequeue, qFail, qRenew, qLeased,
+	qEnqueue, qClaim, qClaimAny, qComplete, qFinish, qSweep, qSweepAll, qBuryCopy, qBuryNote, qBuryDelete, qSupersede, qRequeue, qFail, qRenew, qLeased,
 	qReplayDead, qDropDead, qDeadIDs, qPurgeSeen, qPurgeDead, qPurgeTimers,
 	qSaveMessage, qEditMessage, qClaimNewMessage, qClaimMessage, qMarkSeen, qCreateToken, qRevokeToken, qTouchToken, qSavePersonName,
 	qInsertAlert, qAlertByKey, qAlertEpisodes, qResolveAlert, qAlertGroup, qSaveGroup, qAddSuppressed,
@@ -26,6 +26,8 @@ var writerStatements = []string{
 	qBudgetEnsure, qBudgetLock, qBudgetWrite, qBudgetPrune, qBudgetTake,
 	qSavepoint, qRelease, qRollbackTo,
 }
+
+func init() { writerStatements = append(writerStatements, qUpdateIncidentSets[:]...) }
 
 // readerStatements are prepared on the reader pool when Dialect.Prepare is
 // set (database/sql prepares each on a connection when it first runs

@@ -51,6 +51,11 @@ type Dialect struct {
 	// id, after rows were written with their ids; empty where the next id
 	// follows the highest by itself (SQLite).
 	ResetIdentity string
+	// Tombstones marks a finished outbox job done and deletes such jobs a
+	// batch at a time, instead of deleting each when it finishes: on
+	// SQLite a delete writes a page of the table and of each outbox index,
+	// the mark only the table's (outbox.go).
+	Tombstones bool
 	// GroupCommit lets concurrent InTx calls share one transaction, each
 	// in a savepoint of its own (groupcommit.go).
 	GroupCommit bool
@@ -83,9 +88,12 @@ type Store struct {
 	d      Dialect
 	latest int64
 	stmts  map[string]*sql.Stmt // on the writer
-	rstmts map[string]*sql.Stmt // on the reader pool
-	unprep unprepared
-	group  grouper // InTx calls waiting to share a transaction
+	// finished are the outbox jobs marked done and not yet swept
+	// (Dialect.Tombstones).
+	finished finished
+	rstmts   map[string]*sql.Stmt // on the reader pool
+	unprep   unprepared
+	group    grouper // InTx calls waiting to share a transaction
 }
 
 var _ bot.Store = (*Store)(nil)
@@ -121,6 +129,10 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 			s.closeStmts()
 			return nil, err
 		}
+	}
+	if err := s.sweepFinished(ctx, true); err != nil {
+		s.closeStmts()
+		return nil, fmt.Errorf("sweep finished jobs: %w", err)
 	}
 	return s, nil
 }
@@ -223,8 +235,11 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close releases the statements and both databases.
 func (s *Store) Close() error {
-	s.closeStmts()
 	var errs []error
+	if err := s.sweepFinished(context.Background(), false); err != nil {
+		errs = append(errs, fmt.Errorf("sweep finished jobs: %w", err))
+	}
+	s.closeStmts()
 	if s.r != s.w {
 		errs = append(errs, s.r.Close())
 	}
@@ -319,6 +334,9 @@ type tx struct {
 	s     *Store
 	tx    *sql.Tx
 	bound map[string]*sql.Stmt // prepared statements bound to tx, reused within it
+	// images are the stored values of the incidents locked in tx, by
+	// number (incidents.go: an update sets the indexed columns that changed).
+	images map[int64][]any
 	// ctx, when set, replaces the context each call passes: a group
 	// transaction's statements run under the group's (groupcommit.go).
 	ctx context.Context
