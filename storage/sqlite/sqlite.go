@@ -56,6 +56,7 @@ var dialect = sqlstore.Dialect{
 	Prepare:           true,
 	LastInsertID:      true,
 	GroupCommit:       true,
+	OneWriter:         true,
 }
 
 // Open opens (creating if needed) the database at cfg.Path and applies
