@@ -6,6 +6,10 @@
 //	loadgen compare -warroom URL -warroom-pid PID -token T \
 //	    -alertmanager URL -alertmanager-pid PID -bare URL -bare-pid PID
 //	loadgen bare -addr 127.0.0.1:19091
+//
+// With -baseline URL -baseline-pid PID, compare also drives a second
+// warroom (an older build serving its own database, same token) pair by
+// pair, for a before/after ratio taken under the same load.
 package main
 
 import (
@@ -55,6 +59,8 @@ func compare(ctx context.Context, args []string) error {
 	amPID := fs.Int("alertmanager-pid", 0, "Alertmanager's process id")
 	bareURL := fs.String("bare", "", "a bare handler's URL (loadgen bare)")
 	barePID := fs.Int("bare-pid", 0, "the bare handler's process id")
+	baseURL := fs.String("baseline", "", "another warroom's /webhooks/alertmanager URL (an older build, same token), compared like a peer")
+	basePID := fs.Int("baseline-pid", 0, "the other warroom's process id")
 	senders := fs.String("senders", "8,32", "closed-loop sender counts, comma-separated")
 	pairs := fs.Int("pairs", 3, "interleaved rounds per measurement")
 	duration := fs.Duration("duration", 5*time.Second, "length of each run")
@@ -91,6 +97,13 @@ func compare(ctx context.Context, args []string) error {
 		Rate: *rate, MaxOpen: *maxOpen, Log: os.Stderr}
 	if *amURL != "" {
 		t, err := target("alertmanager", *amURL, "", *amPID, loadgen.AlertmanagerAPI)
+		if err != nil {
+			return err
+		}
+		c.Peers = append(c.Peers, t)
+	}
+	if *baseURL != "" {
+		t, err := target("baseline", *baseURL, *token, *basePID, loadgen.Webhook)
 		if err != nil {
 			return err
 		}

@@ -2,11 +2,6 @@ package alertmanager
 
 import (
 	"fmt"
-	"maps"
-	"net/url"
-	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/integrations/internal/amshape"
@@ -44,7 +39,7 @@ func decode(body []byte) ([]bot.Alert, int, error) {
 		}
 		al.Title = amshape.FirstOf(al.Title, "alert "+al.Fingerprint)
 		al.URL = amshape.FirstOf(al.URL, p.ExternalURL)
-		if u := silenceURL(p.ExternalURL, al.Labels); u != "" {
+		if u := bot.AlertmanagerSilenceURL(p.ExternalURL, al.Labels); u != "" {
 			if al.Annotations == nil {
 				al.Annotations = map[string]string{}
 			}
@@ -58,18 +53,4 @@ func decode(body []byte) ([]bot.Alert, int, error) {
 		return nil, 0, err
 	}
 	return out, p.TruncatedAlerts, nil
-}
-
-// silenceURL is the Alertmanager UI's new-silence form pre-filled with the
-// alert's labels as equality matchers, or "" without an external URL.
-func silenceURL(external string, labels map[string]string) string {
-	u, err := url.Parse(external)
-	if external == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(labels) == 0 {
-		return ""
-	}
-	ms := make([]string, 0, len(labels))
-	for _, k := range slices.Sorted(maps.Keys(labels)) {
-		ms = append(ms, k+"="+strconv.Quote(labels[k]))
-	}
-	return strings.TrimRight(external, "/") + "/#/silences/new?filter=" + url.QueryEscape("{"+strings.Join(ms, ",")+"}")
 }

@@ -25,4 +25,5 @@ var undo = map[int][]string{
 		`DROP INDEX incidents_severity_number`, `DROP INDEX incidents_severity_status`, `DROP INDEX incidents_source_number`,
 	},
 	26: {}, // no schema change on PostgreSQL
+	28: {`ALTER TABLE alerts DROP COLUMN silence_base`},
 }

@@ -18,9 +18,15 @@ import (
 // heavy writing reaches.
 
 const (
-	checkpointEvery = 100 * time.Millisecond
-	// backstopPages is the writer's wal_autocheckpoint: about 32 MB of WAL.
-	backstopPages = 8000
+	// checkpointEvery spaces the checkpoints. A checkpoint copies each page
+	// written since the last once, however many commits wrote it: under a
+	// stream of writes (an alert storm rewrites the same table and index
+	// pages in every commit) a longer interval copies fewer pages.
+	checkpointEvery = 500 * time.Millisecond
+	// backstopPages is the writer's wal_autocheckpoint, in pages (1 KiB
+	// in a database warroom created): about 32 MB of WAL, several times
+	// what the fastest ingest writes between two checkpoints.
+	backstopPages = 32000
 	// walSizeLimit truncates a -wal file that grew beyond it, once reset.
 	walSizeLimit = 64 << 20
 )

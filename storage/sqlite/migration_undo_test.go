@@ -21,4 +21,5 @@ var undo = map[int][]string{
 		`DROP INDEX outbox_coalesce`,
 		`CREATE UNIQUE INDEX outbox_coalesce ON outbox (coalesce_key) WHERE status = 'pending' AND coalesce_key IS NOT NULL`,
 	},
+	28: {`ALTER TABLE alerts DROP COLUMN silence_base`},
 }

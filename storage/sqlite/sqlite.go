@@ -57,6 +57,7 @@ var dialect = sqlstore.Dialect{
 	LastInsertID:      true,
 	GroupCommit:       true,
 	Tombstones:        true,
+	OneWriter:         true,
 }
 
 // Open opens (creating if needed) the database at cfg.Path and applies

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"Tokens", testTokens},
 		{"PersonNames", testPersonNames},
 		{"Alerts", testAlerts},
+		{"AlertSilenceLink", testAlertSilenceLink},
 		{"AlertGroups", testAlertGroups},
 		{"MaintenanceWindows", testMaintenanceWindows},
 		{"MaintenanceAnnounceClaims", testMaintenanceAnnounceClaims}, {"MaintenanceAnnounced", testMaintenanceAnnounced}, {"MaintenanceAnnouncedOnce", testMaintenanceAnnouncedOncePerReplica},

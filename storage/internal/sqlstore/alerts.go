@@ -10,15 +10,21 @@ import (
 	"github.com/warroom/warroom/bot"
 )
 
-const alertCols = `id, source, fingerprint, starts_at, group_key, status, title, labels, annotations, ends_at, url, incident, window_id, rule`
+// alertCols are the columns a bundle's alerts are written with; reads add
+// silence_base (alertReadCols), which scanAlert turns back into the
+// silence link.
+const (
+	alertCols     = `id, source, fingerprint, starts_at, group_key, status, title, labels, annotations, ends_at, url, incident, window_id, rule`
+	alertReadCols = alertCols + `, silence_base`
+)
 
 const (
-	qInsertAlert = `INSERT INTO alerts (source, fingerprint, starts_at, group_key, status, title, labels, annotations, ends_at, url, incident, window_id, received_at, rule)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (source, fingerprint, starts_at) DO NOTHING`
-	qAlertByKey = `SELECT ` + alertCols + ` FROM alerts WHERE source = $1 AND fingerprint = $2 AND starts_at = $3`
+	qInsertAlert = `INSERT INTO alerts (source, fingerprint, starts_at, group_key, status, title, labels, annotations, ends_at, url, incident, window_id, received_at, rule, silence_base)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (source, fingerprint, starts_at) DO NOTHING`
+	qAlertByKey = `SELECT ` + alertReadCols + ` FROM alerts WHERE source = $1 AND fingerprint = $2 AND starts_at = $3`
 	// qAlertEpisodes: the firing alerts of (source, fingerprint) and the
 	// one with the latest start, latest first (senders without start times).
-	qAlertEpisodes = `SELECT ` + alertCols + ` FROM alerts WHERE source = $1 AND fingerprint = $2
+	qAlertEpisodes = `SELECT ` + alertReadCols + ` FROM alerts WHERE source = $1 AND fingerprint = $2
 	AND (status = 'firing' OR starts_at = (SELECT MAX(starts_at) FROM alerts WHERE source = $1 AND fingerprint = $2))
 	ORDER BY starts_at DESC LIMIT 100`
 	qResolveAlert = `UPDATE alerts SET status = 'resolved', ends_at = $2 WHERE id = $1`
@@ -26,21 +32,21 @@ const (
 	qSaveGroup    = `INSERT INTO alert_groups (group_key, incident, updated_at) VALUES ($1, $2, $3) ON CONFLICT (group_key) DO UPDATE SET incident = excluded.incident, updated_at = excluded.updated_at`
 	// The alerts of an incident, of a window, or all: each on its own
 	// index (a parameter that may be 0 hides the index from the planner).
-	qAlertsOfIncident = `SELECT ` + alertCols + ` FROM alerts WHERE incident = $1 AND ($2 = 0 OR window_id = $2) AND ($3 = '' OR status = $3) ORDER BY id LIMIT $4`
-	qAlertsOfWindow   = `SELECT ` + alertCols + ` FROM alerts WHERE window_id = $2 AND $1 = 0 AND ($3 = '' OR status = $3) ORDER BY id LIMIT $4`
-	qAlertsAll        = `SELECT ` + alertCols + ` FROM alerts WHERE $1 = 0 AND $2 = 0 AND ($3 = '' OR status = $3) ORDER BY id LIMIT $4`
+	qAlertsOfIncident = `SELECT ` + alertReadCols + ` FROM alerts WHERE incident = $1 AND ($2 = 0 OR window_id = $2) AND ($3 = '' OR status = $3) ORDER BY id LIMIT $4`
+	qAlertsOfWindow   = `SELECT ` + alertReadCols + ` FROM alerts WHERE window_id = $2 AND $1 = 0 AND ($3 = '' OR status = $3) ORDER BY id LIMIT $4`
+	qAlertsAll        = `SELECT ` + alertReadCols + ` FROM alerts WHERE $1 = 0 AND $2 = 0 AND ($3 = '' OR status = $3) ORDER BY id LIMIT $4`
 	qAddSuppressed    = `UPDATE maintenance_windows SET suppressed = suppressed + $2 WHERE id = $1`
 )
 
 func scanAlert(row scanner) (*bot.Alert, error) {
 	var (
-		a                   bot.Alert
-		starts              int64
-		status, labels, ann string
-		ends, inc, win      sql.NullInt64
+		a                         bot.Alert
+		starts                    int64
+		status, labels, ann, base string
+		ends, inc, win            sql.NullInt64
 	)
 	if err := row.Scan(&a.ID, &a.Source, &a.Fingerprint, &starts, &a.GroupKey, &status, &a.Title, &labels, &ann,
-		&ends, &a.URL, &inc, &win, &a.Rule); err != nil {
+		&ends, &a.URL, &inc, &win, &a.Rule, &base); err != nil {
 		return nil, err
 	}
 	a.StartsAt, a.Status, a.EndsAt = fromUS(starts), bot.AlertStatus(status), fromNullPtr(ends)
@@ -51,6 +57,14 @@ func scanAlert(row scanner) (*bot.Alert, error) {
 	if err := decode(ann, &a.Annotations); err != nil {
 		return nil, err
 	}
+	if base != "" {
+		if link := bot.AlertmanagerSilenceURL(base, a.Labels); link != "" {
+			if a.Annotations == nil {
+				a.Annotations = map[string]string{}
+			}
+			a.Annotations[bot.AnnotationSilence] = link
+		}
+	}
 	return &a, nil
 }
 
@@ -60,7 +74,17 @@ func (t *tx) InsertAlert(ctx context.Context, a *bot.Alert, receivedAt time.Time
 	if err != nil {
 		return false, err
 	}
-	ann, err := encodeLabels(a.Annotations)
+	// A silence link warroom can make again from the labels is stored as
+	// its base: it repeats every label and would be a third of the row.
+	var base, ann string
+	if link, ok := a.Annotations[bot.AnnotationSilence]; ok {
+		base = bot.AlertmanagerSilenceBase(link, a.Labels)
+	}
+	if base != "" {
+		ann, err = encodeLabelsWithout(a.Annotations, bot.AnnotationSilence)
+	} else {
+		ann, err = encodeLabels(a.Annotations)
+	}
 	if err != nil {
 		return false, err
 	}
@@ -68,7 +92,7 @@ func (t *tx) InsertAlert(ctx context.Context, a *bot.Alert, receivedAt time.Time
 		a.Rule = bot.AlertRule(*a)
 	}
 	id, err := t.insert(ctx, qInsertAlert, a.Source, a.Fingerprint, us(a.StartsAt), a.GroupKey, string(a.Status), a.Title,
-		labels, ann, usPtr(a.EndsAt), a.URL, nullID(a.Incident), nullID(a.Window), us(receivedAt), a.Rule)
+		labels, ann, usPtr(a.EndsAt), a.URL, nullID(a.Incident), nullID(a.Window), us(receivedAt), a.Rule, base)
 	if err != nil {
 		return false, fmt.Errorf("insert alert: %w", err)
 	}

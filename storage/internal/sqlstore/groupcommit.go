@@ -192,7 +192,7 @@ func (s *Store) runGroup(batch []*groupReq) (unrun []*groupReq) {
 			answer(append(ran, r), fmt.Errorf("savepoint: %w", err))
 			return batch[i+1:]
 		}
-		callCtx, cancel := callContext(r.ctx)
+		callCtx, cancel := s.callContext(r.ctx)
 		t.ctx = callCtx
 		r.panic, r.err = callFn(r.fn, t)
 		cancel()
@@ -241,7 +241,7 @@ func (s *Store) runAlone(ctx context.Context, r *groupReq) {
 		r.err = fmt.Errorf("begin transaction: %w", err)
 		return
 	}
-	callCtx, cancel := callContext(r.ctx)
+	callCtx, cancel := s.callContext(r.ctx)
 	defer cancel()
 	r.panic, r.err = callFn(r.fn, &tx{s: s, tx: sqltx, ctx: callCtx})
 	if r.err != nil || r.panic != nil {
@@ -268,10 +268,12 @@ func (s *Store) commit(sqltx *sql.Tx, calls int) error {
 // without the cancellation but with its deadline, so that a statement
 // waiting on a lock still ends. A deadline that interrupts a statement may
 // break the group's transaction; its other calls are then answered with
-// the error, never as done.
-func callContext(ctx context.Context) (context.Context, context.CancelFunc) {
+// the error, never as done. Where no statement waits on a lock
+// (Dialect.OneWriter) the deadline is left out too: it could only
+// interrupt work that is running, and roll back the neighbours' with it.
+func (s *Store) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	c := context.WithoutCancel(ctx)
-	if dl, ok := ctx.Deadline(); ok {
+	if dl, ok := ctx.Deadline(); ok && !s.d.OneWriter {
 		return context.WithDeadline(c, dl)
 	}
 	return c, func() {}

@@ -22,7 +22,7 @@ const (
 	qEachEntry      = `SELECT id, incident, at, kind, actor, text, data FROM timeline ORDER BY id`
 	qEachAction     = `SELECT ` + actionCols + ` FROM action_items ORDER BY id`
 	qEachAlertGroup = `SELECT group_key, incident, updated_at FROM alert_groups ORDER BY group_key%s`
-	qEachAlert      = `SELECT ` + alertCols + `, received_at FROM alerts ORDER BY id`
+	qEachAlert      = `SELECT ` + alertReadCols + `, received_at FROM alerts ORDER BY id`
 	qEachPostmortem = `SELECT incident, body, generated_at, version FROM postmortems ORDER BY incident`
 	qEachTimer      = `SELECT ` + timerCols + ` FROM timers ORDER BY id`
 	qEachAudit      = `SELECT id, at, actor, action, incident, before, after FROM audit WHERE at >= $1 ORDER BY id`

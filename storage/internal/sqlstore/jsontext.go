@@ -53,3 +53,17 @@ func plainJSON(s string) bool {
 	}
 	return true
 }
+
+// encodeLabelsWithout is encodeLabels of m without its key skip.
+func encodeLabelsWithout(m map[string]string, skip string) (string, error) {
+	if _, ok := m[skip]; !ok {
+		return encodeLabels(m)
+	}
+	c := make(map[string]string, len(m)-1)
+	for k, v := range m {
+		if k != skip {
+			c[k] = v
+		}
+	}
+	return encodeLabels(c)
+}

@@ -59,6 +59,12 @@ type Dialect struct {
 	// GroupCommit lets concurrent InTx calls share one transaction, each
 	// in a savepoint of its own (groupcommit.go).
 	GroupCommit bool
+	// OneWriter says the writer is one connection whose transaction
+	// excludes every other writer (SQLite's BEGIN IMMEDIATE): a statement
+	// in it never waits on a lock, so a group call's statements run
+	// without its caller's deadline. A context that can end costs the
+	// SQLite driver a goroutine per statement to watch it.
+	OneWriter bool
 	// TitleMatch is the condition that an incident's title holds each of
 	// words (lower case letters and digits, at least one), the last as the
 	// start of a word (what is being typed), against the full-text index
