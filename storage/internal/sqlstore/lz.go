@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 )
@@ -76,8 +77,9 @@ func lzPack(dst, dict, src []byte, base *lzTable) []byte {
 
 var errLZ = errors.New("corrupt or oversized packed value")
 
-// lzUnpack returns the value p packs against dict.
-func lzUnpack(dict, p []byte) ([]byte, error) {
+// lzUnpack returns the value p packs against dict; with padded, p may go
+// on after the end with zero bytes.
+func lzUnpack(dict, p []byte, padded bool) ([]byte, error) {
 	out := make([]byte, 0, len(dict)+3*len(p))
 	out = append(out, dict...)
 	for {
@@ -93,7 +95,7 @@ func lzUnpack(dict, p []byte) ([]byte, error) {
 		}
 		p = p[k:]
 		if m == 0 {
-			if len(p) != 0 {
+			if len(p) != 0 && (!padded || len(bytes.TrimLeft(p, "\x00")) != 0) {
 				return nil, errLZ
 			}
 			return out[len(dict):], nil
