@@ -134,9 +134,21 @@ func testCompactRecords(t *testing.T, s bot.Store) {
 		set[k] = v
 	}
 	set["summary"], set["private"], set["service"] = "replica lag", true, "db"
+	now := map[string]any{}
+	for k, v := range full {
+		now[k] = v
+	}
+	now["declared_at"], now["started_at"] = "2026-03-01T00:01:00Z", "2026-03-01T00:01:00Z"
+	started := map[string]any{}
+	for k, v := range now {
+		started[k] = v
+	}
+	started["started_at"] = "2026-02-28T23:55:00Z"
 	recs := []bot.AuditRecord{
 		{Action: "declare", After: full},
 		{Action: "declare", After: set},
+		{Action: "declare", After: now},
+		{Action: "declare", After: started},
 		{Action: "declare", Before: map[string]any{}, After: full},
 		{Action: "declare", After: map[string]any{"status": "triggered", "summary": ""}},
 		{Action: "status", Before: map[string]any{"acknowledged_at": "", "status": "triggered"},

@@ -1,6 +1,11 @@
 package sqlstore
 
-import "github.com/warroom/warroom/bot"
+import (
+	"slices"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
 
 // Timeline entries and audit records are stored without what the rest of
 // the row already says (schema 27), and read back as they were written:
@@ -11,10 +16,11 @@ import "github.com/warroom/warroom/bot"
 //     "Resolved: rolled back", "Postmortem draft v1 generated".
 //   - A declaration's audit record (action "declare", no before image:
 //     nil) is stored without the incident fields that are empty or false
-//     (declareZero), and with an empty before column (not "null"), which
-//     marks it; it reads back with them. A record with that action but
-//     another shape (a partial image, an empty before map) is stored as
-//     it is.
+//     (declareZero), nor its declared_at and started_at where they are
+//     the record's own time (to the second, as the domain writes them),
+//     and with an empty before column (not "null"), which marks it; it
+//     reads back with them. A record with that action but another shape
+//     (a partial image, an empty before map) is stored as it is.
 //
 // The rules are part of the stored format, frozen here rather than taken
 // from the domain: a change to the domain's wording makes new entries
@@ -86,21 +92,40 @@ func auditImages(a *bot.AuditRecord) (before, after string, err error) {
 		after, err = encode(a.After)
 		return before, after, err
 	}
+	at := recordTime(a.At)
 	out := make(map[string]any, len(a.After))
 	for k, v := range a.After {
-		if z, ok := declareZero[k]; !ok || !isZero(v, z) {
-			out[k] = v
+		if z, ok := declareZero[k]; ok && isZero(v, z) {
+			continue
 		}
+		if slices.Contains(declareTimes, k) && v == at {
+			continue
+		}
+		out[k] = v
 	}
 	after, err = encode(out)
 	return compactBefore, after, err
 }
 
+// declareTimes are the fields of a declaration's record left out when
+// they hold the record's time.
+var declareTimes = []string{"declared_at", "started_at"}
+
+// recordTime is an audit record's time as the domain writes times into
+// its images (RFC 3339, to the second, UTC).
+func recordTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
 // hasEveryZeroField tells whether after holds every field of declareZero
-// (set or not), as the domain's declaration records do.
+// (set or not) and both times as text, as the domain's declaration
+// records do.
 func hasEveryZeroField(after map[string]any) bool {
 	for k := range declareZero {
 		if _, ok := after[k]; !ok {
+			return false
+		}
+	}
+	for _, k := range declareTimes {
+		if _, ok := after[k].(string); !ok {
 			return false
 		}
 	}
@@ -119,6 +144,11 @@ func readImages(a *bot.AuditRecord, before, after string) error {
 		for k, z := range declareZero {
 			if _, ok := a.After[k]; !ok {
 				a.After[k] = z
+			}
+		}
+		for _, k := range declareTimes {
+			if _, ok := a.After[k]; !ok {
+				a.After[k] = recordTime(a.At)
 			}
 		}
 	}
