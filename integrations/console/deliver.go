@@ -107,8 +107,10 @@ func (c *Console) save(ctx context.Context, channel, ref string, incident int64,
 		return bot.Permanent(fmt.Errorf("encode message %s: %w", ref, err))
 	}
 	now := c.svc.Now()
+	// No external id: the console's own id of a message is its ref, and a
+	// copy of it in every row would only take space.
 	pm := &bot.PostedMessage{
-		Platform: Platform, Channel: channel, Ref: ref, ExternalID: ref,
+		Platform: Platform, Channel: channel, Ref: ref,
 		Incident: incident, Body: body, CreatedAt: now, UpdatedAt: now,
 	}
 	old, err := c.svc.MessageByRef(ctx, Platform, ref)

@@ -25,5 +25,6 @@ var undo = map[int][]string{
 		`DROP INDEX incidents_severity_number`, `DROP INDEX incidents_severity_status`, `DROP INDEX incidents_source_number`,
 	},
 	26: {}, // no schema change on PostgreSQL
+	27: {}, // new forms of the same columns: no schema change
 	28: {`ALTER TABLE alerts DROP COLUMN silence_base`},
 }

@@ -21,5 +21,6 @@ var undo = map[int][]string{
 		`DROP INDEX outbox_coalesce`,
 		`CREATE UNIQUE INDEX outbox_coalesce ON outbox (coalesce_key) WHERE status = 'pending' AND coalesce_key IS NOT NULL`,
 	},
+	27: {}, // new forms of the same columns: no schema change
 	28: {`ALTER TABLE alerts DROP COLUMN silence_base`},
 }

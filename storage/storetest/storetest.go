@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"ActionItems", testActionItems},
 		{"Messages", testMessages},
 		{"PackedBodies", testPackedBodies},
+		{"CompactRecords", testCompactRecords},
 		{"MarkSeen", testMarkSeen},
 		{"Tokens", testTokens},
 		{"PersonNames", testPersonNames},

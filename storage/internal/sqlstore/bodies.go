@@ -19,6 +19,8 @@ import (
 //
 //	0x00 0x01 <lz.go's coding against body_dict_v1.txt>
 //	0x00 0x02 <a deflate stream against body_dict_v1.txt>
+//	0x00 0x03 <lz.go's coding against body_dict_v2.txt> [zero bytes]
+//	0x00 0x04 <a deflate stream against body_dict_v2.txt> [zero bytes]
 //
 // Short values (cards, posts) take the LZ coder: a few microseconds, where
 // compress/flate spends about a hundred on clearing its hash tables for
@@ -27,19 +29,34 @@ import (
 // carrying them) take deflate, whose entropy coding also shrinks the
 // base64 of a file, and whose fixed cost they amortise.
 //
-// The dictionary is part of the format: a changed dictionary would make
-// every packed value unreadable. A better one gets new version bytes and
-// a new file, and readers keep the old.
+// Values are written in the v2 formats; v1 values are read as before.
+// v2's dictionary is v1's followed by the card in every status and the
+// postmortem message as the console stores it (the draft as JSON text).
+// A v2 value may be followed by zero bytes, which readers skip: a posted
+// message that is edited in place keeps its row's size that way
+// (padBody), so that the edit does not split a full page.
+//
+// A dictionary is part of the format: a changed dictionary would make
+// every value packed with it unreadable. A better one gets new version
+// bytes and a new file, and readers keep the old.
 
 //go:embed body_dict_v1.txt
 var bodyDictV1 []byte
 
-var bodyDictV1Table = lzDictTable(bodyDictV1)
+//go:embed body_dict_v2.txt
+var bodyDictV2 []byte
+
+var (
+	bodyDictV1Table = lzDictTable(bodyDictV1)
+	bodyDictV2Table = lzDictTable(bodyDictV2)
+)
 
 const (
 	packedMark   = 0x00
 	packedLZ     = 0x01 // lz.go, body_dict_v1.txt
 	packedFlate  = 0x02 // compress/flate, body_dict_v1.txt
+	packedLZ2    = 0x03 // lz.go, body_dict_v2.txt, then padding
+	packedFlate2 = 0x04 // compress/flate, body_dict_v2.txt, then padding
 	packMin      = 32   // the shortest value worth packing
 	deflateMin   = 1024 // the shortest value worth deflating
 	unpackedHint = 3    // unpacked size per packed byte, to size buffers
@@ -47,13 +64,13 @@ const (
 
 var (
 	deflaters = sync.Pool{New: func() any {
-		w, err := flate.NewWriterDict(nil, flate.BestCompression, bodyDictV1)
+		w, err := flate.NewWriterDict(nil, flate.BestCompression, bodyDictV2)
 		if err != nil {
 			panic(err) // only for an invalid level
 		}
 		return w
 	}}
-	inflaters = sync.Pool{New: func() any { return flate.NewReaderDict(bytes.NewReader(nil), bodyDictV1) }}
+	inflaters = sync.Pool{New: func() any { return flate.NewReaderDict(bytes.NewReader(nil), bodyDictV2) }}
 )
 
 // packBody returns b as stored: packed when that is shorter, else b. A
@@ -68,7 +85,7 @@ func packBody(b []byte) []byte {
 	if len(b) >= deflateMin {
 		out = deflate(b)
 	} else {
-		out = lzPack(append(make([]byte, 0, 2+len(b)/2), packedMark, packedLZ), bodyDictV1, b, bodyDictV1Table)
+		out = lzPack(append(make([]byte, 0, 2+len(b)/2), packedMark, packedLZ2), bodyDictV2, b, bodyDictV2Table)
 	}
 	if len(out) >= len(b) && raw {
 		return b
@@ -80,7 +97,7 @@ func deflate(b []byte) []byte {
 	var buf bytes.Buffer
 	buf.Grow(len(b)/2 + 16)
 	buf.WriteByte(packedMark)
-	buf.WriteByte(packedFlate)
+	buf.WriteByte(packedFlate2)
 	w := deflaters.Get().(*flate.Writer)
 	defer deflaters.Put(w)
 	w.Reset(&buf)
@@ -100,9 +117,13 @@ func unpackBody(b []byte) ([]byte, error) {
 	)
 	switch b[1] {
 	case packedLZ:
-		out, err = lzUnpack(bodyDictV1, b[2:])
+		out, err = lzUnpack(bodyDictV1, b[2:], false)
 	case packedFlate:
-		out, err = inflate(b[2:])
+		out, err = inflate(b[2:], bodyDictV1)
+	case packedLZ2:
+		out, err = lzUnpack(bodyDictV2, b[2:], true)
+	case packedFlate2:
+		out, err = inflate(b[2:], bodyDictV2)
 	default:
 		err = fmt.Errorf("unknown format %d", b[1])
 	}
@@ -112,10 +133,12 @@ func unpackBody(b []byte) ([]byte, error) {
 	return out, nil
 }
 
-func inflate(b []byte) ([]byte, error) {
+// inflate reads the deflate stream at the start of b; what follows the
+// stream's last block (padding) is not read.
+func inflate(b, dict []byte) ([]byte, error) {
 	r := inflaters.Get().(io.ReadCloser)
 	defer inflaters.Put(r)
-	if err := r.(flate.Resetter).Reset(bytes.NewReader(b), bodyDictV1); err != nil {
+	if err := r.(flate.Resetter).Reset(bytes.NewReader(b), dict); err != nil {
 		return nil, err
 	}
 	var out bytes.Buffer
@@ -127,6 +150,17 @@ func inflate(b []byte) ([]byte, error) {
 		return nil, errLZ
 	}
 	return out.Bytes(), nil
+}
+
+// padBody returns stored, a value packBody returned, padded with zero
+// bytes to size when it is a v2 packed value shorter than that; any other
+// value as it is.
+func padBody(stored []byte, size int) []byte {
+	if len(stored) >= size || len(stored) < 2 || stored[0] != packedMark ||
+		(stored[1] != packedLZ2 && stored[1] != packedFlate2) {
+		return stored
+	}
+	return append(stored, make([]byte, size-len(stored))...)
 }
 
 // unpackText is unpackBody for a string column value.

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"bytes"
+	"compress/flate"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -15,6 +16,54 @@ func TestBodyDictionaryNeverChanges(t *testing.T) {
 	sum := sha256.Sum256(bodyDictV1)
 	if got := hex.EncodeToString(sum[:]); got != "79c25bd92c58edcd3b3e277fcaa432fc81f9c6703c1b2196ce2e4f42c20367f0" {
 		t.Fatalf("body_dict_v1.txt changed (sha256 %s): packed values written with it would no longer read", got)
+	}
+	sum = sha256.Sum256(bodyDictV2)
+	if got := hex.EncodeToString(sum[:]); got != "9d05b69480d8561a44ee01857b169b076e1abc9347ad0489c94a38bb9e29c123" {
+		t.Fatalf("body_dict_v2.txt changed (sha256 %s): packed values written with it would no longer read", got)
+	}
+}
+
+// Values packed before schema 27 (v1 dictionary, no padding) read back
+// as they were written; v2 values read back the same padded or not.
+func TestUnpackEveryFormat(t *testing.T) {
+	card := []byte(`{"title":"SEV3 INC-7: Checkout latency above SLO","fields":[{"label":"Status","value":"acknowledged"}],"incident":7}`)
+	long := bytes.Repeat([]byte("- 2026-12-07 06:12 UTC @alice: Acknowledged\n"), 30)
+	var v1flate bytes.Buffer
+	v1flate.Write([]byte{packedMark, packedFlate})
+	w, err := flate.NewWriterDict(&v1flate, flate.BestCompression, bodyDictV1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = w.Write(long)
+	_ = w.Close()
+	tests := []struct {
+		name   string
+		stored []byte
+		want   []byte
+	}{
+		{"v1 lz", lzPack([]byte{packedMark, packedLZ}, bodyDictV1, card, bodyDictV1Table), card},
+		{"v1 deflate", v1flate.Bytes(), long},
+		{"v2 lz", packBody(card), card},
+		{"v2 lz padded", padBody(packBody(card), len(packBody(card))+9), card},
+		{"v2 deflate padded", padBody(packBody(long), len(packBody(long))+20), long},
+		{"text", []byte("plain"), []byte("plain")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			back, err := unpackBody(tt.stored)
+			if err != nil || !bytes.Equal(back, tt.want) {
+				t.Errorf("read back %q, %v; want %q", back, err, tt.want)
+			}
+		})
+	}
+	if _, err := unpackBody(append(lzPack([]byte{packedMark, packedLZ}, bodyDictV1, card, bodyDictV1Table), 0)); err == nil {
+		t.Error("a v1 value with a byte after its end read without an error")
+	}
+	if _, err := unpackBody(append(packBody(card), 0, 7)); err == nil {
+		t.Error("a v2 value followed by a non-zero byte read without an error")
+	}
+	if got := padBody([]byte("plain text"), 40); string(got) != "plain text" {
+		t.Errorf("an unpacked value padded to %q", got)
 	}
 }
 
@@ -53,7 +102,7 @@ func TestPackBody(t *testing.T) {
 	draft := bytes.Repeat([]byte("- 2026-12-07 06:12 UTC @alice: Acknowledged\n"), 30)
 	long := fmt.Appendf(nil, `{"text":%q,"attachments":[{"data":%q}]}`, draft, base64.StdEncoding.EncodeToString(draft))
 	stored := packBody(long)
-	if stored[1] != packedFlate || len(stored) > len(long)/10 {
+	if stored[1] != packedFlate2 || len(stored) > len(long)/10 {
 		t.Errorf("a long value stored as format %d, %d of %d bytes", stored[1], len(stored), len(long))
 	}
 	if back, err := unpackBody(stored); err != nil || !bytes.Equal(back, long) {
@@ -71,6 +120,7 @@ func FuzzPackBody(f *testing.F) {
 	f.Add(bytes.Repeat([]byte("ab"), 300))
 	f.Add([]byte{0, 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01})
 	f.Add(append([]byte{0, 1}, bodyDictV1[:40]...))
+	f.Add(append([]byte{0, 3}, bodyDictV2[:40]...))
 	f.Add(bytes.Repeat(bodyDictV1[:100], 20))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		back, err := unpackBody(packBody(b))

@@ -318,7 +318,8 @@ func (w *historyWriter) PutEntry(ctx context.Context, e *bot.Entry) error {
 	if err != nil {
 		return err
 	}
-	return w.add(ctx, "timeline entry", qPutEntry, e.ID, e.Incident, us(e.At), string(e.Kind), e.Actor, e.Text, data)
+	text := storedEntryText(string(e.Kind), e.Text, e.Data)
+	return w.add(ctx, "timeline entry", qPutEntry, e.ID, e.Incident, us(e.At), string(e.Kind), e.Actor, text, data)
 }
 
 func (w *historyWriter) PutAction(ctx context.Context, a *bot.ActionItem) error {
@@ -353,11 +354,7 @@ func (w *historyWriter) PutTimer(ctx context.Context, tm *bot.Timer) error {
 }
 
 func (w *historyWriter) PutAudit(ctx context.Context, a *bot.AuditRecord) error {
-	before, err := encode(a.Before)
-	if err != nil {
-		return err
-	}
-	after, err := encode(a.After)
+	before, after, err := auditImages(a)
 	if err != nil {
 		return err
 	}

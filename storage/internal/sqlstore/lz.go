@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 )
@@ -26,7 +27,24 @@ const (
 	lzMaxOut   = 64 << 20 // refuse to unpack more (either coding): nothing stored is near it
 )
 
-type lzTable [1 << lzHashBits]int32 // position+1 of the last 4 bytes with a hash; 0: none
+// lzMaxChain is how many earlier places with the same hash the packer
+// tries for the longest copy: a card differs from the dictionary's in a
+// few places (its key, its title), and the nearest place with the same
+// four bytes is often not the one whose copy runs on.
+const lzMaxChain = 8
+
+// lzTable indexes positions by the hash of the 4 bytes there: head holds
+// position+1 of the last one with a hash (0: none), prev for each
+// position the one before it with the same hash. A table for a value
+// packed against a dictionary starts as a copy of the dictionary's head,
+// and keeps the prev of the value's own positions only (from base on):
+// below base it reads the dictionary's.
+type lzTable struct {
+	head [1 << lzHashBits]int32
+	prev []int32
+	dict []int32 // the dictionary's prev, for positions below base
+	base int
+}
 
 func lzHash(b []byte) uint32 {
 	return (binary.LittleEndian.Uint32(b) * 2654435761) >> (32 - lzHashBits)
@@ -34,37 +52,54 @@ func lzHash(b []byte) uint32 {
 
 // lzDictTable indexes dict once, for every value packed against it.
 func lzDictTable(dict []byte) *lzTable {
-	t := new(lzTable)
+	t := &lzTable{prev: make([]int32, len(dict))}
 	for i := 0; i+lzMinCopy <= len(dict); i++ {
-		t[lzHash(dict[i:])] = int32(i + 1)
+		t.add(dict, i)
 	}
 	return t
+}
+
+func (t *lzTable) add(buf []byte, i int) {
+	h := lzHash(buf[i:])
+	t.prev[i-t.base], t.head[h] = t.head[h], int32(i+1)
+}
+
+// before returns the position before p with the same hash, or -1.
+func (t *lzTable) before(p int) int {
+	if p < t.base {
+		return int(t.dict[p]) - 1
+	}
+	return int(t.prev[p-t.base]) - 1
 }
 
 // lzPack appends src packed against dict, indexed as base, to dst.
 func lzPack(dst, dict, src []byte, base *lzTable) []byte {
 	buf := make([]byte, 0, len(dict)+len(src))
 	buf = append(append(buf, dict...), src...)
-	t := *base
 	n, i, lit := len(buf), len(dict), len(dict)
+	t := lzTable{head: base.head, prev: make([]int32, len(src)), dict: base.prev, base: len(dict)}
 	for i+lzMinCopy <= n {
-		h := lzHash(buf[i:])
-		c := int(t[h]) - 1
-		t[h] = int32(i + 1)
-		if c < 0 || binary.LittleEndian.Uint32(buf[c:]) != binary.LittleEndian.Uint32(buf[i:]) {
+		c, m := -1, 0
+		for p, k := int(t.head[lzHash(buf[i:])])-1, 0; p >= 0 && k < lzMaxChain; p, k = t.before(p), k+1 {
+			l := 0
+			for i+l < n && buf[p+l] == buf[i+l] {
+				l++
+			}
+			if l > m {
+				c, m = p, l
+			}
+		}
+		t.add(buf, i)
+		if m < lzMinCopy {
 			i++
 			continue
-		}
-		m := lzMinCopy
-		for i+m < n && buf[c+m] == buf[i+m] {
-			m++
 		}
 		dst = binary.AppendUvarint(dst, uint64(i-lit))
 		dst = append(dst, buf[lit:i]...)
 		dst = binary.AppendUvarint(dst, uint64(m))
 		dst = binary.AppendUvarint(dst, uint64(i-c))
 		for j := i + 1; j < i+m && j+lzMinCopy <= n; j++ {
-			t[lzHash(buf[j:])] = int32(j + 1)
+			t.add(buf, j)
 		}
 		i += m
 		lit = i
@@ -76,8 +111,9 @@ func lzPack(dst, dict, src []byte, base *lzTable) []byte {
 
 var errLZ = errors.New("corrupt or oversized packed value")
 
-// lzUnpack returns the value p packs against dict.
-func lzUnpack(dict, p []byte) ([]byte, error) {
+// lzUnpack returns the value p packs against dict; with padded, p may go
+// on after the end with zero bytes.
+func lzUnpack(dict, p []byte, padded bool) ([]byte, error) {
 	out := make([]byte, 0, len(dict)+3*len(p))
 	out = append(out, dict...)
 	for {
@@ -93,7 +129,7 @@ func lzUnpack(dict, p []byte) ([]byte, error) {
 		}
 		p = p[k:]
 		if m == 0 {
-			if len(p) != 0 {
+			if len(p) != 0 && (!padded || len(bytes.TrimLeft(p, "\x00")) != 0) {
 				return nil, errLZ
 			}
 			return out[len(dict):], nil

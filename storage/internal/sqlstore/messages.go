@@ -1,8 +1,10 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -17,18 +19,21 @@ const (
 	ON CONFLICT (platform, ref) DO UPDATE SET channel = excluded.channel, external_id = excluded.external_id,
 		incident = excluded.incident, body = excluded.body, updated_at = excluded.updated_at
 	RETURNING id, created_at`
-	// qClaimNewMessage and qClaimMessage are compare-and-set writes: the
-	// first inserts only where no record is, the second updates only the
-	// record whose body is still the one the caller read (as stored
-	// now, $8, or as a row from before schema 23 holds it, $9). Of replicas
-	// racing from one read, exactly one gets a row back.
+	// qClaimNewMessage inserts only where no record is; qClaimMessage
+	// updates the record that qHoldMessage read and held and ClaimMessage
+	// found to be still the one the caller read. Of replicas racing from
+	// one read, exactly one gets a row back.
 	qClaimNewMessage = `INSERT INTO messages (platform, channel, ref, external_id, incident, body, created_at, updated_at)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 	ON CONFLICT (platform, ref) DO NOTHING
 	RETURNING id, created_at`
-	qClaimMessage = `UPDATE messages SET channel = $2, external_id = $4, incident = $5, body = $6, updated_at = $7
-	WHERE platform = $1 AND ref = $3 AND (body = $8 OR body = $9)
+	qHoldMessage  = `SELECT id, body FROM messages WHERE platform = $1 AND ref = $2 %s` // Dialect.ForUpdate
+	qClaimMessage = `UPDATE messages SET channel = $2, external_id = $3, incident = $4, body = $5, updated_at = $6
+	WHERE id = $1
 	RETURNING id, created_at`
+	// qMessageSize reads the stored size of the message that qEditMessage
+	// would edit, to pad the new body to it.
+	qMessageSize = `SELECT length(body) FROM messages WHERE platform = $1 AND ref = $2 AND channel = $3`
 	// qEditMessage edits a message in the channel it is in, and leaves
 	// the channel alone: SQLite rewrites an index entry for every column
 	// an UPDATE sets, changed or not, and messages_channel holds it.
@@ -43,14 +48,28 @@ const (
 
 // SaveMessage inserts or updates the message with m's (Platform, Ref); an
 // update keeps the first ID and CreatedAt, which are set on m.
+//
+// An edit in place never makes the stored body shorter (padBody), and
+// one that makes it longer leaves room to grow: rows are appended to the
+// table's last page, so a row that grows in a full page splits it and
+// leaves two pages half empty for good.
 func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
-	var created int64
+	var (
+		created int64
+		size    sql.NullInt64
+	)
 	body := nullBody(m.Body)
-	err := t.queryRow(ctx, qEditMessage, m.Platform, m.Ref, m.ExternalID, nullID(m.Incident), body, us(m.UpdatedAt),
-		m.Channel).Scan(&m.ID, &created)
-	if errors.Is(err, sql.ErrNoRows) { // new, or moved to another channel
+	err := t.queryRow(ctx, qMessageSize, m.Platform, m.Ref, m.Channel).Scan(&size)
+	switch {
+	case errors.Is(err, sql.ErrNoRows): // new, or moved to another channel
 		err = t.queryRow(ctx, qSaveMessage, m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), body,
 			us(m.CreatedAt), us(m.UpdatedAt)).Scan(&m.ID, &created)
+	case err == nil:
+		if b, ok := body.([]byte); ok {
+			body = padBody(b, editSize(len(b), int(size.Int64)))
+		}
+		err = t.queryRow(ctx, qEditMessage, m.Platform, m.Ref, m.ExternalID, nullID(m.Incident), body, us(m.UpdatedAt),
+			m.Channel).Scan(&m.ID, &created)
 	}
 	if err != nil {
 		return fmt.Errorf("save message: %w", err)
@@ -59,25 +78,49 @@ func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 	return nil
 }
 
+// editSize is the size to pad a body of n bytes to when it replaces one
+// stored in old: old when it fits, else n and a quarter more (at least
+// 16 bytes), so that the next edits fit.
+func editSize(n, old int) int {
+	if n <= old {
+		return old
+	}
+	return n + max(16, n/4)
+}
+
 // ClaimMessage stores m only if the record under (m.Platform, m.Ref) is
 // still prev (nil: none yet), compared by body, and reports whether it did.
+// The record is read and held (FOR UPDATE on PostgreSQL; SQLite has one
+// writer) and compared as it reads back, whichever way it is stored.
 func (t *tx) ClaimMessage(ctx context.Context, m *bot.PostedMessage, prev *bot.PostedMessage) (bool, error) {
-	args := []any{m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), nullBody(m.Body)}
-	q := qClaimNewMessage
+	var (
+		created int64
+		err     error
+	)
 	if prev == nil {
-		args = append(args, us(m.CreatedAt), us(m.UpdatedAt))
+		err = t.queryRow(ctx, qClaimNewMessage, m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident),
+			nullBody(m.Body), us(m.CreatedAt), us(m.UpdatedAt)).Scan(&m.ID, &created)
 	} else {
 		if len(prev.Body) == 0 {
 			return false, fmt.Errorf("claim message %s: the record to replace has no body to compare", m.Ref)
 		}
-		var legacy any = []byte(prev.Body) // PostgreSQL's BYTEA holds old text as its bytes
-		if t.s.d.Name == "sqlite" {
-			legacy = string(prev.Body) // SQLite kept old bodies as TEXT
+		var (
+			id     int64
+			stored []byte
+		)
+		err = t.queryRow(ctx, qHoldMessage, m.Platform, m.Ref).Scan(&id, &stored)
+		if err == nil {
+			var now json.RawMessage
+			if now, err = fromNullBody(stored); err != nil {
+				return false, fmt.Errorf("claim message %s: %w", m.Ref, err)
+			}
+			if !bytes.Equal(now, prev.Body) {
+				return false, nil
+			}
+			err = t.queryRow(ctx, qClaimMessage, id, m.Channel, m.ExternalID, nullID(m.Incident), nullBody(m.Body),
+				us(m.UpdatedAt)).Scan(&m.ID, &created)
 		}
-		q, args = qClaimMessage, append(args, us(m.UpdatedAt), packBody(prev.Body), legacy)
 	}
-	var created int64
-	err := t.queryRow(ctx, q, args...).Scan(&m.ID, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

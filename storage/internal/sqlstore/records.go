@@ -23,7 +23,8 @@ func (t *tx) AddEntry(ctx context.Context, e *bot.Entry) error {
 	if err != nil {
 		return err
 	}
-	e.ID, err = t.insert(ctx, qAddEntry, e.Incident, us(e.At), string(e.Kind), e.Actor, e.Text, data)
+	text := storedEntryText(string(e.Kind), e.Text, e.Data)
+	e.ID, err = t.insert(ctx, qAddEntry, e.Incident, us(e.At), string(e.Kind), e.Actor, text, data)
 	if err != nil {
 		return fmt.Errorf("insert timeline entry: %w", err)
 	}
@@ -32,11 +33,7 @@ func (t *tx) AddEntry(ctx context.Context, e *bot.Entry) error {
 
 // AddAudit appends an audit record and sets a.ID.
 func (t *tx) AddAudit(ctx context.Context, a *bot.AuditRecord) error {
-	before, err := encode(a.Before)
-	if err != nil {
-		return err
-	}
-	after, err := encode(a.After)
+	before, after, err := auditImages(a)
 	if err != nil {
 		return err
 	}
@@ -90,6 +87,7 @@ func scanEntry(row scanner) (*bot.Entry, error) {
 	if err := decode(data, &e.Data); err != nil {
 		return nil, err
 	}
+	e.Text = readEntryText(kind, e.Text, e.Data)
 	return &e, nil
 }
 
@@ -134,10 +132,7 @@ func scanAudit(row scanner) (*bot.AuditRecord, error) {
 		return nil, fmt.Errorf("read audit: %w", err)
 	}
 	a.At, a.Incident = fromUS(at), incident.Int64
-	if err := decode(before, &a.Before); err != nil {
-		return nil, err
-	}
-	if err := decode(after, &a.After); err != nil {
+	if err := readImages(&a, before, after); err != nil {
 		return nil, err
 	}
 	return &a, nil

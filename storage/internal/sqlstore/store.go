@@ -177,7 +177,7 @@ func (s *Store) closeStmts() {
 // sql fills in a statement's dialect parts.
 func (s *Store) sql(q string) string {
 	switch q {
-	case qLockIncident, qLockWindow, qBudgetLock:
+	case qLockIncident, qLockWindow, qBudgetLock, qHoldMessage:
 		return fmt.Sprintf(q, s.d.ForUpdate)
 	case qClaim, qClaimAny, qClaimTimer:
 		return fmt.Sprintf(q, s.d.SkipLocked)

@@ -1,0 +1,169 @@
+package sqlstore
+
+import (
+	"slices"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// Timeline entries and audit records are stored without what the rest of
+// the row already says (schema 27), and read back as they were written:
+//
+//   - An entry whose text is what its kind and data make by one of the
+//     rules below (entryText) is stored with an empty text, and read back
+//     with the rule's text: "Acknowledged", "console channel inc-42-db",
+//     "Resolved: rolled back", "Postmortem draft v1 generated".
+//   - A declaration's audit record (action "declare", no before image:
+//     nil) is stored without the incident fields that are empty or false
+//     (declareZero), nor its declared_at and started_at where they are
+//     the record's own time (to the second, as the domain writes them),
+//     and with an empty before column (not "null"), which marks it; it
+//     reads back with them. A record with that action but another shape
+//     (a partial image, an empty before map) is stored as it is.
+//
+// The rules are part of the stored format, frozen here rather than taken
+// from the domain: a change to the domain's wording makes new entries
+// store their text, and leaves old ones reading as they were written.
+// Rows written before schema 27 hold their text and every field, and
+// read back unchanged.
+
+// entryText is the text the rule for kind makes from data, or "" when
+// there is no rule for kind or data does not fit it.
+func entryText(kind string, data map[string]string) string {
+	switch kind {
+	case "acknowledged":
+		return "Acknowledged"
+	case "reopened":
+		return "Reopened"
+	case "closed":
+		return "Closed"
+	case "resolved":
+		if s := data["summary"]; s != "" {
+			return "Resolved: " + s
+		}
+		return "Resolved"
+	case "channel_linked":
+		if data["platform"] != "" && data["channel"] != "" {
+			return data["platform"] + " channel " + data["channel"]
+		}
+	case "postmortem":
+		if v := data["version"]; v != "" {
+			return "Postmortem draft v" + v + " generated"
+		}
+	}
+	return ""
+}
+
+// storedEntryText is the text column for an entry: empty when a rule
+// makes the same text.
+func storedEntryText(kind, text string, data map[string]string) string {
+	if text != "" && entryText(kind, data) == text {
+		return ""
+	}
+	return text
+}
+
+// readEntryText is the text an entry's row reads back as.
+func readEntryText(kind, stored string, data map[string]string) string {
+	if stored == "" {
+		return entryText(kind, data)
+	}
+	return stored
+}
+
+// declareZero are the incident fields a declaration's audit record leaves
+// out when empty (or false), and their empty values.
+var declareZero = map[string]any{
+	"summary": "", "impact": "", "service": "", "private": false,
+	"acknowledged_at": "", "mitigated_at": "", "resolved_at": "", "closed_at": "",
+}
+
+// compactBefore is the before column of a declaration's record stored
+// without its empty fields.
+const compactBefore = ""
+
+// auditImages returns the before and after columns for an audit record.
+func auditImages(a *bot.AuditRecord) (before, after string, err error) {
+	if before, err = encode(a.Before); err != nil {
+		return "", "", err
+	}
+	if a.Action != "declare" || a.Incident == 0 || a.Before != nil || !hasEveryZeroField(a.After) {
+		after, err = encode(a.After)
+		return before, after, err
+	}
+	at := recordTime(a.At)
+	out := make(map[string]any, len(a.After))
+	for k, v := range a.After {
+		if z, ok := declareZero[k]; ok && isZero(v, z) {
+			continue
+		}
+		if slices.Contains(declareTimes, k) && v == at {
+			continue
+		}
+		out[k] = v
+	}
+	after, err = encode(out)
+	return compactBefore, after, err
+}
+
+// declareTimes are the fields of a declaration's record left out when
+// they hold the record's time.
+var declareTimes = []string{"declared_at", "started_at"}
+
+// recordTime is an audit record's time as the domain writes times into
+// its images (RFC 3339, to the second, UTC).
+func recordTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// hasEveryZeroField tells whether after holds every field of declareZero
+// (set or not) and both times as text, as the domain's declaration
+// records do.
+func hasEveryZeroField(after map[string]any) bool {
+	for k := range declareZero {
+		if _, ok := after[k]; !ok {
+			return false
+		}
+	}
+	for _, k := range declareTimes {
+		if _, ok := after[k].(string); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// readImages decodes an audit row's before and after columns into a.
+func readImages(a *bot.AuditRecord, before, after string) error {
+	if err := decode(before, &a.Before); err != nil {
+		return err
+	}
+	if err := decode(after, &a.After); err != nil {
+		return err
+	}
+	if before == compactBefore && a.After != nil {
+		for k, z := range declareZero {
+			if _, ok := a.After[k]; !ok {
+				a.After[k] = z
+			}
+		}
+		for _, k := range declareTimes {
+			if _, ok := a.After[k]; !ok {
+				a.After[k] = recordTime(a.At)
+			}
+		}
+	}
+	return nil
+}
+
+// isZero tells whether v is z, the empty value of its field.
+func isZero(v, z any) bool {
+	switch z := z.(type) {
+	case string:
+		s, ok := v.(string)
+		return ok && s == z
+	case bool:
+		b, ok := v.(bool)
+		return ok && b == z
+	}
+	return false
+}
