@@ -53,6 +53,9 @@ type KPIQuery struct {
 	// Heatmap, when set, asks for the hour × weekday counts of when the
 	// incidents were declared, in this zone.
 	Heatmap *time.Location
+	// Numbers asks KPIRows to fill in each row's Number and DeclaredAt
+	// (CountsOnly too), for the candidate problems.
+	Numbers bool
 }
 
 // Matches reports whether an incident of (severity, service, source)
@@ -188,6 +191,8 @@ type KPIRow struct {
 	DeclaredAt      time.Time
 	AcknowledgedAt  time.Time // zero: not acknowledged
 	ResolvedAt      time.Time // zero: not resolved
+	// Number is the incident's number (0 where a reader does not say).
+	Number int64
 }
 
 // KPIReader reads what KPIs are computed from, without loading every

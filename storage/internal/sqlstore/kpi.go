@@ -33,6 +33,11 @@ const (
 	WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4`
 	// qKPICounts is qKPIRows for CountsOnly queries: the severity alone.
 	qKPICounts = `SELECT severity FROM incidents WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4`
+	// qKPIRowsNumbers and qKPICountsNumbers add the incident's number (on
+	// SQLite the rowid, which every index entry holds) for Numbers queries.
+	qKPIRowsNumbers = `SELECT severity, started_at, declared_at, acknowledged_at, resolved_at, number FROM incidents
+	WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4`
+	qKPICountsNumbers = `SELECT severity, declared_at, number FROM incidents WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4`
 )
 
 // KPIRows calls fn for every incident of q, grouped by service and source.
@@ -67,8 +72,13 @@ func (s *Store) KPIRows(ctx context.Context, q bot.KPIQuery, fn func(r *bot.KPIR
 		return a, b, err
 	}
 	rowsQ := qKPIRows
-	if q.CountsOnly {
+	switch {
+	case q.CountsOnly && q.Numbers:
+		rowsQ = qKPICountsNumbers
+	case q.CountsOnly:
 		rowsQ = qKPICounts
+	case q.Numbers:
+		rowsQ = qKPIRowsNumbers
 	}
 	cond, extra := s.catalogFilter(q, "", 5)
 	rowsQ += cond
@@ -107,12 +117,17 @@ func kpiPair(ctx context.Context, st *sql.Stmt, q bot.KPIQuery, svc, src string,
 	defer rows.Close()
 	r := bot.KPIRow{Service: svc, Source: src}
 	var (
-		sev, started, declared int64
-		acked, resolved        sql.NullInt64
+		sev, started, declared, number int64
+		acked, resolved                sql.NullInt64
 	)
 	dest := []any{&sev, &started, &declared, &acked, &resolved}
-	if q.CountsOnly {
+	switch {
+	case q.CountsOnly && q.Numbers:
+		dest = []any{&sev, &declared, &number}
+	case q.CountsOnly:
 		dest = dest[:1]
+	case q.Numbers:
+		dest = append(dest, &number)
 	}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
@@ -120,6 +135,14 @@ func kpiPair(ctx context.Context, st *sql.Stmt, q bot.KPIQuery, svc, src string,
 		}
 		r.Severity = bot.Severity(sev)
 		if len(sevs) > 0 && !sevs[r.Severity] {
+			continue
+		}
+		r.Number = number
+		if q.CountsOnly {
+			r.DeclaredAt = fromUS(declared)
+			if err := fn(&r); err != nil {
+				return err
+			}
 			continue
 		}
 		r.StartedAt, r.DeclaredAt = fromUS(started), fromUS(declared)
