@@ -56,6 +56,11 @@ type KPIQuery struct {
 	// Numbers asks KPIRows to fill in each row's Number and DeclaredAt
 	// (CountsOnly too), for the candidate problems.
 	Numbers bool
+	// Tiles asks for the figures of the insights tiles alone (the
+	// previous period of the insights): counts, SLA compliance and MTTA
+	// and MTTR by severity, no MTTD and no durations by service. KPIRows
+	// may then leave StartedAt zero.
+	Tiles bool
 }
 
 // Matches reports whether an incident of (severity, service, source)

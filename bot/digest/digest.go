@@ -203,7 +203,7 @@ func (b *Builder) Build(ctx context.Context, o Options) (*Digest, error) {
 	if !prevTo.IsZero() {
 		pq := q
 		pq.From, pq.To = prevFrom, prevTo
-		pq.Buckets, pq.Heatmap, pq.CountsOnly = nil, nil, !o.FullPrevious
+		pq.Buckets, pq.Heatmap, pq.CountsOnly, pq.Tiles = nil, nil, !o.FullPrevious, o.FullPrevious
 		if o.FullPrevious {
 			pq.Now = prevTo
 		}

@@ -155,6 +155,9 @@ type accumulator struct {
 	cur    [5][3]*hist
 	// lastBucket is the chart bucket of the row before (-1: none).
 	lastBucket int
+	// bySev holds the histograms kept by severity alone (service ""):
+	// MTTD's, and every metric's of a Tiles query.
+	bySev [5][3]*hist
 	// occ, when not nil, gathers every row's number and declaration time
 	// by service; occBuf holds those of service occSvc not yet added.
 	occ    Occurrences
@@ -181,6 +184,21 @@ func newAccumulator(q bot.KPIQuery, bucket bool) *accumulator {
 
 func (a *accumulator) dur(metric int, sev bot.Severity, svc string, d time.Duration) {
 	if a.q.CountsOnly || sev < 1 || sev > 4 {
+		return
+	}
+	if metric == 0 || a.q.Tiles {
+		// MTTD is reported by severity only; tiles want no service's.
+		svc = ""
+		if a.q.Tiles && metric == 0 {
+			return
+		}
+		h := a.bySev[sev][metric]
+		if h == nil {
+			h = &hist{bucketed: a.bucket}
+			a.bySev[sev][metric] = h
+			a.hists[hkey{metric, sev, svc}] = h
+		}
+		h.add(d)
 		return
 	}
 	if svc != a.curSvc {
@@ -222,9 +240,11 @@ func (a *accumulator) add(r *bot.KPIRow) {
 	if a.q.CountsOnly {
 		return
 	}
-	ttd := r.DeclaredAt.Sub(r.StartedAt)
-	g.SumDetect += int64(ttd / time.Microsecond)
-	a.dur(0, r.Severity, r.Service, ttd)
+	if !a.q.Tiles {
+		ttd := r.DeclaredAt.Sub(r.StartedAt)
+		g.SumDetect += int64(ttd / time.Microsecond)
+		a.dur(0, r.Severity, r.Service, ttd)
+	}
 	acked, resolved := !r.AcknowledgedAt.IsZero(), !r.ResolvedAt.IsZero()
 	if acked {
 		tta := r.AcknowledgedAt.Sub(r.DeclaredAt)

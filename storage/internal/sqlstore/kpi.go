@@ -37,6 +37,9 @@ const (
 	// SQLite the rowid, which every index entry holds) for Numbers queries.
 	qKPIRowsNumbers = `SELECT severity, started_at, declared_at, acknowledged_at, resolved_at, number FROM incidents
 	WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4`
+	// qKPITiles is qKPIRowsNumbers for Tiles queries: no started_at.
+	qKPITiles = `SELECT severity, declared_at, acknowledged_at, resolved_at, number FROM incidents
+	WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4`
 	qKPICountsNumbers = `SELECT severity, declared_at, number FROM incidents WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4`
 )
 
@@ -77,6 +80,8 @@ func (s *Store) KPIRows(ctx context.Context, q bot.KPIQuery, fn func(r *bot.KPIR
 		rowsQ = qKPICountsNumbers
 	case q.CountsOnly:
 		rowsQ = qKPICounts
+	case q.Tiles:
+		rowsQ = qKPITiles
 	case q.Numbers:
 		rowsQ = qKPIRowsNumbers
 	}
@@ -126,6 +131,8 @@ func kpiPair(ctx context.Context, st *sql.Stmt, q bot.KPIQuery, svc, src string,
 		dest = []any{&sev, &declared, &number}
 	case q.CountsOnly:
 		dest = dest[:1]
+	case q.Tiles:
+		dest = []any{&sev, &declared, &acked, &resolved, &number}
 	case q.Numbers:
 		dest = append(dest, &number)
 	}
@@ -145,7 +152,10 @@ func kpiPair(ctx context.Context, st *sql.Stmt, q bot.KPIQuery, svc, src string,
 			}
 			continue
 		}
-		r.StartedAt, r.DeclaredAt = fromUS(started), fromUS(declared)
+		r.DeclaredAt = fromUS(declared)
+		if !q.Tiles {
+			r.StartedAt = fromUS(started)
+		}
 		r.AcknowledgedAt, r.ResolvedAt = time.Time{}, time.Time{}
 		if acked.Valid {
 			r.AcknowledgedAt = fromUS(acked.Int64)
