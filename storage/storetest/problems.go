@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"testing"
 	"time"
@@ -234,6 +235,18 @@ func testCandidatesOfMarks(t *testing.T, s bot.Store, alerted int64) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Every kind of row pass says the same numbers and times.
+	for _, q := range []bot.KPIQuery{{From: from, To: to, Numbers: true}, {From: from, To: to, Numbers: true, Tiles: true}} {
+		again := map[string][]bot.Occurrence{}
+		err = s.KPIRows(ctx, q, func(r *bot.KPIRow) error {
+			again[r.Service] = append(again[r.Service], bot.Occurrence{At: r.DeclaredAt.UnixMicro(), Incident: r.Number})
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		diff(t, fmt.Sprintf("occurrences of %+v", q), byService, again)
 	}
 	marks, err := mr.RecurrenceMarks(ctx, 1, last)
 	if err != nil {
