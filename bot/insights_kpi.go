@@ -53,6 +53,14 @@ type KPIQuery struct {
 	// Heatmap, when set, asks for the hour × weekday counts of when the
 	// incidents were declared, in this zone.
 	Heatmap *time.Location
+	// Numbers asks KPIRows to fill in each row's Number and DeclaredAt
+	// (CountsOnly too), for the candidate problems.
+	Numbers bool
+	// Tiles asks for the figures of the insights tiles alone (the
+	// previous period of the insights): counts, SLA compliance and MTTA
+	// and MTTR by severity, no MTTD and no durations by service. KPIRows
+	// may then leave StartedAt zero.
+	Tiles bool
 }
 
 // Matches reports whether an incident of (severity, service, source)
@@ -188,6 +196,8 @@ type KPIRow struct {
 	DeclaredAt      time.Time
 	AcknowledgedAt  time.Time // zero: not acknowledged
 	ResolvedAt      time.Time // zero: not resolved
+	// Number is the incident's number (0 where a reader does not say).
+	Number int64
 }
 
 // KPIReader reads what KPIs are computed from, without loading every

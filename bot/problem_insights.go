@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -111,10 +112,78 @@ type ProblemInsightsReader interface {
 	ProblemCounts(ctx context.Context, now time.Time) (open, overdueActions int64, err error)
 }
 
+// Occurrence is an incident as candidate problems count it: its number
+// and when it was declared (Unix microseconds).
+type Occurrence struct {
+	At       int64
+	Incident int64
+}
+
+// RecurrenceMarks are what candidate problems need of the incidents
+// numbered in a range besides their services and declaration times: those
+// linked to a problem, the private ones (each ascending), and the alert
+// rules of each ("" rules left out, each pair once).
+type RecurrenceMarks struct {
+	Linked, Private []int64
+	Rules           []IncidentRule
+}
+
+// IncidentRule is one alert rule of an incident.
+type IncidentRule struct {
+	Incident int64
+	Rule     string
+}
+
+// RecurrenceMarksReader reads RecurrenceMarks: with the incidents' rows
+// read for the KPIs, they give the candidate problems without reading
+// every incident of the window again (RecurrenceRows).
+type RecurrenceMarksReader interface {
+	// RecurrenceMarks reads the marks of the incidents numbered lo to hi.
+	RecurrenceMarks(ctx context.Context, lo, hi int64) (RecurrenceMarks, error)
+}
+
 // BuildProblemInsights gathers the problem figures of [from, to): the
 // candidates look back one rule window before from, so that a run of
 // incidents across the period's start counts.
 func BuildProblemInsights(ctx context.Context, r ProblemInsightsReader, from, to, now time.Time, rule CandidateRule) (*ProblemInsights, error) {
+	return buildProblemInsights(ctx, r, from, to, now, rule, func(rule CandidateRule) ([]ProblemCandidate, error) {
+		rows, err := r.RecurrenceRows(ctx, from.Add(-rule.Window), to)
+		if err != nil {
+			return nil, fmt.Errorf("read recurring incidents: %w", err)
+		}
+		return FindCandidates(rows, rule, from), nil
+	})
+}
+
+// BuildProblemInsightsOf is BuildProblemInsights from the incidents
+// declared in [from − rule window, to) by service (byService: every one
+// of them, in any order; the slices are sorted in place) and their marks
+// (r.RecurrenceMarks of their numbers), as the KPIs read them: the same
+// figures, without a second pass over the incidents.
+func BuildProblemInsightsOf(ctx context.Context, r interface {
+	ProblemInsightsReader
+	RecurrenceMarksReader
+}, from, to, now time.Time, rule CandidateRule, byService map[string][]Occurrence) (*ProblemInsights, error) {
+	return buildProblemInsights(ctx, r, from, to, now, rule, func(rule CandidateRule) ([]ProblemCandidate, error) {
+		lo, hi := int64(1<<62), int64(-1<<62)
+		for _, os := range byService {
+			for _, o := range os {
+				lo, hi = min(lo, o.Incident), max(hi, o.Incident)
+			}
+		}
+		if lo > hi {
+			return []ProblemCandidate{}, nil
+		}
+		marks, err := r.RecurrenceMarks(ctx, lo, hi)
+		if err != nil {
+			return nil, fmt.Errorf("read recurring incidents: %w", err)
+		}
+		return CandidatesOf(byService, marks, rule, from), nil
+	})
+}
+
+func buildProblemInsights(ctx context.Context, r ProblemInsightsReader, from, to, now time.Time, rule CandidateRule,
+	candidates func(CandidateRule) ([]ProblemCandidate, error)) (*ProblemInsights, error) {
 	rule = rule.WithDefaults()
 	out := &ProblemInsights{}
 	out.CandidateRule.Count, out.CandidateRule.Window = rule.Count, formatWindow(rule.Window)
@@ -137,11 +206,9 @@ func BuildProblemInsights(ctx context.Context, r ProblemInsightsReader, from, to
 	for i := range out.Recurrence {
 		out.Recurrence[i].Key = FormatProblemKey(out.Recurrence[i].Problem)
 	}
-	rows, err := r.RecurrenceRows(ctx, from.Add(-rule.Window), to)
-	if err != nil {
-		return nil, fmt.Errorf("read recurring incidents: %w", err)
+	if out.Candidates, err = candidates(rule); err != nil {
+		return nil, err
 	}
-	out.Candidates = FindCandidates(rows, rule, from)
 	if out.Recurrence == nil {
 		out.Recurrence = []ProblemRecurrence{}
 	}
@@ -217,6 +284,122 @@ func FindCandidates(rows []RecurrenceRow, rule CandidateRule, since time.Time) [
 				break
 			}
 			c.Keys = append(c.Keys, FormatKey(m.n))
+		}
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b ProblemCandidate) int {
+		if a.Incidents != b.Incidents {
+			return b.Incidents - a.Incidents
+		}
+		if a.Kind != b.Kind {
+			return strings.Compare(a.Kind, b.Kind)
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return out
+}
+
+// CandidatesOf is FindCandidates over incidents by service (each slice
+// sorted in place) and their marks: the same candidates, from what the
+// KPIs read. A service's incidents arrive once each, so only the rules'
+// need their duplicates dropped.
+func CandidatesOf(byService map[string][]Occurrence, marks RecurrenceMarks, rule CandidateRule, since time.Time) []ProblemCandidate {
+	rule = rule.WithDefaults()
+	linked := func(n int64) bool { _, ok := slices.BinarySearch(marks.Linked, n); return ok }
+	private := func(n int64) bool { _, ok := slices.BinarySearch(marks.Private, n); return ok }
+	type group struct {
+		kind, name string
+		ms         []Occurrence
+	}
+	var groups []group
+	for svc, os := range byService {
+		if svc == "" {
+			continue
+		}
+		if len(marks.Linked) > 0 {
+			kept := os[:0]
+			for _, o := range os {
+				if !linked(o.Incident) {
+					kept = append(kept, o)
+				}
+			}
+			os = kept
+		}
+		groups = append(groups, group{"service", svc, os})
+	}
+	if len(marks.Rules) > 0 {
+		at := make(map[int64]int64, len(marks.Rules))
+		for _, r := range marks.Rules {
+			at[r.Incident] = 0
+		}
+		for _, os := range byService {
+			for _, o := range os {
+				if _, ok := at[o.Incident]; ok {
+					at[o.Incident] = o.At + 1 // 0: not in the window
+				}
+			}
+		}
+		byRule := map[string][]Occurrence{}
+		seen := map[IncidentRule]bool{}
+		for _, r := range marks.Rules {
+			a := at[r.Incident]
+			if a == 0 || r.Rule == "" || seen[r] || linked(r.Incident) {
+				continue
+			}
+			seen[r] = true
+			byRule[r.Rule] = append(byRule[r.Rule], Occurrence{At: a - 1, Incident: r.Incident})
+		}
+		for name, os := range byRule {
+			groups = append(groups, group{"rule", name, os})
+		}
+	}
+	window, from := rule.Window.Microseconds(), since.UnixMicro()
+	exact := rule.Window%time.Microsecond == 0 && since.Equal(time.UnixMicro(from))
+	out := []ProblemCandidate{}
+	for _, g := range groups {
+		ms := g.ms
+		if len(ms) < rule.Count {
+			continue
+		}
+		slices.SortFunc(ms, func(a, b Occurrence) int {
+			if a.At != b.At {
+				return cmp.Compare(a.At, b.At)
+			}
+			return cmp.Compare(a.Incident, b.Incident)
+		})
+		// The longest run within one window that ends in the period.
+		bestLo, bestHi := 0, -1
+		lo := 0
+		for hi := range ms {
+			inPeriod := ms[hi].At >= from
+			if exact {
+				for ms[hi].At-ms[lo].At > window {
+					lo++
+				}
+			} else {
+				for time.UnixMicro(ms[hi].At).Sub(time.UnixMicro(ms[lo].At)) > rule.Window {
+					lo++
+				}
+				inPeriod = !time.UnixMicro(ms[hi].At).Before(since)
+			}
+			if hi-lo+1 > bestHi-bestLo+1 && inPeriod {
+				bestLo, bestHi = lo, hi
+			}
+		}
+		if bestHi-bestLo+1 < rule.Count {
+			continue
+		}
+		c := ProblemCandidate{Kind: g.kind, Name: g.name, Incidents: bestHi - bestLo + 1,
+			FirstAt: time.UnixMicro(ms[bestLo].At).UTC(), LastAt: time.UnixMicro(ms[bestHi].At).UTC()}
+		for _, m := range ms[bestLo : bestHi+1] {
+			if private(m.Incident) {
+				c.Private++
+				continue
+			}
+			if len(c.Keys) == maxCandidateKeys {
+				break
+			}
+			c.Keys = append(c.Keys, FormatKey(m.Incident))
 		}
 		out = append(out, c)
 	}

@@ -1,7 +1,9 @@
 package bot_test
 
 import (
+	"math/rand/v2"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -47,6 +49,67 @@ func TestFindCandidates(t *testing.T) {
 	for _, bad := range []bot.CandidateRule{{Count: 1, Window: day}, {Count: 3, Window: time.Minute}, {Count: 3, Window: 400 * day}} {
 		if bot.ErrorCode(bad.Check()) != bot.CodeInvalid {
 			t.Errorf("Check(%+v) passed", bad)
+		}
+	}
+}
+
+// TestCandidatesOfAgrees checks CandidatesOf (the incidents as the KPIs
+// read them, and their marks) against FindCandidates (one row per
+// incident and rule) over random histories: ties in time, long runs,
+// private and linked incidents, incidents with several rules or none.
+func TestCandidatesOfAgrees(t *testing.T) {
+	day := 24 * time.Hour
+	t0 := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	r := rand.New(rand.NewPCG(7, 8))
+	for round := range 60 {
+		n := 1 + r.IntN(400)
+		var rows []bot.RecurrenceRow
+		byService := map[string][]bot.Occurrence{}
+		var marks bot.RecurrenceMarks
+		for i := range n {
+			num := int64(1000 + i)
+			at := t0.Add(time.Duration(r.Int64N(int64(90*day/time.Second))) * time.Second)
+			if r.IntN(5) == 0 { // a tie with the one before
+				at = t0.Add(time.Duration(i%7) * day)
+			}
+			svc := []string{"", "db", "api", "web"}[r.IntN(4)]
+			linked, private := r.IntN(10) == 0, r.IntN(6) == 0
+			if linked {
+				marks.Linked = append(marks.Linked, num)
+			}
+			if private {
+				marks.Private = append(marks.Private, num)
+			}
+			byService[svc] = append(byService[svc], bot.Occurrence{At: at.UnixMicro(), Incident: num})
+			rules := []string{""}
+			switch r.IntN(3) {
+			case 1:
+				rules = []string{"R" + strconv.Itoa(r.IntN(3))}
+			case 2:
+				rules = []string{"R" + strconv.Itoa(r.IntN(3)), "R" + strconv.Itoa(3+r.IntN(2))}
+			}
+			for _, rule := range rules {
+				rows = append(rows, bot.RecurrenceRow{Incident: num, Service: svc, Rule: rule, DeclaredAt: at, Linked: linked, Private: private})
+				if rule != "" {
+					marks.Rules = append(marks.Rules, bot.IncidentRule{Incident: num, Rule: rule})
+					if r.IntN(4) == 0 { // the same rule from a second alert
+						marks.Rules = append(marks.Rules, bot.IncidentRule{Incident: num, Rule: rule})
+					}
+				}
+			}
+		}
+		// Marks of incidents outside the window count for nothing.
+		marks.Rules = append(marks.Rules, bot.IncidentRule{Incident: 1, Rule: "R0"})
+		r.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+		for _, os := range byService {
+			r.Shuffle(len(os), func(i, j int) { os[i], os[j] = os[j], os[i] })
+		}
+		rule := bot.CandidateRule{Count: 2 + r.IntN(4), Window: time.Duration(1+r.IntN(40)) * day}
+		since := t0.Add(time.Duration(r.IntN(60)) * day)
+		want := bot.FindCandidates(rows, rule, since)
+		got := bot.CandidatesOf(byService, marks, rule, since)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("round %d: candidates (-FindCandidates +CandidatesOf):\n%s", round, diff)
 		}
 	}
 }

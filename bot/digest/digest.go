@@ -181,10 +181,21 @@ func (b *Builder) Build(ctx context.Context, o Options) (*Digest, error) {
 		return nil, fmt.Errorf("list maintenance windows: %w", err)
 	}
 	q.Maintenance = windows
-	cur, err := kpi.Collect(ctx, b.src, q)
+	// The candidate problems count every incident of one rule window
+	// before the period and of the period: unfiltered, the KPIs' own
+	// passes read them (occ), and only what they do not cover is read
+	// again. Filtered, or from a source without marks, they come from
+	// RecurrenceRows.
+	var occ kpi.Occurrences
+	marks, hasMarks := b.src.(bot.RecurrenceMarksReader)
+	if o.has(SectionProblems) && hasMarks && len(q.Severities)+len(q.Services)+len(q.Sources)+len(q.Types)+len(q.Fields) == 0 {
+		occ = kpi.Occurrences{}
+	}
+	cur, err := kpi.CollectWith(ctx, b.src, q, occ)
 	if err != nil {
 		return nil, err
 	}
+	covered := q.From // occ holds the incidents of [covered, q.To)
 	var (
 		prev     *bot.KPIAggregates
 		previous *kpi.Report
@@ -192,12 +203,19 @@ func (b *Builder) Build(ctx context.Context, o Options) (*Digest, error) {
 	if !prevTo.IsZero() {
 		pq := q
 		pq.From, pq.To = prevFrom, prevTo
-		pq.Buckets, pq.Heatmap, pq.CountsOnly = nil, nil, !o.FullPrevious
+		pq.Buckets, pq.Heatmap, pq.CountsOnly, pq.Tiles = nil, nil, !o.FullPrevious, o.FullPrevious
 		if o.FullPrevious {
 			pq.Now = prevTo
 		}
-		if prev, err = kpi.Collect(ctx, b.src, pq); err != nil {
+		pocc := occ
+		if !pq.To.Equal(q.From) {
+			pocc = nil
+		}
+		if prev, err = kpi.CollectWith(ctx, b.src, pq, pocc); err != nil {
 			return nil, err
+		}
+		if pocc != nil {
+			covered = pq.From
 		}
 		if o.FullPrevious {
 			r := kpi.Build(prev, nil, pq)
@@ -211,7 +229,12 @@ func (b *Builder) Build(ctx context.Context, o Options) (*Digest, error) {
 		if rule == (bot.CandidateRule{}) {
 			rule = b.rule
 		}
-		if d.Problems, err = bot.BuildProblemInsights(ctx, b.src, q.From, q.To, o.End, rule); err != nil {
+		if occ == nil {
+			d.Problems, err = bot.BuildProblemInsights(ctx, b.src, q.From, q.To, o.End, rule)
+		} else {
+			d.Problems, err = b.problemsOf(ctx, marks, q, covered, occ, o.End, rule)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -223,4 +246,30 @@ func (b *Builder) Build(ctx context.Context, o Options) (*Digest, error) {
 		d.Chart = png
 	}
 	return d, nil
+}
+
+// problemsOf builds the problem figures from the incidents the KPIs read
+// (occ, those of [covered, q.To)), reading those of the rule window
+// before covered that they did not.
+func (b *Builder) problemsOf(ctx context.Context, marks bot.RecurrenceMarksReader, q bot.KPIQuery, covered time.Time,
+	occ kpi.Occurrences, now time.Time, rule bot.CandidateRule) (*bot.ProblemInsights, error) {
+	start := q.From.Add(-rule.WithDefaults().Window)
+	if start.Before(covered) {
+		eq := bot.KPIQuery{From: start, To: covered, Now: q.Now, SLAs: q.SLAs, CountsOnly: true}
+		if _, err := kpi.CollectWith(ctx, b.src, eq, occ); err != nil {
+			return nil, err
+		}
+	} else if start.After(covered) {
+		from := start.UnixMicro()
+		if !time.UnixMicro(from).Equal(start) {
+			from++ // start has a fraction of a microsecond: the first whole one at or after it
+		}
+		for svc, os := range occ {
+			occ[svc] = slices.DeleteFunc(os, func(o bot.Occurrence) bool { return o.At < from })
+		}
+	}
+	return bot.BuildProblemInsightsOf(ctx, struct {
+		bot.ProblemInsightsReader
+		bot.RecurrenceMarksReader
+	}{b.src, marks}, q.From, q.To, now, rule, occ)
 }

@@ -14,7 +14,8 @@ import (
 
 // collectRows reads the rows of q, splitting a long period in two halves
 // read at once (each on its own connection) when there are CPUs to spare.
-func collectRows(ctx context.Context, r bot.KPIReader, q bot.KPIQuery) (*bot.KPIAggregates, error) {
+func collectRows(ctx context.Context, r bot.KPIReader, q bot.KPIQuery, occ Occurrences) (*bot.KPIAggregates, error) {
+	q.Numbers = occ != nil
 	parts := 1
 	if runtime.GOMAXPROCS(0) > 1 && q.To.Sub(q.From) > 2*Day {
 		parts = 2
@@ -33,6 +34,9 @@ func collectRows(ctx context.Context, r bot.KPIReader, q bot.KPIQuery) (*bot.KPI
 			}
 		}
 		accs[i] = newAccumulator(q, true)
+		if occ != nil {
+			accs[i].occ = Occurrences{}
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -48,6 +52,12 @@ func collectRows(ctx context.Context, r bot.KPIReader, q bot.KPIQuery) (*bot.KPI
 	}
 	for _, a := range accs[1:] {
 		accs[0].merge(a)
+	}
+	for _, a := range accs {
+		a.flushOcc()
+		for svc, os := range a.occ {
+			occ[svc] = append(occ[svc], os...)
+		}
 	}
 	return accs[0].finish(), nil
 }
@@ -145,6 +155,26 @@ type accumulator struct {
 	cur    [5][3]*hist
 	// lastBucket is the chart bucket of the row before (-1: none).
 	lastBucket int
+	// bySev holds the histograms kept by severity alone (service ""):
+	// MTTD's, and every metric's of a Tiles query.
+	bySev [5][3]*hist
+	// occ, when not nil, gathers every row's number and declaration time
+	// by service; occBuf holds those of service occSvc not yet added.
+	occ    Occurrences
+	occSvc string
+	occBuf []bot.Occurrence
+}
+
+// Occurrences are the incidents a collection read, by service: what the
+// candidate problems count (bot.BuildProblemInsightsOf).
+type Occurrences map[string][]bot.Occurrence
+
+// flushOcc adds the buffered occurrences to occ.
+func (a *accumulator) flushOcc() {
+	if len(a.occBuf) > 0 {
+		a.occ[a.occSvc] = append(a.occ[a.occSvc], a.occBuf...)
+		a.occBuf = a.occBuf[:0]
+	}
 }
 
 func newAccumulator(q bot.KPIQuery, bucket bool) *accumulator {
@@ -154,6 +184,21 @@ func newAccumulator(q bot.KPIQuery, bucket bool) *accumulator {
 
 func (a *accumulator) dur(metric int, sev bot.Severity, svc string, d time.Duration) {
 	if a.q.CountsOnly || sev < 1 || sev > 4 {
+		return
+	}
+	if metric == 0 || a.q.Tiles {
+		// MTTD is reported by severity only; tiles want no service's.
+		svc = ""
+		if a.q.Tiles && metric == 0 {
+			return
+		}
+		h := a.bySev[sev][metric]
+		if h == nil {
+			h = &hist{bucketed: a.bucket}
+			a.bySev[sev][metric] = h
+			a.hists[hkey{metric, sev, svc}] = h
+		}
+		h.add(d)
 		return
 	}
 	if svc != a.curSvc {
@@ -183,14 +228,23 @@ func (a *accumulator) seriesDur(bucket, metric int, d time.Duration) {
 }
 
 func (a *accumulator) add(r *bot.KPIRow) {
+	if a.occ != nil {
+		if r.Service != a.occSvc {
+			a.flushOcc()
+			a.occSvc = r.Service
+		}
+		a.occBuf = append(a.occBuf, bot.Occurrence{At: r.DeclaredAt.UnixMicro(), Incident: r.Number})
+	}
 	g := a.group(r)
 	g.Count++
 	if a.q.CountsOnly {
 		return
 	}
-	ttd := r.DeclaredAt.Sub(r.StartedAt)
-	g.SumDetect += int64(ttd / time.Microsecond)
-	a.dur(0, r.Severity, r.Service, ttd)
+	if !a.q.Tiles {
+		ttd := r.DeclaredAt.Sub(r.StartedAt)
+		g.SumDetect += int64(ttd / time.Microsecond)
+		a.dur(0, r.Severity, r.Service, ttd)
+	}
 	acked, resolved := !r.AcknowledgedAt.IsZero(), !r.ResolvedAt.IsZero()
 	if acked {
 		tta := r.AcknowledgedAt.Sub(r.DeclaredAt)

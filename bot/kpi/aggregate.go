@@ -109,7 +109,14 @@ func Aggregate(in Input, q bot.KPIQuery) *bot.KPIAggregates {
 // kept in histogram buckets (bot.DurationBucketMid), so percentiles are
 // within 0.8%; counts, means and SLA figures are exact.
 func Collect(ctx context.Context, r bot.KPIReader, q bot.KPIQuery) (*bot.KPIAggregates, error) {
-	agg, err := collectRows(ctx, r, q)
+	return CollectWith(ctx, r, q, nil)
+}
+
+// CollectWith is Collect that also adds every incident it reads to occ
+// (nil: none), by service, so that the candidate problems need not read
+// them again.
+func CollectWith(ctx context.Context, r bot.KPIReader, q bot.KPIQuery, occ Occurrences) (*bot.KPIAggregates, error) {
+	agg, err := collectRows(ctx, r, q, occ)
 	if err != nil {
 		return nil, err
 	}

@@ -187,6 +187,30 @@ func TestCollectMatchesFullComputation(t *testing.T) {
 			if d := cmp.Diff(want, got, cmpopts.EquateEmpty()); d != "" {
 				t.Errorf("store figures differ from the full computation (-full +store):\n%s", d)
 			}
+			// The previous period as the insights' tiles read it: the full
+			// computation's figures but MTTD and the services' durations.
+			tq := pq
+			tq.Tiles = true
+			tiles, err := kpi.Collect(ctx, st, tq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantTiles := kpi.Build(kpi.Aggregate(mem, pq), nil, pq)
+			wantTiles.All.MTTD = kpi.Stats{}
+			for i := range wantTiles.Severities {
+				wantTiles.Severities[i].MTTD = kpi.Stats{}
+			}
+			for _, rows := range [][]kpi.Row{wantTiles.Services, wantTiles.Sources} {
+				for i := range rows {
+					rows[i].MTTA, rows[i].MTTR = kpi.Stats{}, kpi.Stats{}
+				}
+			}
+			if wantTiles.Total == 0 && tc.period != 90*kpi.Day { // the history starts within the 90 days before
+				t.Fatal("no incidents in the previous period")
+			}
+			if d := cmp.Diff(wantTiles, kpi.Build(tiles, nil, tq), cmpopts.EquateEmpty()); d != "" {
+				t.Errorf("tiles of the previous period differ from the full computation (-full +tiles):\n%s", d)
+			}
 		})
 	}
 }

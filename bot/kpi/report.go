@@ -37,8 +37,9 @@ type Report struct {
 	Heatmap *bot.Heatmap
 	// OpenTotal is the open incidents at the period's end.
 	OpenTotal int64
-	// Previous is the full report of the period before, when it was
-	// computed in full (not counts only); nil otherwise.
+	// Previous is the report of the period before for the insights'
+	// tiles (bot.KPIQuery.Tiles: no MTTD, services without durations);
+	// nil when only its counts were computed.
 	Previous *Report
 }
 
@@ -172,6 +173,9 @@ func Build(cur, prev *bot.KPIAggregates, q bot.KPIQuery) Report {
 		}
 		m[d.Severity].add(d.Value, d.N)
 		allDist[d.Metric].add(d.Value, d.N)
+		if q.Tiles {
+			continue // kept by severity only
+		}
 		sv := get(services, d.Service)
 		switch d.Metric {
 		case bot.MetricAck:

@@ -70,8 +70,17 @@ var (
 )
 
 // benchStore imports the history once and returns the database path.
+// WARROOM_BENCH_DB names a database file to keep: imported into when it
+// does not exist, used as it is when it does (it must hold
+// WARROOM_BENCH_N incidents), so that runs skip the import.
 func benchStore(b *testing.B) string {
 	benchOnce.Do(func() {
+		if keep := os.Getenv("WARROOM_BENCH_DB"); keep != "" {
+			if _, err := os.Stat(keep); err == nil {
+				benchDB = keep
+				return
+			}
+		}
 		dir, err := os.MkdirTemp("", "warroom-bench")
 		if err != nil {
 			benchErr = err
@@ -89,6 +98,9 @@ func benchStore(b *testing.B) string {
 		}
 		f.Close()
 		benchDB = filepath.Join(dir, "w.db")
+		if keep := os.Getenv("WARROOM_BENCH_DB"); keep != "" {
+			benchDB = keep
+		}
 		st, err := sqlite.Open(context.Background(), sqlite.Config{Path: benchDB}, nil)
 		if err != nil {
 			benchErr = err

@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"fmt"
+	"sort"
 	"testing"
 	"time"
 
@@ -194,5 +196,71 @@ func testProblemInsights(t *testing.T, s bot.Store) {
 		if err != nil || open != c.open || overdue != c.overdue {
 			t.Errorf("ProblemCounts(%v) = %d, %d, %v; want %d, %d", c.now, open, overdue, err, c.open, c.overdue)
 		}
+	}
+	testCandidatesOfMarks(t, s, i2.Number)
+}
+
+// testCandidatesOfMarks checks that the incidents as KPIRows reads them
+// (Numbers) and RecurrenceMarks give the candidates RecurrenceRows gives.
+func testCandidatesOfMarks(t *testing.T, s bot.Store, alerted int64) {
+	ctx := context.Background()
+	mr, ok := s.(bot.RecurrenceMarksReader)
+	if !ok {
+		t.Fatalf("%T reads no recurrence marks", s)
+	}
+	// Three more on one service, one of them private, a minute apart.
+	var last int64
+	for i := range 3 {
+		inc := &bot.Incident{Title: "db slow", Source: "manual", Service: "db", Severity: bot.SEV2, Status: bot.StatusTriggered,
+			StartedAt: at(time.Duration(i+1) * time.Minute), DeclaredAt: at(time.Duration(i+1) * time.Minute), UpdatedAt: t0, Version: 1, Private: i == 1}
+		inTx(t, s, func(ctx context.Context, tx bot.Tx) error {
+			n, err := tx.NextIncidentNumber(ctx)
+			if err != nil {
+				return err
+			}
+			inc.Number = n
+			return tx.CreateIncident(ctx, inc)
+		})
+		last = inc.Number
+	}
+	from, to := t0, at(time.Hour)
+	rows, err := s.RecurrenceRows(ctx, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byService := map[string][]bot.Occurrence{}
+	err = s.KPIRows(ctx, bot.KPIQuery{From: from, To: to, CountsOnly: true, Numbers: true}, func(r *bot.KPIRow) error {
+		byService[r.Service] = append(byService[r.Service], bot.Occurrence{At: r.DeclaredAt.UnixMicro(), Incident: r.Number})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every kind of row pass says the same numbers and times.
+	for _, q := range []bot.KPIQuery{{From: from, To: to, Numbers: true}, {From: from, To: to, Numbers: true, Tiles: true}} {
+		again := map[string][]bot.Occurrence{}
+		err = s.KPIRows(ctx, q, func(r *bot.KPIRow) error {
+			again[r.Service] = append(again[r.Service], bot.Occurrence{At: r.DeclaredAt.UnixMicro(), Incident: r.Number})
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		diff(t, fmt.Sprintf("occurrences of %+v", q), byService, again)
+	}
+	marks, err := mr.RecurrenceMarks(ctx, 1, last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(marks.Rules, func(i, j int) bool { return marks.Rules[i].Rule < marks.Rules[j].Rule })
+	diff(t, "marks", bot.RecurrenceMarks{Linked: []int64{1}, Private: []int64{last - 1},
+		Rules: []bot.IncidentRule{{Incident: alerted, Rule: "DiskFull"}, {Incident: alerted, Rule: "DiskFull"}, {Incident: alerted, Rule: "Inodes"}}}, marks)
+	for _, count := range []int{2, 3} {
+		rule := bot.CandidateRule{Count: count, Window: time.Hour}
+		want := bot.FindCandidates(rows, rule, from)
+		if len(want) == 0 {
+			t.Fatalf("no candidates of %d", count)
+		}
+		diff(t, "candidates", want, bot.CandidatesOf(byService, marks, rule, from))
 	}
 }

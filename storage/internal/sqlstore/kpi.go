@@ -33,6 +33,14 @@ const (
 	WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4`
 	// qKPICounts is qKPIRows for CountsOnly queries: the severity alone.
 	qKPICounts = `SELECT severity FROM incidents WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4`
+	// qKPIRowsNumbers and qKPICountsNumbers add the incident's number (on
+	// SQLite the rowid, which every index entry holds) for Numbers queries.
+	qKPIRowsNumbers = `SELECT severity, started_at, declared_at, acknowledged_at, resolved_at, number FROM incidents
+	WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4`
+	// qKPITiles is qKPIRowsNumbers for Tiles queries: no started_at.
+	qKPITiles = `SELECT severity, declared_at, acknowledged_at, resolved_at, number FROM incidents
+	WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4`
+	qKPICountsNumbers = `SELECT severity, declared_at, number FROM incidents WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4`
 )
 
 // KPIRows calls fn for every incident of q, grouped by service and source.
@@ -67,8 +75,15 @@ func (s *Store) KPIRows(ctx context.Context, q bot.KPIQuery, fn func(r *bot.KPIR
 		return a, b, err
 	}
 	rowsQ := qKPIRows
-	if q.CountsOnly {
+	switch {
+	case q.CountsOnly && q.Numbers:
+		rowsQ = qKPICountsNumbers
+	case q.CountsOnly:
 		rowsQ = qKPICounts
+	case q.Tiles:
+		rowsQ = qKPITiles
+	case q.Numbers:
+		rowsQ = qKPIRowsNumbers
 	}
 	cond, extra := s.catalogFilter(q, "", 5)
 	rowsQ += cond
@@ -107,12 +122,19 @@ func kpiPair(ctx context.Context, st *sql.Stmt, q bot.KPIQuery, svc, src string,
 	defer rows.Close()
 	r := bot.KPIRow{Service: svc, Source: src}
 	var (
-		sev, started, declared int64
-		acked, resolved        sql.NullInt64
+		sev, started, declared, number int64
+		acked, resolved                sql.NullInt64
 	)
 	dest := []any{&sev, &started, &declared, &acked, &resolved}
-	if q.CountsOnly {
+	switch {
+	case q.CountsOnly && q.Numbers:
+		dest = []any{&sev, &declared, &number}
+	case q.CountsOnly:
 		dest = dest[:1]
+	case q.Tiles:
+		dest = []any{&sev, &declared, &acked, &resolved, &number}
+	case q.Numbers:
+		dest = append(dest, &number)
 	}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
@@ -122,7 +144,18 @@ func kpiPair(ctx context.Context, st *sql.Stmt, q bot.KPIQuery, svc, src string,
 		if len(sevs) > 0 && !sevs[r.Severity] {
 			continue
 		}
-		r.StartedAt, r.DeclaredAt = fromUS(started), fromUS(declared)
+		r.Number = number
+		if q.CountsOnly {
+			r.DeclaredAt = fromUS(declared)
+			if err := fn(&r); err != nil {
+				return err
+			}
+			continue
+		}
+		r.DeclaredAt = fromUS(declared)
+		if !q.Tiles {
+			r.StartedAt = fromUS(started)
+		}
 		r.AcknowledgedAt, r.ResolvedAt = time.Time{}, time.Time{}
 		if acked.Valid {
 			r.AcknowledgedAt = fromUS(acked.Int64)

@@ -12,6 +12,8 @@ import (
 // Problem insights (bot/problem_insights.go): recurring incidents and the
 // problems that cover them.
 
+var _ bot.RecurrenceMarksReader = (*Store)(nil)
+
 const (
 	// The period's incidents (incidents_declared), each incident's alerts
 	// through alerts_incident: no scan of all alerts.
@@ -21,6 +23,11 @@ const (
 	LEFT JOIN alerts a ON a.incident = i.number AND a.incident IS NOT NULL AND a.rule <> ''
 	WHERE i.declared_at >= $1 AND i.declared_at < $2
 	ORDER BY i.number, 3`
+	// RecurrenceMarks' statements: ranges of problem_incidents_incident,
+	// incidents_private and alerts_incident by incident number.
+	qRecurrenceLinked  = `SELECT DISTINCT incident FROM problem_incidents WHERE incident >= $1 AND incident <= $2 ORDER BY incident`
+	qRecurrencePrivate = `SELECT number FROM incidents WHERE private = TRUE AND number >= $1 AND number <= $2 ORDER BY number`
+	qRecurrenceRules   = `SELECT incident, rule FROM alerts WHERE incident IS NOT NULL AND incident >= $1 AND incident <= $2 AND rule <> ''`
 	qProblemRecurrence = `SELECT p.number, p.title, p.status, COUNT(i.number),
 		COALESCE(SUM(CASE WHEN i.declared_at >= $1 AND i.declared_at < $2 THEN 1 ELSE 0 END), 0), MAX(i.declared_at)
 	FROM problems p
@@ -50,6 +57,40 @@ func (s *Store) RecurrenceRows(ctx context.Context, from, to time.Time) ([]bot.R
 		r.DeclaredAt = fromUS(at)
 		return &r, nil
 	})
+}
+
+// RecurrenceMarks reads the links to problems, the privacy and the alert
+// rules of the incidents numbered lo to hi.
+func (s *Store) RecurrenceMarks(ctx context.Context, lo, hi int64) (bot.RecurrenceMarks, error) {
+	var m bot.RecurrenceMarks
+	numbers := func(q string, out *[]int64) error {
+		return s.each(ctx, q, []any{lo, hi}, func(r *sql.Rows) error {
+			var n int64
+			if err := r.Scan(&n); err != nil {
+				return err
+			}
+			*out = append(*out, n)
+			return nil
+		})
+	}
+	if err := numbers(qRecurrenceLinked, &m.Linked); err != nil {
+		return m, fmt.Errorf("read linked incidents: %w", err)
+	}
+	if err := numbers(qRecurrencePrivate, &m.Private); err != nil {
+		return m, fmt.Errorf("read private incidents: %w", err)
+	}
+	err := s.each(ctx, qRecurrenceRules, []any{lo, hi}, func(r *sql.Rows) error {
+		var ir bot.IncidentRule
+		if err := r.Scan(&ir.Incident, &ir.Rule); err != nil {
+			return err
+		}
+		m.Rules = append(m.Rules, ir)
+		return nil
+	})
+	if err != nil {
+		return m, fmt.Errorf("read incidents' alert rules: %w", err)
+	}
+	return m, nil
 }
 
 // ProblemRecurrence counts every problem's linked incidents.
