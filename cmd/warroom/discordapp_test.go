@@ -54,10 +54,12 @@ func TestBothPlatforms(t *testing.T) {
 	res.Body.Close()
 
 	var room string
-	testkit.Eventually(t, "a Slack channel and a Discord post", func() bool {
+	// Both cards posted before the click: a card first posted after it
+	// shows the acknowledgement without an edit.
+	testkit.Eventually(t, "a Slack channel and a Discord post, each with its card", func() bool {
 		posts := dfake.Threads("700000000000000010")
-		_, ok := sfake.ChannelByName("inc-1-both-at-once")
-		if len(posts) == 1 && ok && len(dfake.Messages(posts[0].ID)) > 0 {
+		ch, ok := sfake.ChannelByName("inc-1-both-at-once")
+		if len(posts) == 1 && ok && len(sfake.Messages(ch.ID)) > 0 && len(dfake.Messages(posts[0].ID)) > 0 {
 			room = posts[0].ID
 			return true
 		}
