@@ -287,15 +287,7 @@ func FindCandidates(rows []RecurrenceRow, rule CandidateRule, since time.Time) [
 		}
 		out = append(out, c)
 	}
-	slices.SortFunc(out, func(a, b ProblemCandidate) int {
-		if a.Incidents != b.Incidents {
-			return b.Incidents - a.Incidents
-		}
-		if a.Kind != b.Kind {
-			return strings.Compare(a.Kind, b.Kind)
-		}
-		return strings.Compare(a.Name, b.Name)
-	})
+	sortCandidates(out)
 	return out
 }
 
@@ -403,6 +395,13 @@ func CandidatesOf(byService map[string][]Occurrence, marks RecurrenceMarks, rule
 		}
 		out = append(out, c)
 	}
+	sortCandidates(out)
+	return out
+}
+
+// sortCandidates orders candidates by how many incidents they hold, most
+// first, then by kind and name.
+func sortCandidates(out []ProblemCandidate) {
 	slices.SortFunc(out, func(a, b ProblemCandidate) int {
 		if a.Incidents != b.Incidents {
 			return b.Incidents - a.Incidents
@@ -412,7 +411,6 @@ func CandidatesOf(byService map[string][]Occurrence, marks RecurrenceMarks, rule
 		}
 		return strings.Compare(a.Name, b.Name)
 	})
-	return out
 }
 
 // formatWindow writes a window in whole days (30d) or hours (36h) where it can.
