@@ -20,12 +20,13 @@ import (
 type Config struct {
 	File string // the YAML file read, "" for none
 
-	Addr            string                        `yaml:"addr" env:"WARROOM_ADDR"`             // listen address, host:port
-	DB              DSN                           `yaml:"db" env:"WARROOM_DB"`                 // SQLite path or PostgreSQL URL
-	PublicURL       string                        `yaml:"public_url" env:"WARROOM_PUBLIC_URL"` // base URL for links, no trailing slash
-	LogLevel        string                        `yaml:"log_level" env:"WARROOM_LOG_LEVEL"`   // debug, info, warn or error
-	LogFormat       string                        `yaml:"log_format" env:"WARROOM_LOG_FORMAT"` // text or json
-	AnnounceChannel string                        `yaml:"announce_channel"`                    // "" turns announcements off
+	Addr            string                        `yaml:"addr" env:"WARROOM_ADDR"`                     // listen address, host:port
+	DB              DSN                           `yaml:"db" env:"WARROOM_DB"`                         // SQLite path or PostgreSQL URL
+	DBSynchronous   string                        `yaml:"db_synchronous" env:"WARROOM_DB_SYNCHRONOUS"` // SQLite: normal or full
+	PublicURL       string                        `yaml:"public_url" env:"WARROOM_PUBLIC_URL"`         // base URL for links, no trailing slash
+	LogLevel        string                        `yaml:"log_level" env:"WARROOM_LOG_LEVEL"`           // debug, info, warn or error
+	LogFormat       string                        `yaml:"log_format" env:"WARROOM_LOG_FORMAT"`         // text or json
+	AnnounceChannel string                        `yaml:"announce_channel"`                            // "" turns announcements off
 	TicketThreshold bot.Severity                  `yaml:"ticket_threshold"`
 	TicketSystems   map[bot.Severity][]string     `yaml:"ticket_systems"` // /incident ticket: severity → jira, servicenow
 	Roles           []string                      `yaml:"roles"`          // roles besides the built-in ones
@@ -63,6 +64,9 @@ const (
 	defaultDB        = "warroom.db"
 	defaultLogLevel  = "info"
 	defaultLogFormat = "text"
+	// defaultSync keeps every commit through a crash of the process; full
+	// also through a power loss (README, "Durability").
+	defaultSync = "normal"
 )
 
 // base is the configuration before the file and the environment: every
@@ -71,6 +75,7 @@ func base() Config {
 	c := Config{
 		Addr:            defaultAddr,
 		DB:              NewDSN(defaultDB),
+		DBSynchronous:   defaultSync,
 		LogLevel:        defaultLogLevel,
 		LogFormat:       defaultLogFormat,
 		AnnounceChannel: console.DefaultAnnounce, // "" turns announcements off
