@@ -136,11 +136,16 @@ func (c *Console) incidentEvents(ctx context.Context, r *http.Request, number in
 		}
 	}
 	return func() (string, string, error) {
-		inc, err := c.svc.GetAs(ctx, number, v)
+		// The entries first, then the incident: a change commits its
+		// timeline entry and the incident's new version together, so an
+		// entry read here always comes with its version read next, and a
+		// change is never sent as bare entries (the entry a redraw already
+		// shows may follow; the page skips what it has).
+		entries, err := c.svc.TimelineAfter(ctx, number, after)
 		if err != nil {
 			return "", "", err
 		}
-		entries, err := c.svc.TimelineAfter(ctx, number, after)
+		inc, err := c.svc.GetAs(ctx, number, v)
 		if err != nil {
 			return "", "", err
 		}

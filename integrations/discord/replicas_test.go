@@ -24,6 +24,10 @@ import (
 // "handled already" per interaction. On SQLite (three stores on one
 // file) and on PostgreSQL.
 func TestInteractionOnceAcrossReplicas(t *testing.T) {
+	// Each declaration is answered when done, never deferred: a deferred
+	// one finishes after its answer, and the count of incidents below
+	// would race it on a loaded machine.
+	const answerWithin = time.Minute
 	for _, db := range []string{"sqlite", "postgres"} {
 		t.Run(db, func(t *testing.T) {
 			fake := discordtest.New()
@@ -37,7 +41,7 @@ func TestInteractionOnceAcrossReplicas(t *testing.T) {
 			case "sqlite":
 				path := filepath.Join(t.TempDir(), "warroom.db")
 				for range 3 {
-					replicas = append(replicas, newStack(t, options{path: path, fake: fake}))
+					replicas = append(replicas, newStack(t, options{path: path, fake: fake, budget: answerWithin}))
 				}
 			case "postgres":
 				dsn := testkit.PostgresSchema(t)
@@ -47,7 +51,7 @@ func TestInteractionOnceAcrossReplicas(t *testing.T) {
 						t.Fatal(err)
 					}
 					t.Cleanup(func() { store.Close() })
-					replicas = append(replicas, newStack(t, options{pg: store, fake: fake}))
+					replicas = append(replicas, newStack(t, options{pg: store, fake: fake, budget: answerWithin}))
 				}
 			}
 			const n = 20

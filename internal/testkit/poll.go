@@ -5,8 +5,12 @@ import (
 	"time"
 )
 
-// Deadline is how long Eventually waits before it fails the test.
-const Deadline = 15 * time.Second
+// Deadline is how long Eventually waits before it fails the test. It
+// bounds a failure, never a success (Eventually returns as soon as the
+// state is reached), so it is set for a two-core machine running the whole
+// suite under the race detector, where 15 s was once too short for a
+// rate-limited burst of 100 announced updates.
+const Deadline = 60 * time.Second
 
 // pollInterval is how often Eventually asks again.
 const pollInterval = 10 * time.Millisecond
