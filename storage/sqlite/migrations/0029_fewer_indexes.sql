@@ -1,4 +1,4 @@
--- Fewer indexes on incidents (schema 29).
+-- Fewer indexes on incidents and on the outbox (schema 29).
 --
 -- A transaction writes a page of every B-tree it changes, and a change of
 -- an incident's status moved its entry in two indexes keyed by it: from
@@ -15,3 +15,11 @@ DROP INDEX incidents_open;
 DROP INDEX incidents_severity_status;
 DROP INDEX incidents_severity_number;
 CREATE INDEX incidents_severity_number ON incidents (severity, number, status);
+
+-- One outbox index for the order and the coalesce keys: a coalesce key
+-- names the job's target and incident (or problem), and so does its order
+-- key, so an enqueue looks for a pending job with its coalesce key among
+-- the jobs of its order key. An enqueue writes one index fewer.
+DROP INDEX outbox_coalesce;
+DROP INDEX outbox_order;
+CREATE INDEX outbox_order ON outbox (order_key, id, coalesce_key);
