@@ -184,8 +184,10 @@ type Job struct {
 	// OrderKey serialises jobs: a job is not claimed while an older job with
 	// the same key is pending or running. Empty means unordered.
 	OrderKey string `json:"order_key,omitempty"`
-	// CoalesceKey merges jobs: enqueueing a job whose key matches a pending
-	// (not yet claimed) job adds nothing. Empty means never merged.
+	// CoalesceKey merges jobs: enqueueing a job whose key (and order key)
+	// matches a pending (not yet claimed) job adds nothing. Empty means
+	// never merged. NewJob derives both keys from the target and the
+	// incident or problem, so jobs of one coalesce key share an order key.
 	CoalesceKey string `json:"coalesce_key,omitempty"`
 	// Target is the target of Kind ("slack" of "slack.card"): each target's
 	// jobs are claimed and run on their own lane.

@@ -27,4 +27,5 @@ var undo = map[int][]string{
 	26: {}, // no schema change on PostgreSQL
 	27: {}, // new forms of the same columns: no schema change
 	28: {`ALTER TABLE alerts DROP COLUMN silence_base`},
+	29: {}, // the SQLite indexes only: no schema change on PostgreSQL
 }

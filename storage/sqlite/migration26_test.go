@@ -34,7 +34,7 @@ func TestMigration26KeepsJobs(t *testing.T) {
 	storetest.ExecAll(t, "sqlite", path, stmts...)
 	s = open(t, path)
 	err = s.InTx(ctx, func(tx bot.Tx) error {
-		j := &bot.Job{Kind: bot.JobKindOf("console", bot.EffectCard), Incident: 1, CoalesceKey: "card:INC-1", NextAt: t0}
+		j := &bot.Job{Kind: bot.JobKindOf("console", bot.EffectCard), Incident: 1, OrderKey: "console:INC-1", CoalesceKey: "card:INC-1", NextAt: t0}
 		if err := tx.Enqueue(ctx, j); err != nil {
 			return err
 		}

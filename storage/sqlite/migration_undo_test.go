@@ -23,4 +23,14 @@ var undo = map[int][]string{
 	},
 	27: {}, // new forms of the same columns: no schema change
 	28: {`ALTER TABLE alerts DROP COLUMN silence_base`},
+	29: {
+		`DROP INDEX incidents_severity_number`,
+		`CREATE INDEX incidents_severity_number ON incidents (severity, number)`,
+		`CREATE INDEX incidents_severity_status ON incidents (severity, status, number)`,
+		`CREATE INDEX incidents_open ON incidents (severity, declared_at)
+		WHERE status IN ('triggered', 'acknowledged', 'investigating', 'identified', 'monitoring')`,
+		`DROP INDEX outbox_order`,
+		`CREATE INDEX outbox_order ON outbox (order_key, id) WHERE order_key IS NOT NULL`,
+		`CREATE INDEX outbox_coalesce ON outbox (coalesce_key) WHERE coalesce_key IS NOT NULL`,
+	},
 }

@@ -34,11 +34,11 @@ const (
 // value changed or not (and moves a row between the pages of an index whose
 // key holds it), so an update sets the indexed columns only when they
 // changed. They fall in three groups, each its own bit of the variant: the
-// status (incidents_severity_status, incidents_unclosed, incidents_open),
-// the acknowledgement and resolution times (incidents_kpi), and the rest
-// (title, service, source, severity, privacy, start and declaration: most
-// indexes, the title index's trigger and the marks' trigger), which a
-// command seldom changes. Every other column is set every time: it is in no
+// status (incidents_unclosed, and incidents_severity_number, which carries
+// it last), the acknowledgement and resolution times (incidents_kpi), and
+// the rest (title, service, source, severity, privacy, start and
+// declaration: most indexes, the title index's trigger and the marks'
+// trigger), which a command seldom changes. Every other column is set every time: it is in no
 // index, and the row's page is written anyway. The eight variants are
 // prepared statements (writerStatements).
 const (

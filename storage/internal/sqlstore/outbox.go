@@ -33,11 +33,15 @@ const jobCols = `id, kind, incident, payload, order_key, coalesce_key, status, a
 
 const (
 	// qEnqueue adds nothing when a pending job holds the coalesce key
-	// (found through outbox_coalesce; PostgreSQL's is unique among
-	// pending jobs, a concurrent twin then conflicts and adds nothing).
+	// (with the same order key: a coalesce key names the job's target and
+	// incident or problem, and so does its order key). SQLite finds it
+	// through outbox_order, which carries the coalesce key after the order
+	// key and id (schema 29: one index written per enqueue instead of
+	// two); PostgreSQL through outbox_coalesce, unique among pending
+	// jobs, where a concurrent twin then conflicts and adds nothing.
 	qEnqueue = `INSERT INTO outbox (kind, incident, payload, order_key, coalesce_key, status, attempts, next_at, last_error, created_at, target)
 	SELECT $1, $2, $3, $4, $5, 'pending', 0, $6, '', $7, $8
-	WHERE NOT EXISTS (SELECT 1 FROM outbox p WHERE p.coalesce_key = $5 AND p.status = 'pending')
+	WHERE NOT EXISTS (SELECT 1 FROM outbox p WHERE p.order_key IS NOT DISTINCT FROM $4 AND p.coalesce_key = $5 AND p.status = 'pending')
 	ON CONFLICT DO NOTHING`
 	// qClaim leases the soonest due jobs of a target that are not waiting
 	// behind an older job with the same order key: every job of an order
@@ -80,7 +84,7 @@ const (
 	// qSupersede drops a leased job that a newer pending job with its
 	// coalesce key makes redundant.
 	qSupersede = `DELETE FROM outbox WHERE id = $1 AND status = 'running' AND lease_owner = $2 AND coalesce_key IS NOT NULL
-		AND EXISTS (SELECT 1 FROM outbox p WHERE p.coalesce_key = outbox.coalesce_key AND p.status = 'pending')`
+		AND EXISTS (SELECT 1 FROM outbox p WHERE p.order_key IS NOT DISTINCT FROM outbox.order_key AND p.coalesce_key = outbox.coalesce_key AND p.status = 'pending')`
 	// qRequeue hands a job back without a failure (a wait, a release),
 	// unless a pending job holds its coalesce key (then a second round of
 	// requeue supersedes it).
@@ -92,7 +96,8 @@ const (
 		lease_owner = NULL, lease_until = NULL
 	WHERE id = $1 AND status = 'running' AND lease_owner = $2` + notCoalesced
 	notCoalesced = `
-	  AND (coalesce_key IS NULL OR NOT EXISTS (SELECT 1 FROM outbox p WHERE p.coalesce_key = outbox.coalesce_key AND p.status = 'pending'))`
+	  AND (coalesce_key IS NULL OR NOT EXISTS (SELECT 1 FROM outbox p
+		WHERE p.order_key IS NOT DISTINCT FROM outbox.order_key AND p.coalesce_key = outbox.coalesce_key AND p.status = 'pending'))`
 	qRenew    = `UPDATE outbox SET lease_until = $2 WHERE status = 'running' AND lease_owner = $1`
 	qLeased   = `SELECT id FROM outbox WHERE status = 'running' AND lease_owner = $1 ORDER BY id`
 	qOutStats = `SELECT (SELECT COUNT(*) FROM outbox WHERE status <> 'done'), (SELECT COUNT(*) FROM outbox_dead),

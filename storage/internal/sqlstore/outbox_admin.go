@@ -21,7 +21,7 @@ const (
 		last_error, created_at, target, failures)
 	SELECT id, kind, incident, payload, order_key, coalesce_key, 'pending', attempts, $2, last_error, created_at, target, 0
 	FROM outbox_dead d WHERE id = $1
-	  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.coalesce_key = d.coalesce_key AND p.status = 'pending')
+	  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.order_key IS NOT DISTINCT FROM d.order_key AND p.coalesce_key = d.coalesce_key AND p.status = 'pending')
 	ON CONFLICT DO NOTHING`
 	qDropDead    = `DELETE FROM outbox_dead WHERE id = $1`
 	qDeadIDs     = `SELECT id FROM outbox_dead ORDER BY id`
