@@ -519,7 +519,7 @@ func jsonFields(typ reflect.Type) []string {
 // "Moving a history whole"): delivery state, credentials and bookkeeping.
 var leftOut = map[string]bool{
 	"counters": true, "schema_migrations": true, // set by the import itself
-	"outbox": true, "outbox_dead": true, "messages": true, "seen": true,
+	"outbox": true, "outbox_dead": true, "messages": true, "channels": true, "platforms": true, "seen": true,
 	"budgets": true, "digest_runs": true, "api_tokens": true,
 	"people": true, // chat display names: a cache the new machine fills again from the platforms
 	// the title search index: triggers rebuild it from the titles imported

@@ -28,4 +28,23 @@ var undo = map[int][]string{
 	27: {}, // new forms of the same columns: no schema change
 	28: {`ALTER TABLE alerts DROP COLUMN silence_base`},
 	29: {}, // the SQLite indexes only: no schema change on PostgreSQL
+	30: {
+		`DROP INDEX messages_channel`, `ALTER TABLE messages RENAME COLUMN channel TO channel_id`,
+		`ALTER TABLE messages RENAME COLUMN platform TO platform_id`,
+		`ALTER TABLE messages ADD COLUMN platform TEXT, ADD COLUMN channel TEXT`,
+		`UPDATE messages m SET platform = p.name, channel = c.name FROM channels c, platforms p
+			WHERE c.id = m.channel_id AND p.id = m.platform_id`,
+		`ALTER TABLE messages DROP COLUMN channel_id, DROP COLUMN platform_id`,
+		`ALTER TABLE messages ALTER COLUMN platform SET NOT NULL, ALTER COLUMN channel SET NOT NULL, ADD UNIQUE (platform, ref)`,
+		`UPDATE messages SET updated_at = created_at WHERE updated_at IS NULL`,
+		`ALTER TABLE messages ALTER COLUMN updated_at SET NOT NULL`, `CREATE INDEX messages_channel ON messages (platform, channel, id)`,
+		`DROP INDEX incident_channels_incident`, `ALTER TABLE incident_channels RENAME COLUMN channel TO channel_id`,
+		`ALTER TABLE incident_channels ADD COLUMN platform TEXT, ADD COLUMN channel TEXT`,
+		`UPDATE incident_channels l SET platform = p.name, channel = c.name FROM channels c, platforms p
+			WHERE c.id = l.channel_id AND p.id = c.platform`,
+		`ALTER TABLE incident_channels DROP COLUMN channel_id`,
+		`ALTER TABLE incident_channels ALTER COLUMN platform SET NOT NULL, ALTER COLUMN channel SET NOT NULL, ADD PRIMARY KEY (platform, channel)`,
+		`CREATE INDEX incident_channels_incident ON incident_channels (incident, platform)`,
+		`DROP TABLE channels`, `DROP TABLE platforms`,
+	},
 }

@@ -33,4 +33,20 @@ var undo = map[int][]string{
 		`CREATE INDEX outbox_order ON outbox (order_key, id) WHERE order_key IS NOT NULL`,
 		`CREATE INDEX outbox_coalesce ON outbox (coalesce_key) WHERE coalesce_key IS NOT NULL`,
 	},
+	30: {
+		`CREATE TABLE messages_29 (id INTEGER PRIMARY KEY, platform TEXT NOT NULL, channel TEXT NOT NULL, ref TEXT NOT NULL,
+			external_id TEXT NOT NULL DEFAULT '', incident INTEGER, body TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+			UNIQUE (platform, ref))`,
+		`INSERT INTO messages_29 SELECT m.id, p.name, c.name, m.ref, m.external_id, m.incident, m.body, m.created_at,
+			COALESCE(m.updated_at, m.created_at) FROM messages m JOIN channels c ON c.id = m.channel JOIN platforms p ON p.id = m.platform`,
+		`DROP TABLE messages`, `ALTER TABLE messages_29 RENAME TO messages`,
+		`CREATE INDEX messages_channel ON messages (platform, channel, id)`,
+		`CREATE TABLE incident_channels_29 (platform TEXT NOT NULL, channel TEXT NOT NULL,
+			incident INTEGER NOT NULL REFERENCES incidents (number), PRIMARY KEY (platform, channel))`,
+		`INSERT INTO incident_channels_29 SELECT p.name, c.name, l.incident FROM incident_channels l
+			JOIN channels c ON c.id = l.channel JOIN platforms p ON p.id = c.platform`,
+		`DROP TABLE incident_channels`, `ALTER TABLE incident_channels_29 RENAME TO incident_channels`,
+		`CREATE INDEX incident_channels_incident ON incident_channels (incident, platform)`,
+		`DROP TABLE channels`, `DROP TABLE platforms`,
+	},
 }

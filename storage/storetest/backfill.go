@@ -25,11 +25,7 @@ func TitleIndexBackfill(t *testing.T, open func() bot.Store, rewind func()) {
 	b := kinc(bot.SEV1, "db", t0.Add(time.Hour), 0, -1, -1)
 	b.Title, b.Private = "Replica lag", true
 	create(t, s, a, b)
-	if c, ok := s.(interface{ Close() error }); ok {
-		if err := c.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
+	closeStore(t, s)
 	rewind()
 	s = open()
 	for text, want := range map[string][]int64{"checkout": {a.Number}, "replica lag": {b.Number}, "SLO": {a.Number}} {

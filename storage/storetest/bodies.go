@@ -107,16 +107,9 @@ func testPackedBodies(t *testing.T, s bot.Store) {
 func PackedBodiesMigration(t *testing.T, open func() bot.Store, rewind func(incident int64)) {
 	t.Helper()
 	ctx := context.Background()
-	s := open()
-	inc := kinc(bot.SEV3, "api", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), 0, -1, -1)
-	create(t, s, inc)
-	if c, ok := s.(interface{ Close() error }); ok {
-		if err := c.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
+	inc := incidentBefore(t, open)
 	rewind(inc.Number)
-	s = open()
+	s := open()
 	check := func(when string) {
 		t.Helper()
 		m, err := s.MessageByRef(ctx, "console", "card:INC-1")

@@ -78,11 +78,7 @@ func MarksBackfill(t *testing.T, open func() bot.Store, rewind func()) {
 	t.Helper()
 	s := open()
 	q := marksFixture(t, s)
-	if c, ok := s.(interface{ Close() error }); ok {
-		if err := c.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
+	closeStore(t, s)
 	rewind()
 	checkMarks(t, open(), q, "after the migration")
 }

@@ -46,16 +46,9 @@ func mustHex(s string) []byte {
 func OldRecordsRead(t *testing.T, open func() bot.Store, write func(incident int64)) {
 	t.Helper()
 	ctx := context.Background()
-	s := open()
-	inc := kinc(bot.SEV3, "api", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), 0, -1, -1)
-	create(t, s, inc)
-	if c, ok := s.(interface{ Close() error }); ok {
-		if err := c.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
+	inc := incidentBefore(t, open)
 	write(inc.Number)
-	s = open()
+	s := open()
 	entries, err := s.Timeline(ctx, inc.Number)
 	if err != nil || len(entries) != 1 || entries[0].Text != OldEntryText || entries[0].Data["channel"] != "inc-1-checkout" {
 		t.Fatalf("old timeline entry read back as %+v, %v", entries, err)

@@ -1,6 +1,10 @@
 package sqlstore
 
-import "github.com/warroom/warroom/bot"
+import (
+	"fmt"
+
+	"github.com/warroom/warroom/bot"
+)
 
 // Statement is one SQL statement and its arguments, as the store runs it.
 type Statement struct {
@@ -30,4 +34,21 @@ func KPIStatements(q bot.KPIQuery, services []string) map[string]Statement {
 func (s *Store) SearchStatements(q bot.IncidentQuery) (count, page Statement) {
 	c, p, ca, pa := s.searchSQL(q)
 	return Statement{c, ca}, Statement{p, pa}
+}
+
+// ChannelStatements are the statements that read, write and link posted
+// messages and channels (schema 30), by name, with arguments.
+func ChannelStatements() map[string]Statement {
+	pc := []any{"console", "inc-1-checkout"}
+	return map[string]Statement{
+		"message by ref":   {qMessageByRef, []any{"console", "card:INC-1"}},
+		"messages":         {qMessages, []any{"console", "incidents", 50}},
+		"message size":     {qMessageSize, []any{"console", "inc-1-checkout", "card:INC-1"}},
+		"edit message":     {qEditMessage, []any{"console", "inc-1-checkout", "card:INC-1", "", 1, []byte("x"), 1}},
+		"hold message":     {fmt.Sprintf(qHoldMessage, ""), []any{"console", "card:INC-1"}},
+		"channel known":    {qChannelKnown, pc},
+		"incident by chan": {qIncidentByChan, pc},
+		"channel owner":    {qChannelOwner, pc},
+		"unlink channel":   {qUnlinkChannel, []any{1, "console"}},
+	}
 }

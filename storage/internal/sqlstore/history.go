@@ -275,7 +275,7 @@ func (w *historyWriter) flush(ctx context.Context) error {
 	}
 	w.args, w.n = w.args[:0], 0
 	for _, l := range w.links {
-		if _, err := w.t.exec(ctx, qLinkChannel, l[0], l[1], l[2]); err != nil {
+		if _, err := w.t.linkChannel(ctx, l[0].(string), l[1].(string), l[2].(int64)); err != nil {
 			return fmt.Errorf("link channel of %s: %w", bot.FormatKey(l[2].(int64)), err)
 		}
 	}

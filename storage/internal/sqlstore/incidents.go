@@ -20,10 +20,10 @@ const (
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)`
 	qIncident         = `SELECT ` + incidentCols + ` FROM incidents WHERE number = $1`
 	qLockIncident     = qIncident + ` %s` // Dialect.ForUpdate
-	qIncidentByChan   = `SELECT ` + incidentCols + ` FROM incidents WHERE number = (SELECT incident FROM incident_channels WHERE platform = $1 AND channel = $2)`
-	qUnlinkChannel    = `DELETE FROM incident_channels WHERE incident = $1 AND platform = $2`
-	qLinkChannel      = `INSERT INTO incident_channels (platform, channel, incident) VALUES ($1, $2, $3) ON CONFLICT (platform, channel) DO NOTHING`
-	qChannelOwner     = `SELECT incident FROM incident_channels WHERE platform = $1 AND channel = $2`
+	qIncidentByChan   = `SELECT ` + incidentCols + ` FROM incidents WHERE number = (SELECT incident FROM incident_channels WHERE channel = ` + channelID + `)`
+	qUnlinkChannel    = `DELETE FROM incident_channels WHERE incident = $1 AND (SELECT platform FROM channels WHERE id = incident_channels.channel) = (SELECT id FROM platforms WHERE name = $2)`
+	qLinkChannel      = `INSERT INTO incident_channels (channel, incident) VALUES (` + channelID + `, $3) ON CONFLICT (channel) DO NOTHING`
+	qChannelOwner     = `SELECT incident FROM incident_channels WHERE channel = ` + channelID
 	qCountByStatus    = `SELECT status, COUNT(*) FROM incidents GROUP BY status`
 	qIncidentsNewest  = `SELECT ` + incidentCols + ` FROM incidents%s ORDER BY number DESC LIMIT $%d OFFSET $%d`
 	qIncidentsByState = ` status IN (%s)`
@@ -342,7 +342,7 @@ func (t *tx) LinkChannel(ctx context.Context, number int64, platform, channel st
 	if _, err := t.exec(ctx, qUnlinkChannel, number, platform); err != nil {
 		return fmt.Errorf("unlink channel: %w", err)
 	}
-	res, err := t.exec(ctx, qLinkChannel, platform, channel, number)
+	res, err := t.linkChannel(ctx, platform, channel, number)
 	if err != nil {
 		return fmt.Errorf("link channel: %w", err)
 	}

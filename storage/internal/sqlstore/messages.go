@@ -11,39 +11,44 @@ import (
 	"github.com/warroom/warroom/bot"
 )
 
-const msgCols = `id, platform, channel, ref, external_id, incident, body, created_at, updated_at`
+// A message names its platform and channel by the ids of their rows
+// (channels.go); updated_at is NULL until the message is edited.
+const (
+	msgCols = `m.id, p.name, c.name, m.ref, m.external_id, m.incident, m.body, m.created_at, COALESCE(m.updated_at, m.created_at)`
+	msgFrom = ` FROM messages m JOIN channels c ON c.id = m.channel JOIN platforms p ON p.id = m.platform`
+)
 
 const (
 	qSaveMessage = `INSERT INTO messages (platform, channel, ref, external_id, incident, body, created_at, updated_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+	VALUES (` + platformID + `, ` + channelID + `, $3, $4, $5, $6, $7, $8)
 	ON CONFLICT (platform, ref) DO UPDATE SET channel = excluded.channel, external_id = excluded.external_id,
-		incident = excluded.incident, body = excluded.body, updated_at = excluded.updated_at
+		incident = excluded.incident, body = excluded.body, updated_at = COALESCE(excluded.updated_at, excluded.created_at)
 	RETURNING id, created_at`
 	// qClaimNewMessage inserts only where no record is; qClaimMessage
 	// updates the record that qHoldMessage read and held and ClaimMessage
 	// found to be still the one the caller read. Of replicas racing from
 	// one read, exactly one gets a row back.
 	qClaimNewMessage = `INSERT INTO messages (platform, channel, ref, external_id, incident, body, created_at, updated_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+	VALUES (` + platformID + `, ` + channelID + `, $3, $4, $5, $6, $7, $8)
 	ON CONFLICT (platform, ref) DO NOTHING
 	RETURNING id, created_at`
-	qHoldMessage  = `SELECT id, body FROM messages WHERE platform = $1 AND ref = $2 %s` // Dialect.ForUpdate
-	qClaimMessage = `UPDATE messages SET channel = $2, external_id = $3, incident = $4, body = $5, updated_at = $6
-	WHERE id = $1
+	qHoldMessage  = `SELECT id, body FROM messages WHERE platform = ` + platformID + ` AND ref = $2 %s` // Dialect.ForUpdate
+	qClaimMessage = `UPDATE messages SET channel = ` + channelID + `, external_id = $4, incident = $5, body = $6, updated_at = $7
+	WHERE id = $3
 	RETURNING id, created_at`
 	// qMessageSize reads the stored size of the message that qEditMessage
 	// would edit, to pad the new body to it.
-	qMessageSize = `SELECT length(body) FROM messages WHERE platform = $1 AND ref = $2 AND channel = $3`
+	qMessageSize = `SELECT length(body) FROM messages WHERE platform = ` + platformID + ` AND channel = ` + channelID + ` AND ref = $3`
 	// qEditMessage edits a message in the channel it is in, and leaves
 	// the channel alone: SQLite rewrites an index entry for every column
 	// an UPDATE sets, changed or not, and messages_channel holds it.
-	qEditMessage = `UPDATE messages SET external_id = $3, incident = $4, body = $5, updated_at = $6
-	WHERE platform = $1 AND ref = $2 AND channel = $7
+	qEditMessage = `UPDATE messages SET external_id = $4, incident = $5, body = $6, updated_at = $7
+	WHERE platform = ` + platformID + ` AND channel = ` + channelID + ` AND ref = $3
 	RETURNING id, created_at`
-	qMessageByRef = `SELECT ` + msgCols + ` FROM messages WHERE platform = $1 AND ref = $2`
-	qMessages     = `SELECT ` + msgCols + ` FROM (
-		SELECT ` + msgCols + ` FROM messages WHERE platform = $1 AND channel = $2 ORDER BY id DESC LIMIT $3
-	) newest ORDER BY id`
+	qMessageByRef = `SELECT ` + msgCols + msgFrom + ` WHERE m.platform = ` + platformID + ` AND m.ref = $2`
+	qMessages     = `SELECT ` + msgCols + msgFrom + ` WHERE m.id IN (
+		SELECT id FROM messages WHERE channel = ` + channelID + ` ORDER BY id DESC LIMIT $3
+	) ORDER BY m.id`
 )
 
 // SaveMessage inserts or updates the message with m's (Platform, Ref); an
@@ -59,22 +64,33 @@ func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 		size    sql.NullInt64
 	)
 	body := nullBody(m.Body)
-	err := t.queryRow(ctx, qMessageSize, m.Platform, m.Ref, m.Channel).Scan(&size)
+	err := t.queryRow(ctx, qMessageSize, m.Platform, m.Channel, m.Ref).Scan(&size)
 	switch {
 	case errors.Is(err, sql.ErrNoRows): // new, or moved to another channel
-		err = t.queryRow(ctx, qSaveMessage, m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), body,
-			us(m.CreatedAt), us(m.UpdatedAt)).Scan(&m.ID, &created)
+		if err = t.addChannel(ctx, m.Platform, m.Channel); err == nil {
+			err = t.queryRow(ctx, qSaveMessage, m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), body,
+				us(m.CreatedAt), updatedAt(m)).Scan(&m.ID, &created)
+		}
 	case err == nil:
 		if b, ok := body.([]byte); ok {
 			body = padBody(b, editSize(len(b), int(size.Int64)))
 		}
-		err = t.queryRow(ctx, qEditMessage, m.Platform, m.Ref, m.ExternalID, nullID(m.Incident), body, us(m.UpdatedAt),
-			m.Channel).Scan(&m.ID, &created)
+		err = t.queryRow(ctx, qEditMessage, m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), body,
+			us(m.UpdatedAt)).Scan(&m.ID, &created)
 	}
 	if err != nil {
 		return fmt.Errorf("save message: %w", err)
 	}
 	m.CreatedAt = fromUS(created)
+	return nil
+}
+
+// updatedAt is m's UpdatedAt as a new row stores it: NULL when it is
+// the row's CreatedAt.
+func updatedAt(m *bot.PostedMessage) any {
+	if at := us(m.UpdatedAt); at != us(m.CreatedAt) {
+		return at
+	}
 	return nil
 }
 
@@ -97,9 +113,12 @@ func (t *tx) ClaimMessage(ctx context.Context, m *bot.PostedMessage, prev *bot.P
 		created int64
 		err     error
 	)
+	if err := t.addChannel(ctx, m.Platform, m.Channel); err != nil {
+		return false, fmt.Errorf("claim message %s: %w", m.Ref, err)
+	}
 	if prev == nil {
 		err = t.queryRow(ctx, qClaimNewMessage, m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident),
-			nullBody(m.Body), us(m.CreatedAt), us(m.UpdatedAt)).Scan(&m.ID, &created)
+			nullBody(m.Body), us(m.CreatedAt), updatedAt(m)).Scan(&m.ID, &created)
 	} else {
 		if len(prev.Body) == 0 {
 			return false, fmt.Errorf("claim message %s: the record to replace has no body to compare", m.Ref)
@@ -117,7 +136,7 @@ func (t *tx) ClaimMessage(ctx context.Context, m *bot.PostedMessage, prev *bot.P
 			if !bytes.Equal(now, prev.Body) {
 				return false, nil
 			}
-			err = t.queryRow(ctx, qClaimMessage, id, m.Channel, m.ExternalID, nullID(m.Incident), nullBody(m.Body),
+			err = t.queryRow(ctx, qClaimMessage, m.Platform, m.Channel, id, m.ExternalID, nullID(m.Incident), nullBody(m.Body),
 				us(m.UpdatedAt)).Scan(&m.ID, &created)
 		}
 	}

@@ -26,20 +26,7 @@ var (
 // not use every index in uses.
 func checkPlan(t *testing.T, db *sqlite.Store, name string, s sqlstore.Statement, uses ...string) {
 	t.Helper()
-	rows, err := db.DB().QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+s.SQL, s.Args...)
-	if err != nil {
-		t.Fatalf("%s: %v\n%s", name, err, s.SQL)
-	}
-	defer rows.Close()
-	var steps []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		steps = append(steps, detail)
-	}
+	steps := planSteps(t, db, name, s)
 	all := strings.Join(steps, "\n")
 	for _, st := range steps {
 		if fullScan.MatchString(st) && !small.MatchString(st) {
@@ -112,4 +99,40 @@ func TestListFiltersUseIndexes(t *testing.T) {
 		checkPlan(t, db, tc.name+" count", count, tc.index)
 		checkPlan(t, db, tc.name+" page", page, tc.index)
 	}
+}
+
+// TestChannelStatementsUseIndexes: the statements behind posted messages
+// and channel links (schema 30) read one row or one channel's range
+// through the tables' keys and indexes, never a whole table.
+func TestChannelStatementsUseIndexes(t *testing.T) {
+	db := testkit.OpenStore(t, "", nil)
+	scan := regexp.MustCompile(`^SCAN `)
+	for name, s := range sqlstore.ChannelStatements() {
+		steps := planSteps(t, db, name, s)
+		for _, st := range steps {
+			if scan.MatchString(st) {
+				t.Errorf("%s reads a whole table (%s):\n%s", name, st, strings.Join(steps, "\n"))
+			}
+		}
+	}
+}
+
+// planSteps is SQLite's query plan of s, a step a line.
+func planSteps(t *testing.T, db *sqlite.Store, name string, s sqlstore.Statement) []string {
+	t.Helper()
+	rows, err := db.DB().QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+s.SQL, s.Args...)
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", name, err, s.SQL)
+	}
+	defer rows.Close()
+	var steps []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		steps = append(steps, detail)
+	}
+	return steps
 }
