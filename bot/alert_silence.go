@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // silencePath joins an Alertmanager's external URL and the filter of its
@@ -26,12 +27,21 @@ func AlertmanagerSilenceExternal(external string) string {
 	if external == "" {
 		return ""
 	}
-	u, err := url.Parse(external)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return ""
+	if last := lastExternal.Load(); last != nil && last[0] == external {
+		return last[1]
 	}
-	return strings.TrimRight(external, "/")
+	base := ""
+	if u, err := url.Parse(external); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		base = strings.TrimRight(external, "/")
+	}
+	lastExternal.Store(&[2]string{external, base})
+	return base
 }
+
+// lastExternal is the last external URL AlertmanagerSilenceExternal
+// checked and its answer: a sender's alerts all carry the same one, and
+// the store checks it again for each alert it writes.
+var lastExternal atomic.Pointer[[2]string]
 
 // AlertmanagerSilenceLink is AlertmanagerSilenceURL with a base from
 // AlertmanagerSilenceExternal ("": no link).

@@ -74,3 +74,17 @@ func TestAlertmanagerSilenceLinkEscapes(t *testing.T) {
 		}
 	}
 }
+
+// The last external URL's check is remembered; another's is made anew.
+func TestAlertmanagerSilenceExternalRemembersOne(t *testing.T) {
+	for range 2 {
+		for _, c := range []struct{ in, want string }{
+			{"http://am:9093/", "http://am:9093"}, {"http://am:9093/", "http://am:9093"},
+			{"mailto:x", ""}, {"mailto:x", ""}, {"https://am//", "https://am"}, {"", ""}, {"http://", ""},
+		} {
+			if got := AlertmanagerSilenceExternal(c.in); got != c.want {
+				t.Errorf("AlertmanagerSilenceExternal(%q) = %q, want %q", c.in, got, c.want)
+			}
+		}
+	}
+}
