@@ -149,9 +149,13 @@ func (b *alertBatch) handle(alerts []Alert) (AlertResult, error) {
 			}
 		}
 		if a.Status == AlertFiring && d.AutoDeclare {
-			// Fast path: the group's open incident is known to this batch, so
-			// the insert alone decides between new and duplicate.
-			if st := b.openIncident(d.GroupKey); st != nil && b.window(a.Labels) == 0 {
+			// Fast path: the group has an open incident, so the insert alone
+			// decides between new and duplicate.
+			st, err := b.openIncident(d.GroupKey)
+			if err != nil {
+				return AlertResult{}, err
+			}
+			if st != nil && b.window(a.Labels) == 0 {
 				a.Incident = st.c.inc.Number
 				ok, err := b.tx.InsertAlert(b.ctx, &a, b.now)
 				if err != nil {
@@ -272,18 +276,32 @@ func (b *alertBatch) fire(a *Alert, d RouteDecision) (int64, error) {
 	return st.c.inc.Number, nil
 }
 
-// openIncident returns the batch's state of the group's incident when the
-// batch has it loaded already and it is open.
-func (b *alertBatch) openIncident(key string) *incState {
-	g, ok := b.groups[key]
-	if !ok || g.Incident == 0 {
-		return nil
+// openIncident returns the batch's state of the group's incident when it
+// is open, reading the group and the incident once per batch; nil when the
+// group has none or it is not open. An incident read here and left
+// unchanged (the alert was a duplicate) is not written (see untouched).
+func (b *alertBatch) openIncident(key string) (*incState, error) {
+	g, err := b.group(key)
+	if err != nil || g.Incident == 0 {
+		return nil, err
 	}
-	st, ok := b.incs[g.Incident]
-	if !ok || !st.c.inc.Status.Open() {
-		return nil
+	st, err := b.incident(g.Incident)
+	if err != nil || !st.c.inc.Status.Open() {
+		return nil, err
 	}
-	return st
+	return st, nil
+}
+
+// untouched reports whether the batch read the incident and changed
+// nothing of it: nothing attached, resolved or recorded.
+func (st *incState) untouched() bool {
+	c := st.c
+	if st.before == nil || len(st.fired) > 0 || len(st.ended) > 0 || st.resolved ||
+		len(c.entries) > 0 || len(c.posts) > 0 || len(c.managers) > 0 || len(c.directs) > 0 || c.audit != nil {
+		return false
+	}
+	_, after := auditDiff(st.before, c.inc)
+	return len(after) == 0
 }
 
 // attach counts a firing alert on its incident and records it.
@@ -419,6 +437,9 @@ func (b *alertBatch) finish() error {
 	ctx, tx := b.ctx, b.tx
 	for _, n := range slices.Sorted(maps.Keys(b.incs)) {
 		st := b.incs[n]
+		if st.untouched() {
+			continue
+		}
 		c, inc := st.c, st.c.inc
 		st.recordAlerts(EntryAlertFired, "fired", st.fired)
 		st.recordAlerts(EntryAlertResolved, "resolved", st.ended)

@@ -89,6 +89,9 @@ func TestDuplicateDeliveriesMakeOneIncident(t *testing.T) {
 	if first.Accepted != 1 || len(first.Incidents) != 1 {
 		t.Fatalf("first delivery = %+v", first)
 	}
+	declared := f.incidents(t)[0]
+	f.jobs(t) // the declaration's
+	f.clock.Advance(time.Minute)
 	for range 999 {
 		if res := f.handle(t, a); res.Duplicates != 1 || res.Accepted != 0 || len(res.Incidents) != 0 {
 			t.Fatalf("redelivery = %+v", res)
@@ -105,6 +108,11 @@ func TestDuplicateDeliveriesMakeOneIncident(t *testing.T) {
 	}
 	if k := f.kinds(t, 1); !slices.Equal(k, []bot.EntryKind{bot.EntryDeclared, bot.EntryAlertFired}) {
 		t.Errorf("timeline = %v", k)
+	}
+	// A redelivery reads the group's incident and leaves it as it was.
+	if jobs := f.jobs(t); inc.Version != declared.Version || !inc.UpdatedAt.Equal(declared.UpdatedAt) || len(jobs) != 0 {
+		t.Errorf("after redeliveries: version %d, updated %v, jobs %v; before: version %d, updated %v",
+			inc.Version, inc.UpdatedAt, jobs, declared.Version, declared.UpdatedAt)
 	}
 }
 
