@@ -127,7 +127,7 @@ func (s *Service) newBatch(ctx context.Context, tx Tx, cause Cause) *alertBatch 
 }
 
 // handle processes one delivery inside the batch's transaction.
-func (b *alertBatch) handle(alerts []Alert) (AlertResult, error) {
+func (b *alertBatch) handle(alerts []Alert, routes []RouteDecision) (AlertResult, error) {
 	var res AlertResult
 	seen := map[int64]bool{}
 	touch := func(n int64) {
@@ -136,8 +136,8 @@ func (b *alertBatch) handle(alerts []Alert) (AlertResult, error) {
 			res.Incidents = append(res.Incidents, n)
 		}
 	}
-	for _, a := range alerts {
-		d := b.s.route(a)
+	for i, a := range alerts {
+		d := routes[i]
 		a.GroupKey = d.GroupKey
 		if a.StartsAt.IsZero() { // the sender gives no start: see episode
 			done, err := b.episode(&a, d, &res, touch)
@@ -341,15 +341,19 @@ func (b *alertBatch) resolve(stored *Alert, a Alert, d RouteDecision) (int64, er
 	return inc.Number, nil
 }
 
-// lockGroups locks every group the batch's alerts belong to, in key order
-// (so that concurrent batches never wait on each other in a cycle), and
-// the episodes of every alert without a start, whose firing and resolution
-// may route to different groups.
-func (b *alertBatch) lockGroups(reqs []*alertReq) error {
+// lockGroups routes the batch's alerts (routes[i][j] is reqs[i]'s alert
+// j's decision) and locks every group they belong to, in key order (so
+// that concurrent batches never wait on each other in a cycle), and the
+// episodes of every alert without a start, whose firing and resolution may
+// route to different groups.
+func (b *alertBatch) lockGroups(reqs []*alertReq) (routes [][]RouteDecision, err error) {
 	keys := map[string]bool{}
-	for _, r := range reqs {
-		for _, a := range r.alerts {
-			keys[b.s.route(a).GroupKey] = true
+	routes = make([][]RouteDecision, len(reqs))
+	for i, r := range reqs {
+		routes[i] = make([]RouteDecision, len(r.alerts))
+		for j, a := range r.alerts {
+			routes[i][j] = b.s.route(a)
+			keys[routes[i][j].GroupKey] = true
 			if a.StartsAt.IsZero() {
 				keys[episodeLockKey(a)] = true
 			}
@@ -357,10 +361,10 @@ func (b *alertBatch) lockGroups(reqs []*alertReq) error {
 	}
 	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		if err := b.tx.LockAlertGroup(b.ctx, k); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return routes, nil
 }
 
 // group reads (once per batch) the group with key.
