@@ -178,12 +178,16 @@ func TestReopenWindow(t *testing.T) {
 		t.Fatalf("status %s, want investigating (reopened)", inc.Status)
 	}
 	f.handle(t, resolved(b))
-	// Beyond the window: a new incident.
+	// Beyond the window: a new incident, and the old one is left as it was.
 	f.clock.Advance(time.Hour)
+	old, _ := f.svc.Get(f.ctx, 1)
 	c := a
 	c.StartsAt = a.StartsAt.Add(2 * time.Hour)
 	if res := f.handle(t, c); !slices.Equal(res.Incidents, []int64{2}) {
 		t.Fatalf("late refire went to %v, want INC-2", res.Incidents)
+	}
+	if inc, _ := f.svc.Get(f.ctx, 1); inc.Version != old.Version || !inc.UpdatedAt.Equal(old.UpdatedAt) {
+		t.Errorf("INC-1 after the late refire: version %d, updated %v; before: %d, %v", inc.Version, inc.UpdatedAt, old.Version, old.UpdatedAt)
 	}
 	// A closed incident is never reopened.
 	if _, err := f.svc.Close(f.ctx, 2, "alice"); err != nil {
