@@ -179,11 +179,12 @@ func (s *Service) runBatch(reqs []*alertReq) (due bool, err error) {
 			return err
 		}
 		b := s.newBatch(ctx, tx, Cause{Origin: cause.Origin})
-		if err := b.lockGroups(reqs); err != nil {
+		routes, err := b.lockGroups(reqs)
+		if err != nil {
 			return err
 		}
-		for _, r := range reqs {
-			res, err := b.handle(r.alerts)
+		for i, r := range reqs {
+			res, err := b.handle(r.alerts, routes[i])
 			if err != nil {
 				return err
 			}

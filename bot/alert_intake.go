@@ -127,7 +127,7 @@ func (s *Service) newBatch(ctx context.Context, tx Tx, cause Cause) *alertBatch 
 }
 
 // handle processes one delivery inside the batch's transaction.
-func (b *alertBatch) handle(alerts []Alert) (AlertResult, error) {
+func (b *alertBatch) handle(alerts []Alert, routes []RouteDecision) (AlertResult, error) {
 	var res AlertResult
 	seen := map[int64]bool{}
 	touch := func(n int64) {
@@ -136,8 +136,8 @@ func (b *alertBatch) handle(alerts []Alert) (AlertResult, error) {
 			res.Incidents = append(res.Incidents, n)
 		}
 	}
-	for _, a := range alerts {
-		d := b.s.route(a)
+	for i, a := range alerts {
+		d := routes[i]
 		a.GroupKey = d.GroupKey
 		if a.StartsAt.IsZero() { // the sender gives no start: see episode
 			done, err := b.episode(&a, d, &res, touch)
@@ -149,9 +149,13 @@ func (b *alertBatch) handle(alerts []Alert) (AlertResult, error) {
 			}
 		}
 		if a.Status == AlertFiring && d.AutoDeclare {
-			// Fast path: the group's open incident is known to this batch, so
-			// the insert alone decides between new and duplicate.
-			if st := b.openIncident(d.GroupKey); st != nil && b.window(a.Labels) == 0 {
+			// Fast path: the group has an open incident, so the insert alone
+			// decides between new and duplicate.
+			st, err := b.openIncident(d.GroupKey)
+			if err != nil {
+				return AlertResult{}, err
+			}
+			if st != nil && b.window(a.Labels) == 0 {
 				a.Incident = st.c.inc.Number
 				ok, err := b.tx.InsertAlert(b.ctx, &a, b.now)
 				if err != nil {
@@ -272,18 +276,32 @@ func (b *alertBatch) fire(a *Alert, d RouteDecision) (int64, error) {
 	return st.c.inc.Number, nil
 }
 
-// openIncident returns the batch's state of the group's incident when the
-// batch has it loaded already and it is open.
-func (b *alertBatch) openIncident(key string) *incState {
-	g, ok := b.groups[key]
-	if !ok || g.Incident == 0 {
-		return nil
+// openIncident returns the batch's state of the group's incident when it
+// is open, reading the group and the incident once per batch; nil when the
+// group has none or it is not open. An incident read here and left
+// unchanged (the alert was a duplicate) is not written (see untouched).
+func (b *alertBatch) openIncident(key string) (*incState, error) {
+	g, err := b.group(key)
+	if err != nil || g.Incident == 0 {
+		return nil, err
 	}
-	st, ok := b.incs[g.Incident]
-	if !ok || !st.c.inc.Status.Open() {
-		return nil
+	st, err := b.incident(g.Incident)
+	if err != nil || !st.c.inc.Status.Open() {
+		return nil, err
 	}
-	return st
+	return st, nil
+}
+
+// untouched reports whether the batch read the incident and changed
+// nothing of it: nothing attached, resolved or recorded.
+func (st *incState) untouched() bool {
+	c := st.c
+	if st.before == nil || len(st.fired) > 0 || len(st.ended) > 0 || st.resolved ||
+		len(c.entries) > 0 || len(c.posts) > 0 || len(c.managers) > 0 || len(c.directs) > 0 || c.audit != nil {
+		return false
+	}
+	_, after := auditDiff(st.before, c.inc)
+	return len(after) == 0
 }
 
 // attach counts a firing alert on its incident and records it.
@@ -323,15 +341,19 @@ func (b *alertBatch) resolve(stored *Alert, a Alert, d RouteDecision) (int64, er
 	return inc.Number, nil
 }
 
-// lockGroups locks every group the batch's alerts belong to, in key order
-// (so that concurrent batches never wait on each other in a cycle), and
-// the episodes of every alert without a start, whose firing and resolution
-// may route to different groups.
-func (b *alertBatch) lockGroups(reqs []*alertReq) error {
+// lockGroups routes the batch's alerts (routes[i][j] is reqs[i]'s alert
+// j's decision) and locks every group they belong to, in key order (so
+// that concurrent batches never wait on each other in a cycle), and the
+// episodes of every alert without a start, whose firing and resolution may
+// route to different groups.
+func (b *alertBatch) lockGroups(reqs []*alertReq) (routes [][]RouteDecision, err error) {
 	keys := map[string]bool{}
-	for _, r := range reqs {
-		for _, a := range r.alerts {
-			keys[b.s.route(a).GroupKey] = true
+	routes = make([][]RouteDecision, len(reqs))
+	for i, r := range reqs {
+		routes[i] = make([]RouteDecision, len(r.alerts))
+		for j, a := range r.alerts {
+			routes[i][j] = b.s.route(a)
+			keys[routes[i][j].GroupKey] = true
 			if a.StartsAt.IsZero() {
 				keys[episodeLockKey(a)] = true
 			}
@@ -339,10 +361,10 @@ func (b *alertBatch) lockGroups(reqs []*alertReq) error {
 	}
 	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		if err := b.tx.LockAlertGroup(b.ctx, k); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return routes, nil
 }
 
 // group reads (once per batch) the group with key.
@@ -419,6 +441,9 @@ func (b *alertBatch) finish() error {
 	ctx, tx := b.ctx, b.tx
 	for _, n := range slices.Sorted(maps.Keys(b.incs)) {
 		st := b.incs[n]
+		if st.untouched() {
+			continue
+		}
 		c, inc := st.c, st.c.inc
 		st.recordAlerts(EntryAlertFired, "fired", st.fired)
 		st.recordAlerts(EntryAlertResolved, "resolved", st.ended)

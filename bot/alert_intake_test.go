@@ -89,6 +89,9 @@ func TestDuplicateDeliveriesMakeOneIncident(t *testing.T) {
 	if first.Accepted != 1 || len(first.Incidents) != 1 {
 		t.Fatalf("first delivery = %+v", first)
 	}
+	declared := f.incidents(t)[0]
+	f.jobs(t) // the declaration's
+	f.clock.Advance(time.Minute)
 	for range 999 {
 		if res := f.handle(t, a); res.Duplicates != 1 || res.Accepted != 0 || len(res.Incidents) != 0 {
 			t.Fatalf("redelivery = %+v", res)
@@ -105,6 +108,11 @@ func TestDuplicateDeliveriesMakeOneIncident(t *testing.T) {
 	}
 	if k := f.kinds(t, 1); !slices.Equal(k, []bot.EntryKind{bot.EntryDeclared, bot.EntryAlertFired}) {
 		t.Errorf("timeline = %v", k)
+	}
+	// A redelivery reads the group's incident and leaves it as it was.
+	if jobs := f.jobs(t); inc.Version != declared.Version || !inc.UpdatedAt.Equal(declared.UpdatedAt) || len(jobs) != 0 {
+		t.Errorf("after redeliveries: version %d, updated %v, jobs %v; before: version %d, updated %v",
+			inc.Version, inc.UpdatedAt, jobs, declared.Version, declared.UpdatedAt)
 	}
 }
 
@@ -170,12 +178,16 @@ func TestReopenWindow(t *testing.T) {
 		t.Fatalf("status %s, want investigating (reopened)", inc.Status)
 	}
 	f.handle(t, resolved(b))
-	// Beyond the window: a new incident.
+	// Beyond the window: a new incident, and the old one is left as it was.
 	f.clock.Advance(time.Hour)
+	old, _ := f.svc.Get(f.ctx, 1)
 	c := a
 	c.StartsAt = a.StartsAt.Add(2 * time.Hour)
 	if res := f.handle(t, c); !slices.Equal(res.Incidents, []int64{2}) {
 		t.Fatalf("late refire went to %v, want INC-2", res.Incidents)
+	}
+	if inc, _ := f.svc.Get(f.ctx, 1); inc.Version != old.Version || !inc.UpdatedAt.Equal(old.UpdatedAt) {
+		t.Errorf("INC-1 after the late refire: version %d, updated %v; before: %d, %v", inc.Version, inc.UpdatedAt, old.Version, old.UpdatedAt)
 	}
 	// A closed incident is never reopened.
 	if _, err := f.svc.Close(f.ctx, 2, "alice"); err != nil {

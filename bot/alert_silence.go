@@ -1,11 +1,11 @@
 package bot
 
 import (
-	"maps"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // silencePath joins an Alertmanager's external URL and the filter of its
@@ -16,29 +16,84 @@ const silencePath = "/#/silences/new?filter="
 // form pre-filled with labels as equality matchers, or "" without an http
 // or https external URL or without labels.
 func AlertmanagerSilenceURL(external string, labels map[string]string) string {
-	if external == "" || len(labels) == 0 {
-		return ""
-	}
-	u, err := url.Parse(external)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return ""
-	}
-	return silenceURL(strings.TrimRight(external, "/"), labels)
+	return AlertmanagerSilenceLink(AlertmanagerSilenceExternal(external), labels)
 }
 
-func silenceURL(base string, labels map[string]string) string {
-	var f strings.Builder
-	f.WriteByte('{')
-	for i, k := range slices.Sorted(maps.Keys(labels)) {
-		if i > 0 {
-			f.WriteByte(',')
-		}
-		f.WriteString(k)
-		f.WriteByte('=')
-		f.WriteString(strconv.Quote(labels[k]))
+// AlertmanagerSilenceExternal is the base of the silence links made from
+// external (an Alertmanager's external URL), or "" when it is not an http
+// or https URL. A receiver checks a delivery's external URL once and makes
+// each alert's link with AlertmanagerSilenceLink.
+func AlertmanagerSilenceExternal(external string) string {
+	if external == "" {
+		return ""
 	}
-	f.WriteByte('}')
-	return base + silencePath + url.QueryEscape(f.String())
+	if last := lastExternal.Load(); last != nil && last[0] == external {
+		return last[1]
+	}
+	base := ""
+	if u, err := url.Parse(external); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		base = strings.TrimRight(external, "/")
+	}
+	lastExternal.Store(&[2]string{external, base})
+	return base
+}
+
+// lastExternal is the last external URL AlertmanagerSilenceExternal
+// checked and its answer: a sender's alerts all carry the same one, and
+// the store checks it again for each alert it writes.
+var lastExternal atomic.Pointer[[2]string]
+
+// AlertmanagerSilenceLink is AlertmanagerSilenceURL with a base from
+// AlertmanagerSilenceExternal ("": no link).
+func AlertmanagerSilenceLink(base string, labels map[string]string) string {
+	if base == "" || len(labels) == 0 {
+		return ""
+	}
+	return string(appendSilenceURL(nil, base, labels))
+}
+
+// appendSilenceURL appends base's new-silence link for labels to dst: the
+// filter {k="v",...} with keys sorted and values quoted as Go does, then
+// query-escaped as url.QueryEscape does.
+func appendSilenceURL(dst []byte, base string, labels map[string]string) []byte {
+	var keyBuf [16]string
+	keys := keyBuf[:0]
+	for k := range labels {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var filterBuf [256]byte
+	f := append(filterBuf[:0], '{')
+	for i, k := range keys {
+		if i > 0 {
+			f = append(f, ',')
+		}
+		f = append(f, k...)
+		f = append(f, '=')
+		f = strconv.AppendQuote(f, labels[k])
+	}
+	f = append(f, '}')
+	dst = slices.Grow(dst, len(base)+len(silencePath)+len(f)*2)
+	dst = append(dst, base...)
+	dst = append(dst, silencePath...)
+	return appendQueryEscape(dst, f)
+}
+
+// appendQueryEscape appends s escaped as url.QueryEscape escapes it.
+func appendQueryEscape(dst, s []byte) []byte {
+	const hex = "0123456789ABCDEF"
+	for _, c := range s {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+			c == '-', c == '_', c == '.', c == '~':
+			dst = append(dst, c)
+		case c == ' ':
+			dst = append(dst, '+')
+		default:
+			dst = append(dst, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return dst
 }
 
 // AlertmanagerSilenceBase returns the external URL link was made from
@@ -51,7 +106,11 @@ func AlertmanagerSilenceBase(link string, labels map[string]string) string {
 		return ""
 	}
 	base := link[:i]
-	if AlertmanagerSilenceURL(base, labels) != link {
+	if AlertmanagerSilenceExternal(base) != base {
+		return ""
+	}
+	var buf [512]byte
+	if string(appendSilenceURL(buf[:0], base, labels)) != link {
 		return ""
 	}
 	return base

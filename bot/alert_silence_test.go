@@ -1,6 +1,14 @@
 package bot
 
-import "testing"
+import (
+	"fmt"
+	"maps"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
 
 func TestAlertmanagerSilenceBase(t *testing.T) {
 	labels := map[string]string{"alertname": "Disk full", "instance": `db-1 "a"`}
@@ -29,5 +37,54 @@ func TestAlertmanagerSilenceBase(t *testing.T) {
 	}
 	if AlertmanagerSilenceURL("", labels) != "" || AlertmanagerSilenceURL("http://am", nil) != "" || AlertmanagerSilenceURL("mailto:x", labels) != "" {
 		t.Error("a link without an http(s) external URL or labels")
+	}
+}
+
+// TestAlertmanagerSilenceLinkEscapes checks the link against the filter
+// built and escaped by the standard library, for labels of every kind.
+func TestAlertmanagerSilenceLinkEscapes(t *testing.T) {
+	reference := func(base string, labels map[string]string) string {
+		var f strings.Builder
+		f.WriteByte('{')
+		for i, k := range slices.Sorted(maps.Keys(labels)) {
+			if i > 0 {
+				f.WriteByte(',')
+			}
+			f.WriteString(k + "=" + strconv.Quote(labels[k]))
+		}
+		f.WriteByte('}')
+		return base + silencePath + url.QueryEscape(f.String())
+	}
+	many := map[string]string{}
+	for i := range 40 {
+		many[fmt.Sprintf("label_%02d", i)] = strings.Repeat("v", i*10)
+	}
+	for _, labels := range []map[string]string{
+		{"alertname": "Disk full"},
+		{"a": "", "b": "\x00\x7f\t\n", "c": "é ☃ \U0001F600", "d": "\xff\xfe bad utf-8", "e": `$&+,/:;=?@#%[]{}"\'`},
+		{"~-_.": "~-_.", "Z9": "ascii 0123456789"},
+		many,
+	} {
+		want := reference("https://am.example:9093", labels)
+		if got := AlertmanagerSilenceURL("https://am.example:9093/", labels); got != want {
+			t.Errorf("AlertmanagerSilenceURL(%v) =\n%s, want\n%s", labels, got, want)
+		}
+		if got := AlertmanagerSilenceBase(want, labels); got != "https://am.example:9093" {
+			t.Errorf("AlertmanagerSilenceBase of %s = %q", want, got)
+		}
+	}
+}
+
+// The last external URL's check is remembered; another's is made anew.
+func TestAlertmanagerSilenceExternalRemembersOne(t *testing.T) {
+	for range 2 {
+		for _, c := range []struct{ in, want string }{
+			{"http://am:9093/", "http://am:9093"}, {"http://am:9093/", "http://am:9093"},
+			{"mailto:x", ""}, {"mailto:x", ""}, {"https://am//", "https://am"}, {"", ""}, {"http://", ""},
+		} {
+			if got := AlertmanagerSilenceExternal(c.in); got != c.want {
+				t.Errorf("AlertmanagerSilenceExternal(%q) = %q, want %q", c.in, got, c.want)
+			}
+		}
 	}
 }

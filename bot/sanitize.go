@@ -18,6 +18,14 @@ const (
 // overrides) removed, every run of white space collapsed to one space, and
 // the result trimmed and capped at max runes.
 func SanitizeTitle(s string, max int) string {
+	if cleanTitle(s, max) {
+		return s // the common case, without a copy
+	}
+	return sanitizeTitle(s, max)
+}
+
+// sanitizeTitle is SanitizeTitle without the shortcut for clean titles.
+func sanitizeTitle(s string, max int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	var b strings.Builder
 	b.Grow(min(len(s), max*4))
@@ -45,6 +53,25 @@ func SanitizeTitle(s string, max int) string {
 		n++
 	}
 	return b.String()
+}
+
+// cleanTitle reports whether SanitizeTitle leaves s as it is: printable
+// ASCII, at most max bytes, single spaces between words only.
+func cleanTitle(s string, max int) bool {
+	if len(s) > max || s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ':
+			if s[i-1] == ' ' {
+				return false
+			}
+		case c < 0x21 || c > 0x7e:
+			return false
+		}
+	}
+	return true
 }
 
 // SanitizeText is SanitizeTitle for multi-line text: line breaks survive

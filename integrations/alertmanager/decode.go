@@ -32,6 +32,7 @@ func decode(body []byte) ([]bot.Alert, int, error) {
 	if p.Version != "4" {
 		return nil, 0, fmt.Errorf("unsupported Alertmanager webhook version %q: warroom reads version \"4\"", p.Version)
 	}
+	silence := bot.AlertmanagerSilenceExternal(p.ExternalURL) // checked once for the delivery
 	out, err := amshape.Convert(&p, sender, func(a amshape.Alert) (bot.Alert, error) {
 		al, err := a.Base(Source, p.GroupKey)
 		if err != nil {
@@ -39,7 +40,7 @@ func decode(body []byte) ([]bot.Alert, int, error) {
 		}
 		al.Title = amshape.FirstOf(al.Title, "alert "+al.Fingerprint)
 		al.URL = amshape.FirstOf(al.URL, p.ExternalURL)
-		if u := bot.AlertmanagerSilenceURL(p.ExternalURL, al.Labels); u != "" {
+		if u := bot.AlertmanagerSilenceLink(silence, al.Labels); u != "" {
 			if al.Annotations == nil {
 				al.Annotations = map[string]string{}
 			}

@@ -82,7 +82,9 @@ func Convert[A any](p *Payload[A], sender string, conv func(A) (bot.Alert, error
 
 // Base is the bot.Alert that a carries in the shared shape: status
 // "firing" or "resolved", labels required, the fingerprint sent or else
-// one of the label set, labels and annotations copied, the title the
+// one of the label set, labels and annotations taken as they are (not
+// copied: a is decoded for this call, and the receivers add to the
+// annotations), the title the
 // summary annotation else the alertname label (maybe empty), the URL the
 // generatorURL (maybe empty), and an end only when resolved with an
 // endsAt (a firing alert's endsAt is at most an expected end).
@@ -109,8 +111,8 @@ func (a Alert) Base(source, groupKey string) (bot.Alert, error) {
 		GroupKey:    groupKey,
 		Status:      status,
 		Title:       FirstOf(a.Annotations["summary"], a.Labels["alertname"]),
-		Labels:      maps.Clone(a.Labels),
-		Annotations: maps.Clone(a.Annotations),
+		Labels:      a.Labels,
+		Annotations: a.Annotations,
 		StartsAt:    a.StartsAt.UTC(),
 		URL:         a.GeneratorURL,
 	}

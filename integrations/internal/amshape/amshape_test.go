@@ -99,9 +99,8 @@ func TestBase(t *testing.T) {
 			if got.StartsAt.Location() != time.UTC || got.EndsAt != nil && !got.EndsAt.Equal(end) {
 				t.Errorf("times %v %v, want UTC", got.StartsAt, got.EndsAt)
 			}
-			got.Labels["job"] = "changed"
-			if labels["job"] != "api" {
-				t.Error("Base shares the labels map")
+			if len(got.Labels) != len(tt.a.Labels) || len(got.Annotations) != len(tt.a.Annotations) {
+				t.Errorf("labels %v, annotations %v", got.Labels, got.Annotations)
 			}
 		})
 	}

@@ -10,18 +10,27 @@ import (
 // value needs escaping, which is every alert in practice. It runs once per
 // alert stored.
 func encodeLabels(m map[string]string) (string, error) {
-	if len(m) == 0 {
-		return encode(m)
-	}
+	return encodeLabelsSkipping(m, "", false)
+}
+
+// encodeLabelsSkipping is encodeLabels of m without the key skip when
+// skipping (m itself is left as it is).
+func encodeLabelsSkipping(m map[string]string, skip string, skipping bool) (string, error) {
 	n := 2
 	var buf [16]string
 	keys := buf[:0]
 	for k, v := range m {
+		if skipping && k == skip {
+			continue
+		}
 		if !plainJSON(k) || !plainJSON(v) {
-			return encode(m)
+			return encode(withoutKey(m, skip, skipping))
 		}
 		n += len(k) + len(v) + 6
 		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		return encode(withoutKey(m, skip, skipping))
 	}
 	slices.Sort(keys)
 	var b strings.Builder
@@ -41,6 +50,21 @@ func encodeLabels(m map[string]string) (string, error) {
 	return b.String(), nil
 }
 
+// withoutKey is m without skip when skipping, as a copy; m itself
+// otherwise.
+func withoutKey(m map[string]string, skip string, skipping bool) map[string]string {
+	if _, ok := m[skip]; !skipping || !ok {
+		return m
+	}
+	c := make(map[string]string, len(m)-1)
+	for k, v := range m {
+		if k != skip {
+			c[k] = v
+		}
+	}
+	return c
+}
+
 // plainJSON reports whether encoding/json writes s between quotes as it
 // is: printable ASCII but for the quote, the backslash and the characters
 // it escapes for HTML.
@@ -56,14 +80,5 @@ func plainJSON(s string) bool {
 
 // encodeLabelsWithout is encodeLabels of m without its key skip.
 func encodeLabelsWithout(m map[string]string, skip string) (string, error) {
-	if _, ok := m[skip]; !ok {
-		return encodeLabels(m)
-	}
-	c := make(map[string]string, len(m)-1)
-	for k, v := range m {
-		if k != skip {
-			c[k] = v
-		}
-	}
-	return encodeLabels(c)
+	return encodeLabelsSkipping(m, skip, true)
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"encoding/json"
+	"maps"
 	"testing"
 )
 
@@ -17,6 +18,8 @@ func TestEncodeLabelsIsEncodingJSON(t *testing.T) {
 		{"utf8": "héllo wörld ✓", "sep": "a\u2028b"},
 		{"bad": "\xff\xfe"},
 		{"": "empty key"},
+		{"summary": "only this"},
+		{"summary": "q\"", "x": "y"},
 	} {
 		got, err := encodeLabels(m)
 		if err != nil {
@@ -28,6 +31,18 @@ func TestEncodeLabelsIsEncodingJSON(t *testing.T) {
 		}
 		if got != want {
 			t.Errorf("encodeLabels(%q) = %s, want %s", m, got, want)
+		}
+		// Without a key: what encoding/json writes of a copy without it.
+		for _, skip := range []string{"alertname", "summary", "bad", "missing"} {
+			c := maps.Clone(m)
+			delete(c, skip)
+			if _, ok := m[skip]; !ok {
+				c = m
+			}
+			want, _ := encode(c)
+			if got, err := encodeLabelsWithout(m, skip); err != nil || got != want {
+				t.Errorf("encodeLabelsWithout(%q, %q) = %s, %v; want %s", m, skip, got, err, want)
+			}
 		}
 		if m != nil {
 			var back map[string]string
