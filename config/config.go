@@ -20,12 +20,13 @@ import (
 type Config struct {
 	File string // the YAML file read, "" for none
 
-	Addr            string                        `yaml:"addr" env:"WARROOM_ADDR"`             // listen address, host:port
-	DB              DSN                           `yaml:"db" env:"WARROOM_DB"`                 // SQLite path or PostgreSQL URL
-	PublicURL       string                        `yaml:"public_url" env:"WARROOM_PUBLIC_URL"` // base URL for links, no trailing slash
-	LogLevel        string                        `yaml:"log_level" env:"WARROOM_LOG_LEVEL"`   // debug, info, warn or error
-	LogFormat       string                        `yaml:"log_format" env:"WARROOM_LOG_FORMAT"` // text or json
-	AnnounceChannel string                        `yaml:"announce_channel"`                    // "" turns announcements off
+	Addr            string                        `yaml:"addr" env:"WARROOM_ADDR"`                 // listen address, host:port
+	DB              DSN                           `yaml:"db" env:"WARROOM_DB"`                     // SQLite path or PostgreSQL URL
+	DBMaxConns      int                           `yaml:"db_max_conns" env:"WARROOM_DB_MAX_CONNS"` // PostgreSQL connections the process opens at most
+	PublicURL       string                        `yaml:"public_url" env:"WARROOM_PUBLIC_URL"`     // base URL for links, no trailing slash
+	LogLevel        string                        `yaml:"log_level" env:"WARROOM_LOG_LEVEL"`       // debug, info, warn or error
+	LogFormat       string                        `yaml:"log_format" env:"WARROOM_LOG_FORMAT"`     // text or json
+	AnnounceChannel string                        `yaml:"announce_channel"`                        // "" turns announcements off
 	TicketThreshold bot.Severity                  `yaml:"ticket_threshold"`
 	TicketSystems   map[bot.Severity][]string     `yaml:"ticket_systems"` // /incident ticket: severity → jira, servicenow
 	Roles           []string                      `yaml:"roles"`          // roles besides the built-in ones
@@ -59,10 +60,13 @@ type Config struct {
 
 // Warroom's own defaults; the rest come from the packages that apply them.
 const (
-	defaultAddr      = "127.0.0.1:8080"
-	defaultDB        = "warroom.db"
-	defaultLogLevel  = "info"
-	defaultLogFormat = "text"
+	defaultAddr = "127.0.0.1:8080"
+	defaultDB   = "warroom.db"
+	// defaultDBMaxConns is storage/postgres's own default pool size
+	// (postgres.Config.MaxConns 0), which config may not import.
+	defaultDBMaxConns = 10
+	defaultLogLevel   = "info"
+	defaultLogFormat  = "text"
 )
 
 // base is the configuration before the file and the environment: every
@@ -71,6 +75,7 @@ func base() Config {
 	c := Config{
 		Addr:            defaultAddr,
 		DB:              NewDSN(defaultDB),
+		DBMaxConns:      defaultDBMaxConns,
 		LogLevel:        defaultLogLevel,
 		LogFormat:       defaultLogFormat,
 		AnnounceChannel: console.DefaultAnnounce, // "" turns announcements off

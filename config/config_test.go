@@ -216,6 +216,7 @@ func TestLoadErrors(t *testing.T) {
 		{name: "bad port", yaml: "addr: 127.0.0.1:99999\n", want: "addr: \"127.0.0.1:99999\": port"},
 		{name: "bad addr in environment", env: []string{"WARROOM_ADDR", "nonsense"}, want: `WARROOM_ADDR: "nonsense" is not host:port`},
 		{name: "bad log level", yaml: "log_level: loud\n", want: `log_level: "loud" is not one of debug, info, warn, error`},
+		{name: "no database connections", yaml: "db_max_conns: 0\n", want: `db_max_conns: 0: at least one connection`},
 		{name: "bad log format in environment", env: []string{"WARROOM_LOG_FORMAT", "xml"}, want: `WARROOM_LOG_FORMAT: "xml" is not one of text, json`},
 		{name: "bad public url", yaml: "public_url: ftp://example.com\n", want: "public_url: \"ftp://example.com\" is not an http:// or https:// URL"},
 		{name: "public url without host", env: []string{"WARROOM_PUBLIC_URL", "http://"}, want: "WARROOM_PUBLIC_URL: \"http:\" has no host"},

@@ -24,6 +24,9 @@ func (c *Config) Validate() error {
 	}
 	add(c.name("addr"), checkAddr(c.Addr))
 	add(c.name("db"), checkDB(c.DB))
+	if c.DBMaxConns < 1 {
+		add(c.name("db_max_conns"), fmt.Errorf("%d: at least one connection", c.DBMaxConns))
+	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "warning", "error":
 		c.LogLevel = strings.ToLower(c.LogLevel)
