@@ -54,6 +54,9 @@ const (
 // table's last page, so a row that grows in a full page splits it and
 // leaves two pages half empty for good.
 func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
+	if t.s.d.UpsertMessages {
+		return upsertMessage(m, t.queryRow(ctx, qSaveMessage, saveMessageArgs(m)...))
+	}
 	var (
 		created int64
 		size    sql.NullInt64
@@ -72,6 +75,36 @@ func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 			m.Channel).Scan(&m.ID, &created)
 	}
 	if err != nil {
+		return fmt.Errorf("save message: %w", err)
+	}
+	m.CreatedAt = fromUS(created)
+	return nil
+}
+
+// SaveMessage is tx.SaveMessage in a transaction of its own: with
+// Dialect.UpsertMessages one statement on the writer (joining a group
+// commit where the dialect groups), else InTx.
+func (s *Store) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
+	if !s.d.UpsertMessages || s.d.GroupCommit {
+		return s.InTx(ctx, func(btx bot.Tx) error { return btx.SaveMessage(ctx, m) })
+	}
+	st := s.stmts[qSaveMessage]
+	if st == nil {
+		s.fallback(qSaveMessage)
+		return upsertMessage(m, s.w.QueryRowContext(ctx, qSaveMessage, saveMessageArgs(m)...))
+	}
+	return upsertMessage(m, st.QueryRowContext(ctx, saveMessageArgs(m)...))
+}
+
+// saveMessageArgs are qSaveMessage's arguments for m.
+func saveMessageArgs(m *bot.PostedMessage) []any {
+	return []any{m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), nullBody(m.Body), us(m.CreatedAt), us(m.UpdatedAt)}
+}
+
+// upsertMessage reads qSaveMessage's row into m.
+func upsertMessage(m *bot.PostedMessage, row *sql.Row) error {
+	var created int64
+	if err := row.Scan(&m.ID, &created); err != nil {
 		return fmt.Errorf("save message: %w", err)
 	}
 	m.CreatedAt = fromUS(created)
