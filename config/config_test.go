@@ -224,6 +224,8 @@ func TestLoadErrors(t *testing.T) {
 		{name: "database connections not a number", env: []string{"WARROOM_DB_MAX_CONNS", "many"}, want: `WARROOM_DB_MAX_CONNS: want a whole number, got "many"`},
 		{name: "no database connections in environment", env: []string{"WARROOM_DB_MAX_CONNS", "0"}, want: `WARROOM_DB_MAX_CONNS: 0: at least one connection`},
 		{name: "bad log format in environment", env: []string{"WARROOM_LOG_FORMAT", "xml"}, want: `WARROOM_LOG_FORMAT: "xml" is not one of text, json`},
+		{name: "bad synchronous", yaml: "db_synchronous: off\n", want: `db_synchronous: "off" is not one of normal, full`},
+		{name: "synchronous full on postgres", env: []string{"WARROOM_DB", "postgres://warroom@db/warroom", "WARROOM_DB_SYNCHRONOUS", "FULL"}, want: "WARROOM_DB_SYNCHRONOUS: applies to SQLite only"},
 		{name: "bad public url", yaml: "public_url: ftp://example.com\n", want: "public_url: \"ftp://example.com\" is not an http:// or https:// URL"},
 		{name: "public url without host", env: []string{"WARROOM_PUBLIC_URL", "http://"}, want: "WARROOM_PUBLIC_URL: \"http:\" has no host"},
 		{name: "bad integration url", env: []string{"SLACK_API_URL", "slack.example.com"}, want: "SLACK_API_URL: \"slack.example.com\" is not an http:// or https:// URL"},

@@ -24,6 +24,14 @@ func (c *Config) Validate() error {
 	}
 	add(c.name("addr"), checkAddr(c.Addr))
 	add(c.name("db"), checkDB(c.DB))
+	switch sync := strings.ToLower(strings.TrimSpace(c.DBSynchronous)); {
+	case sync != "normal" && sync != "full":
+		add(c.name("db_synchronous"), fmt.Errorf("%q is not one of normal, full", c.DBSynchronous))
+	case sync == "full" && c.DB.IsPostgres():
+		add(c.name("db_synchronous"), errors.New("applies to SQLite only: PostgreSQL's durability is its server's synchronous_commit and fsync"))
+	default:
+		c.DBSynchronous = sync
+	}
 	if c.DBMaxConns < 1 {
 		add(c.name("db_max_conns"), fmt.Errorf("%d: at least one connection", c.DBMaxConns))
 	}

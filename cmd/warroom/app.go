@@ -88,7 +88,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (bot.St
 		}
 		return s, nil
 	}
-	s, err := sqlite.Open(ctx, sqlite.Config{Path: cfg.DB.Reveal()}, log.With("store", "sqlite"))
+	s, err := sqlite.Open(ctx, sqlite.Config{Path: cfg.DB.Reveal(), Synchronous: cfg.DBSynchronous}, log.With("store", "sqlite"))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/internal/testkit"
+	"github.com/warroom/warroom/storage/sqlite"
 )
 
 const testToken = "test-api-token"
@@ -301,3 +302,32 @@ func TestGracefulShutdownDrainsRequests(t *testing.T) {
 }
 
 func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// TestDBSynchronousReachesSQLite: db_synchronous is the writer's PRAGMA
+// synchronous (1 NORMAL, 2 FULL), whatever its case in the environment.
+func TestDBSynchronousReachesSQLite(t *testing.T) {
+	for value, want := range map[string]int{"": 1, "normal": 1, "Full": 2} {
+		kv := []string{"WARROOM_DB", filepath.Join(t.TempDir(), "warroom.db")}
+		if value != "" {
+			kv = append(kv, "WARROOM_DB_SYNCHRONOUS", value)
+		}
+		cfg, err := config.Load("", env(kv...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		store, err := openStore(context.Background(), cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got int
+		if err := store.(*sqlite.Store).DB().QueryRow(`PRAGMA synchronous`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("db_synchronous %q: PRAGMA synchronous = %d, want %d", value, got, want)
+		}
+		if err := store.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
