@@ -29,7 +29,17 @@ type PostedMessage struct {
 // (Platform, Ref) is inserted, a known one updated, keeping its first ID
 // and CreatedAt, which are set on m.
 func (s *Service) SaveMessage(ctx context.Context, m *PostedMessage) error {
+	if ms, ok := s.store.(messageSaver); ok {
+		return ms.SaveMessage(ctx, m)
+	}
 	return s.store.InTx(ctx, func(tx Tx) error { return tx.SaveMessage(ctx, m) })
+}
+
+// messageSaver is a store that saves one posted message by itself, as
+// Tx.SaveMessage in a transaction of its own would, in fewer round trips
+// where its database allows (PostgreSQL: one statement).
+type messageSaver interface {
+	SaveMessage(ctx context.Context, m *PostedMessage) error
 }
 
 // ClaimMessage stores m only if the record under (m.Platform, m.Ref) is

@@ -23,6 +23,7 @@ type Config struct {
 	Addr            string                        `yaml:"addr" env:"WARROOM_ADDR"`                     // listen address, host:port
 	DB              DSN                           `yaml:"db" env:"WARROOM_DB"`                         // SQLite path or PostgreSQL URL
 	DBSynchronous   string                        `yaml:"db_synchronous" env:"WARROOM_DB_SYNCHRONOUS"` // SQLite: normal or full
+	DBMaxConns      int                           `yaml:"db_max_conns" env:"WARROOM_DB_MAX_CONNS"`     // PostgreSQL: connections of each pool
 	PublicURL       string                        `yaml:"public_url" env:"WARROOM_PUBLIC_URL"`         // base URL for links, no trailing slash
 	LogLevel        string                        `yaml:"log_level" env:"WARROOM_LOG_LEVEL"`           // debug, info, warn or error
 	LogFormat       string                        `yaml:"log_format" env:"WARROOM_LOG_FORMAT"`         // text or json
@@ -67,6 +68,9 @@ const (
 	// defaultSync keeps every commit through a crash of the process; full
 	// also through a power loss (README, "Durability").
 	defaultSync = "normal"
+	// defaultDBMaxConns is storage/postgres's own default pool size
+	// (postgres.Config.MaxConns 0), which config may not import.
+	defaultDBMaxConns = 10
 )
 
 // base is the configuration before the file and the environment: every
@@ -76,6 +80,7 @@ func base() Config {
 		Addr:            defaultAddr,
 		DB:              NewDSN(defaultDB),
 		DBSynchronous:   defaultSync,
+		DBMaxConns:      defaultDBMaxConns,
 		LogLevel:        defaultLogLevel,
 		LogFormat:       defaultLogFormat,
 		AnnounceChannel: console.DefaultAnnounce, // "" turns announcements off

@@ -91,6 +91,7 @@ outbox: {max_failures: 3, max_failure_age: 2h, lease: 1m, batch: 8, concurrency:
 		"WARROOM_PUBLIC_URL", "https://warroom.example.com/",
 		"JIRA_URL", "https://jira.example.com", "JIRA_TOKEN", "t", "JIRA_PROJECT", "OPS", // Jira needs all three
 		"WARROOM_LOG_LEVEL", "", // empty counts as unset: the file's debug stays
+		"WARROOM_DB_MAX_CONNS", "24",
 	))
 	if err != nil {
 		t.Fatal(err)
@@ -100,6 +101,9 @@ outbox: {max_failures: 3, max_failure_age: 2h, lease: 1m, batch: 8, concurrency:
 	}
 	if c.Addr != "127.0.0.1:9999" {
 		t.Errorf("Addr = %q: the environment must win over the file", c.Addr)
+	}
+	if c.DBMaxConns != 24 {
+		t.Errorf("DBMaxConns = %d, want 24 from WARROOM_DB_MAX_CONNS", c.DBMaxConns)
 	}
 	if c.DB.Reveal() != "/var/lib/warroom/file.db" || c.LogLevel != "debug" || c.LogFormat != "json" {
 		t.Errorf("DB, LogLevel, LogFormat = %q, %q, %q", c.DB.Reveal(), c.LogLevel, c.LogFormat)
@@ -216,6 +220,9 @@ func TestLoadErrors(t *testing.T) {
 		{name: "bad port", yaml: "addr: 127.0.0.1:99999\n", want: "addr: \"127.0.0.1:99999\": port"},
 		{name: "bad addr in environment", env: []string{"WARROOM_ADDR", "nonsense"}, want: `WARROOM_ADDR: "nonsense" is not host:port`},
 		{name: "bad log level", yaml: "log_level: loud\n", want: `log_level: "loud" is not one of debug, info, warn, error`},
+		{name: "no database connections", yaml: "db_max_conns: 0\n", want: `db_max_conns: 0: at least one connection`},
+		{name: "database connections not a number", env: []string{"WARROOM_DB_MAX_CONNS", "many"}, want: `WARROOM_DB_MAX_CONNS: want a whole number, got "many"`},
+		{name: "no database connections in environment", env: []string{"WARROOM_DB_MAX_CONNS", "0"}, want: `WARROOM_DB_MAX_CONNS: 0: at least one connection`},
 		{name: "bad log format in environment", env: []string{"WARROOM_LOG_FORMAT", "xml"}, want: `WARROOM_LOG_FORMAT: "xml" is not one of text, json`},
 		{name: "bad synchronous", yaml: "db_synchronous: off\n", want: `db_synchronous: "off" is not one of normal, full`},
 		{name: "synchronous full on postgres", env: []string{"WARROOM_DB", "postgres://warroom@db/warroom", "WARROOM_DB_SYNCHRONOUS", "FULL"}, want: "WARROOM_DB_SYNCHRONOUS: applies to SQLite only"},

@@ -91,8 +91,20 @@ func (e *envReader) overlay(path string, v reflect.Value, sources map[string]str
 				}
 			}
 			fv.Set(reflect.ValueOf(list))
-		default:
+		case string:
 			fv.SetString(s)
+		default: // a number or a flag: parsed as the YAML key's value is
+			l, ok := leafOf(fv.Type())
+			if !ok {
+				e.errs = append(e.errs, fmt.Errorf("%s: no variable for a %s", f.env, fv.Type()))
+				continue
+			}
+			x, err := l.parse(s)
+			if err != nil {
+				e.errs = append(e.errs, fmt.Errorf("%s: %w", f.env, err))
+				continue
+			}
+			fv.Set(reflect.ValueOf(x).Convert(fv.Type()))
 		}
 		if f.key != "" {
 			sources[join(path, f.key)] = f.env

@@ -32,6 +32,9 @@ func (c *Config) Validate() error {
 	default:
 		c.DBSynchronous = sync
 	}
+	if c.DBMaxConns < 1 {
+		add(c.name("db_max_conns"), fmt.Errorf("%d: at least one connection", c.DBMaxConns))
+	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "warning", "error":
 		c.LogLevel = strings.ToLower(c.LogLevel)

@@ -59,14 +59,19 @@ func BenchmarkServeCommandsSQLite(b *testing.B) {
 }
 
 // BenchmarkServeCommandsPostgres is the same on PostgreSQL (a schema of
-// its own in WARROOM_TEST_POSTGRES's database).
+// its own in WARROOM_TEST_POSTGRES's database). WARROOM_DB_MAX_CONNS, when
+// set, is passed on to the server (the pool size; 10 otherwise).
 func BenchmarkServeCommandsPostgres(b *testing.B) {
 	testkit.PostgresDSN(b) // skips without a server
 	bin := warroomBinary(b)
+	env := []string{"WARROOM_API_TOKEN=" + testToken}
+	if n := os.Getenv("WARROOM_DB_MAX_CONNS"); n != "" {
+		env = append(env, "WARROOM_DB_MAX_CONNS="+n)
+	}
 	for _, clients := range benchClients {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
 			dsn := testkit.PostgresSchema(b)
-			p := serveWith(b, bin, b.TempDir(), "WARROOM_API_TOKEN="+testToken, "WARROOM_DB="+dsn)
+			p := serveWith(b, bin, b.TempDir(), append(env, "WARROOM_DB="+dsn)...)
 			cpu := procCPU(p.cmd.Process.Pid)
 			incidents := driveCommands(b, p.url, clients)
 			cpu = procCPU(p.cmd.Process.Pid) - cpu

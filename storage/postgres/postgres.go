@@ -34,7 +34,7 @@ var ErrSchemaNewer = sqlstore.ErrSchemaNewer
 // Config says which database to use.
 type Config struct {
 	DSN      string // postgres://user:pass@host:5432/db?sslmode=disable (or key=value form)
-	MaxConns int    // open connections; 0: 10
+	MaxConns int    // connections of each pool (transactions, reads); 0: 10
 	// ReadOnly migrates nothing and runs every transaction read-only; the
 	// schema must be current already.
 	ReadOnly bool
@@ -69,9 +69,21 @@ var dialect = sqlstore.Dialect{
 	GroupLock:         "SELECT pg_advisory_xact_lock(hashtextextended('warroom:alert-group:' || $1, 0))",
 	Bytewise:          ` COLLATE "C"`,
 	ResetIdentity:     `SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), MAX(id)) FROM %[1]s HAVING MAX(id) IS NOT NULL`,
+	// An update writes a new row version whatever the body's size, so a
+	// message is saved in one round trip, not four (BEGIN, the stored
+	// size, the write, COMMIT).
+	UpsertMessages: true,
 }
 
 // Open connects and applies pending migrations.
+//
+// It opens two pools of cfg.MaxConns connections each: one for
+// transactions and writes, one for reads. A transaction that reads
+// outside itself while it holds its connection (the postmortem draft
+// reads the timeline during a resolve) then never waits for a connection
+// that only another such transaction could give back: on one shared pool,
+// as many resolves at once as connections waited for each other until
+// their deadline.
 func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	if cfg.DSN == "" {
 		return nil, errors.New("open postgres: empty DSN")
@@ -79,40 +91,52 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	conns := cfg.MaxConns
-	if conns <= 0 {
-		conns = 10
-	}
 	migs, err := fs.Sub(migrationFiles, "migrations")
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	db, err := sql.Open("pgx", cfg.DSN)
+	dsn := cfg.DSN
+	if cfg.ReadOnly {
+		dsn = withReadOnly(dsn)
+	}
+	w, err := openPool(ctx, dsn, cfg.MaxConns)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	r, err := openPool(ctx, dsn, cfg.MaxConns)
+	if err != nil {
+		_ = w.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	d := dialect
+	d.GroupCommit = cfg.GroupCommit
+	s, err := sqlstore.Open(ctx, sqlstore.Config{Writer: w, Reader: r, Dialect: d, Migrations: migs, ReadOnly: cfg.ReadOnly}, log)
+	if err != nil {
+		_ = r.Close()
+		_ = w.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	return &Store{Store: s, db: w, log: log}, nil
+}
+
+// openPool opens a pool of at most conns connections (0: 10) and checks
+// that the server answers.
+func openPool(ctx context.Context, dsn string, conns int) (*sql.DB, error) {
+	if conns <= 0 {
+		conns = 10
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, err
 	}
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("open postgres: %w", err)
+		return nil, err
 	}
-	if cfg.ReadOnly {
-		db.Close()
-		if db, err = sql.Open("pgx", withReadOnly(cfg.DSN)); err != nil {
-			return nil, fmt.Errorf("open postgres: %w", err)
-		}
-		db.SetMaxOpenConns(conns)
-	}
-	d := dialect
-	d.GroupCommit = cfg.GroupCommit
-	s, err := sqlstore.Open(ctx, sqlstore.Config{Writer: db, Dialect: d, Migrations: migs, ReadOnly: cfg.ReadOnly}, log)
-	if err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("open postgres: %w", err)
-	}
-	return &Store{Store: s, db: db, log: log}, nil
+	return db, nil
 }
 
 // withReadOnly makes every session of dsn default to read-only transactions.

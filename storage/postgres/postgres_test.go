@@ -141,3 +141,33 @@ func TestGroupCommit(t *testing.T) {
 	}
 	storetest.RunGroupCommit(t, func(t *testing.T) storetest.Grouping { return openGrouped(t) })
 }
+
+// TestReadDuringTransactionOnOneConnection: a transaction that reads
+// outside itself while it holds its connection, as a resolve drafting its
+// postmortem reads the timeline, gets a connection for the read even when
+// every transaction connection is taken (MaxConns 1, two at once). On one
+// shared pool each waited for the other's connection until its deadline.
+func TestReadDuringTransactionOnOneConnection(t *testing.T) {
+	ctx := context.Background()
+	s, err := postgres.Open(ctx, postgres.Config{DSN: testkit.PostgresSchema(t), MaxConns: 1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			errs <- s.InTx(ctx, func(tx bot.Tx) error {
+				if _, err := s.Incident(ctx, 1); !errors.Is(err, bot.ErrNotFound) {
+					return fmt.Errorf("read during the transaction: %v, want not found", err)
+				}
+				return nil
+			})
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -152,3 +152,45 @@ func quote(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
 	return `"` + r.Replace(s) + `"`
 }
+
+// testSaveMessageAlone: a store's own SaveMessage (bot.Service.SaveMessage
+// uses it; one statement on PostgreSQL) inserts a new ref, then edits it
+// in place and moves it to another channel keeping its id and creation
+// time, as Tx.SaveMessage does.
+func testSaveMessageAlone(t *testing.T, s bot.Store) {
+	saver, ok := s.(interface {
+		SaveMessage(context.Context, *bot.PostedMessage) error
+	})
+	if !ok {
+		t.Skip("the store saves messages only in a transaction")
+	}
+	ctx := context.Background()
+	inc := kinc(bot.SEV3, "api", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), 0, -1, -1)
+	create(t, s, inc)
+	var first *bot.PostedMessage
+	for i, step := range []struct{ channel, body string }{
+		{"c", `{"text":"declared","incident":1}`},
+		{"c", `{"text":"acknowledged by alice, a longer body than before","incident":1}`},
+		{"c", `{"text":"short"}`},
+		{"elsewhere", `{"text":"moved"}`},
+	} {
+		at := time.Date(2026, 3, 1, 0, i, 0, 0, time.UTC)
+		m := &bot.PostedMessage{Platform: "console", Channel: step.channel, Ref: "card", Incident: inc.Number,
+			Body: []byte(step.body), CreatedAt: at, UpdatedAt: at}
+		if err := saver.SaveMessage(ctx, m); err != nil {
+			t.Fatalf("save %d: %v", i, err)
+		}
+		got, err := s.MessageByRef(ctx, "console", "card")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = got
+		}
+		if got.ID != first.ID || m.ID != first.ID || !got.CreatedAt.Equal(first.CreatedAt) || !m.CreatedAt.Equal(first.CreatedAt) ||
+			got.Channel != step.channel || string(got.Body) != step.body || !got.UpdatedAt.Equal(at) {
+			t.Errorf("save %d: read back %+v (saved as %+v), want id %d created %v in %s with %s", i, got, m, first.ID,
+				first.CreatedAt, step.channel, step.body)
+		}
+	}
+}

@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"ActionItems", testActionItems},
 		{"Messages", testMessages},
 		{"PackedBodies", testPackedBodies},
+		{"SaveMessageAlone", testSaveMessageAlone},
 		{"CompactRecords", testCompactRecords},
 		{"MarkSeen", testMarkSeen},
 		{"Tokens", testTokens},

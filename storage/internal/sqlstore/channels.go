@@ -34,15 +34,22 @@ const (
 // addChannel adds the rows of a platform and its channel unless they are
 // there.
 func (t *tx) addChannel(ctx context.Context, platform, channel string) error {
+	return addChannel(ctx, t.queryRow, t.exec, platform, channel)
+}
+
+// addChannel is tx.addChannel through queryRow and exec: a transaction's,
+// or the writer's outside one (Store.SaveMessage).
+func addChannel(ctx context.Context, queryRow func(context.Context, string, ...any) *sql.Row,
+	exec func(context.Context, string, ...any) (sql.Result, error), platform, channel string) error {
 	var one int
-	err := t.queryRow(ctx, qChannelKnown, platform, channel).Scan(&one)
+	err := queryRow(ctx, qChannelKnown, platform, channel).Scan(&one)
 	if !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	if _, err := t.exec(ctx, qAddPlatform, platform); err != nil {
+	if _, err := exec(ctx, qAddPlatform, platform); err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, qAddChannel, platform, channel)
+	_, err = exec(ctx, qAddChannel, platform, channel)
 	return err
 }
 

@@ -59,6 +59,12 @@ const (
 // table's last page, so a row that grows in a full page splits it and
 // leaves two pages half empty for good.
 func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
+	if t.s.d.UpsertMessages {
+		if err := t.addChannel(ctx, m.Platform, m.Channel); err != nil {
+			return fmt.Errorf("save message: %w", err)
+		}
+		return upsertMessage(m, t.queryRow(ctx, qSaveMessage, saveMessageArgs(m)...))
+	}
 	var (
 		created int64
 		size    sql.NullInt64
@@ -91,6 +97,39 @@ func updatedAt(m *bot.PostedMessage) any {
 	if at := us(m.UpdatedAt); at != us(m.CreatedAt) {
 		return at
 	}
+	return nil
+}
+
+// SaveMessage is tx.SaveMessage in a transaction of its own: with
+// Dialect.UpsertMessages one statement on the writer (joining a group
+// commit where the dialect groups), else InTx.
+func (s *Store) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
+	if !s.d.UpsertMessages || s.d.GroupCommit {
+		return s.InTx(ctx, func(btx bot.Tx) error { return btx.SaveMessage(ctx, m) })
+	}
+	if err := addChannel(ctx, s.w.QueryRowContext, s.w.ExecContext, m.Platform, m.Channel); err != nil {
+		return fmt.Errorf("save message: %w", err)
+	}
+	st := s.stmts[qSaveMessage]
+	if st == nil {
+		s.fallback(qSaveMessage)
+		return upsertMessage(m, s.w.QueryRowContext(ctx, qSaveMessage, saveMessageArgs(m)...))
+	}
+	return upsertMessage(m, st.QueryRowContext(ctx, saveMessageArgs(m)...))
+}
+
+// saveMessageArgs are qSaveMessage's arguments for m.
+func saveMessageArgs(m *bot.PostedMessage) []any {
+	return []any{m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), nullBody(m.Body), us(m.CreatedAt), updatedAt(m)}
+}
+
+// upsertMessage reads qSaveMessage's row into m.
+func upsertMessage(m *bot.PostedMessage, row *sql.Row) error {
+	var created int64
+	if err := row.Scan(&m.ID, &created); err != nil {
+		return fmt.Errorf("save message: %w", err)
+	}
+	m.CreatedAt = fromUS(created)
 	return nil
 }
 

@@ -72,6 +72,11 @@ type Dialect struct {
 	// Whole words keep a common word cheap: only a prefix reads every
 	// word it starts.
 	TitleMatch func(words []string, param string) (cond string, arg string)
+	// UpsertMessages saves a posted message with one upsert and leaves
+	// its body unpadded (messages.go), where an edit writes a new row
+	// version whatever its size (PostgreSQL): no read of the stored size
+	// first, and Store.SaveMessage needs no transaction around it.
+	UpsertMessages bool
 	// FieldValue is the text of key (placeholder param) in the JSON
 	// object of column col: a custom field's value, NULL when unset.
 	FieldValue func(col, param string) string
