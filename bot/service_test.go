@@ -336,3 +336,30 @@ func TestConfiguredRolesAndValidation(t *testing.T) {
 		t.Error("SLA for severity 9 must be refused")
 	}
 }
+
+// A channel linked by a platform that shows the cards itself right after
+// (LinkChannelShown) writes a card job for every other target only; a plain
+// LinkChannel writes one for each.
+func TestLinkChannelShownWritesNoCardBack(t *testing.T) {
+	f := &fixture{clock: testkit.NewClock(testkit.Start), ctx: context.Background()}
+	env := testkit.NewService(t, testkit.WithClock(f.clock), testkit.WithConfig(bot.Config{Targets: []string{"console", "slack"}}))
+	f.svc, f.store = env.Svc, env.Store
+	inc := f.declare(t, "Checkout latency above SLO")
+	f.jobs(t)
+	linked, err := f.svc.LinkChannelShown(f.ctx, inc.Number, "console", "inc-1-checkout")
+	if err != nil || linked.Channels["console"] != "inc-1-checkout" {
+		t.Fatalf("LinkChannelShown = %+v, %v", linked, err)
+	}
+	if jobs := strings.Join(f.jobs(t), ","); jobs != "slack.card" {
+		t.Errorf("outbox after LinkChannelShown = %s, want slack.card", jobs)
+	}
+	if k := f.kinds(t, inc.Number); len(k) != 2 || k[1] != bot.EntryChannelLinked {
+		t.Errorf("timeline = %v", k)
+	}
+	if _, err := f.svc.LinkChannel(f.ctx, inc.Number, "slack", "C01"); err != nil {
+		t.Fatal(err)
+	}
+	if jobs := strings.Join(f.jobs(t), ","); jobs != "console.card,slack.card" {
+		t.Errorf("outbox after LinkChannel = %s, want console.card,slack.card", jobs)
+	}
+}

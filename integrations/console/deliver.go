@@ -20,7 +20,7 @@ func jobRef(id int64) string               { return "job:" + strconv.FormatInt(i
 // handleOpen creates the incident's channel, posts its card there and
 // announces it.
 func (c *Console) handleOpen(ctx context.Context, job bot.Job) error {
-	inc, ch, err := c.channelOf(ctx, job)
+	inc, ch, err := c.channelOf(ctx, job, true)
 	if err != nil {
 		return err
 	}
@@ -29,7 +29,7 @@ func (c *Console) handleOpen(ctx context.Context, job bot.Job) error {
 
 // handleCard re-renders the card and the announcement from current state.
 func (c *Console) handleCard(ctx context.Context, job bot.Job) error {
-	inc, ch, err := c.channelOf(ctx, job)
+	inc, ch, err := c.channelOf(ctx, job, true)
 	if err != nil {
 		return err
 	}
@@ -43,7 +43,7 @@ func (c *Console) handlePost(ctx context.Context, job bot.Job) error {
 	if err := json.Unmarshal(job.Payload, &p); err != nil {
 		return bot.Permanent(fmt.Errorf("decode post payload of job %d: %w", job.ID, err))
 	}
-	inc, ch, err := c.channelOf(ctx, job)
+	inc, ch, err := c.channelOf(ctx, job, false)
 	if err != nil {
 		return err
 	}
@@ -60,8 +60,11 @@ func (c *Console) handlePost(ctx context.Context, job bot.Job) error {
 }
 
 // channelOf loads a job's incident and makes sure it has its console
-// channel, creating (linking) it on first use.
-func (c *Console) channelOf(ctx context.Context, job bot.Job) (*bot.Incident, string, error) {
+// channel, creating (linking) it on first use. cards says the caller saves
+// the incident's cards next, from the incident returned (and again when
+// its job is retried): then the link writes no card job back to the
+// console, which would only render the same cards again.
+func (c *Console) channelOf(ctx context.Context, job bot.Job, cards bool) (*bot.Incident, string, error) {
 	if job.Incident == 0 {
 		return nil, "", bot.Permanent(fmt.Errorf("job %d (%s) names no incident", job.ID, job.Kind))
 	}
@@ -76,7 +79,11 @@ func (c *Console) channelOf(ctx context.Context, job bot.Job) (*bot.Incident, st
 		return inc, ch, nil
 	}
 	ch := c.svc.ChannelName(inc)
-	linked, err := c.svc.LinkChannel(ctx, inc.Number, Platform, ch)
+	link := c.svc.LinkChannel
+	if cards {
+		link = c.svc.LinkChannelShown
+	}
+	linked, err := link(ctx, inc.Number, Platform, ch)
 	if err != nil {
 		return nil, "", fmt.Errorf("link channel %s: %w", ch, err)
 	}
