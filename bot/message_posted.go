@@ -29,7 +29,20 @@ type PostedMessage struct {
 // (Platform, Ref) is inserted, a known one updated, keeping its first ID
 // and CreatedAt, which are set on m.
 func (s *Service) SaveMessage(ctx context.Context, m *PostedMessage) error {
-	return s.store.InTx(ctx, func(tx Tx) error { return tx.SaveMessage(ctx, m) })
+	return s.SaveMessages(ctx, m)
+}
+
+// SaveMessages is SaveMessage for several messages, in one transaction:
+// all are stored or none.
+func (s *Service) SaveMessages(ctx context.Context, ms ...*PostedMessage) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
+		for _, m := range ms {
+			if err := tx.SaveMessage(ctx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // ClaimMessage stores m only if the record under (m.Platform, m.Ref) is

@@ -363,3 +363,30 @@ func TestLinkChannelShownWritesNoCardBack(t *testing.T) {
 		t.Errorf("outbox after LinkChannel = %s, want console.card,slack.card", jobs)
 	}
 }
+
+// SaveMessages stores every message in one call, each as SaveMessage
+// would: a known ref keeps its first ID and creation time.
+func TestSaveMessages(t *testing.T) {
+	f := newFixture(t)
+	t0 := f.clock.Now()
+	card := &bot.PostedMessage{Platform: "console", Channel: "inc-1", Ref: "card:INC-1", Body: []byte(`{"title":"a"}`), CreatedAt: t0, UpdatedAt: t0}
+	if err := f.svc.SaveMessage(f.ctx, card); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(time.Minute)
+	t1 := f.clock.Now()
+	edit := &bot.PostedMessage{Platform: "console", Channel: "inc-1", Ref: "card:INC-1", Body: []byte(`{"title":"b"}`), CreatedAt: t1, UpdatedAt: t1}
+	announce := &bot.PostedMessage{Platform: "console", Channel: "incidents", Ref: "announce:INC-1", Body: []byte(`{"title":"b"}`), CreatedAt: t1, UpdatedAt: t1}
+	if err := f.svc.SaveMessages(f.ctx, edit, announce); err != nil {
+		t.Fatal(err)
+	}
+	if edit.ID != card.ID || !edit.CreatedAt.Equal(t0) || announce.ID == 0 || announce.ID == card.ID {
+		t.Errorf("ids %d, %d (first %d), created %v", edit.ID, announce.ID, card.ID, edit.CreatedAt)
+	}
+	for _, want := range []*bot.PostedMessage{edit, announce} {
+		got, err := f.svc.MessageByRef(f.ctx, "console", want.Ref)
+		if err != nil || got.Channel != want.Channel || string(got.Body) != string(want.Body) {
+			t.Errorf("%s read back as %+v, %v", want.Ref, got, err)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/warroom/warroom/bot"
 )
@@ -50,13 +51,11 @@ func (c *Console) handlePost(ctx context.Context, job bot.Job) error {
 	if p.Message.Incident == 0 {
 		p.Message.Incident = inc.Number
 	}
-	if err := c.save(ctx, ch, jobRef(job.ID), inc.Number, p.Message); err != nil {
-		return err
-	}
+	out := []outgoing{{ch, jobRef(job.ID), p.Message}}
 	if p.Announce && c.announce != "" && !inc.Private { // a private incident's updates stay in its channel
-		return c.save(ctx, c.announce, jobRef(job.ID)+":announce", inc.Number, p.Message)
+		out = append(out, outgoing{c.announce, jobRef(job.ID) + ":announce", p.Message})
 	}
-	return nil
+	return c.saveAll(ctx, inc.Number, out...)
 }
 
 // channelOf loads a job's incident and makes sure it has its console
@@ -93,48 +92,79 @@ func (c *Console) channelOf(ctx context.Context, job bot.Job, cards bool) (*bot.
 // saveCards writes the incident's card in its channel and its announcement.
 func (c *Console) saveCards(ctx context.Context, inc *bot.Incident, ch string) error {
 	card := c.svc.CardWithAlerts(ctx, inc)
-	if err := c.save(ctx, ch, cardRef(inc), inc.Number, card); err != nil {
-		return err
+	out := []outgoing{{ch, cardRef(inc), card}}
+	if c.announce != "" {
+		if inc.Private { // announced under its neutral title only
+			card = c.svc.Card(c.svc.Outward(inc))
+		}
+		out = append(out, outgoing{c.announce, announceRef(inc), card})
 	}
-	if c.announce == "" {
-		return nil
-	}
-	if inc.Private { // announced under its neutral title only
-		card = c.svc.Card(c.svc.Outward(inc))
-	}
-	return c.save(ctx, c.announce, announceRef(inc), inc.Number, card)
+	return c.saveAll(ctx, inc.Number, out...)
+}
+
+// outgoing is a message to keep under ref in channel.
+type outgoing struct {
+	channel, ref string
+	m            bot.Message
 }
 
 // save stores message m under ref in channel: a new message, or an edit of
 // the one already there (which keeps its place and creation time). Saving
 // the same content again changes nothing.
 func (c *Console) save(ctx context.Context, channel, ref string, incident int64, m bot.Message) error {
-	body, err := encodeMessage(c.svc.Names().Message(m)) // names, not ids, where people read
+	return c.saveAll(ctx, incident, outgoing{channel, ref, m})
+}
+
+// saveAll is save for several messages of one incident (a card and its
+// announcement, a post and its copy in the announcement channel): those
+// that changed are stored in one transaction.
+func (c *Console) saveAll(ctx context.Context, incident int64, out ...outgoing) error {
+	pms := make([]*bot.PostedMessage, 0, len(out))
+	refs := make([]string, 0, len(out))
+	for _, o := range out {
+		pm, err := c.changed(ctx, incident, o)
+		if err != nil {
+			return err
+		}
+		if pm != nil {
+			pms, refs = append(pms, pm), append(refs, o.ref)
+		}
+	}
+	if len(pms) == 0 {
+		return nil
+	}
+	if err := c.svc.SaveMessages(ctx, pms...); err != nil {
+		return fmt.Errorf("save message %s: %w", strings.Join(refs, ", "), err)
+	}
+	return nil
+}
+
+// changed returns the record that stores o, or nil when the same content
+// is there already.
+func (c *Console) changed(ctx context.Context, incident int64, o outgoing) (*bot.PostedMessage, error) {
+	body, err := encodeMessage(c.svc.Names().Message(o.m)) // names, not ids, where people read
 	if err != nil {
-		return bot.Permanent(fmt.Errorf("encode message %s: %w", ref, err))
+		return nil, bot.Permanent(fmt.Errorf("encode message %s: %w", o.ref, err))
 	}
 	now := c.svc.Now()
 	// No external id: the console's own id of a message is its ref, and a
 	// copy of it in every row would only take space.
 	pm := &bot.PostedMessage{
-		Platform: Platform, Channel: channel, Ref: ref,
+		Platform: Platform, Channel: o.channel, Ref: o.ref,
 		Incident: incident, Body: body, CreatedAt: now, UpdatedAt: now,
 	}
-	old, err := c.svc.MessageByRef(ctx, Platform, ref)
+	old, err := c.svc.MessageByRef(ctx, Platform, o.ref)
 	switch {
 	case errors.Is(err, bot.ErrNotFound):
 	case err != nil:
-		return fmt.Errorf("read message %s: %w", ref, err)
+		return nil, fmt.Errorf("read message %s: %w", o.ref, err)
 	default:
-		if old.Channel == channel && bytes.Equal(compact(old.Body), body) {
-			return nil
+		if old.Channel == o.channel && bytes.Equal(compact(old.Body), body) {
+			return nil, nil
 		}
 		pm.ID, pm.CreatedAt = old.ID, old.CreatedAt
 	}
-	if err := c.svc.SaveMessage(ctx, pm); err != nil {
-		return fmt.Errorf("save message %s: %w", ref, err)
-	}
-	return nil
+	return pm, nil
 }
 
 // compact normalises stored JSON so that a store which reformats it still
