@@ -25,7 +25,7 @@ func (c *Console) handleOpen(ctx context.Context, job bot.Job) error {
 	if err != nil {
 		return err
 	}
-	return c.saveCards(ctx, inc, ch)
+	return c.saveCards(ctx, inc, ch, firstAttempt(job))
 }
 
 // handleCard re-renders the card and the announcement from current state.
@@ -34,7 +34,7 @@ func (c *Console) handleCard(ctx context.Context, job bot.Job) error {
 	if err != nil {
 		return err
 	}
-	return c.saveCards(ctx, inc, ch)
+	return c.saveCards(ctx, inc, ch, false)
 }
 
 // handlePost posts a message in the incident channel, and in the
@@ -55,8 +55,14 @@ func (c *Console) handlePost(ctx context.Context, job bot.Job) error {
 	if p.Announce && c.announce != "" && !inc.Private { // a private incident's updates stay in its channel
 		out = append(out, outgoing{c.announce, jobRef(job.ID) + ":announce", p.Message})
 	}
-	return c.saveAll(ctx, inc.Number, out...)
+	return c.saveAll(ctx, inc.Number, firstAttempt(job), out...)
 }
+
+// firstAttempt says that job is delivered for the first time: nothing it
+// stores (its posts under its own refs; an open job's cards, which only
+// it writes first) can be there yet. Were anything there after all, saving
+// it again is an edit in place, so this only spares the reads.
+func firstAttempt(job bot.Job) bool { return job.Attempts == 1 }
 
 // channelOf loads a job's incident and makes sure it has its console
 // channel, creating (linking) it on first use. cards says the caller saves
@@ -89,8 +95,9 @@ func (c *Console) channelOf(ctx context.Context, job bot.Job, cards bool) (*bot.
 	return linked, ch, nil
 }
 
-// saveCards writes the incident's card in its channel and its announcement.
-func (c *Console) saveCards(ctx context.Context, inc *bot.Incident, ch string) error {
+// saveCards writes the incident's card in its channel and its
+// announcement; first says the cards cannot be stored yet (saveAll).
+func (c *Console) saveCards(ctx context.Context, inc *bot.Incident, ch string, first bool) error {
 	card := c.svc.CardWithAlerts(ctx, inc)
 	out := []outgoing{{ch, cardRef(inc), card}}
 	if c.announce != "" {
@@ -99,7 +106,7 @@ func (c *Console) saveCards(ctx context.Context, inc *bot.Incident, ch string) e
 		}
 		out = append(out, outgoing{c.announce, announceRef(inc), card})
 	}
-	return c.saveAll(ctx, inc.Number, out...)
+	return c.saveAll(ctx, inc.Number, first, out...)
 }
 
 // outgoing is a message to keep under ref in channel.
@@ -112,17 +119,18 @@ type outgoing struct {
 // the one already there (which keeps its place and creation time). Saving
 // the same content again changes nothing.
 func (c *Console) save(ctx context.Context, channel, ref string, incident int64, m bot.Message) error {
-	return c.saveAll(ctx, incident, outgoing{channel, ref, m})
+	return c.saveAll(ctx, incident, false, outgoing{channel, ref, m})
 }
 
 // saveAll is save for several messages of one incident (a card and its
 // announcement, a post and its copy in the announcement channel): those
-// that changed are stored in one transaction.
-func (c *Console) saveAll(ctx context.Context, incident int64, out ...outgoing) error {
+// that changed are stored in one transaction. first says none of them can
+// be stored yet (firstAttempt): they are written without reading first.
+func (c *Console) saveAll(ctx context.Context, incident int64, first bool, out ...outgoing) error {
 	pms := make([]*bot.PostedMessage, 0, len(out))
 	refs := make([]string, 0, len(out))
 	for _, o := range out {
-		pm, err := c.changed(ctx, incident, o)
+		pm, err := c.changed(ctx, incident, o, first)
 		if err != nil {
 			return err
 		}
@@ -140,8 +148,8 @@ func (c *Console) saveAll(ctx context.Context, incident int64, out ...outgoing) 
 }
 
 // changed returns the record that stores o, or nil when the same content
-// is there already.
-func (c *Console) changed(ctx context.Context, incident int64, o outgoing) (*bot.PostedMessage, error) {
+// is there already (not read when first).
+func (c *Console) changed(ctx context.Context, incident int64, o outgoing, first bool) (*bot.PostedMessage, error) {
 	body, err := encodeMessage(c.svc.Names().Message(o.m)) // names, not ids, where people read
 	if err != nil {
 		return nil, bot.Permanent(fmt.Errorf("encode message %s: %w", o.ref, err))
@@ -152,6 +160,9 @@ func (c *Console) changed(ctx context.Context, incident int64, o outgoing) (*bot
 	pm := &bot.PostedMessage{
 		Platform: Platform, Channel: o.channel, Ref: o.ref,
 		Incident: incident, Body: body, CreatedAt: now, UpdatedAt: now,
+	}
+	if first {
+		return pm, nil
 	}
 	old, err := c.svc.MessageByRef(ctx, Platform, o.ref)
 	switch {
