@@ -32,7 +32,20 @@ func (s *Service) SaveMessage(ctx context.Context, m *PostedMessage) error {
 	if ms, ok := s.store.(messageSaver); ok {
 		return ms.SaveMessage(ctx, m)
 	}
-	return s.store.InTx(ctx, func(tx Tx) error { return tx.SaveMessage(ctx, m) })
+	return s.SaveMessages(ctx, m)
+}
+
+// SaveMessages is SaveMessage for several messages, in one transaction:
+// all are stored or none.
+func (s *Service) SaveMessages(ctx context.Context, ms ...*PostedMessage) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
+		for _, m := range ms {
+			if err := tx.SaveMessage(ctx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // messageSaver is a store that saves one posted message by itself, as

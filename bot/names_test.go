@@ -15,6 +15,22 @@ import (
 // and is resolved in the background; once known it renders as the name
 // (mentions in chat syntax stay ids), is stored for the next start, and
 // is asked again only after it expires.
+// runNames runs n until the test ends and waits for it to return before
+// the store closes (cleanups run last registered first): a lookup still
+// being stored never outlives the test.
+func runNames(t *testing.T, n *bot.Names) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		n.Run(ctx, time.Hour)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+}
+
 func TestNamesRenderWithoutWaiting(t *testing.T) {
 	env := testkit.NewService(t)
 	clock := testkit.NewClock(testkit.Start)
@@ -32,9 +48,7 @@ func TestNamesRenderWithoutWaiting(t *testing.T) {
 	}
 	n := bot.NewNames(env.Store, people, time.Hour, clock.Now, nil)
 	n.Resolve("slack", resolver)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go n.Run(ctx, time.Hour)
+	runNames(t, n)
 
 	if got := n.Text("U0ALICE resolved INC-1"); got != "U0ALICE resolved INC-1" {
 		t.Errorf("an unknown id renders as %q", got)
@@ -70,9 +84,7 @@ func TestNamesRenderWithoutWaiting(t *testing.T) {
 
 	// Stored: a new process knows it without asking.
 	fresh := bot.NewNames(env.Store, nil, time.Hour, clock.Now, nil)
-	ctx2, cancel2 := context.WithCancel(context.Background())
-	defer cancel2()
-	go fresh.Run(ctx2, time.Hour)
+	runNames(t, fresh)
 	testkit.Eventually(t, "the stored name loaded", func() bool { return fresh.Name("U0ALICE") == "Alice Smith" })
 
 	// Expired: asked again, still shown meanwhile.

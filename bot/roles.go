@@ -133,7 +133,19 @@ func (inc *Incident) checkTimes() error {
 
 // LinkChannel records the chat channel a platform created for an incident.
 func (s *Service) LinkChannel(ctx context.Context, number int64, platform, channel string) (*Incident, error) {
-	return s.mutate(ctx, Cause{}, number, "warroom", "link_channel", func(c *change) error {
+	return s.linkChannel(ctx, Cause{}, number, platform, channel)
+}
+
+// LinkChannelShown is LinkChannel for a platform that shows the incident's
+// cards from the incident it returns, right after, in the same job (the
+// console): the link writes no card job back to that platform, whose card
+// would only render the same again. Every other target gets its card job.
+func (s *Service) LinkChannelShown(ctx context.Context, number int64, platform, channel string) (*Incident, error) {
+	return s.linkChannel(ctx, Cause{Origin: platform}, number, platform, channel)
+}
+
+func (s *Service) linkChannel(ctx context.Context, cause Cause, number int64, platform, channel string) (*Incident, error) {
+	return s.mutate(ctx, cause, number, "warroom", "link_channel", func(c *change) error {
 		if c.inc.Channels[platform] == channel {
 			return nil
 		}

@@ -228,8 +228,13 @@ func (s *Service) mutate(ctx context.Context, cause Cause, number int64, actor, 
 			return err
 		}
 		if changed {
-			if err := s.enqueueAll(ctx, tx, inc, EffectCard, nil); err != nil {
-				return err
+			for _, t := range s.targets {
+				if t == cause.Origin { // it shows the change itself
+					continue
+				}
+				if err := s.enqueue(ctx, tx, t, EffectCard, inc.Number, nil); err != nil {
+					return err
+				}
 			}
 		}
 		out = inc

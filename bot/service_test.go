@@ -336,3 +336,57 @@ func TestConfiguredRolesAndValidation(t *testing.T) {
 		t.Error("SLA for severity 9 must be refused")
 	}
 }
+
+// A channel linked by a platform that shows the cards itself right after
+// (LinkChannelShown) writes a card job for every other target only; a plain
+// LinkChannel writes one for each.
+func TestLinkChannelShownWritesNoCardBack(t *testing.T) {
+	f := &fixture{clock: testkit.NewClock(testkit.Start), ctx: context.Background()}
+	env := testkit.NewService(t, testkit.WithClock(f.clock), testkit.WithConfig(bot.Config{Targets: []string{"console", "slack"}}))
+	f.svc, f.store = env.Svc, env.Store
+	inc := f.declare(t, "Checkout latency above SLO")
+	f.jobs(t)
+	linked, err := f.svc.LinkChannelShown(f.ctx, inc.Number, "console", "inc-1-checkout")
+	if err != nil || linked.Channels["console"] != "inc-1-checkout" {
+		t.Fatalf("LinkChannelShown = %+v, %v", linked, err)
+	}
+	if jobs := strings.Join(f.jobs(t), ","); jobs != "slack.card" {
+		t.Errorf("outbox after LinkChannelShown = %s, want slack.card", jobs)
+	}
+	if k := f.kinds(t, inc.Number); len(k) != 2 || k[1] != bot.EntryChannelLinked {
+		t.Errorf("timeline = %v", k)
+	}
+	if _, err := f.svc.LinkChannel(f.ctx, inc.Number, "slack", "C01"); err != nil {
+		t.Fatal(err)
+	}
+	if jobs := strings.Join(f.jobs(t), ","); jobs != "console.card,slack.card" {
+		t.Errorf("outbox after LinkChannel = %s, want console.card,slack.card", jobs)
+	}
+}
+
+// SaveMessages stores every message in one call, each as SaveMessage
+// would: a known ref keeps its first ID and creation time.
+func TestSaveMessages(t *testing.T) {
+	f := newFixture(t)
+	t0 := f.clock.Now()
+	card := &bot.PostedMessage{Platform: "console", Channel: "inc-1", Ref: "card:INC-1", Body: []byte(`{"title":"a"}`), CreatedAt: t0, UpdatedAt: t0}
+	if err := f.svc.SaveMessage(f.ctx, card); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(time.Minute)
+	t1 := f.clock.Now()
+	edit := &bot.PostedMessage{Platform: "console", Channel: "inc-1", Ref: "card:INC-1", Body: []byte(`{"title":"b"}`), CreatedAt: t1, UpdatedAt: t1}
+	announce := &bot.PostedMessage{Platform: "console", Channel: "incidents", Ref: "announce:INC-1", Body: []byte(`{"title":"b"}`), CreatedAt: t1, UpdatedAt: t1}
+	if err := f.svc.SaveMessages(f.ctx, edit, announce); err != nil {
+		t.Fatal(err)
+	}
+	if edit.ID != card.ID || !edit.CreatedAt.Equal(t0) || announce.ID == 0 || announce.ID == card.ID {
+		t.Errorf("ids %d, %d (first %d), created %v", edit.ID, announce.ID, card.ID, edit.CreatedAt)
+	}
+	for _, want := range []*bot.PostedMessage{edit, announce} {
+		got, err := f.svc.MessageByRef(f.ctx, "console", want.Ref)
+		if err != nil || got.Channel != want.Channel || string(got.Body) != string(want.Body) {
+			t.Errorf("%s read back as %+v, %v", want.Ref, got, err)
+		}
+	}
+}

@@ -50,8 +50,10 @@ func BenchmarkServeCommandsSQLite(b *testing.B) {
 			written, cpu := procWriteBytes(p.cmd.Process.Pid), procCPU(p.cmd.Process.Pid)
 			incidents := driveCommands(b, p.url, clients)
 			written, cpu = procWriteBytes(p.cmd.Process.Pid)-written, procCPU(p.cmd.Process.Pid)-cpu
+			jobs := outboxJobs(b, p.url)
 			p.stop(b, shutdownLimit)
 			b.ReportMetric(float64(cpu.Microseconds())/float64(3*incidents), "server-CPU-µs/command")
+			b.ReportMetric(float64(jobs)/float64(incidents), "jobs/incident")
 			b.ReportMetric(float64(written)/float64(3*incidents), "written-B/command")
 			b.ReportMetric(float64(sqliteBytes(b, dir)-empty)/float64(incidents), "stored-B/incident")
 		})
@@ -138,6 +140,41 @@ func driveCommands(b *testing.B, url string, clients int) int {
 	}
 	b.ReportMetric(float64(3*incidents)/took.Seconds(), "commands/s")
 	return incidents
+}
+
+// outboxJobs is how many outbox jobs the server delivered or still holds
+// (its /metrics): once the commands have stopped, what it holds is final,
+// so the count does not move with the machine's load.
+func outboxJobs(b *testing.B, url string) int64 {
+	b.Helper()
+	req, err := http.NewRequest("GET", url+"/metrics", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return metricValue(string(body), "warroom_outbox_delivered_total") + metricValue(string(body), "warroom_outbox_pending_jobs")
+}
+
+// metricValue is the value of an unlabelled metric in a /metrics text, or
+// 0 when it is not there.
+func metricValue(text, name string) int64 {
+	for line := range strings.Lines(text) {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			var f float64
+			fmt.Sscanf(strings.TrimSpace(v), "%g", &f)
+			return int64(f)
+		}
+	}
+	return 0
 }
 
 // procWriteBytes is what a process caused to be written to storage so far
