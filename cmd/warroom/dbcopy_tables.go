@@ -18,6 +18,13 @@ type dbTable struct {
 	refs    []string
 }
 
+// copyOnly keeps rows out of the copy that the source holds only until
+// it sweeps them: SQLite marks a finished outbox job done and deletes such
+// jobs a batch at a time, so a database copied after a crash can hold some.
+// Every read skips them; the target would keep them for good. Their ids are
+// still never given again (the sequence's high-water mark is copied).
+var copyOnly = map[string]string{"outbox": "status <> 'done'"}
+
 // derivedTables are tables the target's triggers fill as the rows they
 // are derived from arrive (incident_marks, schema 25: from the timeline),
 // so that copying them too would collide.
@@ -153,7 +160,11 @@ func copyTable(ctx context.Context, stx, ttx *sql.Tx, t dbTable) (int64, error) 
 		cols[i] = quoteIdent(c)
 	}
 	list := strings.Join(cols, ", ")
-	rows, err := stx.QueryContext(ctx, "SELECT "+list+" FROM "+quoteIdent(t.name))
+	q := "SELECT " + list + " FROM " + quoteIdent(t.name)
+	if w, ok := copyOnly[t.name]; ok {
+		q += " WHERE " + w
+	}
+	rows, err := stx.QueryContext(ctx, q)
 	if err != nil {
 		return 0, err
 	}

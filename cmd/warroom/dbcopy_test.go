@@ -98,6 +98,8 @@ func fillEveryTable(t *testing.T) string {
 		`DELETE FROM outbox WHERE id = (SELECT MIN(id) FROM outbox)`,
 		// A finished job: gone from the outbox, its id never given again.
 		`DELETE FROM outbox WHERE id = (SELECT MAX(id) FROM outbox)`,
+		// A finished job not swept yet (a crash came first): marked done.
+		`UPDATE outbox SET status = 'done' WHERE id = (SELECT MAX(id) FROM outbox)`,
 		`INSERT INTO maintenance_windows (name, matchers, starts_at, ends_at, created_by, comment, created_at, suppressed)
 			VALUES ('db-upgrade', '[{"name":"service","value":"db"}]', ?1, ?1 + 3600000000, 'alice', 'upgrade', ?1, 2)`,
 		`INSERT INTO timers (incident, kind, level, due_at, created_at) VALUES (2, 'escalate', 1, ?1 + 600000000, ?1)`,
@@ -147,6 +149,18 @@ func TestDBCopyToPostgres(t *testing.T) {
 		if !strings.Contains(stdout, want+" ") {
 			t.Errorf("the report names no %s:\n%s", want, stdout)
 		}
+	}
+	pg, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	var done, left int
+	if err := pg.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE status = 'done'), COUNT(*) FROM outbox`).Scan(&done, &left); err != nil {
+		t.Fatal(err)
+	}
+	if done != 0 || left == 0 {
+		t.Errorf("PostgreSQL's outbox holds %d jobs, %d of them done: the copy should leave the done ones behind and keep the rest", left, done)
 	}
 
 	exp := func(db string) string {
