@@ -62,6 +62,7 @@ var dialect = sqlstore.Dialect{
 	// to the incident (their foreign-key checks take KEY SHARE).
 	ForUpdate:         "FOR NO KEY UPDATE",
 	SkipLocked:        "FOR UPDATE SKIP LOCKED",
+	CoalesceConflict:  "ON CONFLICT (coalesce_key) WHERE status = 'pending' AND coalesce_key IS NOT NULL DO NOTHING",
 	MigrationLock:     fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", lockKey("migrate")),
 	IsUniqueViolation: isUniqueViolation,
 	TitleMatch:        sqlstore.PostgresTitleMatch,

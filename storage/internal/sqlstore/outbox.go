@@ -42,7 +42,7 @@ const (
 	qEnqueue = `INSERT INTO outbox (kind, incident, payload, order_key, coalesce_key, status, attempts, next_at, last_error, created_at, target)
 	SELECT $1, $2, $3, $4, $5, 'pending', 0, $6, '', $7, $8
 	WHERE NOT EXISTS (SELECT 1 FROM outbox p WHERE p.order_key IS NOT DISTINCT FROM $4 AND p.coalesce_key = $5 AND p.status = 'pending')
-	ON CONFLICT DO NOTHING`
+	%s` // Dialect.CoalesceConflict
 	// qClaim leases the soonest due jobs of a target that are not waiting
 	// behind an older job with the same order key: every job of an order
 	// key but its oldest (its head) waits. %s is Dialect.SkipLocked.

@@ -22,7 +22,7 @@ const (
 	SELECT id, kind, incident, payload, order_key, coalesce_key, 'pending', attempts, $2, last_error, created_at, target, 0
 	FROM outbox_dead d WHERE id = $1
 	  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.order_key IS NOT DISTINCT FROM d.order_key AND p.coalesce_key = d.coalesce_key AND p.status = 'pending')
-	ON CONFLICT DO NOTHING`
+	%s` // Dialect.CoalesceConflict
 	qDropDead    = `DELETE FROM outbox_dead WHERE id = $1`
 	qDeadIDs     = `SELECT id FROM outbox_dead ORDER BY id`
 	qLiveTargets = `SELECT target, COUNT(*) FROM outbox WHERE status <> 'done' GROUP BY target`

@@ -28,6 +28,13 @@ type Dialect struct {
 	ForUpdate string
 	// SkipLocked is appended to the claim subquery ("FOR UPDATE SKIP LOCKED").
 	SkipLocked string
+	// CoalesceConflict ends an enqueue (and a dead job's replay): where
+	// pending jobs' coalesce keys are unique (PostgreSQL's outbox_coalesce),
+	// the ON CONFLICT clause naming that index, so that a concurrent twin
+	// adds nothing while any other conflict (an id the sequence gives
+	// again) fails the enqueue instead of dropping the job as coalesced.
+	// "" where one writer and the NOT EXISTS check suffice (SQLite).
+	CoalesceConflict string
 	// MigrationLock runs first in every migration transaction; empty for none.
 	MigrationLock string
 	// GroupLock takes a transaction-scoped lock on an alert group key ($1),
@@ -186,7 +193,14 @@ func (s *Store) sql(q string) string {
 		return fmt.Sprintf(q, s.d.ForUpdate)
 	case qClaim, qClaimAny, qClaimTimer:
 		return fmt.Sprintf(q, s.d.SkipLocked)
-	case qAddEntry, qAddAudit, qAddAction, qEnqueue, qInsertAlert, qCreateWindow:
+	case qReplayDead:
+		return fmt.Sprintf(q, s.d.CoalesceConflict)
+	case qEnqueue:
+		q = fmt.Sprintf(q, s.d.CoalesceConflict)
+		if !s.d.LastInsertID {
+			return q + " RETURNING id"
+		}
+	case qAddEntry, qAddAudit, qAddAction, qInsertAlert, qCreateWindow:
 		if !s.d.LastInsertID {
 			return q + " RETURNING id"
 		}
