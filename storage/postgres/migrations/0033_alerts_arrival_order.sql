@@ -1,0 +1,7 @@
+-- The alerts of a period in the order they arrive (schema 33): on SQLite,
+-- where a commit writes every page it changed, alerts_starts_rule is
+-- ordered by start and id, so that a storm's alerts, which share a start,
+-- append to it instead of inserting in the middle at each rule. PostgreSQL
+-- logs an index insertion as a record, not as the page, and keeps
+-- (starts_at, rule): no schema change.
+SELECT 1;
