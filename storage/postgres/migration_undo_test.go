@@ -47,5 +47,5 @@ var undo = map[int][]string{
 		`CREATE INDEX incident_channels_incident ON incident_channels (incident, platform)`,
 		`DROP TABLE channels`, `DROP TABLE platforms`,
 	},
-	33: {}, // the SQLite index only: no schema change on PostgreSQL
+	33: {}, // the SQLite indexes only: no schema change on PostgreSQL
 }

@@ -49,5 +49,8 @@ var undo = map[int][]string{
 		`CREATE INDEX incident_channels_incident ON incident_channels (incident, platform)`,
 		`DROP TABLE channels`, `DROP TABLE platforms`,
 	},
-	33: {`DROP INDEX alerts_starts_rule`, `CREATE INDEX alerts_starts_rule ON alerts (starts_at, rule)`},
+	33: {
+		`DROP INDEX alerts_starts_rule`, `CREATE INDEX alerts_starts_rule ON alerts (starts_at, rule)`,
+		`DROP INDEX alerts_incident`, `CREATE INDEX alerts_incident ON alerts (incident, id) WHERE incident IS NOT NULL`,
+	},
 }

@@ -52,3 +52,13 @@ func ChannelStatements() map[string]Statement {
 		"unlink channel":   {qUnlinkChannel, []any{1, "console"}},
 	}
 }
+
+// AlertStatements are the statements that read an incident's alerts, by
+// name, with arguments.
+func AlertStatements() map[string]Statement {
+	return map[string]Statement{
+		"alerts of incident":        {qAlertsOfIncident, []any{7, 0, "", 50}},
+		"firing alerts of incident": {qAlertsOfIncident, []any{7, 0, "firing", 50}},
+		"recurrence rules":          {qRecurrenceRules, []any{1, 100}},
+	}
+}

@@ -136,3 +136,18 @@ func planSteps(t *testing.T, db *sqlite.Store, name string, s sqlstore.Statement
 	}
 	return steps
 }
+
+// TestAlertsOfIncidentInIDOrder: an incident's alerts are read through
+// alerts_incident in id order (schema 33 keys it by the incident alone:
+// the row id every entry ends with gives the order), never sorted
+// afterwards or read from the whole table.
+func TestAlertsOfIncidentInIDOrder(t *testing.T) {
+	db := testkit.OpenStore(t, "", nil)
+	for name, s := range sqlstore.AlertStatements() {
+		steps := planSteps(t, db, name, s)
+		all := strings.Join(steps, "\n")
+		if !strings.Contains(all, "alerts_incident") || strings.Contains(all, "TEMP B-TREE") || strings.Contains(all, "SCAN alerts") {
+			t.Errorf("%s does not read alerts_incident in order:\n%s", name, all)
+		}
+	}
+}
