@@ -39,10 +39,12 @@ const (
 	// key and id (schema 29: one index written per enqueue instead of
 	// two); PostgreSQL through outbox_coalesce, unique among pending
 	// jobs, where a concurrent twin then conflicts and adds nothing.
-	qEnqueue = `INSERT INTO outbox (kind, incident, payload, order_key, coalesce_key, status, attempts, next_at, last_error, created_at, target)
-	SELECT $1, $2, $3, $4, $5, 'pending', 0, $6, '', $7, $8
+	// %[1]s and %[2]s name the id and its value where the dialect gives
+	// ids itself (Dialect.OutboxNextID), %[3]s is Dialect.CoalesceConflict.
+	qEnqueue = `INSERT INTO outbox (%[1]skind, incident, payload, order_key, coalesce_key, status, attempts, next_at, last_error, created_at, target)
+	SELECT %[2]s$1, $2, $3, $4, $5, 'pending', 0, $6, '', $7, $8
 	WHERE NOT EXISTS (SELECT 1 FROM outbox p WHERE p.order_key IS NOT DISTINCT FROM $4 AND p.coalesce_key = $5 AND p.status = 'pending')
-	%s` // Dialect.CoalesceConflict
+	%[3]s`
 	// qClaim leases the soonest due jobs of a target that are not waiting
 	// behind an older job with the same order key: every job of an order
 	// key but its oldest (its head) waits. %s is Dialect.SkipLocked.
