@@ -241,18 +241,41 @@ func (s *Store) Complete(ctx context.Context, id int64, owner string) error {
 		}
 		return nil
 	}
-	ok, err := s.execOne(ctx, qFinish, id, owner)
+	// The mark and, every sweepBatch jobs, the sweep run in one call that
+	// is answered before its commit where the writer is one connection: a
+	// completion then costs no commit of its own (holdFor). Lost with its
+	// transaction, it redelivers a job whose message is stored already.
+	lost := false
+	finish := func(btx bot.Tx) error {
+		t := btx.(*tx)
+		res, err := t.exec(ctx, qFinish, id, owner)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			lost = err == nil
+			return err
+		}
+		if batch := s.finished.add(id); batch != nil {
+			if _, err := t.exec(ctx, qSweep, batch...); err != nil {
+				s.finished.putBack(batch)
+				return fmt.Errorf("sweep finished jobs: %w", err)
+			}
+		}
+		return nil
+	}
+	var err error
+	switch {
+	case s.d.GroupCommit && s.d.OneWriter:
+		err = s.inGroupEarly(ctx, finish)
+	default:
+		err = s.InTx(ctx, finish)
+	}
 	if err != nil {
 		return fmt.Errorf("complete job %d: %w", id, err)
 	}
-	if !ok {
+	if lost {
 		return leaseLost("complete", id, owner)
-	}
-	if batch := s.finished.add(id); batch != nil {
-		if _, err := s.wexec(ctx, qSweep, batch...); err != nil {
-			s.finished.putBack(batch)
-			return fmt.Errorf("complete job %d: sweep finished jobs: %w", id, err)
-		}
 	}
 	return nil
 }
@@ -312,11 +335,12 @@ func (s *Store) sweepFinished(ctx context.Context, all bool) error {
 		_, err := s.wexec(ctx, qSweepAll)
 		return err
 	}
+	// A sweep also commits the completions a transaction holds.
 	if batch := s.finished.take(); batch != nil {
 		_, err := s.wexec(ctx, qSweep, batch...)
 		return err
 	}
-	return nil
+	return s.settle(ctx)
 }
 
 // Bury moves a job owner holds to the dead letters, keeping lastErr.
@@ -430,6 +454,9 @@ func (s *Store) OutboxStats(ctx context.Context, now time.Time) (bot.OutboxStats
 		st     bot.OutboxStats
 		oldest sql.NullInt64
 	)
+	if err := s.settle(ctx); err != nil {
+		return st, fmt.Errorf("outbox stats: %w", err)
+	}
 	if err := s.r.QueryRowContext(ctx, qOutStats).Scan(&st.Pending, &st.Dead, &oldest); err != nil {
 		return st, fmt.Errorf("outbox stats: %w", err)
 	}
