@@ -1,14 +1,10 @@
 package sqlite_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -31,27 +27,10 @@ func TestCrashAfterCompletionPostsOnce(t *testing.T) {
 		t.Skip("runs a child process")
 	}
 	path := filepath.Join(t.TempDir(), "warroom.db")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashOutboxChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), crashOutboxEnv+"="+path)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	completed := map[int64]bool{}
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "completed "); ok {
-			id, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			completed[id] = true
-		}
+	for _, id := range runChild(t, "TestCrashOutboxChild", crashOutboxEnv, path, "completed ", 0) {
+		completed[id] = true
 	}
-	_ = cmd.Wait()
 	if len(completed) < crashOutboxJobs {
 		t.Fatalf("the child completed %d jobs before it ended, want %d", len(completed), crashOutboxJobs)
 	}

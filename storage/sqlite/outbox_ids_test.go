@@ -34,6 +34,16 @@ func claimAll(t *testing.T, s *sqlite.Store, owner string, at time.Time) []bot.J
 	return jobs
 }
 
+// completeAll claims every due job for owner and completes it.
+func completeAll(t *testing.T, s *sqlite.Store, owner string, at time.Time) {
+	t.Helper()
+	for _, j := range claimAll(t, s, owner, at) {
+		if err := s.Complete(context.Background(), j.ID, owner); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // Schema 31: outbox ids are never given twice, though the table no longer
 // keeps AUTOINCREMENT's high-water mark: a posted message is keyed
 // "job:<id>", and a new job given a finished one's id would find that
@@ -59,11 +69,7 @@ func TestOutboxIDsNeverGivenTwice(t *testing.T) {
 	for i := range int64(3) {
 		fresh(s, i+1)
 	}
-	for _, j := range claimAll(t, s, "w", t0) {
-		if err := s.Complete(ctx, j.ID, "w"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	completeAll(t, s, "w", t0)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -91,11 +97,7 @@ func TestOutboxIDsNeverGivenTwice(t *testing.T) {
 	if err := s.ReplayDead(ctx, highest-1, t0); err != nil {
 		t.Fatal(err)
 	}
-	for _, j := range claimAll(t, s, "w", t0) {
-		if err := s.Complete(ctx, j.ID, "w"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	completeAll(t, s, "w", t0)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
