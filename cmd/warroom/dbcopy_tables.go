@@ -251,8 +251,9 @@ func convert(v any, pgType string) any {
 
 // resetIdentities moves every identity sequence of the copied tables past
 // the highest id ever given, so new rows continue the numbering. SQLite's
-// AUTOINCREMENT high-water mark counts too: outbox ids of finished jobs are
-// never given again.
+// high-water marks count too (AUTOINCREMENT's, and the outbox's in
+// counters since schema 31): outbox ids of finished jobs are never given
+// again.
 func resetIdentities(ctx context.Context, stx, ttx *sql.Tx, tables []dbTable) error {
 	rows, err := ttx.QueryContext(ctx, `SELECT table_name, column_name FROM information_schema.columns
 		WHERE table_schema = current_schema() AND is_identity = 'YES'`)
@@ -293,6 +294,16 @@ func resetIdentities(ctx context.Context, stx, ttx *sql.Tx, tables []dbTable) er
 			return fmt.Errorf("source: sequence of %s: %w", i.table, err)
 		}
 		high = max(high, seq.Int64)
+		if i.table == "outbox" {
+			// Since schema 31 the highest outbox id given is kept in
+			// counters, no longer in sqlite_sequence.
+			var given sql.NullInt64
+			err := stx.QueryRowContext(ctx, "SELECT value FROM counters WHERE name = 'outbox'").Scan(&given)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("source: highest outbox id: %w", err)
+			}
+			high = max(high, given.Int64)
+		}
 		if high == 0 {
 			continue
 		}

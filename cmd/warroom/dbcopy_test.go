@@ -229,7 +229,7 @@ func TestDBCopyToPostgres(t *testing.T) {
 	if err := from.DB().QueryRowContext(ctx, "SELECT MAX(number) FROM incidents").Scan(&last); err != nil {
 		t.Fatal(err)
 	}
-	if err := from.DB().QueryRowContext(ctx, "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").Scan(&seq); err != nil {
+	if err := from.DB().QueryRowContext(ctx, "SELECT value FROM counters WHERE name = 'outbox'").Scan(&seq); err != nil {
 		t.Fatal(err)
 	}
 	inc, err := b.Declare(ctx, bot.DeclareInput{Title: "After the move", Actor: "alice"})

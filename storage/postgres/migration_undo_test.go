@@ -48,4 +48,5 @@ var undo = map[int][]string{
 		`DROP TABLE channels`, `DROP TABLE platforms`,
 	},
 	33: {}, // the SQLite indexes only: no schema change on PostgreSQL
+	31: {}, // the SQLite outbox's ids only: no schema change on PostgreSQL
 }

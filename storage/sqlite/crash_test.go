@@ -27,28 +27,7 @@ func TestCrashKeepsAcknowledged(t *testing.T) {
 	}
 	const want = 300
 	path := filepath.Join(t.TempDir(), "warroom.db")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), crashChildEnv+"="+path)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var acked []int64
-	sc := bufio.NewScanner(out)
-	for len(acked) < want && sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "acked "); ok {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			acked = append(acked, n)
-		}
-	}
-	_ = cmd.Process.Kill()
-	_ = cmd.Wait()
+	acked := runChild(t, "TestCrashChild", crashChildEnv, path, "acked ", want)
 	if len(acked) < want {
 		t.Fatalf("the child acknowledged %d declarations before it ended, want %d", len(acked), want)
 	}
@@ -75,6 +54,36 @@ func TestCrashKeepsAcknowledged(t *testing.T) {
 			t.Errorf("%s survived without its audit record", bot.FormatKey(n))
 		}
 	}
+}
+
+// runChild runs test childTest in a process of its own with env set to
+// path, reads the numbers it prints after prefix until it printed want of
+// them (0: until it ends), kills it (SIGKILL) and returns them.
+func runChild(t *testing.T, childTest, env, path, prefix string, want int) []int64 {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+childTest+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), env+"="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	sc := bufio.NewScanner(out)
+	for (want == 0 || len(got) < want) && sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), prefix); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, n)
+		}
+	}
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	return got
 }
 
 // TestCrashChild is the process TestCrashKeepsAcknowledged kills: it

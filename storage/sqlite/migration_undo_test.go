@@ -53,4 +53,17 @@ var undo = map[int][]string{
 		`DROP INDEX alerts_starts_rule`, `CREATE INDEX alerts_starts_rule ON alerts (starts_at, rule)`,
 		`DROP INDEX alerts_incident`, `CREATE INDEX alerts_incident ON alerts (incident, id) WHERE incident IS NOT NULL`,
 	},
+	31: {
+		`CREATE TABLE outbox_30 (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, incident INTEGER, payload TEXT,
+			order_key TEXT, coalesce_key TEXT, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,
+			last_error TEXT NOT NULL DEFAULT '', lease_owner TEXT, lease_until INTEGER, created_at INTEGER NOT NULL,
+			target TEXT NOT NULL DEFAULT '', failures INTEGER NOT NULL DEFAULT 0, first_failed_at INTEGER)`,
+		`INSERT INTO outbox_30 SELECT * FROM outbox`,
+		`DELETE FROM sqlite_sequence WHERE name = 'outbox_30'`,
+		`INSERT INTO sqlite_sequence (name, seq) SELECT 'outbox_30', value FROM counters WHERE name = 'outbox'`,
+		`DELETE FROM counters WHERE name = 'outbox'`,
+		`DROP TABLE outbox`, `ALTER TABLE outbox_30 RENAME TO outbox`,
+		`CREATE INDEX outbox_due ON outbox (target, next_at)`,
+		`CREATE INDEX outbox_order ON outbox (order_key, id, coalesce_key)`,
+	},
 }

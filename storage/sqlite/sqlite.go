@@ -58,6 +58,10 @@ var dialect = sqlstore.Dialect{
 	GroupCommit:       true,
 	Tombstones:        true,
 	OneWriter:         true,
+	// One past the newest job and past every id given before it (the
+	// trigger outbox_newest_gone keeps counters' 'outbox' row at the
+	// newest job deleted): migration 0031.
+	OutboxNextID: `(SELECT MAX(COALESCE((SELECT MAX(id) FROM outbox), 0), COALESCE((SELECT value FROM counters WHERE name = 'outbox'), 0)) + 1)`,
 }
 
 // Open opens (creating if needed) the database at cfg.Path and applies

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/warroom/warroom/bot"
 )
@@ -26,6 +27,15 @@ import (
 // dirty pages stay in memory until it commits.
 const groupLimit = 64
 
+// An early call (inGroupEarly: an outbox completion) is answered as soon
+// as its statements ran, before the commit, so that it need not commit by
+// itself: a transaction that holds early calls only is held open for up to
+// holdFor, and the next calls to arrive join it and commit it. Whatever an
+// early call wrote may be lost with its transaction (a crash, a failed
+// commit); a completion lost so redelivers a job whose message is stored
+// already, which the outbox's "never posts twice" covers.
+const holdFor = 10 * time.Millisecond
+
 // The savepoint statements, prepared with the writer's others.
 const (
 	qSavepoint  = `SAVEPOINT call`
@@ -37,6 +47,7 @@ const (
 type groupReq struct {
 	ctx   context.Context
 	fn    func(bot.Tx) error
+	early bool // answered before the commit (holdFor)
 	err   error
 	panic any // what fn panicked with, re-raised in the caller
 	done  chan struct{}
@@ -47,6 +58,10 @@ type grouper struct {
 	mu      sync.Mutex
 	queue   []*groupReq
 	running bool
+	// held says a transaction holds early calls not yet committed; wake,
+	// when not nil, ends its holding as soon as a call is queued.
+	held bool
+	wake chan struct{}
 	// commits and calls count group transactions and the calls they held
 	// (for tests and benchmarks).
 	commits, calls int64
@@ -62,17 +77,48 @@ func (s *Store) GroupStats() (transactions, calls int64) {
 
 // inGroup queues fn and waits until the transaction holding it ended.
 func (s *Store) inGroup(ctx context.Context, fn func(bot.Tx) error) error {
+	return s.queueCall(ctx, fn, false)
+}
+
+// inGroupEarly queues fn and waits until it ran: its writes are committed
+// with the next calls or after holdFor (see holdFor for what that risks).
+func (s *Store) inGroupEarly(ctx context.Context, fn func(bot.Tx) error) error {
+	return s.queueCall(ctx, fn, true)
+}
+
+// settle commits the early calls a transaction holds, if any, so that the
+// readers see them.
+func (s *Store) settle(ctx context.Context) error {
+	s.group.mu.Lock()
+	held := s.group.held
+	s.group.mu.Unlock()
+	if !held {
+		return nil
+	}
+	return s.inGroup(ctx, func(bot.Tx) error { return nil })
+}
+
+func (s *Store) queueCall(ctx context.Context, fn func(bot.Tx) error, early bool) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("begin transaction: %w", context.Cause(ctx))
 	}
-	r := &groupReq{ctx: ctx, fn: fn, done: make(chan struct{})}
+	r := &groupReq{ctx: ctx, fn: fn, early: early, done: make(chan struct{})}
 	g := &s.group
 	g.mu.Lock()
 	g.queue = append(g.queue, r)
 	lead := !g.running
 	g.running = true
+	if g.wake != nil {
+		close(g.wake)
+		g.wake = nil
+	}
 	g.mu.Unlock()
-	if lead {
+	switch {
+	case lead && early:
+		// The leader may hold the transaction after answering: not in
+		// the caller's time.
+		go s.lead(nil)
+	case lead:
 		s.lead(r)
 	}
 	// A caller is never answered before its work is known to be
@@ -122,7 +168,7 @@ func (s *Store) lead(own *groupReq) {
 		if batch == nil {
 			return
 		}
-		s.putBack(s.runGroup(batch))
+		s.putBack(s.runGroup(batch, own == nil))
 		if own != nil && isDone(own) {
 			g := &s.group
 			g.mu.Lock()
@@ -150,8 +196,9 @@ func isDone(r *groupReq) bool {
 
 // runGroup runs batch in one transaction and answers the calls it held. It
 // returns the calls it did not get to, when the transaction broke before
-// their turn.
-func (s *Store) runGroup(batch []*groupReq) (unrun []*groupReq) {
+// their turn. When the transaction holds early calls only and canHold (the
+// leader is no caller's goroutine), it waits up to holdFor for more.
+func (s *Store) runGroup(batch []*groupReq, canHold bool) (unrun []*groupReq) {
 	// The group's own statements run under a context no caller can
 	// cancel, and each fn's statements under its caller's context without
 	// the cancellation: a caller giving up mid-statement would interrupt
@@ -159,11 +206,12 @@ func (s *Store) runGroup(batch []*groupReq) (unrun []*groupReq) {
 	// transaction, neighbours included. A caller that gave up before its
 	// turn is skipped.
 	ctx := context.Background()
-	if len(batch) == 1 {
+	if len(batch) == 1 && !batch[0].early {
 		s.runAlone(ctx, batch[0])
 		return nil
 	}
 	var ran []*groupReq // fn returned nil: answered with the commit's outcome
+	early := 0          // early calls that ran, answered already
 	answer := func(reqs []*groupReq, err error) {
 		for _, r := range reqs {
 			if err != nil {
@@ -178,6 +226,33 @@ func (s *Store) runGroup(batch []*groupReq) (unrun []*groupReq) {
 		return nil
 	}
 	t := &tx{s: s, tx: sqltx}
+	defer s.setHeld(false)
+	for {
+		if unrun, ok := s.runCalls(ctx, sqltx, t, batch, &ran, &early, answer); !ok {
+			return unrun
+		}
+		if !canHold || len(ran) > 0 || early == 0 || early >= groupLimit {
+			break
+		}
+		// Early calls only: hold the transaction for the next calls.
+		if batch = s.waitMore(groupLimit - early); batch == nil {
+			break
+		}
+	}
+	if len(ran) == 0 && early == 0 {
+		_ = sqltx.Rollback()
+		return nil
+	}
+	answer(ran, s.commit(sqltx, len(ran)+early))
+	return nil
+}
+
+// runCalls runs batch's calls in the group transaction, each in a
+// savepoint, adding those that succeeded to ran (or counting them in
+// early, answered at once). When the transaction broke it answers what
+// ran with the error and returns false and the calls it did not get to.
+func (s *Store) runCalls(ctx context.Context, sqltx *sql.Tx, t *tx, batch []*groupReq, ran *[]*groupReq, early *int,
+	answer func([]*groupReq, error)) (unrun []*groupReq, ok bool) {
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			answer([]*groupReq{r}, fmt.Errorf("begin transaction: %w", context.Cause(r.ctx)))
@@ -189,8 +264,8 @@ func (s *Store) runGroup(batch []*groupReq) (unrun []*groupReq) {
 			// never answered; this call fails too (so that every group
 			// makes progress), the rest waits for the next transaction.
 			_ = sqltx.Rollback()
-			answer(append(ran, r), fmt.Errorf("savepoint: %w", err))
-			return batch[i+1:]
+			answer(append(*ran, r), fmt.Errorf("savepoint: %w", err))
+			return batch[i+1:], false
 		}
 		callCtx, cancel := s.callContext(r.ctx)
 		t.ctx = callCtx
@@ -200,32 +275,73 @@ func (s *Store) runGroup(batch []*groupReq) (unrun []*groupReq) {
 		if r.err == nil && r.panic == nil {
 			if _, err := t.exec(ctx, qRelease); err != nil {
 				_ = sqltx.Rollback()
-				answer(append(ran, r), fmt.Errorf("release savepoint: %w", err))
-				return batch[i+1:]
+				answer(append(*ran, r), fmt.Errorf("release savepoint: %w", err))
+				return batch[i+1:], false
 			}
-			ran = append(ran, r)
+			if r.early {
+				*early++
+				s.setHeld(true) // before the answer: settle must see it
+				close(r.done)
+				continue
+			}
+			*ran = append(*ran, r)
 			continue
 		}
 		if _, err := t.exec(ctx, qRollbackTo); err != nil {
 			_ = sqltx.Rollback()
 			answer([]*groupReq{r}, nil) // its own error stands
-			answer(ran, fmt.Errorf("roll back a failed call: %w", err))
-			return batch[i+1:]
+			answer(*ran, fmt.Errorf("roll back a failed call: %w", err))
+			return batch[i+1:], false
 		}
 		if _, err := t.exec(ctx, qRelease); err != nil {
 			_ = sqltx.Rollback()
 			answer([]*groupReq{r}, nil)
-			answer(ran, fmt.Errorf("release savepoint: %w", err))
-			return batch[i+1:]
+			answer(*ran, fmt.Errorf("release savepoint: %w", err))
+			return batch[i+1:], false
 		}
 		answer([]*groupReq{r}, nil)
 	}
-	if len(ran) == 0 {
-		_ = sqltx.Rollback()
+	return nil, true
+}
+
+// setHeld notes whether a transaction holds early calls.
+func (s *Store) setHeld(held bool) {
+	s.group.mu.Lock()
+	s.group.held = held
+	s.group.mu.Unlock()
+}
+
+// waitMore takes up to limit queued calls, waiting up to holdFor for the
+// first; nil when none came.
+func (s *Store) waitMore(limit int) []*groupReq {
+	g := &s.group
+	g.mu.Lock()
+	if len(g.queue) == 0 {
+		wake := make(chan struct{})
+		g.wake = wake
+		g.mu.Unlock()
+		t := time.NewTimer(holdFor)
+		select {
+		case <-wake:
+		case <-t.C:
+		}
+		t.Stop()
+		g.mu.Lock()
+		if g.wake == wake {
+			g.wake = nil
+		}
+	}
+	defer g.mu.Unlock()
+	n := min(len(g.queue), limit)
+	if n == 0 {
 		return nil
 	}
-	answer(ran, s.commit(sqltx, len(ran)))
-	return nil
+	batch := g.queue[:n:n]
+	g.queue = g.queue[n:]
+	if len(g.queue) == 0 {
+		g.queue = nil
+	}
+	return batch
 }
 
 // runAlone runs a group of one: no savepoint is needed, its failure rolls

@@ -39,10 +39,12 @@ const (
 	// key and id (schema 29: one index written per enqueue instead of
 	// two); PostgreSQL through outbox_coalesce, unique among pending
 	// jobs, where a concurrent twin then conflicts and adds nothing.
-	qEnqueue = `INSERT INTO outbox (kind, incident, payload, order_key, coalesce_key, status, attempts, next_at, last_error, created_at, target)
-	SELECT $1, $2, $3, $4, $5, 'pending', 0, $6, '', $7, $8
+	// %[1]s and %[2]s name the id and its value where the dialect gives
+	// ids itself (Dialect.OutboxNextID), %[3]s is Dialect.CoalesceConflict.
+	qEnqueue = `INSERT INTO outbox (%[1]skind, incident, payload, order_key, coalesce_key, status, attempts, next_at, last_error, created_at, target)
+	SELECT %[2]s$1, $2, $3, $4, $5, 'pending', 0, $6, '', $7, $8
 	WHERE NOT EXISTS (SELECT 1 FROM outbox p WHERE p.order_key IS NOT DISTINCT FROM $4 AND p.coalesce_key = $5 AND p.status = 'pending')
-	%s` // Dialect.CoalesceConflict
+	%[3]s`
 	// qClaim leases the soonest due jobs of a target that are not waiting
 	// behind an older job with the same order key: every job of an order
 	// key but its oldest (its head) waits. %s is Dialect.SkipLocked.
@@ -239,18 +241,41 @@ func (s *Store) Complete(ctx context.Context, id int64, owner string) error {
 		}
 		return nil
 	}
-	ok, err := s.execOne(ctx, qFinish, id, owner)
+	// The mark and, every sweepBatch jobs, the sweep run in one call that
+	// is answered before its commit where the writer is one connection: a
+	// completion then costs no commit of its own (holdFor). Lost with its
+	// transaction, it redelivers a job whose message is stored already.
+	lost := false
+	finish := func(btx bot.Tx) error {
+		t := btx.(*tx)
+		res, err := t.exec(ctx, qFinish, id, owner)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			lost = err == nil
+			return err
+		}
+		if batch := s.finished.add(id); batch != nil {
+			if _, err := t.exec(ctx, qSweep, batch...); err != nil {
+				s.finished.putBack(batch)
+				return fmt.Errorf("sweep finished jobs: %w", err)
+			}
+		}
+		return nil
+	}
+	var err error
+	switch {
+	case s.d.GroupCommit && s.d.OneWriter:
+		err = s.inGroupEarly(ctx, finish)
+	default:
+		err = s.InTx(ctx, finish)
+	}
 	if err != nil {
 		return fmt.Errorf("complete job %d: %w", id, err)
 	}
-	if !ok {
+	if lost {
 		return leaseLost("complete", id, owner)
-	}
-	if batch := s.finished.add(id); batch != nil {
-		if _, err := s.wexec(ctx, qSweep, batch...); err != nil {
-			s.finished.putBack(batch)
-			return fmt.Errorf("complete job %d: sweep finished jobs: %w", id, err)
-		}
 	}
 	return nil
 }
@@ -310,11 +335,12 @@ func (s *Store) sweepFinished(ctx context.Context, all bool) error {
 		_, err := s.wexec(ctx, qSweepAll)
 		return err
 	}
+	// A sweep also commits the completions a transaction holds.
 	if batch := s.finished.take(); batch != nil {
 		_, err := s.wexec(ctx, qSweep, batch...)
 		return err
 	}
-	return nil
+	return s.settle(ctx)
 }
 
 // Bury moves a job owner holds to the dead letters, keeping lastErr.
@@ -428,6 +454,9 @@ func (s *Store) OutboxStats(ctx context.Context, now time.Time) (bot.OutboxStats
 		st     bot.OutboxStats
 		oldest sql.NullInt64
 	)
+	if err := s.settle(ctx); err != nil {
+		return st, fmt.Errorf("outbox stats: %w", err)
+	}
 	if err := s.r.QueryRowContext(ctx, qOutStats).Scan(&st.Pending, &st.Dead, &oldest); err != nil {
 		return st, fmt.Errorf("outbox stats: %w", err)
 	}

@@ -40,6 +40,9 @@ func (s *Store) LiveJobs(ctx context.Context, limit int) ([]bot.Job, error) {
 }
 
 func (s *Store) listJobs(ctx context.Context, what, q string, limit int) ([]bot.Job, error) {
+	if err := s.settle(ctx); err != nil {
+		return nil, fmt.Errorf("read %s jobs: %w", what, err)
+	}
 	rows, err := s.r.QueryContext(ctx, q, limitArg(limit))
 	if err != nil {
 		return nil, fmt.Errorf("read %s jobs: %w", what, err)
@@ -127,6 +130,9 @@ func (s *Store) DropDead(ctx context.Context, id int64) error {
 
 // OutboxByTarget counts live and dead jobs per target.
 func (s *Store) OutboxByTarget(ctx context.Context) (map[string]bot.TargetStats, error) {
+	if err := s.settle(ctx); err != nil {
+		return nil, fmt.Errorf("count jobs by target: %w", err)
+	}
 	out := map[string]bot.TargetStats{}
 	for _, q := range []string{qLiveTargets, qDeadTargets} {
 		rows, err := s.r.QueryContext(ctx, q)

@@ -35,6 +35,11 @@ type Dialect struct {
 	// again) fails the enqueue instead of dropping the job as coalesced.
 	// "" where one writer and the NOT EXISTS check suffice (SQLite).
 	CoalesceConflict string
+	// OutboxNextID is the id of a new outbox job, where the table's own
+	// numbering could give an id again (SQLite without AUTOINCREMENT: one
+	// past the highest row); empty where a sequence gives it (PostgreSQL).
+	// It must never give an id twice: a posted message names its job.
+	OutboxNextID string
 	// MigrationLock runs first in every migration transaction; empty for none.
 	MigrationLock string
 	// GroupLock takes a transaction-scoped lock on an alert group key ($1),
@@ -196,7 +201,11 @@ func (s *Store) sql(q string) string {
 	case qReplayDead:
 		return fmt.Sprintf(q, s.d.CoalesceConflict)
 	case qEnqueue:
-		q = fmt.Sprintf(q, s.d.CoalesceConflict)
+		col, val := "", ""
+		if s.d.OutboxNextID != "" {
+			col, val = "id, ", s.d.OutboxNextID+", "
+		}
+		q = fmt.Sprintf(q, col, val, s.d.CoalesceConflict)
 		if !s.d.LastInsertID {
 			return q + " RETURNING id"
 		}
