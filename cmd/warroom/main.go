@@ -128,6 +128,13 @@ func (c *cli) serve(ctx context.Context, args []string) int {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	go app.reloadOnSignal(ctx, hup, func() (config.Config, error) { return config.Load(c.configPath, c.lookup) }, log, nil)
+	// Start-up is over: what it alone touched of the binary need not stay
+	// resident (startpages_linux.go). Once more when the first rounds of
+	// the background loops (the scheduler's first tick, the outbox
+	// worker's first heartbeats, the first requests) are behind.
+	releaseStartPages(log, "start-up")
+	settled := time.AfterFunc(startSettle, func() { releaseStartPages(log, "first rounds") })
+	defer settled.Stop()
 	runErr := app.Run(ctx)
 	closeErr := app.Close()
 	if err := errors.Join(runErr, closeErr); err != nil {
