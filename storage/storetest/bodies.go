@@ -297,9 +297,16 @@ func testDraftMessages(t *testing.T, s bot.Store) {
 	}
 	want["post"] = next.Body
 	check("claimed")
+	// The incident moves to another channel: the messages left in the
+	// old one keep their bodies, also once the draft is drafted again.
+	inTx(t, s, func(ctx context.Context, tx bot.Tx) error {
+		return tx.LinkChannel(ctx, inc.Number, "console", "inc-1-moved")
+	})
+	check("moved")
 	// Drafted again: the messages keep the draft they carried.
 	saveDraft(2)
 	check("draft v2")
+	inTx(t, s, func(ctx context.Context, tx bot.Tx) error { return tx.LinkChannel(ctx, inc.Number, "console", "inc-1") })
 	save("inc-1", "post v2", message(draft(2), "v2"))
 	saveDraft(3)
 	check("draft v3")

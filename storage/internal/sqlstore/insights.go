@@ -75,7 +75,30 @@ func (t *tx) replacePostmortem(ctx context.Context, p *bot.Postmortem, body []by
 	if err != nil {
 		return err
 	}
-	rows, err := t.query(ctx, qDraftMessages, p.Incident)
+	if err := t.writeOutDraft(ctx, old); err != nil {
+		return err
+	}
+	return t.queryRow(ctx, qReplacePostmortem, p.Incident, body, us(p.GeneratedAt)).Scan(&p.Version)
+}
+
+// writeOutDrafts writes out in full the messages that refer to the
+// incident's stored draft, if it has one, holding the draft (before one
+// of its channels is unlinked).
+func (t *tx) writeOutDrafts(ctx context.Context, incident int64) error {
+	old, err := scanPostmortem(t.queryRow(ctx, qLockPostmortem, incident))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return t.writeOutDraft(ctx, old)
+}
+
+// writeOutDraft writes out in full each message in the incident's
+// channels that refers to old, its stored draft, which tx holds.
+func (t *tx) writeOutDraft(ctx context.Context, old *bot.Postmortem) error {
+	rows, err := t.query(ctx, qDraftMessages, old.Incident)
 	if err != nil {
 		return err
 	}
@@ -107,7 +130,7 @@ func (t *tx) replacePostmortem(ctx context.Context, p *bot.Postmortem, body []by
 			return fmt.Errorf("message %d: %w", m.id, err)
 		}
 	}
-	return t.queryRow(ctx, qReplacePostmortem, p.Incident, body, us(p.GeneratedAt)).Scan(&p.Version)
+	return nil
 }
 
 // LastSlot is the newest claimed slot of a schedule.

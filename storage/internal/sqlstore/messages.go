@@ -45,14 +45,15 @@ const (
 	qEditMessage = `UPDATE messages SET external_id = $4, incident = $5, body = $6, updated_at = $7
 	WHERE platform = ` + platformID + ` AND channel = ` + channelID + ` AND ref = $3
 	RETURNING id, created_at`
-	// qMessageDraft reads, and holds until the message is stored, the
-	// postmortem draft of incident $3 when channel $2 on platform $1 is
-	// one of the incident's: a message posted there that carries the
-	// draft stores a reference to it. The draft is replaced only after
-	// the messages in the incident's channels that refer to it are
-	// written out in full (insights.go), so it names no other channel.
-	qMessageDraft = `SELECT p.body, p.version FROM postmortems p WHERE p.incident = $3 AND EXISTS (
-		SELECT 1 FROM incident_channels l WHERE l.channel = ` + channelID + ` AND l.incident = $3) %s`  // Dialect.ForUpdate
+	// qChannelOf tells whether channel $2 on platform $1 is one of
+	// incident $3's: a message posted there that carries the incident's
+	// postmortem draft (qLockPostmortem, held until the message is
+	// stored) stores a reference to it. The draft is replaced, and a
+	// channel unlinked, only after the messages in the incident's
+	// channels that refer to the draft are written out in full
+	// (insights.go), so a reference is never in another channel. It runs
+	// after the lock, so that it sees an unlink committed meanwhile.
+	qChannelOf    = `SELECT 1 FROM incident_channels WHERE channel = ` + channelID + ` AND incident = $3`
 	qMessageByRef = `SELECT ` + msgCols + msgFrom + ` WHERE m.platform = ` + platformID + ` AND m.ref = $2`
 	qMessages     = `SELECT ` + msgCols + msgFrom + ` WHERE m.id IN (
 		SELECT id FROM messages WHERE channel = ` + channelID + ` ORDER BY id DESC LIMIT $3
@@ -159,22 +160,18 @@ func storedBody(ctx context.Context, queryRow func(context.Context, string, ...a
 	if !mayCarryDraft(m) {
 		return nullBody(m.Body), nil
 	}
-	var (
-		stored  []byte
-		version int64
-	)
-	err := queryRow(ctx, qMessageDraft, m.Platform, m.Channel, m.Incident).Scan(&stored, &version)
+	p, err := scanPostmortem(queryRow(ctx, qLockPostmortem, m.Incident))
+	if err == nil {
+		var one int
+		err = queryRow(ctx, qChannelOf, m.Platform, m.Channel, m.Incident).Scan(&one)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nullBody(m.Body), nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read the postmortem draft: %w", err)
 	}
-	draft, err := unpackText(stored)
-	if err != nil {
-		return nil, fmt.Errorf("read the postmortem draft: %w", err)
-	}
-	if ref := packDraftRef(m.Body, draft, version); ref != nil {
+	if ref := packDraftRef(m.Body, p.Body, p.Version); ref != nil {
 		return ref, nil
 	}
 	return nullBody(m.Body), nil

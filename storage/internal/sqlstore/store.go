@@ -189,7 +189,7 @@ func (s *Store) closeStmts() {
 // sql fills in a statement's dialect parts.
 func (s *Store) sql(q string) string {
 	switch q {
-	case qLockIncident, qLockWindow, qBudgetLock, qHoldMessage, qMessageDraft, qLockPostmortem:
+	case qLockIncident, qLockWindow, qBudgetLock, qHoldMessage, qLockPostmortem:
 		return fmt.Sprintf(q, s.d.ForUpdate)
 	case qClaim, qClaimAny, qClaimTimer:
 		return fmt.Sprintf(q, s.d.SkipLocked)
