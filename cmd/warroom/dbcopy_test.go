@@ -110,6 +110,16 @@ func fillEveryTable(t *testing.T) string {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
+	// A post that carries the draft, stored as a reference to it.
+	if err := svc.SaveMessage(ctx, &bot.PostedMessage{Platform: "slack", Channel: "C0A", Ref: "post:INC-1", ExternalID: "1.3",
+		Incident: 1, Body: json.RawMessage(draftPost), CreatedAt: clock.Now(), UpdatedAt: clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	var head []byte
+	if err := db.QueryRowContext(ctx, `SELECT substr(body, 1, 2) FROM messages WHERE ref = 'post:INC-1'`).Scan(&head); err != nil ||
+		string(head) != "\x00\x05" {
+		t.Fatalf("the post carrying the draft is stored starting %q (%v), not as a reference to the draft", head, err)
+	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -131,6 +141,10 @@ func fillEveryTable(t *testing.T) string {
 // packedCard is long enough to be stored packed (a BLOB in SQLite).
 const packedCard = `{"title":"SEV2 INC-1: Checkout errors","fields":[{"label":"Status","value":"triggered"},` +
 	`{"label":"Severity","value":"SEV2"}],"severity":2,"incident":1}`
+
+// draftPost is a post long enough to carry fillEveryTable's postmortem
+// draft of INC-1 as a reference.
+var draftPost = `{"title":"Postmortem draft: INC-1","text":"# INC-1 Checkout errors","pad":"` + strings.Repeat("x", 600) + `"}`
 
 // TestDBCopyToPostgres: every kind of row moves; the export, timelines and
 // audit read the same from both; numbering continues; a non-empty target
@@ -216,6 +230,19 @@ func TestDBCopyToPostgres(t *testing.T) {
 	pb, errB := to.Postmortem(ctx, 1)
 	if errA != nil || errB != nil || !reflect.DeepEqual(pa, pb) {
 		t.Errorf("postmortem differs (%v, %v): %+v vs %+v", errA, errB, pa, pb)
+	}
+	// The post that refers to the draft reads the same, also once the
+	// draft is drafted again on PostgreSQL.
+	if m, err := b.MessageByRef(ctx, "slack", "post:INC-1"); err != nil || string(m.Body) != draftPost {
+		t.Errorf("the post carrying the draft copied as %+v, %v", m, err)
+	}
+	if err := to.InTx(ctx, func(tx bot.Tx) error {
+		return tx.SavePostmortem(ctx, &bot.Postmortem{Incident: 1, Body: "# INC-1 drafted again", GeneratedAt: time.Now()})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := b.MessageByRef(ctx, "slack", "post:INC-1"); err != nil || string(m.Body) != draftPost {
+		t.Errorf("the post carrying the draft, once the draft is drafted again: %+v, %v", m, err)
 	}
 	deadA, _ := a.OutboxJobs(ctx, true, 10)
 	deadB, _ := b.OutboxJobs(ctx, true, 10)

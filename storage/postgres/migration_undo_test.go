@@ -49,4 +49,5 @@ var undo = map[int][]string{
 	},
 	33: {}, // the SQLite indexes only: no schema change on PostgreSQL
 	31: {}, // the SQLite outbox's ids only: no schema change on PostgreSQL
+	32: {}, // new forms of the same columns: no schema change
 }

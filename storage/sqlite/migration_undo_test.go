@@ -66,4 +66,5 @@ var undo = map[int][]string{
 		`CREATE INDEX outbox_due ON outbox (target, next_at)`,
 		`CREATE INDEX outbox_order ON outbox (order_key, id, coalesce_key)`,
 	},
+	32: {}, // new forms of the same columns: no schema change
 }

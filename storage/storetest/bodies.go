@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -193,4 +194,141 @@ func testSaveMessageAlone(t *testing.T, s bot.Store) {
 				first.CreatedAt, step.channel, step.body)
 		}
 	}
+}
+
+// testDraftMessages: a posted message that carries its incident's
+// postmortem draft, in one of the incident's channels, is stored as a
+// reference to the draft (schema 32). Whichever way it is stored, saved
+// in a transaction or alone, edited, claimed, or read after the draft was
+// drafted again, it reads back byte for byte as written.
+func testDraftMessages(t *testing.T, s bot.Store) {
+	ctx := context.Background()
+	inc := kinc(bot.SEV3, "api", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), 0, -1, -1)
+	create(t, s, inc)
+	inTx(t, s, func(ctx context.Context, tx bot.Tx) error { return tx.LinkChannel(ctx, inc.Number, "console", "inc-1") })
+	draft := func(v int) string {
+		return fmt.Sprintf("# Postmortem: INC-1 <checkout> & \"latency\" v%d\n\n", v) +
+			strings.Repeat("- 2026-03-01 00:00 UTC @alice: checked the replicas — ✓ `p99` > 2s\n", 20)
+	}
+	message := func(d, extra string) []byte {
+		type attachment struct {
+			Name string  `json:"name"`
+			Text *string `json:"text,omitempty"`
+		}
+		b, err := json.Marshal(struct {
+			Title       string       `json:"title"`
+			Text        string       `json:"text"`
+			Incident    int64        `json:"incident"`
+			Attachments []attachment `json:"attachments"`
+		}{"Postmortem draft: INC-1 " + extra, d, inc.Number, []attachment{{"postmortem-inc-1.md", &d}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	saveDraft := func(v int) {
+		t.Helper()
+		p := &bot.Postmortem{Incident: inc.Number, Body: draft(v), GeneratedAt: time.Date(2026, 3, 1, v, 0, 0, 0, time.UTC)}
+		inTx(t, s, func(ctx context.Context, tx bot.Tx) error { return tx.SavePostmortem(ctx, p) })
+		if p.Version != int64(v) {
+			t.Fatalf("draft saved as version %d, want %d", p.Version, v)
+		}
+	}
+	want := map[string][]byte{} // ref: body
+	save := func(channel, ref string, body []byte) {
+		t.Helper()
+		now := time.Date(2026, 3, 1, 1, len(want), 0, 0, time.UTC)
+		m := &bot.PostedMessage{Platform: "console", Channel: channel, Ref: ref, Incident: inc.Number, Body: body, CreatedAt: now, UpdatedAt: now}
+		inTx(t, s, func(ctx context.Context, tx bot.Tx) error { return tx.SaveMessage(ctx, m) })
+		want[ref] = body
+	}
+	check := func(when string) {
+		t.Helper()
+		for ref, body := range want {
+			got, err := s.MessageByRef(ctx, "console", ref)
+			if err != nil || string(got.Body) != string(body) {
+				t.Fatalf("%s: %s read back as %q, %v; want %q", when, ref, got.Body, err, body)
+			}
+		}
+		for _, ch := range []string{"inc-1", "elsewhere"} {
+			list, err := s.Messages(ctx, "console", ch, 0)
+			if err != nil {
+				t.Fatalf("%s: messages of %s: %v", when, ch, err)
+			}
+			for _, m := range list {
+				if string(m.Body) != string(want[m.Ref]) {
+					t.Fatalf("%s: %s listed as %q; want %q", when, m.Ref, m.Body, want[m.Ref])
+				}
+			}
+		}
+	}
+	saveDraft(1)
+	save("inc-1", "post", message(draft(1), "v1"))
+	save("elsewhere", "copy", message(draft(1), "v1")) // not the incident's channel
+	save("inc-1", "other", message(draft(2), "not the stored draft"))
+	save("inc-1", "edited", message("no draft", strings.Repeat("x", 600)))
+	save("inc-1", "edited", message(draft(1), "edited to carry it"))
+	if saver, ok := s.(interface {
+		SaveMessage(context.Context, *bot.PostedMessage) error
+	}); ok {
+		now := time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)
+		m := &bot.PostedMessage{Platform: "console", Channel: "inc-1", Ref: "alone", Incident: inc.Number, Body: message(draft(1), "alone"),
+			CreatedAt: now, UpdatedAt: now}
+		if err := saver.SaveMessage(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		want["alone"] = m.Body
+	}
+	check("draft v1")
+	// A compare-and-set from what was read takes the row.
+	read, err := s.MessageByRef(ctx, "console", "post")
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := *read
+	next.Body = message(draft(1), "claimed")
+	var claimed bool
+	inTx(t, s, func(ctx context.Context, tx bot.Tx) (err error) {
+		claimed, err = tx.ClaimMessage(ctx, &next, read)
+		return err
+	})
+	if !claimed {
+		t.Fatal("a claim from the body read back lost")
+	}
+	want["post"] = next.Body
+	check("claimed")
+	// The incident moves to another channel: the messages left in the
+	// old one keep their bodies, also once the draft is drafted again.
+	inTx(t, s, func(ctx context.Context, tx bot.Tx) error {
+		return tx.LinkChannel(ctx, inc.Number, "console", "inc-1-moved")
+	})
+	check("moved")
+	// Drafted again: the messages keep the draft they carried.
+	saveDraft(2)
+	check("draft v2")
+	inTx(t, s, func(ctx context.Context, tx bot.Tx) error { return tx.LinkChannel(ctx, inc.Number, "console", "inc-1") })
+	save("inc-1", "post v2", message(draft(2), "v2"))
+	saveDraft(3)
+	check("draft v3")
+	// A job of the transaction that drafts again, posting the draft as
+	// text and as a file (base64), is claimed with the payload it had.
+	payload, err := json.Marshal(bot.PostPayload{Message: bot.Message{Text: draft(4), Incident: inc.Number,
+		Attachments: []bot.Attachment{{Name: "postmortem-inc-1.md", Data: []byte(draft(4))}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := &bot.Job{Kind: "console.post", Incident: inc.Number, Payload: payload, Status: bot.JobPending,
+		NextAt: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
+	inTx(t, s, func(ctx context.Context, tx bot.Tx) error {
+		p := &bot.Postmortem{Incident: inc.Number, Body: draft(4), GeneratedAt: time.Date(2026, 3, 1, 4, 0, 0, 0, time.UTC)}
+		if err := tx.SavePostmortem(ctx, p); err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, job)
+	})
+	jobs, err := s.Claim(ctx, "test", "console", time.Date(2026, 3, 1, 5, 0, 0, 0, time.UTC), time.Minute, 10)
+	if err != nil || len(jobs) != 1 || string(jobs[0].Payload) != string(payload) {
+		t.Fatalf("the job carrying the draft claimed as %+v, %v; want its payload %s", jobs, err, payload)
+	}
+	check("draft v4")
 }

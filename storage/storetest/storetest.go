@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"Messages", testMessages},
 		{"PackedBodies", testPackedBodies},
 		{"SaveMessageAlone", testSaveMessageAlone},
+		{"DraftMessages", testDraftMessages},
 		{"CompactRecords", testCompactRecords},
 		{"MarkSeen", testMarkSeen},
 		{"Tokens", testTokens},

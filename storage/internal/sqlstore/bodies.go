@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"compress/flate"
 	_ "embed" // the packing dictionary
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -21,6 +24,8 @@ import (
 //	0x00 0x02 <a deflate stream against body_dict_v1.txt>
 //	0x00 0x03 <lz.go's coding against body_dict_v2.txt> [zero bytes]
 //	0x00 0x04 <a deflate stream against body_dict_v2.txt> [zero bytes]
+//	0x00 0x05 <uvarint draft version> <the rest, as packBody stores it>
+//	0x00 0x06 <uvarint n> <a draft, as packBody stores it: n bytes> <the rest, as packBody stores it>
 //
 // Short values (cards, posts) take the LZ coder: a few microseconds, where
 // compress/flate spends about a hundred on clearing its hash tables for
@@ -35,6 +40,18 @@ import (
 // A v2 value may be followed by zero bytes, which readers skip: a posted
 // message that is edited in place keeps its row's size that way
 // (padBody), so that the edit does not split a full page.
+//
+// 0x00 0x05 is a posted message that carries its incident's postmortem
+// draft (schema 32): the draft is stored once, in postmortems, and the
+// message stores the rest of its body, each place that held the draft
+// marked (markDraft), with the draft's version. The store reads the draft
+// back to unpack it (messages.go), and writes such messages out in full
+// before it replaces the draft they name.
+//
+// 0x00 0x06 is a value that carries a postmortem draft its transaction
+// stored (an outbox job posting it): the draft as packed for postmortems,
+// then the rest, marked as in 0x00 0x05. It stands alone, and the draft
+// is packed once per resolution instead of once per value carrying it.
 //
 // A dictionary is part of the format: a changed dictionary would make
 // every value packed with it unreadable. A better one gets new version
@@ -57,6 +74,8 @@ const (
 	packedFlate  = 0x02 // compress/flate, body_dict_v1.txt
 	packedLZ2    = 0x03 // lz.go, body_dict_v2.txt, then padding
 	packedFlate2 = 0x04 // compress/flate, body_dict_v2.txt, then padding
+	packedDraft  = 0x05 // a reference to the incident's postmortem draft
+	packedCarry  = 0x06 // a packed postmortem draft, and the rest
 	packMin      = 32   // the shortest value worth packing
 	deflateMin   = 1024 // the shortest value worth deflating
 	unpackedHint = 3    // unpacked size per packed byte, to size buffers
@@ -124,6 +143,10 @@ func unpackBody(b []byte) ([]byte, error) {
 		out, err = lzUnpack(bodyDictV2, b[2:], true)
 	case packedFlate2:
 		out, err = inflate(b[2:], bodyDictV2)
+	case packedDraft:
+		err = errors.New("a reference to a postmortem draft, read without the draft")
+	case packedCarry:
+		out, err = unpackCarry(b[2:])
 	default:
 		err = fmt.Errorf("unknown format %d", b[1])
 	}
@@ -188,3 +211,118 @@ func fromNullBody(b []byte) (json.RawMessage, error) {
 
 // packText is packBody for a string column value.
 func packText(s string) []byte { return packBody([]byte(s)) }
+
+// draftRefMin is the shortest posted message body worth looking for its
+// incident's postmortem draft in: shorter than any draft.
+const draftRefMin = 512
+
+// The places a value holds a draft are marked by bytes that JSON text
+// never holds: draftMark where it held the draft as JSON string content
+// (json.Marshal's escaping, as a message body or a job's payload holds
+// its text), fileMark where it held its base64 (a file's data in a job's
+// payload).
+const (
+	draftMark = 0x00
+	fileMark  = 0x01
+)
+
+// markDraft returns b with each place that holds draft marked, or nil
+// when b holds it nowhere or holds a mark byte of its own.
+func markDraft(b []byte, draft string) []byte {
+	text, file := draftText(draft), []byte(base64.StdEncoding.EncodeToString([]byte(draft)))
+	if len(draft) == 0 || bytes.IndexByte(b, draftMark) >= 0 || bytes.IndexByte(b, fileMark) >= 0 ||
+		(!bytes.Contains(b, text) && !bytes.Contains(b, file)) {
+		return nil
+	}
+	return bytes.ReplaceAll(bytes.ReplaceAll(b, text, []byte{draftMark}), file, []byte{fileMark})
+}
+
+// unmarkDraft is the value that markDraft marked as b.
+func unmarkDraft(b []byte, draft string) []byte {
+	file := []byte(base64.StdEncoding.EncodeToString([]byte(draft)))
+	return bytes.ReplaceAll(bytes.ReplaceAll(b, []byte{fileMark}, file), []byte{draftMark}, draftText(draft))
+}
+
+// draftText is a draft as JSON string content.
+func draftText(draft string) []byte {
+	b, _ := json.Marshal(draft) // a string always encodes
+	return b[1 : len(b)-1]
+}
+
+// packDraftRef returns body stored as a reference to the postmortem draft
+// (version) it carries, or nil when it does not carry it.
+func packDraftRef(body []byte, draft string, version int64) []byte {
+	rest := markDraft(body, draft)
+	if rest == nil {
+		return nil
+	}
+	out := binary.AppendUvarint([]byte{packedMark, packedDraft}, uint64(version))
+	return append(out, packBody(rest)...)
+}
+
+// draftRefVersion reports whether b, a stored body, is a reference to a
+// postmortem draft, and to which version.
+func draftRefVersion(b []byte) (int64, bool) {
+	if len(b) < 3 || b[0] != packedMark || b[1] != packedDraft {
+		return 0, false
+	}
+	v, n := binary.Uvarint(b[2:])
+	if n <= 0 {
+		return 0, false
+	}
+	return int64(v), true
+}
+
+// unpackDraftRef returns the body that b, a reference to a postmortem
+// draft, stores, given that draft.
+func unpackDraftRef(b []byte, draft string) ([]byte, error) {
+	_, n := binary.Uvarint(b[2:])
+	if n <= 0 {
+		return nil, fmt.Errorf("unpack body: %w", errLZ)
+	}
+	rest, err := unpackBody(b[2+n:])
+	if err != nil {
+		return nil, err
+	}
+	return unmarkDraft(rest, draft), nil
+}
+
+// storedDraft is a postmortem draft and the value packBody stored it as,
+// kept by the transaction that stored it (tx.draft), so that a value of
+// the same transaction that carries the draft reuses its packing.
+type storedDraft struct {
+	text   string
+	packed []byte
+}
+
+// packCarry returns b packed with the draft d it carries, packed once
+// (0x00 0x06), or nil when it does not carry it.
+func packCarry(b []byte, d *storedDraft) []byte {
+	rest := markDraft(b, d.text)
+	if rest == nil {
+		return nil
+	}
+	out := binary.AppendUvarint([]byte{packedMark, packedCarry}, uint64(len(d.packed)))
+	return append(append(out, d.packed...), packBody(rest)...)
+}
+
+// unpackCarry is the value of a 0x00 0x06 value, b without its header.
+func unpackCarry(b []byte) ([]byte, error) {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)-k) {
+		return nil, errLZ
+	}
+	packed, rest := b[k:k+int(n)], b[k+int(n):]
+	if len(packed) >= 2 && packed[0] == packedMark && (packed[1] == packedDraft || packed[1] == packedCarry) {
+		return nil, errLZ // a draft is packed by packBody alone
+	}
+	draft, err := unpackBody(packed)
+	if err != nil {
+		return nil, err
+	}
+	marked, err := unpackBody(rest)
+	if err != nil {
+		return nil, err
+	}
+	return unmarkDraft(marked, string(draft)), nil
+}

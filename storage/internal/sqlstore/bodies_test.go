@@ -130,3 +130,49 @@ func FuzzPackBody(f *testing.F) {
 		_, _ = unpackBody(b)
 	})
 }
+
+// A value that carries a postmortem draft, stored as a reference to it
+// (0x00 0x05) or with it packed once (0x00 0x06), reads back byte for
+// byte, wherever and however often it holds the draft; one that holds a
+// mark byte of its own, or not the draft, is left to packBody.
+func TestDraftCarriers(t *testing.T) {
+	draft := "# Postmortem: INC-7 <checkout> & \"latency\"\n\n" + string(bytes.Repeat([]byte("- 19:23 UTC @api: Acknowledged — ✓\n"), 30))
+	text := string(draftText(draft))
+	file := base64.StdEncoding.EncodeToString([]byte(draft))
+	stored := &storedDraft{text: draft, packed: packBody([]byte(draft))}
+	for _, body := range []string{
+		`{"title":"Postmortem draft: INC-7","text":"` + text + `","attachments":[{"text":"` + text + `"}]}`,
+		`{"message":{"text":"` + text + `","attachments":[{"data":"` + file + `"}]}}`,
+		`{"text":"` + text + text + `"}`,
+		text,
+	} {
+		ref := packDraftRef([]byte(body), draft, 3)
+		if v, ok := draftRefVersion(ref); !ok || v != 3 {
+			t.Fatalf("reference %x names version %d, %v", ref[:4], v, ok)
+		}
+		if got, err := unpackDraftRef(ref, draft); err != nil || string(got) != body {
+			t.Errorf("reference read back as %q, %v; want %q", got, err, body)
+		}
+		carry := packCarry([]byte(body), stored)
+		if got, err := unpackBody(carry); err != nil || string(got) != body {
+			t.Errorf("carrier read back as %q, %v; want %q", got, err, body)
+		}
+		if len(ref) >= len(packBody([]byte(body))) || len(carry) > len(stored.packed)+len(ref) {
+			t.Errorf("%d bytes: a reference of %d, a carrier of %d, packed alone %d", len(body), len(ref), len(carry), len(packBody([]byte(body))))
+		}
+	}
+	for _, body := range []string{`{"text":"another draft"}`, "\x00" + text, "\x01" + text} {
+		if packDraftRef([]byte(body), draft, 1) != nil || packCarry([]byte(body), stored) != nil {
+			t.Errorf("%q was stored as carrying the draft", body)
+		}
+	}
+	if _, err := unpackBody(packDraftRef([]byte(text), draft, 1)); err == nil {
+		t.Error("a reference read without its draft")
+	}
+	carry := packCarry([]byte(text), stored)
+	for _, bad := range [][]byte{carry[:3], append([]byte{packedMark, packedCarry, 2, packedMark, packedCarry}, carry[2:]...)} {
+		if _, err := unpackBody(bad); err == nil {
+			t.Errorf("corrupt carrier %x read", bad)
+		}
+	}
+}

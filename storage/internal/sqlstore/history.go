@@ -314,7 +314,7 @@ func (w *historyWriter) PutIncident(ctx context.Context, inc *bot.Incident) erro
 }
 
 func (w *historyWriter) PutEntry(ctx context.Context, e *bot.Entry) error {
-	data, err := encode(e.Data)
+	data, err := entryData(string(e.Kind), e.Data)
 	if err != nil {
 		return err
 	}

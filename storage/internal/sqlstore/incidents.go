@@ -339,6 +339,9 @@ func (t *tx) LinkChannel(ctx context.Context, number int64, platform, channel st
 	if strings.TrimSpace(platform) == "" || strings.TrimSpace(channel) == "" {
 		return bot.Errorf(bot.CodeInvalid, "a channel link needs a platform and a channel")
 	}
+	if err := t.writeOutDrafts(ctx, number); err != nil {
+		return fmt.Errorf("unlink channel: %w", err)
+	}
 	if _, err := t.exec(ctx, qUnlinkChannel, number, platform); err != nil {
 		return fmt.Errorf("unlink channel: %w", err)
 	}

@@ -22,15 +22,22 @@ var (
 const (
 	qClaimSlot = `INSERT INTO digest_runs (schedule, slot, owner, claimed_at) VALUES ($1, $2, $3, $4)
 	ON CONFLICT (schedule, slot) DO NOTHING`
-	qLastSlot       = `SELECT MAX(slot) FROM digest_runs WHERE schedule = $1`
+	qLastSlot = `SELECT MAX(slot) FROM digest_runs WHERE schedule = $1`
+	// qSavePostmortem adds an incident's first draft; qLockPostmortem,
+	// qDraftMessages, qUnpackMessage and qReplacePostmortem replace a
+	// draft, after writing out in full the messages that refer to it
+	// (messages.go's storedBody), all in the incident's channels.
 	qSavePostmortem = `INSERT INTO postmortems (incident, body, generated_at, version) VALUES ($1, $2, $3, 1)
-	ON CONFLICT (incident) DO UPDATE SET body = excluded.body, generated_at = excluded.generated_at,
-	version = postmortems.version + 1
+	ON CONFLICT (incident) DO NOTHING
 	RETURNING version`
-	qPostmortem     = `SELECT incident, body, generated_at, version FROM postmortems WHERE incident = $1`
-	qExport         = `SELECT ` + incidentCols + ` FROM incidents WHERE declared_at >= $1 ORDER BY number`
-	qCountIncidents = `SELECT COUNT(*) FROM incidents`
-	qAdvanceCounter = `UPDATE counters SET value = CASE WHEN value < $1 THEN $1 ELSE value END WHERE name = 'incident'`
+	qPostmortem        = `SELECT incident, body, generated_at, version FROM postmortems WHERE incident = $1`
+	qLockPostmortem    = qPostmortem + ` %s` // Dialect.ForUpdate
+	qDraftMessages     = `SELECT m.id, m.body FROM incident_channels l JOIN messages m ON m.channel = l.channel WHERE l.incident = $1 AND m.incident = $1`
+	qUnpackMessage     = `UPDATE messages SET body = $2 WHERE id = $1`
+	qReplacePostmortem = `UPDATE postmortems SET body = $2, generated_at = $3, version = version + 1 WHERE incident = $1 RETURNING version`
+	qExport            = `SELECT ` + incidentCols + ` FROM incidents WHERE declared_at >= $1 ORDER BY number`
+	qCountIncidents    = `SELECT COUNT(*) FROM incidents`
+	qAdvanceCounter    = `UPDATE counters SET value = CASE WHEN value < $1 THEN $1 ELSE value END WHERE name = 'incident'`
 )
 
 // ClaimSlot records that a schedule's slot ran; a second claim answers false.
@@ -48,8 +55,80 @@ func (t *tx) ClaimSlot(ctx context.Context, schedule string, slot time.Time, own
 
 // SavePostmortem stores or replaces an incident's draft.
 func (t *tx) SavePostmortem(ctx context.Context, p *bot.Postmortem) error {
-	if err := t.queryRow(ctx, qSavePostmortem, p.Incident, packText(p.Body), us(p.GeneratedAt)).Scan(&p.Version); err != nil {
+	body := packText(p.Body)
+	err := t.queryRow(ctx, qSavePostmortem, p.Incident, body, us(p.GeneratedAt)).Scan(&p.Version)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = t.replacePostmortem(ctx, p, body)
+	}
+	if err != nil {
 		return fmt.Errorf("save postmortem of %s: %w", bot.FormatKey(p.Incident), err)
+	}
+	t.draft = &storedDraft{text: p.Body, packed: body}
+	return nil
+}
+
+// replacePostmortem replaces an incident's draft with p, stored as body,
+// after writing out in full each message that refers to the draft it
+// replaces.
+func (t *tx) replacePostmortem(ctx context.Context, p *bot.Postmortem, body []byte) error {
+	old, err := scanPostmortem(t.queryRow(ctx, qLockPostmortem, p.Incident))
+	if err != nil {
+		return err
+	}
+	if err := t.writeOutDraft(ctx, old); err != nil {
+		return err
+	}
+	return t.queryRow(ctx, qReplacePostmortem, p.Incident, body, us(p.GeneratedAt)).Scan(&p.Version)
+}
+
+// writeOutDrafts writes out in full the messages that refer to the
+// incident's stored draft, if it has one, holding the draft (before one
+// of its channels is unlinked).
+func (t *tx) writeOutDrafts(ctx context.Context, incident int64) error {
+	old, err := scanPostmortem(t.queryRow(ctx, qLockPostmortem, incident))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return t.writeOutDraft(ctx, old)
+}
+
+// writeOutDraft writes out in full each message in the incident's
+// channels that refers to old, its stored draft, which tx holds.
+func (t *tx) writeOutDraft(ctx context.Context, old *bot.Postmortem) error {
+	rows, err := t.query(ctx, qDraftMessages, old.Incident)
+	if err != nil {
+		return err
+	}
+	type message struct {
+		id   int64
+		body []byte
+	}
+	var refs []message
+	for rows.Next() {
+		var m message
+		if err := rows.Scan(&m.id, &m.body); err != nil {
+			rows.Close()
+			return err
+		}
+		if v, ok := draftRefVersion(m.body); ok && v == old.Version {
+			refs = append(refs, m)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, m := range refs {
+		full, err := unpackDraftRef(m.body, old.Body)
+		if err != nil {
+			return fmt.Errorf("message %d: %w", m.id, err)
+		}
+		if _, err := t.exec(ctx, qUnpackMessage, m.id, nullBody(full)); err != nil {
+			return fmt.Errorf("message %d: %w", m.id, err)
+		}
 	}
 	return nil
 }

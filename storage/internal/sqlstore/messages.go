@@ -32,7 +32,7 @@ const (
 	VALUES (` + platformID + `, ` + channelID + `, $3, $4, $5, $6, $7, $8)
 	ON CONFLICT (platform, ref) DO NOTHING
 	RETURNING id, created_at`
-	qHoldMessage  = `SELECT id, body FROM messages WHERE platform = ` + platformID + ` AND ref = $2 %s` // Dialect.ForUpdate
+	qHoldMessage  = `SELECT id, incident, body FROM messages WHERE platform = ` + platformID + ` AND ref = $2 %s` // Dialect.ForUpdate
 	qClaimMessage = `UPDATE messages SET channel = ` + channelID + `, external_id = $4, incident = $5, body = $6, updated_at = $7
 	WHERE id = $3
 	RETURNING id, created_at`
@@ -45,6 +45,15 @@ const (
 	qEditMessage = `UPDATE messages SET external_id = $4, incident = $5, body = $6, updated_at = $7
 	WHERE platform = ` + platformID + ` AND channel = ` + channelID + ` AND ref = $3
 	RETURNING id, created_at`
+	// qChannelOf tells whether channel $2 on platform $1 is one of
+	// incident $3's: a message posted there that carries the incident's
+	// postmortem draft (qLockPostmortem, held until the message is
+	// stored) stores a reference to it. The draft is replaced, and a
+	// channel unlinked, only after the messages in the incident's
+	// channels that refer to the draft are written out in full
+	// (insights.go), so a reference is never in another channel. It runs
+	// after the lock, so that it sees an unlink committed meanwhile.
+	qChannelOf    = `SELECT 1 FROM incident_channels WHERE channel = ` + channelID + ` AND incident = $3`
 	qMessageByRef = `SELECT ` + msgCols + msgFrom + ` WHERE m.platform = ` + platformID + ` AND m.ref = $2`
 	qMessages     = `SELECT ` + msgCols + msgFrom + ` WHERE m.id IN (
 		SELECT id FROM messages WHERE channel = ` + channelID + ` ORDER BY id DESC LIMIT $3
@@ -63,21 +72,30 @@ func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 		if err := t.addChannel(ctx, m.Platform, m.Channel); err != nil {
 			return fmt.Errorf("save message: %w", err)
 		}
-		return upsertMessage(m, t.queryRow(ctx, qSaveMessage, saveMessageArgs(m)...))
+		body, err := storedBody(ctx, t.queryRow, m)
+		if err != nil {
+			return fmt.Errorf("save message: %w", err)
+		}
+		return upsertMessage(m, t.queryRow(ctx, qSaveMessage, saveMessageArgs(m, body)...))
 	}
 	var (
 		created int64
 		size    sql.NullInt64
+		body    any
 	)
-	body := nullBody(m.Body)
 	err := t.queryRow(ctx, qMessageSize, m.Platform, m.Channel, m.Ref).Scan(&size)
 	switch {
 	case errors.Is(err, sql.ErrNoRows): // new, or moved to another channel
 		if err = t.addChannel(ctx, m.Platform, m.Channel); err == nil {
-			err = t.queryRow(ctx, qSaveMessage, m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), body,
-				us(m.CreatedAt), updatedAt(m)).Scan(&m.ID, &created)
+			if body, err = storedBody(ctx, t.queryRow, m); err == nil {
+				err = t.queryRow(ctx, qSaveMessage, m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), body,
+					us(m.CreatedAt), updatedAt(m)).Scan(&m.ID, &created)
+			}
 		}
 	case err == nil:
+		if body, err = storedBody(ctx, t.queryRow, m); err != nil {
+			break
+		}
 		if b, ok := body.([]byte); ok {
 			body = padBody(b, editSize(len(b), int(size.Int64)))
 		}
@@ -103,8 +121,12 @@ func updatedAt(m *bot.PostedMessage) any {
 // SaveMessage is tx.SaveMessage in a transaction of its own: with
 // Dialect.UpsertMessages one statement on the writer (joining a group
 // commit where the dialect groups), else InTx.
+//
+// A message that may carry its incident's postmortem draft (storedBody)
+// takes a transaction too, which holds the draft until the message is
+// stored.
 func (s *Store) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
-	if !s.d.UpsertMessages || s.d.GroupCommit {
+	if !s.d.UpsertMessages || s.d.GroupCommit || mayCarryDraft(m) {
 		return s.InTx(ctx, func(btx bot.Tx) error { return btx.SaveMessage(ctx, m) })
 	}
 	if err := addChannel(ctx, s.w.QueryRowContext, s.w.ExecContext, m.Platform, m.Channel); err != nil {
@@ -113,14 +135,64 @@ func (s *Store) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 	st := s.stmts[qSaveMessage]
 	if st == nil {
 		s.fallback(qSaveMessage)
-		return upsertMessage(m, s.w.QueryRowContext(ctx, qSaveMessage, saveMessageArgs(m)...))
+		return upsertMessage(m, s.w.QueryRowContext(ctx, qSaveMessage, saveMessageArgs(m, nullBody(m.Body))...))
 	}
-	return upsertMessage(m, st.QueryRowContext(ctx, saveMessageArgs(m)...))
+	return upsertMessage(m, st.QueryRowContext(ctx, saveMessageArgs(m, nullBody(m.Body))...))
 }
 
-// saveMessageArgs are qSaveMessage's arguments for m.
-func saveMessageArgs(m *bot.PostedMessage) []any {
-	return []any{m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), nullBody(m.Body), us(m.CreatedAt), updatedAt(m)}
+// saveMessageArgs are qSaveMessage's arguments for m, whose body is
+// stored as body.
+func saveMessageArgs(m *bot.PostedMessage, body any) []any {
+	return []any{m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), body, us(m.CreatedAt), updatedAt(m)}
+}
+
+// mayCarryDraft says m's body may carry its incident's postmortem draft:
+// it is long enough, and m names an incident.
+func mayCarryDraft(m *bot.PostedMessage) bool {
+	return m.Incident != 0 && len(m.Body) >= draftRefMin
+}
+
+// storedBody is m's body as stored: a reference to its incident's
+// postmortem draft (bodies.go) when m carries the draft and is posted in
+// one of the incident's channels, else nullBody's. The draft is read
+// through queryRow, a transaction's, and held.
+func storedBody(ctx context.Context, queryRow func(context.Context, string, ...any) *sql.Row, m *bot.PostedMessage) (any, error) {
+	if !mayCarryDraft(m) {
+		return nullBody(m.Body), nil
+	}
+	p, err := scanPostmortem(queryRow(ctx, qLockPostmortem, m.Incident))
+	if err == nil {
+		var one int
+		err = queryRow(ctx, qChannelOf, m.Platform, m.Channel, m.Incident).Scan(&one)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return nullBody(m.Body), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the postmortem draft: %w", err)
+	}
+	if ref := packDraftRef(m.Body, p.Body, p.Version); ref != nil {
+		return ref, nil
+	}
+	return nullBody(m.Body), nil
+}
+
+// messageBody returns the body that stored, the body column of a message
+// of incident, holds, reading the postmortem draft through queryRow where
+// it refers to it.
+func messageBody(ctx context.Context, queryRow func(context.Context, string, ...any) *sql.Row, incident int64, stored []byte) (json.RawMessage, error) {
+	version, ok := draftRefVersion(stored)
+	if !ok {
+		return fromNullBody(stored)
+	}
+	p, err := scanPostmortem(queryRow(ctx, qPostmortem, incident))
+	if err != nil {
+		return nil, fmt.Errorf("read the postmortem draft the message carries: %w", err)
+	}
+	if p.Version != version {
+		return nil, fmt.Errorf("the message carries postmortem draft v%d of %s, and v%d is stored", version, bot.FormatKey(incident), p.Version)
+	}
+	return unpackDraftRef(stored, p.Body)
 }
 
 // upsertMessage reads qSaveMessage's row into m.
@@ -148,34 +220,36 @@ func editSize(n, old int) int {
 // The record is read and held (FOR UPDATE on PostgreSQL; SQLite has one
 // writer) and compared as it reads back, whichever way it is stored.
 func (t *tx) ClaimMessage(ctx context.Context, m *bot.PostedMessage, prev *bot.PostedMessage) (bool, error) {
-	var (
-		created int64
-		err     error
-	)
+	var created int64
 	if err := t.addChannel(ctx, m.Platform, m.Channel); err != nil {
+		return false, fmt.Errorf("claim message %s: %w", m.Ref, err)
+	}
+	body, err := storedBody(ctx, t.queryRow, m)
+	if err != nil {
 		return false, fmt.Errorf("claim message %s: %w", m.Ref, err)
 	}
 	if prev == nil {
 		err = t.queryRow(ctx, qClaimNewMessage, m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident),
-			nullBody(m.Body), us(m.CreatedAt), updatedAt(m)).Scan(&m.ID, &created)
+			body, us(m.CreatedAt), updatedAt(m)).Scan(&m.ID, &created)
 	} else {
 		if len(prev.Body) == 0 {
 			return false, fmt.Errorf("claim message %s: the record to replace has no body to compare", m.Ref)
 		}
 		var (
-			id     int64
-			stored []byte
+			id       int64
+			incident sql.NullInt64
+			stored   []byte
 		)
-		err = t.queryRow(ctx, qHoldMessage, m.Platform, m.Ref).Scan(&id, &stored)
+		err = t.queryRow(ctx, qHoldMessage, m.Platform, m.Ref).Scan(&id, &incident, &stored)
 		if err == nil {
 			var now json.RawMessage
-			if now, err = fromNullBody(stored); err != nil {
+			if now, err = messageBody(ctx, t.queryRow, incident.Int64, stored); err != nil {
 				return false, fmt.Errorf("claim message %s: %w", m.Ref, err)
 			}
 			if !bytes.Equal(now, prev.Body) {
 				return false, nil
 			}
-			err = t.queryRow(ctx, qClaimMessage, m.Platform, m.Channel, id, m.ExternalID, nullID(m.Incident), nullBody(m.Body),
+			err = t.queryRow(ctx, qClaimMessage, m.Platform, m.Channel, id, m.ExternalID, nullID(m.Incident), body,
 				us(m.UpdatedAt)).Scan(&m.ID, &created)
 		}
 	}
@@ -189,6 +263,8 @@ func (t *tx) ClaimMessage(ctx context.Context, m *bot.PostedMessage, prev *bot.P
 	return true, nil
 }
 
+// scanMessage reads a message's row; a body that refers to the
+// incident's postmortem draft is left as stored, for readBody.
 func scanMessage(row scanner) (bot.PostedMessage, error) {
 	var (
 		m                bot.PostedMessage
@@ -200,12 +276,27 @@ func scanMessage(row scanner) (bot.PostedMessage, error) {
 		return m, err
 	}
 	m.Incident = incident.Int64
-	var err error
-	if m.Body, err = fromNullBody(body); err != nil {
-		return m, err
+	if _, ok := draftRefVersion(body); ok {
+		m.Body = body
+	} else {
+		var err error
+		if m.Body, err = fromNullBody(body); err != nil {
+			return m, err
+		}
 	}
 	m.CreatedAt, m.UpdatedAt = fromUS(created), fromUS(updated)
 	return m, nil
+}
+
+// readBody unpacks the body of m, read by scanMessage, where it refers
+// to the incident's postmortem draft (read on the reader pool).
+func (s *Store) readBody(ctx context.Context, m *bot.PostedMessage) error {
+	if _, ok := draftRefVersion(m.Body); !ok {
+		return nil
+	}
+	var err error
+	m.Body, err = messageBody(ctx, s.rqueryRow, m.Incident, m.Body)
+	return err
 }
 
 // MessageByRef reads the message with the platform's ref.
@@ -213,6 +304,9 @@ func (s *Store) MessageByRef(ctx context.Context, platform, ref string) (*bot.Po
 	m, err := scanMessage(s.rqueryRow(ctx, qMessageByRef, platform, ref))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("read message: %w", bot.ErrNotFound)
+	}
+	if err == nil {
+		err = s.readBody(ctx, &m)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read message: %w", err)
@@ -237,6 +331,12 @@ func (s *Store) Messages(ctx context.Context, platform, channel string, limit in
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read messages: %w", err)
+	}
+	rows.Close() // before readBody reads on the same pool
+	for i := range out {
+		if err := s.readBody(ctx, &out[i]); err != nil {
+			return nil, fmt.Errorf("read messages: %w", err)
+		}
 	}
 	return out, nil
 }

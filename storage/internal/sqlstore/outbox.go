@@ -127,7 +127,7 @@ func (t *tx) Enqueue(ctx context.Context, j *bot.Job) error {
 	if created.IsZero() {
 		created = j.NextAt
 	}
-	id, err := t.insert(ctx, qEnqueue, j.Kind, nullID(j.Incident), nullBody(j.Payload), nullStr(j.OrderKey), nullStr(j.CoalesceKey),
+	id, err := t.insert(ctx, qEnqueue, j.Kind, nullID(j.Incident), t.payload(j.Payload), nullStr(j.OrderKey), nullStr(j.CoalesceKey),
 		us(j.NextAt), us(created), j.Kind.Target())
 	if err != nil {
 		return fmt.Errorf("enqueue job: %w", err)
@@ -137,6 +137,17 @@ func (t *tx) Enqueue(ctx context.Context, j *bot.Job) error {
 		j.Status, j.CreatedAt, j.Target = bot.JobPending, created, j.Kind.Target()
 	}
 	return nil
+}
+
+// payload is a job's payload as stored: packed with the postmortem draft
+// tx stored when it carries it (a draft's post), else nullBody's.
+func (t *tx) payload(b []byte) any {
+	if t.draft != nil && len(b) >= draftRefMin {
+		if out := packCarry(b, t.draft); out != nil {
+			return out
+		}
+	}
+	return nullBody(b)
 }
 
 func scanJob(row scanner) (bot.Job, error) {

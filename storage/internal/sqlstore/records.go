@@ -19,7 +19,7 @@ const (
 
 // AddEntry appends a timeline entry and sets e.ID.
 func (t *tx) AddEntry(ctx context.Context, e *bot.Entry) error {
-	data, err := encode(e.Data)
+	data, err := entryData(string(e.Kind), e.Data)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func scanEntry(row scanner) (*bot.Entry, error) {
 		return nil, fmt.Errorf("read timeline: %w", err)
 	}
 	e.At, e.Kind = fromUS(at), bot.EntryKind(kind)
-	if err := decode(data, &e.Data); err != nil {
+	if err := readEntryData(kind, data, &e.Data); err != nil {
 		return nil, err
 	}
 	e.Text = readEntryText(kind, e.Text, e.Data)

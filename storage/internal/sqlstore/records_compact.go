@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -21,6 +22,16 @@ import (
 //     and with an empty before column (not "null"), which marks it; it
 //     reads back with them. A record with that action but another shape
 //     (a partial image, an empty before map) is stored as it is.
+//   - An acknowledgement's or a resolution's entry whose data holds the
+//     status it moved to ("new") as its kind says (entryStatus) is stored
+//     without it (schema 32), its data led by compactMark; it reads back
+//     with it.
+//   - Any other record that sets a lifecycle time (acknowledged_at,
+//     mitigated_at, resolved_at, closed_at: "" before, the record's own
+//     time to the second after, as a status change writes them) is stored
+//     without those fields (schema 32), its before column led by
+//     compactMark and one letter per field left out (setTimes); it
+//     reads back with them.
 //
 // The rules are part of the stored format, frozen here rather than taken
 // from the domain: a change to the domain's wording makes new entries
@@ -89,8 +100,7 @@ func auditImages(a *bot.AuditRecord) (before, after string, err error) {
 		return "", "", err
 	}
 	if a.Action != "declare" || a.Incident == 0 || a.Before != nil || !hasEveryZeroField(a.After) {
-		after, err = encode(a.After)
-		return before, after, err
+		return compactTimes(a, before)
 	}
 	at := recordTime(a.At)
 	out := make(map[string]any, len(a.After))
@@ -134,6 +144,9 @@ func hasEveryZeroField(after map[string]any) bool {
 
 // readImages decodes an audit row's before and after columns into a.
 func readImages(a *bot.AuditRecord, before, after string) error {
+	if len(before) > 0 && before[0] == compactMark {
+		return readTimes(a, before, after)
+	}
 	if err := decode(before, &a.Before); err != nil {
 		return err
 	}
@@ -149,6 +162,114 @@ func readImages(a *bot.AuditRecord, before, after string) error {
 		for _, k := range declareTimes {
 			if _, ok := a.After[k]; !ok {
 				a.After[k] = recordTime(a.At)
+			}
+		}
+	}
+	return nil
+}
+
+// compactMark leads a column stored without fields that the rest of the
+// row makes again; JSON text never starts with it.
+const compactMark = '@'
+
+// entryStatus is the status an entry of each kind moves the incident to,
+// which its data (as "new") is stored without.
+var entryStatus = map[string]string{"acknowledged": "acknowledged", "resolved": "resolved"}
+
+// entryData returns the data column for an entry of kind.
+func entryData(kind string, data map[string]string) (string, error) {
+	status, ok := entryStatus[kind]
+	if !ok || data["new"] != status {
+		return encode(data)
+	}
+	rest := make(map[string]string, len(data)-1)
+	for k, v := range data {
+		if k != "new" {
+			rest[k] = v
+		}
+	}
+	out, err := encode(rest)
+	return string(compactMark) + out, err
+}
+
+// readEntryData decodes the data column of an entry of kind into data.
+func readEntryData(kind, stored string, data *map[string]string) error {
+	if len(stored) == 0 || stored[0] != compactMark {
+		return decode(stored, data)
+	}
+	if err := decode(stored[1:], data); err != nil {
+		return err
+	}
+	if *data == nil {
+		*data = map[string]string{}
+	}
+	(*data)["new"] = entryStatus[kind]
+	return nil
+}
+
+// setTimes are the lifecycle times a record that sets them is stored
+// without, by the letter that marks each.
+var setTimes = []struct {
+	letter byte
+	field  string
+}{{'a', "acknowledged_at"}, {'m', "mitigated_at"}, {'r', "resolved_at"}, {'c', "closed_at"}}
+
+// compactTimes returns the before and after columns of a record other
+// than a compacted declaration, before its before image as encoded:
+// without the lifecycle times it sets, where it sets any.
+func compactTimes(a *bot.AuditRecord, before string) (string, string, error) {
+	at := recordTime(a.At)
+	var letters []byte
+	for _, t := range setTimes {
+		if b, ok := a.Before[t.field].(string); ok && b == "" && a.After[t.field] == at {
+			letters = append(letters, t.letter)
+		}
+	}
+	if len(letters) == 0 {
+		after, err := encode(a.After)
+		return before, after, err
+	}
+	b, af := make(map[string]any, len(a.Before)), make(map[string]any, len(a.After))
+	for k, v := range a.Before {
+		b[k] = v
+	}
+	for k, v := range a.After {
+		af[k] = v
+	}
+	for _, t := range setTimes {
+		if slices.Contains(letters, t.letter) {
+			delete(b, t.field)
+			delete(af, t.field)
+		}
+	}
+	before, err := encode(b)
+	if err != nil {
+		return "", "", err
+	}
+	after, err := encode(af)
+	return string(compactMark) + string(letters) + before, after, err
+}
+
+// readTimes is readImages for a before column that compactTimes led with
+// compactMark: it decodes both images and puts the times back.
+func readTimes(a *bot.AuditRecord, before, after string) error {
+	i := 1
+	for i < len(before) && before[i] >= 'a' && before[i] <= 'z' {
+		i++
+	}
+	if err := decode(before[i:], &a.Before); err != nil {
+		return err
+	}
+	if err := decode(after, &a.After); err != nil {
+		return err
+	}
+	if a.Before == nil || a.After == nil {
+		return fmt.Errorf("decode json column: audit record %d marks times set but has no image", a.ID)
+	}
+	for _, c := range []byte(before[1:i]) {
+		for _, t := range setTimes {
+			if t.letter == c {
+				a.Before[t.field], a.After[t.field] = "", recordTime(a.At)
 			}
 		}
 	}

@@ -22,7 +22,8 @@ var writerStatements = []string{
 	qCreateWindow, qWindowByName, qLockWindow, qEndWindow, qActiveWindows,
 	qClaimWindowStart, qClaimWindowEnd,
 	qSetTimer, qCancelTimers, qClaimTimer, qFireTimer,
-	qClaimSlot, qSavePostmortem, qCountIncidents, qAdvanceCounter,
+	qClaimSlot, qSavePostmortem, qCountIncidents, qAdvanceCounter, qChannelOf, qPostmortem,
+	qLockPostmortem, qDraftMessages, qUnpackMessage, qReplacePostmortem,
 	qBudgetEnsure, qBudgetLock, qBudgetWrite, qBudgetPrune, qBudgetTake,
 	qSavepoint, qRelease, qRollbackTo,
 }

@@ -194,7 +194,7 @@ func (s *Store) closeStmts() {
 // sql fills in a statement's dialect parts.
 func (s *Store) sql(q string) string {
 	switch q {
-	case qLockIncident, qLockWindow, qBudgetLock, qHoldMessage:
+	case qLockIncident, qLockWindow, qBudgetLock, qHoldMessage, qLockPostmortem:
 		return fmt.Sprintf(q, s.d.ForUpdate)
 	case qClaim, qClaimAny, qClaimTimer:
 		return fmt.Sprintf(q, s.d.SkipLocked)
@@ -371,6 +371,9 @@ type tx struct {
 	// images are the stored values of the incidents locked in tx, by
 	// number (incidents.go: an update sets the indexed columns that changed).
 	images map[int64][]any
+	// draft is the postmortem draft tx stored last, packed, which a job
+	// of tx that carries it reuses (bodies.go, packCarry).
+	draft *storedDraft
 	// ctx, when set, replaces the context each call passes: a group
 	// transaction's statements run under the group's (groupcommit.go).
 	ctx context.Context
