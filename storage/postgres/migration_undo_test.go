@@ -47,4 +47,9 @@ var undo = map[int][]string{
 		`CREATE INDEX incident_channels_incident ON incident_channels (incident, platform)`,
 		`DROP TABLE channels`, `DROP TABLE platforms`,
 	},
+	34: {
+		`UPDATE counters SET value = (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM incident_numbers)
+			WHERE name = 'incident'`,
+		`DROP SEQUENCE incident_numbers`,
+	},
 }

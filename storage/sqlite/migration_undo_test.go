@@ -49,4 +49,5 @@ var undo = map[int][]string{
 		`CREATE INDEX incident_channels_incident ON incident_channels (incident, platform)`,
 		`DROP TABLE channels`, `DROP TABLE platforms`,
 	},
+	34: {}, // a PostgreSQL sequence only: no schema change on SQLite
 }

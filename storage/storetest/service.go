@@ -61,8 +61,11 @@ func testRollback(t *testing.T, s bot.Store) {
 	if jobs, _ := s.Claim(ctx, "w", "", at(time.Hour), time.Minute, 10); len(jobs) != 0 {
 		t.Errorf("claimed rolled-back jobs %v", jobs)
 	}
-	if inc := newIncident(t, s, "next", bot.StatusTriggered); inc.Number != 1 {
-		t.Errorf("the rolled-back number was consumed: next is %d", inc.Number)
+	// The rolled-back number is given again (SQLite's counter) or skipped
+	// (PostgreSQL's sequence), never one below it.
+	next := newIncident(t, s, "next", bot.StatusTriggered)
+	if next.Number < 1 {
+		t.Errorf("after a rolled-back declare the next number is %d", next.Number)
 	}
 
 	// A panic rolls back too, and the store stays usable.
@@ -75,8 +78,8 @@ func testRollback(t *testing.T, s bot.Store) {
 			panic("boom")
 		})
 	}()
-	if inc := newIncident(t, s, "after panic", bot.StatusTriggered); inc.Number != 2 {
-		t.Errorf("after a panicking transaction the next number is %d, want 2", inc.Number)
+	if inc := newIncident(t, s, "after panic", bot.StatusTriggered); inc.Number <= next.Number {
+		t.Errorf("after a panicking transaction the next number is %d, want one past %d", inc.Number, next.Number)
 	}
 }
 

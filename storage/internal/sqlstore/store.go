@@ -84,6 +84,12 @@ type Dialect struct {
 	// version whatever its size (PostgreSQL): no read of the stored size
 	// first, and Store.SaveMessage needs no transaction around it.
 	UpsertMessages bool
+	// NextNumber gives a new incident its number (schema 34), in place of
+	// the UPDATE of the counters row, whose lock holds every other declare
+	// until the transaction ends; "" keeps the counter (SQLite, where the
+	// one writer waits for nobody). AdvanceNumber ($1, the highest number
+	// imported) moves both on after an import.
+	NextNumber, AdvanceNumber string
 	// FieldValue is the text of key (placeholder param) in the JSON
 	// object of column col: a custom field's value, NULL when unset.
 	FieldValue func(col, param string) string
@@ -189,6 +195,14 @@ func (s *Store) closeStmts() {
 // sql fills in a statement's dialect parts.
 func (s *Store) sql(q string) string {
 	switch q {
+	case qNextNumber:
+		if s.d.NextNumber != "" {
+			return s.d.NextNumber
+		}
+	case qAdvanceCounter:
+		if s.d.AdvanceNumber != "" {
+			return s.d.AdvanceNumber
+		}
 	case qLockIncident, qLockWindow, qBudgetLock, qHoldMessage:
 		return fmt.Sprintf(q, s.d.ForUpdate)
 	case qClaim, qClaimAny, qClaimTimer:
