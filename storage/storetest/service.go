@@ -30,6 +30,9 @@ func testRollback(t *testing.T, s bot.Store) {
 			tx.AddAction(ctx, &bot.ActionItem{Incident: n, Seq: 1, Title: "x", Kind: bot.ActionCorrective, Status: bot.ActionOpen, CreatedAt: t0}),
 			tx.Enqueue(ctx, &bot.Job{Kind: "console.open", Incident: n, NextAt: t0, CreatedAt: t0}),
 			tx.SaveMessage(ctx, &bot.PostedMessage{Platform: "console", Channel: "c", Ref: "card:INC-1", CreatedAt: t0, UpdatedAt: t0}),
+			// The channel's rows are found this time, but only in this
+			// transaction: nothing may take them for stored.
+			tx.SaveMessage(ctx, &bot.PostedMessage{Platform: "console", Channel: "c", Ref: "post:INC-1", CreatedAt: t0, UpdatedAt: t0}),
 		}
 		if err := errors.Join(steps...); err != nil {
 			return err
@@ -45,6 +48,14 @@ func testRollback(t *testing.T, s bot.Store) {
 	wantNotFound(t, "rolled-back channel", err)
 	_, err = s.MessageByRef(ctx, "console", "card:INC-1")
 	wantNotFound(t, "rolled-back message", err)
+	// The rolled-back channel is added again by the next message to it.
+	again := &bot.PostedMessage{Platform: "console", Channel: "c", Ref: "note", CreatedAt: t0, UpdatedAt: t0}
+	if err := s.InTx(ctx, func(tx bot.Tx) error { return tx.SaveMessage(ctx, again) }); err != nil {
+		t.Errorf("a message to the rolled-back channel: %v", err)
+	}
+	if m, err := s.MessageByRef(ctx, "console", "note"); err != nil || m.Channel != "c" {
+		t.Errorf("message to the rolled-back channel: %+v, %v", m, err)
+	}
 	if tl, _ := s.Timeline(ctx, 1); len(tl) != 0 {
 		t.Errorf("timeline kept %v", tl)
 	}

@@ -63,7 +63,11 @@ func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 		if err := t.addChannel(ctx, m.Platform, m.Channel); err != nil {
 			return fmt.Errorf("save message: %w", err)
 		}
-		return upsertMessage(m, t.queryRow(ctx, qSaveMessage, saveMessageArgs(m)...))
+		err := upsertMessage(m, t.queryRow(ctx, qSaveMessage, saveMessageArgs(m)...))
+		if err != nil {
+			t.s.seen.forget(channelKey{m.Platform, m.Channel})
+		}
+		return err
 	}
 	var (
 		created int64
@@ -85,6 +89,7 @@ func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 			us(m.UpdatedAt)).Scan(&m.ID, &created)
 	}
 	if err != nil {
+		t.s.seen.forget(channelKey{m.Platform, m.Channel})
 		return fmt.Errorf("save message: %w", err)
 	}
 	m.CreatedAt = fromUS(created)
@@ -107,15 +112,25 @@ func (s *Store) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 	if !s.d.UpsertMessages || s.d.GroupCommit {
 		return s.InTx(ctx, func(btx bot.Tx) error { return btx.SaveMessage(ctx, m) })
 	}
-	if err := addChannel(ctx, s.w.QueryRowContext, s.w.ExecContext, m.Platform, m.Channel); err != nil {
-		return fmt.Errorf("save message: %w", err)
+	k := channelKey{m.Platform, m.Channel}
+	if !s.seen.has(k) {
+		// Outside a transaction the rows added are committed already.
+		if _, err := addChannel(ctx, s.w.QueryRowContext, s.w.ExecContext, m.Platform, m.Channel); err != nil {
+			return fmt.Errorf("save message: %w", err)
+		}
+		s.seen.add(k)
 	}
-	st := s.stmts[qSaveMessage]
-	if st == nil {
+	var err error
+	if st := s.stmts[qSaveMessage]; st == nil {
 		s.fallback(qSaveMessage)
-		return upsertMessage(m, s.w.QueryRowContext(ctx, qSaveMessage, saveMessageArgs(m)...))
+		err = upsertMessage(m, s.w.QueryRowContext(ctx, qSaveMessage, saveMessageArgs(m)...))
+	} else {
+		err = upsertMessage(m, st.QueryRowContext(ctx, saveMessageArgs(m)...))
 	}
-	return upsertMessage(m, st.QueryRowContext(ctx, saveMessageArgs(m)...))
+	if err != nil {
+		s.seen.forget(k)
+	}
+	return err
 }
 
 // saveMessageArgs are qSaveMessage's arguments for m.

@@ -118,6 +118,7 @@ type Store struct {
 	rstmts   map[string]*sql.Stmt // on the reader pool
 	unprep   unprepared
 	group    grouper // InTx calls waiting to share a transaction
+	seen     channelsSeen
 }
 
 var _ bot.Store = (*Store)(nil)
@@ -376,6 +377,8 @@ type tx struct {
 	// images are the stored values of the incidents locked in tx, by
 	// number (incidents.go: an update sets the indexed columns that changed).
 	images map[int64][]any
+	// added are the channels whose rows this transaction added (channels.go).
+	added map[channelKey]bool
 	// ctx, when set, replaces the context each call passes: a group
 	// transaction's statements run under the group's (groupcommit.go).
 	ctx context.Context
