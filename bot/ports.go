@@ -59,7 +59,10 @@ type Tx interface {
 	NamesTx
 	ProblemTx
 	// NextIncidentNumber allocates the next incident number: unique,
-	// increasing, and gap-free (a rolled-back transaction returns its number).
+	// increasing, never reused. On SQLite numbers are gap-free (a
+	// rolled-back transaction returns its number); on PostgreSQL they come
+	// from a sequence, so that concurrent declares never wait for each
+	// other, and a rolled-back transaction leaves a gap.
 	NextIncidentNumber(ctx context.Context) (int64, error)
 	CreateIncident(ctx context.Context, inc *Incident) error
 	// LockIncident reads an incident and holds it until the transaction ends.

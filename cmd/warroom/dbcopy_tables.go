@@ -253,7 +253,8 @@ func convert(v any, pgType string) any {
 // the highest id ever given, so new rows continue the numbering. SQLite's
 // high-water marks count too (AUTOINCREMENT's, and the outbox's in
 // counters since schema 31): outbox ids of finished jobs are never given
-// again.
+// again. The incident numbers' sequence (schema 34) continues from the
+// copied counter.
 func resetIdentities(ctx context.Context, stx, ttx *sql.Tx, tables []dbTable) error {
 	rows, err := ttx.QueryContext(ctx, `SELECT table_name, column_name FROM information_schema.columns
 		WHERE table_schema = current_schema() AND is_identity = 'YES'`)
@@ -311,6 +312,10 @@ func resetIdentities(ctx context.Context, stx, ttx *sql.Tx, tables []dbTable) er
 			quoteIdent(i.table), i.column, high); err != nil {
 			return fmt.Errorf("target: sequence of %s.%s: %w", i.table, i.column, err)
 		}
+	}
+	if _, err := ttx.ExecContext(ctx,
+		`SELECT setval('incident_numbers', value) FROM counters WHERE name = 'incident' AND value > 0`); err != nil {
+		return fmt.Errorf("target: incident numbers: %w", err)
 	}
 	return nil
 }

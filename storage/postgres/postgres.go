@@ -74,6 +74,10 @@ var dialect = sqlstore.Dialect{
 	// message is saved in one round trip, not four (BEGIN, the stored
 	// size, the write, COMMIT).
 	UpsertMessages: true,
+	// Declares at once do not queue on the counters row's lock (schema 34).
+	NextNumber: `SELECT nextval('incident_numbers')`,
+	AdvanceNumber: `WITH c AS (UPDATE counters SET value = GREATEST(value, $1) WHERE name = 'incident')
+	SELECT setval('incident_numbers', $1) FROM incident_numbers WHERE $1 > 0 AND (NOT is_called OR last_value < $1)`,
 }
 
 // Open connects and applies pending migrations.

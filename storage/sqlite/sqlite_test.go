@@ -184,3 +184,34 @@ func TestGroupCommit(t *testing.T) {
 		return open(t, filepath.Join(t.TempDir(), "warroom.db"))
 	})
 }
+
+// TestNumbersGapFree: SQLite gives a rolled-back declare's number to the
+// next declare (PostgreSQL skips it: its numbers come from a sequence).
+func TestNumbersGapFree(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "warroom.db"))
+	ctx := context.Background()
+	next := func(fail bool) int64 {
+		t.Helper()
+		var n int64
+		err := s.InTx(ctx, func(tx bot.Tx) error {
+			var err error
+			if n, err = tx.NextIncidentNumber(ctx); err != nil || !fail {
+				return err
+			}
+			return errors.New("roll back")
+		})
+		if (err != nil) != fail {
+			t.Fatalf("declare (fail %v): %v", fail, err)
+		}
+		return n
+	}
+	if n := next(false); n != 1 {
+		t.Fatalf("first number %d", n)
+	}
+	if n := next(true); n != 2 {
+		t.Fatalf("rolled-back number %d", n)
+	}
+	if n := next(false); n != 2 {
+		t.Errorf("after a rollback the next number is %d, want 2 again", n)
+	}
+}

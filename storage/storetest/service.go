@@ -30,6 +30,9 @@ func testRollback(t *testing.T, s bot.Store) {
 			tx.AddAction(ctx, &bot.ActionItem{Incident: n, Seq: 1, Title: "x", Kind: bot.ActionCorrective, Status: bot.ActionOpen, CreatedAt: t0}),
 			tx.Enqueue(ctx, &bot.Job{Kind: "console.open", Incident: n, NextAt: t0, CreatedAt: t0}),
 			tx.SaveMessage(ctx, &bot.PostedMessage{Platform: "console", Channel: "c", Ref: "card:INC-1", CreatedAt: t0, UpdatedAt: t0}),
+			// The channel's rows are found this time, but only in this
+			// transaction: nothing may take them for stored.
+			tx.SaveMessage(ctx, &bot.PostedMessage{Platform: "console", Channel: "c", Ref: "post:INC-1", CreatedAt: t0, UpdatedAt: t0}),
 		}
 		if err := errors.Join(steps...); err != nil {
 			return err
@@ -45,6 +48,14 @@ func testRollback(t *testing.T, s bot.Store) {
 	wantNotFound(t, "rolled-back channel", err)
 	_, err = s.MessageByRef(ctx, "console", "card:INC-1")
 	wantNotFound(t, "rolled-back message", err)
+	// The rolled-back channel is added again by the next message to it.
+	again := &bot.PostedMessage{Platform: "console", Channel: "c", Ref: "note", CreatedAt: t0, UpdatedAt: t0}
+	if err := s.InTx(ctx, func(tx bot.Tx) error { return tx.SaveMessage(ctx, again) }); err != nil {
+		t.Errorf("a message to the rolled-back channel: %v", err)
+	}
+	if m, err := s.MessageByRef(ctx, "console", "note"); err != nil || m.Channel != "c" {
+		t.Errorf("message to the rolled-back channel: %+v, %v", m, err)
+	}
 	if tl, _ := s.Timeline(ctx, 1); len(tl) != 0 {
 		t.Errorf("timeline kept %v", tl)
 	}
@@ -61,8 +72,11 @@ func testRollback(t *testing.T, s bot.Store) {
 	if jobs, _ := s.Claim(ctx, "w", "", at(time.Hour), time.Minute, 10); len(jobs) != 0 {
 		t.Errorf("claimed rolled-back jobs %v", jobs)
 	}
-	if inc := newIncident(t, s, "next", bot.StatusTriggered); inc.Number != 1 {
-		t.Errorf("the rolled-back number was consumed: next is %d", inc.Number)
+	// The rolled-back number is given again (SQLite's counter) or skipped
+	// (PostgreSQL's sequence), never one below it.
+	next := newIncident(t, s, "next", bot.StatusTriggered)
+	if next.Number < 1 {
+		t.Errorf("after a rolled-back declare the next number is %d", next.Number)
 	}
 
 	// A panic rolls back too, and the store stays usable.
@@ -75,8 +89,8 @@ func testRollback(t *testing.T, s bot.Store) {
 			panic("boom")
 		})
 	}()
-	if inc := newIncident(t, s, "after panic", bot.StatusTriggered); inc.Number != 2 {
-		t.Errorf("after a panicking transaction the next number is %d, want 2", inc.Number)
+	if inc := newIncident(t, s, "after panic", bot.StatusTriggered); inc.Number <= next.Number {
+		t.Errorf("after a panicking transaction the next number is %d, want one past %d", inc.Number, next.Number)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sync"
 )
 
 // Each chat platform's name is stored once (schema 30), in platforms, and
@@ -31,26 +32,62 @@ const (
 	qAddChannel   = `INSERT INTO channels (platform, name) VALUES (` + platformID + `, $2) ON CONFLICT (platform, name) DO NOTHING`
 )
 
+// channelKey names a channel's row.
+type channelKey struct{ platform, channel string }
+
+// channelsSeen are the channels whose rows a committed transaction holds,
+// by channelKey: as the rows stay once added, addChannel looks each up
+// once per process rather than once per message (most messages go to a
+// channel that has some already).
+type channelsSeen struct{ m sync.Map }
+
+func (c *channelsSeen) has(k channelKey) bool { _, ok := c.m.Load(k); return ok }
+func (c *channelsSeen) add(k channelKey)      { c.m.Store(k, struct{}{}) }
+
+// forget drops k, after a write naming its channel failed: were its row
+// gone after all (a database emptied under a running process), the next
+// write looks again and adds it.
+func (c *channelsSeen) forget(k channelKey) { c.m.Delete(k) }
+
 // addChannel adds the rows of a platform and its channel unless they are
 // there.
 func (t *tx) addChannel(ctx context.Context, platform, channel string) error {
-	return addChannel(ctx, t.queryRow, t.exec, platform, channel)
+	k := channelKey{platform, channel}
+	if t.s.seen.has(k) {
+		return nil
+	}
+	// A row this transaction added is not committed: found again here, it
+	// is not remembered (the transaction, or its savepoint, may roll back).
+	found, err := addChannel(ctx, t.queryRow, t.exec, platform, channel)
+	if err != nil {
+		return err
+	}
+	if found && !t.added[k] {
+		t.s.seen.add(k)
+	} else if !found {
+		if t.added == nil {
+			t.added = map[channelKey]bool{}
+		}
+		t.added[k] = true
+	}
+	return nil
 }
 
 // addChannel is tx.addChannel through queryRow and exec: a transaction's,
-// or the writer's outside one (Store.SaveMessage).
+// or the writer's outside one (Store.SaveMessage). found says the rows
+// were there already.
 func addChannel(ctx context.Context, queryRow func(context.Context, string, ...any) *sql.Row,
-	exec func(context.Context, string, ...any) (sql.Result, error), platform, channel string) error {
+	exec func(context.Context, string, ...any) (sql.Result, error), platform, channel string) (found bool, err error) {
 	var one int
-	err := queryRow(ctx, qChannelKnown, platform, channel).Scan(&one)
+	err = queryRow(ctx, qChannelKnown, platform, channel).Scan(&one)
 	if !errors.Is(err, sql.ErrNoRows) {
-		return err
+		return err == nil, err
 	}
 	if _, err := exec(ctx, qAddPlatform, platform); err != nil {
-		return err
+		return false, err
 	}
 	_, err = exec(ctx, qAddChannel, platform, channel)
-	return err
+	return false, err
 }
 
 // linkChannel links a platform's channel to the incident unless the

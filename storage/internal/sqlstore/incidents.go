@@ -263,7 +263,9 @@ func (s *Store) CountByStatus(ctx context.Context) (map[bot.Status]int, error) {
 }
 
 // NextIncidentNumber bumps the counter row; the row stays locked until the
-// transaction ends, so numbers are gap-free.
+// transaction ends, so numbers are gap-free. With Dialect.NextNumber it
+// takes the next value of a sequence instead: no declare waits for
+// another, and one that rolls back leaves a gap.
 func (t *tx) NextIncidentNumber(ctx context.Context) (int64, error) {
 	var n int64
 	if err := t.queryRow(ctx, qNextNumber).Scan(&n); err != nil {

@@ -76,7 +76,11 @@ func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 		if err != nil {
 			return fmt.Errorf("save message: %w", err)
 		}
-		return upsertMessage(m, t.queryRow(ctx, qSaveMessage, saveMessageArgs(m, body)...))
+		err = upsertMessage(m, t.queryRow(ctx, qSaveMessage, saveMessageArgs(m, body)...))
+		if err != nil {
+			t.s.seen.forget(channelKey{m.Platform, m.Channel})
+		}
+		return err
 	}
 	var (
 		created int64
@@ -103,6 +107,7 @@ func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 			us(m.UpdatedAt)).Scan(&m.ID, &created)
 	}
 	if err != nil {
+		t.s.seen.forget(channelKey{m.Platform, m.Channel})
 		return fmt.Errorf("save message: %w", err)
 	}
 	m.CreatedAt = fromUS(created)
@@ -129,15 +134,25 @@ func (s *Store) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 	if !s.d.UpsertMessages || s.d.GroupCommit || mayCarryDraft(m) {
 		return s.InTx(ctx, func(btx bot.Tx) error { return btx.SaveMessage(ctx, m) })
 	}
-	if err := addChannel(ctx, s.w.QueryRowContext, s.w.ExecContext, m.Platform, m.Channel); err != nil {
-		return fmt.Errorf("save message: %w", err)
+	k := channelKey{m.Platform, m.Channel}
+	if !s.seen.has(k) {
+		// Outside a transaction the rows added are committed already.
+		if _, err := addChannel(ctx, s.w.QueryRowContext, s.w.ExecContext, m.Platform, m.Channel); err != nil {
+			return fmt.Errorf("save message: %w", err)
+		}
+		s.seen.add(k)
 	}
-	st := s.stmts[qSaveMessage]
-	if st == nil {
+	var err error
+	if st := s.stmts[qSaveMessage]; st == nil {
 		s.fallback(qSaveMessage)
-		return upsertMessage(m, s.w.QueryRowContext(ctx, qSaveMessage, saveMessageArgs(m, nullBody(m.Body))...))
+		err = upsertMessage(m, s.w.QueryRowContext(ctx, qSaveMessage, saveMessageArgs(m, nullBody(m.Body))...))
+	} else {
+		err = upsertMessage(m, st.QueryRowContext(ctx, saveMessageArgs(m, nullBody(m.Body))...))
 	}
-	return upsertMessage(m, st.QueryRowContext(ctx, saveMessageArgs(m, nullBody(m.Body))...))
+	if err != nil {
+		s.seen.forget(k)
+	}
+	return err
 }
 
 // saveMessageArgs are qSaveMessage's arguments for m, whose body is

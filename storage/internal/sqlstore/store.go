@@ -89,6 +89,12 @@ type Dialect struct {
 	// version whatever its size (PostgreSQL): no read of the stored size
 	// first, and Store.SaveMessage needs no transaction around it.
 	UpsertMessages bool
+	// NextNumber gives a new incident its number (schema 34), in place of
+	// the UPDATE of the counters row, whose lock holds every other declare
+	// until the transaction ends; "" keeps the counter (SQLite, where the
+	// one writer waits for nobody). AdvanceNumber ($1, the highest number
+	// imported) moves both on after an import.
+	NextNumber, AdvanceNumber string
 	// FieldValue is the text of key (placeholder param) in the JSON
 	// object of column col: a custom field's value, NULL when unset.
 	FieldValue func(col, param string) string
@@ -117,6 +123,7 @@ type Store struct {
 	rstmts   map[string]*sql.Stmt // on the reader pool
 	unprep   unprepared
 	group    grouper // InTx calls waiting to share a transaction
+	seen     channelsSeen
 }
 
 var _ bot.Store = (*Store)(nil)
@@ -194,6 +201,14 @@ func (s *Store) closeStmts() {
 // sql fills in a statement's dialect parts.
 func (s *Store) sql(q string) string {
 	switch q {
+	case qNextNumber:
+		if s.d.NextNumber != "" {
+			return s.d.NextNumber
+		}
+	case qAdvanceCounter:
+		if s.d.AdvanceNumber != "" {
+			return s.d.AdvanceNumber
+		}
 	case qLockIncident, qLockWindow, qBudgetLock, qHoldMessage, qLockPostmortem:
 		return fmt.Sprintf(q, s.d.ForUpdate)
 	case qClaim, qClaimAny, qClaimTimer:
@@ -374,6 +389,8 @@ type tx struct {
 	// draft is the postmortem draft tx stored last, packed, which a job
 	// of tx that carries it reuses (bodies.go, packCarry).
 	draft *storedDraft
+	// added are the channels whose rows this transaction added (channels.go).
+	added map[channelKey]bool
 	// ctx, when set, replaces the context each call passes: a group
 	// transaction's statements run under the group's (groupcommit.go).
 	ctx context.Context
