@@ -28,6 +28,7 @@ const (
 	qIncidentsNewest  = `SELECT ` + incidentCols + ` FROM incidents%s ORDER BY number DESC LIMIT $%d OFFSET $%d`
 	qIncidentsByState = ` status IN (%s)`
 	qIncidentsBefore  = ` number < $%d`
+	qIncidentCounts   = `UPDATE incidents SET alerts = $2, alerts_firing = $3, version = $4, updated_at = $5 WHERE number = $1`
 )
 
 // SQLite rewrites every index holding a column an UPDATE sets, whether its
@@ -328,6 +329,23 @@ func (t *tx) UpdateIncident(ctx context.Context, inc *bot.Incident) error {
 	}
 	if t.images != nil {
 		t.images[inc.Number] = args
+	}
+	return nil
+}
+
+// UpdateIncidentCounts writes inc's alert counts, version and update
+// time alone: the rest of the row is as LockIncident read it.
+func (t *tx) UpdateIncidentCounts(ctx context.Context, inc *bot.Incident) error {
+	updated := us(inc.UpdatedAt)
+	res, err := t.exec(ctx, qIncidentCounts, inc.Number, inc.Alerts, inc.AlertsFiring, inc.Version, updated)
+	if err != nil {
+		return fmt.Errorf("update incident counts: %w", err)
+	}
+	if err := affected(res, "update incident counts"); err != nil {
+		return err
+	}
+	if img := t.images[inc.Number]; img != nil {
+		img[15], img[20], img[21], img[22] = updated, inc.Version, inc.Alerts, inc.AlertsFiring
 	}
 	return nil
 }
