@@ -107,33 +107,30 @@ func updateVariant(old, args []any) (string, []any) {
 
 // incidentArgs are the values of incidentCols, in order.
 func incidentArgs(inc *bot.Incident) ([]any, error) {
-	roles, err := encode(inc.Roles)
-	if err != nil {
-		return nil, err
+	args := incidentScalars(inc)
+	for i, m := range [...]any{17: inc.Roles, 18: inc.Channels, 19: inc.Links, 24: inc.Responders, 27: inc.Fields} {
+		if m == nil {
+			continue
+		}
+		s, err := encode(m)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = s
 	}
-	channels, err := encode(inc.Channels)
-	if err != nil {
-		return nil, err
-	}
-	links, err := encode(inc.Links)
-	if err != nil {
-		return nil, err
-	}
-	responders, err := encode(inc.Responders)
-	if err != nil {
-		return nil, err
-	}
-	fields, err := encode(inc.Fields)
-	if err != nil {
-		return nil, err
-	}
+	return args, nil
+}
+
+// incidentScalars are incidentArgs without the encoded maps (nil in their
+// places): all an image needs, since no index holds a map (updGroup).
+func incidentScalars(inc *bot.Incident) []any {
 	return []any{
 		inc.Number, inc.Title, inc.Summary, inc.Impact, inc.Service, inc.Source, int64(inc.Severity), string(inc.Status), inc.Private,
 		us(inc.StartedAt), us(inc.DeclaredAt), usPtr(inc.AcknowledgedAt), usPtr(inc.MitigatedAt), usPtr(inc.ResolvedAt),
 		usPtr(inc.ClosedAt), us(inc.UpdatedAt), usPtr(inc.LastUpdateAt),
-		roles, channels, links, inc.Version, inc.Alerts, inc.AlertsFiring, inc.Announce, responders, inc.Route,
-		inc.Type, fields,
-	}, nil
+		nil, nil, nil, inc.Version, inc.Alerts, inc.AlertsFiring, inc.Announce, nil, inc.Route,
+		inc.Type, nil,
+	}
 }
 
 func scanIncident(row scanner) (*bot.Incident, error) {
@@ -302,14 +299,10 @@ func (t *tx) LockIncident(ctx context.Context, number int64) (*bot.Incident, err
 
 // keep notes inc's stored values for updateVariant.
 func (t *tx) keep(inc *bot.Incident) {
-	args, err := incidentArgs(inc)
-	if err != nil {
-		return
-	}
 	if t.images == nil {
 		t.images = make(map[int64][]any, 1)
 	}
-	t.images[inc.Number] = args
+	t.images[inc.Number] = incidentScalars(inc)
 }
 
 // UpdateIncident writes every field of inc (the indexed ones only when
