@@ -295,13 +295,17 @@ func (b *alertBatch) openIncident(key string) (*incState, error) {
 // untouched reports whether the batch read the incident and changed
 // nothing of it: nothing attached, resolved or recorded.
 func (st *incState) untouched() bool {
+	return len(st.fired) == 0 && st.attachedOnly()
+}
+
+// attachedOnly reports whether the batch read the incident and changed no
+// more of it than attach does: its alert counts (and the timeline entry
+// and card refresh that follow). Such an incident's audited fields are
+// as read, so finish writes its counts alone and diffs nothing.
+func (st *incState) attachedOnly() bool {
 	c := st.c
-	if st.before == nil || len(st.fired) > 0 || len(st.ended) > 0 || st.resolved ||
-		len(c.entries) > 0 || len(c.posts) > 0 || len(c.managers) > 0 || len(c.directs) > 0 || c.audit != nil {
-		return false
-	}
-	_, after := auditDiff(st.before, c.inc)
-	return len(after) == 0
+	return st.before != nil && len(st.ended) == 0 && !st.resolved && c.inc.Status == st.before.Status &&
+		len(c.entries) == 0 && len(c.posts) == 0 && len(c.managers) == 0 && len(c.directs) == 0 && c.audit == nil
 }
 
 // attach counts a firing alert on its incident and records it.
@@ -445,6 +449,7 @@ func (b *alertBatch) finish() error {
 			continue
 		}
 		c, inc := st.c, st.c.inc
+		attached := st.attachedOnly()
 		st.recordAlerts(EntryAlertFired, "fired", st.fired)
 		st.recordAlerts(EntryAlertResolved, "resolved", st.ended)
 		if st.resolved && inc.AlertsFiring == 0 && inc.Status.Open() {
@@ -462,14 +467,21 @@ func (b *alertBatch) finish() error {
 		if st.before != nil {
 			inc.Version++
 		}
-		if err := tx.UpdateIncident(ctx, inc); err != nil {
+		update := tx.UpdateIncident
+		if attached {
+			update = tx.UpdateIncidentCounts
+		}
+		if err := update(ctx, inc); err != nil {
 			return fmt.Errorf("update %s: %w", inc.Key(), err)
 		}
 		action := "alerts"
 		if st.before == nil {
 			action = "declare"
 		}
-		bef, aft := auditDiff(st.before, inc)
+		var bef, aft map[string]any
+		if !attached {
+			bef, aft = auditDiff(st.before, inc)
+		}
 		if st.before != nil && len(aft) == 0 {
 			c.audit, bef, aft = nil, nil, nil // alerts attached only: the timeline says it
 		}

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -478,5 +479,63 @@ func TestHandleAlertsWithDeliveryMarksOnce(t *testing.T) {
 	}
 	if n := len(f.incidents(t)); n != 2 {
 		t.Errorf("%d incidents, want 2", n)
+	}
+}
+
+// TestAttachToOpenIncidentKeepsTheRest: alerts attached to an open
+// incident change its alert counts, version and update time and nothing
+// else, add one timeline entry per delivery and no audit record; an
+// attach in the same batch as a resolution is counted as well.
+func TestAttachToOpenIncidentKeepsTheRest(t *testing.T) {
+	f := newAlertFixture(t, bot.AlertConfig{})
+	a := firing("a", "g", "alertname", "Down")
+	f.handle(t, a)
+	if _, err := f.svc.AssignRole(f.ctx, 1, "bob", "commander", "@bob"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.SetSeverity(f.ctx, 1, "bob", bot.SEV1); err != nil {
+		t.Fatal(err)
+	}
+	before, err := f.svc.Get(f.ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	audits := func() int {
+		t.Helper()
+		recs, err := f.store.Audit(f.ctx, bot.AuditFilter{Incident: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(recs)
+	}
+	audited, entries := audits(), len(f.kinds(t, 1))
+	f.clock.Advance(time.Minute)
+	if res := f.handle(t, firing("b", "g", "alertname", "Down"), firing("c", "g", "alertname", "Down")); res.Accepted != 2 {
+		t.Fatalf("attach = %+v", res)
+	}
+	after, err := f.svc.Get(f.ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := before.Clone()
+	want.Alerts, want.AlertsFiring, want.Version, want.UpdatedAt = before.Alerts+2, before.AlertsFiring+2, before.Version+1, f.clock.Now()
+	if !reflect.DeepEqual(want, after) {
+		t.Errorf("after attaching:\n got %+v\nwant %+v", after, want)
+	}
+	if n := audits(); n != audited {
+		t.Errorf("attaching wrote %d audit records, want none", n-audited)
+	}
+	if k := f.kinds(t, 1); len(k) != entries+1 || k[len(k)-1] != bot.EntryAlertFired {
+		t.Errorf("timeline after attaching = %v, want one more alert entry", k)
+	}
+	f.clock.Advance(time.Minute)
+	f.handle(t, firing("d", "g", "alertname", "Down"), resolved(a))
+	mixed, err := f.svc.Get(f.ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mixed.Alerts != after.Alerts+1 || mixed.AlertsFiring != after.AlertsFiring || mixed.Version != after.Version+1 ||
+		!mixed.UpdatedAt.Equal(f.clock.Now()) || mixed.Status != after.Status {
+		t.Errorf("after an attach and a resolution: %+v", mixed)
 	}
 }

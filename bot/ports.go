@@ -68,6 +68,9 @@ type Tx interface {
 	// LockIncident reads an incident and holds it until the transaction ends.
 	LockIncident(ctx context.Context, number int64) (*Incident, error)
 	UpdateIncident(ctx context.Context, inc *Incident) error
+	// UpdateIncidentCounts writes only inc's Alerts, AlertsFiring, Version
+	// and UpdatedAt, for a locked incident whose other fields are as read.
+	UpdateIncidentCounts(ctx context.Context, inc *Incident) error
 	// LinkChannel maps a platform's channel to an incident (one incident per channel).
 	LinkChannel(ctx context.Context, number int64, platform, channel string) error
 	AddEntry(ctx context.Context, e *Entry) error          // sets e.ID

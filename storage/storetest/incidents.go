@@ -110,6 +110,45 @@ func testLockAndUpdate(t *testing.T, s bot.Store) {
 	diff(t, "cleared incident", want, mustIncident(t, s, inc.Number))
 }
 
+// testUpdateIncidentCounts: the counts update writes the alert counts,
+// version and update time and nothing else, and a full update after it in
+// the same transaction still writes every field.
+func testUpdateIncidentCounts(t *testing.T, s bot.Store) {
+	inc := newIncident(t, s, "Disk full", bot.StatusTriggered)
+	var want *bot.Incident
+	inTx(t, s, func(ctx context.Context, tx bot.Tx) error {
+		got, err := tx.LockIncident(ctx, inc.Number)
+		if err != nil {
+			return err
+		}
+		want = got.Clone()
+		got.Alerts, got.AlertsFiring, got.Version, got.UpdatedAt = 12, 9, got.Version+1, at(time.Minute)
+		want.Alerts, want.AlertsFiring, want.Version, want.UpdatedAt = got.Alerts, got.AlertsFiring, got.Version, got.UpdatedAt
+		got.Title, got.Status = "not written", bot.StatusResolved
+		return tx.UpdateIncidentCounts(ctx, got)
+	})
+	diff(t, "counts updated", want, mustIncident(t, s, inc.Number))
+	inTx(t, s, func(ctx context.Context, tx bot.Tx) error {
+		got, err := tx.LockIncident(ctx, inc.Number)
+		if err != nil {
+			return err
+		}
+		got.Alerts, got.Version = 13, got.Version+1
+		if err := tx.UpdateIncidentCounts(ctx, got); err != nil {
+			return err
+		}
+		got.Title, got.Status, got.ResolvedAt = "Disk full on db-1", bot.StatusResolved, ptr(at(time.Hour))
+		got.Version++
+		want = got.Clone()
+		return tx.UpdateIncident(ctx, got)
+	})
+	diff(t, "full update after counts", want, mustIncident(t, s, inc.Number))
+	err := s.InTx(context.Background(), func(tx bot.Tx) error {
+		return tx.UpdateIncidentCounts(context.Background(), &bot.Incident{Number: 42})
+	})
+	wantNotFound(t, "UpdateIncidentCounts", err)
+}
+
 func testLinkChannel(t *testing.T, s bot.Store) {
 	ctx := context.Background()
 	a := newIncident(t, s, "A", bot.StatusTriggered)

@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"IncidentRoundTrip", testIncidentRoundTrip},
 		{"NotFound", testNotFound},
 		{"LockAndUpdate", testLockAndUpdate},
+		{"UpdateIncidentCounts", testUpdateIncidentCounts},
 		{"LinkChannel", testLinkChannel},
 		{"IncidentFilters", testIncidentFilters},
 		{"Timeline", testTimeline},

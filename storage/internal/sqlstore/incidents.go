@@ -28,6 +28,7 @@ const (
 	qIncidentsNewest  = `SELECT ` + incidentCols + ` FROM incidents%s ORDER BY number DESC LIMIT $%d OFFSET $%d`
 	qIncidentsByState = ` status IN (%s)`
 	qIncidentsBefore  = ` number < $%d`
+	qIncidentCounts   = `UPDATE incidents SET alerts = $2, alerts_firing = $3, version = $4, updated_at = $5 WHERE number = $1`
 )
 
 // SQLite rewrites every index holding a column an UPDATE sets, whether its
@@ -106,33 +107,30 @@ func updateVariant(old, args []any) (string, []any) {
 
 // incidentArgs are the values of incidentCols, in order.
 func incidentArgs(inc *bot.Incident) ([]any, error) {
-	roles, err := encode(inc.Roles)
-	if err != nil {
-		return nil, err
+	args := incidentScalars(inc)
+	for i, m := range [...]any{17: inc.Roles, 18: inc.Channels, 19: inc.Links, 24: inc.Responders, 27: inc.Fields} {
+		if m == nil {
+			continue
+		}
+		s, err := encode(m)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = s
 	}
-	channels, err := encode(inc.Channels)
-	if err != nil {
-		return nil, err
-	}
-	links, err := encode(inc.Links)
-	if err != nil {
-		return nil, err
-	}
-	responders, err := encode(inc.Responders)
-	if err != nil {
-		return nil, err
-	}
-	fields, err := encode(inc.Fields)
-	if err != nil {
-		return nil, err
-	}
+	return args, nil
+}
+
+// incidentScalars are incidentArgs without the encoded maps (nil in their
+// places): all an image needs, since no index holds a map (updGroup).
+func incidentScalars(inc *bot.Incident) []any {
 	return []any{
 		inc.Number, inc.Title, inc.Summary, inc.Impact, inc.Service, inc.Source, int64(inc.Severity), string(inc.Status), inc.Private,
 		us(inc.StartedAt), us(inc.DeclaredAt), usPtr(inc.AcknowledgedAt), usPtr(inc.MitigatedAt), usPtr(inc.ResolvedAt),
 		usPtr(inc.ClosedAt), us(inc.UpdatedAt), usPtr(inc.LastUpdateAt),
-		roles, channels, links, inc.Version, inc.Alerts, inc.AlertsFiring, inc.Announce, responders, inc.Route,
-		inc.Type, fields,
-	}, nil
+		nil, nil, nil, inc.Version, inc.Alerts, inc.AlertsFiring, inc.Announce, nil, inc.Route,
+		inc.Type, nil,
+	}
 }
 
 func scanIncident(row scanner) (*bot.Incident, error) {
@@ -303,14 +301,10 @@ func (t *tx) LockIncident(ctx context.Context, number int64) (*bot.Incident, err
 
 // keep notes inc's stored values for updateVariant.
 func (t *tx) keep(inc *bot.Incident) {
-	args, err := incidentArgs(inc)
-	if err != nil {
-		return
-	}
 	if t.images == nil {
 		t.images = make(map[int64][]any, 1)
 	}
-	t.images[inc.Number] = args
+	t.images[inc.Number] = incidentScalars(inc)
 }
 
 // UpdateIncident writes every field of inc (the indexed ones only when
@@ -330,6 +324,23 @@ func (t *tx) UpdateIncident(ctx context.Context, inc *bot.Incident) error {
 	}
 	if t.images != nil {
 		t.images[inc.Number] = args
+	}
+	return nil
+}
+
+// UpdateIncidentCounts writes inc's alert counts, version and update
+// time alone: the rest of the row is as LockIncident read it.
+func (t *tx) UpdateIncidentCounts(ctx context.Context, inc *bot.Incident) error {
+	updated := us(inc.UpdatedAt)
+	res, err := t.exec(ctx, qIncidentCounts, inc.Number, inc.Alerts, inc.AlertsFiring, inc.Version, updated)
+	if err != nil {
+		return fmt.Errorf("update incident counts: %w", err)
+	}
+	if err := affected(res, "update incident counts"); err != nil {
+		return err
+	}
+	if img := t.images[inc.Number]; img != nil {
+		img[15], img[20], img[21], img[22] = updated, inc.Version, inc.Alerts, inc.AlertsFiring
 	}
 	return nil
 }
