@@ -61,22 +61,40 @@ func BenchmarkServeCommandsSQLite(b *testing.B) {
 }
 
 // BenchmarkServeCommandsPostgres is the same on PostgreSQL (a schema of
-// its own in WARROOM_TEST_POSTGRES's database). WARROOM_DB_MAX_CONNS, when
-// set, is passed on to the server (the pool size; 10 otherwise).
+// its own in WARROOM_TEST_POSTGRES's database). WARROOM_DB_MAX_CONNS and
+// WARROOM_DB_SYNCHRONOUS_COMMIT, when set, are passed on to the server.
+// With WARROOM_BENCH_ROUND_TRIPS=1 the server talks to PostgreSQL through
+// a relay that counts round trips (pgRelay), reported per incident, the
+// largest kinds logged; the relay's copying costs time, so commands/s of
+// such a run are not comparable with one without it.
 func BenchmarkServeCommandsPostgres(b *testing.B) {
 	testkit.PostgresDSN(b) // skips without a server
 	bin := warroomBinary(b)
 	env := []string{"WARROOM_API_TOKEN=" + testToken}
-	if n := os.Getenv("WARROOM_DB_MAX_CONNS"); n != "" {
-		env = append(env, "WARROOM_DB_MAX_CONNS="+n)
+	for _, k := range []string{"WARROOM_DB_MAX_CONNS", "WARROOM_DB_SYNCHRONOUS_COMMIT"} {
+		if v := os.Getenv(k); v != "" {
+			env = append(env, k+"="+v)
+		}
 	}
+	count := os.Getenv("WARROOM_BENCH_ROUND_TRIPS") == "1"
 	for _, clients := range benchClients {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
 			dsn := testkit.PostgresSchema(b)
+			var relay *pgRelay
+			if count {
+				relay, dsn = newPGRelay(b, dsn)
+			}
 			p := serveWith(b, bin, b.TempDir(), append(env, "WARROOM_DB="+dsn)...)
+			if relay != nil {
+				relay.take() // start-up and migrations
+			}
 			cpu := procCPU(p.cmd.Process.Pid)
 			incidents := driveCommands(b, p.url, clients)
 			cpu = procCPU(p.cmd.Process.Pid) - cpu
+			if relay != nil {
+				trips, txs := relay.take()
+				reportTrips(b, trips, txs, incidents)
+			}
 			p.stop(b, shutdownLimit)
 			b.ReportMetric(float64(cpu.Microseconds())/float64(3*incidents), "server-CPU-µs/command")
 		})
