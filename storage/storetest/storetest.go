@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"Messages", testMessages},
 		{"PackedBodies", testPackedBodies},
 		{"SaveMessageAlone", testSaveMessageAlone},
+		{"SaveMessages", testSaveMessages},
 		{"DraftMessages", testDraftMessages},
 		{"CompactRecords", testCompactRecords},
 		{"MarkSeen", testMarkSeen},
