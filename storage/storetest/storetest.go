@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"ResolutionWithoutStart", testResolutionWithoutStart},
 		{"ConcurrentWithoutStart", testConcurrentWithoutStart},
 		{"Timers", testTimers},
+		{"CancelTimerKinds", testCancelTimerKinds},
 		{"EscalationOnce", testEscalationOnce},
 		{"RollbackLeavesNothing", testRollback},
 		{"ConcurrentDeclaresGapFree", testConcurrentDeclares},
