@@ -36,13 +36,14 @@ var benchClients = []int{1, 4, 16}
 // BenchmarkServeCommandsSQLite reports commands/s, the bytes the server
 // process wrote to storage per command (/proc/PID/io write_bytes: WAL
 // frames and checkpoints), and the database's size per incident (each
-// declared, acknowledged and resolved, its cards posted) after shutdown.
+// declared, acknowledged and resolved, its cards posted) after shutdown,
+// by table (dbstatTables).
 func BenchmarkServeCommandsSQLite(b *testing.B) {
 	bin := warroomBinary(b)
 	// An empty database's size, taken off what the incidents add.
 	emptyDir := b.TempDir()
 	serveWith(b, bin, emptyDir).stop(b, shutdownLimit)
-	empty := sqliteBytes(b, emptyDir)
+	empty := dbstatTables(b, emptyDir)
 	for _, clients := range benchClients {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
 			dir := b.TempDir()
@@ -55,7 +56,8 @@ func BenchmarkServeCommandsSQLite(b *testing.B) {
 			b.ReportMetric(float64(cpu.Microseconds())/float64(3*incidents), "server-CPU-µs/command")
 			b.ReportMetric(float64(jobs)/float64(incidents), "jobs/incident")
 			b.ReportMetric(float64(written)/float64(3*incidents), "written-B/command")
-			b.ReportMetric(float64(sqliteBytes(b, dir)-empty)/float64(incidents), "stored-B/incident")
+			b.ReportMetric(float64(sqliteBytes(b, dir)-empty.total())/float64(incidents), "files-B/incident")
+			dbstatTables(b, dir).report(b, empty, incidents)
 		})
 	}
 }
