@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"PackedBodies", testPackedBodies},
 		{"SaveMessageAlone", testSaveMessageAlone},
 		{"DraftMessages", testDraftMessages},
+		{"MessageCopies", testMessageCopies},
 		{"CompactRecords", testCompactRecords},
 		{"MarkSeen", testMarkSeen},
 		{"Tokens", testTokens},

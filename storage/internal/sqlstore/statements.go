@@ -17,7 +17,7 @@ var writerStatements = []string{
 	qAddEntry, qAddAudit, qAddAction, qUpdateAction, qIncidentActions,
 	qEnqueue, qClaim, qClaimAny, qComplete, qFinish, qSweep, qSweepAll, qBuryCopy, qBuryNote, qBuryDelete, qSupersede, qRequeue, qFail, qRenew, qLeased,
 	qReplayDead, qDropDead, qDeadIDs, qPurgeSeen, qPurgeDead, qPurgeTimers,
-	qSaveMessage, qEditMessage, qMessageSize, qChannelKnown, qAddPlatform, qAddChannel, qClaimNewMessage, qHoldMessage, qClaimMessage, qMarkSeen, qCreateToken, qRevokeToken, qTouchToken, qSavePersonName,
+	qSaveMessage, qEditMessage, qMessageRow, qMessageBody, qPayCopy, qChannelKnown, qAddPlatform, qAddChannel, qClaimNewMessage, qHoldMessage, qClaimMessage, qMarkSeen, qCreateToken, qRevokeToken, qTouchToken, qSavePersonName,
 	qInsertAlert, qAlertByKey, qAlertEpisodes, qResolveAlert, qAlertGroup, qSaveGroup, qAddSuppressed,
 	qCreateWindow, qWindowByName, qLockWindow, qEndWindow, qActiveWindows,
 	qClaimWindowStart, qClaimWindowEnd,
