@@ -68,12 +68,13 @@ func (t tableBytes) total() int64 {
 }
 
 // report reports what t holds beyond empty, per incident, as metrics
-// (stored-B/incident, and TABLE-B/incident for each table that grew) and
-// logs it as a table.
+// (stored-B/incident, used-B/incident without the free pages, and
+// TABLE-B/incident for each table that grew) and logs it as a table.
 func (t tableBytes) report(b *testing.B, empty tableBytes, incidents int) {
 	b.Helper()
 	per := func(n int64) float64 { return float64(n) / float64(incidents) }
 	b.ReportMetric(per(t.total()-empty.total()), "stored-B/incident")
+	b.ReportMetric(per(t.total()-t["(free)"]-empty.total()+empty["(free)"]), "used-B/incident")
 	names := make([]string, 0, len(t))
 	for name := range t {
 		if t[name] != empty[name] {
