@@ -53,10 +53,12 @@ type originalKey struct {
 	body     string
 }
 
-// original is a message the call stored in full: its id and stored body.
+// original is a message the call stored in full: its id, its body as
+// packBody stored it, and the copy its stored body names already (0:
+// none).
 type original struct {
-	id     int64
-	stored []byte
+	id, copy int64
+	stored   []byte
 }
 
 // copyRef is the stored body of a copy of message id.
@@ -105,10 +107,11 @@ func (t *tx) asCopy(m *bot.PostedMessage, id int64) ([]byte, *original) {
 	return copyRef(o.id), &o
 }
 
-// stored notes that the call stored message m, with id, as body: it no
-// longer owes the message a body, and a plain body of an incident's
-// message may be copied by the next.
-func (t *tx) stored(m *bot.PostedMessage, id int64, body any) {
+// stored notes that the call stored message m, with id, as body (behind
+// a header naming message named, if not 0): it no longer owes the message
+// a body, and a plain body of an incident's message may be copied by the
+// next.
+func (t *tx) stored(m *bot.PostedMessage, id int64, body any, named int64) {
 	delete(t.owed, id)
 	for k, o := range t.originals {
 		if o.id == id {
@@ -122,7 +125,7 @@ func (t *tx) stored(m *bot.PostedMessage, id int64, body any) {
 	if t.originals == nil {
 		t.originals = map[originalKey]original{}
 	}
-	t.originals[originalKey{m.Platform, m.Incident, string(m.Body)}] = original{id, b}
+	t.originals[originalKey{m.Platform, m.Incident, string(m.Body)}] = original{id, named, b}
 }
 
 // copied notes that the call stored message m, with id copy, as a copy
@@ -130,11 +133,20 @@ func (t *tx) stored(m *bot.PostedMessage, id int64, body any) {
 func (t *tx) copied(ctx context.Context, m *bot.PostedMessage, o *original, copy int64) error {
 	delete(t.owed, copy)
 	delete(t.originals, originalKey{m.Platform, m.Incident, string(m.Body)})
-	head := binary.AppendUvarint(append([]byte(nil), originalHead...), uint64(copy))
-	if _, err := t.exec(ctx, qUnpackMessage, o.id, append(head, o.stored...)); err != nil {
+	if o.copy == copy {
+		return nil
+	}
+	if _, err := t.exec(ctx, qUnpackMessage, o.id, originalBody(copy, o.stored)); err != nil {
 		return fmt.Errorf("mark message %d copied: %w", o.id, err)
 	}
 	return nil
+}
+
+// originalBody is the stored body of an original whose copy is message
+// copy and whose body packBody stored as stored.
+func originalBody(copy int64, stored []byte) []byte {
+	head := append(make([]byte, 0, len(originalHead)+binary.MaxVarintLen64+len(stored)), originalHead...)
+	return append(binary.AppendUvarint(head, uint64(copy)), stored...)
 }
 
 // owedCopy is a copy's body the call owes it: ref is the copy's stored

@@ -88,7 +88,7 @@ func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 			t.s.seen.forget(channelKey{m.Platform, m.Channel})
 			return err
 		}
-		t.stored(m, m.ID, body)
+		t.stored(m, m.ID, body, 0)
 		return nil
 	}
 	var (
@@ -98,6 +98,7 @@ func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 		held        []byte
 		body        any
 		orig        *original
+		named       int64 // the copy the stored original names
 	)
 	err := t.queryRow(ctx, qMessageRow, m.Platform, m.Channel, originalHead, m.Ref).Scan(&id, &same, &size, &held)
 	switch {
@@ -114,14 +115,22 @@ func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 		if body, orig, err = t.bodyOf(ctx, m, id); err != nil {
 			break
 		}
+		written := body
 		if b, ok := body.([]byte); ok {
 			old := int(size.Int64)
-			if _, inner, ok := originalOf(held); ok { // the size of its body
+			copyID, inner, isOriginal := originalOf(held)
+			if isOriginal { // the size of its body
 				old -= len(held) - len(inner)
 			}
 			body = padBody(b, editSize(len(b), old))
+			written = body
+			// An original keeps naming its copy, which the call is
+			// likely to save again as a copy (else it pays it).
+			if isOriginal && orig == nil && plainBody(b) {
+				written, named = originalBody(copyID, body.([]byte)), copyID
+			}
 		}
-		err = t.queryRow(ctx, qEditMessage, m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), body,
+		err = t.queryRow(ctx, qEditMessage, m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), written,
 			us(m.UpdatedAt)).Scan(&id, &created)
 	case err == nil: // moved to another channel
 		if err = t.owe(id, held); err == nil {
@@ -143,7 +152,7 @@ func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 		return fmt.Errorf("save message: %w", err)
 	}
 	if orig == nil {
-		t.stored(m, id, body)
+		t.stored(m, id, body, named)
 	}
 	m.ID, m.CreatedAt = id, fromUS(created)
 	return nil
@@ -358,7 +367,7 @@ func (t *tx) ClaimMessage(ctx context.Context, m *bot.PostedMessage, prev *bot.P
 	if err != nil {
 		return false, fmt.Errorf("claim message %s: %w", m.Ref, err)
 	}
-	t.stored(m, m.ID, body)
+	t.stored(m, m.ID, body, 0)
 	m.CreatedAt = fromUS(created)
 	return true, nil
 }
