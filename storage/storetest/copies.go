@@ -104,21 +104,7 @@ func testMessageCopies(t *testing.T, s bot.Store) {
 
 	// A claim on the card, from what was read.
 	save(message(cardMsg, card("to claim")), message(announceMsg, card("to claim")))
-	read, err := s.MessageByRef(ctx, "console", "card")
-	if err != nil {
-		t.Fatal(err)
-	}
-	next := *read
-	next.Body = card("claimed")
-	var claimed bool
-	inTx(t, s, func(ctx context.Context, tx bot.Tx) (err error) {
-		claimed, err = tx.ClaimMessage(ctx, &next, read)
-		return err
-	})
-	if !claimed {
-		t.Fatal("a claim from the body read back lost")
-	}
-	want["card"] = next.Body
+	want["card"] = claimRead(t, s, "card", card("claimed"))
 	check("the card claimed")
 
 	// The card saved by itself, outside a transaction, where the store
@@ -138,7 +124,7 @@ func testMessageCopies(t *testing.T, s bot.Store) {
 	// A transaction that fails leaves the messages as they were.
 	save(message(cardMsg, card("before a failure")), message(announceMsg, card("before a failure")))
 	failed := fmt.Errorf("failed on purpose")
-	err = s.InTx(ctx, func(tx bot.Tx) error {
+	err := s.InTx(ctx, func(tx bot.Tx) error {
 		for _, m := range []*bot.PostedMessage{message(cardMsg, card("rolled back")), message(announceMsg, card("rolled back"))} {
 			if err := tx.SaveMessage(ctx, m); err != nil {
 				return err
