@@ -34,7 +34,7 @@ func init() { writerStatements = append(writerStatements, qUpdateIncidentSets[:]
 // set (database/sql prepares each on a connection when it first runs
 // there): the reads every command, card or API call makes.
 var readerStatements = []string{
-	qIncident, qIncidentByChan, qMessageByRef, qTokenByHash, qTimeline, qPostmortem, qTimers, qBudgetRead, qBudgetCheck,
+	qIncident, qIncidentByChan, qMessageByRef, qMessageBody, qTokenByHash, qTimeline, qPostmortem, qTimers, qBudgetRead, qBudgetCheck,
 }
 
 // unprepared notes the fixed statements the writer ran without a prepared
