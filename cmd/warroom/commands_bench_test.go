@@ -36,13 +36,16 @@ var benchClients = []int{1, 4, 16}
 // BenchmarkServeCommandsSQLite reports commands/s, the bytes the server
 // process wrote to storage per command (/proc/PID/io write_bytes: WAL
 // frames and checkpoints), and the database's size per incident (each
-// declared, acknowledged and resolved, its cards posted) after shutdown.
+// declared, acknowledged and resolved, its cards posted) after shutdown,
+// by table (dbstatTables). The server stops once its outbox is empty, so
+// that the size counts posted messages rather than the jobs still queued
+// when the drive ended, at any number of clients.
 func BenchmarkServeCommandsSQLite(b *testing.B) {
 	bin := warroomBinary(b)
 	// An empty database's size, taken off what the incidents add.
 	emptyDir := b.TempDir()
 	serveWith(b, bin, emptyDir).stop(b, shutdownLimit)
-	empty := sqliteBytes(b, emptyDir)
+	empty := dbstatTables(b, emptyDir)
 	for _, clients := range benchClients {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
 			dir := b.TempDir()
@@ -51,11 +54,13 @@ func BenchmarkServeCommandsSQLite(b *testing.B) {
 			incidents := driveCommands(b, p.url, clients)
 			written, cpu = procWriteBytes(p.cmd.Process.Pid)-written, procCPU(p.cmd.Process.Pid)-cpu
 			jobs := outboxJobs(b, p.url)
+			drainOutbox(b, p.url)
 			p.stop(b, shutdownLimit)
 			b.ReportMetric(float64(cpu.Microseconds())/float64(3*incidents), "server-CPU-µs/command")
 			b.ReportMetric(float64(jobs)/float64(incidents), "jobs/incident")
 			b.ReportMetric(float64(written)/float64(3*incidents), "written-B/command")
-			b.ReportMetric(float64(sqliteBytes(b, dir)-empty)/float64(incidents), "stored-B/incident")
+			b.ReportMetric(float64(sqliteBytes(b, dir)-empty.total())/float64(incidents), "files-B/incident")
+			dbstatTables(b, dir).report(b, empty, incidents)
 		})
 	}
 }
@@ -169,24 +174,15 @@ func driveCommands(b *testing.B, url string, clients int) int {
 // so the count does not move with the machine's load.
 func outboxJobs(b *testing.B, url string) int64 {
 	b.Helper()
-	text := metricsText(b, url)
+	text, ok := metricsText(b, url)
+	if !ok {
+		b.Fatal("GET /metrics failed")
+	}
 	return metricValue(text, "warroom_outbox_delivered_total") + metricValue(text, "warroom_outbox_pending_jobs")
 }
 
-// drainOutbox waits until the server holds no outbox job (its /metrics,
-// read every 200 ms, for up to a minute).
-func drainOutbox(b *testing.B, url string) {
-	b.Helper()
-	for deadline := time.Now().Add(time.Minute); metricValue(metricsText(b, url), "warroom_outbox_pending_jobs") > 0; {
-		if time.Now().After(deadline) {
-			b.Fatal("the outbox still holds jobs a minute after the commands")
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
-
-// metricsText is the server's /metrics.
-func metricsText(b *testing.B, url string) string {
+// metricsText is the server's /metrics, and whether it answered 200.
+func metricsText(b *testing.B, url string) (string, bool) {
 	b.Helper()
 	req, err := http.NewRequest("GET", url+"/metrics", nil)
 	if err != nil {
@@ -195,14 +191,35 @@ func metricsText(b *testing.B, url string) string {
 	req.Header.Set("Authorization", "Bearer "+testToken)
 	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
 	if err != nil {
-		b.Fatal(err)
+		return "", false
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		b.Fatal(err)
+	return string(body), err == nil && resp.StatusCode == http.StatusOK
+}
+
+// drainOutbox waits, up to a minute, for the server to deliver every
+// outbox job it holds.
+func drainOutbox(b *testing.B, url string) {
+	b.Helper()
+	for deadline := time.Now().Add(time.Minute); ; {
+		pending, ok := outboxPending(b, url)
+		if ok && pending == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("%d outbox jobs still pending after a minute", pending)
+		}
+		time.Sleep(50 * time.Millisecond) // polling a separate process
 	}
-	return string(body)
+}
+
+// outboxPending is the server's warroom_outbox_pending_jobs, and whether
+// /metrics answered.
+func outboxPending(b *testing.B, url string) (int64, bool) {
+	b.Helper()
+	text, ok := metricsText(b, url)
+	return metricValue(text, "warroom_outbox_pending_jobs"), ok
 }
 
 // metricValue is the value of an unlabelled metric in a /metrics text, or

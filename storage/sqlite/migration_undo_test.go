@@ -67,5 +67,6 @@ var undo = map[int][]string{
 		`CREATE INDEX outbox_order ON outbox (order_key, id, coalesce_key)`,
 	},
 	32: {}, // new forms of the same columns: no schema change
+	37: {}, // new forms of the same columns: no schema change
 	34: {}, // a PostgreSQL sequence only: no schema change on SQLite
 }

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"SaveMessageAlone", testSaveMessageAlone},
 		{"SaveMessages", testSaveMessages},
 		{"DraftMessages", testDraftMessages},
+		{"MessageCopies", testMessageCopies},
 		{"CompactRecords", testCompactRecords},
 		{"MarkSeen", testMarkSeen},
 		{"Tokens", testTokens},

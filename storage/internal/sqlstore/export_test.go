@@ -43,7 +43,9 @@ func ChannelStatements() map[string]Statement {
 	return map[string]Statement{
 		"message by ref":   {qMessageByRef, []any{"console", "card:INC-1"}},
 		"messages":         {qMessages, []any{"console", "incidents", 50}},
-		"message size":     {qMessageSize, []any{"console", "inc-1-checkout", "card:INC-1"}},
+		"message row":      {qMessageRow, []any{"console", "inc-1-checkout", originalHead, "card:INC-1"}},
+		"message body":     {qMessageBody, []any{1}},
+		"pay copy":         {qPayCopy, []any{2, []byte("x"), copyRef(1)}},
 		"edit message":     {qEditMessage, []any{"console", "inc-1-checkout", "card:INC-1", "", 1, []byte("x"), 1}},
 		"hold message":     {fmt.Sprintf(qHoldMessage, ""), []any{"console", "card:INC-1"}},
 		"channel known":    {qChannelKnown, pc},

@@ -256,7 +256,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx bot.Tx) error) error {
 			_ = sqltx.Rollback()
 		}
 	}()
-	if err := fn(&tx{s: s, tx: sqltx}); err != nil {
+	if err := (&tx{s: s, tx: sqltx}).call(ctx, fn); err != nil {
 		return err
 	}
 	finished = true
@@ -391,6 +391,10 @@ type tx struct {
 	draft *storedDraft
 	// added are the channels whose rows this transaction added (channels.go).
 	added map[channelKey]bool
+	// originals and owed are the current call's messages that a copy may
+	// refer to and the copies it owes their bodies (copies.go).
+	originals map[originalKey]original
+	owed      map[int64]owedCopy
 	// ctx, when set, replaces the context each call passes: a group
 	// transaction's statements run under the group's (groupcommit.go).
 	ctx context.Context
