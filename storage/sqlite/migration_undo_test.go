@@ -68,4 +68,11 @@ var undo = map[int][]string{
 	},
 	32: {}, // new forms of the same columns: no schema change
 	34: {}, // a PostgreSQL sequence only: no schema change on SQLite
+	35: {
+		`INSERT INTO audit (id, at, actor, action, incident, before, after)
+			SELECT id, at, actor, action, incident, before, after FROM timeline WHERE action IS NOT NULL`,
+		`DELETE FROM timeline WHERE action IS NOT NULL`,
+		`ALTER TABLE timeline DROP COLUMN action`, `ALTER TABLE timeline DROP COLUMN before`, `ALTER TABLE timeline DROP COLUMN after`,
+		`DELETE FROM counters WHERE name = 'records'`,
+	},
 }

@@ -37,7 +37,11 @@ func (t *tx) AddAudit(ctx context.Context, a *bot.AuditRecord) error {
 	if err != nil {
 		return err
 	}
-	a.ID, err = t.insert(ctx, qAddAudit, us(a.At), a.Actor, a.Action, nullID(a.Incident), before, after)
+	q := qAddAudit
+	if a.Incident == 0 {
+		q = qAddAuditA
+	}
+	a.ID, err = t.insert(ctx, q, us(a.At), a.Actor, a.Action, nullID(a.Incident), before, after)
 	if err != nil {
 		return fmt.Errorf("insert audit record: %w", err)
 	}
@@ -93,15 +97,8 @@ func scanEntry(row scanner) (*bot.Entry, error) {
 
 // Audit lists audit records, oldest first: the first Limit of them.
 func (s *Store) Audit(ctx context.Context, f bot.AuditFilter) ([]bot.AuditRecord, error) {
-	var (
-		where string
-		args  []any
-	)
-	if f.Incident != 0 {
-		where, args = " WHERE incident = $1", append(args, f.Incident)
-	}
-	args = append(args, limitArg(f.Limit))
-	rows, err := s.r.QueryContext(ctx, fmt.Sprintf(qAudit, where, len(args)), args...)
+	q, args := s.d.records().auditQuery(f)
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read audit: %w", err)
 	}
