@@ -20,9 +20,10 @@ type dbTable struct {
 	more    string // another table's rows to copy into it too: "table WHERE …"
 }
 
-// Since schema 35 SQLite keeps an incident's audit records as rows of
-// timeline with action set, PostgreSQL every record in audit: the copy
-// reads timeline's entries into timeline and its records into audit.
+// Since schema 35 SQLite keeps an incident's audit records in timeline,
+// in the row of the change's entry or in one of their own (kind empty),
+// PostgreSQL every record in audit: the copy reads timeline's entries into
+// timeline and its records into audit.
 var recordColumns = []string{"action", "before", "after"}
 
 // recordsApart moves the records of timeline to audit's copy.
@@ -32,7 +33,7 @@ func recordsApart(byName map[string]*dbTable) {
 		return
 	}
 	tl.columns = slices.DeleteFunc(tl.columns, func(c string) bool { return slices.Contains(recordColumns, c) })
-	tl.where = "action IS NULL"
+	tl.where = "action IS NULL OR kind <> ''"
 	au.more = "timeline WHERE action IS NOT NULL"
 }
 

@@ -86,9 +86,16 @@ func TestRecordsAcrossSchema35(t *testing.T) {
 			t.Errorf("new entry %+v: want an id past 500 and a kind", e)
 		}
 	}
+	entryIDs := map[int64]bool{}
+	for _, e := range tl2 {
+		entryIDs[e.ID] = true
+	}
 	for _, a := range of2[len(of):] {
 		if a.ID <= 500 || a.Action == "" {
 			t.Errorf("new record %+v: want an id past 500 and an action", a)
+		}
+		if !entryIDs[a.ID] { // the command's record in its entry's row
+			t.Errorf("new record %+v: not in the row of the resolve's entry (entries %+v)", a, tl2)
 		}
 	}
 	for i := 1; i < len(all2); i++ {
@@ -99,8 +106,8 @@ func TestRecordsAcrossSchema35(t *testing.T) {
 	if len(all2) != len(all)+len(of2)-len(of) {
 		t.Fatalf("every record after a resolve: %d, want %d", len(all2), len(all)+len(of2)-len(of))
 	}
-	// The new records are rows of timeline, beside their entries; audit
-	// kept only what it held.
+	// The new records are in timeline, in their entries' rows; audit kept
+	// only what it held.
 	var inTimeline, inAudit int
 	db := s2.(*sqlite.Store).DB()
 	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM timeline WHERE action IS NOT NULL`).Scan(&inTimeline); err != nil {

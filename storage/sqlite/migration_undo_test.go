@@ -71,7 +71,7 @@ var undo = map[int][]string{
 	35: {
 		`INSERT INTO audit (id, at, actor, action, incident, before, after)
 			SELECT id, at, actor, action, incident, before, after FROM timeline WHERE action IS NOT NULL`,
-		`DELETE FROM timeline WHERE action IS NOT NULL`,
+		`DELETE FROM timeline WHERE action IS NOT NULL AND kind = ''`,
 		`ALTER TABLE timeline DROP COLUMN action`, `ALTER TABLE timeline DROP COLUMN before`, `ALTER TABLE timeline DROP COLUMN after`,
 		`DELETE FROM counters WHERE name = 'records'`,
 	},

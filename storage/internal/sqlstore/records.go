@@ -28,6 +28,9 @@ func (t *tx) AddEntry(ctx context.Context, e *bot.Entry) error {
 	if err != nil {
 		return fmt.Errorf("insert timeline entry: %w", err)
 	}
+	if e.Kind != "" {
+		t.entry = lastEntry{id: e.ID, incident: e.Incident, at: us(e.At), actor: e.Actor}
+	}
 	return nil
 }
 
@@ -35,6 +38,9 @@ func (t *tx) AddEntry(ctx context.Context, e *bot.Entry) error {
 func (t *tx) AddAudit(ctx context.Context, a *bot.AuditRecord) error {
 	before, after, err := auditImages(a)
 	if err != nil {
+		return err
+	}
+	if joined, err := t.joinAudit(ctx, a, before, after); joined || err != nil {
 		return err
 	}
 	q := qAddAudit

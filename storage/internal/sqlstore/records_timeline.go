@@ -7,25 +7,33 @@ import (
 	"github.com/warroom/warroom/bot"
 )
 
-// An incident's audit records as rows of timeline (Dialect.AuditInTimeline,
-// schema 35 on SQLite). The record of a change lands beside the change's
-// entry: the same leaf of timeline and of timeline_incident, where a table
-// of its own wrote audit and audit_incident too. Such a row has action set
-// and kind, text and data empty; entries have action NULL. Records without
-// an incident, and every record written before schema 35 or imported from
-// a bundle, are rows of audit. Ids are one past the highest of both tables,
-// so the records of the two keep one order by id; counters' 'records' row
-// is an id at or below which timeline holds no record.
+// An incident's audit records in timeline (Dialect.AuditInTimeline,
+// schema 35 on SQLite). The record of a change joins the row of the
+// change's last entry (action, before and after set) when it has the
+// entry's incident, time and actor, as a command's record does; else it
+// is a row of its own with kind, text and data empty. Where records had a
+// table of their own, a change wrote timeline, audit and an (incident, id)
+// index of each. Records without an incident, and every record written
+// before schema 35 or imported from a bundle, are rows of audit. Ids are
+// one past the highest of both tables, so the records of the two keep one
+// order by id (a joined row's id is its entry's and its record's);
+// counters' 'records' row is an id at or below which timeline holds no
+// record.
 const (
 	auditCols    = `id, at, actor, action, incident, before, after`
 	nextRecordID = `(SELECT MAX(COALESCE((SELECT MAX(id) FROM timeline), 0), COALESCE((SELECT MAX(id) FROM audit), 0)) + 1)`
 	recordsFrom  = `(SELECT value FROM counters WHERE name = 'records')`
+	// isEntry holds for the rows of timeline that are entries: a record's
+	// own row has an empty kind (an entry's is never empty where a record
+	// joins it).
+	isEntry = `(action IS NULL OR kind <> '')`
 
 	qAddEntryT  = `INSERT INTO timeline (id, incident, at, kind, actor, text, data) VALUES (` + nextRecordID + `, $1, $2, $3, $4, $5, $6)`
-	qTimelineT  = `SELECT id, incident, at, kind, actor, text, data FROM timeline WHERE incident = $1 AND id > $2 AND action IS NULL ORDER BY id`
+	qTimelineT  = `SELECT id, incident, at, kind, actor, text, data FROM timeline WHERE incident = $1 AND id > $2 AND ` + isEntry + ` ORDER BY id`
 	qAddAuditT  = `INSERT INTO timeline (id, at, actor, action, incident, before, after, kind, text, data) VALUES (` + nextRecordID + `, $1, $2, $3, $4, $5, $6, '', '', '')`
+	qJoinAudit  = `UPDATE timeline SET action = $2, before = $3, after = $4 WHERE id = $1 AND action IS NULL`
 	qAddAuditA  = `INSERT INTO audit (` + auditCols + `) VALUES (` + nextRecordID + `, $1, $2, $3, $4, $5, $6)`
-	qEachEntryT = `SELECT id, incident, at, kind, actor, text, data FROM timeline WHERE action IS NULL ORDER BY id`
+	qEachEntryT = `SELECT id, incident, at, kind, actor, text, data FROM timeline WHERE ` + isEntry + ` ORDER BY id`
 
 	qAuditOfIncidentT = `SELECT ` + auditCols + ` FROM audit WHERE incident = $1 UNION ALL
 	SELECT ` + auditCols + ` FROM timeline WHERE incident = $1 AND action IS NOT NULL ORDER BY id LIMIT $2`
@@ -38,6 +46,33 @@ const (
 	qRecordsFromT = `UPDATE counters SET value = MAX(value, COALESCE((SELECT MAX(id) FROM timeline), 0),
 	COALESCE((SELECT MAX(id) FROM audit), 0)) WHERE name = 'records'`
 )
+
+// lastEntry is a timeline row a record may join: its id, incident, time
+// (microseconds) and actor; id 0 for none.
+type lastEntry struct {
+	id, incident, at int64
+	actor            string
+}
+
+// joinAudit writes a's record into the row of tx's last entry when that
+// entry is of the same incident, time and actor and holds no record yet,
+// and reports whether it did (a.ID is then the entry's id).
+func (t *tx) joinAudit(ctx context.Context, a *bot.AuditRecord, before, after string) (bool, error) {
+	e := t.entry
+	if !t.s.d.AuditInTimeline || e.id == 0 || e.incident != a.Incident || e.at != us(a.At) || e.actor != a.Actor {
+		return false, nil
+	}
+	t.entry = lastEntry{}
+	res, err := t.exec(ctx, qJoinAudit, e.id, a.Action, before, after)
+	if err != nil {
+		return false, fmt.Errorf("insert audit record: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return false, err
+	}
+	a.ID = e.id
+	return true, nil
+}
 
 // recordSQL is the dialect's form of an entry's or a record's insert, or
 // of the timeline's read (Store.sql).

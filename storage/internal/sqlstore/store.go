@@ -403,6 +403,10 @@ type tx struct {
 	// ctx, when set, replaces the context each call passes: a group
 	// transaction's statements run under the group's (groupcommit.go).
 	ctx context.Context
+	// entry is the last timeline entry tx added that holds no audit
+	// record yet: the record of the same change joins its row
+	// (records_timeline.go).
+	entry lastEntry
 }
 
 // use returns the context a statement runs under.
