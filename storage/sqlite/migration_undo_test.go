@@ -75,4 +75,8 @@ var undo = map[int][]string{
 		`ALTER TABLE timeline DROP COLUMN action`, `ALTER TABLE timeline DROP COLUMN before`, `ALTER TABLE timeline DROP COLUMN after`,
 		`DELETE FROM counters WHERE name = 'records'`,
 	},
+	36: {
+		`DROP TRIGGER incidents_changed_insert`, `DROP TRIGGER incidents_changed_update`,
+		`DELETE FROM counters WHERE name = 'changed'`, `CREATE INDEX incidents_updated ON incidents (updated_at)`,
+	},
 }

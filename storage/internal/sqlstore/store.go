@@ -46,6 +46,10 @@ type Dialect struct {
 	// tables wrote four B-trees); entries and records then take ids one
 	// past the highest of both tables (records.go).
 	AuditInTimeline bool
+	// LastChange reads the newest updated_at of any incident (NULL for
+	// none), where a store keeps it elsewhere than in an index of
+	// incidents (SQLite since schema 36: counters' 'changed' row).
+	LastChange string
 	// MigrationLock runs first in every migration transaction; empty for none.
 	MigrationLock string
 	// GroupLock takes a transaction-scoped lock on an alert group key ($1),
