@@ -17,6 +17,13 @@ const cardBody = `{"title":"SEV3 INC-%d: Checkout latency above SLO","fields":[{
 	`{"label":"Severity","value":"SEV3"},{"label":"Commander","value":"none"},{"label":"Started","value":"2026-12-07 06:12 UTC"}],` +
 	`"severity":3,"incident":%d,"footer":"http://127.0.0.1:8080/incidents/INC-%d"}`
 
+// cardMessage is the console card a delivery of j saves.
+func cardMessage(j bot.Job) *bot.PostedMessage {
+	now := time.Now().UTC()
+	return &bot.PostedMessage{Platform: "console", Channel: "incidents", Ref: fmt.Sprintf("card:INC-%d", j.Incident),
+		Incident: j.Incident, Body: fmt.Appendf(nil, cardBody, j.Incident, j.Incident, j.Incident), CreatedAt: now, UpdatedAt: now}
+}
+
 // BenchmarkPagesPerCommand counts the database pages SQLite writes per
 // command: declare → ack → resolve through bot.Service from N goroutines,
 // each change's outbox jobs claimed, their message saved and completed as
@@ -66,10 +73,7 @@ func pagesPerCommand(b *testing.B, clients int) {
 			return err
 		}
 		for _, j := range jobs {
-			now := time.Now().UTC()
-			m := &bot.PostedMessage{Platform: "console", Channel: "incidents", Ref: fmt.Sprintf("card:INC-%d", j.Incident),
-				Incident: j.Incident, Body: fmt.Appendf(nil, cardBody, j.Incident, j.Incident, j.Incident), CreatedAt: now, UpdatedAt: now}
-			if err := svc.SaveMessage(ctx, m); err != nil {
+			if err := svc.SaveMessage(ctx, cardMessage(j)); err != nil {
 				return err
 			}
 			if err := s.Complete(ctx, j.ID, "bench"); err != nil {
@@ -127,7 +131,7 @@ func pagesPerCommand(b *testing.B, clients int) {
 	}
 	frames := (fi.Size() - 32) / (pageSize + 24)
 	if b.N > 1 { // the run that is reported, not the one-iteration probe
-		byTree, _, err := walPages(ctx, s.DB(), path+"-wal")
+		byTree, err := walPages(ctx, s.DB(), path+"-wal")
 		if err != nil {
 			b.Fatal(err)
 		}
