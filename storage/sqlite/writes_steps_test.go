@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"path/filepath"
 	"sort"
 	"testing"
 	"time"
@@ -22,25 +21,7 @@ import (
 //	go test -run '^$' -bench PagesPerStep -benchtime 100x ./storage/sqlite/
 func BenchmarkPagesPerStep(b *testing.B) {
 	ctx := context.Background()
-	path := filepath.Join(b.TempDir(), "steps.db")
-	s, err := Open(ctx, Config{Path: path}, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.ckpt.close(); err != nil {
-		b.Fatal(err)
-	}
-	s.ckpt = nil
-	svc, err := bot.NewService(bot.Config{Targets: []string{"console"}}, s, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, q := range []string{`PRAGMA wal_autocheckpoint = 0`, `PRAGMA wal_checkpoint(TRUNCATE)`} {
-		if _, err := s.DB().ExecContext(ctx, q); err != nil {
-			b.Fatal(err)
-		}
-	}
+	s, svc, path := pagesStore(b)
 	var (
 		off   int64
 		steps = map[string]map[string]int{}

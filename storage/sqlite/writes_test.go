@@ -38,30 +38,38 @@ func BenchmarkPagesPerCommand(b *testing.B) {
 	}
 }
 
-func pagesPerCommand(b *testing.B, clients int) {
+// pagesStore opens a database for counting the pages commands write: its
+// checkpointer stopped and its WAL truncated, so that every page written
+// is a frame left in the -wal file; and a service delivering to the
+// console. The store closes when b ends.
+func pagesStore(b *testing.B) (s *Store, svc *bot.Service, path string) {
 	ctx := context.Background()
-	path := filepath.Join(b.TempDir(), "pages.db")
+	path = filepath.Join(b.TempDir(), "pages.db")
 	s, err := Open(ctx, Config{Path: path}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
+	b.Cleanup(func() { s.Close() })
 	if err := s.ckpt.close(); err != nil {
 		b.Fatal(err)
 	}
 	s.ckpt = nil
-	svc, err := bot.NewService(bot.Config{Targets: []string{"console"}}, s, nil)
-	if err != nil {
+	if svc, err = bot.NewService(bot.Config{Targets: []string{"console"}}, s, nil); err != nil {
 		b.Fatal(err)
 	}
+	for _, q := range []string{`PRAGMA wal_autocheckpoint = 0`, `PRAGMA wal_checkpoint(TRUNCATE)`} {
+		if _, err := s.DB().ExecContext(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return s, svc, path
+}
+
+func pagesPerCommand(b *testing.B, clients int) {
+	ctx := context.Background()
+	s, svc, path := pagesStore(b)
 	var pageSize int64
 	if err := s.DB().QueryRowContext(ctx, `PRAGMA page_size`).Scan(&pageSize); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := s.DB().ExecContext(ctx, `PRAGMA wal_autocheckpoint = 0`); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := s.DB().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		b.Fatal(err)
 	}
 	var mu sync.Mutex // one worker drains at a time, as one lane does
