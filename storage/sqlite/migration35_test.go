@@ -120,3 +120,22 @@ func TestRecordsAcrossSchema35(t *testing.T) {
 		t.Fatalf("%d records in timeline, %d in audit; want %d and %d", inTimeline, inAudit, len(of2)-len(of), len(all))
 	}
 }
+
+// A record naming an incident that does not exist (an entry point's
+// record of a refused command) is kept and listed like any other, though
+// timeline rows must name an incident that does.
+func TestAuditOfUnknownIncident(t *testing.T) {
+	ctx := context.Background()
+	s := reopener(t, filepath.Join(t.TempDir(), "w.db"))()
+	svc, err := bot.NewService(bot.Config{}, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.RecordAudit(ctx, "api", "token.act", 999, map[string]any{"token": "ci"}); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := s.Audit(ctx, bot.AuditFilter{Incident: 999})
+	if err != nil || len(recs) != 1 || recs[0].Action != "token.act" || recs[0].Incident != 999 {
+		t.Fatalf("records of INC-999: %+v, %v", recs, err)
+	}
+}

@@ -43,11 +43,17 @@ func (t *tx) AddAudit(ctx context.Context, a *bot.AuditRecord) error {
 	if joined, err := t.joinAudit(ctx, a, before, after); joined || err != nil {
 		return err
 	}
-	q := qAddAudit
-	if a.Incident == 0 {
-		q = qAddAuditA
+	// An incident's record; where records go to timeline (SQLite), one
+	// whose incident does not exist inserts nothing there and goes to
+	// audit with those without an incident.
+	args := []any{us(a.At), a.Actor, a.Action, nullID(a.Incident), before, after}
+	q := qAddAuditA
+	if a.Incident != 0 {
+		q = qAddAudit
 	}
-	a.ID, err = t.insert(ctx, q, us(a.At), a.Actor, a.Action, nullID(a.Incident), before, after)
+	if a.ID, err = t.insert(ctx, q, args...); err == nil && a.ID == 0 && q == qAddAudit && t.s.d.AuditInTimeline {
+		a.ID, err = t.insert(ctx, qAddAuditA, args...)
+	}
 	if err != nil {
 		return fmt.Errorf("insert audit record: %w", err)
 	}

@@ -13,8 +13,9 @@ import (
 // entry's incident, time and actor, as a command's record does; else it
 // is a row of its own with kind, text and data empty. Where records had a
 // table of their own, a change wrote timeline, audit and an (incident, id)
-// index of each. Records without an incident, and every record written
-// before schema 35 or imported from a bundle, are rows of audit. Ids are
+// index of each. Records without an incident or naming one that does not
+// exist, and every record written before schema 35 or imported from a
+// bundle, are rows of audit. Ids are
 // one past the highest of both tables, so the records of the two keep one
 // order by id (a joined row's id is its entry's and its record's);
 // counters' 'records' row is an id at or below which timeline holds no
@@ -28,9 +29,12 @@ const (
 	// joins it).
 	isEntry = `(action IS NULL OR kind <> '')`
 
-	qAddEntryT  = `INSERT INTO timeline (id, incident, at, kind, actor, text, data) VALUES (` + nextRecordID + `, $1, $2, $3, $4, $5, $6)`
-	qTimelineT  = `SELECT id, incident, at, kind, actor, text, data FROM timeline WHERE incident = $1 AND id > $2 AND ` + isEntry + ` ORDER BY id`
-	qAddAuditT  = `INSERT INTO timeline (id, at, actor, action, incident, before, after, kind, text, data) VALUES (` + nextRecordID + `, $1, $2, $3, $4, $5, $6, '', '', '')`
+	qAddEntryT = `INSERT INTO timeline (id, incident, at, kind, actor, text, data) VALUES (` + nextRecordID + `, $1, $2, $3, $4, $5, $6)`
+	qTimelineT = `SELECT id, incident, at, kind, actor, text, data FROM timeline WHERE incident = $1 AND id > $2 AND ` + isEntry + ` ORDER BY id`
+	// A record of an incident that does not exist (an entry point's
+	// record of a refused command) inserts nothing here and goes to audit.
+	qAddAuditT = `INSERT INTO timeline (id, at, actor, action, incident, before, after, kind, text, data)
+	SELECT ` + nextRecordID + `, $1, $2, $3, $4, $5, $6, '', '', '' WHERE EXISTS (SELECT 1 FROM incidents WHERE number = $4)`
 	qJoinAudit  = `UPDATE timeline SET action = $2, before = $3, after = $4 WHERE id = $1 AND action IS NULL`
 	qAddAuditA  = `INSERT INTO audit (` + auditCols + `) VALUES (` + nextRecordID + `, $1, $2, $3, $4, $5, $6)`
 	qEachEntryT = `SELECT id, incident, at, kind, actor, text, data FROM timeline WHERE ` + isEntry + ` ORDER BY id`
