@@ -64,3 +64,16 @@ func AlertStatements() map[string]Statement {
 		"recurrence rules":          {qRecurrenceRules, []any{1, 100}},
 	}
 }
+
+// RecordStatements are the reads of timeline entries and audit records on
+// SQLite (schema 35), by name, with arguments.
+func RecordStatements() map[string]Statement {
+	d := Dialect{AuditInTimeline: true}
+	q := d.records()
+	return map[string]Statement{
+		"timeline":          {qTimelineT, []any{1, 0}},
+		"audit of incident": {q.auditOfIncident, []any{1, 50}},
+		"audit":             {q.auditAll, []any{50}},
+		"next id":           {"SELECT " + nextRecordID, nil},
+	}
+}
