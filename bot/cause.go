@@ -20,6 +20,11 @@ type Cause struct {
 	// records it in its own transaction, and a redelivery changes nothing
 	// and fails with ErrDuplicateDelivery.
 	Delivery Delivery
+	// Viewer, when set, is the person whose command this is: a change to
+	// an incident Viewer may not see fails as one to a missing incident
+	// (CodeNotFound), checked on the incident the change's own transaction
+	// read, so the caller need not read it first (GetAs).
+	Viewer *Viewer
 }
 
 // Delivery names one inbound delivery: its Source (e.g.

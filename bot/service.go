@@ -197,7 +197,7 @@ func (s *Service) mutate(ctx context.Context, cause Cause, number int64, actor, 
 	var out *Incident
 	err := s.store.InTx(ctx, func(tx Tx) error {
 		inc, err := tx.LockIncident(ctx, number)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, ErrNotFound) || err == nil && cause.Viewer != nil && !inc.VisibleTo(*cause.Viewer) {
 			return Errorf(CodeNotFound, "%s does not exist", FormatKey(number))
 		}
 		if err != nil {

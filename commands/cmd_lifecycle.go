@@ -11,7 +11,7 @@ func runAck(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if err := c.noArgs(); err != nil {
 		return Reply{}, err
 	}
-	inc, err := r.svc.Ack(ctx, bot.Cause{}, c.inc.Number, c.actor)
+	inc, err := r.svc.Ack(ctx, c.cause(), c.number, c.actor)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -94,7 +94,7 @@ func runResolve(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	inc, err := r.svc.ResolveWith(ctx, bot.Cause{}, c.inc.Number, c.actor, text(rest), fields)
+	inc, err := r.svc.ResolveWith(ctx, c.cause(), c.number, c.actor, text(rest), fields)
 	if err != nil {
 		return Reply{}, err
 	}

@@ -36,6 +36,10 @@ type command struct {
 	needs    func(cfg *Config) string // the not-configured sentence, "" when available
 	run      func(ctx context.Context, r *Router, c *call) (Reply, error)
 	reads    bool // only reads: allowed to a read-only caller
+	// checksInTx says run uses only the incident's number (call.number)
+	// and passes call.cause to the change, which reads the incident and
+	// checks the caller may see it: an explicit key is not read first.
+	checksInTx bool
 }
 
 // group is a command whose second word picks the subcommand (action add).
@@ -62,7 +66,7 @@ func table() []*command {
 			flags: []flagSpec{{"service", true}, {"private", false}, {"summary", true}, {"impact", true},
 				{"commander", true}, {"sev", true}, {"type", true}, {"field", true}},
 			repeats: []string{"field"}},
-		{name: "ack", aliases: []string{"acknowledge"}, incident: needsIncident, run: runAck,
+		{name: "ack", aliases: []string{"acknowledge"}, incident: needsIncident, run: runAck, checksInTx: true,
 			usage: "/incident ack", summary: "Acknowledge the incident."},
 		{name: "status", incident: needsIncident, run: runStatus,
 			usage:   "/incident status investigating|identified|monitoring|resolved|closed",
@@ -84,7 +88,7 @@ func table() []*command {
 		{name: "time", incident: needsIncident, run: runTime,
 			usage:   "/incident time started|declared|acknowledged|mitigated|resolved|closed TIME|now|none",
 			summary: "Correct one of the incident's times (2026-11-22T10:05Z, or 10:05 today UTC); the commander's job."},
-		{name: "resolve", incident: needsIncident, run: runResolve,
+		{name: "resolve", incident: needsIncident, run: runResolve, checksInTx: true,
 			usage: "/incident resolve [SUMMARY] [--field NAME=VALUE]...", summary: "Resolve the incident, setting custom fields first if given."},
 		{name: "close", incident: needsIncident, run: runClose,
 			usage: "/incident close", summary: "Close the incident for good."},

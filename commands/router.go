@@ -94,12 +94,21 @@ func (r *Router) Help() string { return r.reg.help() }
 
 // call is one command being run.
 type call struct {
-	req   Request
-	cmd   *command
-	args  []Token       // the tokens after the command name and the explicit key
-	inc   *bot.Incident // the incident it acts on, when resolved
-	actor string
+	req  Request
+	cmd  *command
+	args []Token       // the tokens after the command name and the explicit key
+	inc  *bot.Incident // the incident it acts on, when resolved and read
+	// number is the incident's number, when resolved; unread, when set,
+	// is who asks for a command whose change reads the incident itself
+	// and checks it is theirs to see (command.checksInTx): inc is nil.
+	number int64
+	unread *bot.Viewer
+	actor  string
 }
+
+// cause is the bot.Cause of the call's change: one that checks the
+// incident for the caller when the router did not read it.
+func (c *call) cause() bot.Cause { return bot.Cause{Viewer: c.unread} }
 
 // Dispatch runs one command. Errors are *bot.Error: invalid ones carry the
 // command's usage line after the message.
@@ -149,7 +158,14 @@ func (r *Router) dispatch(ctx context.Context, req Request, name *string) (Reply
 			return Reply{}, err
 		}
 	}
-	return cmd.run(ctx, r, c)
+	rep, err := cmd.run(ctx, r, c)
+	if err != nil && c.unread != nil {
+		// The read left to the change comes first, as it would have here.
+		if _, gerr := r.svc.GetAs(ctx, c.number, *c.unread); gerr != nil {
+			return Reply{}, gerr
+		}
+	}
+	return rep, err
 }
 
 // lookup finds the command. A key written before the command ("INC-42 ack")
@@ -197,7 +213,13 @@ func (r *Router) resolve(ctx context.Context, c *call) error {
 			return err
 		}
 		c.args = c.args[1:]
-		inc, err := r.svc.GetAs(ctx, n, r.viewer(ctx, c.req))
+		c.number = n
+		v := r.viewer(ctx, c.req)
+		if c.cmd.checksInTx {
+			c.unread = &v
+			return nil
+		}
+		inc, err := r.svc.GetAs(ctx, n, v)
 		if err != nil {
 			return err
 		}
@@ -208,7 +230,7 @@ func (r *Router) resolve(ctx context.Context, c *call) error {
 
 		inc, err := r.svc.ByChannel(ctx, c.req.Platform, c.req.Channel)
 		if err == nil {
-			c.inc = inc
+			c.inc, c.number = inc, inc.Number
 			return nil
 		}
 		if bot.ErrorCode(err) != bot.CodeNotFound {
