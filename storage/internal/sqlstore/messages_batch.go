@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -20,14 +21,7 @@ const maxBatchMessages = 8
 // share a ref.
 func (s *Store) SaveMessages(ctx context.Context, ms ...*bot.PostedMessage) error {
 	if !s.batchable(ms) {
-		return s.InTx(ctx, func(btx bot.Tx) error {
-			for _, m := range ms {
-				if err := btx.SaveMessage(ctx, m); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		return s.saveInTx(ctx, ms)
 	}
 	if len(ms) == 1 {
 		return s.SaveMessage(ctx, ms[0])
@@ -44,11 +38,18 @@ func (s *Store) SaveMessages(ctx context.Context, ms ...*bot.PostedMessage) erro
 		}
 		s.seen.add(keys[i])
 	}
-	args := make([]any, 0, 8*len(ms))
+	args := make([]any, 0, rowArgs*len(ms)+1)
 	for _, m := range ms {
-		args = append(args, saveMessageArgs(m, nullBody(m.Body))...)
+		args = append(args, saveMessageArgs(m, nullBody(m.Body))[:rowArgs]...)
 	}
+	args = append(args, originalHead)
 	err := s.upsertMessages(ctx, ms, args)
+	if errors.Is(err, errOriginalLeft) {
+		// An original (copies.go) is replaced only in a transaction that
+		// pays its copy first; the others, saved already, are saved again
+		// with the same values.
+		return s.saveInTx(ctx, ms)
+	}
 	if err != nil {
 		for _, k := range keys {
 			s.seen.forget(k)
@@ -57,6 +58,21 @@ func (s *Store) SaveMessages(ctx context.Context, ms ...*bot.PostedMessage) erro
 	}
 	return nil
 }
+
+// saveInTx saves ms with tx.SaveMessage in one transaction.
+func (s *Store) saveInTx(ctx context.Context, ms []*bot.PostedMessage) error {
+	return s.InTx(ctx, func(btx bot.Tx) error {
+		for _, m := range ms {
+			if err := btx.SaveMessage(ctx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// errOriginalLeft says the upsert left a message's row alone: an original.
+var errOriginalLeft = errors.New("an original left alone")
 
 // batchable says SaveMessages may write ms with one statement.
 func (s *Store) batchable(ms []*bot.PostedMessage) bool {
@@ -107,13 +123,18 @@ func (s *Store) upsertMessages(ctx context.Context, ms []*bot.PostedMessage, arg
 		return err
 	}
 	if got != len(ms) {
-		return fmt.Errorf("%d of %d messages written", got, len(ms))
+		return errOriginalLeft
 	}
 	return nil
 }
 
-// saveMessagesSQL is qSaveMessage for n messages: eight arguments each,
-// in qSaveMessage's order; each row returned names its record's ref.
+// rowArgs is how many of qSaveMessage's arguments are a row's; the last
+// one ($9, originalHead) is shared.
+const rowArgs = 8
+
+// saveMessagesSQL is qSaveMessage for n messages: rowArgs arguments each,
+// in qSaveMessage's order, then originalHead once; each row returned
+// names its record's ref.
 func saveMessagesSQL(n int) string {
 	head, rest, ok := strings.Cut(qSaveMessage, "VALUES (")
 	values, tail, ok2 := strings.Cut(rest, ")\n\tON CONFLICT")
@@ -128,11 +149,11 @@ func saveMessagesSQL(n int) string {
 			b.WriteString(", ")
 		}
 		b.WriteString("(")
-		b.WriteString(renumber(values, 8*i))
+		b.WriteString(renumber(values, rowArgs*i))
 		b.WriteString(")")
 	}
 	b.WriteString("\n\tON CONFLICT")
-	b.WriteString(tail)
+	b.WriteString(renumber(tail, rowArgs*(n-1)))
 	b.WriteString(", ref")
 	return b.String()
 }
