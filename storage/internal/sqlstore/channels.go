@@ -39,18 +39,33 @@ type channelKey struct{ platform, channel string }
 // by channelKey: as the rows stay once added, addChannel looks each up
 // once per process rather than once per message (most messages go to a
 // channel that has some already).
-type channelsSeen struct{ m sync.Map }
+// The platforms of those channels have their rows too: a new channel on
+// one of them adds only the channel's row.
+type channelsSeen struct{ m, platforms sync.Map }
 
 func (c *channelsSeen) has(k channelKey) bool { _, ok := c.m.Load(k); return ok }
-func (c *channelsSeen) add(k channelKey)      { c.m.Store(k, struct{}{}) }
+func (c *channelsSeen) add(k channelKey) {
+	c.m.Store(k, struct{}{})
+	c.platforms.Store(k.platform, struct{}{})
+}
 
-// forget drops k, after a write naming its channel failed: were its row
+// hasPlatform says a committed transaction holds platform's row.
+func (c *channelsSeen) hasPlatform(platform string) bool {
+	_, ok := c.platforms.Load(platform)
+	return ok
+}
+
+// forget drops k, after a write naming its channel failed: were its rows
 // gone after all (a database emptied under a running process), the next
-// write looks again and adds it.
-func (c *channelsSeen) forget(k channelKey) { c.m.Delete(k) }
+// write looks again and adds them.
+func (c *channelsSeen) forget(k channelKey) {
+	c.m.Delete(k)
+	c.platforms.Delete(k.platform)
+}
 
 // addChannel adds the rows of a platform and its channel unless they are
-// there.
+// there. Once the transaction commits, the channels it added are seen
+// (tx.remember).
 func (t *tx) addChannel(ctx context.Context, platform, channel string) error {
 	k := channelKey{platform, channel}
 	if t.s.seen.has(k) {
@@ -58,8 +73,9 @@ func (t *tx) addChannel(ctx context.Context, platform, channel string) error {
 	}
 	// A row this transaction added is not committed: found again here, it
 	// is not remembered (the transaction, or its savepoint, may roll back).
-	found, err := addChannel(ctx, t.queryRow, t.exec, platform, channel)
+	found, err := addChannel(ctx, t.queryRow, t.exec, platform, channel, t.s.seen.hasPlatform(platform))
 	if err != nil {
+		t.s.seen.forget(k)
 		return err
 	}
 	if found && !t.added[k] {
@@ -75,16 +91,19 @@ func (t *tx) addChannel(ctx context.Context, platform, channel string) error {
 
 // addChannel is tx.addChannel through queryRow and exec: a transaction's,
 // or the writer's outside one (Store.SaveMessage). found says the rows
-// were there already.
+// were there already; knownPlatform that the platform's row is
+// (channelsSeen.hasPlatform).
 func addChannel(ctx context.Context, queryRow func(context.Context, string, ...any) *sql.Row,
-	exec func(context.Context, string, ...any) (sql.Result, error), platform, channel string) (found bool, err error) {
+	exec func(context.Context, string, ...any) (sql.Result, error), platform, channel string, knownPlatform bool) (found bool, err error) {
 	var one int
 	err = queryRow(ctx, qChannelKnown, platform, channel).Scan(&one)
 	if !errors.Is(err, sql.ErrNoRows) {
 		return err == nil, err
 	}
-	if _, err := exec(ctx, qAddPlatform, platform); err != nil {
-		return false, err
+	if !knownPlatform {
+		if _, err := exec(ctx, qAddPlatform, platform); err != nil {
+			return false, err
+		}
 	}
 	_, err = exec(ctx, qAddChannel, platform, channel)
 	return false, err
@@ -98,4 +117,12 @@ func (t *tx) linkChannel(ctx context.Context, platform, channel string, number i
 		return nil, err
 	}
 	return t.exec(ctx, qLinkChannel, platform, channel, number)
+}
+
+// remember notes the channels whose rows the committed transaction
+// added as seen.
+func (t *tx) remember() {
+	for k := range t.added {
+		t.s.seen.add(k)
+	}
 }

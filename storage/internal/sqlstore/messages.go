@@ -221,7 +221,7 @@ func (s *Store) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 	k := channelKey{m.Platform, m.Channel}
 	if !s.seen.has(k) {
 		// Outside a transaction the rows added are committed already.
-		if _, err := addChannel(ctx, s.w.QueryRowContext, s.w.ExecContext, m.Platform, m.Channel); err != nil {
+		if _, err := addChannel(ctx, s.w.QueryRowContext, s.w.ExecContext, m.Platform, m.Channel, s.seen.hasPlatform(m.Platform)); err != nil {
 			return fmt.Errorf("save message: %w", err)
 		}
 		s.seen.add(k)

@@ -33,7 +33,7 @@ func (s *Store) SaveMessages(ctx context.Context, ms ...*bot.PostedMessage) erro
 			continue
 		}
 		// Outside a transaction the rows added are committed already.
-		if _, err := addChannel(ctx, s.w.QueryRowContext, s.w.ExecContext, m.Platform, m.Channel); err != nil {
+		if _, err := addChannel(ctx, s.w.QueryRowContext, s.w.ExecContext, m.Platform, m.Channel, s.seen.hasPlatform(m.Platform)); err != nil {
 			return fmt.Errorf("save messages: %w", err)
 		}
 		s.seen.add(keys[i])

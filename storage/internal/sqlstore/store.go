@@ -269,13 +269,15 @@ func (s *Store) InTx(ctx context.Context, fn func(tx bot.Tx) error) error {
 			_ = sqltx.Rollback()
 		}
 	}()
-	if err := (&tx{s: s, tx: sqltx}).call(ctx, fn); err != nil {
+	t := &tx{s: s, tx: sqltx}
+	if err := t.call(ctx, fn); err != nil {
 		return err
 	}
 	finished = true
 	if err := sqltx.Commit(); err != nil {
 		return fmt.Errorf("commit transaction: %w", err)
 	}
+	t.remember()
 	return nil
 }
 
