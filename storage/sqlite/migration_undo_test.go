@@ -68,4 +68,9 @@ var undo = map[int][]string{
 	},
 	32: {}, // new forms of the same columns: no schema change
 	34: {}, // a PostgreSQL sequence only: no schema change on SQLite
+	39: {
+		`UPDATE alerts SET silence_base = (SELECT base FROM silence_bases WHERE id = alerts.silence) WHERE silence IS NOT NULL`,
+		`UPDATE alerts SET title = json_extract(annotations, '$.summary') WHERE title_summary = 1`,
+		`ALTER TABLE alerts DROP COLUMN title_summary`, `ALTER TABLE alerts DROP COLUMN silence`, `DROP TABLE silence_bases`,
+	},
 }

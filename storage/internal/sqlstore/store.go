@@ -124,6 +124,7 @@ type Store struct {
 	unprep   unprepared
 	group    grouper // InTx calls waiting to share a transaction
 	seen     channelsSeen
+	silences silenceBases
 }
 
 var _ bot.Store = (*Store)(nil)
@@ -391,6 +392,9 @@ type tx struct {
 	draft *storedDraft
 	// added are the channels whose rows this transaction added (channels.go).
 	added map[channelKey]bool
+	// addedBases are the silence bases whose rows this transaction added
+	// (silences.go).
+	addedBases map[string]bool
 	// ctx, when set, replaces the context each call passes: a group
 	// transaction's statements run under the group's (groupcommit.go).
 	ctx context.Context
