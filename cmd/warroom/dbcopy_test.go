@@ -69,6 +69,10 @@ func fillEveryTable(t *testing.T) string {
 	if _, err := svc.HandleAlerts(ctx, bot.Cause{Delivery: bot.Delivery{Source: "alertmanager", Key: "d1"}}, []bot.Alert{{
 		Source: "alertmanager", Fingerprint: "f1", GroupKey: "g1", Status: bot.AlertFiring, Title: "DiskFull",
 		Labels: map[string]string{"severity": "critical"}, StartsAt: clock.Now().Add(-time.Minute),
+		// A title that is the summary and a silence link stored as its base
+		// (schema 39: silence_bases).
+		Annotations: map[string]string{"summary": "DiskFull",
+			bot.AnnotationSilence: bot.AlertmanagerSilenceURL("http://am.example:9093", map[string]string{"severity": "critical"})},
 	}}); err != nil {
 		t.Fatal(err)
 	}
