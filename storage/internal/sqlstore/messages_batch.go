@@ -44,11 +44,25 @@ func (s *Store) SaveMessages(ctx context.Context, ms ...*bot.PostedMessage) erro
 		}
 		s.seen.add(keys[i])
 	}
-	args := make([]any, 0, 8*len(ms))
+	args := make([]any, 0, 8*len(ms)+1)
 	for _, m := range ms {
-		args = append(args, saveMessageArgs(m, nullBody(m.Body))...)
+		args = append(args, saveMessageArgs(m, nullBody(m.Body))[:8]...)
 	}
-	err := s.upsertMessages(ctx, ms, args)
+	args = append(args, originalHead)
+	left, err := s.upsertMessages(ctx, ms, args)
+	if err == nil && len(left) > 0 {
+		// Originals the upsert left alone: their copies are written out
+		// first, as SaveMessage does. The others are stored already, with
+		// what the caller gave; saving them again would write the same.
+		err = s.InTx(ctx, func(btx bot.Tx) error {
+			for _, m := range left {
+				if err := btx.SaveMessage(ctx, m); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
 	if err != nil {
 		for _, k := range keys {
 			s.seen.forget(k)
@@ -79,41 +93,47 @@ func (s *Store) batchable(ms []*bot.PostedMessage) bool {
 }
 
 // upsertMessages runs qSaveMessage for every message at once and sets
-// each one's ID and CreatedAt from the row it wrote, found by its ref.
-func (s *Store) upsertMessages(ctx context.Context, ms []*bot.PostedMessage, args []any) error {
+// each one's ID and CreatedAt from the row it wrote, found by its ref. It
+// returns the messages whose rows it left alone: originals that a copy
+// names (copies.go).
+func (s *Store) upsertMessages(ctx context.Context, ms []*bot.PostedMessage, args []any) ([]*bot.PostedMessage, error) {
 	rows, err := s.w.QueryContext(ctx, saveMessagesSQL(len(ms)), args...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
-	got := 0
+	written := make([]bool, len(ms))
 	for rows.Next() {
 		var (
 			id, created int64
 			ref         string
 		)
 		if err := rows.Scan(&id, &created, &ref); err != nil {
-			return err
+			return nil, err
 		}
-		for _, m := range ms {
+		for i, m := range ms {
 			if m.Ref == ref {
 				m.ID, m.CreatedAt = id, fromUS(created)
-				got++
+				written[i] = true
 				break
 			}
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
-	if got != len(ms) {
-		return fmt.Errorf("%d of %d messages written", got, len(ms))
+	var left []*bot.PostedMessage
+	for i, m := range ms {
+		if !written[i] {
+			left = append(left, m)
+		}
 	}
-	return nil
+	return left, nil
 }
 
 // saveMessagesSQL is qSaveMessage for n messages: eight arguments each,
-// in qSaveMessage's order; each row returned names its record's ref.
+// in qSaveMessage's order, then qSaveMessage's ninth (an original's
+// head) once; each row returned names its record's ref.
 func saveMessagesSQL(n int) string {
 	head, rest, ok := strings.Cut(qSaveMessage, "VALUES (")
 	values, tail, ok2 := strings.Cut(rest, ")\n\tON CONFLICT")
@@ -132,7 +152,7 @@ func saveMessagesSQL(n int) string {
 		b.WriteString(")")
 	}
 	b.WriteString("\n\tON CONFLICT")
-	b.WriteString(tail)
+	b.WriteString(renumber(tail, 8*n-8))
 	b.WriteString(", ref")
 	return b.String()
 }
