@@ -85,12 +85,13 @@ func (s *Service) afterChange(ctx context.Context, tx Tx, c *change, before *Inc
 	if err := s.syncTickets(ctx, tx, c, before); err != nil {
 		return err
 	}
-	if before != nil { // a new incident's timers are armed by ArmTimers
-		if err := s.syncTimers(ctx, tx, inc, before, c.now); err != nil {
+	var cancels timerCancels // one statement for the change's timer cancels
+	if before != nil {       // a new incident's timers are armed by ArmTimers
+		if err := s.syncTimers(ctx, tx, inc, before, c.now, &cancels); err != nil {
 			return err
 		}
 	}
-	return s.afterInsights(ctx, tx, c, before) // insights.go
+	return s.afterInsights(ctx, tx, c, before, &cancels) // insights.go
 }
 
 // pagingEffect is the paging job a change from before to inc writes, or

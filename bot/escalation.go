@@ -56,16 +56,16 @@ func validateEscalation(c EscalationConfig) error {
 // canceled otherwise. before is the incident before the change (nil for a
 // new incident, or when the timers' state is unknown and must be written):
 // only a change that arms, moves or disarms them writes timer rows.
-func (s *Service) syncTimers(ctx context.Context, tx Tx, inc, before *Incident, now time.Time) error {
+//
+// A cancel is added to cancels, which the caller flushes.
+func (s *Service) syncTimers(ctx context.Context, tx Tx, inc, before *Incident, now time.Time, cancels *timerCancels) error {
 	if s.liveEscalation().Off {
 		return nil
 	}
 	target := s.slas[inc.Severity].Acknowledge
 	if !inc.Status.Open() || inc.AcknowledgedAt != nil || target <= 0 {
 		if before == nil || s.mayHaveArmed(before, TimerEscalate) {
-			if _, err := tx.CancelTimers(ctx, inc.Number, TimerEscalate, now); err != nil {
-				return fmt.Errorf("cancel escalation timers: %w", err)
-			}
+			cancels.add(TimerEscalate)
 		}
 		return nil
 	}
@@ -96,7 +96,11 @@ func (s *Service) ArmTimers(ctx context.Context, number int64) error {
 			return fmt.Errorf("load %s: %w", FormatKey(number), err)
 		}
 		now := s.Now()
-		if err := s.syncTimers(ctx, tx, inc, nil, now); err != nil {
+		var cancels timerCancels
+		if err := s.syncTimers(ctx, tx, inc, nil, now, &cancels); err != nil {
+			return err
+		}
+		if err := cancels.flush(ctx, tx, inc.Number, now); err != nil {
 			return err
 		}
 		if s.insights.Off || !inc.Status.Open() {

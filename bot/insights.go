@@ -84,11 +84,18 @@ func anchorLevel(t time.Time, breach bool) int {
 // afterInsights keeps an incident's SLA and action timers in step and
 // drafts the postmortem when it resolves. afterChange calls it in every
 // change's transaction.
-func (s *Service) afterInsights(ctx context.Context, tx Tx, c *change, before *Incident) error {
+//
+// It flushes cancels, the timer cancels of the change so far, with its own.
+func (s *Service) afterInsights(ctx context.Context, tx Tx, c *change, before *Incident, cancels *timerCancels) error {
 	if !s.insights.Off {
-		if err := s.syncSLATimers(ctx, tx, c, before); err != nil {
+		if err := s.syncSLATimers(ctx, tx, c, before, cancels); err != nil {
 			return err
 		}
+	}
+	if err := cancels.flush(ctx, tx, c.inc.Number, c.now); err != nil {
+		return err
+	}
+	if !s.insights.Off {
 		if err := s.syncActionTimers(ctx, tx, c); err != nil {
 			return err
 		}
@@ -113,15 +120,9 @@ func (s *Service) setPair(ctx context.Context, tx Tx, inc *Incident, kind string
 	return nil
 }
 
-func (s *Service) syncSLATimers(ctx context.Context, tx Tx, c *change, before *Incident) error {
+func (s *Service) syncSLATimers(ctx context.Context, tx Tx, c *change, before *Incident, cancels *timerCancels) error {
 	inc, now := c.inc, c.now
 	sla := s.slas[inc.Severity]
-	cancel := func(kind string) error {
-		if _, err := tx.CancelTimers(ctx, inc.Number, kind, now); err != nil {
-			return fmt.Errorf("cancel %s timers: %w", kind, err)
-		}
-		return nil
-	}
 	// Acknowledge and resolve: armed by the scheduler (ArmTimers) for a new
 	// incident — most are acknowledged long before a reminder is due, so a
 	// declare writes no timer rows — and moved here when the severity (so
@@ -132,9 +133,7 @@ func (s *Service) syncSLATimers(ctx context.Context, tx Tx, c *change, before *I
 	switch {
 	case !inc.Status.Open() || inc.AcknowledgedAt != nil || sla.Acknowledge <= 0:
 		if s.mayHaveArmed(before, TimerSLAAck) {
-			if err := cancel(TimerSLAAck); err != nil {
-				return err
-			}
+			cancels.add(TimerSLAAck)
 		}
 	case retarget:
 		if err := s.armSLATarget(ctx, tx, inc, TimerSLAAck, now); err != nil {
@@ -144,9 +143,7 @@ func (s *Service) syncSLATimers(ctx context.Context, tx Tx, c *change, before *I
 	switch {
 	case !inc.Status.Open() || sla.Resolve <= 0:
 		if s.mayHaveArmed(before, TimerSLAResolve) {
-			if err := cancel(TimerSLAResolve); err != nil {
-				return err
-			}
+			cancels.add(TimerSLAResolve)
 		}
 	case retarget:
 		if err := s.armSLATarget(ctx, tx, inc, TimerSLAResolve, now); err != nil {
@@ -167,15 +164,16 @@ func (s *Service) syncSLATimers(ctx context.Context, tx Tx, c *change, before *I
 	switch {
 	case !inc.Status.Open() || sla.UpdateCadence <= 0:
 		if s.mayHaveArmed(before, TimerSLAUpdate) {
-			if err := cancel(TimerSLAUpdate); err != nil {
-				return err
-			}
+			cancels.add(TimerSLAUpdate)
 		}
 	case moved || retarget:
 		// A new anchor arms new levels (the old ones are canceled); a new
 		// severity moves the pending ones of the same anchor.
 		if moved {
-			if err := cancel(TimerSLAUpdate); err != nil {
+			// Canceled (with the kinds gathered so far) before the new
+			// levels are set.
+			cancels.add(TimerSLAUpdate)
+			if err := cancels.flush(ctx, tx, inc.Number, now); err != nil {
 				return err
 			}
 		}
@@ -188,9 +186,7 @@ func (s *Service) syncSLATimers(ctx context.Context, tx Tx, c *change, before *I
 	switch {
 	case inc.Status == StatusClosed || inc.ResolvedAt == nil || sla.PostmortemDue <= 0:
 		if s.mayHaveArmed(before, TimerSLAPostmortem) {
-			if err := cancel(TimerSLAPostmortem); err != nil {
-				return err
-			}
+			cancels.add(TimerSLAPostmortem)
 		}
 	case before == nil || before.ResolvedAt == nil:
 		due := s.insights.PostmortemDue(*inc.ResolvedAt, sla.PostmortemDue)
@@ -282,7 +278,7 @@ func (s *Service) syncActionTimers(ctx context.Context, tx Tx, c *change) error 
 		}
 	}
 	for _, seq := range done {
-		if _, err := tx.CancelTimers(ctx, c.inc.Number, ActionTimerKind(seq), c.now); err != nil {
+		if _, err := tx.CancelTimers(ctx, c.inc.Number, []string{ActionTimerKind(seq)}, c.now); err != nil {
 			return fmt.Errorf("cancel action reminders: %w", err)
 		}
 	}

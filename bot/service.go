@@ -247,6 +247,11 @@ func (s *Service) mutate(ctx context.Context, cause Cause, number int64, actor, 
 	return out, nil
 }
 
+// PokesAfterCommit says AfterCommit is set: every committed change that
+// wrote outbox jobs wakes the worker already, so a front-end need not
+// wake it again after each command.
+func (s *Service) PokesAfterCommit() bool { return s.after != nil }
+
 // committed tells AfterCommit that jobs may be waiting.
 func (s *Service) committed() {
 	if s.after != nil && (len(s.targets) > 0 || len(s.paging.Targets) > 0 || len(s.tickets.Targets) > 0) {

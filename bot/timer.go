@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -51,9 +52,9 @@ type TimerTx interface {
 	// DueAt of one that has neither fired nor been canceled. A fired or
 	// canceled timer stays as it is. It sets t.ID.
 	SetTimer(ctx context.Context, t *Timer) error
-	// CancelTimers cancels an incident's pending timers of kind and
-	// returns how many.
-	CancelTimers(ctx context.Context, incident int64, kind string, at time.Time) (int, error)
+	// CancelTimers cancels an incident's pending timers of the kinds given
+	// and returns how many: one statement however many kinds.
+	CancelTimers(ctx context.Context, incident int64, kinds []string, at time.Time) (int, error)
 	// ClaimTimer locks timer id if it is pending and due at now; another
 	// transaction holding it, or a timer that fired, was canceled or is not
 	// due, is ErrNotFound. On PostgreSQL a locked row is skipped, not waited for.
@@ -70,4 +71,22 @@ type TimerReader interface {
 	DueTimers(ctx context.Context, k TimerKinds, now time.Time, limit int) ([]Timer, error)
 	// Timers lists an incident's timers of every state, by kind and level.
 	Timers(ctx context.Context, incident int64) ([]Timer, error)
+}
+
+// timerCancels gathers the timer kinds a change cancels, so that they are
+// canceled together (one statement: Tx.CancelTimers).
+type timerCancels struct{ kinds []string }
+
+func (c *timerCancels) add(kind string) { c.kinds = append(c.kinds, kind) }
+
+// flush cancels the gathered kinds of the incident's timers.
+func (c *timerCancels) flush(ctx context.Context, tx Tx, incident int64, at time.Time) error {
+	if len(c.kinds) == 0 {
+		return nil
+	}
+	if _, err := tx.CancelTimers(ctx, incident, c.kinds, at); err != nil {
+		return fmt.Errorf("cancel %s timers: %w", strings.Join(c.kinds, ", "), err)
+	}
+	c.kinds = c.kinds[:0]
+	return nil
 }

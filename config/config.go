@@ -20,14 +20,15 @@ import (
 type Config struct {
 	File string // the YAML file read, "" for none
 
-	Addr            string                        `yaml:"addr" env:"WARROOM_ADDR"`                     // listen address, host:port
-	DB              DSN                           `yaml:"db" env:"WARROOM_DB"`                         // SQLite path or PostgreSQL URL
-	DBSynchronous   string                        `yaml:"db_synchronous" env:"WARROOM_DB_SYNCHRONOUS"` // SQLite: normal or full
-	DBMaxConns      int                           `yaml:"db_max_conns" env:"WARROOM_DB_MAX_CONNS"`     // PostgreSQL: connections of each pool
-	PublicURL       string                        `yaml:"public_url" env:"WARROOM_PUBLIC_URL"`         // base URL for links, no trailing slash
-	LogLevel        string                        `yaml:"log_level" env:"WARROOM_LOG_LEVEL"`           // debug, info, warn or error
-	LogFormat       string                        `yaml:"log_format" env:"WARROOM_LOG_FORMAT"`         // text or json
-	AnnounceChannel string                        `yaml:"announce_channel"`                            // "" turns announcements off
+	Addr            string                        `yaml:"addr" env:"WARROOM_ADDR"`                                   // listen address, host:port
+	DB              DSN                           `yaml:"db" env:"WARROOM_DB"`                                       // SQLite path or PostgreSQL URL
+	DBSynchronous   string                        `yaml:"db_synchronous" env:"WARROOM_DB_SYNCHRONOUS"`               // SQLite: normal or full
+	DBSyncCommit    string                        `yaml:"db_synchronous_commit" env:"WARROOM_DB_SYNCHRONOUS_COMMIT"` // PostgreSQL: server or off
+	DBMaxConns      int                           `yaml:"db_max_conns" env:"WARROOM_DB_MAX_CONNS"`                   // PostgreSQL: connections of each pool
+	PublicURL       string                        `yaml:"public_url" env:"WARROOM_PUBLIC_URL"`                       // base URL for links, no trailing slash
+	LogLevel        string                        `yaml:"log_level" env:"WARROOM_LOG_LEVEL"`                         // debug, info, warn or error
+	LogFormat       string                        `yaml:"log_format" env:"WARROOM_LOG_FORMAT"`                       // text or json
+	AnnounceChannel string                        `yaml:"announce_channel"`                                          // "" turns announcements off
 	TicketThreshold bot.Severity                  `yaml:"ticket_threshold"`
 	TicketSystems   map[bot.Severity][]string     `yaml:"ticket_systems"` // /incident ticket: severity → jira, servicenow
 	Roles           []string                      `yaml:"roles"`          // roles besides the built-in ones
@@ -68,6 +69,9 @@ const (
 	// defaultSync keeps every commit through a crash of the process; full
 	// also through a power loss (README, "Durability").
 	defaultSync = "normal"
+	// defaultSyncCommit leaves PostgreSQL's synchronous_commit to its
+	// server (on unless changed there): every commit flushed first.
+	defaultSyncCommit = "server"
 	// defaultDBMaxConns is storage/postgres's own default pool size
 	// (postgres.Config.MaxConns 0), which config may not import.
 	defaultDBMaxConns = 10
@@ -80,6 +84,7 @@ func base() Config {
 		Addr:            defaultAddr,
 		DB:              NewDSN(defaultDB),
 		DBSynchronous:   defaultSync,
+		DBSyncCommit:    defaultSyncCommit,
 		DBMaxConns:      defaultDBMaxConns,
 		LogLevel:        defaultLogLevel,
 		LogFormat:       defaultLogFormat,

@@ -226,6 +226,8 @@ func TestLoadErrors(t *testing.T) {
 		{name: "bad log format in environment", env: []string{"WARROOM_LOG_FORMAT", "xml"}, want: `WARROOM_LOG_FORMAT: "xml" is not one of text, json`},
 		{name: "bad synchronous", yaml: "db_synchronous: off\n", want: `db_synchronous: "off" is not one of normal, full`},
 		{name: "synchronous full on postgres", env: []string{"WARROOM_DB", "postgres://warroom@db/warroom", "WARROOM_DB_SYNCHRONOUS", "FULL"}, want: "WARROOM_DB_SYNCHRONOUS: applies to SQLite only"},
+		{name: "bad synchronous commit", env: []string{"WARROOM_DB", "postgres://warroom@db/warroom", "WARROOM_DB_SYNCHRONOUS_COMMIT", "local"}, want: `WARROOM_DB_SYNCHRONOUS_COMMIT: "local" is not one of server, off`},
+		{name: "synchronous commit off on sqlite", yaml: "db_synchronous_commit: off\n", want: "db_synchronous_commit: applies to PostgreSQL only"},
 		{name: "bad public url", yaml: "public_url: ftp://example.com\n", want: "public_url: \"ftp://example.com\" is not an http:// or https:// URL"},
 		{name: "public url without host", env: []string{"WARROOM_PUBLIC_URL", "http://"}, want: "WARROOM_PUBLIC_URL: \"http:\" has no host"},
 		{name: "bad integration url", env: []string{"SLACK_API_URL", "slack.example.com"}, want: "SLACK_API_URL: \"slack.example.com\" is not an http:// or https:// URL"},
@@ -462,5 +464,24 @@ func TestZeroTakesTheDefault(t *testing.T) {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("config check lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// db_synchronous_commit defaults to the PostgreSQL server's own setting;
+// off is read in any case and kept as off.
+func TestSynchronousCommit(t *testing.T) {
+	c, err := Load("", env("WARROOM_DB", "postgres://warroom@db/warroom"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DBSyncCommit != "server" {
+		t.Errorf("default DBSyncCommit = %q, want server", c.DBSyncCommit)
+	}
+	c, err = Load("", env("WARROOM_DB", "postgres://warroom@db/warroom", "WARROOM_DB_SYNCHRONOUS_COMMIT", " OFF"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DBSyncCommit != "off" {
+		t.Errorf("DBSyncCommit = %q, want off from WARROOM_DB_SYNCHRONOUS_COMMIT", c.DBSyncCommit)
 	}
 }

@@ -32,6 +32,14 @@ func (c *Config) Validate() error {
 	default:
 		c.DBSynchronous = sync
 	}
+	switch sc := strings.ToLower(strings.TrimSpace(c.DBSyncCommit)); {
+	case sc != "server" && sc != "off":
+		add(c.name("db_synchronous_commit"), fmt.Errorf("%q is not one of server, off", c.DBSyncCommit))
+	case sc == "off" && !c.DB.IsPostgres():
+		add(c.name("db_synchronous_commit"), errors.New("applies to PostgreSQL only: SQLite's is db_synchronous"))
+	default:
+		c.DBSyncCommit = sc
+	}
 	if c.DBMaxConns < 1 {
 		add(c.name("db_max_conns"), fmt.Errorf("%d: at least one connection", c.DBMaxConns))
 	}

@@ -82,7 +82,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 // openStore opens the database WARROOM_DB names, applying migrations.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (bot.Store, error) {
 	if cfg.DB.IsPostgres() {
-		s, err := postgres.Open(ctx, postgres.Config{DSN: cfg.DB.Reveal(), MaxConns: cfg.DBMaxConns}, log.With("store", "postgres"))
+		s, err := postgres.Open(ctx, postgres.Config{DSN: cfg.DB.Reveal(), MaxConns: cfg.DBMaxConns, AsyncCommit: cfg.DBSyncCommit == "off"}, log.With("store", "postgres"))
 		if err != nil {
 			return nil, fmt.Errorf("open database %s: %w", cfg.DB, err)
 		}

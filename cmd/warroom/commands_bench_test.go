@@ -36,13 +36,16 @@ var benchClients = []int{1, 4, 16}
 // BenchmarkServeCommandsSQLite reports commands/s, the bytes the server
 // process wrote to storage per command (/proc/PID/io write_bytes: WAL
 // frames and checkpoints), and the database's size per incident (each
-// declared, acknowledged and resolved, its cards posted) after shutdown.
+// declared, acknowledged and resolved, its cards posted) after shutdown,
+// by table (dbstatTables). The server stops once its outbox is empty, so
+// that the size counts posted messages rather than the jobs still queued
+// when the drive ended, at any number of clients.
 func BenchmarkServeCommandsSQLite(b *testing.B) {
 	bin := warroomBinary(b)
 	// An empty database's size, taken off what the incidents add.
 	emptyDir := b.TempDir()
 	serveWith(b, bin, emptyDir).stop(b, shutdownLimit)
-	empty := sqliteBytes(b, emptyDir)
+	empty := dbstatTables(b, emptyDir)
 	for _, clients := range benchClients {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
 			dir := b.TempDir()
@@ -51,32 +54,56 @@ func BenchmarkServeCommandsSQLite(b *testing.B) {
 			incidents := driveCommands(b, p.url, clients)
 			written, cpu = procWriteBytes(p.cmd.Process.Pid)-written, procCPU(p.cmd.Process.Pid)-cpu
 			jobs := outboxJobs(b, p.url)
+			drainOutbox(b, p.url)
 			p.stop(b, shutdownLimit)
 			b.ReportMetric(float64(cpu.Microseconds())/float64(3*incidents), "server-CPU-µs/command")
 			b.ReportMetric(float64(jobs)/float64(incidents), "jobs/incident")
 			b.ReportMetric(float64(written)/float64(3*incidents), "written-B/command")
-			b.ReportMetric(float64(sqliteBytes(b, dir)-empty)/float64(incidents), "stored-B/incident")
+			b.ReportMetric(float64(sqliteBytes(b, dir)-empty.total())/float64(incidents), "files-B/incident")
+			dbstatTables(b, dir).report(b, empty, incidents)
 		})
 	}
 }
 
 // BenchmarkServeCommandsPostgres is the same on PostgreSQL (a schema of
-// its own in WARROOM_TEST_POSTGRES's database). WARROOM_DB_MAX_CONNS, when
-// set, is passed on to the server (the pool size; 10 otherwise).
+// its own in WARROOM_TEST_POSTGRES's database). WARROOM_DB_MAX_CONNS and
+// WARROOM_DB_SYNCHRONOUS_COMMIT, when set, are passed on to the server.
+// With WARROOM_BENCH_ROUND_TRIPS=1 the server talks to PostgreSQL through
+// a relay that counts round trips (pgRelay) until the outbox is drained,
+// reported per incident, the largest kinds written to stderr; the relay's
+// copying costs time, so commands/s of such a run are not comparable with
+// one without it.
 func BenchmarkServeCommandsPostgres(b *testing.B) {
 	testkit.PostgresDSN(b) // skips without a server
 	bin := warroomBinary(b)
 	env := []string{"WARROOM_API_TOKEN=" + testToken}
-	if n := os.Getenv("WARROOM_DB_MAX_CONNS"); n != "" {
-		env = append(env, "WARROOM_DB_MAX_CONNS="+n)
+	for _, k := range []string{"WARROOM_DB_MAX_CONNS", "WARROOM_DB_SYNCHRONOUS_COMMIT"} {
+		if v := os.Getenv(k); v != "" {
+			env = append(env, k+"="+v)
+		}
 	}
+	count := os.Getenv("WARROOM_BENCH_ROUND_TRIPS") == "1"
 	for _, clients := range benchClients {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
 			dsn := testkit.PostgresSchema(b)
+			var relay *pgRelay
+			if count {
+				relay, dsn = newPGRelay(b, dsn)
+			}
 			p := serveWith(b, bin, b.TempDir(), append(env, "WARROOM_DB="+dsn)...)
+			if relay != nil {
+				relay.take() // start-up and migrations
+			}
 			cpu := procCPU(p.cmd.Process.Pid)
 			incidents := driveCommands(b, p.url, clients)
 			cpu = procCPU(p.cmd.Process.Pid) - cpu
+			if relay != nil {
+				// Every job delivered: a delivery the commands left behind
+				// counts with its incident.
+				drainOutbox(b, p.url)
+				trips, txs := relay.take()
+				reportTrips(b, trips, txs, incidents)
+			}
 			p.stop(b, shutdownLimit)
 			b.ReportMetric(float64(cpu.Microseconds())/float64(3*incidents), "server-CPU-µs/command")
 		})
@@ -147,6 +174,16 @@ func driveCommands(b *testing.B, url string, clients int) int {
 // so the count does not move with the machine's load.
 func outboxJobs(b *testing.B, url string) int64 {
 	b.Helper()
+	text, ok := metricsText(b, url)
+	if !ok {
+		b.Fatal("GET /metrics failed")
+	}
+	return metricValue(text, "warroom_outbox_delivered_total") + metricValue(text, "warroom_outbox_pending_jobs")
+}
+
+// metricsText is the server's /metrics, and whether it answered 200.
+func metricsText(b *testing.B, url string) (string, bool) {
+	b.Helper()
 	req, err := http.NewRequest("GET", url+"/metrics", nil)
 	if err != nil {
 		b.Fatal(err)
@@ -154,14 +191,35 @@ func outboxJobs(b *testing.B, url string) int64 {
 	req.Header.Set("Authorization", "Bearer "+testToken)
 	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
 	if err != nil {
-		b.Fatal(err)
+		return "", false
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		b.Fatal(err)
+	return string(body), err == nil && resp.StatusCode == http.StatusOK
+}
+
+// drainOutbox waits, up to a minute, for the server to deliver every
+// outbox job it holds.
+func drainOutbox(b *testing.B, url string) {
+	b.Helper()
+	for deadline := time.Now().Add(time.Minute); ; {
+		pending, ok := outboxPending(b, url)
+		if ok && pending == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("%d outbox jobs still pending after a minute", pending)
+		}
+		time.Sleep(50 * time.Millisecond) // polling a separate process
 	}
-	return metricValue(string(body), "warroom_outbox_delivered_total") + metricValue(string(body), "warroom_outbox_pending_jobs")
+}
+
+// outboxPending is the server's warroom_outbox_pending_jobs, and whether
+// /metrics answered.
+func outboxPending(b *testing.B, url string) (int64, bool) {
+	b.Helper()
+	text, ok := metricsText(b, url)
+	return metricValue(text, "warroom_outbox_pending_jobs"), ok
 }
 
 // metricValue is the value of an unlabelled metric in a /metrics text, or

@@ -16,6 +16,25 @@ type dbTable struct {
 	name    string
 	columns []string
 	refs    []string
+	where   string // which of the table's rows to copy, when not all
+	more    string // another table's rows to copy into it too: "table WHERE …"
+}
+
+// Since schema 35 SQLite keeps an incident's audit records in timeline,
+// in the row of the change's entry or in one of their own (kind empty),
+// PostgreSQL every record in audit: the copy reads timeline's entries into
+// timeline and its records into audit.
+var recordColumns = []string{"action", "before", "after"}
+
+// recordsApart moves the records of timeline to audit's copy.
+func recordsApart(byName map[string]*dbTable) {
+	tl, au := byName["timeline"], byName["audit"]
+	if tl == nil || au == nil || !slices.Contains(tl.columns, "action") {
+		return
+	}
+	tl.columns = slices.DeleteFunc(tl.columns, func(c string) bool { return slices.Contains(recordColumns, c) })
+	tl.where = "action IS NULL OR kind <> ''"
+	au.more = "timeline WHERE action IS NOT NULL"
 }
 
 // copyOnly keeps rows out of the copy that the source holds only until
@@ -71,6 +90,7 @@ func sqliteTables(ctx context.Context, tx *sql.Tx) ([]dbTable, error) {
 		}
 		byName[n] = t
 	}
+	recordsApart(byName)
 	// Order by foreign keys (depth-first), so that inserts find their parents.
 	var out []dbTable
 	state := map[string]int{} // 1: visiting, 2: done
@@ -163,6 +183,11 @@ func copyTable(ctx context.Context, stx, ttx *sql.Tx, t dbTable) (int64, error) 
 	q := "SELECT " + list + " FROM " + quoteIdent(t.name)
 	if w, ok := copyOnly[t.name]; ok {
 		q += " WHERE " + w
+	} else if t.where != "" {
+		q += " WHERE " + t.where
+	}
+	if t.more != "" {
+		q += " UNION ALL SELECT " + list + " FROM " + t.more
 	}
 	rows, err := stx.QueryContext(ctx, q)
 	if err != nil {

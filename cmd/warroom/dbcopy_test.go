@@ -124,6 +124,15 @@ func fillEveryTable(t *testing.T) string {
 		string(head) != "\x00\x05" {
 		t.Fatalf("the post carrying the draft is stored starting %q (%v), not as a reference to the draft", head, err)
 	}
+	// A card and its announcement saved together: the announcement
+	// stored as a reference to the card.
+	if err := svc.SaveMessages(ctx, copiedMessages(clock.Now(), packedCard)...); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT substr(body, 1, 2) FROM messages WHERE ref = 'announce:INC-1'`).Scan(&head); err != nil ||
+		string(head) != "\x00\x07" {
+		t.Fatalf("the announcement is stored starting %q (%v), not as a reference to the card", head, err)
+	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -145,6 +154,14 @@ func fillEveryTable(t *testing.T) string {
 // packedCard is long enough to be stored packed (a BLOB in SQLite).
 const packedCard = `{"title":"SEV2 INC-1: Checkout errors","fields":[{"label":"Status","value":"triggered"},` +
 	`{"label":"Severity","value":"SEV2"}],"severity":2,"incident":1}`
+
+// copiedMessages are a card and its announcement with the same body.
+func copiedMessages(at time.Time, body string) []*bot.PostedMessage {
+	return []*bot.PostedMessage{
+		{Platform: "slack", Channel: "C0A", Ref: "thread:INC-1", ExternalID: "1.4", Incident: 1, Body: json.RawMessage(body), CreatedAt: at, UpdatedAt: at},
+		{Platform: "slack", Channel: "C0B", Ref: "announce:INC-1", ExternalID: "1.5", Incident: 1, Body: json.RawMessage(body), CreatedAt: at, UpdatedAt: at},
+	}
+}
 
 // draftPost is a post long enough to carry fillEveryTable's postmortem
 // draft of INC-1 as a reference.
@@ -247,6 +264,29 @@ func TestDBCopyToPostgres(t *testing.T) {
 	}
 	if m, err := b.MessageByRef(ctx, "slack", "post:INC-1"); err != nil || string(m.Body) != draftPost {
 		t.Errorf("the post carrying the draft, once the draft is drafted again: %+v, %v", m, err)
+	}
+	// The announcement that refers to the card reads the same, also once
+	// the card alone is edited on PostgreSQL.
+	if m, err := b.MessageByRef(ctx, "slack", "announce:INC-1"); err != nil || string(m.Body) != packedCard {
+		t.Errorf("the announcement copied as %+v, %v", m, err)
+	}
+	// Saved with another message: PostgreSQL's one upsert for both leaves
+	// the original alone, which is then saved as SaveMessage saves it.
+	now := time.Now()
+	edited := copiedMessages(now, `{"text":"edited on PostgreSQL"}`)[0]
+	other := &bot.PostedMessage{Platform: "slack", Channel: "C0C", Ref: "status:INC-1", ExternalID: "1.9", Incident: 1,
+		Body: json.RawMessage(`{"text":"status"}`), CreatedAt: now, UpdatedAt: now}
+	if err := b.SaveMessages(ctx, edited, other); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := b.MessageByRef(ctx, "slack", "status:INC-1"); err != nil || string(m.Body) != string(other.Body) || m.ID != other.ID {
+		t.Errorf("the message saved with the card: %+v, %v", m, err)
+	}
+	if m, err := b.MessageByRef(ctx, "slack", "announce:INC-1"); err != nil || string(m.Body) != packedCard {
+		t.Errorf("the announcement, once the card is edited: %+v, %v", m, err)
+	}
+	if m, err := b.MessageByRef(ctx, "slack", "thread:INC-1"); err != nil || string(m.Body) != string(edited.Body) {
+		t.Errorf("the card, edited: %+v, %v", m, err)
 	}
 	deadA, _ := a.OutboxJobs(ctx, true, 10)
 	deadB, _ := b.OutboxJobs(ctx, true, 10)

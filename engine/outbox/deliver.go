@@ -9,9 +9,21 @@ import (
 	"github.com/warroom/warroom/bot"
 )
 
+// headCompleter is an outbox whose completion of a job also says whether
+// a younger job of its order key is waiting behind it (and may be
+// claimed now), so that a lane claims again after a delivery only then.
+type headCompleter interface {
+	CompleteHead(ctx context.Context, id int64, owner string) (waiting bool, err error)
+}
+
 // deliver runs one job's handler and records the outcome. The outcome is
 // written even when ctx is ending, so that a delivered job is not redone.
-func (w *Worker) deliver(ctx context.Context, l *lane, j bot.Job) {
+// It reports whether l should claim again: false only when the job was
+// completed, no job of its order key waits behind it, and no claim of l
+// began while the completion ran (one that may have seen the job still
+// running and passed over a job enqueued behind it meanwhile).
+func (w *Worker) deliver(ctx context.Context, l *lane, j bot.Job) (again bool) {
+	again = true
 	h := w.handler(j.Kind)
 	var err error
 	if h == nil {
@@ -36,7 +48,14 @@ func (w *Worker) deliver(ctx context.Context, l *lane, j bot.Job) {
 	wait, isWait := bot.WaitHint(err)
 	switch {
 	case err == nil:
-		serr = w.store.Complete(octx, j.ID, w.cfg.Owner)
+		if hc, ok := w.store.(headCompleter); ok {
+			claims := l.claims.Load()
+			var waiting bool
+			waiting, serr = hc.CompleteHead(octx, j.ID, w.cfg.Owner)
+			again = serr != nil || waiting || l.claims.Load() != claims
+		} else {
+			serr = w.store.Complete(octx, j.ID, w.cfg.Owner)
+		}
 		if serr == nil {
 			w.delivered.Add(1)
 		}
@@ -63,6 +82,7 @@ func (w *Worker) deliver(ctx context.Context, l *lane, j bot.Job) {
 		w.lost.Add(1)
 		log.Warn("record outbox job outcome", "err", serr)
 	}
+	return again
 }
 
 // spent reports whether the failure now at hand spends j's budget: it is

@@ -3,11 +3,15 @@ package outbox_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/engine/outbox"
+	"github.com/warroom/warroom/internal/testkit"
 )
 
 // runWorker runs w until the test ends and checks that Run returned.
@@ -135,5 +139,56 @@ func TestWaitsOfALaneWakeOneAtATime(t *testing.T) {
 	}
 	if c := w.Counters(); c.Waited != 5 || c.Retried != 0 {
 		t.Errorf("counters %+v: want 5 waits and no retries", c)
+	}
+}
+
+// A lane claims again after a delivery only when a job of the delivered
+// job's order key waits behind it: delivering jobs with none behind them
+// costs one claim per poke, not also one per delivery that finds nothing.
+func TestLaneClaimsAfterADeliveryOnlyForAJobBehindIt(t *testing.T) {
+	f := newFake()
+	c := cfg()
+	c.Poll = time.Hour // only a poke, or a job behind a delivered one, makes it claim
+	w := outbox.New(c, f, nil)
+	var order []int64
+	var mu sync.Mutex
+	w.Handle("console.post", func(_ context.Context, j bot.Job) error {
+		mu.Lock()
+		defer mu.Unlock()
+		order = append(order, j.ID)
+		return nil
+	})
+	f.due = append(f.due, bot.Job{ID: 1, Kind: "console.post"}) // Run's first claim takes it
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	delivered := func(n uint64) {
+		t.Helper()
+		testkit.Eventually(t, fmt.Sprintf("%d deliveries", n), func() bool { return w.Counters().Delivered >= n })
+	}
+	delivered(1)
+	// Two jobs of one order key and one of none: the second of the key
+	// is claimed after the first is delivered, with no poke.
+	f.mu.Lock()
+	f.due = append(f.due, bot.Job{ID: 2, Kind: "console.post", OrderKey: "console:INC-1"},
+		bot.Job{ID: 3, Kind: "console.post", OrderKey: "console:INC-1"}, bot.Job{ID: 4, Kind: "console.post"})
+	f.mu.Unlock()
+	w.Poke()
+	delivered(4)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if i2, i3 := slices.Index(order, 2), slices.Index(order, 3); i2 < 0 || i3 < i2 {
+		t.Errorf("delivered in the order %v: want 3 after 2", order)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	// Run's first claim, the poke's, and one after job 2's delivery (job
+	// 3 waited behind it); none after the others.
+	if f.claims != 3 {
+		t.Errorf("%d claims, want 3: one at start, one for the poke, one for the job behind job 2", f.claims)
 	}
 }

@@ -23,6 +23,10 @@ type fakeOutbox struct {
 	buried   map[int64]string
 	released []string
 	refuse   bool // Complete/Retry/Bury fail as if the lease was lost
+	claims   int  // Claim calls
+	// running are the claimed jobs not completed, by id: a due job
+	// behind one of its order key is not claimed, as in the stores.
+	running map[int64]bot.Job
 }
 
 func newFake(jobs ...bot.Job) *fakeOutbox {
@@ -33,17 +37,53 @@ func newFake(jobs ...bot.Job) *fakeOutbox {
 func (f *fakeOutbox) Claim(_ context.Context, _, target string, _ time.Time, _ time.Duration, limit int) ([]bot.Job, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.claims++
+	if f.running == nil {
+		f.running = map[int64]bot.Job{}
+	}
 	var out, rest []bot.Job
-	for _, j := range f.due {
-		if len(out) < limit && (target == "" || j.Kind.Target() == target) {
+	for i, j := range f.due {
+		if len(out) < limit && (target == "" || j.Kind.Target() == target) && !f.behind(j, f.due[:i]) {
 			j.Attempts++
 			out = append(out, j)
+			f.running[j.ID] = j
 		} else {
 			rest = append(rest, j)
 		}
 	}
 	f.due = rest
 	return out, nil
+}
+
+// behind says an older job of j's order key is running or among older.
+func (f *fakeOutbox) behind(j bot.Job, older []bot.Job) bool {
+	if j.OrderKey == "" {
+		return false
+	}
+	for _, o := range older {
+		if o.OrderKey == j.OrderKey {
+			return true
+		}
+	}
+	for _, r := range f.running {
+		if r.OrderKey == j.OrderKey {
+			return true
+		}
+	}
+	return false
+}
+
+// CompleteHead completes id and says whether a job of its order key is due.
+func (f *fakeOutbox) CompleteHead(ctx context.Context, id int64, owner string) (bool, error) {
+	f.mu.Lock()
+	j := f.running[id]
+	f.mu.Unlock()
+	if err := f.Complete(ctx, id, owner); err != nil {
+		return false, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return j.OrderKey != "" && f.behind(j, f.due), nil
 }
 
 func (f *fakeOutbox) lost() error {
@@ -60,6 +100,7 @@ func (f *fakeOutbox) Complete(_ context.Context, id int64, _ string) error {
 		return err
 	}
 	f.done = append(f.done, id)
+	delete(f.running, id)
 	return nil
 }
 
@@ -70,6 +111,7 @@ func (f *fakeOutbox) Wait(_ context.Context, id int64, _ string, next time.Time)
 		return err
 	}
 	f.waited[id] = next
+	delete(f.running, id)
 	return nil
 }
 
@@ -82,6 +124,7 @@ func (f *fakeOutbox) Retry(_ context.Context, id int64, _ string, _, next time.T
 		return err
 	}
 	f.retried[id], f.errs[id] = next, e
+	delete(f.running, id)
 	return nil
 }
 
@@ -92,6 +135,7 @@ func (f *fakeOutbox) Bury(_ context.Context, id int64, _ string, e string) error
 		return err
 	}
 	f.buried[id] = e
+	delete(f.running, id)
 	return nil
 }
 

@@ -24,7 +24,9 @@ type Config struct {
 	// is refused.
 	Token string
 	// Poke, when set, is called after a request changed something, so the
-	// outbox worker delivers its effects at once instead of at its next poll.
+	// outbox worker delivers its effects at once instead of at its next poll
+	// (after a command only where the service does not do so after each
+	// commit: bot.Service.PokesAfterCommit).
 	Poke func()
 	// Insights builds GET /api/v1/insights; nil: that route answers 404.
 	Insights Insighter
@@ -36,11 +38,14 @@ type Config struct {
 
 // API serves /api/v1/.
 type API struct {
-	token  string
-	poke   func()
-	svc    *bot.Service
-	router *commands.Router
-	log    *slog.Logger
+	token string
+	poke  func()
+	// pokeCommand wakes the worker after a command or a declare: poke,
+	// or nothing where the service wakes it after each commit already.
+	pokeCommand func()
+	svc         *bot.Service
+	router      *commands.Router
+	log         *slog.Logger
 
 	insighter Insighter
 	location  *time.Location
@@ -62,7 +67,11 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger
 	if poke == nil {
 		poke = func() {}
 	}
-	return &API{token: cfg.Token, poke: poke, svc: svc, router: router, log: log.With("integration", "api"),
+	pokeCommand := poke
+	if svc.PokesAfterCommit() {
+		pokeCommand = func() {}
+	}
+	return &API{token: cfg.Token, poke: poke, pokeCommand: pokeCommand, svc: svc, router: router, log: log.With("integration", "api"),
 		insighter: cfg.Insights, location: cfg.Location, clock: cfg.Now}, nil
 }
 

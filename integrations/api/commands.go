@@ -44,7 +44,7 @@ func (a *API) command(w http.ResponseWriter, r *http.Request, c caller) {
 		Text: in.Text, User: user, Channel: in.Channel, Platform: Platform,
 		ReadOnly: !c.role.Allows(bot.RoleResponder), SeePrivate: c.viewer().SeePrivate,
 	})
-	a.poke()
+	a.pokeCommand()
 	if err != nil {
 		httpx.WriteErr(w, a.log, err)
 		return

@@ -99,7 +99,7 @@ func (a *API) declare(w http.ResponseWriter, r *http.Request, c caller) {
 		httpx.WriteErr(w, a.log, err)
 		return
 	}
-	a.poke()
+	a.pokeCommand()
 	w.Header().Set("Location", "/api/v1/incidents/"+inc.Key())
 	httpx.WriteJSON(w, http.StatusCreated, view(inc))
 }

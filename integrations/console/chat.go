@@ -249,7 +249,7 @@ func (c *Console) command(w http.ResponseWriter, r *http.Request) {
 		Text: in.Text, User: user, Channel: strings.TrimPrefix(in.Channel, "#"), Platform: Platform,
 		ReadOnly: readOnly, SeePrivate: seePrivate,
 	})
-	c.poke()
+	c.pokeCommand()
 	if err != nil {
 		httpx.WriteErr(w, c.log, err)
 		return

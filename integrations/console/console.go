@@ -43,7 +43,9 @@ type Config struct {
 	// Poll is how often the browser asks for new messages; default 1s.
 	Poll time.Duration
 	// Poke, when set, is called after a command, so the outbox worker
-	// delivers its effects at once instead of at its next poll.
+	// delivers its effects at once instead of at its next poll (only where
+	// the service does not do so after each commit:
+	// bot.Service.PokesAfterCommit), and after an outbox action.
 	Poke func()
 	// Holds, when set, lists the integrations held after their credentials
 	// were refused (the store: every replica's holds); each page shows them
@@ -92,15 +94,18 @@ type Console struct {
 	announce string // "" when off
 	poll     time.Duration
 	poke     func()
-	svc      *bot.Service
-	router   *commands.Router
-	log      *slog.Logger
-	pages    map[string]*template.Template
-	csrf     *http.CrossOriginProtection
-	session  string // the cookie value a logged-in browser carries
-	logins   bot.Budgets
-	now      func() time.Time
-	oidc     *signer // nil: no sign-in
+	// pokeCommand wakes the worker after a command: poke, or nothing
+	// where the service wakes it after each commit already.
+	pokeCommand func()
+	svc         *bot.Service
+	router      *commands.Router
+	log         *slog.Logger
+	pages       map[string]*template.Template
+	csrf        *http.CrossOriginProtection
+	session     string // the cookie value a logged-in browser carries
+	logins      bot.Budgets
+	now         func() time.Time
+	oidc        *signer // nil: no sign-in
 }
 
 // New builds the console.
@@ -134,8 +139,12 @@ func New(cfg Config, svc *bot.Service, router *commands.Router, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
+	pokeCommand := poke
+	if svc.PokesAfterCommit() {
+		pokeCommand = func() {}
+	}
 	c := &Console{
-		cfg: cfg, announce: announce, poll: poll, poke: poke, svc: svc, router: router,
+		cfg: cfg, announce: announce, poll: poll, poke: poke, pokeCommand: pokeCommand, svc: svc, router: router,
 		log: log.With("integration", Platform), pages: pages, csrf: http.NewCrossOriginProtection(),
 		logins: cfg.Budgets, now: cfg.Now,
 	}

@@ -46,6 +46,12 @@ type Config struct {
 	// connections of their own run in parallel, where a group runs its
 	// calls' statements one round trip after another.
 	GroupCommit bool
+	// AsyncCommit sets synchronous_commit = off on every connection: a
+	// commit is acknowledged before its WAL is flushed, as SQLite's
+	// synchronous=NORMAL, so it survives a crash of this process but not
+	// of the server or its machine (README, db_synchronous_commit). Off by
+	// default: the server's own setting decides.
+	AsyncCommit bool
 }
 
 // Store is bot.Store on PostgreSQL.
@@ -102,7 +108,10 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	}
 	dsn := cfg.DSN
 	if cfg.ReadOnly {
-		dsn = withReadOnly(dsn)
+		dsn = withParam(dsn, "default_transaction_read_only=on")
+	}
+	if cfg.AsyncCommit {
+		dsn = withParam(dsn, "synchronous_commit=off")
 	}
 	w, err := openPool(ctx, dsn, cfg.MaxConns)
 	if err != nil {
@@ -144,9 +153,8 @@ func openPool(ctx context.Context, dsn string, conns int) (*sql.DB, error) {
 	return db, nil
 }
 
-// withReadOnly makes every session of dsn default to read-only transactions.
-func withReadOnly(dsn string) string {
-	const opt = "default_transaction_read_only=on"
+// withParam sets a run-time parameter (name=value) on every session of dsn.
+func withParam(dsn, opt string) string {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		if strings.Contains(dsn, "?") {
 			return dsn + "&" + opt

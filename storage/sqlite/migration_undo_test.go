@@ -67,7 +67,19 @@ var undo = map[int][]string{
 		`CREATE INDEX outbox_order ON outbox (order_key, id, coalesce_key)`,
 	},
 	32: {}, // new forms of the same columns: no schema change
+	37: {}, // new forms of the same columns: no schema change
 	34: {}, // a PostgreSQL sequence only: no schema change on SQLite
+	35: {
+		`INSERT INTO audit (id, at, actor, action, incident, before, after)
+			SELECT id, at, actor, action, incident, before, after FROM timeline WHERE action IS NOT NULL`,
+		`DELETE FROM timeline WHERE action IS NOT NULL AND kind = ''`,
+		`ALTER TABLE timeline DROP COLUMN action`, `ALTER TABLE timeline DROP COLUMN before`, `ALTER TABLE timeline DROP COLUMN after`,
+		`DELETE FROM counters WHERE name = 'records'`,
+	},
+	36: {
+		`DROP TRIGGER incidents_changed_insert`, `DROP TRIGGER incidents_changed_update`,
+		`DELETE FROM counters WHERE name = 'changed'`, `CREATE INDEX incidents_updated ON incidents (updated_at)`,
+	},
 	39: {
 		`UPDATE alerts SET silence_base = (SELECT base FROM silence_bases WHERE id = alerts.silence) WHERE silence IS NOT NULL`,
 		`UPDATE alerts SET title = json_extract(annotations, '$.summary') WHERE title_summary = 1`,

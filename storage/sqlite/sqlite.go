@@ -58,6 +58,8 @@ var dialect = sqlstore.Dialect{
 	LastInsertID:      true,
 	GroupCommit:       true,
 	Tombstones:        true,
+	AuditInTimeline:   true,
+	LastChange:        `SELECT MAX(value) FROM counters WHERE name = 'changed'`,
 	OneWriter:         true,
 	// One past the newest job and past every id given before it (the
 	// trigger outbox_newest_gone keeps counters' 'outbox' row at the

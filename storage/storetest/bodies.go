@@ -281,21 +281,7 @@ func testDraftMessages(t *testing.T, s bot.Store) {
 	}
 	check("draft v1")
 	// A compare-and-set from what was read takes the row.
-	read, err := s.MessageByRef(ctx, "console", "post")
-	if err != nil {
-		t.Fatal(err)
-	}
-	next := *read
-	next.Body = message(draft(1), "claimed")
-	var claimed bool
-	inTx(t, s, func(ctx context.Context, tx bot.Tx) (err error) {
-		claimed, err = tx.ClaimMessage(ctx, &next, read)
-		return err
-	})
-	if !claimed {
-		t.Fatal("a claim from the body read back lost")
-	}
-	want["post"] = next.Body
+	want["post"] = claimRead(t, s, "post", message(draft(1), "claimed"))
 	check("claimed")
 	// The incident moves to another channel: the messages left in the
 	// old one keep their bodies, also once the draft is drafted again.
@@ -331,4 +317,25 @@ func testDraftMessages(t *testing.T, s bot.Store) {
 		t.Fatalf("the job carrying the draft claimed as %+v, %v; want its payload %s", jobs, err, payload)
 	}
 	check("draft v4")
+}
+
+// claimRead claims the console's message ref with body, from the message
+// as read back, and returns body; the claim must win.
+func claimRead(t *testing.T, s bot.Store, ref string, body []byte) []byte {
+	t.Helper()
+	read, err := s.MessageByRef(context.Background(), "console", ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := *read
+	next.Body = body
+	var claimed bool
+	inTx(t, s, func(ctx context.Context, tx bot.Tx) (err error) {
+		claimed, err = tx.ClaimMessage(ctx, &next, read)
+		return err
+	})
+	if !claimed {
+		t.Fatalf("a claim on %s from the body read back lost", ref)
+	}
+	return body
 }

@@ -65,7 +65,7 @@ func testTimers(t *testing.T, s bot.Store) {
 	var canceled int
 	inTx(t, s, func(ctx context.Context, tx bot.Tx) error {
 		var err error
-		canceled, err = tx.CancelTimers(ctx, inc.Number, bot.TimerEscalate, at(8*time.Minute))
+		canceled, err = tx.CancelTimers(ctx, inc.Number, []string{bot.TimerEscalate}, at(8*time.Minute))
 		return err
 	})
 	if canceled != 1 {
@@ -167,5 +167,51 @@ func testEscalationOnce(t *testing.T, s bot.Store) {
 	}
 	if escalated != 1 {
 		t.Errorf("%d escalated entries, want 1", escalated)
+	}
+}
+
+// testCancelTimerKinds: CancelTimers cancels the pending timers of every
+// kind given, however many, and no other kind's, nor another incident's.
+func testCancelTimerKinds(t *testing.T, s bot.Store) {
+	ctx := context.Background()
+	inc := newIncident(t, s, "cancel kinds", bot.StatusTriggered)
+	other := newIncident(t, s, "other", bot.StatusTriggered)
+	kinds := []string{"k1", "k2", "k3", "k4", "k5", "k6", "k7"}
+	for _, number := range []int64{inc.Number, other.Number} {
+		for _, kind := range append(kinds, "kept") {
+			for level := range 2 {
+				tm := &bot.Timer{Incident: number, Kind: kind, Level: level, DueAt: at(time.Hour), CreatedAt: t0}
+				inTx(t, s, func(ctx context.Context, tx bot.Tx) error { return tx.SetTimer(ctx, tm) })
+			}
+		}
+	}
+	for _, tc := range []struct {
+		kinds []string
+		want  int
+	}{
+		{[]string{"k1"}, 2},
+		{[]string{"k2", "k3"}, 4},
+		{[]string{"k1", "k4", "k5", "k6", "k7"}, 8}, // k1 canceled already
+	} {
+		var n int
+		inTx(t, s, func(ctx context.Context, tx bot.Tx) (err error) {
+			n, err = tx.CancelTimers(ctx, inc.Number, tc.kinds, at(time.Minute))
+			return err
+		})
+		if n != tc.want {
+			t.Errorf("CancelTimers(%v) canceled %d, want %d", tc.kinds, n, tc.want)
+		}
+	}
+	for _, number := range []int64{inc.Number, other.Number} {
+		all, err := s.Timers(ctx, number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tm := range all {
+			wantCanceled := number == inc.Number && tm.Kind != "kept"
+			if (tm.CanceledAt != nil) != wantCanceled {
+				t.Errorf("timer %s %d of %d: canceled at %v, want canceled %v", tm.Kind, tm.Level, number, tm.CanceledAt, wantCanceled)
+			}
+		}
 	}
 }

@@ -26,6 +26,8 @@ import (
 //	0x00 0x04 <a deflate stream against body_dict_v2.txt> [zero bytes]
 //	0x00 0x05 <uvarint draft version> <the rest, as packBody stores it>
 //	0x00 0x06 <uvarint n> <a draft, as packBody stores it: n bytes> <the rest, as packBody stores it>
+//	0x00 0x07 <uvarint id>: the body of message id (copies.go)
+//	0x00 0x08 <uvarint id> <the body, as packBody stores it>: a body message id refers to (copies.go)
 //
 // Short values (cards, posts) take the LZ coder: a few microseconds, where
 // compress/flate spends about a hundred on clearing its hash tables for
@@ -170,6 +172,13 @@ func unpackBody(b []byte) ([]byte, error) {
 		err = errors.New("a reference to a postmortem draft, read without the draft")
 	case packedCarry:
 		out, err = unpackCarry(b[2:])
+	case packedCopy:
+		err = errors.New("a copy of another message's body, read without it")
+	case packedOriginal:
+		if _, inner, ok := originalOf(b); ok && plainBody(inner) {
+			return unpackBody(inner)
+		}
+		err = errLZ
 	default:
 		err = fmt.Errorf("unknown format %d", b[1])
 	}

@@ -43,7 +43,9 @@ func ChannelStatements() map[string]Statement {
 	return map[string]Statement{
 		"message by ref":   {qMessageByRef, []any{"console", "card:INC-1"}},
 		"messages":         {qMessages, []any{"console", "incidents", 50}},
-		"message size":     {qMessageSize, []any{"console", "inc-1-checkout", "card:INC-1"}},
+		"message row":      {qMessageRow, []any{"console", "inc-1-checkout", originalHead, "card:INC-1"}},
+		"message body":     {qMessageBody, []any{1}},
+		"pay copy":         {qPayCopy, []any{2, []byte("x"), copyRef(1)}},
 		"edit message":     {qEditMessage, []any{"console", "inc-1-checkout", "card:INC-1", "", 1, []byte("x"), 1}},
 		"hold message":     {fmt.Sprintf(qHoldMessage, ""), []any{"console", "card:INC-1"}},
 		"channel known":    {qChannelKnown, pc},
@@ -60,5 +62,18 @@ func AlertStatements() map[string]Statement {
 		"alerts of incident":        {qAlertsOfIncident, []any{7, 0, "", 50}},
 		"firing alerts of incident": {qAlertsOfIncident, []any{7, 0, "firing", 50}},
 		"recurrence rules":          {qRecurrenceRules, []any{1, 100}},
+	}
+}
+
+// RecordStatements are the reads of timeline entries and audit records on
+// SQLite (schema 35), by name, with arguments.
+func RecordStatements() map[string]Statement {
+	d := Dialect{AuditInTimeline: true}
+	q := d.records()
+	return map[string]Statement{
+		"timeline":          {qTimelineT, []any{1, 0}},
+		"audit of incident": {q.auditOfIncident, []any{1, 50}},
+		"audit":             {q.auditAll, []any{50}},
+		"next id":           {"SELECT " + nextRecordID, nil},
 	}
 }

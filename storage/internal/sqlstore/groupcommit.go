@@ -402,7 +402,7 @@ func callFn(fn func(bot.Tx) error, t *tx) (panicked any, err error) {
 			panicked = p
 		}
 	}()
-	return nil, fn(t)
+	return nil, t.call(t.ctx, fn)
 }
 
 // Queued counts the InTx calls waiting for a group transaction.

@@ -113,7 +113,7 @@ func (r historyReader) EachIncident(ctx context.Context, fn func(*bot.Incident) 
 }
 
 func (r historyReader) EachEntry(ctx context.Context, fn func(*bot.Entry) error) error {
-	return eachRow(ctx, r.tx, "timeline", qEachEntry, scanEntry, fn)
+	return eachRow(ctx, r.tx, "timeline", r.s.d.records().eachEntry, scanEntry, fn)
 }
 
 func (r historyReader) EachAction(ctx context.Context, fn func(*bot.ActionItem) error) error {
@@ -164,7 +164,7 @@ func (r historyReader) EachAudit(ctx context.Context, since time.Time, fn func(*
 	if !since.IsZero() {
 		from = us(since)
 	}
-	return eachRow(ctx, r.tx, "audit", qEachAudit, scanAudit, fn, from)
+	return eachRow(ctx, r.tx, "audit", r.s.d.records().eachAudit, scanAudit, fn, from)
 }
 
 // WriteHistory runs fn in one transaction on an empty database, then
@@ -200,6 +200,9 @@ func (s *Store) WriteHistory(ctx context.Context, fn func(bot.HistoryWriter) err
 		}
 		if _, err := t.tx.ExecContext(ctx, qAdvanceProblems); err != nil {
 			return fmt.Errorf("advance problem counter: %w", err)
+		}
+		if err := t.markRecordsFrom(ctx); err != nil {
+			return err
 		}
 		if s.d.ResetIdentity == "" {
 			return nil

@@ -23,6 +23,7 @@ const (
 	VALUES (` + platformID + `, ` + channelID + `, $3, $4, $5, $6, $7, $8)
 	ON CONFLICT (platform, ref) DO UPDATE SET channel = excluded.channel, external_id = excluded.external_id,
 		incident = excluded.incident, body = excluded.body, updated_at = COALESCE(excluded.updated_at, excluded.created_at)
+	WHERE substr(messages.body, 1, 2) IS DISTINCT FROM $9
 	RETURNING id, created_at`
 	// qClaimNewMessage inserts only where no record is; qClaimMessage
 	// updates the record that qHoldMessage read and held and ClaimMessage
@@ -36,9 +37,12 @@ const (
 	qClaimMessage = `UPDATE messages SET channel = ` + channelID + `, external_id = $4, incident = $5, body = $6, updated_at = $7
 	WHERE id = $3
 	RETURNING id, created_at`
-	// qMessageSize reads the stored size of the message that qEditMessage
-	// would edit, to pad the new body to it.
-	qMessageSize = `SELECT length(body) FROM messages WHERE platform = ` + platformID + ` AND channel = ` + channelID + ` AND ref = $3`
+	// qMessageRow reads what saving the message with the platform's ref
+	// over its row needs: its id, whether it is in channel $2 (else it
+	// moves), its stored size (to pad the new body to), and its stored
+	// body where it is an original ($3, copies.go).
+	qMessageRow = `SELECT id, COALESCE(channel = ` + channelID + `, false), length(body),
+	CASE WHEN substr(body, 1, 2) = $3 THEN body END FROM messages WHERE platform = ` + platformID + ` AND ref = $4`
 	// qEditMessage edits a message in the channel it is in, and leaves
 	// the channel alone: SQLite rewrites an index entry for every column
 	// an UPDATE sets, changed or not, and messages_channel holds it.
@@ -77,37 +81,117 @@ func (t *tx) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 			return fmt.Errorf("save message: %w", err)
 		}
 		err = upsertMessage(m, t.queryRow(ctx, qSaveMessage, saveMessageArgs(m, body)...))
+		if errors.Is(err, sql.ErrNoRows) { // an original, left alone
+			err = t.replaceOriginal(ctx, m, body)
+		}
 		if err != nil {
 			t.s.seen.forget(channelKey{m.Platform, m.Channel})
+			return err
 		}
-		return err
+		t.stored(m, m.ID, body, 0)
+		return nil
 	}
 	var (
-		created int64
-		size    sql.NullInt64
-		body    any
+		id, created int64
+		same        bool
+		size        sql.NullInt64
+		held        []byte
+		body        any
+		orig        *original
+		named       int64 // the copy the stored original names
 	)
-	err := t.queryRow(ctx, qMessageSize, m.Platform, m.Channel, m.Ref).Scan(&size)
+	err := t.queryRow(ctx, qMessageRow, m.Platform, m.Channel, originalHead, m.Ref).Scan(&id, &same, &size, &held)
 	switch {
-	case errors.Is(err, sql.ErrNoRows): // new, or moved to another channel
+	case errors.Is(err, sql.ErrNoRows): // new
 		if err = t.addChannel(ctx, m.Platform, m.Channel); err == nil {
-			if body, err = storedBody(ctx, t.queryRow, m); err == nil {
-				err = t.queryRow(ctx, qSaveMessage, m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), body,
-					us(m.CreatedAt), updatedAt(m)).Scan(&m.ID, &created)
+			if body, orig, err = t.bodyOf(ctx, m, 0); err == nil {
+				err = t.queryRow(ctx, qSaveMessage, saveMessageArgs(m, body)...).Scan(&id, &created)
 			}
 		}
-	case err == nil:
-		if body, err = storedBody(ctx, t.queryRow, m); err != nil {
+	case err == nil && same:
+		if err = t.owe(id, held); err != nil {
 			break
 		}
-		if b, ok := body.([]byte); ok {
-			body = padBody(b, editSize(len(b), int(size.Int64)))
+		if body, orig, err = t.bodyOf(ctx, m, id); err != nil {
+			break
 		}
-		err = t.queryRow(ctx, qEditMessage, m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), body,
-			us(m.UpdatedAt)).Scan(&m.ID, &created)
+		written := body
+		if b, ok := body.([]byte); ok {
+			old := int(size.Int64)
+			copyID, inner, isOriginal := originalOf(held)
+			if isOriginal { // the size of its body
+				old -= len(held) - len(inner)
+			}
+			body = padBody(b, editSize(len(b), old))
+			written = body
+			// An original keeps naming its copy, which the call is
+			// likely to save again as a copy (else it pays it).
+			if isOriginal && orig == nil && plainBody(b) {
+				written, named = originalBody(copyID, body.([]byte)), copyID
+			}
+		}
+		err = t.queryRow(ctx, qEditMessage, m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), written,
+			us(m.UpdatedAt)).Scan(&id, &created)
+	case err == nil: // moved to another channel
+		if err = t.owe(id, held); err == nil {
+			err = t.addChannel(ctx, m.Platform, m.Channel)
+		}
+		if err == nil {
+			body, orig, err = t.bodyOf(ctx, m, id)
+		}
+		if err == nil {
+			err = t.queryRow(ctx, qClaimMessage, m.Platform, m.Channel, id, m.ExternalID, nullID(m.Incident), body,
+				us(m.UpdatedAt)).Scan(&id, &created)
+		}
+	}
+	if err == nil && orig != nil {
+		err = t.copied(ctx, m, orig, id)
 	}
 	if err != nil {
 		t.s.seen.forget(channelKey{m.Platform, m.Channel})
+		return fmt.Errorf("save message: %w", err)
+	}
+	if orig == nil {
+		t.stored(m, id, body, named)
+	}
+	m.ID, m.CreatedAt = id, fromUS(created)
+	return nil
+}
+
+// bodyOf is m's body as stored (storedBody), or as a copy of a message
+// the call stored with the same body (copies.go), then with that message;
+// id is m's row (0: new).
+func (t *tx) bodyOf(ctx context.Context, m *bot.PostedMessage, id int64) (any, *original, error) {
+	body, err := storedBody(ctx, t.queryRow, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	if b, ok := body.([]byte); ok && plainBody(b) {
+		if ref, o := t.asCopy(m, id); o != nil {
+			return ref, o, nil
+		}
+	}
+	return body, nil, nil
+}
+
+// replaceOriginal saves m, stored as body, over the row under its
+// (platform, ref), an original that qSaveMessage left alone: the copy
+// referring to it is owed its body first.
+func (t *tx) replaceOriginal(ctx context.Context, m *bot.PostedMessage, body any) error {
+	var (
+		id, created int64
+		incident    sql.NullInt64
+		stored      []byte
+	)
+	err := t.queryRow(ctx, qHoldMessage, m.Platform, m.Ref).Scan(&id, &incident, &stored)
+	if err == nil {
+		err = t.owe(id, stored)
+	}
+	if err == nil {
+		err = t.queryRow(ctx, qClaimMessage, m.Platform, m.Channel, id, m.ExternalID, nullID(m.Incident), body,
+			us(m.UpdatedAt)).Scan(&m.ID, &created)
+	}
+	if err != nil {
 		return fmt.Errorf("save message: %w", err)
 	}
 	m.CreatedAt = fromUS(created)
@@ -149,6 +233,9 @@ func (s *Store) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 	} else {
 		err = upsertMessage(m, st.QueryRowContext(ctx, saveMessageArgs(m, nullBody(m.Body))...))
 	}
+	if errors.Is(err, sql.ErrNoRows) { // an original, left alone: its copy is written out first
+		return s.InTx(ctx, func(btx bot.Tx) error { return btx.SaveMessage(ctx, m) })
+	}
 	if err != nil {
 		s.seen.forget(k)
 	}
@@ -156,9 +243,9 @@ func (s *Store) SaveMessage(ctx context.Context, m *bot.PostedMessage) error {
 }
 
 // saveMessageArgs are qSaveMessage's arguments for m, whose body is
-// stored as body.
+// stored as body. The upsert leaves an original (copies.go) alone.
 func saveMessageArgs(m *bot.PostedMessage, body any) []any {
-	return []any{m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), body, us(m.CreatedAt), updatedAt(m)}
+	return []any{m.Platform, m.Channel, m.Ref, m.ExternalID, nullID(m.Incident), body, us(m.CreatedAt), updatedAt(m), originalHead}
 }
 
 // mayCarryDraft says m's body may carry its incident's postmortem draft:
@@ -192,10 +279,13 @@ func storedBody(ctx context.Context, queryRow func(context.Context, string, ...a
 	return nullBody(m.Body), nil
 }
 
-// messageBody returns the body that stored, the body column of a message
-// of incident, holds, reading the postmortem draft through queryRow where
-// it refers to it.
-func messageBody(ctx context.Context, queryRow func(context.Context, string, ...any) *sql.Row, incident int64, stored []byte) (json.RawMessage, error) {
+// messageBody returns the body that stored, the body column of message
+// id of incident, holds, reading the postmortem draft or the message it
+// copies through queryRow where it refers to one.
+func messageBody(ctx context.Context, queryRow func(context.Context, string, ...any) *sql.Row, id, incident int64, stored []byte) (json.RawMessage, error) {
+	if orig, ok := copyOf(stored); ok {
+		return copyBody(ctx, queryRow, id, orig)
+	}
 	version, ok := draftRefVersion(stored)
 	if !ok {
 		return fromNullBody(stored)
@@ -258,11 +348,14 @@ func (t *tx) ClaimMessage(ctx context.Context, m *bot.PostedMessage, prev *bot.P
 		err = t.queryRow(ctx, qHoldMessage, m.Platform, m.Ref).Scan(&id, &incident, &stored)
 		if err == nil {
 			var now json.RawMessage
-			if now, err = messageBody(ctx, t.queryRow, incident.Int64, stored); err != nil {
+			if now, err = messageBody(ctx, t.queryRow, id, incident.Int64, stored); err != nil {
 				return false, fmt.Errorf("claim message %s: %w", m.Ref, err)
 			}
 			if !bytes.Equal(now, prev.Body) {
 				return false, nil
+			}
+			if err = t.owe(id, stored); err != nil {
+				return false, fmt.Errorf("claim message %s: %w", m.Ref, err)
 			}
 			err = t.queryRow(ctx, qClaimMessage, m.Platform, m.Channel, id, m.ExternalID, nullID(m.Incident), body,
 				us(m.UpdatedAt)).Scan(&m.ID, &created)
@@ -274,12 +367,14 @@ func (t *tx) ClaimMessage(ctx context.Context, m *bot.PostedMessage, prev *bot.P
 	if err != nil {
 		return false, fmt.Errorf("claim message %s: %w", m.Ref, err)
 	}
+	t.stored(m, m.ID, body, 0)
 	m.CreatedAt = fromUS(created)
 	return true, nil
 }
 
 // scanMessage reads a message's row; a body that refers to the
-// incident's postmortem draft is left as stored, for readBody.
+// incident's postmortem draft or to another message is left as stored,
+// for readBody.
 func scanMessage(row scanner) (bot.PostedMessage, error) {
 	var (
 		m                bot.PostedMessage
@@ -291,7 +386,7 @@ func scanMessage(row scanner) (bot.PostedMessage, error) {
 		return m, err
 	}
 	m.Incident = incident.Int64
-	if _, ok := draftRefVersion(body); ok {
+	if refers(body) {
 		m.Body = body
 	} else {
 		var err error
@@ -304,14 +399,23 @@ func scanMessage(row scanner) (bot.PostedMessage, error) {
 }
 
 // readBody unpacks the body of m, read by scanMessage, where it refers
-// to the incident's postmortem draft (read on the reader pool).
+// to the incident's postmortem draft or to another message (read on the
+// reader pool).
 func (s *Store) readBody(ctx context.Context, m *bot.PostedMessage) error {
-	if _, ok := draftRefVersion(m.Body); !ok {
+	if !refers(m.Body) {
 		return nil
 	}
 	var err error
-	m.Body, err = messageBody(ctx, s.rqueryRow, m.Incident, m.Body)
+	m.Body, err = messageBody(ctx, s.rqueryRow, m.ID, m.Incident, m.Body)
 	return err
+}
+
+// refers says stored, a message's stored body, refers to a postmortem
+// draft or to another message: reading it reads that too.
+func refers(stored []byte) bool {
+	_, draft := draftRefVersion(stored)
+	_, copied := copyOf(stored)
+	return draft || copied
 }
 
 // MessageByRef reads the message with the platform's ref.

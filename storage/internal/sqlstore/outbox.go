@@ -76,7 +76,11 @@ const (
 		LIMIT (SELECT CAST($4 AS BIGINT)) %s)
 	RETURNING ` + jobCols
 	qComplete = `DELETE FROM outbox WHERE id = $1 AND status = 'running' AND lease_owner = $2`
-	qFinish   = `UPDATE outbox SET status = 'done' WHERE id = $1 AND status = 'running' AND lease_owner = $2`
+	// qCompleteHead is qComplete that also says whether a younger job of
+	// the job's order key is left: the next claim may take it now.
+	qCompleteHead = qComplete + `
+	RETURNING order_key IS NOT NULL AND EXISTS (SELECT 1 FROM outbox s WHERE s.order_key = outbox.order_key AND s.id > outbox.id)`
+	qFinish = `UPDATE outbox SET status = 'done' WHERE id = $1 AND status = 'running' AND lease_owner = $2`
 	// qSweepAll deletes every finished job (at start-up, after a crash
 	// left some marked).
 	qSweepAll   = `DELETE FROM outbox WHERE status = 'done'`
@@ -289,6 +293,28 @@ func (s *Store) Complete(ctx context.Context, id int64, owner string) error {
 		return leaseLost("complete", id, owner)
 	}
 	return nil
+}
+
+// CompleteHead is Complete that also reports whether a younger job of
+// the job's order key waits behind it (the worker claims again after a
+// delivery only then). Where the dialect keeps tombstones it says so
+// always.
+func (s *Store) CompleteHead(ctx context.Context, id int64, owner string) (waiting bool, err error) {
+	if s.d.Tombstones {
+		return true, s.Complete(ctx, id, owner)
+	}
+	found := false
+	err = s.wscan(ctx, func(rows *sql.Rows) error {
+		found = true
+		return rows.Scan(&waiting)
+	}, qCompleteHead, id, owner)
+	if err != nil {
+		return false, fmt.Errorf("complete job %d: %w", id, err)
+	}
+	if !found {
+		return false, leaseLost("complete", id, owner)
+	}
+	return waiting, nil
 }
 
 // finished holds the ids of jobs this process marked done and has not

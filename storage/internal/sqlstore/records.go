@@ -28,6 +28,9 @@ func (t *tx) AddEntry(ctx context.Context, e *bot.Entry) error {
 	if err != nil {
 		return fmt.Errorf("insert timeline entry: %w", err)
 	}
+	if e.Kind != "" {
+		t.entry = lastEntry{id: e.ID, incident: e.Incident, at: us(e.At), actor: e.Actor}
+	}
 	return nil
 }
 
@@ -37,7 +40,20 @@ func (t *tx) AddAudit(ctx context.Context, a *bot.AuditRecord) error {
 	if err != nil {
 		return err
 	}
-	a.ID, err = t.insert(ctx, qAddAudit, us(a.At), a.Actor, a.Action, nullID(a.Incident), before, after)
+	if joined, err := t.joinAudit(ctx, a, before, after); joined || err != nil {
+		return err
+	}
+	// An incident's record; where records go to timeline (SQLite), one
+	// whose incident does not exist inserts nothing there and goes to
+	// audit with those without an incident.
+	args := []any{us(a.At), a.Actor, a.Action, nullID(a.Incident), before, after}
+	q := qAddAuditA
+	if a.Incident != 0 {
+		q = qAddAudit
+	}
+	if a.ID, err = t.insert(ctx, q, args...); err == nil && a.ID == 0 && q == qAddAudit && t.s.d.AuditInTimeline {
+		a.ID, err = t.insert(ctx, qAddAuditA, args...)
+	}
 	if err != nil {
 		return fmt.Errorf("insert audit record: %w", err)
 	}
@@ -93,15 +109,8 @@ func scanEntry(row scanner) (*bot.Entry, error) {
 
 // Audit lists audit records, oldest first: the first Limit of them.
 func (s *Store) Audit(ctx context.Context, f bot.AuditFilter) ([]bot.AuditRecord, error) {
-	var (
-		where string
-		args  []any
-	)
-	if f.Incident != 0 {
-		where, args = " WHERE incident = $1", append(args, f.Incident)
-	}
-	args = append(args, limitArg(f.Limit))
-	rows, err := s.r.QueryContext(ctx, fmt.Sprintf(qAudit, where, len(args)), args...)
+	q, args := s.d.records().auditQuery(f)
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read audit: %w", err)
 	}

@@ -54,10 +54,14 @@ func (s *Store) SearchIncidents(ctx context.Context, q bot.IncidentQuery) (*bot.
 }
 
 // LastChange is the newest updated_at of any incident (index
-// incidents_updated).
+// incidents_updated, or Dialect.LastChange).
 func (s *Store) LastChange(ctx context.Context) (time.Time, error) {
+	q := `SELECT MAX(updated_at) FROM incidents`
+	if s.d.LastChange != "" {
+		q = s.d.LastChange
+	}
 	var v sql.NullInt64
-	if err := s.r.QueryRowContext(ctx, `SELECT MAX(updated_at) FROM incidents`).Scan(&v); err != nil {
+	if err := s.r.QueryRowContext(ctx, q).Scan(&v); err != nil {
 		return time.Time{}, fmt.Errorf("read the last change: %w", err)
 	}
 	if !v.Valid {

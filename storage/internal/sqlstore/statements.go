@@ -14,10 +14,10 @@ import (
 var writerStatements = []string{
 	qNextNumber, qCreateIncident, qLockIncident, qIncidentCounts,
 	qUnlinkChannel, qLinkChannel, qChannelOwner,
-	qAddEntry, qAddAudit, qAddAction, qUpdateAction, qIncidentActions,
+	qAddEntry, qAddAudit, qAddAuditA, qJoinAudit, qAddAction, qUpdateAction, qIncidentActions,
 	qEnqueue, qClaim, qClaimAny, qComplete, qFinish, qSweep, qSweepAll, qBuryCopy, qBuryNote, qBuryDelete, qSupersede, qRequeue, qFail, qRenew, qLeased,
 	qReplayDead, qDropDead, qDeadIDs, qPurgeSeen, qPurgeDead, qPurgeTimers,
-	qSaveMessage, qEditMessage, qMessageSize, qChannelKnown, qAddPlatform, qAddChannel, qClaimNewMessage, qHoldMessage, qClaimMessage, qMarkSeen, qCreateToken, qRevokeToken, qTouchToken, qSavePersonName,
+	qSaveMessage, qEditMessage, qMessageRow, qMessageBody, qPayCopy, qChannelKnown, qAddPlatform, qAddChannel, qClaimNewMessage, qHoldMessage, qClaimMessage, qMarkSeen, qCreateToken, qRevokeToken, qTouchToken, qSavePersonName,
 	qInsertAlert, qAlertByKey, qAlertEpisodes, qResolveAlert, qAlertGroup, qSaveGroup, qAddSuppressed, qSilenceBase, qAddSilenceBase,
 	qCreateWindow, qWindowByName, qLockWindow, qEndWindow, qActiveWindows,
 	qClaimWindowStart, qClaimWindowEnd,
@@ -34,7 +34,7 @@ func init() { writerStatements = append(writerStatements, qUpdateIncidentSets[:]
 // set (database/sql prepares each on a connection when it first runs
 // there): the reads every command, card or API call makes.
 var readerStatements = []string{
-	qIncident, qIncidentByChan, qMessageByRef, qTokenByHash, qTimeline, qPostmortem, qTimers, qBudgetRead, qBudgetCheck,
+	qIncident, qIncidentByChan, qMessageByRef, qMessageBody, qTokenByHash, qTimeline, qPostmortem, qTimers, qBudgetRead, qBudgetCheck,
 }
 
 // unprepared notes the fixed statements the writer ran without a prepared

@@ -40,6 +40,16 @@ type Dialect struct {
 	// past the highest row); empty where a sequence gives it (PostgreSQL).
 	// It must never give an id twice: a posted message names its job.
 	OutboxNextID string
+	// AuditInTimeline keeps an incident's audit records as rows of
+	// timeline with action set (schema 35 on SQLite: the entry and the
+	// record of one change share a leaf and timeline_incident, where two
+	// tables wrote four B-trees); entries and records then take ids one
+	// past the highest of both tables (records.go).
+	AuditInTimeline bool
+	// LastChange reads the newest updated_at of any incident (NULL for
+	// none), where a store keeps it elsewhere than in an index of
+	// incidents (SQLite since schema 36: counters' 'changed' row).
+	LastChange string
 	// MigrationLock runs first in every migration transaction; empty for none.
 	MigrationLock string
 	// GroupLock takes a transaction-scoped lock on an alert group key ($1),
@@ -184,7 +194,7 @@ func (s *Store) prepare(ctx context.Context) error {
 	}
 	s.rstmts = make(map[string]*sql.Stmt, len(readerStatements))
 	for _, q := range readerStatements {
-		st, err := s.r.PrepareContext(ctx, s.params(q))
+		st, err := s.r.PrepareContext(ctx, s.params(s.sql(q)))
 		if err != nil {
 			return fmt.Errorf("prepare statement: %w", err)
 		}
@@ -237,7 +247,10 @@ func (s *Store) sql(q string) string {
 		if !s.d.LastInsertID {
 			return q + " RETURNING id"
 		}
-	case qAddEntry, qAddAudit, qAddAction, qInsertAlert, qCreateWindow:
+	case qTimeline:
+		return s.d.recordSQL(q)
+	case qAddEntry, qAddAudit, qAddAuditA, qAddAction, qInsertAlert, qCreateWindow:
+		q = s.d.recordSQL(q)
 		if !s.d.LastInsertID {
 			return q + " RETURNING id"
 		}
@@ -269,7 +282,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx bot.Tx) error) error {
 			_ = sqltx.Rollback()
 		}
 	}()
-	if err := fn(&tx{s: s, tx: sqltx}); err != nil {
+	if err := (&tx{s: s, tx: sqltx}).call(ctx, fn); err != nil {
 		return err
 	}
 	finished = true
@@ -364,7 +377,7 @@ func (s *Store) rqueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	if st := s.rstmts[q]; st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return s.r.QueryRowContext(ctx, q, args...)
+	return s.r.QueryRowContext(ctx, s.sql(q), args...)
 }
 
 // rquery runs a fixed query on the reader pool.
@@ -372,7 +385,7 @@ func (s *Store) rquery(ctx context.Context, q string, args ...any) (*sql.Rows, e
 	if st := s.rstmts[q]; st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return s.r.QueryContext(ctx, q, args...)
+	return s.r.QueryContext(ctx, s.sql(q), args...)
 }
 
 // wquery runs a fixed query on the writer outside a transaction.
@@ -407,9 +420,17 @@ type tx struct {
 	// addedBases are the silence bases whose rows this transaction added
 	// (silences.go).
 	addedBases map[string]bool
+	// originals and owed are the current call's messages that a copy may
+	// refer to and the copies it owes their bodies (copies.go).
+	originals map[originalKey]original
+	owed      map[int64]owedCopy
 	// ctx, when set, replaces the context each call passes: a group
 	// transaction's statements run under the group's (groupcommit.go).
 	ctx context.Context
+	// entry is the last timeline entry tx added that holds no audit
+	// record yet: the record of the same change joins its row
+	// (records_timeline.go).
+	entry lastEntry
 }
 
 // use returns the context a statement runs under.

@@ -24,8 +24,10 @@ const (
 	ON CONFLICT (incident, kind, level) DO UPDATE SET due_at = excluded.due_at
 	WHERE timers.fired_at IS NULL AND timers.canceled_at IS NULL
 	RETURNING id`
-	qCancelTimers = `UPDATE timers SET canceled_at = $3
-	WHERE incident = $1 AND kind = $2 AND fired_at IS NULL AND canceled_at IS NULL`
+	// qCancelTimers cancels up to cancelKinds kinds at once ($3..$7,
+	// the last repeated where fewer).
+	qCancelTimers = `UPDATE timers SET canceled_at = $2
+	WHERE incident = $1 AND kind IN ($3, $4, $5, $6, $7) AND fired_at IS NULL AND canceled_at IS NULL`
 	// qClaimTimer: %s is Dialect.SkipLocked; $3 is the newest migration
 	// this code knows: a newer schema claims nothing (like qClaim).
 	qClaimTimer = `SELECT ` + timerCols + ` FROM timers
@@ -56,17 +58,30 @@ func (t *tx) SetTimer(ctx context.Context, tm *bot.Timer) error {
 	return nil
 }
 
-// CancelTimers cancels an incident's pending timers of kind.
-func (t *tx) CancelTimers(ctx context.Context, incident int64, kind string, at time.Time) (int, error) {
-	res, err := t.exec(ctx, qCancelTimers, incident, kind, us(at))
-	if err != nil {
-		return 0, fmt.Errorf("cancel timers of %s: %w", bot.FormatKey(incident), err)
+// cancelKinds is how many kinds qCancelTimers takes: more than one change
+// cancels (escalation and the four SLA kinds).
+const cancelKinds = 5
+
+// CancelTimers cancels an incident's pending timers of the kinds given,
+// cancelKinds kinds a statement.
+func (t *tx) CancelTimers(ctx context.Context, incident int64, kinds []string, at time.Time) (int, error) {
+	total := 0
+	for chunk := range slices.Chunk(kinds, cancelKinds) {
+		args := []any{incident, us(at)}
+		for i := range cancelKinds {
+			args = append(args, chunk[min(i, len(chunk)-1)])
+		}
+		res, err := t.exec(ctx, qCancelTimers, args...)
+		if err != nil {
+			return 0, fmt.Errorf("cancel timers of %s: %w", bot.FormatKey(incident), err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return 0, fmt.Errorf("cancel timers of %s: %w", bot.FormatKey(incident), err)
+		}
+		total += int(n)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("cancel timers of %s: %w", bot.FormatKey(incident), err)
-	}
-	return int(n), nil
+	return total, nil
 }
 
 // ClaimTimer locks a pending, due timer; anything else is bot.ErrNotFound.
