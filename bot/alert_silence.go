@@ -49,8 +49,14 @@ func AlertmanagerSilenceLink(base string, labels map[string]string) string {
 	if base == "" || len(labels) == 0 {
 		return ""
 	}
-	return string(appendSilenceURL(nil, base, labels))
+	var buf [silenceBuf]byte // one allocation, the string's, for a link that fits
+	return string(appendSilenceURL(buf[:0], base, labels))
 }
+
+// silenceBuf is the room on the stack for a link, and for its filter
+// before it is escaped: node-exporter's alerts carry eight or nine labels,
+// about 300 bytes of filter and 450 of link.
+const silenceBuf = 1024
 
 // appendSilenceURL appends base's new-silence link for labels to dst: the
 // filter {k="v",...} with keys sorted and values quoted as Go does, then
@@ -62,7 +68,7 @@ func appendSilenceURL(dst []byte, base string, labels map[string]string) []byte 
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	var filterBuf [256]byte
+	var filterBuf [silenceBuf / 2]byte
 	f := append(filterBuf[:0], '{')
 	for i, k := range keys {
 		if i > 0 {
@@ -109,7 +115,7 @@ func AlertmanagerSilenceBase(link string, labels map[string]string) string {
 	if AlertmanagerSilenceExternal(base) != base {
 		return ""
 	}
-	var buf [512]byte
+	var buf [silenceBuf]byte
 	if string(appendSilenceURL(buf[:0], base, labels)) != link {
 		return ""
 	}

@@ -69,6 +69,10 @@ func fillEveryTable(t *testing.T) string {
 	if _, err := svc.HandleAlerts(ctx, bot.Cause{Delivery: bot.Delivery{Source: "alertmanager", Key: "d1"}}, []bot.Alert{{
 		Source: "alertmanager", Fingerprint: "f1", GroupKey: "g1", Status: bot.AlertFiring, Title: "DiskFull",
 		Labels: map[string]string{"severity": "critical"}, StartsAt: clock.Now().Add(-time.Minute),
+		// A title that is the summary and a silence link stored as its base
+		// (schema 39: silence_bases).
+		Annotations: map[string]string{"summary": "DiskFull",
+			bot.AnnotationSilence: bot.AlertmanagerSilenceURL("http://am.example:9093", map[string]string{"severity": "critical"})},
 	}}); err != nil {
 		t.Fatal(err)
 	}
@@ -266,9 +270,17 @@ func TestDBCopyToPostgres(t *testing.T) {
 	if m, err := b.MessageByRef(ctx, "slack", "announce:INC-1"); err != nil || string(m.Body) != packedCard {
 		t.Errorf("the announcement copied as %+v, %v", m, err)
 	}
-	edited := copiedMessages(time.Now(), `{"text":"edited on PostgreSQL"}`)[0]
-	if err := b.SaveMessage(ctx, edited); err != nil {
+	// Saved with another message: PostgreSQL's one upsert for both leaves
+	// the original alone, which is then saved as SaveMessage saves it.
+	now := time.Now()
+	edited := copiedMessages(now, `{"text":"edited on PostgreSQL"}`)[0]
+	other := &bot.PostedMessage{Platform: "slack", Channel: "C0C", Ref: "status:INC-1", ExternalID: "1.9", Incident: 1,
+		Body: json.RawMessage(`{"text":"status"}`), CreatedAt: now, UpdatedAt: now}
+	if err := b.SaveMessages(ctx, edited, other); err != nil {
 		t.Fatal(err)
+	}
+	if m, err := b.MessageByRef(ctx, "slack", "status:INC-1"); err != nil || string(m.Body) != string(other.Body) || m.ID != other.ID {
+		t.Errorf("the message saved with the card: %+v, %v", m, err)
 	}
 	if m, err := b.MessageByRef(ctx, "slack", "announce:INC-1"); err != nil || string(m.Body) != packedCard {
 		t.Errorf("the announcement, once the card is edited: %+v, %v", m, err)

@@ -26,7 +26,7 @@ func Decode(body []byte) ([]bot.Alert, error) {
 // decode is Decode that also returns truncatedAlerts.
 func decode(body []byte) ([]bot.Alert, int, error) {
 	var p amshape.Payload[amshape.Alert]
-	if err := amshape.Unmarshal(body, sender, &p); err != nil {
+	if err := amshape.UnmarshalGroup(body, sender, &p, &p.Alerts); err != nil {
 		return nil, 0, err
 	}
 	if p.Version != "4" {

@@ -126,6 +126,13 @@ func TestDecodeEdges(t *testing.T) {
 		{"wrong version", `{"version":"3","alerts":[]}`, `version "3"`, nil},
 		{"no version", `{"alerts":[]}`, `version ""`, nil},
 		{"no alerts", `{"version":"4"}`, `no "alerts"`, nil},
+		{"no alerts, a label named labels", `{"version":"4","groupLabels":{"labels":"x"}}`, `no "alerts"`, nil},
+		{"null alerts, a label named labels", `{"version":"4","alerts":null,"commonLabels":{"labels":"x"}}`, `no "alerts"`, nil},
+		{"empty alerts, a label named labels", `{"version":"4","alerts":[],"commonLabels":{"labels":"x"}}`, "", func(t *testing.T, a []bot.Alert) {
+			if a == nil || len(a) != 0 {
+				t.Fatalf("%#v", a)
+			}
+		}},
 		{"bad status", `{"version":"4","alerts":[{"status":"pending","labels":{"a":"b"}}]}`, `alerts[0]: status "pending"`, nil},
 		{"no labels", `{"version":"4","alerts":[{"status":"firing"}]}`, "no labels", nil},
 		{"bad time", `{"version":"4","alerts":[{"status":"firing","labels":{"a":"b"},"startsAt":"yesterday"}]}`, "invalid Alertmanager JSON", nil},

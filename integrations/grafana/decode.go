@@ -49,7 +49,7 @@ func Decode(body []byte) ([]bot.Alert, error) {
 
 func decode(body []byte) ([]bot.Alert, int, error) {
 	var p payload
-	if err := amshape.Unmarshal(body, sender, &p); err != nil {
+	if err := amshape.UnmarshalGroup(body, sender, &p, &p.Alerts); err != nil {
 		return nil, 0, err
 	}
 	out, err := amshape.Convert(&p.Payload, sender, func(a alert) (bot.Alert, error) { return a.toAlert(p) })

@@ -56,4 +56,9 @@ var undo = map[int][]string{
 			WHERE name = 'incident'`,
 		`DROP SEQUENCE incident_numbers`,
 	},
+	39: {
+		`UPDATE alerts SET silence_base = (SELECT base FROM silence_bases WHERE id = alerts.silence) WHERE silence IS NOT NULL`,
+		`UPDATE alerts SET title = annotations::jsonb ->> 'summary' WHERE title_summary = 1`,
+		`ALTER TABLE alerts DROP COLUMN title_summary, DROP COLUMN silence`, `DROP TABLE silence_bases`,
+	},
 }

@@ -80,4 +80,9 @@ var undo = map[int][]string{
 		`DROP TRIGGER incidents_changed_insert`, `DROP TRIGGER incidents_changed_update`,
 		`DELETE FROM counters WHERE name = 'changed'`, `CREATE INDEX incidents_updated ON incidents (updated_at)`,
 	},
+	39: {
+		`UPDATE alerts SET silence_base = (SELECT base FROM silence_bases WHERE id = alerts.silence) WHERE silence IS NOT NULL`,
+		`UPDATE alerts SET title = json_extract(annotations, '$.summary') WHERE title_summary = 1`,
+		`ALTER TABLE alerts DROP COLUMN title_summary`, `ALTER TABLE alerts DROP COLUMN silence`, `DROP TABLE silence_bases`,
+	},
 }

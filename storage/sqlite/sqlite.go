@@ -54,6 +54,7 @@ var dialect = sqlstore.Dialect{
 	TitleMatch:        sqlstore.SQLiteTitleMatch,
 	FieldValue:        func(col, param string) string { return "json_extract(" + col + ", '$.\"' || " + param + " || '\"')" },
 	Prepare:           true,
+	Positional:        true,
 	LastInsertID:      true,
 	GroupCommit:       true,
 	Tombstones:        true,

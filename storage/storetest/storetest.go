@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"PersonNames", testPersonNames},
 		{"Alerts", testAlerts},
 		{"AlertSilenceLink", testAlertSilenceLink},
+		{"AlertStoredOnce", testAlertStoredOnce},
 		{"AlertGroups", testAlertGroups},
 		{"MaintenanceWindows", testMaintenanceWindows},
 		{"MaintenanceAnnounceClaims", testMaintenanceAnnounceClaims}, {"MaintenanceAnnounced", testMaintenanceAnnounced}, {"MaintenanceAnnouncedOnce", testMaintenanceAnnouncedOncePerReplica},

@@ -59,6 +59,33 @@ func Unmarshal(body []byte, sender string, v any) error {
 	return nil
 }
 
+// UnmarshalGroup is Unmarshal for a v that holds a group's alerts in
+// *alerts: the slice is made once, as long as the alerts the body appears
+// to carry (encoding/json would grow it from one, a copy of every alert
+// decoded so far at each doubling). A missing, null or empty "alerts" reads
+// as it does through Unmarshal.
+func UnmarshalGroup[A any](body []byte, sender string, v any, alerts *[]A) error {
+	n := min(bytes.Count(body, alertLabelsKey), maxAlertsHint)
+	if n == 0 {
+		return Unmarshal(body, sender, v)
+	}
+	*alerts = make([]A, 0, n)
+	if err := Unmarshal(body, sender, v); err != nil || len(*alerts) > 0 {
+		return err
+	}
+	// None decoded: decoded again from nil, so that a missing "alerts"
+	// stays missing.
+	*alerts = nil
+	return Unmarshal(body, sender, v)
+}
+
+// alertLabelsKey is the key each alert of a group names its labels by
+// (the group's own are "groupLabels" and "commonLabels"); maxAlertsHint
+// bounds what a body full of it makes room for before it is decoded.
+var alertLabelsKey = []byte(`"labels"`)
+
+const maxAlertsHint = 256
+
 // Convert checks the group (an "alerts" array, a truncatedAlerts that is
 // not negative) and turns each alert into a bot.Alert with conv, in the
 // order sent; an error names the alert's index.

@@ -2,6 +2,8 @@ package amshape_test
 
 import (
 	"errors"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +23,43 @@ func TestUnmarshal(t *testing.T) {
 		if tt.errHas == "" && err != nil || tt.errHas != "" && (err == nil || !strings.Contains(err.Error(), tt.errHas)) {
 			t.Errorf("%s: err %v, want %q", tt.body, err, tt.errHas)
 		}
+	}
+}
+
+// TestUnmarshalGroupSizesTheAlerts: a group's alerts are decoded into a
+// slice made once, with fewer allocations than through Unmarshal, and to
+// the same values.
+func TestUnmarshalGroupSizesTheAlerts(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"version":"4","groupLabels":{"alertname":"A"},"alerts":[`)
+	for i := range 10 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"status":"firing","labels":{"alertname":"A","instance":"h%d"},"annotations":{"summary":"s"},"startsAt":"2026-01-01T00:00:00Z"}`, i)
+	}
+	b.WriteString(`]}`)
+	body := []byte(b.String())
+	var plain, sized amshape.Payload[amshape.Alert]
+	if err := amshape.Unmarshal(body, "Sender", &plain); err != nil {
+		t.Fatal(err)
+	}
+	if err := amshape.UnmarshalGroup(body, "Sender", &sized, &sized.Alerts); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(plain, sized) || len(sized.Alerts) != 10 || cap(sized.Alerts) != 10 {
+		t.Fatalf("UnmarshalGroup: %d alerts (room for %d), equal to Unmarshal's: %v", len(sized.Alerts), cap(sized.Alerts), reflect.DeepEqual(plain, sized))
+	}
+	was := testing.AllocsPerRun(20, func() {
+		var p amshape.Payload[amshape.Alert]
+		_ = amshape.Unmarshal(body, "Sender", &p)
+	})
+	is := testing.AllocsPerRun(20, func() {
+		var p amshape.Payload[amshape.Alert]
+		_ = amshape.UnmarshalGroup(body, "Sender", &p, &p.Alerts)
+	})
+	if is >= was {
+		t.Errorf("allocations per body: %v through UnmarshalGroup, %v through Unmarshal", is, was)
 	}
 }
 

@@ -11,16 +11,17 @@ import (
 )
 
 // alertCols are the columns a bundle's alerts are written with; reads add
-// silence_base (alertReadCols), which scanAlert turns back into the
-// silence link.
+// the silence base, stored once (silences.go) or, in older rows, in the
+// row, which scanAlert turns back into the silence link, and whether the
+// title is the summary annotation (schema 39).
 const (
 	alertCols     = `id, source, fingerprint, starts_at, group_key, status, title, labels, annotations, ends_at, url, incident, window_id, rule`
-	alertReadCols = alertCols + `, silence_base`
+	alertReadCols = alertCols + `, COALESCE((SELECT base FROM silence_bases WHERE id = alerts.silence), silence_base), title_summary`
 )
 
 const (
-	qInsertAlert = `INSERT INTO alerts (source, fingerprint, starts_at, group_key, status, title, labels, annotations, ends_at, url, incident, window_id, received_at, rule, silence_base)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (source, fingerprint, starts_at) DO NOTHING`
+	qInsertAlert = `INSERT INTO alerts (source, fingerprint, starts_at, group_key, status, title, labels, annotations, ends_at, url, incident, window_id, received_at, rule, silence, title_summary)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (source, fingerprint, starts_at) DO NOTHING`
 	qAlertByKey = `SELECT ` + alertReadCols + ` FROM alerts WHERE source = $1 AND fingerprint = $2 AND starts_at = $3`
 	// qAlertEpisodes: the firing alerts of (source, fingerprint) and the
 	// one with the latest start, latest first (senders without start times).
@@ -38,15 +39,20 @@ const (
 	qAddSuppressed    = `UPDATE maintenance_windows SET suppressed = suppressed + $2 WHERE id = $1`
 )
 
+// summary is the annotation an alert's title is read back from when
+// title_summary is set.
+const summary = "summary"
+
 func scanAlert(row scanner) (*bot.Alert, error) {
 	var (
 		a                         bot.Alert
 		starts                    int64
 		status, labels, ann, base string
 		ends, inc, win            sql.NullInt64
+		titleSummary              int64
 	)
 	if err := row.Scan(&a.ID, &a.Source, &a.Fingerprint, &starts, &a.GroupKey, &status, &a.Title, &labels, &ann,
-		&ends, &a.URL, &inc, &win, &a.Rule, &base); err != nil {
+		&ends, &a.URL, &inc, &win, &a.Rule, &base, &titleSummary); err != nil {
 		return nil, err
 	}
 	a.StartsAt, a.Status, a.EndsAt = fromUS(starts), bot.AlertStatus(status), fromNullPtr(ends)
@@ -56,6 +62,9 @@ func scanAlert(row scanner) (*bot.Alert, error) {
 	}
 	if err := decode(ann, &a.Annotations); err != nil {
 		return nil, err
+	}
+	if titleSummary != 0 {
+		a.Title = a.Annotations[summary]
 	}
 	if base != "" {
 		if link := bot.AlertmanagerSilenceURL(base, a.Labels); link != "" {
@@ -88,12 +97,26 @@ func (t *tx) InsertAlert(ctx context.Context, a *bot.Alert, receivedAt time.Time
 	if err != nil {
 		return false, err
 	}
+	var silence int64
+	if base != "" {
+		if silence, err = t.silenceID(ctx, base); err != nil {
+			return false, fmt.Errorf("insert alert: silence base: %w", err)
+		}
+	}
+	// A title that is the summary annotation is read back from it.
+	title, titleSummary := a.Title, 0
+	if title != "" && title == a.Annotations[summary] {
+		title, titleSummary = "", 1
+	}
 	if a.Rule == "" {
 		a.Rule = bot.AlertRule(*a)
 	}
-	id, err := t.insert(ctx, qInsertAlert, a.Source, a.Fingerprint, us(a.StartsAt), a.GroupKey, string(a.Status), a.Title,
-		labels, ann, usPtr(a.EndsAt), a.URL, nullID(a.Incident), nullID(a.Window), us(receivedAt), a.Rule, base)
+	id, err := t.insert(ctx, qInsertAlert, a.Source, a.Fingerprint, us(a.StartsAt), a.GroupKey, string(a.Status), title,
+		labels, ann, usPtr(a.EndsAt), a.URL, nullID(a.Incident), nullID(a.Window), us(receivedAt), a.Rule, nullID(silence), titleSummary)
 	if err != nil {
+		if base != "" {
+			t.s.silences.forget(base)
+		}
 		return false, fmt.Errorf("insert alert: %w", err)
 	}
 	if id == 0 {

@@ -94,6 +94,29 @@ var (
 	inflaters = sync.Pool{New: func() any { return flate.NewReaderDict(bytes.NewReader(nil), bodyDictV2) }}
 )
 
+// spareDeflater holds one writer that a garbage collection does not take:
+// sync.Pool drops its writers within two collections, and an ingest storm
+// collects several times a second, so each card edit then made a writer
+// anew (about 800 KB at BestCompression). One is kept for good once made.
+var spareDeflater = make(chan *flate.Writer, 1)
+
+func getDeflater() *flate.Writer {
+	select {
+	case w := <-spareDeflater:
+		return w
+	default:
+		return deflaters.Get().(*flate.Writer)
+	}
+}
+
+func putDeflater(w *flate.Writer) {
+	select {
+	case spareDeflater <- w:
+	default:
+		deflaters.Put(w)
+	}
+}
+
 // packBody returns b as stored: packed when that is shorter, else b. A
 // value that starts with the header's zero byte is always packed, so that
 // it is never read as packed when it is not.
@@ -119,8 +142,8 @@ func deflate(b []byte) []byte {
 	buf.Grow(len(b)/2 + 16)
 	buf.WriteByte(packedMark)
 	buf.WriteByte(packedFlate2)
-	w := deflaters.Get().(*flate.Writer)
-	defer deflaters.Put(w)
+	w := getDeflater()
+	defer putDeflater(w)
 	w.Reset(&buf)
 	_, _ = w.Write(b) // writes to a bytes.Buffer do not fail
 	_ = w.Close()

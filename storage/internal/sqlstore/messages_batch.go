@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -21,7 +20,14 @@ const maxBatchMessages = 8
 // share a ref.
 func (s *Store) SaveMessages(ctx context.Context, ms ...*bot.PostedMessage) error {
 	if !s.batchable(ms) {
-		return s.saveInTx(ctx, ms)
+		return s.InTx(ctx, func(btx bot.Tx) error {
+			for _, m := range ms {
+				if err := btx.SaveMessage(ctx, m); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
 	if len(ms) == 1 {
 		return s.SaveMessage(ctx, ms[0])
@@ -38,17 +44,24 @@ func (s *Store) SaveMessages(ctx context.Context, ms ...*bot.PostedMessage) erro
 		}
 		s.seen.add(keys[i])
 	}
-	args := make([]any, 0, rowArgs*len(ms)+1)
+	args := make([]any, 0, 8*len(ms)+1)
 	for _, m := range ms {
-		args = append(args, saveMessageArgs(m, nullBody(m.Body))[:rowArgs]...)
+		args = append(args, saveMessageArgs(m, nullBody(m.Body))[:8]...)
 	}
 	args = append(args, originalHead)
-	err := s.upsertMessages(ctx, ms, args)
-	if errors.Is(err, errOriginalLeft) {
-		// An original (copies.go) is replaced only in a transaction that
-		// pays its copy first; the others, saved already, are saved again
-		// with the same values.
-		return s.saveInTx(ctx, ms)
+	left, err := s.upsertMessages(ctx, ms, args)
+	if err == nil && len(left) > 0 {
+		// Originals the upsert left alone: their copies are written out
+		// first, as SaveMessage does. The others are stored already, with
+		// what the caller gave; saving them again would write the same.
+		err = s.InTx(ctx, func(btx bot.Tx) error {
+			for _, m := range left {
+				if err := btx.SaveMessage(ctx, m); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
 	if err != nil {
 		for _, k := range keys {
@@ -58,21 +71,6 @@ func (s *Store) SaveMessages(ctx context.Context, ms ...*bot.PostedMessage) erro
 	}
 	return nil
 }
-
-// saveInTx saves ms with tx.SaveMessage in one transaction.
-func (s *Store) saveInTx(ctx context.Context, ms []*bot.PostedMessage) error {
-	return s.InTx(ctx, func(btx bot.Tx) error {
-		for _, m := range ms {
-			if err := btx.SaveMessage(ctx, m); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// errOriginalLeft says the upsert left a message's row alone: an original.
-var errOriginalLeft = errors.New("an original left alone")
 
 // batchable says SaveMessages may write ms with one statement.
 func (s *Store) batchable(ms []*bot.PostedMessage) bool {
@@ -95,46 +93,47 @@ func (s *Store) batchable(ms []*bot.PostedMessage) bool {
 }
 
 // upsertMessages runs qSaveMessage for every message at once and sets
-// each one's ID and CreatedAt from the row it wrote, found by its ref.
-func (s *Store) upsertMessages(ctx context.Context, ms []*bot.PostedMessage, args []any) error {
+// each one's ID and CreatedAt from the row it wrote, found by its ref. It
+// returns the messages whose rows it left alone: originals that a copy
+// names (copies.go).
+func (s *Store) upsertMessages(ctx context.Context, ms []*bot.PostedMessage, args []any) ([]*bot.PostedMessage, error) {
 	rows, err := s.w.QueryContext(ctx, saveMessagesSQL(len(ms)), args...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
-	got := 0
+	written := make([]bool, len(ms))
 	for rows.Next() {
 		var (
 			id, created int64
 			ref         string
 		)
 		if err := rows.Scan(&id, &created, &ref); err != nil {
-			return err
+			return nil, err
 		}
-		for _, m := range ms {
+		for i, m := range ms {
 			if m.Ref == ref {
 				m.ID, m.CreatedAt = id, fromUS(created)
-				got++
+				written[i] = true
 				break
 			}
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
-	if got != len(ms) {
-		return errOriginalLeft
+	var left []*bot.PostedMessage
+	for i, m := range ms {
+		if !written[i] {
+			left = append(left, m)
+		}
 	}
-	return nil
+	return left, nil
 }
 
-// rowArgs is how many of qSaveMessage's arguments are a row's; the last
-// one ($9, originalHead) is shared.
-const rowArgs = 8
-
-// saveMessagesSQL is qSaveMessage for n messages: rowArgs arguments each,
-// in qSaveMessage's order, then originalHead once; each row returned
-// names its record's ref.
+// saveMessagesSQL is qSaveMessage for n messages: eight arguments each,
+// in qSaveMessage's order, then qSaveMessage's ninth (an original's
+// head) once; each row returned names its record's ref.
 func saveMessagesSQL(n int) string {
 	head, rest, ok := strings.Cut(qSaveMessage, "VALUES (")
 	values, tail, ok2 := strings.Cut(rest, ")\n\tON CONFLICT")
@@ -149,11 +148,11 @@ func saveMessagesSQL(n int) string {
 			b.WriteString(", ")
 		}
 		b.WriteString("(")
-		b.WriteString(renumber(values, rowArgs*i))
+		b.WriteString(renumber(values, 8*i))
 		b.WriteString(")")
 	}
 	b.WriteString("\n\tON CONFLICT")
-	b.WriteString(renumber(tail, rowArgs*(n-1)))
+	b.WriteString(renumber(tail, 8*n-8))
 	b.WriteString(", ref")
 	return b.String()
 }

@@ -18,7 +18,7 @@ var writerStatements = []string{
 	qEnqueue, qClaim, qClaimAny, qComplete, qFinish, qSweep, qSweepAll, qBuryCopy, qBuryNote, qBuryDelete, qSupersede, qRequeue, qFail, qRenew, qLeased,
 	qReplayDead, qDropDead, qDeadIDs, qPurgeSeen, qPurgeDead, qPurgeTimers,
 	qSaveMessage, qEditMessage, qMessageRow, qMessageBody, qPayCopy, qChannelKnown, qAddPlatform, qAddChannel, qClaimNewMessage, qHoldMessage, qClaimMessage, qMarkSeen, qCreateToken, qRevokeToken, qTouchToken, qSavePersonName,
-	qInsertAlert, qAlertByKey, qAlertEpisodes, qResolveAlert, qAlertGroup, qSaveGroup, qAddSuppressed,
+	qInsertAlert, qAlertByKey, qAlertEpisodes, qResolveAlert, qAlertGroup, qSaveGroup, qAddSuppressed, qSilenceBase, qAddSilenceBase,
 	qCreateWindow, qWindowByName, qLockWindow, qEndWindow, qActiveWindows,
 	qClaimWindowStart, qClaimWindowEnd,
 	qSetTimer, qCancelTimers, qClaimTimer, qFireTimer,

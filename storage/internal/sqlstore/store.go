@@ -62,6 +62,10 @@ type Dialect struct {
 	// them in every transaction. Worth it where the writer is one connection
 	// (SQLite); pgx caches statements per connection by itself.
 	Prepare bool
+	// Positional prepares a statement whose parameters $1 … $n appear
+	// once each, in order, with ? instead (positional.go): SQLite's driver
+	// binds those without looking each parameter's name up.
+	Positional bool
 	// LastInsertID reads a new row's id from the driver's result rather than
 	// from RETURNING id, which costs a result set (SQLite).
 	LastInsertID bool
@@ -134,6 +138,7 @@ type Store struct {
 	unprep   unprepared
 	group    grouper // InTx calls waiting to share a transaction
 	seen     channelsSeen
+	silences silenceBases
 }
 
 var _ bot.Store = (*Store)(nil)
@@ -181,7 +186,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 func (s *Store) prepare(ctx context.Context) error {
 	s.stmts = make(map[string]*sql.Stmt, len(writerStatements))
 	for _, q := range writerStatements {
-		st, err := s.w.PrepareContext(ctx, s.sql(q))
+		st, err := s.w.PrepareContext(ctx, s.params(s.sql(q)))
 		if err != nil {
 			return fmt.Errorf("prepare statement: %w", err)
 		}
@@ -189,13 +194,21 @@ func (s *Store) prepare(ctx context.Context) error {
 	}
 	s.rstmts = make(map[string]*sql.Stmt, len(readerStatements))
 	for _, q := range readerStatements {
-		st, err := s.r.PrepareContext(ctx, s.sql(q))
+		st, err := s.r.PrepareContext(ctx, s.params(s.sql(q)))
 		if err != nil {
 			return fmt.Errorf("prepare statement: %w", err)
 		}
 		s.rstmts[q] = st
 	}
 	return nil
+}
+
+// params writes q's parameters as the dialect binds them fastest.
+func (s *Store) params(q string) string {
+	if s.d.Positional {
+		return positional(q)
+	}
+	return q
 }
 
 func (s *Store) closeStmts() {
@@ -406,6 +419,9 @@ type tx struct {
 	draft *storedDraft
 	// added are the channels whose rows this transaction added (channels.go).
 	added map[channelKey]bool
+	// addedBases are the silence bases whose rows this transaction added
+	// (silences.go).
+	addedBases map[string]bool
 	// originals and owed are the current call's messages that a copy may
 	// refer to and the copies it owes their bodies (copies.go).
 	originals map[originalKey]original
