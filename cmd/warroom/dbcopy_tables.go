@@ -18,6 +18,9 @@ type dbTable struct {
 	refs    []string
 	where   string // which of the table's rows to copy, when not all
 	more    string // another table's rows to copy into it too: "table WHERE …"
+	// moreCols are the expressions more's rows give some columns by,
+	// where not the column itself.
+	moreCols map[string]string
 }
 
 // Since schema 35 SQLite keeps an incident's audit records in timeline,
@@ -25,6 +28,12 @@ type dbTable struct {
 // PostgreSQL every record in audit: the copy reads timeline's entries into
 // timeline and its records into audit.
 var recordColumns = []string{"action", "before", "after"}
+
+// joinedAfter is a record's after image read from timeline: a channel
+// link's record joined to its entry stores '@c' there, its image being the
+// entry's channel under "channel." and its platform (the store's
+// linkAfter).
+const joinedAfter = `CASE WHEN "after" = '@c' THEN json_object('channel.' || json_extract(data, '$.platform'), json_extract(data, '$.channel')) ELSE "after" END`
 
 // recordsApart moves the records of timeline to audit's copy.
 func recordsApart(byName map[string]*dbTable) {
@@ -35,6 +44,7 @@ func recordsApart(byName map[string]*dbTable) {
 	tl.columns = slices.DeleteFunc(tl.columns, func(c string) bool { return slices.Contains(recordColumns, c) })
 	tl.where = "action IS NULL OR kind <> ''"
 	au.more = "timeline WHERE action IS NOT NULL"
+	au.moreCols = map[string]string{"after": joinedAfter}
 }
 
 // copyOnly keeps rows out of the copy that the source holds only until
@@ -187,7 +197,13 @@ func copyTable(ctx context.Context, stx, ttx *sql.Tx, t dbTable) (int64, error) 
 		q += " WHERE " + t.where
 	}
 	if t.more != "" {
-		q += " UNION ALL SELECT " + list + " FROM " + t.more
+		more := slices.Clone(cols)
+		for i, c := range t.columns {
+			if e, ok := t.moreCols[c]; ok {
+				more[i] = e
+			}
+		}
+		q += " UNION ALL SELECT " + strings.Join(more, ", ") + " FROM " + t.more
 	}
 	rows, err := stx.QueryContext(ctx, q)
 	if err != nil {

@@ -51,6 +51,7 @@ var undo = map[int][]string{
 	31: {}, // the SQLite outbox's ids only: no schema change on PostgreSQL
 	32: {}, // new forms of the same columns: no schema change
 	37: {}, // new forms of the same columns: no schema change
+	40: {}, // SQLite's records only: no schema change on PostgreSQL
 	34: {
 		`UPDATE counters SET value = (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM incident_numbers)
 			WHERE name = 'incident'`,

@@ -85,4 +85,8 @@ var undo = map[int][]string{
 		`UPDATE alerts SET title = json_extract(annotations, '$.summary') WHERE title_summary = 1`,
 		`ALTER TABLE alerts DROP COLUMN title_summary`, `ALTER TABLE alerts DROP COLUMN silence`, `DROP TABLE silence_bases`,
 	},
+	40: {
+		`UPDATE timeline SET after = json_object('channel.' || json_extract(data, '$.platform'), json_extract(data, '$.channel'))
+			WHERE after = '@c'`,
+	},
 }

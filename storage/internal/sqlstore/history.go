@@ -25,7 +25,7 @@ const (
 	qEachAlert      = `SELECT ` + alertReadCols + `, received_at FROM alerts ORDER BY id`
 	qEachPostmortem = `SELECT incident, body, generated_at, version FROM postmortems ORDER BY incident`
 	qEachTimer      = `SELECT ` + timerCols + ` FROM timers ORDER BY id`
-	qEachAudit      = `SELECT id, at, actor, action, incident, before, after FROM audit WHERE at >= $1 ORDER BY id`
+	qEachAudit      = `SELECT ` + auditReadCols + ` FROM audit WHERE at >= $1 ORDER BY id`
 
 	// The heads of the INSERTs a bundle's rows are written with, a batch
 	// of rows each (valueRows).

@@ -14,7 +14,7 @@ const (
 	qAddEntry = `INSERT INTO timeline (incident, at, kind, actor, text, data) VALUES ($1, $2, $3, $4, $5, $6)`
 	qTimeline = `SELECT id, incident, at, kind, actor, text, data FROM timeline WHERE incident = $1 AND id > $2 ORDER BY id`
 	qAddAudit = `INSERT INTO audit (at, actor, action, incident, before, after) VALUES ($1, $2, $3, $4, $5, $6)`
-	qAudit    = `SELECT id, at, actor, action, incident, before, after FROM audit%s ORDER BY id LIMIT $%d`
+	qAudit    = `SELECT ` + auditReadCols + ` FROM audit%s ORDER BY id LIMIT $%d`
 )
 
 // AddEntry appends a timeline entry and sets e.ID.
@@ -29,7 +29,7 @@ func (t *tx) AddEntry(ctx context.Context, e *bot.Entry) error {
 		return fmt.Errorf("insert timeline entry: %w", err)
 	}
 	if e.Kind != "" {
-		t.entry = lastEntry{id: e.ID, incident: e.Incident, at: us(e.At), actor: e.Actor}
+		t.entry = lastEntry{id: e.ID, incident: e.Incident, at: us(e.At), actor: e.Actor, kind: string(e.Kind), data: e.Data}
 	}
 	return nil
 }
@@ -129,18 +129,24 @@ func (s *Store) Audit(ctx context.Context, f bot.AuditFilter) ([]bot.AuditRecord
 	return out, nil
 }
 
-// scanAudit reads one audit row (qAudit's columns).
+// scanAudit reads one audit row (auditReadCols or joinedCols).
 func scanAudit(row scanner) (*bot.AuditRecord, error) {
 	var (
-		a             bot.AuditRecord
-		at            int64
-		incident      sql.NullInt64
-		before, after string
+		a                   bot.AuditRecord
+		at                  int64
+		incident            sql.NullInt64
+		before, after, data string
 	)
-	if err := row.Scan(&a.ID, &at, &a.Actor, &a.Action, &incident, &before, &after); err != nil {
+	if err := row.Scan(&a.ID, &at, &a.Actor, &a.Action, &incident, &before, &after, &data); err != nil {
 		return nil, fmt.Errorf("read audit: %w", err)
 	}
 	a.At, a.Incident = fromUS(at), incident.Int64
+	if after == linkAfter {
+		var err error
+		if after, err = readLinkAfter(a.ID, data); err != nil {
+			return nil, err
+		}
+	}
 	if err := readImages(&a, before, after); err != nil {
 		return nil, err
 	}

@@ -32,6 +32,11 @@ import (
 //     without those fields (schema 32), its before column led by
 //     compactMark and one letter per field left out (setTimes); it
 //     reads back with them.
+//   - A channel link's record joined to its entry's row (SQLite, schema
+//     35), whose after image is the entry's channel under "channel." and
+//     the entry's platform and nothing else, as the domain writes it, is
+//     stored with linkAfter as its after column (the entry's data holds
+//     the channel name once); it reads back with the image.
 //
 // The rules are part of the stored format, frozen here rather than taken
 // from the domain: a change to the domain's wording makes new entries
@@ -287,4 +292,33 @@ func isZero(v, z any) bool {
 		return ok && b == z
 	}
 	return false
+}
+
+// linkAfter is the after column of a channel link's record that its
+// entry's data makes again (isLinkAfter); JSON text never is.
+const linkAfter = string(compactMark) + "c"
+
+// isLinkAfter tells whether after, the image of a record joining an entry
+// of kind with data, is the entry's channel under "channel." and its
+// platform, and nothing else.
+func isLinkAfter(kind string, data map[string]string, after map[string]any) bool {
+	platform, channel := data["platform"], data["channel"]
+	if kind != "channel_linked" || platform == "" || channel == "" || len(after) != 1 {
+		return false
+	}
+	v, ok := after["channel."+platform].(string)
+	return ok && v == channel
+}
+
+// readLinkAfter is the after image, encoded, of the record with id whose
+// row stores linkAfter, from its entry's data column.
+func readLinkAfter(id int64, data string) (string, error) {
+	var d map[string]string
+	if err := decode(data, &d); err != nil {
+		return "", err
+	}
+	if d["platform"] == "" || d["channel"] == "" {
+		return "", fmt.Errorf("decode json column: audit record %d reads its channel from an entry without one", id)
+	}
+	return encode(map[string]string{"channel." + d["platform"]: d["channel"]})
 }

@@ -21,9 +21,14 @@ import (
 // counters' 'records' row is an id at or below which timeline holds no
 // record.
 const (
-	auditCols    = `id, at, actor, action, incident, before, after`
-	nextRecordID = `(SELECT MAX(COALESCE((SELECT MAX(id) FROM timeline), 0), COALESCE((SELECT MAX(id) FROM audit), 0)) + 1)`
-	recordsFrom  = `(SELECT value FROM counters WHERE name = 'records')`
+	auditCols = `id, at, actor, action, incident, before, after`
+	// auditReadCols are the columns scanAudit reads: auditCols and the
+	// data of the entry a record joins ('' in audit), which a channel
+	// link's record is read back with (linkAfter).
+	auditReadCols = auditCols + `, ''`
+	joinedCols    = auditCols + `, data`
+	nextRecordID  = `(SELECT MAX(COALESCE((SELECT MAX(id) FROM timeline), 0), COALESCE((SELECT MAX(id) FROM audit), 0)) + 1)`
+	recordsFrom   = `(SELECT value FROM counters WHERE name = 'records')`
 	// isEntry holds for the rows of timeline that are entries: a record's
 	// own row has an empty kind (an entry's is never empty where a record
 	// joins it).
@@ -39,12 +44,12 @@ const (
 	qAddAuditA  = `INSERT INTO audit (` + auditCols + `) VALUES (` + nextRecordID + `, $1, $2, $3, $4, $5, $6)`
 	qEachEntryT = `SELECT id, incident, at, kind, actor, text, data FROM timeline WHERE ` + isEntry + ` ORDER BY id`
 
-	qAuditOfIncidentT = `SELECT ` + auditCols + ` FROM audit WHERE incident = $1 UNION ALL
-	SELECT ` + auditCols + ` FROM timeline WHERE incident = $1 AND action IS NOT NULL ORDER BY id LIMIT $2`
-	qAuditAllT = `SELECT ` + auditCols + ` FROM audit UNION ALL
-	SELECT ` + auditCols + ` FROM timeline WHERE id > ` + recordsFrom + ` AND action IS NOT NULL ORDER BY id LIMIT $1`
-	qEachAuditT = `SELECT ` + auditCols + ` FROM audit WHERE at >= $1 UNION ALL
-	SELECT ` + auditCols + ` FROM timeline WHERE id > ` + recordsFrom + ` AND action IS NOT NULL AND at >= $1 ORDER BY id`
+	qAuditOfIncidentT = `SELECT ` + auditReadCols + ` FROM audit WHERE incident = $1 UNION ALL
+	SELECT ` + joinedCols + ` FROM timeline WHERE incident = $1 AND action IS NOT NULL ORDER BY id LIMIT $2`
+	qAuditAllT = `SELECT ` + auditReadCols + ` FROM audit UNION ALL
+	SELECT ` + joinedCols + ` FROM timeline WHERE id > ` + recordsFrom + ` AND action IS NOT NULL ORDER BY id LIMIT $1`
+	qEachAuditT = `SELECT ` + auditReadCols + ` FROM audit WHERE at >= $1 UNION ALL
+	SELECT ` + joinedCols + ` FROM timeline WHERE id > ` + recordsFrom + ` AND action IS NOT NULL AND at >= $1 ORDER BY id`
 	// After a bundle's import into an empty database every record is in
 	// audit: the timeline's listing starts past the highest id written.
 	qRecordsFromT = `UPDATE counters SET value = MAX(value, COALESCE((SELECT MAX(id) FROM timeline), 0),
@@ -52,10 +57,11 @@ const (
 )
 
 // lastEntry is a timeline row a record may join: its id, incident, time
-// (microseconds) and actor; id 0 for none.
+// (microseconds), actor, kind and data; id 0 for none.
 type lastEntry struct {
 	id, incident, at int64
-	actor            string
+	actor, kind      string
+	data             map[string]string
 }
 
 // joinAudit writes a's record into the row of tx's last entry when that
@@ -67,6 +73,9 @@ func (t *tx) joinAudit(ctx context.Context, a *bot.AuditRecord, before, after st
 		return false, nil
 	}
 	t.entry = lastEntry{}
+	if isLinkAfter(e.kind, e.data, a.After) {
+		after = linkAfter
+	}
 	res, err := t.exec(ctx, qJoinAudit, e.id, a.Action, before, after)
 	if err != nil {
 		return false, fmt.Errorf("insert audit record: %w", err)
