@@ -29,11 +29,16 @@ type dbTable struct {
 // timeline and its records into audit.
 var recordColumns = []string{"action", "before", "after"}
 
-// joinedAfter is a record's after image read from timeline: a channel
-// link's record joined to its entry stores '@c' there, its image being the
-// entry's channel under "channel." and its platform (the store's
-// linkAfter).
-const joinedAfter = `CASE WHEN "after" = '@c' THEN json_object('channel.' || json_extract(data, '$.platform'), json_extract(data, '$.channel')) ELSE "after" END`
+// joinedAfter is a record's after image read from timeline: a record
+// joined to its entry may store only what the entry does not hold (the
+// store's joinedAfter, schema 40): '@c' for a channel link's image, the
+// entry's channel under "channel." and its platform; '@d' and the rest of
+// a declaration's image, without the severity of the entry's data and the
+// title its text ("Declared SEV: title") ends with.
+const joinedAfter = `CASE WHEN "after" = '@c' THEN json_object('channel.' || json_extract(data, '$.platform'), json_extract(data, '$.channel'))
+	WHEN "after" LIKE '@d%' THEN json_set(substr("after", 3), '$.severity', json_extract(data, '$.severity'),
+		'$.title', substr(text, length('Declared ' || json_extract(data, '$.severity') || ': ') + 1))
+	ELSE "after" END`
 
 // recordsApart moves the records of timeline to audit's copy.
 func recordsApart(byName map[string]*dbTable) {

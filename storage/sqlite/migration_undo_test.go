@@ -88,5 +88,8 @@ var undo = map[int][]string{
 	40: {
 		`UPDATE timeline SET after = json_object('channel.' || json_extract(data, '$.platform'), json_extract(data, '$.channel'))
 			WHERE after = '@c'`,
+		`UPDATE timeline SET after = json_set(substr(after, 3), '$.severity', json_extract(data, '$.severity'),
+			'$.title', substr(text, length('Declared ' || json_extract(data, '$.severity') || ': ') + 1))
+			WHERE after LIKE '@d%'`,
 	},
 }

@@ -29,7 +29,7 @@ func (t *tx) AddEntry(ctx context.Context, e *bot.Entry) error {
 		return fmt.Errorf("insert timeline entry: %w", err)
 	}
 	if e.Kind != "" {
-		t.entry = lastEntry{id: e.ID, incident: e.Incident, at: us(e.At), actor: e.Actor, kind: string(e.Kind), data: e.Data}
+		t.entry = lastEntry{id: e.ID, incident: e.Incident, at: us(e.At), actor: e.Actor, kind: string(e.Kind), text: text, data: e.Data}
 	}
 	return nil
 }
@@ -132,18 +132,18 @@ func (s *Store) Audit(ctx context.Context, f bot.AuditFilter) ([]bot.AuditRecord
 // scanAudit reads one audit row (auditReadCols or joinedCols).
 func scanAudit(row scanner) (*bot.AuditRecord, error) {
 	var (
-		a                   bot.AuditRecord
-		at                  int64
-		incident            sql.NullInt64
-		before, after, data string
+		a                         bot.AuditRecord
+		at                        int64
+		incident                  sql.NullInt64
+		before, after, text, data string
 	)
-	if err := row.Scan(&a.ID, &at, &a.Actor, &a.Action, &incident, &before, &after, &data); err != nil {
+	if err := row.Scan(&a.ID, &at, &a.Actor, &a.Action, &incident, &before, &after, &text, &data); err != nil {
 		return nil, fmt.Errorf("read audit: %w", err)
 	}
 	a.At, a.Incident = fromUS(at), incident.Int64
-	if after == linkAfter {
+	if len(after) > 0 && after[0] == compactMark {
 		var err error
-		if after, err = readLinkAfter(a.ID, data); err != nil {
+		if after, err = readJoinedAfter(a.ID, after, text, data); err != nil {
 			return nil, err
 		}
 	}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/warroom/warroom/bot"
@@ -36,7 +37,11 @@ import (
 //     35), whose after image is the entry's channel under "channel." and
 //     the entry's platform and nothing else, as the domain writes it, is
 //     stored with linkAfter as its after column (the entry's data holds
-//     the channel name once); it reads back with the image.
+//     the channel name once); a declaration's record joined to its entry,
+//     whose image's severity is the entry's data's and whose entry's text
+//     is "Declared SEV: title", is stored without the severity and title,
+//     its after column led by declareAfter (schema 40). Both read back
+//     with the image.
 //
 // The rules are part of the stored format, frozen here rather than taken
 // from the domain: a change to the domain's wording makes new entries
@@ -295,30 +300,77 @@ func isZero(v, z any) bool {
 }
 
 // linkAfter is the after column of a channel link's record that its
-// entry's data makes again (isLinkAfter); JSON text never is.
+// entry's data makes again (joinedAfter); JSON text never is.
 const linkAfter = string(compactMark) + "c"
 
-// isLinkAfter tells whether after, the image of a record joining an entry
-// of kind with data, is the entry's channel under "channel." and its
-// platform, and nothing else.
-func isLinkAfter(kind string, data map[string]string, after map[string]any) bool {
-	platform, channel := data["platform"], data["channel"]
-	if kind != "channel_linked" || platform == "" || channel == "" || len(after) != 1 {
-		return false
+// declareAfter leads the after column of a declaration's record stored
+// without the severity and title its entry's data and text hold
+// (joinedAfter); the rest of the image follows.
+const declareAfter = string(compactMark) + "d"
+
+// declaredText is the text of a declaration's entry, from its severity
+// and title, as the domain writes it.
+func declaredText(severity, title string) string { return "Declared " + severity + ": " + title }
+
+// joinedAfter is the after column of a record joining an entry of kind
+// with text and data, whose after column is otherwise after: linkAfter
+// where the image is the entry's channel under "channel." and its
+// platform and nothing else; declareAfter and the image without severity
+// and title where those are the entry's data's severity and the title its
+// text ends with; else after.
+func joinedAfter(kind, text string, data map[string]string, after string) (string, error) {
+	if kind != "channel_linked" && kind != "declared" {
+		return after, nil
 	}
-	v, ok := after["channel."+platform].(string)
-	return ok && v == channel
+	var image map[string]any
+	if err := decode(after, &image); err != nil {
+		return "", err
+	}
+	switch kind {
+	case "channel_linked":
+		platform, channel := data["platform"], data["channel"]
+		if v, ok := image["channel."+platform].(string); ok && platform != "" && channel != "" && len(image) == 1 && v == channel {
+			return linkAfter, nil
+		}
+	case "declared":
+		sev, _ := image["severity"].(string)
+		title, ok := image["title"].(string)
+		if !ok || sev == "" || sev != data["severity"] || text != declaredText(sev, title) {
+			return after, nil
+		}
+		rest := make(map[string]any, len(image)-2)
+		for k, v := range image {
+			if k != "severity" && k != "title" {
+				rest[k] = v
+			}
+		}
+		out, err := encode(rest)
+		return declareAfter + out, err
+	}
+	return after, nil
 }
 
-// readLinkAfter is the after image, encoded, of the record with id whose
-// row stores linkAfter, from its entry's data column.
-func readLinkAfter(id int64, data string) (string, error) {
+// readJoinedAfter is the after image, encoded, of the record with id
+// whose row stores a joinedAfter form, from its entry's text and data
+// columns.
+func readJoinedAfter(id int64, after, text, data string) (string, error) {
 	var d map[string]string
 	if err := decode(data, &d); err != nil {
 		return "", err
 	}
-	if d["platform"] == "" || d["channel"] == "" {
-		return "", fmt.Errorf("decode json column: audit record %d reads its channel from an entry without one", id)
+	switch {
+	case after == linkAfter && d["platform"] != "" && d["channel"] != "":
+		return encode(map[string]string{"channel." + d["platform"]: d["channel"]})
+	case strings.HasPrefix(after, declareAfter) && d["severity"] != "" && strings.HasPrefix(text, declaredText(d["severity"], "")):
+		var image map[string]any
+		if err := decode(after[len(declareAfter):], &image); err != nil {
+			return "", err
+		}
+		if image == nil {
+			image = map[string]any{}
+		}
+		image["severity"], image["title"] = d["severity"], text[len(declaredText(d["severity"], "")):]
+		return encode(image)
 	}
-	return encode(map[string]string{"channel." + d["platform"]: d["channel"]})
+	return "", fmt.Errorf("decode json column: audit record %d reads its after image from an entry that does not hold it", id)
 }

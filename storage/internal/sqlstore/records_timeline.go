@@ -23,10 +23,10 @@ import (
 const (
 	auditCols = `id, at, actor, action, incident, before, after`
 	// auditReadCols are the columns scanAudit reads: auditCols and the
-	// data of the entry a record joins ('' in audit), which a channel
-	// link's record is read back with (linkAfter).
-	auditReadCols = auditCols + `, ''`
-	joinedCols    = auditCols + `, data`
+	// text and data of the entry a record joins ('' in audit), which some
+	// records are read back with (joinedAfter).
+	auditReadCols = auditCols + `, '', ''`
+	joinedCols    = auditCols + `, text, data`
 	nextRecordID  = `(SELECT MAX(COALESCE((SELECT MAX(id) FROM timeline), 0), COALESCE((SELECT MAX(id) FROM audit), 0)) + 1)`
 	recordsFrom   = `(SELECT value FROM counters WHERE name = 'records')`
 	// isEntry holds for the rows of timeline that are entries: a record's
@@ -57,11 +57,11 @@ const (
 )
 
 // lastEntry is a timeline row a record may join: its id, incident, time
-// (microseconds), actor, kind and data; id 0 for none.
+// (microseconds), actor, kind, stored text and data; id 0 for none.
 type lastEntry struct {
-	id, incident, at int64
-	actor, kind      string
-	data             map[string]string
+	id, incident, at  int64
+	actor, kind, text string
+	data              map[string]string
 }
 
 // joinAudit writes a's record into the row of tx's last entry when that
@@ -73,8 +73,9 @@ func (t *tx) joinAudit(ctx context.Context, a *bot.AuditRecord, before, after st
 		return false, nil
 	}
 	t.entry = lastEntry{}
-	if isLinkAfter(e.kind, e.data, a.After) {
-		after = linkAfter
+	after, err := joinedAfter(e.kind, e.text, e.data, after)
+	if err != nil {
+		return false, fmt.Errorf("insert audit record: %w", err)
 	}
 	res, err := t.exec(ctx, qJoinAudit, e.id, a.Action, before, after)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,10 +14,12 @@ import (
 )
 
 // A channel link's record joins its entry's row without the channel name
-// a second time (its after column is "@c"), and reads back with its after
-// image; the history bundle's reader gives the same record. Undoing
-// migration 40 writes the image out whole, which reads the same.
-func TestChannelLinkRecordStoresNameOnce(t *testing.T) {
+// a second time (its after column is "@c"), a declaration's without the
+// severity and title its entry holds ("@d" and the rest), and both read
+// back with their after images; the history bundle's reader gives the same
+// records. Undoing migration 40 writes the images out whole, which read
+// the same.
+func TestJoinedRecordsStoreNamesOnce(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "w.db")
 	s, err := sqlite.Open(ctx, sqlite.Config{Path: path}, nil)
@@ -28,7 +31,7 @@ func TestChannelLinkRecordStoresNameOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inc, err := svc.Declare(ctx, bot.DeclareInput{Title: "Checkout down", Severity: bot.SEV2, Actor: "alice"})
+	inc, err := svc.Declare(ctx, bot.DeclareInput{Title: `Checkout "down": 50% <errors>`, Severity: bot.SEV2, Actor: "alice"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,15 +46,28 @@ func TestChannelLinkRecordStoresNameOnce(t *testing.T) {
 	if after != "@c" {
 		t.Errorf("the link's record stores after %q, want @c", after)
 	}
+	var declared string
+	if err := s.DB().QueryRowContext(ctx, `SELECT after FROM timeline WHERE action = 'declare'`).Scan(&declared); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(declared, "@d{") || strings.Contains(declared, "Checkout") || strings.Contains(declared, "SEV2") {
+		t.Errorf("the declaration's record stores after %q", declared)
+	}
 	_, of, all := records(t, s, inc.Number)
-	var link *bot.AuditRecord
+	var link, decl *bot.AuditRecord
 	for i := range of {
-		if of[i].Action == "link_channel" {
+		switch of[i].Action {
+		case "link_channel":
 			link = &of[i]
+		case "declare":
+			decl = &of[i]
 		}
 	}
-	if link == nil {
-		t.Fatalf("no link_channel record in %+v", of)
+	if link == nil || decl == nil {
+		t.Fatalf("no link_channel or declare record in %+v", of)
+	}
+	if decl.After["title"] != inc.Title || decl.After["severity"] != "SEV2" || decl.After["status"] != "triggered" {
+		t.Errorf("the declaration's record reads after %#v", decl.After)
 	}
 	want := map[string]any{"channel.slack": channel}
 	if !reflect.DeepEqual(link.After, want) || link.Before == nil || len(link.Before) != 0 {
@@ -69,14 +85,14 @@ func TestChannelLinkRecordStoresNameOnce(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	found := false
+	found := 0
 	for _, a := range bundled {
-		if a.ID == link.ID {
-			found = reflect.DeepEqual(*a, *link)
+		if (a.ID == link.ID && reflect.DeepEqual(*a, *link)) || (a.ID == decl.ID && reflect.DeepEqual(*a, *decl)) {
+			found++
 		}
 	}
-	if !found {
-		t.Errorf("the history reader's records %+v hold no %+v", bundled, *link)
+	if found != 2 {
+		t.Errorf("the history reader's records %+v hold not both of %+v and %+v", bundled, *link, *decl)
 	}
 
 	s.Close()
@@ -90,5 +106,11 @@ func TestChannelLinkRecordStoresNameOnce(t *testing.T) {
 	}
 	if after != `{"channel.slack":"inc-1-checkout-\"down\""}` {
 		t.Errorf("after undoing migration 40 the link's record stores %s", after)
+	}
+	if err := s2.(*sqlite.Store).DB().QueryRowContext(ctx, `SELECT after FROM timeline WHERE action = 'declare'`).Scan(&declared); err != nil {
+		t.Fatal(err)
+	}
+	if declared[0] != '{' {
+		t.Errorf("after undoing migration 40 the declaration's record stores %s", declared)
 	}
 }

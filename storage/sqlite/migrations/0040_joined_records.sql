@@ -1,0 +1,11 @@
+-- Records without what their entries hold (schema 40): an audit record
+-- kept in the row of its timeline entry (schema 35) stores '@c' as its after
+-- image where that image is a channel link's, the entry's channel under
+-- "channel." and its platform, which the entry's data holds already; and a
+-- declaration's record stores its after image without the severity of the
+-- entry's data and the title its text ends with, led by '@d' (see
+-- storage/internal/sqlstore/records_compact.go). Rows written before read
+-- back as they were: nothing to convert. The version marks the new forms,
+-- which an older warroom cannot read: it stops claiming work and refuses to
+-- start against this schema.
+SELECT 1;
