@@ -34,10 +34,12 @@ var recordColumns = []string{"action", "before", "after"}
 // store's joinedAfter, schema 40): '@c' for a channel link's image, the
 // entry's channel under "channel." and its platform; '@d' and the rest of
 // a declaration's image, without the severity of the entry's data and the
-// title its text ("Declared SEV: title") ends with.
+// title its text ("Declared SEV: title") ends with; '@s' for an
+// acknowledgement's or a resolution's image, the status its kind names.
 const joinedAfter = `CASE WHEN "after" = '@c' THEN json_object('channel.' || json_extract(data, '$.platform'), json_extract(data, '$.channel'))
 	WHEN "after" LIKE '@d%' THEN json_set(substr("after", 3), '$.severity', json_extract(data, '$.severity'),
 		'$.title', substr(text, length('Declared ' || json_extract(data, '$.severity') || ': ') + 1))
+	WHEN "after" = '@s' AND kind IN ('acknowledged', 'resolved') THEN json_object('status', kind)
 	ELSE "after" END`
 
 // recordsApart moves the records of timeline to audit's copy.

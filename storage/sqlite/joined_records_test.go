@@ -36,8 +36,22 @@ func TestJoinedRecordsStoreNamesOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	const channel = `inc-1-checkout-"down"`
+	var after0 string
 	if _, err := svc.LinkChannel(ctx, inc.Number, "slack", channel); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := svc.Ack(ctx, bot.Cause{}, inc.Number, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Resolve(ctx, bot.Cause{}, inc.Number, "bob", "rolled back"); err != nil {
+		t.Fatal(err)
+	}
+	var statuses []string
+	if err := s.DB().QueryRowContext(ctx, `SELECT json_group_array(after) FROM timeline WHERE action = 'status' OR action = 'resolve'`).Scan(&after0); err != nil {
+		t.Fatal(err)
+	}
+	if after0 != `["@s","@s"]` {
+		t.Errorf("the acknowledgement's and resolution's records store after %s, want @s each", after0)
 	}
 	var after string
 	if err := s.DB().QueryRowContext(ctx, `SELECT after FROM timeline WHERE action = 'link_channel'`).Scan(&after); err != nil {
@@ -62,6 +76,14 @@ func TestJoinedRecordsStoreNamesOnce(t *testing.T) {
 		case "declare":
 			decl = &of[i]
 		}
+	}
+	for _, a := range of {
+		if st, ok := a.After["status"].(string); ok && (a.Action == "status" || a.Action == "resolve") {
+			statuses = append(statuses, st)
+		}
+	}
+	if !reflect.DeepEqual(statuses, []string{"acknowledged", "resolved"}) {
+		t.Errorf("the records set statuses %v, want acknowledged and resolved", statuses)
 	}
 	if link == nil || decl == nil {
 		t.Fatalf("no link_channel or declare record in %+v", of)

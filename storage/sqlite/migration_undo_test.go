@@ -91,5 +91,6 @@ var undo = map[int][]string{
 		`UPDATE timeline SET after = json_set(substr(after, 3), '$.severity', json_extract(data, '$.severity'),
 			'$.title', substr(text, length('Declared ' || json_extract(data, '$.severity') || ': ') + 1))
 			WHERE after LIKE '@d%'`,
+		`UPDATE timeline SET after = json_object('status', kind) WHERE after = '@s' AND kind IN ('acknowledged', 'resolved')`,
 	},
 }

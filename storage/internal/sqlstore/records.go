@@ -132,18 +132,18 @@ func (s *Store) Audit(ctx context.Context, f bot.AuditFilter) ([]bot.AuditRecord
 // scanAudit reads one audit row (auditReadCols or joinedCols).
 func scanAudit(row scanner) (*bot.AuditRecord, error) {
 	var (
-		a                         bot.AuditRecord
-		at                        int64
-		incident                  sql.NullInt64
-		before, after, text, data string
+		a                               bot.AuditRecord
+		at                              int64
+		incident                        sql.NullInt64
+		before, after, kind, text, data string
 	)
-	if err := row.Scan(&a.ID, &at, &a.Actor, &a.Action, &incident, &before, &after, &text, &data); err != nil {
+	if err := row.Scan(&a.ID, &at, &a.Actor, &a.Action, &incident, &before, &after, &kind, &text, &data); err != nil {
 		return nil, fmt.Errorf("read audit: %w", err)
 	}
 	a.At, a.Incident = fromUS(at), incident.Int64
 	if len(after) > 0 && after[0] == compactMark {
 		var err error
-		if after, err = readJoinedAfter(a.ID, after, text, data); err != nil {
+		if after, err = readJoinedAfter(a.ID, after, kind, text, data); err != nil {
 			return nil, err
 		}
 	}

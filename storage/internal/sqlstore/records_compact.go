@@ -40,8 +40,10 @@ import (
 //     the channel name once); a declaration's record joined to its entry,
 //     whose image's severity is the entry's data's and whose entry's text
 //     is "Declared SEV: title", is stored without the severity and title,
-//     its after column led by declareAfter (schema 40). Both read back
-//     with the image.
+//     its after column led by declareAfter; an acknowledgement's or a
+//     resolution's record whose after image is the status its entry's
+//     kind moves to (entryStatus) and nothing else is stored with
+//     statusAfter (schema 40). They read back with the image.
 //
 // The rules are part of the stored format, frozen here rather than taken
 // from the domain: a change to the domain's wording makes new entries
@@ -308,6 +310,11 @@ const linkAfter = string(compactMark) + "c"
 // (joinedAfter); the rest of the image follows.
 const declareAfter = string(compactMark) + "d"
 
+// statusAfter is the after column of an acknowledgement's or a
+// resolution's record whose image is the status its entry's kind moves the
+// incident to (entryStatus) and nothing else (joinedAfter).
+const statusAfter = string(compactMark) + "s"
+
 // declaredText is the text of a declaration's entry, from its severity
 // and title, as the domain writes it.
 func declaredText(severity, title string) string { return "Declared " + severity + ": " + title }
@@ -317,14 +324,19 @@ func declaredText(severity, title string) string { return "Declared " + severity
 // where the image is the entry's channel under "channel." and its
 // platform and nothing else; declareAfter and the image without severity
 // and title where those are the entry's data's severity and the title its
-// text ends with; else after.
+// text ends with; statusAfter where the image is the status an entry of
+// kind moves to and nothing else; else after.
 func joinedAfter(kind, text string, data map[string]string, after string) (string, error) {
-	if kind != "channel_linked" && kind != "declared" {
+	status, isStatus := entryStatus[kind]
+	if kind != "channel_linked" && kind != "declared" && !isStatus {
 		return after, nil
 	}
 	var image map[string]any
 	if err := decode(after, &image); err != nil {
 		return "", err
+	}
+	if v, ok := image["status"].(string); isStatus && ok && len(image) == 1 && v == status {
+		return statusAfter, nil
 	}
 	switch kind {
 	case "channel_linked":
@@ -351,9 +363,12 @@ func joinedAfter(kind, text string, data map[string]string, after string) (strin
 }
 
 // readJoinedAfter is the after image, encoded, of the record with id
-// whose row stores a joinedAfter form, from its entry's text and data
-// columns.
-func readJoinedAfter(id int64, after, text, data string) (string, error) {
+// whose row stores a joinedAfter form, from its entry's kind, text and
+// data columns.
+func readJoinedAfter(id int64, after, kind, text, data string) (string, error) {
+	if status, ok := entryStatus[kind]; ok && after == statusAfter {
+		return encode(map[string]string{"status": status})
+	}
 	var d map[string]string
 	if err := decode(data, &d); err != nil {
 		return "", err

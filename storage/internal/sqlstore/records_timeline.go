@@ -23,10 +23,10 @@ import (
 const (
 	auditCols = `id, at, actor, action, incident, before, after`
 	// auditReadCols are the columns scanAudit reads: auditCols and the
-	// text and data of the entry a record joins ('' in audit), which some
+	// kind, text and data of the entry a record joins ('' in audit), which some
 	// records are read back with (joinedAfter).
-	auditReadCols = auditCols + `, '', ''`
-	joinedCols    = auditCols + `, text, data`
+	auditReadCols = auditCols + `, '', '', ''`
+	joinedCols    = auditCols + `, kind, text, data`
 	nextRecordID  = `(SELECT MAX(COALESCE((SELECT MAX(id) FROM timeline), 0), COALESCE((SELECT MAX(id) FROM audit), 0)) + 1)`
 	recordsFrom   = `(SELECT value FROM counters WHERE name = 'records')`
 	// isEntry holds for the rows of timeline that are entries: a record's

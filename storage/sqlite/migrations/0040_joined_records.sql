@@ -3,7 +3,9 @@
 -- image where that image is a channel link's, the entry's channel under
 -- "channel." and its platform, which the entry's data holds already; and a
 -- declaration's record stores its after image without the severity of the
--- entry's data and the title its text ends with, led by '@d' (see
+-- entry's data and the title its text ends with, led by '@d'; an
+-- acknowledgement's or a resolution's record whose after image is the
+-- status its entry's kind names stores '@s' (see
 -- storage/internal/sqlstore/records_compact.go). Rows written before read
 -- back as they were: nothing to convert. The version marks the new forms,
 -- which an older warroom cannot read: it stops claiming work and refuses to
