@@ -322,3 +322,28 @@ func TestFirstStatementLockHolds(t *testing.T) {
 		t.Errorf("counter after %d locked increments: %d (%v); an increment was lost", workers*each, n, err)
 	}
 }
+
+// A statement prepared in a transaction before any other runs inside it:
+// BEGIN goes first, on its own, so rolling back undoes it.
+func TestPreparedFirstStatementRunsInTheTransaction(t *testing.T) {
+	ctx := context.Background()
+	conn, _ := lazyConn(t)
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := tx.PrepareContext(ctx, `INSERT INTO t (id) VALUES ($1)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ExecContext(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM t`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("rows after the rollback: %d (%v), want 0", n, err)
+	}
+}
