@@ -93,4 +93,11 @@ var undo = map[int][]string{
 			WHERE after LIKE '@d%'`,
 		`UPDATE timeline SET after = json_object('status', kind) WHERE after = '@s' AND kind IN ('acknowledged', 'resolved')`,
 	},
+	// A channels column by the naming rule names the channels the
+	// incident links (bot.Service links a channel and names it together).
+	45: {
+		`UPDATE incidents SET channels = COALESCE((SELECT json_group_object(p.name, c.name) FROM incident_channels l
+			JOIN channels c ON c.id = l.channel JOIN platforms p ON p.id = c.platform WHERE l.incident = incidents.number), '{}')
+			WHERE channels LIKE '@%'`,
+	},
 }
