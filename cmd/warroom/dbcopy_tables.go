@@ -36,11 +36,18 @@ var recordColumns = []string{"action", "before", "after"}
 // a declaration's image, without the severity of the entry's data and the
 // title its text ("Declared SEV: title") ends with; '@s' for an
 // acknowledgement's or a resolution's image, the status its kind names.
-const joinedAfter = `CASE WHEN "after" = '@c' THEN json_object('channel.' || json_extract(data, '$.platform'), json_extract(data, '$.channel'))
+// A channel link's entry may store its data as '@', the platform, a space
+// and the channel (schema 45): the copy reads it as JSON (linkData).
+const joinedAfter = `CASE WHEN "after" = '@c' THEN json_object('channel.' || json_extract(` + linkData + `, '$.platform'), json_extract(` + linkData + `, '$.channel'))
 	WHEN "after" LIKE '@d%' THEN json_set(substr("after", 3), '$.severity', json_extract(data, '$.severity'),
 		'$.title', substr(text, length('Declared ' || json_extract(data, '$.severity') || ': ') + 1))
 	WHEN "after" = '@s' AND kind IN ('acknowledged', 'resolved') THEN json_object('status', kind)
 	ELSE "after" END`
+
+// linkData is an entry's data column as JSON, also where a channel
+// link's entry stores it as '@platform channel' (the store's linkKind).
+const linkData = `(CASE WHEN kind = 'channel_linked' AND data LIKE '@% %' THEN json_object('channel', substr(data, instr(data, ' ') + 1),
+	'platform', substr(data, 2, instr(data, ' ') - 2)) ELSE data END)`
 
 // recordsApart moves the records of timeline to audit's copy.
 func recordsApart(byName map[string]*dbTable) {

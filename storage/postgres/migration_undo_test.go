@@ -58,6 +58,8 @@ var undo = map[int][]string{
 		`UPDATE incidents SET channels = COALESCE((SELECT json_object_agg(p.name, c.name)::text FROM incident_channels l
 			JOIN channels c ON c.id = l.channel JOIN platforms p ON p.id = c.platform WHERE l.incident = incidents.number), '{}')
 			WHERE channels LIKE '@%'`,
+		`UPDATE timeline SET data = json_build_object('channel', substr(data, strpos(data, ' ') + 1), 'platform', substr(data, 2, strpos(data, ' ') - 2))::text
+			WHERE kind = 'channel_linked' AND data LIKE '@% %'`,
 	},
 	34: {
 		`UPDATE counters SET value = (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM incident_numbers)

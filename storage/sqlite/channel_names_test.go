@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -68,8 +69,28 @@ func TestChannelNamesByRule(t *testing.T) {
 	if incs[0].Channels["console"] != "inc-1-checkout-latency-above-slo" || incs[1].Channels["discord"] != "sec-2-payments-50-errors-eu" {
 		t.Fatalf("the service linked %v and %v", incs[0].Channels, incs[1].Channels)
 	}
+	var linkData string
+	if err := s.DB().QueryRowContext(ctx, `SELECT data FROM timeline WHERE kind = 'channel_linked' AND incident = 3 ORDER BY id LIMIT 1`).Scan(&linkData); err != nil {
+		t.Fatal(err)
+	}
+	if linkData != "@console inc-3-login-down" {
+		t.Errorf("INC-3's first link entry stores data %q, want @console inc-3-login-down", linkData)
+	}
+	entries := map[int64][]bot.Entry{}
+	for _, inc := range incs {
+		entries[inc.Number], _, _ = records(t, s, inc.Number)
+	}
+	if e := entries[3][1]; e.Kind != bot.EntryChannelLinked || e.Text != "console channel inc-3-login-down" ||
+		!reflect.DeepEqual(e.Data, map[string]string{"platform": "console", "channel": "inc-3-login-down"}) {
+		t.Errorf("INC-3's link entry reads %+v", e)
+	}
 	check := func(when string, st *sqlite.Store) {
 		t.Helper()
+		for _, inc := range incs {
+			if tl, _, _ := records(t, st, inc.Number); !reflect.DeepEqual(tl, entries[inc.Number]) {
+				t.Errorf("%s: %s's timeline reads %+v, want %+v", when, inc.Key(), tl, entries[inc.Number])
+			}
+		}
 		for _, inc := range incs {
 			got, err := st.Incident(ctx, inc.Number)
 			if err != nil {
@@ -120,16 +141,24 @@ func TestChannelNamesByRule(t *testing.T) {
 	if stored != `{"console":"inc-1-checkout-latency-above-slo","slack":"inc-1-checkout-latency-above-slo"}` {
 		t.Errorf("after a new title INC-1 stores channels %s", stored)
 	}
+	entries[1], _, _ = records(t, s, 1)
 	check("after a new title", s)
 
 	s.Close()
 	storetest.ExecAll(t, "sqlite", path, storetest.UndoFrom(undo, 45)...)
+	var undone map[string]string
 	s2 := reopener(t, path)().(*sqlite.Store) // migrates again: the rows stay as they are
 	if err := s2.DB().QueryRowContext(ctx, `SELECT channels FROM incidents WHERE number = 2`).Scan(&stored); err != nil {
 		t.Fatal(err)
 	}
-	if stored != `{"console":"inc-2-payments-50-errors-eu","discord":"sec-2-payments-50-errors-eu"}` {
+	if err := json.Unmarshal([]byte(stored), &undone); err != nil || !reflect.DeepEqual(undone, incs[1].Channels) {
 		t.Errorf("after undoing migration 45 INC-2 stores channels %s", stored)
+	}
+	if err := s2.DB().QueryRowContext(ctx, `SELECT data FROM timeline WHERE kind = 'channel_linked' AND incident = 3 ORDER BY id LIMIT 1`).Scan(&linkData); err != nil {
+		t.Fatal(err)
+	}
+	if linkData != `{"channel":"inc-3-login-down","platform":"console"}` {
+		t.Errorf("after undoing migration 45 INC-3's link entry stores data %s", linkData)
 	}
 	check("undone and migrated again", s2)
 }

@@ -99,5 +99,7 @@ var undo = map[int][]string{
 		`UPDATE incidents SET channels = COALESCE((SELECT json_group_object(p.name, c.name) FROM incident_channels l
 			JOIN channels c ON c.id = l.channel JOIN platforms p ON p.id = c.platform WHERE l.incident = incidents.number), '{}')
 			WHERE channels LIKE '@%'`,
+		`UPDATE timeline SET data = json_object('channel', substr(data, instr(data, ' ') + 1), 'platform', substr(data, 2, instr(data, ' ') - 2))
+			WHERE kind = 'channel_linked' AND data LIKE '@% %'`,
 	},
 }

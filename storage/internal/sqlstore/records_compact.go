@@ -44,6 +44,9 @@ import (
 //     resolution's record whose after image is the status its entry's
 //     kind moves to (entryStatus) and nothing else is stored with
 //     statusAfter (schema 40). They read back with the image.
+//   - A channel link's entry whose data is its platform and channel and
+//     nothing else, the platform a plain name (plainName), stores them
+//     without JSON (linkKind, schema 45); it reads back as JSON did.
 //
 // The rules are part of the stored format, frozen here rather than taken
 // from the domain: a change to the domain's wording makes new entries
@@ -188,8 +191,17 @@ const compactMark = '@'
 // which its data (as "new") is stored without.
 var entryStatus = map[string]string{"acknowledged": "acknowledged", "resolved": "resolved"}
 
+// linkKind is the kind of a channel link's entry, whose data (the
+// channel's platform and name, and nothing else) is stored as compactMark,
+// the platform, a space and the channel (schema 45):
+// `@console inc-42-checkout-latency-above-slo`.
+const linkKind = "channel_linked"
+
 // entryData returns the data column for an entry of kind.
 func entryData(kind string, data map[string]string) (string, error) {
+	if platform, channel := data["platform"], data["channel"]; kind == linkKind && len(data) == 2 && plainName(platform) && channel != "" {
+		return string(compactMark) + platform + " " + channel, nil
+	}
 	status, ok := entryStatus[kind]
 	if !ok || data["new"] != status {
 		return encode(data)
@@ -208,6 +220,14 @@ func entryData(kind string, data map[string]string) (string, error) {
 func readEntryData(kind, stored string, data *map[string]string) error {
 	if len(stored) == 0 || stored[0] != compactMark {
 		return decode(stored, data)
+	}
+	if kind == linkKind {
+		platform, channel, ok := strings.Cut(stored[1:], " ")
+		if !ok {
+			return fmt.Errorf("decode json column: a channel link's data %q names no channel", stored)
+		}
+		*data = map[string]string{"platform": platform, "channel": channel}
+		return nil
 	}
 	if err := decode(stored[1:], data); err != nil {
 		return err
@@ -328,7 +348,7 @@ func declaredText(severity, title string) string { return "Declared " + severity
 // kind moves to and nothing else; else after.
 func joinedAfter(kind, text string, data map[string]string, after string) (string, error) {
 	status, isStatus := entryStatus[kind]
-	if kind != "channel_linked" && kind != "declared" && !isStatus {
+	if kind != linkKind && kind != "declared" && !isStatus {
 		return after, nil
 	}
 	var image map[string]any
@@ -339,7 +359,7 @@ func joinedAfter(kind, text string, data map[string]string, after string) (strin
 		return statusAfter, nil
 	}
 	switch kind {
-	case "channel_linked":
+	case linkKind:
 		platform, channel := data["platform"], data["channel"]
 		if v, ok := image["channel."+platform].(string); ok && platform != "" && channel != "" && len(image) == 1 && v == channel {
 			return linkAfter, nil
@@ -370,7 +390,7 @@ func readJoinedAfter(id int64, after, kind, text, data string) (string, error) {
 		return encode(map[string]string{"status": status})
 	}
 	var d map[string]string
-	if err := decode(data, &d); err != nil {
+	if err := readEntryData(kind, data, &d); err != nil {
 		return "", err
 	}
 	switch {

@@ -1,10 +1,13 @@
--- An incident's channels by the naming rule (schema 45): an incident's
--- channels column whose every channel is the one the naming rule makes from
--- the incident's number and title (inc-42-checkout-latency-above-slo)
--- stores '@' and the platforms ('@console'; '@slack=sec' under another
--- prefix) instead of the JSON that names each channel once more (see
--- storage/internal/sqlstore/channel_names.go). Rows written before read
--- back as they were, and take the new form when the incident is next
--- written: nothing to convert. The version marks the new form, which an
--- older warroom cannot read: it refuses to start against this schema.
+-- Channel names spelled once less (schema 45). An incident's channels
+-- column whose every channel is the one the naming rule makes from the
+-- incident's number and title (inc-42-checkout-latency-above-slo) stores
+-- '@' and the platforms ('@console'; '@slack=sec' under another prefix)
+-- instead of the JSON that names each channel once more (see
+-- storage/internal/sqlstore/channel_names.go); a channel link's timeline
+-- entry stores its data as '@', the platform, a space and the channel
+-- ('@console inc-42-checkout-latency-above-slo') instead of JSON (see
+-- records_compact.go). Rows written before read back as they were; an
+-- incident takes the new form when it is next written: nothing to convert.
+-- The version marks the new forms, which an older warroom cannot read: it
+-- refuses to start against this schema.
 SELECT 1;
