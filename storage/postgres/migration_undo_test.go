@@ -60,6 +60,8 @@ var undo = map[int][]string{
 			WHERE channels LIKE '@%'`,
 		`UPDATE timeline SET data = json_build_object('channel', substr(data, strpos(data, ' ') + 1), 'platform', substr(data, 2, strpos(data, ' ') - 2))::text
 			WHERE kind = 'channel_linked' AND data LIKE '@% %'`,
+		`UPDATE timeline SET data = json_build_object('severity', substr(data, 2, strpos(data, ' ') - 2), 'source', substr(data, strpos(data, ' ') + 1))::text
+			WHERE kind = 'declared' AND data LIKE '@% %'`,
 	},
 	34: {
 		`UPDATE counters SET value = (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM incident_numbers)

@@ -76,6 +76,12 @@ func TestChannelNamesByRule(t *testing.T) {
 	if linkData != "@console inc-3-login-down" {
 		t.Errorf("INC-3's first link entry stores data %q, want @console inc-3-login-down", linkData)
 	}
+	if err := s.DB().QueryRowContext(ctx, `SELECT data FROM timeline WHERE kind = 'declared' AND incident = 3`).Scan(&linkData); err != nil {
+		t.Fatal(err)
+	}
+	if linkData != "@SEV3 manual" {
+		t.Errorf("INC-3's declaration stores data %q, want @SEV3 manual", linkData)
+	}
 	entries := map[int64][]bot.Entry{}
 	for _, inc := range incs {
 		entries[inc.Number], _, _ = records(t, s, inc.Number)

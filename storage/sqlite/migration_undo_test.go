@@ -101,5 +101,7 @@ var undo = map[int][]string{
 			WHERE channels LIKE '@%'`,
 		`UPDATE timeline SET data = json_object('channel', substr(data, instr(data, ' ') + 1), 'platform', substr(data, 2, instr(data, ' ') - 2))
 			WHERE kind = 'channel_linked' AND data LIKE '@% %'`,
+		`UPDATE timeline SET data = json_object('severity', substr(data, 2, instr(data, ' ') - 2), 'source', substr(data, instr(data, ' ') + 1))
+			WHERE kind = 'declared' AND data LIKE '@% %'`,
 	},
 }

@@ -45,8 +45,9 @@ import (
 //     kind moves to (entryStatus) and nothing else is stored with
 //     statusAfter (schema 40). They read back with the image.
 //   - A channel link's entry whose data is its platform and channel and
-//     nothing else, the platform a plain name (plainName), stores them
-//     without JSON (linkKind, schema 45); it reads back as JSON did.
+//     nothing else, and a declaration's whose data is its severity and
+//     source, store the two without JSON (pairData, schema 45); they read
+//     back as JSON did.
 //
 // The rules are part of the stored format, frozen here rather than taken
 // from the domain: a change to the domain's wording makes new entries
@@ -191,16 +192,23 @@ const compactMark = '@'
 // which its data (as "new") is stored without.
 var entryStatus = map[string]string{"acknowledged": "acknowledged", "resolved": "resolved"}
 
-// linkKind is the kind of a channel link's entry, whose data (the
-// channel's platform and name, and nothing else) is stored as compactMark,
-// the platform, a space and the channel (schema 45):
-// `@console inc-42-checkout-latency-above-slo`.
+// linkKind is the kind of a channel link's entry.
 const linkKind = "channel_linked"
+
+// pairData are the kinds of entry whose data, when it is two fields and
+// nothing else, is stored as compactMark, the first field's value, a space
+// and the second's (schema 45): a channel link's platform and channel
+// (`@console inc-42-checkout-latency-above-slo`), a declaration's severity
+// and source (`@SEV3 manual`). The first value holds no space.
+var pairData = map[string][2]string{linkKind: {"platform", "channel"}, "declared": {"severity", "source"}}
 
 // entryData returns the data column for an entry of kind.
 func entryData(kind string, data map[string]string) (string, error) {
-	if platform, channel := data["platform"], data["channel"]; kind == linkKind && len(data) == 2 && plainName(platform) && channel != "" {
-		return string(compactMark) + platform + " " + channel, nil
+	if f, ok := pairData[kind]; ok && len(data) == 2 {
+		first, second := data[f[0]], data[f[1]]
+		if first != "" && second != "" && !strings.Contains(first, " ") {
+			return string(compactMark) + first + " " + second, nil
+		}
 	}
 	status, ok := entryStatus[kind]
 	if !ok || data["new"] != status {
@@ -221,12 +229,12 @@ func readEntryData(kind, stored string, data *map[string]string) error {
 	if len(stored) == 0 || stored[0] != compactMark {
 		return decode(stored, data)
 	}
-	if kind == linkKind {
-		platform, channel, ok := strings.Cut(stored[1:], " ")
+	if f, ok := pairData[kind]; ok {
+		first, second, ok := strings.Cut(stored[1:], " ")
 		if !ok {
-			return fmt.Errorf("decode json column: a channel link's data %q names no channel", stored)
+			return fmt.Errorf("decode json column: a %s entry's data %q is not two fields", kind, stored)
 		}
-		*data = map[string]string{"platform": platform, "channel": channel}
+		*data = map[string]string{f[0]: first, f[1]: second}
 		return nil
 	}
 	if err := decode(stored[1:], data); err != nil {
