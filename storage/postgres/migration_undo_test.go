@@ -62,6 +62,10 @@ var undo = map[int][]string{
 			WHERE kind = 'channel_linked' AND data LIKE '@% %'`,
 		`UPDATE timeline SET data = json_build_object('severity', substr(data, 2, strpos(data, ' ') - 2), 'source', substr(data, strpos(data, ' ') + 1))::text
 			WHERE kind = 'declared' AND data LIKE '@% %'`,
+		`UPDATE timeline SET data = '@' || CASE WHEN strpos(data, ' ') > 0
+			THEN json_build_object('old', substr(data, 2, strpos(data, ' ') - 2), 'summary', substr(data, strpos(data, ' ') + 1))::text
+			ELSE json_build_object('old', substr(data, 2))::text END
+			WHERE kind IN ('acknowledged', 'resolved') AND data LIKE '@%' AND data NOT LIKE '@{%'`,
 	},
 	34: {
 		`UPDATE counters SET value = (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM incident_numbers)

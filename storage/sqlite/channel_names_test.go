@@ -69,6 +69,19 @@ func TestChannelNamesByRule(t *testing.T) {
 	if incs[0].Channels["console"] != "inc-1-checkout-latency-above-slo" || incs[1].Channels["discord"] != "sec-2-payments-50-errors-eu" {
 		t.Fatalf("the service linked %v and %v", incs[0].Channels, incs[1].Channels)
 	}
+	if _, err := svc.Ack(ctx, bot.Cause{}, 3, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Resolve(ctx, bot.Cause{}, 3, "bob", "rolled back"); err != nil {
+		t.Fatal(err)
+	}
+	var statuses string
+	if err := s.DB().QueryRowContext(ctx, `SELECT json_group_array(data) FROM timeline WHERE kind IN ('acknowledged', 'resolved') AND incident = 3`).Scan(&statuses); err != nil {
+		t.Fatal(err)
+	}
+	if statuses != `["@triggered","@acknowledged rolled back"]` {
+		t.Errorf("INC-3's acknowledgement and resolution store data %s", statuses)
+	}
 	var linkData string
 	if err := s.DB().QueryRowContext(ctx, `SELECT data FROM timeline WHERE kind = 'channel_linked' AND incident = 3 ORDER BY id LIMIT 1`).Scan(&linkData); err != nil {
 		t.Fatal(err)

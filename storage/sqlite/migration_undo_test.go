@@ -103,5 +103,9 @@ var undo = map[int][]string{
 			WHERE kind = 'channel_linked' AND data LIKE '@% %'`,
 		`UPDATE timeline SET data = json_object('severity', substr(data, 2, instr(data, ' ') - 2), 'source', substr(data, instr(data, ' ') + 1))
 			WHERE kind = 'declared' AND data LIKE '@% %'`,
+		`UPDATE timeline SET data = '@' || CASE WHEN instr(data, ' ') > 0
+			THEN json_object('old', substr(data, 2, instr(data, ' ') - 2), 'summary', substr(data, instr(data, ' ') + 1))
+			ELSE json_object('old', substr(data, 2)) END
+			WHERE kind IN ('acknowledged', 'resolved') AND data LIKE '@%' AND data NOT LIKE '@{%'`,
 	},
 }

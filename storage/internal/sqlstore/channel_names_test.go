@@ -48,3 +48,45 @@ func TestChannelNamesRoundTrip(t *testing.T) {
 		t.Errorf("stored %q, want @console", s)
 	}
 }
+
+// An entry's data reads back as it was written, in whichever form it is
+// stored.
+func TestEntryDataRoundTrip(t *testing.T) {
+	for _, c := range []struct {
+		kind string
+		data map[string]string
+		want string
+	}{
+		{"channel_linked", map[string]string{"platform": "console", "channel": "inc-1-db down"}, "@console inc-1-db down"},
+		{"channel_linked", map[string]string{"platform": "my slack", "channel": "x"}, ""},
+		{"channel_linked", map[string]string{"platform": "slack", "channel": ""}, ""},
+		{"channel_linked", map[string]string{"platform": "slack", "channel": "x", "by": "y"}, ""},
+		{"declared", map[string]string{"severity": "SEV3", "source": "alertmanager"}, "@SEV3 alertmanager"},
+		{"declared", map[string]string{"severity": "SEV3", "source": "manual", "type": "security"}, ""},
+		{"declared", map[string]string{"severity": "SEV3"}, ""},
+		{"acknowledged", map[string]string{"old": "triggered", "new": "acknowledged"}, "@triggered"},
+		{"resolved", map[string]string{"old": "acknowledged", "new": "resolved", "summary": "rolled back"}, "@acknowledged rolled back"},
+		{"resolved", map[string]string{"old": "acknowledged", "new": "resolved", "summary": ""}, `@{"old":"acknowledged","summary":""}`},
+		{"resolved", map[string]string{"old": "null", "new": "resolved"}, `@{"old":"null"}`},
+		{"resolved", map[string]string{"old": "a b", "new": "resolved"}, `@{"old":"a b"}`},
+		{"resolved", map[string]string{"new": "resolved"}, `@{}`},
+		{"resolved", map[string]string{"old": "x", "new": "closed"}, ""},
+		{"resolved", map[string]string{"old": "x", "new": "resolved", "by": "y"}, `@{"by":"y","old":"x"}`},
+		{"resolved", nil, "null"},
+	} {
+		stored, err := entryData(c.kind, c.data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (c.want == "" && stored[0] != '{') || (c.want != "" && stored != c.want) {
+			t.Errorf("%s %v stored as %q, want %q (JSON where empty)", c.kind, c.data, stored, c.want)
+		}
+		var got map[string]string
+		if err := readEntryData(c.kind, stored, &got); err != nil {
+			t.Fatal(err)
+		}
+		if !maps.Equal(got, c.data) || (got == nil) != (c.data == nil) {
+			t.Errorf("%s %v stored as %q reads %v", c.kind, c.data, stored, got)
+		}
+	}
+}

@@ -46,8 +46,10 @@ import (
 //     statusAfter (schema 40). They read back with the image.
 //   - A channel link's entry whose data is its platform and channel and
 //     nothing else, and a declaration's whose data is its severity and
-//     source, store the two without JSON (pairData, schema 45); they read
-//     back as JSON did.
+//     source, store the two without JSON (pairData, schema 45); so does an
+//     acknowledgement's or a resolution's whose data, without the status
+//     it moved to, is the status it moved from and perhaps a summary
+//     (statusPair). They read back as JSON did.
 //
 // The rules are part of the stored format, frozen here rather than taken
 // from the domain: a change to the domain's wording makes new entries
@@ -220,8 +222,31 @@ func entryData(kind string, data map[string]string) (string, error) {
 			rest[k] = v
 		}
 	}
+	if s, ok := statusPair(rest); ok {
+		return string(compactMark) + s, nil
+	}
 	out, err := encode(rest)
 	return string(compactMark) + out, err
+}
+
+// statusPair is the data of a status change's entry, without the status
+// it moved to, stored without JSON (schema 45) where it is the status it
+// moved from ("old") and perhaps a summary and nothing else: the old
+// status, and a space and the summary where there is one
+// (`acknowledged rolled back`). JSON, which the form before stores after
+// compactMark, starts with '{' (or is null); a status never does.
+func statusPair(rest map[string]string) (string, bool) {
+	old, summary := rest["old"], rest["summary"]
+	_, hasSummary := rest["summary"]
+	switch {
+	case old == "" || old == "null" || old[0] == '{' || strings.Contains(old, " "):
+		return "", false
+	case len(rest) == 1:
+		return old, true
+	case len(rest) == 2 && hasSummary && summary != "":
+		return old + " " + summary, true
+	}
+	return "", false
 }
 
 // readEntryData decodes the data column of an entry of kind into data.
@@ -237,7 +262,13 @@ func readEntryData(kind, stored string, data *map[string]string) error {
 		*data = map[string]string{f[0]: first, f[1]: second}
 		return nil
 	}
-	if err := decode(stored[1:], data); err != nil {
+	if rest := stored[1:]; rest != "" && rest[0] != '{' && rest != "null" {
+		old, summary, ok := strings.Cut(rest, " ")
+		*data = map[string]string{"old": old}
+		if ok {
+			(*data)["summary"] = summary
+		}
+	} else if err := decode(rest, data); err != nil {
 		return err
 	}
 	if *data == nil {
