@@ -66,6 +66,7 @@ var undo = map[int][]string{
 			THEN json_build_object('old', substr(data, 2, strpos(data, ' ') - 2), 'summary', substr(data, strpos(data, ' ') + 1))::text
 			ELSE json_build_object('old', substr(data, 2))::text END
 			WHERE kind IN ('acknowledged', 'resolved') AND data LIKE '@%' AND data NOT LIKE '@{%'`,
+		`UPDATE timeline SET data = json_build_object('version', substr(data, 2))::text WHERE kind = 'postmortem' AND data LIKE '@%'`,
 	},
 	34: {
 		`UPDATE counters SET value = (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM incident_numbers)

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/storage/sqlite"
@@ -75,6 +76,12 @@ func TestChannelNamesByRule(t *testing.T) {
 	if _, err := svc.Resolve(ctx, bot.Cause{}, 3, "bob", "rolled back"); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.InTx(ctx, func(tx bot.Tx) error {
+		return tx.AddEntry(ctx, &bot.Entry{Incident: 3, At: time.Now().UTC().Truncate(time.Microsecond), Kind: bot.EntryPostmortem,
+			Actor: "warroom", Text: "Postmortem draft v1 generated", Data: map[string]string{"version": "1"}})
+	}); err != nil {
+		t.Fatal(err)
+	}
 	var statuses string
 	if err := s.DB().QueryRowContext(ctx, `SELECT json_group_array(data) FROM timeline WHERE kind IN ('acknowledged', 'resolved') AND incident = 3`).Scan(&statuses); err != nil {
 		t.Fatal(err)
@@ -83,6 +90,12 @@ func TestChannelNamesByRule(t *testing.T) {
 		t.Errorf("INC-3's acknowledgement and resolution store data %s", statuses)
 	}
 	var linkData string
+	if err := s.DB().QueryRowContext(ctx, `SELECT data FROM timeline WHERE kind = 'postmortem' AND incident = 3`).Scan(&linkData); err != nil {
+		t.Fatal(err)
+	}
+	if linkData != "@1" {
+		t.Errorf("INC-3's postmortem draft entry stores data %q, want @1", linkData)
+	}
 	if err := s.DB().QueryRowContext(ctx, `SELECT data FROM timeline WHERE kind = 'channel_linked' AND incident = 3 ORDER BY id LIMIT 1`).Scan(&linkData); err != nil {
 		t.Fatal(err)
 	}

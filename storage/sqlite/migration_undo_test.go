@@ -107,5 +107,6 @@ var undo = map[int][]string{
 			THEN json_object('old', substr(data, 2, instr(data, ' ') - 2), 'summary', substr(data, instr(data, ' ') + 1))
 			ELSE json_object('old', substr(data, 2)) END
 			WHERE kind IN ('acknowledged', 'resolved') AND data LIKE '@%' AND data NOT LIKE '@{%'`,
+		`UPDATE timeline SET data = json_object('version', substr(data, 2)) WHERE kind = 'postmortem' AND data LIKE '@%'`,
 	},
 }

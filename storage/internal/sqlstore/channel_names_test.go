@@ -73,6 +73,9 @@ func TestEntryDataRoundTrip(t *testing.T) {
 		{"resolved", map[string]string{"old": "x", "new": "closed"}, ""},
 		{"resolved", map[string]string{"old": "x", "new": "resolved", "by": "y"}, `@{"by":"y","old":"x"}`},
 		{"resolved", nil, "null"},
+		{"postmortem", map[string]string{"version": "12"}, "@12"},
+		{"postmortem", map[string]string{"version": ""}, ""},
+		{"postmortem", map[string]string{"version": "1", "by": "x"}, ""},
 	} {
 		stored, err := entryData(c.kind, c.data)
 		if err != nil {

@@ -49,7 +49,8 @@ import (
 //     source, store the two without JSON (pairData, schema 45); so does an
 //     acknowledgement's or a resolution's whose data, without the status
 //     it moved to, is the status it moved from and perhaps a summary
-//     (statusPair). They read back as JSON did.
+//     (statusPair), and a postmortem draft's whose data is its version
+//     (soleData). They read back as JSON did.
 //
 // The rules are part of the stored format, frozen here rather than taken
 // from the domain: a change to the domain's wording makes new entries
@@ -204,8 +205,16 @@ const linkKind = "channel_linked"
 // and source (`@SEV3 manual`). The first value holds no space.
 var pairData = map[string][2]string{linkKind: {"platform", "channel"}, "declared": {"severity", "source"}}
 
+// soleData are the kinds of entry whose data, when it is one field and
+// nothing else, is stored as compactMark and the field's value (schema
+// 45): a postmortem draft's version (`@1`).
+var soleData = map[string]string{"postmortem": "version"}
+
 // entryData returns the data column for an entry of kind.
 func entryData(kind string, data map[string]string) (string, error) {
+	if f, ok := soleData[kind]; ok && len(data) == 1 && data[f] != "" {
+		return string(compactMark) + data[f], nil
+	}
 	if f, ok := pairData[kind]; ok && len(data) == 2 {
 		first, second := data[f[0]], data[f[1]]
 		if first != "" && second != "" && !strings.Contains(first, " ") {
@@ -253,6 +262,10 @@ func statusPair(rest map[string]string) (string, bool) {
 func readEntryData(kind, stored string, data *map[string]string) error {
 	if len(stored) == 0 || stored[0] != compactMark {
 		return decode(stored, data)
+	}
+	if f, ok := soleData[kind]; ok {
+		*data = map[string]string{f: stored[1:]}
+		return nil
 	}
 	if f, ok := pairData[kind]; ok {
 		first, second, ok := strings.Cut(stored[1:], " ")
