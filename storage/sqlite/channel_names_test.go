@@ -22,16 +22,8 @@ import (
 // same, and so does migrating again.
 func TestChannelNamesByRule(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "w.db")
-	s, err := sqlite.Open(ctx, sqlite.Config{Path: path}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	svc, err := bot.NewService(bot.Config{}, s, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path, s, svc := serviceStore(t)
+	var err error
 	link := func(title string, channels map[string]func(*bot.Incident) string) *bot.Incident {
 		t.Helper()
 		inc, err := svc.Declare(ctx, bot.DeclareInput{Title: title, Severity: bot.SEV3, Actor: "alice"})
@@ -193,4 +185,21 @@ func TestChannelNamesByRule(t *testing.T) {
 		t.Errorf("after undoing migration 45 INC-3's link entry stores data %s", linkData)
 	}
 	check("undone and migrated again", s2)
+}
+
+// serviceStore opens a store on a new file, closed when the test ends
+// (closing it twice is harmless), and a Service on it.
+func serviceStore(t *testing.T) (string, *sqlite.Store, *bot.Service) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "w.db")
+	s, err := sqlite.Open(context.Background(), sqlite.Config{Path: path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	svc, err := bot.NewService(bot.Config{}, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path, s, svc
 }
