@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/storage/sqlite"
 )
 
 const crashHandoffEnv = "WARROOM_TEST_CRASH_HANDOFF_DB"
@@ -87,20 +86,8 @@ func (h *killingHandoff) Unreserve(string) {}
 // TestCrashHandoffChild is the process TestCrashAfterHandoffRedelivers
 // kills.
 func TestCrashHandoffChild(t *testing.T) {
-	path := os.Getenv(crashHandoffEnv)
-	if path == "" {
-		t.Skip("run by TestCrashAfterHandoffRedelivers")
-	}
+	_, svc := childStore(t, crashHandoffEnv, "TestCrashAfterHandoffRedelivers", &killingHandoff{})
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, sqlite.Config{Path: path}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.SetHandoff(&killingHandoff{})
-	svc, err := bot.NewService(bot.Config{Targets: []string{"console"}}, s, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Add(1)
