@@ -138,63 +138,14 @@ func (s *Service) commitBatch(batch []*alertReq) {
 	if len(live) == 0 {
 		return
 	}
-	live, due, err := s.runBatch(live, true)
-	if err == nil || len(live) == 1 && !errors.Is(err, errAlertRace) {
+	if due, err := s.runBatch(live); err == nil || len(live) == 1 && !errors.Is(err, errAlertRace) {
 		s.answer(live, due, err)
 		return
 	}
 	for _, r := range live {
-		_, due, err := s.runBatch([]*alertReq{r}, false)
+		due, err := s.runBatch([]*alertReq{r})
 		s.answer([]*alertReq{r}, due, err)
 	}
-}
-
-// joinQueued takes from the head of the queue the deliveries that may join
-// the batch in flight, so that a delivery queued while a transaction runs
-// commits with it rather than waiting for the next one: deliveries of the
-// batch's origin naming no delivery of their own, while the batch stays
-// within maxBatch alerts (count: its alerts so far) and each one's groups
-// keep the batch's locks in key order. It returns them with their routes.
-func (s *Service) joinQueued(b *alertBatch, origin string, count int) ([]*alertReq, [][]RouteDecision) {
-	gc := &s.gc
-	gc.mu.Lock()
-	var heads []*alertReq
-	for _, r := range gc.queue {
-		count += len(r.alerts)
-		if r.cause.Origin != origin || r.cause.Delivery.Key != "" || count > s.liveAlerts().maxBatch {
-			break
-		}
-		heads = append(heads, r)
-	}
-	gc.mu.Unlock()
-	// Only the committer takes from the queue, so heads stay at its head
-	// while they are routed.
-	var routes [][]RouteDecision
-	for _, r := range heads {
-		keys := map[string]bool{}
-		rs := s.routeDelivery(r.alerts, keys)
-		if r.ctx.Err() != nil || !b.lockable(keys) {
-			break
-		}
-		if err := b.lockKeys(keys); err != nil {
-			break // the transaction fails; the rest waits for the next
-		}
-		routes = append(routes, rs)
-	}
-	joined := heads[:len(routes)]
-	if len(joined) == 0 {
-		return nil, nil
-	}
-	gc.mu.Lock()
-	gc.queue = gc.queue[len(joined):]
-	if len(gc.queue) == 0 {
-		gc.queue = nil
-	}
-	for _, r := range joined {
-		gc.queued -= len(r.alerts)
-	}
-	gc.mu.Unlock()
-	return joined, routes
 }
 
 // dueWatch is a transaction that notes whether it enqueued a job due at
@@ -213,16 +164,12 @@ func (w *dueWatch) Enqueue(ctx context.Context, j *Job) error {
 	return w.Tx.Enqueue(ctx, j)
 }
 
-// runBatch handles reqs in one transaction, filling each one's result;
-// when join, the deliveries queued meanwhile that may join it do (see
-// joinQueued). It returns the deliveries the transaction held, and
-// whether it enqueued a job due at once.
-func (s *Service) runBatch(reqs []*alertReq, join bool) (held []*alertReq, due bool, err error) {
+// runBatch handles reqs in one transaction, filling each one's result. It
+// reports whether the transaction enqueued a job due at once.
+func (s *Service) runBatch(reqs []*alertReq) (due bool, err error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(reqs[0].ctx), batchTimeout)
 	defer cancel()
 	cause := reqs[0].cause
-	join = join && cause.Delivery.Key == ""
-	held = reqs
 	err = s.store.InTx(ctx, func(stx Tx) error {
 		tx := &dueWatch{Tx: stx, now: s.Now()}
 		defer func() { due = tx.due }()
@@ -232,32 +179,20 @@ func (s *Service) runBatch(reqs []*alertReq, join bool) (held []*alertReq, due b
 			return err
 		}
 		b := s.newBatch(ctx, tx, Cause{Origin: cause.Origin})
-		routes, err := b.lockGroups(held)
+		routes, err := b.lockGroups(reqs)
 		if err != nil {
 			return err
 		}
-		count := 0
-		for {
-			for i, r := range held[len(held)-len(routes):] {
-				res, err := b.handle(r.alerts, routes[i])
-				if err != nil {
-					return err
-				}
-				r.res = res
-				count += len(r.alerts)
+		for i, r := range reqs {
+			res, err := b.handle(r.alerts, routes[i])
+			if err != nil {
+				return err
 			}
-			if !join {
-				break
-			}
-			var more []*alertReq
-			if more, routes = s.joinQueued(b, cause.Origin, count); len(more) == 0 {
-				break
-			}
-			held = append(held[:len(held):len(held)], more...)
+			r.res = res
 		}
 		return b.finish()
 	})
-	return held, due, err
+	return due, err
 }
 
 // answer wakes the callers of reqs with err (nil: committed), and the

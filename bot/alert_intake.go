@@ -107,11 +107,6 @@ type alertBatch struct {
 	groups   map[string]*AlertGroup
 	bound    map[string]int64 // group → its incident when read: saved only when that changes
 	incs     map[int64]*incState
-	// locked are the group and episode keys the transaction holds, and
-	// lastLock the greatest of them: a delivery joining the batch in
-	// flight may only add keys after it (see joinQueued).
-	locked   map[string]bool
-	lastLock string
 }
 
 // incState is one incident the batch touched.
@@ -359,51 +354,21 @@ func (b *alertBatch) lockGroups(reqs []*alertReq) (routes [][]RouteDecision, err
 	keys := map[string]bool{}
 	routes = make([][]RouteDecision, len(reqs))
 	for i, r := range reqs {
-		routes[i] = b.s.routeDelivery(r.alerts, keys)
-	}
-	return routes, b.lockKeys(keys)
-}
-
-// routeDelivery routes alerts, adding the lock keys they need to keys.
-func (s *Service) routeDelivery(alerts []Alert, keys map[string]bool) []RouteDecision {
-	routes := make([]RouteDecision, len(alerts))
-	for j, a := range alerts {
-		routes[j] = s.route(a)
-		keys[routes[j].GroupKey] = true
-		if a.StartsAt.IsZero() {
-			keys[episodeLockKey(a)] = true
+		routes[i] = make([]RouteDecision, len(r.alerts))
+		for j, a := range r.alerts {
+			routes[i][j] = b.s.route(a)
+			keys[routes[i][j].GroupKey] = true
+			if a.StartsAt.IsZero() {
+				keys[episodeLockKey(a)] = true
+			}
 		}
 	}
-	return routes
-}
-
-// lockKeys locks the keys not locked yet, in key order, and notes them.
-func (b *alertBatch) lockKeys(keys map[string]bool) error {
 	for _, k := range slices.Sorted(maps.Keys(keys)) {
-		if b.locked[k] {
-			continue
-		}
 		if err := b.tx.LockAlertGroup(b.ctx, k); err != nil {
-			return err
-		}
-		if b.locked == nil {
-			b.locked = map[string]bool{}
-		}
-		b.locked[k] = true
-		b.lastLock = max(b.lastLock, k)
-	}
-	return nil
-}
-
-// lockable reports whether taking keys keeps the batch's locks in key
-// order: every key it does not hold yet sorts after the last one it took.
-func (b *alertBatch) lockable(keys map[string]bool) bool {
-	for k := range keys {
-		if !b.locked[k] && k <= b.lastLock {
-			return false
+			return nil, err
 		}
 	}
-	return true
+	return routes, nil
 }
 
 // group reads (once per batch) the group with key.
