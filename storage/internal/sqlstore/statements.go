@@ -22,7 +22,7 @@ var writerStatements = []string{
 	qCreateWindow, qWindowByName, qLockWindow, qEndWindow, qActiveWindows,
 	qClaimWindowStart, qClaimWindowEnd,
 	qSetTimer, qCancelTimers, qClaimTimer, qFireTimer,
-	qClaimSlot, qSavePostmortem, qCountIncidents, qAdvanceCounter, qChannelOf, qPostmortem,
+	qClaimSlot, qSavePostmortem, qCountIncidents, qAdvanceCounter, qLockDraftIn, qPostmortem,
 	qLockPostmortem, qDraftMessages, qUnpackMessage, qReplacePostmortem,
 	qBudgetEnsure, qBudgetLock, qBudgetWrite, qBudgetPrune, qBudgetTake,
 	qSavepoint, qRelease, qRollbackTo,
