@@ -10,7 +10,10 @@ import (
 // out. Entry points that mirror another system's changes (Ack, Resolve,
 // Declare's DeclareInput, SetLink, MirrorNote, CompleteAction,
 // SetActionTicket, HandleAlerts) take one; the zero Cause is a change made
-// in warroom itself (a person's command, an alert, a timer).
+// in warroom itself (a person's command, an alert, a timer). The changes a
+// person's command makes to an incident (SetStatus, SetSeverity, AddNote,
+// PostUpdate, Close, Reopen, AssignRole) take one as an optional last
+// argument, for Viewer, Channel and Check.
 type Cause struct {
 	// Origin is the system that reported the change (e.g. "pagerduty",
 	// "jira"): the change writes no job back to it, so a mirrored change
@@ -25,6 +28,33 @@ type Cause struct {
 	// (CodeNotFound), checked on the incident the change's own transaction
 	// read, so the caller need not read it first (GetAs).
 	Viewer *Viewer
+	// Channel, when set, names the incident of a change given no number
+	// (0): the one this channel belongs to, read by the change's own
+	// transaction, so the caller need not read it first (ByChannel). A
+	// channel no incident lives in fails as a missing incident
+	// (CodeNotFound).
+	Channel *ChannelRef
+	// Check, when set, is called with the incident as the change's
+	// transaction read it (after Viewer's check), before anything is
+	// changed: an error ends the change and nothing is written. It must
+	// not change the incident. A command uses it for what it must know of
+	// the incident before the change (a permission that depends on it,
+	// the old value its reply names).
+	Check func(inc *Incident) error
+}
+
+// ChannelRef names a platform's channel.
+type ChannelRef struct {
+	Platform, Channel string
+}
+
+// causeOf is the optional Cause last of a change's arguments (the zero
+// Cause when none is given).
+func causeOf(by []Cause) Cause {
+	if len(by) == 0 {
+		return Cause{}
+	}
+	return by[0]
 }
 
 // Delivery names one inbound delivery: its Source (e.g.

@@ -14,8 +14,8 @@ func (s *Service) Ack(ctx context.Context, cause Cause, number int64, actor stri
 // SetStatus moves an incident along the transition table. Moving to resolved
 // or closed, or from resolved back to investigating, has the same effects
 // as Resolve, Close and Reopen.
-func (s *Service) SetStatus(ctx context.Context, number int64, actor string, to Status) (*Incident, error) {
-	return s.setStatus(ctx, Cause{}, number, actor, to)
+func (s *Service) SetStatus(ctx context.Context, number int64, actor string, to Status, by ...Cause) (*Incident, error) {
+	return s.setStatus(ctx, causeOf(by), number, actor, to)
 }
 
 func (s *Service) setStatus(ctx context.Context, cause Cause, number int64, actor string, to Status) (*Incident, error) {
@@ -57,9 +57,9 @@ func (s *Service) ResolveWith(ctx context.Context, cause Cause, number int64, ac
 }
 
 // Close makes an incident final.
-func (s *Service) Close(ctx context.Context, number int64, actor string) (*Incident, error) {
+func (s *Service) Close(ctx context.Context, number int64, actor string, by ...Cause) (*Incident, error) {
 	actor = normalizeUser(actor)
-	return s.mutate(ctx, Cause{}, number, actor, "close", func(c *change) error {
+	return s.mutate(ctx, causeOf(by), number, actor, "close", func(c *change) error {
 		if err := s.catalog.checkRequired(c.inc, StageClose); err != nil {
 			return err
 		}
@@ -68,9 +68,9 @@ func (s *Service) Close(ctx context.Context, number int64, actor string) (*Incid
 }
 
 // Reopen moves a resolved incident back to investigating.
-func (s *Service) Reopen(ctx context.Context, number int64, actor string) (*Incident, error) {
+func (s *Service) Reopen(ctx context.Context, number int64, actor string, by ...Cause) (*Incident, error) {
 	actor = normalizeUser(actor)
-	return s.mutate(ctx, Cause{}, number, actor, "reopen", func(c *change) error {
+	return s.mutate(ctx, causeOf(by), number, actor, "reopen", func(c *change) error {
 		if c.inc.Status != StatusResolved {
 			return Errorf(CodeConflict, "%s is %s; only a resolved incident can be reopened", c.inc.Key(), c.inc.Status)
 		}
@@ -129,13 +129,13 @@ func (c *change) move(to Status, summary string) error {
 
 // PostUpdate records a status update, optionally moving the status, and posts
 // it in the incident channel and the announcement channel.
-func (s *Service) PostUpdate(ctx context.Context, number int64, actor, text string, to Status) (*Incident, error) {
+func (s *Service) PostUpdate(ctx context.Context, number int64, actor, text string, to Status, by ...Cause) (*Incident, error) {
 	actor = normalizeUser(actor)
 	text = SanitizeText(text, MaxTextLen)
 	if text == "" {
 		return nil, Errorf(CodeInvalid, "an update needs text, e.g. update Failover to the standby is done")
 	}
-	return s.mutate(ctx, Cause{}, number, actor, "update", func(c *change) error {
+	return s.mutate(ctx, causeOf(by), number, actor, "update", func(c *change) error {
 		if to != "" && to != c.inc.Status {
 			if err := s.catalog.checkRequired(c.inc, stageOf(to)); err != nil {
 				return err
@@ -165,13 +165,13 @@ func (s *Service) PostUpdate(ctx context.Context, number int64, actor, text stri
 }
 
 // AddNote adds a line to the timeline only.
-func (s *Service) AddNote(ctx context.Context, number int64, actor, text string) (*Incident, error) {
+func (s *Service) AddNote(ctx context.Context, number int64, actor, text string, by ...Cause) (*Incident, error) {
 	actor = normalizeUser(actor)
 	text = SanitizeText(text, MaxTextLen)
 	if text == "" {
 		return nil, Errorf(CodeInvalid, "a note needs text, e.g. note Rolled back deploy 1234")
 	}
-	return s.mutate(ctx, Cause{}, number, actor, "note", func(c *change) error {
+	return s.mutate(ctx, causeOf(by), number, actor, "note", func(c *change) error {
 		c.record(EntryNote, text, nil)
 		c.note("note", text)
 		return nil
@@ -179,12 +179,12 @@ func (s *Service) AddNote(ctx context.Context, number int64, actor, text string)
 }
 
 // SetSeverity changes the severity; the timeline keeps old and new.
-func (s *Service) SetSeverity(ctx context.Context, number int64, actor string, sev Severity) (*Incident, error) {
+func (s *Service) SetSeverity(ctx context.Context, number int64, actor string, sev Severity, by ...Cause) (*Incident, error) {
 	actor = normalizeUser(actor)
 	if !sev.Valid() {
 		return nil, Errorf(CodeInvalid, "severity %d is not one of %s", int(sev), severityChoices())
 	}
-	return s.mutate(ctx, Cause{}, number, actor, "severity", func(c *change) error {
+	return s.mutate(ctx, causeOf(by), number, actor, "severity", func(c *change) error {
 		old := c.inc.Severity
 		if old == sev {
 			return Errorf(CodeConflict, "%s is already %s", c.inc.Key(), sev)

@@ -67,6 +67,9 @@ type Tx interface {
 	CreateIncident(ctx context.Context, inc *Incident) error
 	// LockIncident reads an incident and holds it until the transaction ends.
 	LockIncident(ctx context.Context, number int64) (*Incident, error)
+	// LockIncidentByChannel is LockIncident of the incident a platform's
+	// channel belongs to (ErrNotFound: none).
+	LockIncidentByChannel(ctx context.Context, platform, channel string) (*Incident, error)
 	UpdateIncident(ctx context.Context, inc *Incident) error
 	// UpdateIncidentCounts writes only inc's Alerts, AlertsFiring, Version
 	// and UpdatedAt, for a locked incident whose other fields are as read.

@@ -9,7 +9,7 @@ import (
 )
 
 // AssignRole gives a role to a user. The role is built in or configured.
-func (s *Service) AssignRole(ctx context.Context, number int64, actor, role, user string) (*Incident, error) {
+func (s *Service) AssignRole(ctx context.Context, number int64, actor, role, user string, by ...Cause) (*Incident, error) {
 	actor = normalizeUser(actor)
 	role = strings.ToLower(strings.TrimSpace(role))
 	if !slices.Contains(s.roles, role) {
@@ -19,7 +19,7 @@ func (s *Service) AssignRole(ctx context.Context, number int64, actor, role, use
 	if user == "" {
 		return nil, Errorf(CodeInvalid, "name who takes the role, e.g. role %s @alice", role)
 	}
-	return s.mutate(ctx, Cause{}, number, actor, "role", func(c *change) error {
+	return s.mutate(ctx, causeOf(by), number, actor, "role", func(c *change) error {
 		if c.inc.Status == StatusClosed {
 			return Errorf(CodeConflict, "%s is closed", c.inc.Key())
 		}

@@ -196,12 +196,14 @@ func (c *change) note(k string, v any) {
 func (s *Service) mutate(ctx context.Context, cause Cause, number int64, actor, action string, fn func(c *change) error) (*Incident, error) {
 	var out *Incident
 	err := s.store.InTx(ctx, func(tx Tx) error {
-		inc, err := tx.LockIncident(ctx, number)
-		if errors.Is(err, ErrNotFound) || err == nil && cause.Viewer != nil && !inc.VisibleTo(*cause.Viewer) {
-			return Errorf(CodeNotFound, "%s does not exist", FormatKey(number))
-		}
+		inc, err := lockTarget(ctx, tx, cause, number)
 		if err != nil {
-			return fmt.Errorf("load %s: %w", FormatKey(number), err)
+			return err
+		}
+		if cause.Check != nil {
+			if err := cause.Check(inc); err != nil {
+				return err
+			}
 		}
 		before := inc.Clone()
 		c := &change{inc: inc, actor: actor, cause: cause, now: s.Now(), tx: tx}
@@ -245,6 +247,32 @@ func (s *Service) mutate(ctx context.Context, cause Cause, number int64, actor, 
 	}
 	s.committed()
 	return out, nil
+}
+
+// lockTarget reads and holds the incident a change acts on: number, or
+// when number is 0 and cause names a channel, the channel's incident. One
+// that does not exist, or that cause's Viewer may not see, is CodeNotFound.
+func lockTarget(ctx context.Context, tx Tx, cause Cause, number int64) (*Incident, error) {
+	byChannel := number == 0 && cause.Channel != nil
+	var (
+		inc *Incident
+		err error
+	)
+	if byChannel {
+		inc, err = tx.LockIncidentByChannel(ctx, cause.Channel.Platform, cause.Channel.Channel)
+	} else {
+		inc, err = tx.LockIncident(ctx, number)
+	}
+	switch {
+	case errors.Is(err, ErrNotFound) || err == nil && cause.Viewer != nil && !inc.VisibleTo(*cause.Viewer):
+		if byChannel {
+			return nil, Errorf(CodeNotFound, "no incident lives in this channel")
+		}
+		return nil, Errorf(CodeNotFound, "%s does not exist", FormatKey(number))
+	case err != nil:
+		return nil, fmt.Errorf("load %s: %w", FormatKey(number), err)
+	}
+	return inc, nil
 }
 
 // PokesAfterCommit says AfterCommit is set: every committed change that

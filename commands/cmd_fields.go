@@ -30,7 +30,7 @@ func runRole(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	inc, err := r.svc.AssignRole(ctx, c.inc.Number, c.actor, role, user)
+	inc, err := r.svc.AssignRole(ctx, c.number, c.actor, role, user, c.cause())
 	if err != nil {
 		return Reply{}, err
 	}

@@ -29,8 +29,11 @@ func runStatus(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if to == bot.StatusClosed && !allows(r.cfg.Permissions.Close, r.names(ctx, c.req)...) {
 		return Reply{}, bot.Errorf(bot.CodeForbidden, "you may not close incidents here")
 	}
-	from := c.inc.Status
-	inc, err := r.svc.SetStatus(ctx, c.inc.Number, c.actor, to)
+	var from bot.Status
+	inc, err := r.svc.SetStatus(ctx, c.number, c.actor, to, c.checked(func(inc *bot.Incident) error {
+		from = inc.Status
+		return nil
+	}))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -45,13 +48,20 @@ func runSev(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	if sev < c.inc.Severity { // raised: as for declaring at sev
-		if err := r.cfg.Permissions.declares(r.names(ctx, c.req), sev); err != nil {
-			return Reply{}, err
-		}
+	// Raised, it is as for declaring at sev: who may is known before the
+	// change, whether it raises only on the incident the change reads.
+	var refused error
+	if len(r.cfg.Permissions.Declare[sev]) > 0 {
+		refused = r.cfg.Permissions.declares(r.names(ctx, c.req), sev)
 	}
-	old := c.inc.Severity
-	inc, err := r.svc.SetSeverity(ctx, c.inc.Number, c.actor, sev)
+	var old bot.Severity
+	inc, err := r.svc.SetSeverity(ctx, c.number, c.actor, sev, c.checked(func(inc *bot.Incident) error {
+		old = inc.Severity
+		if sev < inc.Severity {
+			return refused
+		}
+		return nil
+	}))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -72,7 +82,7 @@ func runUpdate(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if to == bot.StatusClosed && !allows(r.cfg.Permissions.Close, r.names(ctx, c.req)...) {
 		return Reply{}, bot.Errorf(bot.CodeForbidden, "you may not close incidents here")
 	}
-	inc, err := r.svc.PostUpdate(ctx, c.inc.Number, c.actor, text(a.pos), to)
+	inc, err := r.svc.PostUpdate(ctx, c.number, c.actor, text(a.pos), to, c.cause())
 	if err != nil {
 		return Reply{}, err
 	}
@@ -80,7 +90,7 @@ func runUpdate(ctx context.Context, r *Router, c *call) (Reply, error) {
 }
 
 func runNote(ctx context.Context, r *Router, c *call) (Reply, error) {
-	inc, err := r.svc.AddNote(ctx, c.inc.Number, c.actor, text(c.args))
+	inc, err := r.svc.AddNote(ctx, c.number, c.actor, text(c.args), c.cause())
 	if err != nil {
 		return Reply{}, err
 	}
@@ -106,7 +116,7 @@ func runClose(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if err := c.noArgs(); err != nil {
 		return Reply{}, err
 	}
-	inc, err := r.svc.Close(ctx, c.inc.Number, c.actor)
+	inc, err := r.svc.Close(ctx, c.number, c.actor, c.cause())
 	if err != nil {
 		return Reply{}, err
 	}
@@ -117,7 +127,7 @@ func runReopen(ctx context.Context, r *Router, c *call) (Reply, error) {
 	if err := c.noArgs(); err != nil {
 		return Reply{}, err
 	}
-	inc, err := r.svc.Reopen(ctx, c.inc.Number, c.actor)
+	inc, err := r.svc.Reopen(ctx, c.number, c.actor, c.cause())
 	if err != nil {
 		return Reply{}, err
 	}

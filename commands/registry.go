@@ -36,9 +36,10 @@ type command struct {
 	needs    func(cfg *Config) string // the not-configured sentence, "" when available
 	run      func(ctx context.Context, r *Router, c *call) (Reply, error)
 	reads    bool // only reads: allowed to a read-only caller
-	// checksInTx says run uses only the incident's number (call.number)
-	// and passes call.cause to the change, which reads the incident and
-	// checks the caller may see it: an explicit key is not read first.
+	// checksInTx says run uses only the incident's number (call.number,
+	// 0 for the channel's incident) and passes call.cause to the change,
+	// which reads the incident and checks the caller may see it: neither
+	// an explicit key nor the channel is read first.
 	checksInTx bool
 }
 
@@ -68,17 +69,17 @@ func table() []*command {
 			repeats: []string{"field"}},
 		{name: "ack", aliases: []string{"acknowledge"}, incident: needsIncident, run: runAck, checksInTx: true,
 			usage: "/incident ack", summary: "Acknowledge the incident."},
-		{name: "status", incident: needsIncident, run: runStatus,
+		{name: "status", incident: needsIncident, run: runStatus, checksInTx: true,
 			usage:   "/incident status investigating|identified|monitoring|resolved|closed",
 			summary: "Move the incident's status forward (resolved can go back to investigating)."},
-		{name: "sev", aliases: []string{"severity"}, incident: needsIncident, run: runSev,
+		{name: "sev", aliases: []string{"severity"}, incident: needsIncident, run: runSev, checksInTx: true,
 			usage: "/incident sev 1-4", summary: "Change the severity; the timeline records old and new."},
-		{name: "update", incident: needsIncident, run: runUpdate, flags: []flagSpec{{"status", true}},
+		{name: "update", incident: needsIncident, run: runUpdate, checksInTx: true, flags: []flagSpec{{"status", true}},
 			usage:   "/incident update [--status S] TEXT",
 			summary: "Post a status update in the channel and the announcement channel, optionally moving the status."},
-		{name: "note", incident: needsIncident, run: runNote,
+		{name: "note", incident: needsIncident, run: runNote, checksInTx: true,
 			usage: "/incident note TEXT", summary: "Add a note to the timeline only."},
-		{name: "role", aliases: []string{"assign"}, incident: needsIncident, run: runRole,
+		{name: "role", aliases: []string{"assign"}, incident: needsIncident, run: runRole, checksInTx: true,
 			usage: "/incident role {roles} @user", summary: "Give a role to someone (@me for yourself)."},
 		{name: "field", aliases: []string{"fields"}, incident: needsIncident, run: runField,
 			usage:   "/incident field [NAME VALUE]",
@@ -90,9 +91,9 @@ func table() []*command {
 			summary: "Correct one of the incident's times (2026-11-22T10:05Z, or 10:05 today UTC); the commander's job."},
 		{name: "resolve", incident: needsIncident, run: runResolve, checksInTx: true,
 			usage: "/incident resolve [SUMMARY] [--field NAME=VALUE]...", summary: "Resolve the incident, setting custom fields first if given."},
-		{name: "close", incident: needsIncident, run: runClose,
+		{name: "close", incident: needsIncident, run: runClose, checksInTx: true,
 			usage: "/incident close", summary: "Close the incident for good."},
-		{name: "reopen", incident: needsIncident, run: runReopen,
+		{name: "reopen", incident: needsIncident, run: runReopen, checksInTx: true,
 			usage: "/incident reopen", summary: "Reopen a resolved incident."},
 		{name: "list", reads: true, aliases: []string{"ls"}, run: runList, flags: []flagSpec{{"all", false}, {"status", true}},
 			usage: "/incident list [--all | --status S[,S...]]", summary: "List incidents (open ones unless told)."},

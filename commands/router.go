@@ -98,17 +98,30 @@ type call struct {
 	cmd  *command
 	args []Token       // the tokens after the command name and the explicit key
 	inc  *bot.Incident // the incident it acts on, when resolved and read
-	// number is the incident's number, when resolved; unread, when set,
-	// is who asks for a command whose change reads the incident itself
-	// and checks it is theirs to see (command.checksInTx): inc is nil.
+	// number is the incident's number, when resolved (0 when only its
+	// channel is known). For a command whose change reads the incident
+	// itself (command.checksInTx), the router leaves inc nil and the
+	// change checks what reading it would have: unread is who asks, for
+	// an explicit key; room the channel typed in, without one.
 	number int64
 	unread *bot.Viewer
+	room   *bot.ChannelRef
 	actor  string
 }
 
-// cause is the bot.Cause of the call's change: one that checks the
-// incident for the caller when the router did not read it.
-func (c *call) cause() bot.Cause { return bot.Cause{Viewer: c.unread} }
+// cause is the bot.Cause of the call's change: one that reads the
+// incident and checks it for the caller when the router did not.
+func (c *call) cause() bot.Cause { return bot.Cause{Viewer: c.unread, Channel: c.room} }
+
+// checked is cause with a check of the incident the change read.
+func (c *call) checked(check func(inc *bot.Incident) error) bot.Cause {
+	cause := c.cause()
+	cause.Check = check
+	return cause
+}
+
+// deferred says the router left the incident's read to the change.
+func (c *call) deferred() bool { return c.unread != nil || c.room != nil }
 
 // Dispatch runs one command. Errors are *bot.Error: invalid ones carry the
 // command's usage line after the message.
@@ -159,10 +172,10 @@ func (r *Router) dispatch(ctx context.Context, req Request, name *string) (Reply
 		}
 	}
 	rep, err := cmd.run(ctx, r, c)
-	if err != nil && c.unread != nil {
+	if err != nil && c.deferred() {
 		// The read left to the change comes first, as it would have here.
-		if _, gerr := r.svc.GetAs(ctx, c.number, *c.unread); gerr != nil {
-			return Reply{}, gerr
+		if rerr := r.read(ctx, c); rerr != nil {
+			return Reply{}, rerr
 		}
 	}
 	return rep, err
@@ -205,7 +218,8 @@ func stripPrefix(toks []Token) []Token {
 }
 
 // resolve finds the incident a command acts on: an explicit key right after
-// the command, else the channel's incident.
+// the command, else the channel's incident. A command whose change reads
+// the incident itself (command.checksInTx) is left to read it there.
 func (r *Router) resolve(ctx context.Context, c *call) error {
 	if len(c.args) > 0 && c.args[0].Kind == Key {
 		n, err := bot.ParseKey(c.args[0].Value)
@@ -214,12 +228,28 @@ func (r *Router) resolve(ctx context.Context, c *call) error {
 		}
 		c.args = c.args[1:]
 		c.number = n
-		v := r.viewer(ctx, c.req)
 		if c.cmd.checksInTx {
+			v := r.viewer(ctx, c.req)
 			c.unread = &v
 			return nil
 		}
-		inc, err := r.svc.GetAs(ctx, n, v)
+	} else if c.req.Channel != "" && c.cmd.checksInTx {
+		c.room = &bot.ChannelRef{Platform: c.req.Platform, Channel: c.req.Channel}
+		return nil
+	}
+	return r.read(ctx, c)
+}
+
+// read reads the incident resolve found (c.number, else the channel's),
+// or answers why there is none.
+func (r *Router) read(ctx context.Context, c *call) error {
+	if c.number != 0 {
+		v := c.unread
+		if v == nil {
+			w := r.viewer(ctx, c.req)
+			v = &w
+		}
+		inc, err := r.svc.GetAs(ctx, c.number, *v)
 		if err != nil {
 			return err
 		}
@@ -227,7 +257,6 @@ func (r *Router) resolve(ctx context.Context, c *call) error {
 		return nil
 	}
 	if c.req.Channel != "" { // whoever is in an incident's channel is in it
-
 		inc, err := r.svc.ByChannel(ctx, c.req.Platform, c.req.Channel)
 		if err == nil {
 			c.inc, c.number = inc, inc.Number

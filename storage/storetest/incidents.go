@@ -198,6 +198,24 @@ func testLinkChannel(t *testing.T, s bot.Store) {
 		t.Errorf("new channel: %v, %v", got, err)
 	}
 
+	// A change can read and hold the incident by its channel, and update it.
+	want := mustIncident(t, s, a.Number)
+	inTx(t, s, func(ctx context.Context, tx bot.Tx) error {
+		for _, ch := range [][2]string{{"slack", "C1"}, {"discord", "C2"}} {
+			_, err := tx.LockIncidentByChannel(ctx, ch[0], ch[1])
+			wantNotFound(t, "LockIncidentByChannel "+ch[0]+" "+ch[1], err)
+		}
+		got, err := tx.LockIncidentByChannel(ctx, "slack", "C2")
+		if err != nil {
+			return err
+		}
+		diff(t, "LockIncidentByChannel", want, got)
+		got.Title, got.Version = "Renamed by its channel", got.Version+1
+		want = got.Clone()
+		return tx.UpdateIncident(ctx, got)
+	})
+	diff(t, "updated by its channel", want, mustIncident(t, s, a.Number))
+
 	// One incident per channel.
 	err = link(b.Number, "slack", "C2")
 	if bot.ErrorCode(err) != bot.CodeConflict {

@@ -21,6 +21,7 @@ const (
 	qIncident         = `SELECT ` + incidentCols + ` FROM incidents WHERE number = $1`
 	qLockIncident     = qIncident + ` %s` // Dialect.ForUpdate
 	qIncidentByChan   = `SELECT ` + incidentCols + ` FROM incidents WHERE number = (SELECT incident FROM incident_channels WHERE channel = ` + channelID + `)`
+	qLockByChan       = qIncidentByChan + ` %s` // Dialect.ForUpdate
 	qUnlinkChannel    = `DELETE FROM incident_channels WHERE incident = $1 AND (SELECT platform FROM channels WHERE id = incident_channels.channel) = (SELECT id FROM platforms WHERE name = $2)`
 	qLinkChannel      = `INSERT INTO incident_channels (channel, incident) VALUES (` + channelID + `, $3) ON CONFLICT (channel) DO NOTHING`
 	qChannelOwner     = `SELECT incident FROM incident_channels WHERE channel = ` + channelID
@@ -298,6 +299,17 @@ func (t *tx) CreateIncident(ctx context.Context, inc *bot.Incident) error {
 // transaction sets only the indexed columns that changed.
 func (t *tx) LockIncident(ctx context.Context, number int64) (*bot.Incident, error) {
 	inc, err := oneIncident(t.queryRow(ctx, qLockIncident, number), "lock incident")
+	if err != nil {
+		return nil, err
+	}
+	t.keep(inc)
+	return inc, nil
+}
+
+// LockIncidentByChannel reads the incident a platform's channel belongs
+// to and holds it until the transaction ends.
+func (t *tx) LockIncidentByChannel(ctx context.Context, platform, channel string) (*bot.Incident, error) {
+	inc, err := oneIncident(t.queryRow(ctx, qLockByChan, platform, channel), "lock incident by channel")
 	if err != nil {
 		return nil, err
 	}

@@ -49,15 +49,20 @@ const (
 	qEditMessage = `UPDATE messages SET external_id = $4, incident = $5, body = $6, updated_at = $7
 	WHERE platform = ` + platformID + ` AND channel = ` + channelID + ` AND ref = $3
 	RETURNING id, created_at`
-	// qChannelOf tells whether channel $2 on platform $1 is one of
-	// incident $3's: a message posted there that carries the incident's
-	// postmortem draft (qLockPostmortem, held until the message is
-	// stored) stores a reference to it. The draft is replaced, and a
-	// channel unlinked, only after the messages in the incident's
-	// channels that refer to the draft are written out in full
-	// (insights.go), so a reference is never in another channel. It runs
-	// after the lock, so that it sees an unlink committed meanwhile.
-	qChannelOf    = `SELECT 1 FROM incident_channels WHERE channel = ` + channelID + ` AND incident = $3`
+	// qLockDraftIn reads incident $3's postmortem draft where channel $2
+	// on platform $1 is one of the incident's, and holds the draft and
+	// the channel's link: a message posted there that carries the draft
+	// stores a reference to it. The draft is replaced, and a channel
+	// unlinked, only after the messages in the incident's channels that
+	// refer to the draft are written out in full (insights.go), so a
+	// reference is never in another channel. Both rows are locked, the
+	// draft first as those changes lock it, so that an unlink committed
+	// while the statement waited for the draft drops the row (PostgreSQL
+	// reads a row it locks again once its locker is done; a row it only
+	// joined it would not).
+	qLockDraftIn = `SELECT p.incident, p.body, p.generated_at, p.version FROM postmortems p
+	JOIN incident_channels l ON l.incident = p.incident
+	WHERE l.channel = ` + channelID + ` AND p.incident = $3 %s`  // Dialect.ForUpdate
 	qMessageByRef = `SELECT ` + msgCols + msgFrom + ` WHERE m.platform = ` + platformID + ` AND m.ref = $2`
 	qMessages     = `SELECT ` + msgCols + msgFrom + ` WHERE m.id IN (
 		SELECT id FROM messages WHERE channel = ` + channelID + ` ORDER BY id DESC LIMIT $3
@@ -262,11 +267,7 @@ func storedBody(ctx context.Context, queryRow func(context.Context, string, ...a
 	if !mayCarryDraft(m) {
 		return nullBody(m.Body), nil
 	}
-	p, err := scanPostmortem(queryRow(ctx, qLockPostmortem, m.Incident))
-	if err == nil {
-		var one int
-		err = queryRow(ctx, qChannelOf, m.Platform, m.Channel, m.Incident).Scan(&one)
-	}
+	p, err := scanPostmortem(queryRow(ctx, qLockDraftIn, m.Platform, m.Channel, m.Incident))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nullBody(m.Body), nil
 	}

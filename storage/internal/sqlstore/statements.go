@@ -12,7 +12,7 @@ import (
 // Left out on purpose: the alert-group lock (a dialect statement, empty
 // where statements are prepared) and the bulk import's generated INSERTs.
 var writerStatements = []string{
-	qNextNumber, qCreateIncident, qLockIncident, qIncidentCounts,
+	qNextNumber, qCreateIncident, qLockIncident, qLockByChan, qIncidentCounts,
 	qUnlinkChannel, qLinkChannel, qChannelOwner,
 	qAddEntry, qAddAudit, qAddAuditA, qJoinAudit, qAddAction, qUpdateAction, qIncidentActions,
 	qEnqueue, qEnqueueClaimed, qClaim, qClaimAny, qComplete, qFinish, qSweep, qSweepAll, qBuryCopy, qBuryNote, qBuryDelete, qSupersede, qRequeue, qFail, qRenew, qLeased,
@@ -22,7 +22,7 @@ var writerStatements = []string{
 	qCreateWindow, qWindowByName, qLockWindow, qEndWindow, qActiveWindows,
 	qClaimWindowStart, qClaimWindowEnd,
 	qSetTimer, qCancelTimers, qClaimTimer, qFireTimer,
-	qClaimSlot, qSavePostmortem, qCountIncidents, qAdvanceCounter, qChannelOf, qPostmortem,
+	qClaimSlot, qSavePostmortem, qCountIncidents, qAdvanceCounter, qLockDraftIn, qPostmortem,
 	qLockPostmortem, qDraftMessages, qUnpackMessage, qReplacePostmortem,
 	qBudgetEnsure, qBudgetLock, qBudgetWrite, qBudgetPrune, qBudgetTake,
 	qSavepoint, qRelease, qRollbackTo,

@@ -233,7 +233,7 @@ func (s *Store) sql(q string) string {
 		if s.d.AdvanceNumber != "" {
 			return s.d.AdvanceNumber
 		}
-	case qLockIncident, qLockWindow, qBudgetLock, qHoldMessage, qLockPostmortem:
+	case qLockIncident, qLockByChan, qLockWindow, qBudgetLock, qHoldMessage, qLockPostmortem, qLockDraftIn:
 		return fmt.Sprintf(q, s.d.ForUpdate)
 	case qClaim, qClaimAny, qClaimTimer:
 		return fmt.Sprintf(q, s.d.SkipLocked)
