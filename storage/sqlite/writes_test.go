@@ -42,7 +42,7 @@ func BenchmarkPagesPerCommand(b *testing.B) {
 // checkpointer stopped and its WAL truncated, so that every page written
 // is a frame left in the -wal file; and a service delivering to the
 // console. The store closes when b ends.
-func pagesStore(b *testing.B) (s *Store, svc *bot.Service, path string) {
+func pagesStore(b testing.TB) (s *Store, svc *bot.Service, path string) {
 	ctx := context.Background()
 	path = filepath.Join(b.TempDir(), "pages.db")
 	s, err := Open(ctx, Config{Path: path}, nil)

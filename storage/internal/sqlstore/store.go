@@ -46,6 +46,13 @@ type Dialect struct {
 	// tables wrote four B-trees); entries and records then take ids one
 	// past the highest of both tables (records.go).
 	AuditInTimeline bool
+	// UnclosedSeverity: the index of the incidents but the closed ones
+	// carries their severity (SQLite's incidents_unclosed, schema 42), so
+	// a list of statuses but closed, filtered by severity, reads that index
+	// alone; its severity condition is written +severity, which keeps the
+	// planner from walking the severity index instead (its entries carry no
+	// status: every row's would be read).
+	UnclosedSeverity bool
 	// LastChange reads the newest updated_at of any incident (NULL for
 	// none), where a store keeps it elsewhere than in an index of
 	// incidents (SQLite since schema 36: counters' 'changed' row).
