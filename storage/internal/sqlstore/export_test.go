@@ -15,7 +15,7 @@ type Statement struct {
 // KPIStatements are the statements KPIRows (for one service and source)
 // and KPIExtras run for q, by name.
 func KPIStatements(q bot.KPIQuery, services []string) map[string]Statement {
-	k := kpiSQL{q: q, services: services}
+	k := kpiSQL{q: q, services: services, unindexed: "+"} // as SQLite's dialect
 	k.build()
 	rowArgs := []any{"api", "alertmanager", us(q.From), us(q.To)}
 	return map[string]Statement{

@@ -264,7 +264,7 @@ func kpiPair(ctx context.Context, st *sql.Stmt, q bot.KPIQuery, svc, src string,
 // KPIExtras sums up open incidents, breaches, reopenings, alerts and
 // action items of q.
 func (s *Store) KPIExtras(ctx context.Context, q bot.KPIQuery) (*bot.KPIAggregates, error) {
-	k := kpiSQL{q: q, fieldValue: s.d.FieldValue}
+	k := kpiSQL{q: q, fieldValue: s.d.FieldValue, unindexed: s.d.Unindexed}
 	if len(q.Maintenance) > 0 {
 		// The services of the period's incidents: a window leaves out only
 		// the incidents whose service its matchers hold for
@@ -304,6 +304,10 @@ type kpiSQL struct {
 	services []string
 	// fieldValue is the dialect's custom field value (Dialect.FieldValue).
 	fieldValue func(col, param string) string
+	// unindexed is the dialect's Unindexed: written before the filter's
+	// columns, so that the statements read their period or the open
+	// incidents, not every incident of a severity or service.
+	unindexed string
 }
 
 // catalogFilter is the condition (" AND ...", "" for none) of q's type
@@ -365,7 +369,7 @@ func (k *kpiSQL) build() {
 		for _, s := range q.Severities {
 			sevs = append(sevs, litI(int64(s)))
 		}
-		f = append(f, "i.severity IN ("+strings.Join(sevs, ", ")+")")
+		f = append(f, k.unindexed+"i.severity IN ("+strings.Join(sevs, ", ")+")")
 	}
 	in := func(col string, vals []string) {
 		if len(vals) == 0 {
@@ -378,8 +382,8 @@ func (k *kpiSQL) build() {
 		}
 		f = append(f, col+" IN ("+strings.Join(ps, ", ")+")")
 	}
-	in("i.service", q.Services)
-	in("i.source", q.Sources)
+	in(k.unindexed+"i.service", q.Services)
+	in(k.unindexed+"i.source", q.Sources)
 	conds, args := catalogConds(q, "i.", len(k.args)+1, k.fieldValue)
 	f, k.args = append(f, conds...), append(k.args, args...)
 	k.filter, k.nf = strings.Join(f, " AND "), len(k.args)

@@ -133,9 +133,7 @@ func (s *Store) searchWhere(q bot.IncidentQuery) (string, []any) {
 		// incidents_unclosed letter for letter: statuses but closed are
 		// few, and that index finds them.
 		conds = append(conds, "status <> 'closed'")
-		if s.d.UnclosedSeverity {
-			severity = "+severity"
-		}
+		severity = s.d.Unindexed + severity
 	}
 	if len(v) == 1 && q.Statuses[0] == bot.StatusClosed {
 		// Implied, and the condition of the partial index

@@ -46,13 +46,15 @@ type Dialect struct {
 	// tables wrote four B-trees); entries and records then take ids one
 	// past the highest of both tables (records.go).
 	AuditInTimeline bool
-	// UnclosedSeverity: the index of the incidents but the closed ones
-	// carries their severity (SQLite's incidents_unclosed, schema 42), so
-	// a list of statuses but closed, filtered by severity, reads that index
-	// alone; its severity condition is written +severity, which keeps the
-	// planner from walking the severity index instead (its entries carry no
-	// status: every row's would be read).
-	UnclosedSeverity bool
+	// Unindexed is written before a column in a condition ("+": the same
+	// value) to keep the planner from walking that column's index where
+	// another one bounds the rows better, for a planner without statistics
+	// (SQLite): the severity of a list of statuses but closed, which
+	// incidents_unclosed carries (schema 42: the severity index's entries
+	// carry no status, so every row of the severity would be read), and the
+	// severity, service and source filters of the KPI statements bounded by
+	// their period or by the open statuses. Empty for PostgreSQL.
+	Unindexed string
 	// LastChange reads the newest updated_at of any incident (NULL for
 	// none), where a store keeps it elsewhere than in an index of
 	// incidents (SQLite since schema 36: counters' 'changed' row).
