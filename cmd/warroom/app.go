@@ -103,6 +103,9 @@ func (a *App) build() error {
 		Lease: cfg.Outbox.Lease, Batch: cfg.Outbox.Batch, Concurrency: cfg.Outbox.Concurrency, Lanes: cfg.Outbox.Lanes,
 		MaxFailures: cfg.Outbox.MaxFailures, MaxFailureAge: cfg.Outbox.MaxFailureAge,
 	}, a.store, log)
+	if h, ok := a.store.(interface{ SetHandoff(bot.Handoff) }); ok {
+		h.SetHandoff(a.worker) // jobs written claimed by the worker as they are enqueued
+	}
 	people, err := bot.NewPeople(cfg.PeopleList())
 	if err != nil {
 		return fmt.Errorf("read people: %w", err)

@@ -36,11 +36,29 @@ var recordColumns = []string{"action", "before", "after"}
 // a declaration's image, without the severity of the entry's data and the
 // title its text ("Declared SEV: title") ends with; '@s' for an
 // acknowledgement's or a resolution's image, the status its kind names.
-const joinedAfter = `CASE WHEN "after" = '@c' THEN json_object('channel.' || json_extract(data, '$.platform'), json_extract(data, '$.channel'))
-	WHEN "after" LIKE '@d%' THEN json_set(substr("after", 3), '$.severity', json_extract(data, '$.severity'),
-		'$.title', substr(text, length('Declared ' || json_extract(data, '$.severity') || ': ') + 1))
+// A channel link's and a declaration's entry may store their data as '@',
+// two values and a space between (schema 45): the copy reads it as JSON
+// (entryData).
+const joinedAfter = `CASE WHEN "after" = '@c' THEN json_object('channel.' || json_extract(` + entryData + `, '$.platform'), json_extract(` + entryData + `, '$.channel'))
+	WHEN "after" LIKE '@d%' THEN json_set(substr("after", 3), '$.severity', json_extract(` + entryData + `, '$.severity'),
+		'$.title', substr(text, length('Declared ' || json_extract(` + entryData + `, '$.severity') || ': ') + 1))
 	WHEN "after" = '@s' AND kind IN ('acknowledged', 'resolved') THEN json_object('status', kind)
 	ELSE "after" END`
+
+// entryData is an entry's data column as JSON, also where a channel
+// link's or a declaration's entry stores two values without it (the
+// store's pairData).
+const entryData = `(CASE WHEN data NOT LIKE '@% %' THEN data
+	WHEN kind = 'channel_linked' THEN json_object('channel', ` + pairSecond + `, 'platform', ` + pairFirst + `)
+	WHEN kind = 'declared' THEN json_object('severity', ` + pairFirst + `, 'source', ` + pairSecond + `)
+	ELSE data END)`
+
+// pairFirst and pairSecond are the two values of a data column that
+// stores them without JSON.
+const (
+	pairFirst  = `substr(data, 2, instr(data, ' ') - 2)`
+	pairSecond = `substr(data, instr(data, ' ') + 1)`
+)
 
 // recordsApart moves the records of timeline to audit's copy.
 func recordsApart(byName map[string]*dbTable) {

@@ -195,6 +195,9 @@ func (w *Worker) Run(ctx context.Context) error {
 	go func() { defer close(hbDone); w.heartbeat(ctx) }()
 	wg.Wait()
 	<-hbDone
+	w.mu.Lock()
+	w.lanes = nil
+	w.mu.Unlock()
 
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()

@@ -52,6 +52,22 @@ var undo = map[int][]string{
 	32: {}, // new forms of the same columns: no schema change
 	37: {}, // new forms of the same columns: no schema change
 	40: {}, // SQLite's records only: no schema change on PostgreSQL
+	// A channels column by the naming rule names the channels the
+	// incident links (bot.Service links a channel and names it together).
+	45: {
+		`UPDATE incidents SET channels = COALESCE((SELECT json_object_agg(p.name, c.name)::text FROM incident_channels l
+			JOIN channels c ON c.id = l.channel JOIN platforms p ON p.id = c.platform WHERE l.incident = incidents.number), '{}')
+			WHERE channels LIKE '@%'`,
+		`UPDATE timeline SET data = json_build_object('channel', substr(data, strpos(data, ' ') + 1), 'platform', substr(data, 2, strpos(data, ' ') - 2))::text
+			WHERE kind = 'channel_linked' AND data LIKE '@% %'`,
+		`UPDATE timeline SET data = json_build_object('severity', substr(data, 2, strpos(data, ' ') - 2), 'source', substr(data, strpos(data, ' ') + 1))::text
+			WHERE kind = 'declared' AND data LIKE '@% %'`,
+		`UPDATE timeline SET data = '@' || CASE WHEN strpos(data, ' ') > 0
+			THEN json_build_object('old', substr(data, 2, strpos(data, ' ') - 2), 'summary', substr(data, strpos(data, ' ') + 1))::text
+			ELSE json_build_object('old', substr(data, 2))::text END
+			WHERE kind IN ('acknowledged', 'resolved') AND data LIKE '@%' AND data NOT LIKE '@{%'`,
+		`UPDATE timeline SET data = json_build_object('version', substr(data, 2))::text WHERE kind = 'postmortem' AND data LIKE '@%'`,
+	},
 	34: {
 		`UPDATE counters SET value = (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM incident_numbers)
 			WHERE name = 'incident'`,

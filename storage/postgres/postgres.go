@@ -19,8 +19,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/warroom/warroom/storage/internal/sqlstore"
 )
@@ -134,15 +135,17 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 }
 
 // openPool opens a pool of at most conns connections (0: 10) and checks
-// that the server answers.
+// that the server answers. Its plain transactions send BEGIN with their
+// first statement (lazybegin.go).
 func openPool(ctx context.Context, dsn string, conns int) (*sql.DB, error) {
 	if conns <= 0 {
 		conns = 10
 	}
-	db, err := sql.Open("pgx", dsn)
+	cc, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, err
 	}
+	db := sql.OpenDB(lazyConnector{stdlib.GetConnector(*cc)})
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns)
 	db.SetConnMaxIdleTime(5 * time.Minute)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/storage/sqlite"
 )
 
 const crashOutboxEnv = "WARROOM_TEST_CRASH_OUTBOX_DB"
@@ -71,19 +70,8 @@ const crashOutboxJobs = 40
 // runs: it declares an incident and delivers its job, printing the job's
 // id once Complete has returned, and kills itself after the last.
 func TestCrashOutboxChild(t *testing.T) {
-	path := os.Getenv(crashOutboxEnv)
-	if path == "" {
-		t.Skip("run by TestCrashAfterCompletionPostsOnce")
-	}
+	s, svc := childStore(t, crashOutboxEnv, "TestCrashAfterCompletionPostsOnce", nil)
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, sqlite.Config{Path: path}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := bot.NewService(bot.Config{Targets: []string{"console"}}, s, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for done := 0; ; {
 		if _, err := svc.Declare(ctx, bot.DeclareInput{Title: "crash", Actor: "alice"}); err != nil {
 			t.Fatal(err)

@@ -90,19 +90,8 @@ func runChild(t *testing.T, childTest, env, path, prefix string, want int) []int
 // declares incidents from eight goroutines until it is killed, printing
 // each number once Declare has returned.
 func TestCrashChild(t *testing.T) {
-	path := os.Getenv(crashChildEnv)
-	if path == "" {
-		t.Skip("run by TestCrashKeepsAcknowledged")
-	}
+	_, svc := childStore(t, crashChildEnv, "TestCrashKeepsAcknowledged", nil)
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, sqlite.Config{Path: path}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := bot.NewService(bot.Config{Targets: []string{"console"}}, s, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for range 8 {
@@ -122,4 +111,27 @@ func TestCrashChild(t *testing.T) {
 		}()
 	}
 	wg.Wait() // until killed
+}
+
+// childStore opens the database a parent test named in env for a child
+// process, with a service delivering to the console, or skips the test
+// when it runs as itself (parent names the test that runs it).
+func childStore(t *testing.T, env, parent string, h bot.Handoff) (*sqlite.Store, *bot.Service) {
+	t.Helper()
+	path := os.Getenv(env)
+	if path == "" {
+		t.Skip("run by " + parent)
+	}
+	s, err := sqlite.Open(context.Background(), sqlite.Config{Path: path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h != nil {
+		s.SetHandoff(h)
+	}
+	svc, err := bot.NewService(bot.Config{Targets: []string{"console"}}, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, svc
 }

@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"context"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -21,16 +20,7 @@ import (
 // the same.
 func TestJoinedRecordsStoreNamesOnce(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "w.db")
-	s, err := sqlite.Open(ctx, sqlite.Config{Path: path}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	svc, err := bot.NewService(bot.Config{}, s, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path, s, svc := serviceStore(t)
 	inc, err := svc.Declare(ctx, bot.DeclareInput{Title: `Checkout "down": 50% <errors>`, Severity: bot.SEV2, Actor: "alice"})
 	if err != nil {
 		t.Fatal(err)

@@ -100,4 +100,20 @@ var undo = map[int][]string{
 		`CREATE INDEX incidents_severity_number ON incidents (severity, number, status)`,
 		`DROP INDEX incidents_unclosed`, `CREATE INDEX incidents_unclosed ON incidents (status, number) WHERE status <> 'closed'`,
 	},
+	// A channels column by the naming rule names the channels the
+	// incident links (bot.Service links a channel and names it together).
+	45: {
+		`UPDATE incidents SET channels = COALESCE((SELECT json_group_object(p.name, c.name) FROM incident_channels l
+			JOIN channels c ON c.id = l.channel JOIN platforms p ON p.id = c.platform WHERE l.incident = incidents.number), '{}')
+			WHERE channels LIKE '@%'`,
+		`UPDATE timeline SET data = json_object('channel', substr(data, instr(data, ' ') + 1), 'platform', substr(data, 2, instr(data, ' ') - 2))
+			WHERE kind = 'channel_linked' AND data LIKE '@% %'`,
+		`UPDATE timeline SET data = json_object('severity', substr(data, 2, instr(data, ' ') - 2), 'source', substr(data, instr(data, ' ') + 1))
+			WHERE kind = 'declared' AND data LIKE '@% %'`,
+		`UPDATE timeline SET data = '@' || CASE WHEN instr(data, ' ') > 0
+			THEN json_object('old', substr(data, 2, instr(data, ' ') - 2), 'summary', substr(data, instr(data, ' ') + 1))
+			ELSE json_object('old', substr(data, 2)) END
+			WHERE kind IN ('acknowledged', 'resolved') AND data LIKE '@%' AND data NOT LIKE '@{%'`,
+		`UPDATE timeline SET data = json_object('version', substr(data, 2)) WHERE kind = 'postmortem' AND data LIKE '@%'`,
+	},
 }

@@ -14,7 +14,7 @@ import (
 // after each commit, over a history of incidents already resolved.
 func TestStatusChangesLeaveIncidentIndexes(t *testing.T) {
 	ctx := t.Context()
-	s, svc, path := pagesStore(t)
+	s, svc, _, path := pagesStore(t)
 	lifecycle := func() int64 {
 		inc, err := svc.Declare(ctx, bot.DeclareInput{Title: "Checkout latency above SLO", Severity: bot.SEV2, Actor: "alice"})
 		if err != nil {

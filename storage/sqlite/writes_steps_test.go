@@ -4,7 +4,6 @@ import (
 	"context"
 	"sort"
 	"testing"
-	"time"
 
 	"github.com/warroom/warroom/bot"
 )
@@ -16,12 +15,12 @@ import (
 // file read at the end counts pages the outbox wrote and freed for the
 // B-tree that reused them. It logs the pages per incident by B-tree of
 // each command and of its jobs' deliveries (claims, messages and
-// completions); pages/incident is the sum.
+// completions; claims of jobs not handed over); pages/incident is the sum.
 //
 //	go test -run '^$' -bench PagesPerStep -benchtime 100x ./storage/sqlite/
 func BenchmarkPagesPerStep(b *testing.B) {
 	ctx := context.Background()
-	s, svc, path := pagesStore(b)
+	s, svc, h, path := pagesStore(b)
 	var (
 		off   int64
 		steps = map[string]map[string]int{}
@@ -38,7 +37,7 @@ func BenchmarkPagesPerStep(b *testing.B) {
 		}
 	}
 	drain := func(after string) {
-		jobs, err := s.Claim(ctx, "bench", "", time.Now(), time.Minute, 32)
+		jobs, err := h.due(ctx, s)
 		step(after+": deliveries", err)
 		for _, j := range jobs {
 			step(after+": deliveries", svc.SaveMessage(ctx, cardMessage(j)))

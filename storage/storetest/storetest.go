@@ -76,6 +76,8 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"OutboxWaitIsNotAFailure", testOutboxWaitIsNotAFailure},
 		{"OutboxRenew", testOutboxRenew},
 		{"OutboxDeadLetters", testOutboxDeadLetters},
+		{"OutboxHandoff", testOutboxHandoff},
+		{"OutboxHandoffWaits", testOutboxHandoffWaits},
 		{"Purge", testPurge},
 		{"DueTimersPerKind", testDueTimersPerKind},
 		{"BudgetPause", testBudgetPause},

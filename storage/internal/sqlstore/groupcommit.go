@@ -227,6 +227,7 @@ func (s *Store) runGroup(batch []*groupReq, canHold bool) (unrun []*groupReq) {
 	}
 	t := &tx{s: s, tx: sqltx}
 	defer s.setHeld(false)
+	defer t.handOver(0, false) // nothing left once committed
 	for {
 		if unrun, ok := s.runCalls(ctx, sqltx, t, batch, &ran, &early, answer); !ok {
 			return unrun
@@ -243,7 +244,9 @@ func (s *Store) runGroup(batch []*groupReq, canHold bool) (unrun []*groupReq) {
 		_ = sqltx.Rollback()
 		return nil
 	}
-	answer(ran, s.commit(sqltx, len(ran)+early))
+	err = s.commit(sqltx, len(ran)+early)
+	t.handOver(0, err == nil)
+	answer(ran, err)
 	return nil
 }
 
@@ -269,6 +272,7 @@ func (s *Store) runCalls(ctx context.Context, sqltx *sql.Tx, t *tx, batch []*gro
 		}
 		callCtx, cancel := s.callContext(r.ctx)
 		t.ctx = callCtx
+		handed := len(t.handed)
 		r.panic, r.err = callFn(r.fn, t)
 		cancel()
 		t.ctx = ctx
@@ -287,6 +291,7 @@ func (s *Store) runCalls(ctx context.Context, sqltx *sql.Tx, t *tx, batch []*gro
 			*ran = append(*ran, r)
 			continue
 		}
+		t.handOver(handed, false) // the call's jobs roll back with it
 		if _, err := t.exec(ctx, qRollbackTo); err != nil {
 			_ = sqltx.Rollback()
 			answer([]*groupReq{r}, nil) // its own error stands
@@ -359,12 +364,15 @@ func (s *Store) runAlone(ctx context.Context, r *groupReq) {
 	}
 	callCtx, cancel := s.callContext(r.ctx)
 	defer cancel()
-	r.panic, r.err = callFn(r.fn, &tx{s: s, tx: sqltx, ctx: callCtx})
+	t := &tx{s: s, tx: sqltx, ctx: callCtx}
+	defer t.handOver(0, false) // nothing left once committed
+	r.panic, r.err = callFn(r.fn, t)
 	if r.err != nil || r.panic != nil {
 		_ = sqltx.Rollback()
 		return
 	}
 	r.err = s.commit(sqltx, 1)
+	t.handOver(0, r.err == nil)
 }
 
 // commit commits a group transaction of calls calls and counts it.

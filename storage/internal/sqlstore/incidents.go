@@ -112,7 +112,12 @@ func updateVariant(old, args []any) (string, []any) {
 // incidentArgs are the values of incidentCols, in order.
 func incidentArgs(inc *bot.Incident) ([]any, error) {
 	args := incidentScalars(inc)
-	for i, m := range [...]any{17: inc.Roles, 18: inc.Channels, 19: inc.Links, 24: inc.Responders, 27: inc.Fields} {
+	channels, err := storedChannels(inc.Channels, inc.Number, inc.Title)
+	if err != nil {
+		return nil, err
+	}
+	args[18] = channels
+	for i, m := range [...]any{17: inc.Roles, 19: inc.Links, 24: inc.Responders, 27: inc.Fields} {
 		if m == nil {
 			continue
 		}
@@ -166,7 +171,8 @@ func scanIncident(row scanner) (*bot.Incident, error) {
 	if err := decode(fields, &inc.Fields); err != nil {
 		return nil, err
 	}
-	if err := decode(channels, &inc.Channels); err != nil {
+	var err error
+	if inc.Channels, err = readChannels(channels, inc.Number, inc.Title); err != nil {
 		return nil, err
 	}
 	if err := decode(links, &inc.Links); err != nil {

@@ -125,11 +125,19 @@ var qSweep = func() string {
 }()
 
 // Enqueue writes a pending job and sets j.ID, unless j.CoalesceKey matches a
-// pending job: then it adds nothing and j.ID stays 0.
+// pending job: then it adds nothing and j.ID stays 0. A job the store's
+// handoff takes is written claimed instead (handoff.go): j then holds it
+// as a claim returns it.
 func (t *tx) Enqueue(ctx context.Context, j *bot.Job) error {
 	created := j.CreatedAt
 	if created.IsZero() {
 		created = j.NextAt
+	}
+	if claimed, err := t.enqueueClaimed(ctx, j, created); claimed || err != nil {
+		if err != nil {
+			return fmt.Errorf("enqueue job: %w", err)
+		}
+		return nil
 	}
 	id, err := t.insert(ctx, qEnqueue, j.Kind, nullID(j.Incident), t.payload(j.Payload), nullStr(j.OrderKey), nullStr(j.CoalesceKey),
 		us(j.NextAt), us(created), j.Kind.Target())

@@ -44,6 +44,13 @@ import (
 //     resolution's record whose after image is the status its entry's
 //     kind moves to (entryStatus) and nothing else is stored with
 //     statusAfter (schema 40). They read back with the image.
+//   - A channel link's entry whose data is its platform and channel and
+//     nothing else, and a declaration's whose data is its severity and
+//     source, store the two without JSON (pairData, schema 45); so does an
+//     acknowledgement's or a resolution's whose data, without the status
+//     it moved to, is the status it moved from and perhaps a summary
+//     (statusPair), and a postmortem draft's whose data is its version
+//     (soleData). They read back as JSON did.
 //
 // The rules are part of the stored format, frozen here rather than taken
 // from the domain: a change to the domain's wording makes new entries
@@ -188,8 +195,32 @@ const compactMark = '@'
 // which its data (as "new") is stored without.
 var entryStatus = map[string]string{"acknowledged": "acknowledged", "resolved": "resolved"}
 
+// linkKind is the kind of a channel link's entry.
+const linkKind = "channel_linked"
+
+// pairData are the kinds of entry whose data, when it is two fields and
+// nothing else, is stored as compactMark, the first field's value, a space
+// and the second's (schema 45): a channel link's platform and channel
+// (`@console inc-42-checkout-latency-above-slo`), a declaration's severity
+// and source (`@SEV3 manual`). The first value holds no space.
+var pairData = map[string][2]string{linkKind: {"platform", "channel"}, "declared": {"severity", "source"}}
+
+// soleData are the kinds of entry whose data, when it is one field and
+// nothing else, is stored as compactMark and the field's value (schema
+// 45): a postmortem draft's version (`@1`).
+var soleData = map[string]string{"postmortem": "version"}
+
 // entryData returns the data column for an entry of kind.
 func entryData(kind string, data map[string]string) (string, error) {
+	if f, ok := soleData[kind]; ok && len(data) == 1 && data[f] != "" {
+		return string(compactMark) + data[f], nil
+	}
+	if f, ok := pairData[kind]; ok && len(data) == 2 {
+		first, second := data[f[0]], data[f[1]]
+		if first != "" && second != "" && !strings.Contains(first, " ") {
+			return string(compactMark) + first + " " + second, nil
+		}
+	}
 	status, ok := entryStatus[kind]
 	if !ok || data["new"] != status {
 		return encode(data)
@@ -200,8 +231,31 @@ func entryData(kind string, data map[string]string) (string, error) {
 			rest[k] = v
 		}
 	}
+	if s, ok := statusPair(rest); ok {
+		return string(compactMark) + s, nil
+	}
 	out, err := encode(rest)
 	return string(compactMark) + out, err
+}
+
+// statusPair is the data of a status change's entry, without the status
+// it moved to, stored without JSON (schema 45) where it is the status it
+// moved from ("old") and perhaps a summary and nothing else: the old
+// status, and a space and the summary where there is one
+// (`acknowledged rolled back`). JSON, which the form before stores after
+// compactMark, starts with '{' (or is null); a status never does.
+func statusPair(rest map[string]string) (string, bool) {
+	old, summary := rest["old"], rest["summary"]
+	_, hasSummary := rest["summary"]
+	switch {
+	case old == "" || old == "null" || old[0] == '{' || strings.Contains(old, " "):
+		return "", false
+	case len(rest) == 1:
+		return old, true
+	case len(rest) == 2 && hasSummary && summary != "":
+		return old + " " + summary, true
+	}
+	return "", false
 }
 
 // readEntryData decodes the data column of an entry of kind into data.
@@ -209,7 +263,25 @@ func readEntryData(kind, stored string, data *map[string]string) error {
 	if len(stored) == 0 || stored[0] != compactMark {
 		return decode(stored, data)
 	}
-	if err := decode(stored[1:], data); err != nil {
+	if f, ok := soleData[kind]; ok {
+		*data = map[string]string{f: stored[1:]}
+		return nil
+	}
+	if f, ok := pairData[kind]; ok {
+		first, second, ok := strings.Cut(stored[1:], " ")
+		if !ok {
+			return fmt.Errorf("decode json column: a %s entry's data %q is not two fields", kind, stored)
+		}
+		*data = map[string]string{f[0]: first, f[1]: second}
+		return nil
+	}
+	if rest := stored[1:]; rest != "" && rest[0] != '{' && rest != "null" {
+		old, summary, ok := strings.Cut(rest, " ")
+		*data = map[string]string{"old": old}
+		if ok {
+			(*data)["summary"] = summary
+		}
+	} else if err := decode(rest, data); err != nil {
 		return err
 	}
 	if *data == nil {
@@ -328,7 +400,7 @@ func declaredText(severity, title string) string { return "Declared " + severity
 // kind moves to and nothing else; else after.
 func joinedAfter(kind, text string, data map[string]string, after string) (string, error) {
 	status, isStatus := entryStatus[kind]
-	if kind != "channel_linked" && kind != "declared" && !isStatus {
+	if kind != linkKind && kind != "declared" && !isStatus {
 		return after, nil
 	}
 	var image map[string]any
@@ -339,7 +411,7 @@ func joinedAfter(kind, text string, data map[string]string, after string) (strin
 		return statusAfter, nil
 	}
 	switch kind {
-	case "channel_linked":
+	case linkKind:
 		platform, channel := data["platform"], data["channel"]
 		if v, ok := image["channel."+platform].(string); ok && platform != "" && channel != "" && len(image) == 1 && v == channel {
 			return linkAfter, nil
@@ -370,7 +442,7 @@ func readJoinedAfter(id int64, after, kind, text, data string) (string, error) {
 		return encode(map[string]string{"status": status})
 	}
 	var d map[string]string
-	if err := decode(data, &d); err != nil {
+	if err := readEntryData(kind, data, &d); err != nil {
 		return "", err
 	}
 	switch {

@@ -146,6 +146,7 @@ type Store struct {
 	rstmts   map[string]*sql.Stmt // on the reader pool
 	unprep   unprepared
 	group    grouper // InTx calls waiting to share a transaction
+	handoff  handoffs
 	seen     channelsSeen
 	silences silenceBases
 }
@@ -247,7 +248,7 @@ func (s *Store) sql(q string) string {
 		return fmt.Sprintf(q, s.d.SkipLocked)
 	case qReplayDead:
 		return fmt.Sprintf(q, s.d.CoalesceConflict)
-	case qEnqueue:
+	case qEnqueue, qEnqueueClaimed:
 		col, val := "", ""
 		if s.d.OutboxNextID != "" {
 			col, val = "id, ", s.d.OutboxNextID+", "
@@ -292,6 +293,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx bot.Tx) error) error {
 		}
 	}()
 	t := &tx{s: s, tx: sqltx}
+	defer t.handOver(0, false) // nothing left once committed
 	if err := t.call(ctx, fn); err != nil {
 		return err
 	}
@@ -299,6 +301,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx bot.Tx) error) error {
 	if err := sqltx.Commit(); err != nil {
 		return fmt.Errorf("commit transaction: %w", err)
 	}
+	t.handOver(0, true)
 	t.remember()
 	return nil
 }
@@ -442,6 +445,10 @@ type tx struct {
 	// record yet: the record of the same change joins its row
 	// (records_timeline.go).
 	entry lastEntry
+	// handed are the jobs tx wrote claimed by hand, the worker they go
+	// to once tx committed (handoff.go).
+	handed []bot.Job
+	hand   bot.Handoff
 }
 
 // use returns the context a statement runs under.

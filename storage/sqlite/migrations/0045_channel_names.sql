@@ -1,0 +1,16 @@
+-- Channel names spelled once less, entry data without JSON (schema 45).
+-- An incident's channels column whose every channel is the one the naming
+-- rule makes from the incident's number and title
+-- (inc-42-checkout-latency-above-slo) stores '@' and the platforms
+-- ('@console'; '@slack=sec' under another prefix) instead of the JSON that
+-- names each channel once more (see storage/internal/sqlstore/channel_names.go).
+-- A timeline entry's data stores its values after '@' without JSON where
+-- its kind has a fixed shape (see records_compact.go): a channel link's
+-- platform and channel ('@console inc-42-…'), a declaration's severity and
+-- source ('@SEV3 manual'), an acknowledgement's or a resolution's old
+-- status and summary ('@acknowledged rolled back'), a postmortem draft's
+-- version ('@1'). Rows written before read back as they were; an incident
+-- takes the new form when it is next written: nothing to convert. The
+-- version marks the new forms, which an older warroom cannot read: it
+-- refuses to start against this schema.
+SELECT 1;
