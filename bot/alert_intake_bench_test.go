@@ -40,7 +40,7 @@ func (s *txCounter) InTx(ctx context.Context, fn func(tx bot.Tx) error) error {
 // fingerprints; the route matches it, groups by cluster and declares. It
 // reports alerts/s and alerts per transaction.
 func BenchmarkHandleAlerts(b *testing.B) {
-	for _, senders := range []int{64, 256} {
+	for _, senders := range []int{8, 64, 256} {
 		for _, sync := range []string{"NORMAL", "FULL"} {
 			b.Run(fmt.Sprintf("senders=%d/synchronous=%s", senders, sync), func(b *testing.B) {
 				benchHandleAlerts(b, senders, sync)

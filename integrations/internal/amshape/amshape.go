@@ -19,27 +19,27 @@ import (
 // Payload is the group a webhook body carries; A is the per-alert type,
 // Alert or a type that embeds it.
 type Payload[A any] struct {
-	Version           string            `json:"version"`
-	GroupKey          string            `json:"groupKey"`
-	TruncatedAlerts   int               `json:"truncatedAlerts"`
-	Status            string            `json:"status"`
-	Receiver          string            `json:"receiver"`
-	GroupLabels       map[string]string `json:"groupLabels"`
-	CommonLabels      map[string]string `json:"commonLabels"`
-	CommonAnnotations map[string]string `json:"commonAnnotations"`
-	ExternalURL       string            `json:"externalURL"`
-	Alerts            []A               `json:"alerts"`
+	Version           string    `json:"version"`
+	GroupKey          string    `json:"groupKey"`
+	TruncatedAlerts   int       `json:"truncatedAlerts"`
+	Status            string    `json:"status"`
+	Receiver          string    `json:"receiver"`
+	GroupLabels       StringMap `json:"groupLabels"`
+	CommonLabels      StringMap `json:"commonLabels"`
+	CommonAnnotations StringMap `json:"commonAnnotations"`
+	ExternalURL       string    `json:"externalURL"`
+	Alerts            []A       `json:"alerts"`
 }
 
 // Alert is one alert of the group.
 type Alert struct {
-	Status       string            `json:"status"`
-	Labels       map[string]string `json:"labels"`
-	Annotations  map[string]string `json:"annotations"`
-	StartsAt     time.Time         `json:"startsAt"`
-	EndsAt       time.Time         `json:"endsAt"`
-	GeneratorURL string            `json:"generatorURL"`
-	Fingerprint  string            `json:"fingerprint"`
+	Status       string    `json:"status"`
+	Labels       StringMap `json:"labels"`
+	Annotations  StringMap `json:"annotations"`
+	StartsAt     time.Time `json:"startsAt"`
+	EndsAt       time.Time `json:"endsAt"`
+	GeneratorURL string    `json:"generatorURL"`
+	Fingerprint  string    `json:"fingerprint"`
 }
 
 // Unmarshal decodes body, one JSON object with nothing after it, into v;
