@@ -94,6 +94,8 @@ func BenchmarkListFirstPageFiltered(b *testing.B) {
 	for _, q := range []struct{ name, query string }{
 		{"service", "status=all&service=svc-7"},
 		{"severity+status", "status=closed&severity=SEV1"},
+		{"severity+open", "severity=SEV1"},
+		{"open", "status=open"},
 		{"text", "status=all&q=incident+99999"},
 		{"range", "status=all&from=2026-10-01&to=2026-10-07"},
 	} {

@@ -78,4 +78,8 @@ var undo = map[int][]string{
 		`UPDATE alerts SET title = annotations::jsonb ->> 'summary' WHERE title_summary = 1`,
 		`ALTER TABLE alerts DROP COLUMN title_summary, DROP COLUMN silence`, `DROP TABLE silence_bases`,
 	},
+	42: {
+		`DROP INDEX incidents_kpi`,
+		`CREATE INDEX incidents_kpi ON incidents (service, source, declared_at, severity, started_at, acknowledged_at, resolved_at)`,
+	},
 }

@@ -93,6 +93,13 @@ var undo = map[int][]string{
 			WHERE after LIKE '@d%'`,
 		`UPDATE timeline SET after = json_object('status', kind) WHERE after = '@s' AND kind IN ('acknowledged', 'resolved')`,
 	},
+	42: {
+		`DROP INDEX incidents_kpi`,
+		`CREATE INDEX incidents_kpi ON incidents (service, source, declared_at, severity, started_at, acknowledged_at, resolved_at)`,
+		`DROP INDEX incidents_severity_closed`, `DROP INDEX incidents_severity_number`,
+		`CREATE INDEX incidents_severity_number ON incidents (severity, number, status)`,
+		`DROP INDEX incidents_unclosed`, `CREATE INDEX incidents_unclosed ON incidents (status, number) WHERE status <> 'closed'`,
+	},
 	// A channels column by the naming rule names the channels the
 	// incident links (bot.Service links a channel and names it together).
 	45: {

@@ -60,6 +60,7 @@ var dialect = sqlstore.Dialect{
 	Tombstones:        true,
 	AuditInTimeline:   true,
 	LastChange:        `SELECT MAX(value) FROM counters WHERE name = 'changed'`,
+	Unindexed:         "+",
 	OneWriter:         true,
 	// One past the newest job and past every id given before it (the
 	// trigger outbox_newest_gone keeps counters' 'outbox' row at the

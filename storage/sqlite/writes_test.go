@@ -74,7 +74,7 @@ func (h *benchHandoff) due(ctx context.Context, s *Store) ([]bot.Job, error) {
 // checkpointer stopped and its WAL truncated, so that every page written
 // is a frame left in the -wal file; and a service delivering to the
 // console, its jobs handed to h. The store closes when b ends.
-func pagesStore(b *testing.B) (s *Store, svc *bot.Service, h *benchHandoff, path string) {
+func pagesStore(b testing.TB) (s *Store, svc *bot.Service, h *benchHandoff, path string) {
 	ctx := context.Background()
 	path = filepath.Join(b.TempDir(), "pages.db")
 	s, err := Open(ctx, Config{Path: path}, nil)

@@ -24,6 +24,7 @@ func RunInsights(t *testing.T, open func(t *testing.T) (a, b bot.Store)) {
 		{"KPIAggregates", testKPIAggregates},
 		{"KPIMarks", testKPIMarks},
 		{"KPIEmpty", testKPIEmpty},
+		{"KPIRowsOpenAndResolved", testKPIRowsOpenAndResolved},
 		{"DigestSlotOnceAcrossHandles", testClaimSlot},
 		{"ClaimMessageOnceAcrossHandles", testClaimMessageOnce},
 		{"Postmortems", testPostmortems},

@@ -15,17 +15,21 @@ type Statement struct {
 // KPIStatements are the statements KPIRows (for one service and source)
 // and KPIExtras run for q, by name.
 func KPIStatements(q bot.KPIQuery, services []string) map[string]Statement {
-	k := kpiSQL{q: q, services: services}
+	k := kpiSQL{q: q, services: services, unindexed: "+"} // as SQLite's dialect
 	k.build()
 	rowArgs := []any{"api", "alertmanager", us(q.From), us(q.To)}
 	return map[string]Statement{
-		"rows":     {qKPIRows, rowArgs},
-		"counts":   {qKPICounts, rowArgs},
-		"breaches": {k.breachesSQL(), k.args},
-		"open":     {k.openSQL(), k.args[:k.nf]},
-		"alerts":   {k.alertsSQL(), k.args[:k.nf]},
-		"groups":   {k.groupsSQL(), k.args[:k.nf]},
-		"actions":  {k.actionsSQL(), k.args[:k.nf]},
+		"rows":         {qKPIRows, rowArgs},
+		"counts":       {qKPICounts, rowArgs},
+		"tiles":        {qKPITiles, rowArgs},
+		"next source":  {qNextSource, []any{"api", "alertmanager"}},
+		"next service": {qNextService, []any{"api"}},
+		"open rows":    {qKPIOpen, []any{us(q.From), us(q.To)}},
+		"breaches":     {k.breachesSQL(), k.args},
+		"open":         {k.openSQL(), k.args[:k.nf]},
+		"alerts":       {k.alertsSQL(), k.args[:k.nf]},
+		"groups":       {k.groupsSQL(), k.args[:k.nf]},
+		"actions":      {k.actionsSQL(), k.args[:k.nf]},
 	}
 }
 
@@ -77,3 +81,6 @@ func RecordStatements() map[string]Statement {
 		"next id":           {"SELECT " + nextRecordID, nil},
 	}
 }
+
+// CountByStatusStatement is the statement behind CountByStatus.
+func CountByStatusStatement() Statement { return Statement{qCountByStatus, nil} }

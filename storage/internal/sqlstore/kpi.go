@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -17,30 +18,48 @@ import (
 // KPIs (migration 0005). KPIRows streams the columns KPIs need from the
 // covering index incidents_kpi (service, source, declared_at, ...): one
 // query per (service, source) pair, found by skipping through the index,
-// so no row carries a string and no query sorts. KPIExtras sums the rest
-// up in SQL over small partial indexes. Numbers computed in Go (times,
+// so no row carries a string and no query sorts. Since schema 42 the index
+// holds the resolved incidents only (a resolution time: their times no
+// longer change, so a declaration and an acknowledgement write no entry of
+// it); the few unresolved ones of the period are read once, through
+// incidents_unclosed, and handed over with their pair. KPIExtras sums the
+// rest up in SQL over small partial indexes. Numbers computed in Go (times,
 // targets) are written into statements as integer literals, which both
 // databases type without help; strings are parameters.
 
 const (
-	qFirstPair = `SELECT service, source FROM incidents ORDER BY service, source LIMIT 1`
+	// kpiDone is the condition of incidents_kpi, letter for letter: the
+	// statements of the index name it, so that both databases read it (and
+	// SQLite reads it alone: resolved_at is one of its columns).
+	kpiDone = `resolved_at IS NOT NULL`
+	// openStatuses is the condition of the open incidents, found through
+	// the partial index incidents_unclosed: its condition, status <>
+	// 'closed', is implied and written out letter for letter.
+	openStatuses = `status IN ('triggered', 'acknowledged', 'investigating', 'identified', 'monitoring') AND status <> 'closed'`
+
+	qFirstPair = `SELECT service, source FROM incidents WHERE ` + kpiDone + ` ORDER BY service, source LIMIT 1`
 	// The next pair: the next source of the service, else the next service.
 	// (A row value, (service, source) > ($1, $2), walks every row of the
 	// pair on SQLite instead of seeking past it.)
-	qNextSource  = `SELECT service, source FROM incidents WHERE service = $1 AND source > $2 ORDER BY service, source LIMIT 1`
-	qNextService = `SELECT service, source FROM incidents WHERE service > $1 ORDER BY service, source LIMIT 1`
-	qKPIRows     = `SELECT severity, started_at, declared_at, acknowledged_at, resolved_at FROM incidents
-	WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4`
+	qNextSource  = `SELECT service, source FROM incidents WHERE service = $1 AND source > $2 AND ` + kpiDone + ` ORDER BY service, source LIMIT 1`
+	qNextService = `SELECT service, source FROM incidents WHERE service > $1 AND ` + kpiDone + ` ORDER BY service, source LIMIT 1`
+	kpiPeriod    = ` FROM incidents WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4 AND ` + kpiDone
+	qKPIRows     = `SELECT severity, started_at, declared_at, acknowledged_at, resolved_at` + kpiPeriod
 	// qKPICounts is qKPIRows for CountsOnly queries: the severity alone.
-	qKPICounts = `SELECT severity FROM incidents WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4`
+	qKPICounts = `SELECT severity` + kpiPeriod
 	// qKPIRowsNumbers and qKPICountsNumbers add the incident's number (on
 	// SQLite the rowid, which every index entry holds) for Numbers queries.
-	qKPIRowsNumbers = `SELECT severity, started_at, declared_at, acknowledged_at, resolved_at, number FROM incidents
-	WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4`
+	qKPIRowsNumbers = `SELECT severity, started_at, declared_at, acknowledged_at, resolved_at, number` + kpiPeriod
 	// qKPITiles is qKPIRowsNumbers for Tiles queries: no started_at.
-	qKPITiles = `SELECT severity, declared_at, acknowledged_at, resolved_at, number FROM incidents
-	WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4`
-	qKPICountsNumbers = `SELECT severity, declared_at, number FROM incidents WHERE service = $1 AND source = $2 AND declared_at >= $3 AND declared_at < $4`
+	qKPITiles         = `SELECT severity, declared_at, acknowledged_at, resolved_at, number` + kpiPeriod
+	qKPICountsNumbers = `SELECT severity, declared_at, number` + kpiPeriod
+	// qKPIOpen reads the incidents of a period that incidents_kpi leaves
+	// out, every column qKPIRows reads and their pair: those with no
+	// resolution time, which are the open ones (a resolution or a closure
+	// sets the time, a reopening clears it, and an import refuses an
+	// incident whose status and time disagree).
+	qKPIOpen = `SELECT service, source, severity, started_at, declared_at, acknowledged_at, number FROM incidents
+	WHERE ` + openStatuses + ` AND resolved_at IS NULL AND declared_at >= $1 AND declared_at < $2`
 )
 
 // KPIRows calls fn for every incident of q, grouped by service and source.
@@ -56,6 +75,10 @@ func (s *Store) KPIRows(ctx context.Context, q bot.KPIQuery, fn func(r *bot.KPIR
 		return fmt.Errorf("read incidents: %w", err)
 	}
 	defer conn.Close()
+	open, err := kpiOpenRows(ctx, conn, s.catalogFilter, q, sevs)
+	if err != nil {
+		return err
+	}
 	nextSource, err := conn.PrepareContext(ctx, qNextSource)
 	if err != nil {
 		return fmt.Errorf("read incidents: %w", err)
@@ -101,9 +124,77 @@ func (s *Store) KPIRows(ctx context.Context, q bot.KPIQuery, fn func(r *bot.KPIR
 		if err := kpiPair(ctx, rows, q, svc, src, sevs, extra, fn); err != nil {
 			return err
 		}
+		if err := emitOpen(open, [2]string{svc, src}, fn); err != nil {
+			return err
+		}
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("read incidents: %w", err)
+	}
+	// The pairs that have open incidents only.
+	for _, p := range slices.SortedFunc(maps.Keys(open), func(a, b [2]string) int {
+		return cmp.Or(strings.Compare(a[0], b[0]), strings.Compare(a[1], b[1]))
+	}) {
+		if err := emitOpen(open, p, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// kpiOpenRows reads the open incidents of q's period that its filters let
+// through, by pair, as KPIRows hands them over (the columns q asks for).
+func kpiOpenRows(ctx context.Context, conn *sql.Conn, filter func(bot.KPIQuery, string, int) (string, []any),
+	q bot.KPIQuery, sevs map[bot.Severity]bool) (map[[2]string][]bot.KPIRow, error) {
+	cond, extra := filter(q, "", 3)
+	rows, err := conn.QueryContext(ctx, qKPIOpen+cond, append([]any{us(q.From), us(q.To)}, extra...)...)
+	if err != nil {
+		return nil, fmt.Errorf("read open incidents: %w", err)
+	}
+	defer rows.Close()
+	out := map[[2]string][]bot.KPIRow{}
+	for rows.Next() {
+		var (
+			r                          bot.KPIRow
+			sev, started, declared, nr int64
+			acked                      sql.NullInt64
+		)
+		if err := rows.Scan(&r.Service, &r.Source, &sev, &started, &declared, &acked, &nr); err != nil {
+			return nil, fmt.Errorf("read open incident: %w", err)
+		}
+		r.Severity = bot.Severity(sev)
+		if (len(sevs) > 0 && !sevs[r.Severity]) || !pairWanted(q, r.Service, r.Source) {
+			continue
+		}
+		r.DeclaredAt = fromUS(declared)
+		if q.Numbers {
+			r.Number = nr
+		}
+		if !q.CountsOnly {
+			if !q.Tiles {
+				r.StartedAt = fromUS(started)
+			}
+			if acked.Valid {
+				r.AcknowledgedAt = fromUS(acked.Int64)
+			}
+		}
+		p := [2]string{r.Service, r.Source}
+		out[p] = append(out[p], r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read open incidents: %w", err)
+	}
+	return out, nil
+}
+
+// emitOpen hands over the open incidents of pair p and forgets them.
+func emitOpen(open map[[2]string][]bot.KPIRow, p [2]string, fn func(r *bot.KPIRow) error) error {
+	rs := open[p]
+	delete(open, p)
+	for i := range rs {
+		if err := fn(&rs[i]); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -173,7 +264,7 @@ func kpiPair(ctx context.Context, st *sql.Stmt, q bot.KPIQuery, svc, src string,
 // KPIExtras sums up open incidents, breaches, reopenings, alerts and
 // action items of q.
 func (s *Store) KPIExtras(ctx context.Context, q bot.KPIQuery) (*bot.KPIAggregates, error) {
-	k := kpiSQL{q: q, fieldValue: s.d.FieldValue}
+	k := kpiSQL{q: q, fieldValue: s.d.FieldValue, unindexed: s.d.Unindexed}
 	if len(q.Maintenance) > 0 {
 		// The services of the period's incidents: a window leaves out only
 		// the incidents whose service its matchers hold for
@@ -213,6 +304,10 @@ type kpiSQL struct {
 	services []string
 	// fieldValue is the dialect's custom field value (Dialect.FieldValue).
 	fieldValue func(col, param string) string
+	// unindexed is the dialect's Unindexed: written before the filter's
+	// columns, so that the statements read their period or the open
+	// incidents, not every incident of a severity or service.
+	unindexed string
 }
 
 // catalogFilter is the condition (" AND ...", "" for none) of q's type
@@ -274,7 +369,7 @@ func (k *kpiSQL) build() {
 		for _, s := range q.Severities {
 			sevs = append(sevs, litI(int64(s)))
 		}
-		f = append(f, "i.severity IN ("+strings.Join(sevs, ", ")+")")
+		f = append(f, k.unindexed+"i.severity IN ("+strings.Join(sevs, ", ")+")")
 	}
 	in := func(col string, vals []string) {
 		if len(vals) == 0 {
@@ -287,8 +382,8 @@ func (k *kpiSQL) build() {
 		}
 		f = append(f, col+" IN ("+strings.Join(ps, ", ")+")")
 	}
-	in("i.service", q.Services)
-	in("i.source", q.Sources)
+	in(k.unindexed+"i.service", q.Services)
+	in(k.unindexed+"i.source", q.Sources)
 	conds, args := catalogConds(q, "i.", len(k.args)+1, k.fieldValue)
 	f, k.args = append(f, conds...), append(k.args, args...)
 	k.filter, k.nf = strings.Join(f, " AND "), len(k.args)
@@ -361,10 +456,8 @@ func (k *kpiSQL) openSQL() string {
 		c.WriteString(" WHEN " + now + " - i.declared_at < " + litD(b) + " THEN " + strconv.Itoa(i))
 	}
 	c.WriteString(" ELSE " + strconv.Itoa(len(bot.AgeBuckets)) + " END)")
-	// status <> 'closed' is implied, and the condition of the partial
-	// index incidents_unclosed letter for letter: the open statuses are
-	// found through it.
-	w := "i.status IN ('triggered', 'acknowledged', 'investigating', 'identified', 'monitoring') AND i.status <> 'closed' AND i.declared_at < " + lit(k.q.To)
+	// The open statuses, found through incidents_unclosed (openStatuses).
+	w := strings.ReplaceAll(openStatuses, "status", "i.status") + " AND i.declared_at < " + lit(k.q.To)
 	if k.filter != "" {
 		w += " AND " + k.filter
 	}

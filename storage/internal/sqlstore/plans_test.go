@@ -50,7 +50,9 @@ func TestInsightsReadTheirPeriod(t *testing.T) {
 	win := bot.MaintenanceWindow{StartsAt: to.Add(-48 * time.Hour), EndsAt: to.Add(-47 * time.Hour),
 		Matchers: []bot.Matcher{{Name: "service", Op: "=", Value: "api"}}}
 	want := map[string][]string{
-		"rows": {"incidents_kpi"}, "counts": {"incidents_kpi"}, "breaches": {"incident_marks_declared"},
+		"rows": {"incidents_kpi"}, "counts": {"incidents_kpi"}, "tiles": {"incidents_kpi"}, "breaches": {"incident_marks_declared"},
+		"next source":  {"COVERING INDEX incidents_kpi"},
+		"next service": {"COVERING INDEX incidents_kpi"}, "open rows": {"incidents_unclosed"},
 		"open": {"incidents_unclosed"}, "alerts": {"alerts_starts_rule"}, "groups": {"alerts_starts_rule"},
 		"actions": {"action_items_created", "action_items_done", "action_items_open_due"},
 	}
@@ -60,16 +62,15 @@ func TestInsightsReadTheirPeriod(t *testing.T) {
 	}{
 		{"all", bot.KPIQuery{}},
 		{"filtered", bot.KPIQuery{Severities: []bot.Severity{bot.SEV1}, Services: []string{"api"}, Sources: []string{"alertmanager"}}},
+		{"by severity", bot.KPIQuery{Severities: []bot.Severity{bot.SEV1}}},
 		{"maintenance", bot.KPIQuery{Maintenance: []bot.MaintenanceWindow{win}}},
 	} {
 		q := tc.q
 		q.From, q.To, q.Now, q.SLAs = to.Add(-30*24*time.Hour), to, to, bot.DefaultSLAs()
 		for name, s := range sqlstore.KPIStatements(q, []string{"api", "db"}) {
-			uses := want[name]
-			if tc.name == "filtered" && (name == "breaches" || name == "open") {
-				uses = nil // the filtered incidents of the period (then their marks)
-			}
-			checkPlan(t, db, tc.name+" "+name, s, uses...)
+			// Filtered too: the period's marks and the open incidents, never
+			// every incident of the severity, service or source (schema 42).
+			checkPlan(t, db, tc.name+" "+name, s, want[name]...)
 		}
 	}
 }
@@ -86,7 +87,11 @@ func TestListFiltersUseIndexes(t *testing.T) {
 		index string
 	}{
 		{"severity", bot.IncidentQuery{Severities: []bot.Severity{bot.SEV1}}, "incidents_severity_number"},
-		{"severity and closed", bot.IncidentQuery{Severities: []bot.Severity{bot.SEV1}, Statuses: []bot.Status{bot.StatusClosed}}, "incidents_severity_number"},
+		{"severity and closed", bot.IncidentQuery{Severities: []bot.Severity{bot.SEV1}, Statuses: []bot.Status{bot.StatusClosed}}, "COVERING INDEX incidents_severity_closed"},
+		{"severity and an open status", bot.IncidentQuery{Severities: []bot.Severity{bot.SEV1}, Statuses: []bot.Status{bot.StatusInvestigating}}, "COVERING INDEX incidents_unclosed"},
+		{"severity and open statuses", bot.IncidentQuery{Severities: []bot.Severity{bot.SEV1}, Statuses: bot.OpenStatuses}, "COVERING INDEX incidents_unclosed"},
+		{"severities and open statuses", bot.IncidentQuery{Severities: []bot.Severity{bot.SEV1, bot.SEV2}, Statuses: bot.OpenStatuses}, "COVERING INDEX incidents_unclosed"},
+		{"severity and resolved", bot.IncidentQuery{Severities: []bot.Severity{bot.SEV2}, Statuses: []bot.Status{bot.StatusResolved}}, "COVERING INDEX incidents_unclosed"},
 		{"source", bot.IncidentQuery{Sources: []string{"grafana"}}, "incidents_source_number"},
 		{"service", bot.IncidentQuery{Services: []string{"api"}}, "incidents_service_number"},
 		{"open statuses", bot.IncidentQuery{Statuses: []bot.Status{bot.StatusTriggered, bot.StatusInvestigating}}, "incidents_unclosed"},
@@ -148,6 +153,25 @@ func TestAlertsOfIncidentInIDOrder(t *testing.T) {
 		all := strings.Join(steps, "\n")
 		if !strings.Contains(all, "alerts_incident") || strings.Contains(all, "TEMP B-TREE") || strings.Contains(all, "SCAN alerts") {
 			t.Errorf("%s does not read alerts_incident in order:\n%s", name, all)
+		}
+	}
+}
+
+// TestCountByStatusReadsIndexes: the counts by status read the two
+// partial indexes of the statuses (schema 42) alone, never the table's
+// rows: the severity index no longer carries the status.
+func TestCountByStatusReadsIndexes(t *testing.T) {
+	db := testkit.OpenStore(t, "", nil)
+	steps := planSteps(t, db, "count by status", sqlstore.CountByStatusStatement())
+	all := strings.Join(steps, "\n")
+	for _, idx := range []string{"COVERING INDEX incidents_unclosed", "COVERING INDEX incidents_severity_closed"} {
+		if !strings.Contains(all, idx) {
+			t.Errorf("counts by status do not read %s:\n%s", idx, all)
+		}
+	}
+	for _, st := range steps {
+		if strings.HasPrefix(st, "SCAN incidents") && !strings.Contains(st, "COVERING INDEX") {
+			t.Errorf("counts by status read the table's rows (%s):\n%s", st, all)
 		}
 	}
 }

@@ -127,17 +127,24 @@ func (s *Store) searchWhere(q bot.IncidentQuery) (string, []any) {
 		v = append(v, string(st))
 	}
 	in("status", v)
+	severity := "severity"
 	if len(v) > 0 && !slices.Contains(q.Statuses, bot.StatusClosed) {
 		// Implied, and the condition of the partial index
 		// incidents_unclosed letter for letter: statuses but closed are
 		// few, and that index finds them.
 		conds = append(conds, "status <> 'closed'")
+		severity = s.d.Unindexed + severity
+	}
+	if len(v) == 1 && q.Statuses[0] == bot.StatusClosed {
+		// Implied, and the condition of the partial index
+		// incidents_severity_closed letter for letter (schema 42).
+		conds = append(conds, "status = 'closed'")
 	}
 	v = nil
 	for _, sev := range q.Severities {
 		v = append(v, int64(sev))
 	}
-	in("severity", v)
+	in(severity, v)
 	v = nil
 	for _, x := range q.Services {
 		v = append(v, x)

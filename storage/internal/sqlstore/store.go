@@ -46,6 +46,15 @@ type Dialect struct {
 	// tables wrote four B-trees); entries and records then take ids one
 	// past the highest of both tables (records.go).
 	AuditInTimeline bool
+	// Unindexed is written before a column in a condition ("+": the same
+	// value) to keep the planner from walking that column's index where
+	// another one bounds the rows better, for a planner without statistics
+	// (SQLite): the severity of a list of statuses but closed, which
+	// incidents_unclosed carries (schema 42: the severity index's entries
+	// carry no status, so every row of the severity would be read), and the
+	// severity, service and source filters of the KPI statements bounded by
+	// their period or by the open statuses. Empty for PostgreSQL.
+	Unindexed string
 	// LastChange reads the newest updated_at of any incident (NULL for
 	// none), where a store keeps it elsewhere than in an index of
 	// incidents (SQLite since schema 36: counters' 'changed' row).
