@@ -3,8 +3,10 @@ package sqlite_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -30,8 +32,9 @@ func TestChannelNamesByRule(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for platform, name := range channels {
-			if inc, err = svc.LinkChannel(ctx, inc.Number, platform, name(inc)); err != nil {
+		// In platform order, so that the console link is each incident's first.
+		for _, platform := range slices.Sorted(maps.Keys(channels)) {
+			if inc, err = svc.LinkChannel(ctx, inc.Number, platform, channels[platform](inc)); err != nil {
 				t.Fatal(err)
 			}
 		}
