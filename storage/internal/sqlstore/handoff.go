@@ -72,6 +72,7 @@ func (t *tx) enqueueClaimed(ctx context.Context, j *bot.Job, created time.Time) 
 	j.ID, j.Status, j.Attempts, j.CreatedAt, j.Target = id, bot.JobRunning, 1, created, target
 	j.LeaseOwner, j.LeaseUntil, j.NextAt = owner, until, until // a running job is next due when its lease ends
 	t.handed, t.hand = append(t.handed, *j), h
+	t.s.leases.lease(target, until)
 	return true, nil
 }
 

@@ -1,0 +1,92 @@
+package sqlite
+
+import (
+	"testing"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// TestHandedJobsLeaveOutboxDue: since schema 41 outbox_due holds pending
+// jobs only, so a job written claimed in its command's commit writes no
+// entry of it, and neither does its completion nor the sweep of finished
+// jobs. Read from the -wal file's frames of 33 acknowledgements (each
+// console card job handed over) and of their deliveries (which sweep),
+// after 40 declarations.
+func TestHandedJobsLeaveOutboxDue(t *testing.T) {
+	ctx := t.Context()
+	s, svc, h, path := pagesStore(t)
+	deliver := func() {
+		t.Helper()
+		jobs, err := h.due(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, j := range jobs {
+			if err := svc.SaveMessage(ctx, cardMessage(j)); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Complete(ctx, j.ID, "bench"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var incidents []int64
+	for range 40 {
+		inc, err := svc.Declare(ctx, bot.DeclareInput{Title: "Checkout latency above SLO", Severity: bot.SEV2, Actor: "alice"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deliver()
+		incidents = append(incidents, inc.Number)
+	}
+	var off int64
+	step := func() map[string]int {
+		t.Helper()
+		pages := map[string]int{}
+		var err error
+		if off, err = walPagesFrom(ctx, s.DB(), path+"-wal", off, pages); err != nil {
+			t.Fatal(err)
+		}
+		return pages
+	}
+	step() // the history's frames
+	// More acknowledgements than a sweep's batch (32): their completions sweep.
+	acked, delivered := map[string]int{}, map[string]int{}
+	for _, n := range incidents[:33] {
+		h.mu.Lock()
+		before := len(h.handed)
+		h.mu.Unlock()
+		if _, err := svc.Ack(ctx, bot.Cause{}, n, "alice"); err != nil {
+			t.Fatal(err)
+		}
+		for tree, p := range step() {
+			acked[tree] += p
+		}
+		h.mu.Lock()
+		handed := len(h.handed) - before
+		h.mu.Unlock()
+		if handed != 1 {
+			t.Fatalf("the acknowledgement of %d handed over %d jobs, want its card's", n, handed)
+		}
+		deliver()
+		for tree, p := range step() {
+			delivered[tree] += p
+		}
+	}
+	for _, c := range []struct {
+		step  string
+		pages map[string]int
+		tree  string
+		want  bool
+	}{
+		{"acknowledgements", acked, "outbox", true},
+		{"acknowledgements", acked, "outbox_due", false},
+		{"deliveries", delivered, "outbox", true},
+		{"deliveries", delivered, "outbox_due", false},
+	} {
+		if got := c.pages[c.tree] > 0; got != c.want {
+			t.Errorf("the %s wrote %d pages of %s, want written: %v (%s)", c.step, c.pages[c.tree], c.tree, c.want,
+				formatWALPages(c.pages, 1))
+		}
+	}
+}
