@@ -52,6 +52,7 @@ var undo = map[int][]string{
 	32: {}, // new forms of the same columns: no schema change
 	37: {}, // new forms of the same columns: no schema change
 	40: {}, // SQLite's records only: no schema change on PostgreSQL
+	41: {`ALTER TABLE outbox DROP COLUMN handed`},
 	// A channels column by the naming rule names the channels the
 	// incident links (bot.Service links a channel and names it together).
 	45: {

@@ -2,16 +2,17 @@ package sqlite
 
 import (
 	"testing"
+	"time"
 
 	"github.com/warroom/warroom/bot"
 )
 
-// TestHandedJobsLeaveOutboxDue: since schema 41 outbox_due holds pending
-// jobs only, so a job written claimed in its command's commit writes no
-// entry of it, and neither does its completion nor the sweep of finished
-// jobs. Read from the -wal file's frames of 33 acknowledgements (each
-// console card job handed over) and of their deliveries (which sweep),
-// after 40 declarations.
+// TestHandedJobsLeaveOutboxDue: since schema 41 outbox_due leaves out the
+// jobs written claimed in their command's commit (handed), so such a job
+// writes no entry of it, and neither does its completion nor the sweep of
+// finished jobs. Read from the -wal file's frames of 33 acknowledgements
+// (each console card job handed over) and of their deliveries (which
+// sweep), after 40 declarations.
 func TestHandedJobsLeaveOutboxDue(t *testing.T) {
 	ctx := t.Context()
 	s, svc, h, path := pagesStore(t)
@@ -79,4 +80,43 @@ func TestHandedJobsLeaveOutboxDue(t *testing.T) {
 		{"deliveries", delivered, "outbox", true},
 		{"deliveries", delivered, "outbox_due", false},
 	})
+}
+
+// TestRequeuedHandedJobIsClaimed: a handed job put back to pending (a wait,
+// a failure) is claimed by the next claim through outbox_due, not left for
+// the next look for lapsed leases.
+func TestRequeuedHandedJobIsClaimed(t *testing.T) {
+	ctx := t.Context()
+	s, svc, h, _ := pagesStore(t)
+	for range 2 {
+		if _, err := svc.Declare(ctx, bot.DeclareInput{Title: "Disk almost full", Severity: bot.SEV2, Actor: "alice"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.mu.Lock()
+	handed := h.handed
+	h.mu.Unlock()
+	if len(handed) < 2 {
+		t.Fatalf("%d jobs were handed over, want 2", len(handed))
+	}
+	now := time.Now()
+	if jobs, err := s.Claim(ctx, "other", "", now, time.Minute, 10); err != nil || len(jobs) != 0 {
+		t.Fatalf("within the lease another claimed %d jobs (%v), want none", len(jobs), err)
+	}
+	for i, back := range []func(id int64) error{
+		func(id int64) error { return s.Wait(ctx, id, "bench", now) },
+		func(id int64) error { return s.Retry(ctx, id, "bench", now, now, "HTTP 503") },
+	} {
+		j := handed[i]
+		if err := back(j.ID); err != nil {
+			t.Fatal(err)
+		}
+		jobs, err := s.Claim(ctx, "other", "", now.Add(time.Duration(i+1)*time.Millisecond), time.Minute, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(jobs) != 1 || jobs[0].ID != j.ID {
+			t.Errorf("after the handed job %d was put back (%d), a claim took %+v; want it", j.ID, i, jobs)
+		}
+	}
 }

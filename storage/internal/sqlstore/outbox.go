@@ -22,14 +22,16 @@ import (
 // their order key (an index probe on (order_key, id) each): it stays fast
 // however deep the backlog (migration 0007).
 //
-// Since schema 26 a lease renewal and a completion set no indexed column
-// (SQLite rewrites every index holding a column an UPDATE sets): a running
-// job keeps the next_at it was due at and its lease ends at lease_until; a
+// Since schema 26 a claim, a lease renewal and a completion set no indexed
+// column (SQLite rewrites every index holding a column an UPDATE sets): a
+// running job keeps the next_at it was due at and its lease ends at
+// lease_until, so a claim takes a due job that is pending or whose lease
+// ran out, skipping the few running ones at the head of the index; a
 // finished job marked done is skipped by every read until it is swept.
-// Since schema 41 SQLite's outbox_due holds the pending jobs only: a job
-// written claimed in its command's commit (handoff.go) writes no entry of
-// it, nor does its completion or sweep, and a claim of a pending job
-// deletes its entry. A claim reads pending jobs through it; the running
+// Since schema 41 a job written claimed in its command's commit
+// (handoff.go) is marked handed until a requeue or a failure, and SQLite's
+// outbox_due leaves such jobs out: their INSERT, completion and sweep
+// write no entry of it. A claim reads the other jobs through it; handed
 // jobs whose lease ran out are looked for at most every half lease
 // (leaseChecks), reading the table.
 
@@ -49,25 +51,25 @@ const (
 	SELECT %[2]s$1, $2, $3, $4, $5, 'pending', 0, $6, '', $7, $8
 	WHERE NOT EXISTS (SELECT 1 FROM outbox p WHERE p.order_key IS NOT DISTINCT FROM $4 AND p.coalesce_key = $5 AND p.status = 'pending')
 	%[3]s`
-	// qClaim leases the soonest due pending jobs of a target that are not
-	// waiting behind an older job with the same order key: every job of an
-	// order key but its oldest (its head) waits. It reads the pending jobs
-	// alone, through outbox_due (on SQLite an index of pending jobs only,
-	// schema 41). %s is Dialect.SkipLocked.
+	// qClaim leases the soonest due jobs of a target (pending, or running
+	// with their lease run out) that are not waiting behind an older job
+	// with the same order key: every job of an order key but its oldest
+	// (its head) waits. It leaves out the jobs handed over in their
+	// command's commit, which SQLite's outbox_due does not hold (schema
+	// 41). %s is Dialect.SkipLocked.
 	qClaim = `UPDATE outbox SET status = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1
 	WHERE id IN (
 		SELECT o.id FROM outbox o
-		WHERE o.target = $5 AND o.status = 'pending' AND o.next_at <= $3` + claimRest + `
+		WHERE o.target = $5 AND o.handed IS NULL AND o.next_at <= $3 AND ` + claimDue + claimRest + `
 	RETURNING ` + jobCols
-	// qClaimLapsed is qClaim that also takes the running jobs of the
-	// target whose lease ran out (their worker died or stalled). A job
-	// handed over in its command's commit has no entry in outbox_due, so
-	// on SQLite this reads the table: Claim runs it at most every half
-	// lease per target (leaseChecks).
+	// qClaimLapsed is qClaim that also takes the handed jobs of the
+	// target whose lease ran out (their worker died or stalled). Those
+	// have no entry in outbox_due, so on SQLite it reads the table: Claim
+	// runs it at most every half lease per target (leaseChecks).
 	qClaimLapsed = `UPDATE outbox SET status = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1
 	WHERE id IN (
 		SELECT o.id FROM outbox o
-		WHERE o.target = $5 AND o.next_at <= $3 AND (o.status = 'pending' OR (o.status = 'running' AND o.lease_until <= $3))` + claimRest + `
+		WHERE o.target = $5 AND o.next_at <= $3 AND ` + claimDue + claimRest + `
 	RETURNING ` + jobCols
 	// The limit and the version are read through (SELECT $n): a bare
 	// parameter there makes SQLite re-prepare the statement on every run
@@ -80,13 +82,14 @@ const (
 	qClaimAny = `UPDATE outbox SET status = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1
 	WHERE id IN (
 		SELECT o.id FROM outbox o
-		WHERE o.status = 'pending' AND o.next_at <= $3` + claimAnyRest + `
+		WHERE o.handed IS NULL AND o.next_at <= $3 AND ` + claimDue + claimAnyRest + `
 	RETURNING ` + jobCols
 	qClaimAnyLapsed = `UPDATE outbox SET status = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1
 	WHERE id IN (
 		SELECT o.id FROM outbox o
-		WHERE o.next_at <= $3 AND (o.status = 'pending' OR (o.status = 'running' AND o.lease_until <= $3))` + claimAnyRest + `
+		WHERE o.next_at <= $3 AND ` + claimDue + claimAnyRest + `
 	RETURNING ` + jobCols
+	claimDue  = `(o.status = 'pending' OR (o.status = 'running' AND o.lease_until <= $3))`
 	claimRest = `
 		  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > (SELECT CAST($6 AS BIGINT)))` + claimHead + `
 		LIMIT (SELECT CAST($4 AS BIGINT)) %s)`
@@ -113,15 +116,16 @@ const (
 	// coalesce key makes redundant.
 	qSupersede = `DELETE FROM outbox WHERE id = $1 AND status = 'running' AND lease_owner = $2 AND coalesce_key IS NOT NULL
 		AND EXISTS (SELECT 1 FROM outbox p WHERE p.order_key IS NOT DISTINCT FROM outbox.order_key AND p.coalesce_key = outbox.coalesce_key AND p.status = 'pending')`
-	// qRequeue hands a job back without a failure (a wait, a release),
-	// unless a pending job holds its coalesce key (then a second round of
-	// requeue supersedes it).
-	qRequeue = `UPDATE outbox SET status = 'pending', next_at = $3, lease_owner = NULL, lease_until = NULL
+	// qRequeue hands a job back without a failure (a wait, a release), no
+	// longer handed (schema 41: back in SQLite's outbox_due), unless a
+	// pending job holds its coalesce key (then a second round of requeue
+	// supersedes it).
+	qRequeue = `UPDATE outbox SET status = 'pending', next_at = $3, lease_owner = NULL, lease_until = NULL, handed = NULL
 	WHERE id = $1 AND status = 'running' AND lease_owner = $2` + notCoalesced
 	// qFail hands a job back after a failure at $5.
 	qFail = `UPDATE outbox SET status = 'pending', next_at = $3, last_error = $4,
 		failures = failures + 1, first_failed_at = COALESCE(first_failed_at, $5),
-		lease_owner = NULL, lease_until = NULL
+		lease_owner = NULL, lease_until = NULL, handed = NULL
 	WHERE id = $1 AND status = 'running' AND lease_owner = $2` + notCoalesced
 	notCoalesced = `
 	  AND (coalesce_key IS NULL OR NOT EXISTS (SELECT 1 FROM outbox p
@@ -228,8 +232,9 @@ func scanJobs(rows *sql.Rows) ([]bot.Job, error) {
 }
 
 // Claim leases up to limit due jobs of target ("" any) to owner until
-// now+lease, soonest due first: pending jobs, and at most every half lease
-// (leaseChecks) the running jobs whose lease ran out.
+// now+lease, soonest due first: pending jobs and running ones whose lease
+// ran out, those handed over in their command's commit (handoff.go) at
+// most every half lease (leaseChecks).
 func (s *Store) Claim(ctx context.Context, owner, target string, now time.Time, lease time.Duration, limit int) ([]bot.Job, error) {
 	if owner == "" {
 		return nil, errors.New("claim jobs: empty owner")

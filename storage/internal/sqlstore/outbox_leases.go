@@ -8,7 +8,7 @@ import (
 )
 
 // leaseChecks says when a claim of a target ("" every target) should also
-// look for running jobs whose lease ran out. A job written claimed in its
+// look for handed jobs whose lease ran out. A job written claimed in its
 // command's commit (handoff.go) has no entry in SQLite's outbox_due
 // (schema 41), so such a look reads the outbox table, as a lease renewal
 // does. A claim looks at its first run, when half a lease has passed since

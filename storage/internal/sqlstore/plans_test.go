@@ -176,9 +176,9 @@ func TestCountByStatusReadsIndexes(t *testing.T) {
 	}
 }
 
-// TestClaimReadsDueIndex: a claim of a lane's pending jobs walks
-// outbox_due (since schema 41 an index of pending jobs only) from its
-// soonest due job, never the outbox table.
+// TestClaimReadsDueIndex: a claim of a lane's jobs walks outbox_due
+// (since schema 41 it leaves out the handed jobs) from its soonest due
+// job, never the outbox table.
 func TestClaimReadsDueIndex(t *testing.T) {
 	db := testkit.OpenStore(t, "", nil)
 	steps := planSteps(t, db, "claim", sqlstore.ClaimStatement("console", 1))
