@@ -52,7 +52,6 @@ var undo = map[int][]string{
 	32: {}, // new forms of the same columns: no schema change
 	37: {}, // new forms of the same columns: no schema change
 	40: {}, // SQLite's records only: no schema change on PostgreSQL
-	41: {`ALTER TABLE outbox DROP COLUMN handed`},
 	// A channels column by the naming rule names the channels the
 	// incident links (bot.Service links a channel and names it together).
 	45: {
@@ -83,4 +82,5 @@ var undo = map[int][]string{
 		`DROP INDEX incidents_kpi`,
 		`CREATE INDEX incidents_kpi ON incidents (service, source, declared_at, severity, started_at, acknowledged_at, resolved_at)`,
 	},
+	46: {`ALTER TABLE outbox DROP COLUMN handed`},
 }

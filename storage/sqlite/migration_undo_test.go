@@ -93,7 +93,6 @@ var undo = map[int][]string{
 			WHERE after LIKE '@d%'`,
 		`UPDATE timeline SET after = json_object('status', kind) WHERE after = '@s' AND kind IN ('acknowledged', 'resolved')`,
 	},
-	41: {`DROP INDEX outbox_due`, `CREATE INDEX outbox_due ON outbox (target, next_at)`, `ALTER TABLE outbox DROP COLUMN handed`},
 	42: {
 		`DROP INDEX incidents_kpi`,
 		`CREATE INDEX incidents_kpi ON incidents (service, source, declared_at, severity, started_at, acknowledged_at, resolved_at)`,
@@ -117,4 +116,5 @@ var undo = map[int][]string{
 			WHERE kind IN ('acknowledged', 'resolved') AND data LIKE '@%' AND data NOT LIKE '@{%'`,
 		`UPDATE timeline SET data = json_object('version', substr(data, 2)) WHERE kind = 'postmortem' AND data LIKE '@%'`,
 	},
+	46: {`DROP INDEX outbox_due`, `CREATE INDEX outbox_due ON outbox (target, next_at)`, `ALTER TABLE outbox DROP COLUMN handed`},
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/warroom/warroom/bot"
 )
 
-// TestHandedJobsLeaveOutboxDue: since schema 41 outbox_due leaves out the
+// TestHandedJobsLeaveOutboxDue: since schema 46 outbox_due leaves out the
 // jobs written claimed in their command's commit (handed), so such a job
 // writes no entry of it, and neither does its completion nor the sweep of
 // finished jobs. Read from the -wal file's frames of 33 acknowledgements

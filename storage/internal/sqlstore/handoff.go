@@ -17,7 +17,7 @@ import (
 // pending job with its coalesce key takes, is written as before.
 
 // qEnqueueClaimed writes a job running, leased to $9 until $10, attempted
-// once and marked handed (schema 41: SQLite's outbox_due leaves it out), unless a pending job holds its coalesce key (qEnqueue's
+// once and marked handed (schema 46: SQLite's outbox_due leaves it out), unless a pending job holds its coalesce key (qEnqueue's
 // condition) or a live job of its order key is older (qClaim's): either
 // way it adds nothing, and the job is enqueued as before. %[1]s, %[2]s and
 // %[3]s are qEnqueue's.

@@ -28,7 +28,7 @@ import (
 // lease_until, so a claim takes a due job that is pending or whose lease
 // ran out, skipping the few running ones at the head of the index; a
 // finished job marked done is skipped by every read until it is swept.
-// Since schema 41 a job written claimed in its command's commit
+// Since schema 46 a job written claimed in its command's commit
 // (handoff.go) is marked handed until a requeue or a failure, and SQLite's
 // outbox_due leaves such jobs out: their INSERT, completion and sweep
 // write no entry of it. A claim reads the other jobs through it; handed
@@ -117,7 +117,7 @@ const (
 	qSupersede = `DELETE FROM outbox WHERE id = $1 AND status = 'running' AND lease_owner = $2 AND coalesce_key IS NOT NULL
 		AND EXISTS (SELECT 1 FROM outbox p WHERE p.order_key IS NOT DISTINCT FROM outbox.order_key AND p.coalesce_key = outbox.coalesce_key AND p.status = 'pending')`
 	// qRequeue hands a job back without a failure (a wait, a release), no
-	// longer handed (schema 41: back in SQLite's outbox_due), unless a
+	// longer handed (schema 46: back in SQLite's outbox_due), unless a
 	// pending job holds its coalesce key (then a second round of requeue
 	// supersedes it).
 	qRequeue = `UPDATE outbox SET status = 'pending', next_at = $3, lease_owner = NULL, lease_until = NULL, handed = NULL

@@ -10,7 +10,7 @@ import (
 // leaseChecks says when a claim of a target ("" every target) should also
 // look for handed jobs whose lease ran out. A job written claimed in its
 // command's commit (handoff.go) has no entry in SQLite's outbox_due
-// (schema 41), so such a look reads the outbox table, as a lease renewal
+// (schema 46), so such a look reads the outbox table, as a lease renewal
 // does. A claim looks at its first run, when half a lease has passed since
 // it last looked (by the claims' own clock: a lease a process that died
 // gave is found within half a lease of its end), and once a lease this

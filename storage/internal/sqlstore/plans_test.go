@@ -177,7 +177,7 @@ func TestCountByStatusReadsIndexes(t *testing.T) {
 }
 
 // TestClaimReadsDueIndex: a claim of a lane's jobs walks outbox_due
-// (since schema 41 it leaves out the handed jobs) from its soonest due
+// (since schema 46 it leaves out the handed jobs) from its soonest due
 // job, never the outbox table.
 func TestClaimReadsDueIndex(t *testing.T) {
 	db := testkit.OpenStore(t, "", nil)

@@ -1,5 +1,5 @@
 -- The due index leaves out jobs handed over in their command's commit
--- (schema 41).
+-- (schema 46).
 --
 -- A job due now that the worker has a slot for is written running, leased
 -- to it, in its command's commit (storage/internal/sqlstore/handoff.go).
