@@ -98,7 +98,7 @@ func fillEveryTable(t *testing.T) string {
 	now := clock.Now().UnixMicro()
 	for _, q := range []string{
 		// A dead letter, moved as the outbox worker moves one.
-		`INSERT INTO outbox_dead SELECT * FROM outbox WHERE id = (SELECT MIN(id) FROM outbox)`,
+		`INSERT INTO outbox_dead SELECT id, kind, incident, payload, order_key, coalesce_key, status, attempts, next_at, last_error, lease_owner, lease_until, created_at, target, failures, first_failed_at FROM outbox WHERE id = (SELECT MIN(id) FROM outbox)`,
 		`DELETE FROM outbox WHERE id = (SELECT MIN(id) FROM outbox)`,
 		// A finished job: gone from the outbox, its id never given again.
 		`DELETE FROM outbox WHERE id = (SELECT MAX(id) FROM outbox)`,

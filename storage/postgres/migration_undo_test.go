@@ -82,4 +82,5 @@ var undo = map[int][]string{
 		`DROP INDEX incidents_kpi`,
 		`CREATE INDEX incidents_kpi ON incidents (service, source, declared_at, severity, started_at, acknowledged_at, resolved_at)`,
 	},
+	46: {`ALTER TABLE outbox DROP COLUMN handed`},
 }

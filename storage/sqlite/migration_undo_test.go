@@ -116,4 +116,5 @@ var undo = map[int][]string{
 			WHERE kind IN ('acknowledged', 'resolved') AND data LIKE '@%' AND data NOT LIKE '@{%'`,
 		`UPDATE timeline SET data = json_object('version', substr(data, 2)) WHERE kind = 'postmortem' AND data LIKE '@%'`,
 	},
+	46: {`DROP INDEX outbox_due`, `CREATE INDEX outbox_due ON outbox (target, next_at)`, `ALTER TABLE outbox DROP COLUMN handed`},
 }

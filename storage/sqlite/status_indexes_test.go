@@ -50,12 +50,7 @@ func TestStatusChangesLeaveIncidentIndexes(t *testing.T) {
 	acked := step(err)
 	_, err = svc.Resolve(ctx, bot.Cause{}, inc.Number, "alice", "cleaned up")
 	resolved := step(err)
-	for _, c := range []struct {
-		step  string
-		pages map[string]int
-		tree  string
-		want  bool
-	}{
+	checkTreesWritten(t, []treeWritten{
 		{"declaration", declared, "incidents_kpi", false},
 		{"declaration", declared, "incidents_severity_number", true},
 		{"acknowledgement", acked, "incidents_kpi", false},
@@ -63,7 +58,22 @@ func TestStatusChangesLeaveIncidentIndexes(t *testing.T) {
 		{"acknowledgement", acked, "incidents_unclosed", true},
 		{"resolution", resolved, "incidents_severity_number", false},
 		{"resolution", resolved, "incidents_kpi", true},
-	} {
+	})
+}
+
+// treeWritten says whether a step should have written a page of a B-tree.
+type treeWritten struct {
+	step  string
+	pages map[string]int // the step's pages by B-tree (walPagesFrom)
+	tree  string
+	want  bool
+}
+
+// checkTreesWritten fails each case whose step wrote a page of its tree
+// when it should not have, or none when it should have.
+func checkTreesWritten(t *testing.T, cases []treeWritten) {
+	t.Helper()
+	for _, c := range cases {
 		if got := c.pages[c.tree] > 0; got != c.want {
 			t.Errorf("the %s wrote %d pages of %s, want written: %v (%s)", c.step, c.pages[c.tree], c.tree, c.want,
 				formatWALPages(c.pages, 1))

@@ -84,3 +84,8 @@ func RecordStatements() map[string]Statement {
 
 // CountByStatusStatement is the statement behind CountByStatus.
 func CountByStatusStatement() Statement { return Statement{qCountByStatus, nil} }
+
+// ClaimStatement is a claim of target's jobs as SQLite runs it.
+func ClaimStatement(target string, now int64) Statement {
+	return Statement{fmt.Sprintf(qClaim, ""), []any{"w", now + 1, now, int64(8), target, int64(1 << 30)}}
+}

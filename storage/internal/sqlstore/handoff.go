@@ -16,13 +16,13 @@ import (
 // A job that must wait behind a live job of its order key, or that a
 // pending job with its coalesce key takes, is written as before.
 
-// qEnqueueClaimed writes a job running, leased to $9 until $10 and
-// attempted once, unless a pending job holds its coalesce key (qEnqueue's
+// qEnqueueClaimed writes a job running, leased to $9 until $10, attempted
+// once and marked handed (schema 46: SQLite's outbox_due leaves it out), unless a pending job holds its coalesce key (qEnqueue's
 // condition) or a live job of its order key is older (qClaim's): either
 // way it adds nothing, and the job is enqueued as before. %[1]s, %[2]s and
 // %[3]s are qEnqueue's.
-const qEnqueueClaimed = `INSERT INTO outbox (%[1]skind, incident, payload, order_key, coalesce_key, status, attempts, next_at, last_error, created_at, target, lease_owner, lease_until)
-	SELECT %[2]s$1, $2, $3, $4, $5, 'running', 1, $6, '', $7, $8, $9, $10
+const qEnqueueClaimed = `INSERT INTO outbox (%[1]skind, incident, payload, order_key, coalesce_key, status, attempts, next_at, last_error, created_at, target, lease_owner, lease_until, handed)
+	SELECT %[2]s$1, $2, $3, $4, $5, 'running', 1, $6, '', $7, $8, $9, $10, 1
 	WHERE NOT EXISTS (SELECT 1 FROM outbox p WHERE p.order_key IS NOT DISTINCT FROM $4 AND p.coalesce_key = $5 AND p.status = 'pending')
 	  AND NOT EXISTS (SELECT 1 FROM outbox h WHERE h.order_key = $4 AND h.status <> 'done')
 	%[3]s`
@@ -72,6 +72,7 @@ func (t *tx) enqueueClaimed(ctx context.Context, j *bot.Job, created time.Time) 
 	j.ID, j.Status, j.Attempts, j.CreatedAt, j.Target = id, bot.JobRunning, 1, created, target
 	j.LeaseOwner, j.LeaseUntil, j.NextAt = owner, until, until // a running job is next due when its lease ends
 	t.handed, t.hand = append(t.handed, *j), h
+	t.s.leases.lease(target, until)
 	return true, nil
 }
 

@@ -28,6 +28,12 @@ import (
 // lease_until, so a claim takes a due job that is pending or whose lease
 // ran out, skipping the few running ones at the head of the index; a
 // finished job marked done is skipped by every read until it is swept.
+// Since schema 46 a job written claimed in its command's commit
+// (handoff.go) is marked handed until a requeue or a failure, and SQLite's
+// outbox_due leaves such jobs out: their INSERT, completion and sweep
+// write no entry of it. A claim reads the other jobs through it; handed
+// jobs whose lease ran out are looked for at most every half lease
+// (leaseChecks), reading the table.
 
 const jobCols = `id, kind, incident, payload, order_key, coalesce_key, status, attempts, next_at, last_error, lease_owner, lease_until, created_at, target, failures, first_failed_at`
 
@@ -45,36 +51,55 @@ const (
 	SELECT %[2]s$1, $2, $3, $4, $5, 'pending', 0, $6, '', $7, $8
 	WHERE NOT EXISTS (SELECT 1 FROM outbox p WHERE p.order_key IS NOT DISTINCT FROM $4 AND p.coalesce_key = $5 AND p.status = 'pending')
 	%[3]s`
-	// qClaim leases the soonest due jobs of a target that are not waiting
-	// behind an older job with the same order key: every job of an order
-	// key but its oldest (its head) waits. %s is Dialect.SkipLocked.
+	// qClaim leases the soonest due jobs of a target (pending, or running
+	// with their lease run out) that are not waiting behind an older job
+	// with the same order key: every job of an order key but its oldest
+	// (its head) waits. It leaves out the jobs handed over in their
+	// command's commit, which SQLite's outbox_due does not hold (schema
+	// 41). %s is Dialect.SkipLocked.
 	qClaim = `UPDATE outbox SET status = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1
 	WHERE id IN (
 		SELECT o.id FROM outbox o
-		WHERE o.target = $5 AND o.next_at <= $3 AND (o.status = 'pending' OR (o.status = 'running' AND o.lease_until <= $3))
-		  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > (SELECT CAST($6 AS BIGINT)))
-		  AND (o.order_key IS NULL OR NOT EXISTS (
-			SELECT 1 FROM outbox h WHERE h.order_key = o.order_key AND h.id < o.id AND h.status <> 'done'))
-		ORDER BY o.next_at, o.id
-		LIMIT (SELECT CAST($4 AS BIGINT)) %s)
+		WHERE o.target = $5 AND o.handed IS NULL AND o.next_at <= $3 AND ` + claimDue + claimRest + `
+	RETURNING ` + jobCols
+	// qClaimLapsed is qClaim that also takes the handed jobs of the
+	// target whose lease ran out (their worker died or stalled). Those
+	// have no entry in outbox_due, so on SQLite it reads the table: Claim
+	// runs it at most every half lease per target (leaseChecks).
+	qClaimLapsed = `UPDATE outbox SET status = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1
+	WHERE id IN (
+		SELECT o.id FROM outbox o
+		WHERE o.target = $5 AND o.next_at <= $3 AND ` + claimDue + claimRest + `
 	RETURNING ` + jobCols
 	// The limit and the version are read through (SELECT $n): a bare
 	// parameter there makes SQLite re-prepare the statement on every run
 	// (about 0.35 ms of parsing per claim), one behind a subquery does not.
-	// qClaimAny is qClaim over every target. Neither claims anything once
-	// the schema is newer than this code ($6, $5: the newest migration it
-	// knows): a replica left on an older version stops taking work that a
-	// newer one may have written in a shape it does not know.
+	// qClaimAny and qClaimAnyLapsed are qClaim and qClaimLapsed over every
+	// target. None claims anything once the schema is newer than this code
+	// ($6, $5: the newest migration it knows): a replica left on an older
+	// version stops taking work that a newer one may have written in a
+	// shape it does not know.
 	qClaimAny = `UPDATE outbox SET status = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1
 	WHERE id IN (
 		SELECT o.id FROM outbox o
-		WHERE o.next_at <= $3 AND (o.status = 'pending' OR (o.status = 'running' AND o.lease_until <= $3))
-		  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > (SELECT CAST($5 AS BIGINT)))
+		WHERE o.handed IS NULL AND o.next_at <= $3 AND ` + claimDue + claimAnyRest + `
+	RETURNING ` + jobCols
+	qClaimAnyLapsed = `UPDATE outbox SET status = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1
+	WHERE id IN (
+		SELECT o.id FROM outbox o
+		WHERE o.next_at <= $3 AND ` + claimDue + claimAnyRest + `
+	RETURNING ` + jobCols
+	claimDue  = `(o.status = 'pending' OR (o.status = 'running' AND o.lease_until <= $3))`
+	claimRest = `
+		  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > (SELECT CAST($6 AS BIGINT)))` + claimHead + `
+		LIMIT (SELECT CAST($4 AS BIGINT)) %s)`
+	claimAnyRest = `
+		  AND NOT EXISTS (SELECT 1 FROM schema_migrations m WHERE m.version > (SELECT CAST($5 AS BIGINT)))` + claimHead + `
+		LIMIT (SELECT CAST($4 AS BIGINT)) %s)`
+	claimHead = `
 		  AND (o.order_key IS NULL OR NOT EXISTS (
 			SELECT 1 FROM outbox h WHERE h.order_key = o.order_key AND h.id < o.id AND h.status <> 'done'))
-		ORDER BY o.next_at, o.id
-		LIMIT (SELECT CAST($4 AS BIGINT)) %s)
-	RETURNING ` + jobCols
+		ORDER BY o.next_at, o.id`
 	qComplete = `DELETE FROM outbox WHERE id = $1 AND status = 'running' AND lease_owner = $2`
 	// qCompleteHead is qComplete that also says whether a younger job of
 	// the job's order key is left: the next claim may take it now.
@@ -91,20 +116,21 @@ const (
 	// coalesce key makes redundant.
 	qSupersede = `DELETE FROM outbox WHERE id = $1 AND status = 'running' AND lease_owner = $2 AND coalesce_key IS NOT NULL
 		AND EXISTS (SELECT 1 FROM outbox p WHERE p.order_key IS NOT DISTINCT FROM outbox.order_key AND p.coalesce_key = outbox.coalesce_key AND p.status = 'pending')`
-	// qRequeue hands a job back without a failure (a wait, a release),
-	// unless a pending job holds its coalesce key (then a second round of
-	// requeue supersedes it).
-	qRequeue = `UPDATE outbox SET status = 'pending', next_at = $3, lease_owner = NULL, lease_until = NULL
+	// qRequeue hands a job back without a failure (a wait, a release), no
+	// longer handed (schema 46: back in SQLite's outbox_due), unless a
+	// pending job holds its coalesce key (then a second round of requeue
+	// supersedes it).
+	qRequeue = `UPDATE outbox SET status = 'pending', next_at = $3, lease_owner = NULL, lease_until = NULL, handed = NULL
 	WHERE id = $1 AND status = 'running' AND lease_owner = $2` + notCoalesced
 	// qFail hands a job back after a failure at $5.
 	qFail = `UPDATE outbox SET status = 'pending', next_at = $3, last_error = $4,
 		failures = failures + 1, first_failed_at = COALESCE(first_failed_at, $5),
-		lease_owner = NULL, lease_until = NULL
+		lease_owner = NULL, lease_until = NULL, handed = NULL
 	WHERE id = $1 AND status = 'running' AND lease_owner = $2` + notCoalesced
 	notCoalesced = `
 	  AND (coalesce_key IS NULL OR NOT EXISTS (SELECT 1 FROM outbox p
 		WHERE p.order_key IS NOT DISTINCT FROM outbox.order_key AND p.coalesce_key = outbox.coalesce_key AND p.status = 'pending'))`
-	qRenew    = `UPDATE outbox SET lease_until = $2 WHERE status = 'running' AND lease_owner = $1`
+	qRenew    = `UPDATE outbox SET lease_until = $2 WHERE status = 'running' AND lease_owner = $1 RETURNING target`
 	qLeased   = `SELECT id FROM outbox WHERE status = 'running' AND lease_owner = $1 ORDER BY id`
 	qOutStats = `SELECT (SELECT COUNT(*) FROM outbox WHERE status <> 'done'), (SELECT COUNT(*) FROM outbox_dead),
 		(SELECT MIN(created_at) FROM outbox WHERE status <> 'done')`
@@ -206,7 +232,9 @@ func scanJobs(rows *sql.Rows) ([]bot.Job, error) {
 }
 
 // Claim leases up to limit due jobs of target ("" any) to owner until
-// now+lease, soonest due first.
+// now+lease, soonest due first: pending jobs and running ones whose lease
+// ran out, those handed over in their command's commit (handoff.go) at
+// most every half lease (leaseChecks).
 func (s *Store) Claim(ctx context.Context, owner, target string, now time.Time, lease time.Duration, limit int) ([]bot.Job, error) {
 	if owner == "" {
 		return nil, errors.New("claim jobs: empty owner")
@@ -220,14 +248,28 @@ func (s *Store) Claim(ctx context.Context, owner, target string, now time.Time, 
 		jobs = append(jobs, j)
 		return err
 	}
-	var err error
-	if target == "" {
-		err = s.wscan(ctx, scan, qClaimAny, owner, us(now.Add(lease)), us(now), int64(limit), s.latest)
-	} else {
-		err = s.wscan(ctx, scan, qClaim, owner, us(now.Add(lease)), us(now), int64(limit), target, s.latest)
+	lapsed := s.leases.due(target, now, lease)
+	q, args := qClaim, []any{owner, us(now.Add(lease)), us(now), int64(limit), target, s.latest}
+	if lapsed {
+		q = qClaimLapsed
 	}
-	if err != nil {
+	if target == "" {
+		q, args = qClaimAny, []any{owner, us(now.Add(lease)), us(now), int64(limit), s.latest}
+		if lapsed {
+			q = qClaimAnyLapsed
+		}
+	}
+	if err := s.wscan(ctx, scan, q, args...); err != nil {
+		if lapsed {
+			s.leases.forget(target)
+		}
 		return nil, fmt.Errorf("claim jobs: %w", err)
+	}
+	if lapsed && len(jobs) == limit {
+		s.leases.forget(target) // more may have lapsed
+	}
+	for _, j := range jobs {
+		s.leases.lease(j.Target, now.Add(lease))
 	}
 	sort.Slice(jobs, func(i, k int) bool { return jobs[i].ID < jobs[k].ID })
 	return jobs, nil
@@ -431,15 +473,20 @@ func (s *Store) Wait(ctx context.Context, id int64, owner string, next time.Time
 
 // Renew extends the leases of every job owner holds to until.
 func (s *Store) Renew(ctx context.Context, owner string, until time.Time) (int, error) {
-	res, err := s.wexec(ctx, qRenew, owner, us(until))
+	n := 0
+	err := s.wscan(ctx, func(rows *sql.Rows) error {
+		var target string
+		if err := rows.Scan(&target); err != nil {
+			return err
+		}
+		n++
+		s.leases.lease(target, until)
+		return nil
+	}, qRenew, owner, us(until))
 	if err != nil {
 		return 0, fmt.Errorf("renew leases of %s: %w", owner, err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("renew leases of %s: %w", owner, err)
-	}
-	return int(n), nil
+	return n, nil
 }
 
 // requeue supersedes or requeues (with q and its arguments after id and

@@ -175,3 +175,20 @@ func TestCountByStatusReadsIndexes(t *testing.T) {
 		}
 	}
 }
+
+// TestClaimReadsDueIndex: a claim of a lane's jobs walks outbox_due
+// (since schema 46 it leaves out the handed jobs) from its soonest due
+// job, never the outbox table.
+func TestClaimReadsDueIndex(t *testing.T) {
+	db := testkit.OpenStore(t, "", nil)
+	steps := planSteps(t, db, "claim", sqlstore.ClaimStatement("console", 1))
+	all := strings.Join(steps, "\n")
+	if !regexp.MustCompile(`SEARCH o USING INDEX outbox_due \(target=\? AND next_at<\?\)`).MatchString(all) {
+		t.Errorf("a claim does not walk outbox_due:\n%s", all)
+	}
+	for _, st := range steps {
+		if regexp.MustCompile(`^SCAN (o|outbox)\b`).MatchString(st) {
+			t.Errorf("a claim reads the whole outbox (%s):\n%s", st, all)
+		}
+	}
+}

@@ -15,7 +15,7 @@ var writerStatements = []string{
 	qNextNumber, qCreateIncident, qLockIncident, qLockByChan, qIncidentCounts,
 	qUnlinkChannel, qLinkChannel, qChannelOwner,
 	qAddEntry, qAddAudit, qAddAuditA, qJoinAudit, qAddAction, qUpdateAction, qIncidentActions,
-	qEnqueue, qEnqueueClaimed, qClaim, qClaimAny, qComplete, qFinish, qSweep, qSweepAll, qBuryCopy, qBuryNote, qBuryDelete, qSupersede, qRequeue, qFail, qRenew, qLeased,
+	qEnqueue, qEnqueueClaimed, qClaim, qClaimAny, qClaimLapsed, qClaimAnyLapsed, qComplete, qFinish, qSweep, qSweepAll, qBuryCopy, qBuryNote, qBuryDelete, qSupersede, qRequeue, qFail, qRenew, qLeased,
 	qReplayDead, qDropDead, qDeadIDs, qPurgeSeen, qPurgeDead, qPurgeTimers,
 	qSaveMessage, qEditMessage, qMessageRow, qMessageBody, qPayCopy, qChannelKnown, qAddPlatform, qAddChannel, qClaimNewMessage, qHoldMessage, qClaimMessage, qMarkSeen, qCreateToken, qRevokeToken, qTouchToken, qSavePersonName,
 	qInsertAlert, qAlertByKey, qAlertEpisodes, qResolveAlert, qAlertGroup, qSaveGroup, qAddSuppressed, qSilenceBase, qAddSilenceBase,

@@ -143,6 +143,7 @@ type Store struct {
 	// finished are the outbox jobs marked done and not yet swept
 	// (Dialect.Tombstones).
 	finished finished
+	leases   leaseChecks          // when a claim looks for lapsed leases
 	rstmts   map[string]*sql.Stmt // on the reader pool
 	unprep   unprepared
 	group    grouper // InTx calls waiting to share a transaction
@@ -244,7 +245,7 @@ func (s *Store) sql(q string) string {
 		}
 	case qLockIncident, qLockByChan, qLockWindow, qBudgetLock, qHoldMessage, qLockPostmortem, qLockDraftIn:
 		return fmt.Sprintf(q, s.d.ForUpdate)
-	case qClaim, qClaimAny, qClaimTimer:
+	case qClaim, qClaimAny, qClaimLapsed, qClaimAnyLapsed, qClaimTimer:
 		return fmt.Sprintf(q, s.d.SkipLocked)
 	case qReplayDead:
 		return fmt.Sprintf(q, s.d.CoalesceConflict)
